@@ -1,0 +1,119 @@
+/**
+ * The wire contract of HTTP API v1: what the server sends and accepts as JSON.
+ *
+ * These zod schemas are the single source of truth for the public shapes in
+ * `design.md`; the widget imports the inferred types with `import type`, so no
+ * validation code reaches the browser bundle.
+ */
+import { z } from 'zod';
+
+/** Thread status: open threads take replies, closed ones do not. */
+export const threadStatus = z.enum(['open', 'closed']);
+export type ThreadStatus = z.infer<typeof threadStatus>;
+
+/** Message kind: the one opening post that may start a thread, or a reply. */
+export const messageKind = z.enum(['opening', 'reply']);
+export type MessageKind = z.infer<typeof messageKind>;
+
+/** Reading order of replies; the opening post is always first. Default `oldest`. */
+export const sortOrder = z.enum(['oldest', 'newest']);
+export type SortOrder = z.infer<typeof sortOrder>;
+
+/** A thread as the public API returns it. Times are ISO 8601 strings in UTC. */
+export const threadSchema = z.object({
+  key: z.string(),
+  title: z.string().nullable(),
+  summary: z.string().nullable(),
+  url: z.string().nullable(),
+  status: threadStatus,
+  /** Every published message, the opening post included; never pending, hidden or deleted ones. */
+  messageCount: z.number().int(),
+  highlightCount: z.number().int(),
+  lastActivityAt: z.string(),
+  createdAt: z.string(),
+});
+export type Thread = z.infer<typeof threadSchema>;
+
+/** A message as the public API returns it: `html` is server-rendered and sanitized. */
+export const messageSchema = z.object({
+  id: z.number().int(),
+  parentId: z.number().int().nullable(),
+  kind: messageKind,
+  author: z.object({
+    name: z.string(),
+    role: z.literal('owner').optional(),
+  }),
+  html: z.string(),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  highlighted: z.boolean(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+/** `GET /api/threads/:key`: the thread and its first page of messages. */
+export interface ThreadPage {
+  thread: Thread;
+  messages: Message[];
+  /** Opaque cursor for `GET /api/threads/:key/messages`, or null on the last page. */
+  nextCursor: string | null;
+}
+
+/** `GET /api/threads/:key/messages`: one further page. */
+export interface MessagePage {
+  messages: Message[];
+  nextCursor: string | null;
+}
+
+/** `GET /api/threads`: threads, most active or most recent first. */
+export interface ThreadList {
+  threads: Thread[];
+  nextCursor: string | null;
+}
+
+/** `GET /api/counts`: published message count per requested key (unknown keys: 0). */
+export interface Counts {
+  counts: Record<string, number>;
+}
+
+/** `POST /api/threads/:key/messages` request body. */
+export interface PostMessageRequest {
+  author: string;
+  body: string;
+  parentId?: number | null;
+  kind?: MessageKind;
+  /** Taken only by the post that creates the thread. */
+  thread?: { title?: string; url?: string };
+}
+
+/** `POST /api/threads/:key/messages` 201 response. */
+export interface PostMessageResponse {
+  message: Message;
+  /** Bearer token that lets this author edit (within the edit window) or delete the message. */
+  editToken: string;
+}
+
+/** Every error code the API answers with. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'thread_not_found'
+  | 'message_not_found'
+  | 'not_found'
+  | 'thread_closed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal_error';
+
+/** One field problem: `path` is the dotted field name (`author`, `thread.url`, `limit`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: FieldIssue[] };
+}

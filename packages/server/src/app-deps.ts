@@ -1,0 +1,54 @@
+import type { Context } from 'hono';
+import type { Store } from './db/store.ts';
+import type { TrustedProxies } from './http/client-address.ts';
+
+/** What the app is configured with; `main` builds it from flags and environment. */
+export interface AppConfig {
+  /**
+   * Origins allowed to embed and write (`PARLEY_ORIGINS`), as normalised
+   * `scheme://host[:port]` strings, or `'*'` for any. The server's own origin
+   * is always allowed.
+   */
+  origins: readonly string[] | '*';
+  /** Proxies whose `X-Forwarded-For` is believed (`PARLEY_TRUSTED_PROXIES`). */
+  trustedProxies: TrustedProxies;
+  /** Posts per minute per client (`PARLEY_RATE_LIMIT`, default 10); 0 turns the limit off. */
+  rateLimit: number;
+  /** Folder holding the built widget (`widget.js` and `widget/` chunks); unset serves none. */
+  widgetDir?: string;
+}
+
+/** One structured log line. */
+export type LogFields = Record<string, unknown> & { msg: string };
+
+/** Where the app writes logs. */
+export interface Logger {
+  info(fields: LogFields): void;
+  error(fields: LogFields): void;
+}
+
+/** Everything `createApp` depends on, so tests can build the app in-process. */
+export interface AppDeps {
+  store: Store;
+  config: AppConfig;
+  /** The current time (default: the system clock). */
+  clock?: () => Date;
+  /** Log sink (default: JSON lines on stdout/stderr). */
+  logger?: Logger;
+  /**
+   * The TCP peer's address (default: the Node socket's remote address).
+   * Tests use it to play different clients.
+   */
+  peerAddress?: (c: Context) => string | undefined;
+}
+
+/** JSON-lines logger on stdout and stderr. */
+export const consoleLogger: Logger = {
+  info: (fields) =>
+    console.log(JSON.stringify({ level: 'info', time: new Date().toISOString(), ...fields })),
+  error: (fields) =>
+    console.error(JSON.stringify({ level: 'error', time: new Date().toISOString(), ...fields })),
+};
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = { info: () => {}, error: () => {} };

@@ -1,0 +1,180 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { TrustedProxies } from './http/client-address.ts';
+import { normalizeOrigin } from './http/origin-policy.ts';
+
+/**
+ * Every server setting: its environment variable, its flag, what it accepts
+ * and its default. `--help` prints this table; flags win over the environment.
+ */
+export const SETTINGS = [
+  {
+    env: 'PORT',
+    flag: 'port',
+    accepts: 'a port number 0..65535',
+    fallback: '8787',
+    help: 'TCP port to listen on',
+  },
+  {
+    env: 'HOST',
+    flag: 'host',
+    accepts: 'a host name or IP address',
+    fallback: '127.0.0.1',
+    help: 'address to listen on (0.0.0.0 for every interface)',
+  },
+  {
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    accepts: 'postgres://..., postgresql://..., sqlite:PATH or a file path',
+    fallback: './data/parley.db',
+    help: 'where messages are stored; SQLite unless it is a PostgreSQL URL',
+  },
+  {
+    env: 'PARLEY_ORIGINS',
+    flag: 'origins',
+    accepts: 'comma-separated origins such as https://blog.example.com, or *',
+    fallback: "the server's own origin",
+    help: 'sites allowed to embed the thread and post to it',
+  },
+  {
+    env: 'PARLEY_TRUSTED_PROXIES',
+    flag: 'trusted-proxies',
+    accepts: 'comma-separated IP addresses or CIDR ranges',
+    fallback: 'none',
+    help: 'proxies whose X-Forwarded-For header is believed',
+  },
+  {
+    env: 'PARLEY_RATE_LIMIT',
+    flag: 'rate-limit',
+    accepts: 'a whole number, 0 turns the limit off',
+    fallback: '10',
+    help: 'posts per minute per client',
+  },
+  {
+    env: 'PARLEY_WIDGET_DIR',
+    flag: 'widget-dir',
+    accepts: 'a folder path',
+    fallback: "the widget package's dist folder",
+    help: 'where the built widget.js is served from',
+  },
+] as const;
+
+type SettingName = (typeof SETTINGS)[number]['env'];
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().optional(),
+  PARLEY_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return [] as string[];
+      if (value.trim() === '*') return '*' as const;
+      const origins: string[] = [];
+      for (const entry of list(value)) {
+        const origin = normalizeOrigin(entry);
+        if (!origin) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not an http(s) origin` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    }),
+  PARLEY_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return new TrustedProxies(list(value ?? ''));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
+  PARLEY_WIDGET_DIR: z.string().optional(),
+});
+
+/** Validated server settings. */
+export type ServerConfig = z.output<typeof schema>;
+
+/** A setting that failed validation: the message names the setting and the accepted form. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** What the command line asked for. */
+export type Command = { kind: 'serve'; config: ServerConfig } | { kind: 'help' };
+
+/**
+ * Reads the command line and the environment. Flags win over environment
+ * variables; every value is validated, and a bad one is a {@link ConfigError}
+ * that says which setting and what it accepts.
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(
+      `${(error as Error).message}. Run parley-server --help for the settings.`,
+    );
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  if (parsed.positionals.length > 0) {
+    throw new ConfigError(
+      `unknown command "${parsed.positionals[0]}". Run parley-server --help for the commands.`,
+    );
+  }
+  const raw: Partial<Record<SettingName, string>> = {};
+  for (const setting of SETTINGS) {
+    const value = (parsed.values[setting.flag] as string | undefined) ?? env[setting.env];
+    // An empty environment variable means unset, as shells make it easy to export one.
+    if (value !== undefined && value !== '') raw[setting.env] = value;
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const messages = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as SettingName;
+      const setting = SETTINGS.find((s) => s.env === name);
+      const accepts = setting ? ` (accepts ${setting.accepts})` : '';
+      return `${name} / --${setting?.flag ?? name}: ${issue.message}${accepts}`;
+    });
+    throw new ConfigError(`invalid setting: ${messages.join('; ')}`);
+  }
+  return { kind: 'serve', config: result.data };
+}
+
+/** The `--help` text. */
+export function helpText(): string {
+  const rows = SETTINGS.map(
+    (s) =>
+      `  --${s.flag.padEnd(16)} ${s.env.padEnd(23)} ${s.help}\n  ${''.padEnd(42)} accepts ${s.accepts}; default ${s.fallback}`,
+  );
+  return [
+    'Usage: parley-server [options]',
+    '',
+    'Serves the Parley comments API, the widget script and its database.',
+    'Every option can also be set as an environment variable; flags win.',
+    '',
+    '  --help, -h                                show this help',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,29 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as initial from './migrations/2026-11-29-initial.ts';
+
+/**
+ * Every migration, in order, for every dialect. Names are date-prefixed and a
+ * released migration is never edited: add a new one instead.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-29-initial': initial,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/**
+ * Brings the schema to the latest migration. Kysely's migrator takes a lock
+ * first (an advisory lock on PostgreSQL), so instances starting together apply
+ * each migration exactly once.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const cause = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`.replace('  ', ' '));
+  }
+}

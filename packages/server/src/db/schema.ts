@@ -1,0 +1,66 @@
+/**
+ * Table types for Kysely. Times are ISO 8601 strings on SQLite and
+ * `timestamptz` on PostgreSQL (read back as `Date`); `toIso` in `rows.ts` is the
+ * one place that normalises them.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A time as stored: written as an ISO string, read as a string or a `Date`. */
+export type StoredTime = string | Date;
+
+export interface ThreadTable {
+  id: Generated<number>;
+  key: string;
+  title: string | null;
+  summary: string | null;
+  url: string | null;
+  status: 'open' | 'closed';
+  message_count: Generated<number>;
+  highlight_count: Generated<number>;
+  last_activity_at: StoredTime;
+  /** Per-thread counter of live events, bumped in the same transaction as each write. */
+  event_seq: Generated<number>;
+  created_at: StoredTime;
+  updated_at: StoredTime;
+}
+
+export interface MessageTable {
+  id: Generated<number>;
+  thread_id: number;
+  parent_id: number | null;
+  kind: 'opening' | 'reply';
+  author_name: string;
+  author_role: 'owner' | null;
+  /** The markdown as written, kept so it can be edited and re-rendered. */
+  body: string;
+  /** Sanitized HTML rendered once at write time. */
+  html: string;
+  status: 'published' | 'pending' | 'hidden' | 'deleted';
+  /** 0 or 1: SQLite has no boolean type and one representation serves both dialects. */
+  highlighted: Generated<number>;
+  /** Keyed hash of the client address (never the address itself); null when unknown. */
+  ip_hash: string | null;
+  /** SHA-256 of the edit token handed to the author; the token itself is never stored. */
+  edit_token_hash: string;
+  created_at: StoredTime;
+  edited_at: StoredTime | null;
+  updated_at: StoredTime;
+}
+
+export interface SaltTable {
+  /** The UTC day (`YYYY-MM-DD`) a salt serves; salts rotate daily. */
+  day: string;
+  salt: string;
+}
+
+export interface Database {
+  threads: ThreadTable;
+  messages: MessageTable;
+  ip_salts: SaltTable;
+}
+
+export type ThreadRow = Selectable<ThreadTable>;
+export type NewThread = Insertable<ThreadTable>;
+export type ThreadUpdate = Updateable<ThreadTable>;
+export type MessageRow = Selectable<MessageTable>;
+export type NewMessage = Insertable<MessageTable>;

@@ -1,0 +1,189 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { unavailable } from '../http/api-error.ts';
+import type { Database } from './schema.ts';
+
+/** Which database engine a store runs on. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The database as the app sees it: a Kysely instance plus a safe way to write. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Human-readable location (file path or URL without password), for logs. */
+  readonly location: string;
+  /**
+   * Runs `fn` in a write transaction. On SQLite it takes the write lock up
+   * front (`BEGIN IMMEDIATE`) so two writers can never deadlock upgrading a
+   * read lock; a busy database is retried on a timer, then refused with 503.
+   */
+  write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * PostgreSQL schema to use (created if missing) instead of `public`; tests
+   * use it to isolate each run.
+   */
+  pgSchema?: string;
+  /** How long SQLite waits for a lock before a retry, in ms (default 50). */
+  busyTimeoutMs?: number;
+}
+
+/** Where the embedded database lives when `DATABASE_URL` is unset. */
+export const DEFAULT_SQLITE_PATH = './data/parley.db';
+
+/**
+ * Parses `DATABASE_URL`: unset means `./data/parley.db`; `postgres://` or
+ * `postgresql://` means PostgreSQL; `sqlite:PATH` or a plain path means SQLite.
+ */
+export function parseDatabaseUrl(
+  url: string | undefined,
+): { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string } {
+  if (url === undefined || url === '') return { dialect: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  return { dialect: 'sqlite', path };
+}
+
+/** Opens the database named by `databaseUrl` (see {@link parseDatabaseUrl}). */
+export async function openStore(
+  databaseUrl: string | undefined,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
+  const target = parseDatabaseUrl(databaseUrl);
+  return target.dialect === 'postgres'
+    ? openPostgres(target.url, options)
+    : openSqlite(target.path, options);
+}
+
+const SQLITE_RETRIES = [10, 25, 50, 100, 200];
+
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+function openSqlite(path: string, options: OpenStoreOptions): Store {
+  const memory = path === ':memory:';
+  const file = memory ? path : resolve(path);
+  if (!memory) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write survives power loss, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  // better-sqlite3 blocks the event loop while it waits for a lock, so the
+  // wait is kept short and longer waits happen on a timer in `write`.
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 50}`);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+
+  async function attempt<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        if (sqlite.inTransaction) await sql`rollback`.execute(conn);
+        throw error;
+      }
+    });
+  }
+
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    async write(fn) {
+      for (let i = 0; ; i++) {
+        try {
+          return await attempt(fn);
+        } catch (error) {
+          if (!isSqliteBusy(error)) throw error;
+          const delay = SQLITE_RETRIES[i];
+          if (delay === undefined) throw unavailable('The database is busy; try again shortly.');
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+// PostgreSQL error classes that mean "not now" rather than "wrong":
+// connection failures, serialization failures and deadlocks, too many clients,
+// and the server shutting down.
+const PG_TRANSIENT = /^(08|40001|40P01|53300|57P0[123])/;
+
+function isPgTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  return PG_TRANSIENT.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+}
+
+async function openPostgres(url: string, options: OpenStoreOptions): Promise<Store> {
+  const { pgSchema } = options;
+  if (pgSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(pgSchema)) {
+    throw new Error(`invalid PostgreSQL schema name: ${pgSchema}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    ...(pgSchema ? { options: `-c search_path=${pgSchema}` } : {}),
+    types: {
+      // Counts come back as strings (int8) and times as Date: normalise both
+      // here so rows look the same on every dialect.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === 20) return (v: string) => Number(v);
+        if (oid === 1184 || oid === 1114) {
+          const parse = pg.types.getTypeParser(oid, 'text') as (v: string) => Date;
+          return (v: string) => parse(v).toISOString();
+        }
+        return pg.types.getTypeParser(oid, format ?? 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    // Fails fast, with the driver's reason, when the server is not there.
+    if (pgSchema) await sql`create schema if not exists ${sql.id(pgSchema)}`.execute(db);
+    else await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    if (!pool.ended) await pool.end();
+    throw error;
+  }
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+  return {
+    db,
+    dialect: 'postgres',
+    location,
+    async write(fn) {
+      try {
+        return await db.transaction().execute(fn);
+      } catch (error) {
+        if (isPgTransient(error)) throw unavailable('The database is unavailable; try again.');
+        throw error;
+      }
+    },
+    async close() {
+      await db.destroy();
+      // Kysely does not end a pool it never used; we own it, we end it.
+      if (!pool.ended) await pool.end();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { core } from 'zod';
+import type { ErrorBody, ErrorCode, FieldIssue } from '../wire.ts';
+
+/**
+ * The one error type routes and repositories throw for an expected refusal.
+ * `app.onError` renders it as the error envelope of design.md.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: FieldIssue[],
+    /** Extra response headers, such as `Retry-After`. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The JSON body of this error. */
+  toBody(): ErrorBody {
+    const error: ErrorBody['error'] = { code: this.code, message: this.message };
+    if (this.issues) error.issues = this.issues;
+    return { error };
+  }
+}
+
+/** 400 `invalid_request` naming one field. */
+export function invalidField(path: string, message: string): ApiError {
+  return new ApiError(400, 'invalid_request', `${path}: ${message}`, [{ path, message }]);
+}
+
+/** 400 `invalid_request` from a zod failure, one issue per field. */
+export function fromZodError(error: core.$ZodError): ApiError {
+  const issues: FieldIssue[] = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new ApiError(400, 'invalid_request', `Invalid request: ${summary}`, issues);
+}
+
+/** 503 `unavailable` with a Retry-After hint. */
+export function unavailable(message: string, retryAfterSeconds = 1): ApiError {
+  return new ApiError(503, 'unavailable', message, undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+}

@@ -1,0 +1,39 @@
+import { invalidField } from './api-error.ts';
+
+/** A keyset position: the sort key of the last row a page returned. */
+export interface KeysetPosition {
+  /** The ordering time of the last row, as an ISO string. */
+  at: string;
+  id: number;
+}
+
+/**
+ * Encodes a keyset position as an opaque cursor. The `scope` (for example the
+ * sort order) is part of it, so a cursor cannot be replayed under another order.
+ */
+export function encodeCursor(scope: string, position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([scope, position.at, position.id])).toString('base64url');
+}
+
+/** Decodes a cursor made by {@link encodeCursor}; anything else is a 400 naming `cursor`. */
+export function decodeCursor(scope: string, cursor: string): KeysetPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidField('cursor', 'is not a cursor this server issued');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    typeof parsed[1] !== 'string' ||
+    Number.isNaN(Date.parse(parsed[1])) ||
+    !Number.isSafeInteger(parsed[2])
+  ) {
+    throw invalidField('cursor', 'is not a cursor this server issued');
+  }
+  if (parsed[0] !== scope) {
+    throw invalidField('cursor', `belongs to another listing (${String(parsed[0])}), not ${scope}`);
+  }
+  return { at: parsed[1], id: parsed[2] as number };
+}

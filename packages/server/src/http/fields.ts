@@ -1,0 +1,90 @@
+/**
+ * Field rules shared by every route: lengths are counted in code points,
+ * and text that is shown to other readers must not carry control characters,
+ * bidi overrides (which can make a name read backwards) or lone surrogates.
+ */
+import { z } from 'zod';
+import { sortOrder } from '../wire.ts';
+
+/** Length of a string in Unicode code points, as a reader counts characters. */
+export function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+// Bidi embedding/override/isolate controls and marks.
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+// \p{Cs} matches a lone surrogate in a `u` regex: well-formed pairs are one code point.
+const LONE_SURROGATE = /\p{Cs}/u;
+const CONTROL = /\p{Cc}/u;
+// Message bodies may span lines and use tabs; nothing else below U+0020.
+const BODY_CONTROL = /[^\P{Cc}\t\n]/u;
+
+/** A one-line, trimmed, shown-to-others text of 1..max code points. */
+export function lineText(max: number) {
+  return z
+    .string({ error: 'must be a string' })
+    .trim()
+    .refine((s) => s.length > 0, 'must not be empty')
+    .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+}
+
+/** A message body: markdown, 1..10,000 code points after trimming, newlines allowed. */
+export const bodyText = z
+  .string({ error: 'must be a string' })
+  .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+  .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => codePoints(s) <= 10_000, 'must be at most 10000 characters')
+  .refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters')
+  .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+
+/** An absolute http(s) URL of at most 2,048 characters. */
+export const httpUrl = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((s) => {
+    try {
+      const url = new URL(s);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http or https URL');
+
+/** A thread key as it arrives in a path (already percent-decoded). */
+export const threadKey = z
+  .string()
+  .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => codePoints(s) <= 512, 'must be at most 512 characters')
+  .refine(
+    (s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s),
+    'must not contain control characters',
+  );
+
+/** `limit` query parameter: an integer in 1..100. */
+export function limitParam(defaultValue: number) {
+  return z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+    .optional()
+    .transform((v) => v ?? defaultValue);
+}
+
+/** `sort` query parameter for messages: `oldest` (default) or `newest`. */
+export const sortParam = z
+  .enum(sortOrder.options, { error: 'must be oldest or newest' })
+  .optional()
+  .transform((v) => v ?? 'oldest');
+
+/** `cursor` query parameter: opaque, bounded. */
+export const cursorParam = z.string().max(512, 'is too long').optional();
+
+/** A positive database id. */
+export const idNumber = z.number({ error: 'must be a message id' }).int().positive();

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import { toIso, toMessage } from '../db/rows.ts';
+import type { Database, ThreadRow } from '../db/schema.ts';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import type { MessagePage, SortOrder } from '../wire.ts';
+import { findOpening, listReplies } from './messages.repository.ts';
+
+/**
+ * One page of a thread's published messages. Without a cursor it is the first
+ * page: the opening post (if any) first whatever the sort, then up to `limit`
+ * replies. With a cursor it continues with the replies after it.
+ */
+export async function messagePage(
+  db: Kysely<Database>,
+  thread: ThreadRow,
+  options: { sort: SortOrder; limit: number; cursor?: string | undefined },
+): Promise<MessagePage> {
+  const scope = `messages:${options.sort}`;
+  const after = options.cursor ? decodeCursor(scope, options.cursor) : undefined;
+  const [opening, rows] = await Promise.all([
+    after ? undefined : findOpening(db, thread.id),
+    listReplies(db, { threadId: thread.id, sort: options.sort, limit: options.limit, after }),
+  ]);
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > options.limit && last
+      ? encodeCursor(scope, { at: toIso(last.created_at), id: last.id })
+      : null;
+  const messages = (opening ? [opening, ...page] : page).map(toMessage);
+  return { messages, nextCursor };
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import {
+  bodyText,
+  cursorParam,
+  httpUrl,
+  idNumber,
+  limitParam,
+  lineText,
+  sortParam,
+} from '../http/fields.ts';
+import { messageKind } from '../wire.ts';
+
+/** Longest author name, in code points. */
+export const MAX_AUTHOR = 80;
+/** Longest thread title, in code points. */
+export const MAX_TITLE = 200;
+
+/** `POST /api/threads/:key/messages` body (unknown fields are ignored). */
+export const postMessageBody = z.object({
+  author: lineText(MAX_AUTHOR),
+  body: bodyText,
+  parentId: idNumber.nullish(),
+  kind: messageKind.optional(),
+  thread: z
+    .object({
+      title: lineText(MAX_TITLE).optional(),
+      url: httpUrl.optional(),
+    })
+    .optional(),
+});
+export type PostMessageBody = z.infer<typeof postMessageBody>;
+
+/** `GET /api/threads/:key/messages` query. */
+export const messagesQuery = z.object({
+  cursor: cursorParam,
+  limit: limitParam(50),
+  sort: sortParam,
+});

@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database, MessageRow } from '../db/schema.ts';
+import type { Store } from '../db/store.ts';
+import { ApiError, invalidField } from '../http/api-error.ts';
+import { renderMarkdown } from '../markdown/render.ts';
+import { findOrCreateThread, recordPublished } from '../threads/threads.repository.ts';
+import type { MessageKind } from '../wire.ts';
+import { findMessage, insertMessage, recentPostsByClient } from './messages.repository.ts';
+
+/** A post that passed validation, ready to store. */
+export interface NewPost {
+  key: string;
+  author: string;
+  body: string;
+  parentId: number | null;
+  kind: MessageKind;
+  /** Title and url for the thread, used only if this post creates it. */
+  thread: { title: string | null; url: string | null };
+  /** Keyed hash of the client address, or null when the address is unknown. */
+  ipHash: string | null;
+  now: Date;
+  /** Posts per minute allowed per client; 0 means no limit. */
+  rateLimit: number;
+}
+
+/** SHA-256 of an edit token: what the database keeps instead of the token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Stores a new message, creating its thread on the first post, and keeps the
+ * thread's counts and event sequence in step, all in one transaction: a
+ * refused post stores nothing, not even the thread it would have created.
+ */
+export async function postMessage(
+  store: Store,
+  post: NewPost,
+): Promise<{ message: MessageRow; editToken: string }> {
+  // CPU work happens before the write lock is taken.
+  const html = renderMarkdown(post.body);
+  const editToken = randomBytes(24).toString('base64url');
+  const now = post.now.toISOString();
+
+  const message = await store.write(async (trx) => {
+    if (post.rateLimit > 0 && post.ipHash) {
+      await enforceRateLimit(trx, store.dialect, post.ipHash, post.now, post.rateLimit);
+    }
+    const { thread, created } = await findOrCreateThread(trx, {
+      key: post.key,
+      title: post.thread.title,
+      url: post.thread.url,
+      now,
+    });
+    if (thread.status === 'closed') {
+      throw new ApiError(409, 'thread_closed', 'This discussion is closed to new messages.');
+    }
+    if (post.kind === 'opening' && !created) {
+      throw invalidField('kind', 'only the first post of a thread can be its opening post');
+    }
+    if (post.parentId != null) {
+      const parent = await findMessage(trx, post.parentId);
+      if (!parent || parent.thread_id !== thread.id || parent.status !== 'published') {
+        throw invalidField('parentId', 'is not a message in this thread');
+      }
+    }
+    const row = await insertMessage(trx, {
+      thread_id: thread.id,
+      parent_id: post.parentId,
+      kind: post.kind,
+      author_name: post.author,
+      author_role: null,
+      body: post.body,
+      html,
+      status: 'published',
+      ip_hash: post.ipHash,
+      edit_token_hash: hashToken(editToken),
+      created_at: now,
+      edited_at: null,
+      updated_at: now,
+    });
+    await recordPublished(trx, thread.id, now);
+    return row;
+  });
+  return { message, editToken };
+}
+
+async function enforceRateLimit(
+  trx: Kysely<Database>,
+  dialect: Store['dialect'],
+  ipHash: string,
+  now: Date,
+  perMinute: number,
+): Promise<void> {
+  // On PostgreSQL two instances could both count before either inserts; a
+  // transaction-scoped advisory lock per client makes count-then-insert atomic.
+  // SQLite's BEGIN IMMEDIATE already serialises every writer.
+  if (dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtext(${ipHash}))`.execute(trx);
+  }
+  const since = new Date(now.getTime() - MINUTE).toISOString();
+  const recent = await recentPostsByClient(trx, ipHash, since);
+  if (recent.count < perMinute) return;
+  const freeAt = recent.oldest ? Date.parse(recent.oldest) + MINUTE : now.getTime() + MINUTE;
+  const retryAfter = Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
+  throw new ApiError(
+    429,
+    'rate_limited',
+    `Too many messages from this client; try again in ${retryAfter} s.`,
+    undefined,
+    { 'Retry-After': String(retryAfter) },
+  );
+}

@@ -1,0 +1,64 @@
+/** Test support: a Parley app on a fresh database, called in-process. */
+import type { Context } from 'hono';
+import { createApp } from '../app.ts';
+import { type AppConfig, silentLogger } from '../app-deps.ts';
+import { TrustedProxies } from '../http/client-address.ts';
+import type { TestDatabase, TestDialect } from './dialects.ts';
+
+/** Everything a test needs: the app, its database and a settable clock. */
+export interface AppFixture {
+  app: ReturnType<typeof createApp>;
+  db: TestDatabase;
+  /** The time the app sees; tests move it forward. */
+  now: Date;
+  /** The client address the app sees for the next requests. */
+  peer: string;
+  /** `app.request` with JSON: sets the content type and stringifies the body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Origin the tests treat as the blog (allowed in PARLEY_ORIGINS by default). */
+export const BLOG_ORIGIN = 'https://blog.example';
+
+/** Builds an app on a fresh database of `dialect`. */
+export async function appFixture(
+  dialect: TestDialect,
+  config: Partial<AppConfig> = {},
+): Promise<AppFixture> {
+  const db = await dialect.create();
+  const fixture: AppFixture = {
+    db,
+    now: new Date('2026-03-01T12:00:00.000Z'),
+    peer: '203.0.113.7',
+    app: createApp({
+      store: db.store,
+      logger: silentLogger,
+      clock: () => new Date(fixture.now),
+      peerAddress: (_c: Context) => fixture.peer,
+      config: {
+        origins: [BLOG_ORIGIN],
+        trustedProxies: new TrustedProxies([]),
+        rateLimit: 0,
+        ...config,
+      },
+    }),
+    post: (path, body, headers = {}) =>
+      Promise.resolve(
+        fixture.app.request(path, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      ),
+    get: (path, headers = {}) => Promise.resolve(fixture.app.request(path, { headers })),
+    close: () => db.dispose(),
+  };
+  return fixture;
+}
+
+/** `/api/threads/<encoded key>` plus a suffix. */
+export function threadPath(key: string, suffix = ''): string {
+  return `/api/threads/${encodeURIComponent(key)}${suffix}`;
+}

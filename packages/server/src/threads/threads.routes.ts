@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import { toIso, toThread } from '../db/rows.ts';
+import { ApiError, fromZodError } from '../http/api-error.ts';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { validate } from '../http/validate.ts';
+import { messagePage } from '../messages/message-page.ts';
+import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
+import { countsByKey, findThreadByKey, listThreads } from './threads.repository.ts';
+import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';
+
+/** Reader routes for threads, mounted under `/api`. */
+export function threadRoutes({ store }: AppDeps) {
+  const { db } = store;
+  return new Hono()
+    .get('/threads', validate('query', threadListQuery), async (c) => {
+      const { sort, limit, cursor } = c.req.valid('query');
+      const scope = `threads:${sort}`;
+      const after = cursor ? decodeCursor(scope, cursor) : undefined;
+      const rows = await listThreads(db, { sort, limit, after });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const at = (row: (typeof rows)[number]) =>
+        toIso(sort === 'active' ? row.last_activity_at : row.created_at);
+      const body: ThreadList = {
+        threads: page.map(toThread),
+        nextCursor:
+          rows.length > limit && last ? encodeCursor(scope, { at: at(last), id: last.id }) : null,
+      };
+      return c.json(body);
+    })
+    .get(
+      '/threads/:key',
+      validate('param', threadKeyParams),
+      validate('query', threadQuery),
+      async (c) => {
+        const { key } = c.req.valid('param');
+        const { limit, sort } = c.req.valid('query');
+        const thread = await findThreadByKey(db, key);
+        if (!thread) {
+          throw new ApiError(404, 'thread_not_found', `No thread has the key ${key} yet.`);
+        }
+        const page = await messagePage(db, thread, { sort, limit });
+        const body: ThreadPage = { thread: toThread(thread), ...page };
+        return c.json(body);
+      },
+    )
+    .get('/counts', async (c) => {
+      // Validated by hand: repeated `key` parameters arrive as an array.
+      const parsed = countsQuery.safeParse({ key: c.req.queries('key') ?? [] });
+      if (!parsed.success) throw fromZodError(parsed.error);
+      const found = await countsByKey(db, parsed.data.key);
+      const counts: Counts['counts'] = {};
+      for (const key of parsed.data.key) counts[key] = found.get(key) ?? 0;
+      return c.json({ counts } satisfies Counts);
+    });
+}

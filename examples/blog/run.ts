@@ -1,0 +1,76 @@
+/**
+ * Runs the example: the Parley server on embedded SQLite, and a small blog on
+ * another origin whose article embeds the thread with the two-line snippet.
+ *
+ *   PORT       Parley server port (8787)      BLOG_PORT  blog port (8080)
+ *   HOST       address for both (127.0.0.1)   DATABASE_URL  (./data/parley.db)
+ *
+ * Every other PARLEY_* setting passes through to the server.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandLine, startServer } from '@parley/server';
+import { DEMO_KEY, seedIfEmpty } from './seed.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const host = process.env.HOST || '127.0.0.1';
+const blogPort = Number(process.env.BLOG_PORT || 8080);
+const blogOrigins = [`http://${host}:${blogPort}`];
+if (host === '127.0.0.1') blogOrigins.push(`http://localhost:${blogPort}`);
+
+const command = parseCommandLine(process.argv.slice(2), {
+  ...process.env,
+  PARLEY_ORIGINS: process.env.PARLEY_ORIGINS || blogOrigins.join(','),
+});
+if (command.kind !== 'serve') throw new Error('usage: run.ts [parley-server options]');
+const parley = await startServer(command.config);
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+// The article lives at its canonical path; the thread is keyed by it.
+const pages: Record<string, string> = { [DEMO_KEY]: 'article.html', '/about/': 'about.html' };
+
+const blog = createServer(async (req, res) => {
+  const path = new URL(req.url ?? '/', 'http://blog').pathname;
+  if (path === '/') {
+    res.writeHead(302, { Location: DEMO_KEY }).end();
+    return;
+  }
+  const file = pages[path] ?? (path === '/blog.css' ? 'blog.css' : undefined);
+  if (!file) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    return;
+  }
+  const text = (await readFile(join(here, file), 'utf8')).replaceAll('%PARLEY_SERVER%', parley.url);
+  res
+    .writeHead(200, {
+      'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+      // A strict policy, like a careful blog would send: the widget must work
+      // without inline scripts or inline styles.
+      'Content-Security-Policy': `default-src 'self'; script-src 'self' ${parley.url}; connect-src ${parley.url}; style-src 'self'; img-src 'self' data:`,
+    })
+    .end(text);
+});
+await new Promise<void>((resolve) => blog.listen(blogPort, host, resolve));
+const blogUrl = `http://${host}:${blogPort}`;
+
+if (await seedIfEmpty(parley.url, blogUrl, parley.store)) {
+  console.log('Seeded a demo thread into the empty database.');
+}
+console.log(
+  `\nParley is running.\n  Open the example blog: ${blogUrl}${DEMO_KEY}\n  Parley server: ${parley.url}\n`,
+);
+
+const stop = async () => {
+  blog.close();
+  blog.closeAllConnections();
+  await parley.stop();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,89 @@
+/**
+ * The demo thread the example seeds into an empty database, modelled on
+ * `shared/reference/seed-thread.txt`. It is posted through the public HTTP
+ * API, as any client would, so the first look shows a living thread.
+ */
+import type { Store, ThreadList } from '@parley/server';
+
+/** The key the example article's thread lives under (its canonical path). */
+export const DEMO_KEY = '/2026/11/the-efficiency-wars/';
+
+const TITLE = 'The Efficiency Wars: How DeepSeek R1 Challenges Western AI Dominance';
+const SUMMARY =
+  'This thread explores DeepSeek’s R1 breakthrough, analyzing its MoE architecture and cost ' +
+  'efficiency against Western rivals like OpenAI. We examine implications for global compute ' +
+  'markets and open-source development.';
+
+const OPENING = `The recent release of DeepSeek-R1 has sent shockwaves through the AI community, challenging the established narrative that only massive, dense models can achieve top-tier reasoning. By leveraging **Mixture-of-Experts (MoE)** architectures and aggressive reinforcement learning, DeepSeek reportedly achieved performance comparable to leading US counterparts while reducing inference costs by up to 90%. This isn't just a technical win; it's a geopolitical and economic pivot point.
+
+Traditional benchmarks often favor parameter-heavy models, but R1’s success highlights a critical shift toward *efficiency over sheer scale*. Competitors like Google and Anthropic are now forced to reconsider their resource allocation strategies. The data suggests that smarter training pipelines and architectural innovations can outperform brute-force computing power, raising questions about the sustainability of the current 'arms race' in GPU consumption.
+
+Furthermore, the open-weight nature of this release accelerates global adoption, allowing smaller labs to compete with industry giants. However, concerns regarding safety alignment and potential misuse remain pertinent as these efficient models become widely accessible. Which path will define the next generation of general-purpose AI?`;
+
+const REPLIES = [
+  {
+    author: 'Marta Kowalski',
+    body: "R1's efficiency claims ignore latency & alignment risks. Enterprise buyers prioritize compliance over cost. Geopolitics aside, market corrections drive real GEO gains, not hype.",
+  },
+  {
+    author: 'Dev Patel',
+    body: 'Efficiency is fragile. DeepSeek saves cash, but enterprises buy insurance, not speed. Hype drives traffic, trust keeps the lights on.',
+  },
+  {
+    author: 'Lena Hoffmann',
+    body: 'MoE cuts latency via sparse activation. More instances, better UX.',
+    replyTo: 0,
+  },
+  {
+    author: 'Sam Okafor',
+    body: 'R1’s efficiency enables real-time, personalized GEO. It shifts SEO to semantic depth via accessible agents, challenging centralized giants.',
+  },
+];
+
+/**
+ * Seeds the demo thread when the database has no thread at all; a database
+ * that already has content is never touched. Returns whether it seeded.
+ */
+export async function seedIfEmpty(
+  serverUrl: string,
+  blogOrigin: string,
+  store: Store,
+): Promise<boolean> {
+  const list = (await (await fetch(`${serverUrl}/api/threads?limit=1`)).json()) as ThreadList;
+  if (list.threads.length > 0) return false;
+
+  const post = async (body: Record<string, unknown>) => {
+    const response = await fetch(
+      `${serverUrl}/api/threads/${encodeURIComponent(DEMO_KEY)}/messages`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: blogOrigin },
+        body: JSON.stringify(body),
+      },
+    );
+    if (response.status !== 201) {
+      throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
+    }
+    return ((await response.json()) as { message: { id: number } }).message.id;
+  };
+
+  const ids: number[] = [];
+  await post({
+    author: 'Priya Raman',
+    body: OPENING,
+    kind: 'opening',
+    thread: { title: TITLE, url: `${blogOrigin}${DEMO_KEY}` },
+  });
+  for (const reply of REPLIES) {
+    const parentId = reply.replyTo === undefined ? undefined : ids[reply.replyTo];
+    ids.push(await post({ author: reply.author, body: reply.body, parentId }));
+  }
+  // The public API has no way to set a summary: that is the site owner's
+  // (admin) job. Until the admin API exists the example writes it directly.
+  await store.db
+    .updateTable('threads')
+    .set({ summary: SUMMARY })
+    .where('key', '=', DEMO_KEY)
+    .execute();
+  return true;
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// `npm test`: every check and every test suite, from a fresh clone.
+//
+// It installs the dependencies, finds (or, as root on Debian, installs)
+// Chromium, makes sure PostgreSQL answers (starting the local cluster when it
+// can), then runs lint, type check, build, the server suite on SQLite and
+// PostgreSQL, the widget suite in Chromium and the end-to-end suite. It ends
+// with one line "N passed, N failed" and exits non-zero if anything failed.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hasCommand, installDependencies, isListening, isRoot, PNPM, ROOT, run } from './lib.mjs';
+
+const started = Date.now();
+const results = [];
+
+function fail(message) {
+  console.error(`\n✗ ${message}`);
+  process.exit(1);
+}
+
+function section(title) {
+  console.log(`\n=== ${title} ===`);
+}
+
+// 1. Dependencies.
+section('dependencies');
+if (installDependencies() !== 0) fail('dependencies could not be installed (see above)');
+
+// 2. Chromium, for the widget and end-to-end suites.
+section('chromium');
+function findChromium() {
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter(Boolean);
+  return candidates.find((path) => existsSync(path));
+}
+let chromium = findChromium();
+if (!chromium && isRoot() && hasCommand('apt-get')) {
+  console.log("Chromium not found: installing Debian's chromium package (about a minute)...");
+  run('sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium',
+  ]);
+  chromium = findChromium();
+}
+if (!chromium) {
+  fail(
+    'Chromium is missing: the widget and end-to-end tests need it.\n' +
+      '  On Debian/Ubuntu: sudo apt-get install -y chromium\n' +
+      '  Or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+  );
+}
+console.log(`using ${chromium}`);
+process.env.CHROMIUM_PATH = chromium;
+
+// 3. PostgreSQL, for the second half of the storage suite.
+section('postgresql');
+const pgUrl = new URL(
+  process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+);
+const pgPort = Number(pgUrl.port || 5432);
+if (!(await isListening(pgUrl.hostname, pgPort))) {
+  if (isRoot() && hasCommand('pg_ctlcluster')) {
+    console.log('PostgreSQL is down: starting the local cluster...');
+    run('sh', [
+      '-c',
+      'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | head -1) main start',
+    ]);
+  }
+}
+if (await isListening(pgUrl.hostname, pgPort)) {
+  console.log(`PostgreSQL answers at ${pgUrl.host}`);
+} else if (process.env.CI) {
+  fail(`PostgreSQL does not answer at ${pgUrl.host}; CI runs every suite on both dialects.`);
+} else {
+  console.warn(
+    `!!! PostgreSQL does not answer at ${pgUrl.host}: the PostgreSQL half of the storage suite ` +
+      'will be SKIPPED. Start PostgreSQL or set PARLEY_TEST_POSTGRES_URL.',
+  );
+}
+
+/**
+ * Runs one step, echoing its output, and records its pass/fail counts from the
+ * runner's own summary (`countsFrom` reads them from the captured output).
+ */
+function step(name, command, args, countsFrom) {
+  return new Promise((resolve) => {
+    section(name);
+    const t0 = Date.now();
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const echo = (stream) => (chunk) => {
+      output += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', echo(process.stdout));
+    child.stderr.on('data', echo(process.stderr));
+    child.on('close', (code) => {
+      const counts = countsFrom?.(output) ?? {
+        passed: code === 0 ? 1 : 0,
+        failed: code === 0 ? 0 : 1,
+      };
+      // A runner that failed without reporting a failed test still failed.
+      if (code !== 0 && counts.failed === 0) counts.failed = 1;
+      results.push({ name, code, seconds: (Date.now() - t0) / 1000, ...counts });
+      resolve();
+    });
+  });
+}
+
+const nodeCounts = (output) => {
+  // Node's tap reporter says "# pass N", its spec reporter "ℹ pass N".
+  const pass = [...output.matchAll(/^(?:# |ℹ )pass (\d+)/gm)].map((m) => Number(m[1]));
+  const failed = [...output.matchAll(/^(?:# |ℹ )fail (\d+)/gm)].map((m) => Number(m[1]));
+  if (pass.length === 0) return undefined;
+  return { passed: pass.reduce((a, b) => a + b, 0), failed: failed.reduce((a, b) => a + b, 0) };
+};
+const wtrCounts = (output) => {
+  // web-test-runner ends with e.g. "Chromium: ... | 42 passed, 0 failed".
+  const m = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+};
+
+const pnpm = (...args) => [PNPM[0], [...PNPM.slice(1), ...args]];
+
+await step('lint (biome)', ...pnpm('run', 'lint'));
+await step('type check', ...pnpm('run', 'typecheck'));
+await step('build', ...pnpm('-r', 'build'));
+await step(
+  'server: API and storage on SQLite and PostgreSQL',
+  ...pnpm('--filter', '@parley/server', 'test'),
+  nodeCounts,
+);
+await step(
+  'widget: <parley-thread> in Chromium',
+  ...pnpm('--filter', '@parley/widget', 'test'),
+  wtrCounts,
+);
+await step(
+  'end to end: built widget, real server, Chromium',
+  ...pnpm('--filter', '@parley/e2e', 'test'),
+  nodeCounts,
+);
+
+section('summary');
+let passed = 0;
+let failed = 0;
+for (const r of results) {
+  passed += r.passed;
+  failed += r.failed;
+  const mark = r.code === 0 ? '✓' : '✗';
+  console.log(
+    `${mark} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(1)} s)`,
+  );
+}
+console.log(`total time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);

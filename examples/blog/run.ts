@@ -33,7 +33,12 @@ const types: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 // The article lives at its canonical path; the thread is keyed by it.
-const pages: Record<string, string> = { [DEMO_KEY]: 'article.html', '/about/': 'about.html' };
+const files: Record<string, string> = {
+  [DEMO_KEY]: 'article.html',
+  '/about/': 'about.html',
+  '/blog.css': 'blog.css',
+  '/favicon.svg': 'favicon.svg',
+};
 
 const blog = createServer(async (req, res) => {
   const path = new URL(req.url ?? '/', 'http://blog').pathname;
@@ -41,7 +46,7 @@ const blog = createServer(async (req, res) => {
     res.writeHead(302, { Location: DEMO_KEY }).end();
     return;
   }
-  const file = pages[path] ?? (path === '/blog.css' ? 'blog.css' : undefined);
+  const file = files[path];
   if (!file) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;

@@ -1,0 +1,9 @@
+/**
+ * Public API of `@parley/widget` for code that imports it rather than loading
+ * `/widget.js`: importing this module registers the elements too.
+ */
+import './define.js';
+
+export { ApiError } from './api/client.js';
+export type { ParleyEventMap, Theme } from './thread/parley-thread.js';
+export { ParleyThread } from './thread/parley-thread.js';

@@ -1,0 +1,379 @@
+import { css } from 'lit';
+
+/**
+ * Styles of `<parley-thread>`, adopted into its shadow root (no `<style>`
+ * element, so a CSP without 'unsafe-inline' is fine). The host page's font and
+ * text colour are inherited; surfaces and borders are mixed from
+ * `currentColor` so they suit any page background; everything else is a
+ * `--parley-*` custom property with a quiet default, overridable from the page.
+ */
+export const styles = css`
+  :host {
+    --parley-accent: #2f5fd0;
+    --parley-on-accent: #fff;
+    --parley-danger: #b42318;
+    --parley-success: #1f8a4c;
+    --parley-star: #c98a00;
+    --parley-surface: color-mix(in srgb, currentColor 4%, transparent);
+    --parley-border: color-mix(in srgb, currentColor 16%, transparent);
+    --parley-muted: color-mix(in srgb, currentColor 66%, transparent);
+    --parley-highlight: color-mix(in srgb, #f5b400 10%, transparent);
+    --parley-radius: 0.5rem;
+    --parley-space: 1rem;
+    display: block;
+    container-type: inline-size;
+    overflow-wrap: anywhere;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --parley-accent: #8fb0ff;
+      --parley-on-accent: #0b1220;
+      --parley-danger: #ff8a80;
+      --parley-success: #4cc38a;
+      --parley-star: #ffcc4d;
+      color-scheme: dark;
+    }
+  }
+  :host([theme='dark']) {
+    --parley-accent: #8fb0ff;
+    --parley-on-accent: #0b1220;
+    --parley-danger: #ff8a80;
+    --parley-success: #4cc38a;
+    --parley-star: #ffcc4d;
+    color-scheme: dark;
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  .thread {
+    display: grid;
+    gap: var(--parley-space);
+  }
+  h2,
+  h3,
+  p,
+  ol {
+    margin: 0;
+  }
+  h2 {
+    font-size: 1.5em;
+    line-height: 1.25;
+    text-wrap: balance;
+  }
+  h3 {
+    font-size: 1em;
+  }
+  a {
+    color: var(--parley-accent);
+  }
+  :focus-visible {
+    outline: 2px solid var(--parley-accent);
+    outline-offset: 2px;
+    border-radius: 2px;
+  }
+  header {
+    display: grid;
+    gap: calc(var(--parley-space) / 2);
+  }
+  .back {
+    justify-self: start;
+    text-decoration: none;
+    font-size: 0.9em;
+  }
+  .back:hover {
+    text-decoration: underline;
+  }
+  [part~='summary'],
+  [part~='stats'],
+  .meta span,
+  [part~='time'],
+  .help {
+    color: var(--parley-muted);
+  }
+  [part~='stats'],
+  [part~='status'],
+  .meta,
+  .help {
+    font-size: 0.875em;
+    font-variant-numeric: tabular-nums;
+  }
+  [part~='status'] {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+  }
+  .dot {
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    background: var(--parley-success);
+    box-shadow: 0 0 0 3px color-mix(in srgb, var(--parley-success) 20%, transparent);
+  }
+  .closed .dot {
+    background: var(--parley-muted);
+    box-shadow: none;
+  }
+  ol {
+    list-style: none;
+    padding: 0;
+  }
+  li + li,
+  li > ol {
+    margin-top: calc(var(--parley-space) / 2);
+  }
+  li > ol {
+    margin-inline-start: 0.375rem;
+    padding-inline-start: 0.625rem;
+    border-inline-start: 2px solid var(--parley-border);
+  }
+  @container (min-width: 32rem) {
+    li > ol {
+      margin-inline-start: 0.75rem;
+      padding-inline-start: 1rem;
+    }
+  }
+  article {
+    padding: 0.75rem;
+    border-radius: var(--parley-radius);
+    scroll-margin: 4rem;
+    transition: background-color 0.6s;
+  }
+  [part~='message-opening'] {
+    padding: var(--parley-space);
+    background: var(--parley-surface);
+    border: 1px solid var(--parley-border);
+  }
+  .highlighted {
+    background: var(--parley-highlight);
+  }
+  [part~='target'] {
+    outline: 2px solid var(--parley-accent);
+    background: color-mix(in srgb, var(--parley-accent) 8%, transparent);
+  }
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.25em 0.5em;
+  }
+  [part~='author'] {
+    font-weight: 600;
+  }
+  .meta .badge {
+    padding: 0 0.5em;
+    border-radius: 1em;
+    font-size: 0.8em;
+    font-weight: 600;
+    color: var(--parley-on-accent);
+    background: var(--parley-accent);
+  }
+  .meta .star {
+    color: var(--parley-star);
+  }
+  [part~='time'] {
+    text-decoration: none;
+  }
+  [part~='time']:hover {
+    text-decoration: underline;
+  }
+  [part~='body'] {
+    margin-top: 0.25rem;
+    line-height: 1.6;
+  }
+  [part~='body'] > :first-child {
+    margin-top: 0;
+  }
+  [part~='body'] > :last-child {
+    margin-bottom: 0;
+  }
+  [part~='body'] p,
+  [part~='body'] ul,
+  [part~='body'] ol,
+  [part~='body'] pre,
+  [part~='body'] blockquote {
+    margin: 0.6em 0;
+  }
+  [part~='body'] ul,
+  [part~='body'] ol {
+    list-style: revert;
+    padding-inline-start: 1.5em;
+  }
+  [part~='body'] code {
+    padding: 0.1em 0.3em;
+    border-radius: 0.25em;
+    background: var(--parley-surface);
+    font-size: 0.9em;
+  }
+  [part~='body'] pre {
+    overflow-x: auto;
+    padding: 0.75em;
+    border-radius: var(--parley-radius);
+    background: var(--parley-surface);
+  }
+  [part~='body'] pre code {
+    padding: 0;
+    background: none;
+  }
+  [part~='body'] blockquote {
+    padding-inline-start: 0.75em;
+    border-inline-start: 3px solid var(--parley-border);
+    color: var(--parley-muted);
+  }
+  [part~='body'] img {
+    max-width: 100%;
+    height: auto;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    padding: 0.45em 1em;
+    border-radius: var(--parley-radius);
+    border: 1px solid var(--parley-border);
+    color: inherit;
+    background: transparent;
+  }
+  button:hover {
+    background: var(--parley-surface);
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+  .primary {
+    justify-self: start;
+    font-weight: 600;
+    border-color: transparent;
+    color: var(--parley-on-accent);
+    background: var(--parley-accent);
+  }
+  .primary:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
+  }
+  .link {
+    padding: 0.1em 0.4em;
+    margin-inline-start: -0.4em;
+    border: 0;
+    font-size: 0.875em;
+    color: var(--parley-muted);
+  }
+  [part~='load-more'] {
+    justify-self: center;
+  }
+  form {
+    display: grid;
+    gap: 0.75rem;
+    padding: var(--parley-space);
+    border: 1px solid var(--parley-border);
+    border-radius: var(--parley-radius);
+    background: var(--parley-surface);
+  }
+  .field {
+    display: grid;
+    gap: 0.3rem;
+  }
+  label {
+    font-size: 0.875em;
+    font-weight: 600;
+  }
+  input,
+  textarea {
+    width: 100%;
+    font: inherit;
+    color: inherit;
+    padding: 0.55em 0.7em;
+    border: 1px solid var(--parley-border);
+    border-radius: var(--parley-radius);
+    background: color-mix(in srgb, Canvas 70%, transparent);
+  }
+  input {
+    max-width: 20rem;
+  }
+  textarea {
+    min-height: 6.5rem;
+    max-height: 60vh;
+    resize: vertical;
+    field-sizing: content;
+    line-height: 1.5;
+  }
+  input:focus-visible,
+  textarea:focus-visible {
+    outline-offset: 0;
+    border-color: var(--parley-accent);
+  }
+  [aria-invalid='true'] {
+    border-color: var(--parley-danger);
+  }
+  [part~='error'],
+  .over {
+    color: var(--parley-danger);
+    font-size: 0.875em;
+  }
+  .help {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: 0.25em 1em;
+  }
+  .replying {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    font-size: 0.875em;
+  }
+  .empty,
+  .unavailable {
+    padding: calc(var(--parley-space) * 1.5) var(--parley-space);
+    text-align: center;
+    border: 1px dashed var(--parley-border);
+    border-radius: var(--parley-radius);
+    color: var(--parley-muted);
+  }
+  .unavailable {
+    display: grid;
+    justify-items: center;
+    gap: 0.75rem;
+  }
+  .skeleton {
+    display: grid;
+    gap: 0.75rem;
+    min-height: 16rem;
+  }
+  .skeleton i {
+    height: 1rem;
+    border-radius: var(--parley-radius);
+    background: var(--parley-surface);
+    animation: pulse 1.5s ease-in-out infinite alternate;
+  }
+  .skeleton i:first-of-type {
+    width: 60%;
+    height: 1.75rem;
+  }
+  .skeleton i:last-of-type {
+    height: 7rem;
+  }
+  @keyframes pulse {
+    to {
+      opacity: 0.4;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      animation: none !important;
+      transition: none !important;
+    }
+  }
+  .vh {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;

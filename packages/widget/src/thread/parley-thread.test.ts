@@ -1,0 +1,931 @@
+import { aTimeout, expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import type { Message, Thread } from '@parley/server/wire';
+import { clientSettings } from '../api/client.js';
+import '../define.js';
+import { ParleyThread } from './parley-thread.js';
+
+// The fake server behind `window.fetch`: the element's only seam to the network.
+type Handler = (req: Request) => Response | Promise<Response>;
+const SERVER = 'https://parley.test/';
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const ago = (ms: number) => new Date(NOW - ms).toISOString();
+
+let routes: Map<string, Handler>;
+let calls: Request[];
+let uid = 0;
+const realFetch = window.fetch;
+const realNow = Date.now;
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+const apiError = (status: number, code: string, issues?: { path: string; message: string }[]) =>
+  json(
+    { error: { code, message: `${code} (from the server)`, ...(issues ? { issues } : {}) } },
+    status,
+  );
+/** A response that never comes; it fails with an AbortError when the request is aborted. */
+const hang: Handler = (req) =>
+  new Promise((_, reject) =>
+    req.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+  );
+
+function route(method: string, path: string, handler: Handler | object) {
+  routes.set(
+    `${method} ${path}`,
+    typeof handler === 'function' ? (handler as Handler) : () => json(handler),
+  );
+}
+
+/** A unique thread key per test, so no state can leak between tests. */
+const uniqueKey = () => `/blog/post-${++uid}`;
+const threadPath = (key: string) => `/api/threads/${encodeURIComponent(key)}`;
+
+function makeThread(over: Partial<Thread> = {}): Thread {
+  return {
+    key: '/blog/post',
+    title: 'The Efficiency Wars',
+    summary: 'How DeepSeek R1 challenges Western AI dominance.',
+    url: 'https://blog.example/blog/post',
+    status: 'open',
+    messageCount: 5,
+    highlightCount: 0,
+    lastActivityAt: ago(HOUR),
+    createdAt: ago(5 * HOUR),
+    ...over,
+  };
+}
+
+function makeMessage(id: number, over: Partial<Message> = {}): Message {
+  return {
+    id,
+    parentId: null,
+    kind: 'reply',
+    author: { name: `Reader ${id}` },
+    html: `<p>Message number ${id}</p>`,
+    createdAt: ago((10 - id) * MIN),
+    editedAt: null,
+    highlighted: false,
+    ...over,
+  };
+}
+
+const opening = makeMessage(1, {
+  kind: 'opening',
+  author: { name: 'Ada', role: 'owner' },
+  html: '<p>The recent release of <strong>DeepSeek-R1</strong> has sent shockwaves.</p>',
+  createdAt: ago(5 * HOUR),
+});
+const seedMessages = [opening, makeMessage(2), makeMessage(3), makeMessage(4), makeMessage(5)];
+
+/** Serves one thread at `key` and returns its path. */
+function serveThread(
+  key: string,
+  thread: Partial<Thread> = {},
+  messages = seedMessages,
+  nextCursor: string | null = null,
+) {
+  route('GET', threadPath(key), { thread: makeThread({ key, ...thread }), messages, nextCursor });
+  return threadPath(key);
+}
+
+/** Mounts `<parley-thread>` with `attrs` and waits until it has loaded or failed. */
+async function mount(attrs: Record<string, string> = {}, parent?: HTMLElement) {
+  const el = document.createElement('parley-thread');
+  for (const [name, value] of Object.entries({ server: SERVER, ...attrs }))
+    el.setAttribute(name, value);
+  const settled = Promise.race([
+    oneEvent(el, 'parley-thread-loaded'),
+    oneEvent(el, 'parley-error'),
+  ]);
+  if (parent) {
+    parent.append(el);
+    await fixture(parent);
+  } else await fixture(el);
+  await settled;
+  await el.updateComplete;
+  return el;
+}
+
+const $ = <T extends Element = HTMLElement>(el: ParleyThread, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+const $$ = (el: ParleyThread, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<HTMLElement>(selector),
+];
+const text = (node: Element | null | undefined) =>
+  node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+const ids = (nodes: Element[]) => nodes.map((n) => n.id);
+
+/** Types into a field the way a reader does: value, then an input event. */
+function type(el: ParleyThread, selector: string, value: string) {
+  const field = $<HTMLInputElement>(el, selector);
+  field.value = value;
+  field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+async function submit(el: ParleyThread) {
+  $<HTMLButtonElement>(el, 'button[part~=button].primary').click();
+  await el.updateComplete;
+}
+
+/** A response the test decides when to send. */
+function deferred() {
+  let resolve!: (r: Response) => void;
+  const promise = new Promise<Response>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+beforeEach(() => {
+  routes = new Map();
+  calls = [];
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    // A copy for the test to read; the handler may consume the original's body.
+    calls.push(req.clone());
+    const handler = routes.get(`${req.method} ${new URL(req.url).pathname}`);
+    return handler ? handler(req) : apiError(404, 'not_found');
+  };
+  Date.now = () => NOW;
+  localStorage.clear();
+  clientSettings.timeoutMs = 10_000;
+});
+
+afterEach(() => {
+  window.fetch = realFetch;
+  Date.now = realNow;
+  localStorage.clear();
+});
+
+describe('<parley-thread>', () => {
+  it('passes an accessibility audit (thread, replies and form)', async () => {
+    const key = uniqueKey();
+    serveThread(key, { highlightCount: 1 }, [
+      ...seedMessages,
+      makeMessage(6, { parentId: 2, highlighted: true }),
+    ]);
+    const el = await mount({ thread: key, 'back-href': '/forum' });
+    await expect(el).to.be.accessible();
+  });
+
+  it('passes an accessibility audit in the empty and unavailable states', async () => {
+    const empty = await mount({ thread: uniqueKey() });
+    await expect(empty).to.be.accessible();
+    const key = uniqueKey();
+    route('GET', threadPath(key), () => apiError(500, 'internal_error'));
+    const down = await mount({ thread: key });
+    await expect(down).to.be.accessible();
+  });
+
+  describe('reader view', () => {
+    it('shows the back link, title, summary, stats line and status like the seed page', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({
+        thread: key,
+        'back-href': '/forum',
+        'back-label': '← Back to Forum',
+      });
+
+      const back = $<HTMLAnchorElement>(el, '[part~=back-link]');
+      expect(text(back)).to.equal('← Back to Forum');
+      expect(back.getAttribute('href')).to.equal('/forum');
+      expect(text($(el, 'h2[part~=title]'))).to.equal('The Efficiency Wars');
+      expect(text($(el, '[part~=summary]'))).to.equal(
+        'How DeepSeek R1 challenges Western AI dominance.',
+      );
+      expect(text($(el, '[part~=stats]'))).to.equal('💬 5 msgs · ⭐ 0 highlights · 🕐 1h ago');
+      expect(text($(el, '[part~=status]'))).to.equal('Discussion in progress');
+    });
+
+    it('gives each stats icon a text alternative', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      const icons = $$(el, '[part~=stats] [role=img]');
+      expect(icons.map((i) => i.getAttribute('aria-label'))).to.deep.equal([
+        'Messages:',
+        'Highlights:',
+        'Last activity:',
+      ]);
+      expect($$(el, '[part~=stats] [aria-hidden=true]').map(text)).to.deep.equal(['·', '·']);
+    });
+
+    it('uses singular forms for one message and one highlight', async () => {
+      const key = uniqueKey();
+      serveThread(key, { messageCount: 1, highlightCount: 1, lastActivityAt: ago(3 * MIN) }, [
+        opening,
+      ]);
+      const el = await mount({ thread: key });
+      expect(text($(el, '[part~=stats]'))).to.equal('💬 1 msg · ⭐ 1 highlight · 🕐 3m ago');
+    });
+
+    it('has a default back label and no back link without back-href', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const without = await mount({ thread: key });
+      expect($(without, '[part~=back-link]')).to.equal(null);
+      const withLink = await mount({ thread: key, 'back-href': '/' });
+      expect(text($(withLink, '[part~=back-link]'))).to.equal('← Back');
+    });
+
+    it('lists the opening post first, then the replies oldest first', async () => {
+      const key = uniqueKey();
+      const path = serveThread(key);
+      const el = await mount({ thread: key });
+
+      const url = new URL(calls[0]!.url);
+      expect(url.origin + url.pathname).to.equal(`${SERVER.slice(0, -1)}${path}`);
+      expect(url.searchParams.get('sort')).to.equal('oldest');
+      expect(url.searchParams.get('limit')).to.equal('20');
+
+      const first = $(el, 'article[part~=message-opening]');
+      expect(first.id).to.equal('parley-1');
+      expect(text(first.querySelector('[part~=author]'))).to.equal('Ada');
+      expect(first.querySelector('.badge')?.textContent).to.equal('Author');
+      expect(first.querySelector('[part~=body] strong')?.textContent).to.equal('DeepSeek-R1');
+      expect(ids($$(el, '[part~=messages] article'))).to.deep.equal([
+        'parley-2',
+        'parley-3',
+        'parley-4',
+        'parley-5',
+      ]);
+      const reply = $(el, '#parley-2');
+      expect(text(reply.querySelector('[part~=author]'))).to.equal('Reader 2');
+      expect(text(reply.querySelector('[part~=body]'))).to.equal('Message number 2');
+      expect(text(reply.querySelector('[part~=time]'))).to.equal('8 minutes ago');
+    });
+
+    it('nests replies under their parent to a depth of 3, then lists deeper ones flat, marked "in reply to"', async () => {
+      const key = uniqueKey();
+      serveThread(key, {}, [
+        opening,
+        makeMessage(2, { parentId: 1 }),
+        makeMessage(3, { parentId: 2 }),
+        makeMessage(4, { parentId: 3 }),
+        makeMessage(5, { parentId: 4 }),
+        makeMessage(6, { parentId: 5 }),
+        makeMessage(7),
+      ]);
+      const el = await mount({ thread: key });
+
+      const list = $(el, 'ol[part~=messages]');
+      expect(ids([...list.querySelectorAll(':scope > li > article')])).to.deep.equal([
+        'parley-2',
+        'parley-7',
+      ]);
+      const depth2 = list.querySelector(':scope > li > ol')!;
+      expect(ids([...depth2.querySelectorAll(':scope > li > article')])).to.deep.equal([
+        'parley-3',
+      ]);
+      const depth3 = depth2.querySelector(':scope > li > ol')!;
+      expect(ids([...depth3.querySelectorAll(':scope > li > article')])).to.deep.equal([
+        'parley-4',
+        'parley-5',
+        'parley-6',
+      ]);
+      expect(depth3.querySelector('ol')).to.equal(null);
+      expect(text($(el, '#parley-4 .meta'))).not.to.contain('in reply to');
+      expect(text($(el, '#parley-5 .meta'))).to.contain('in reply to Reader 4');
+      expect(text($(el, '#parley-6 .meta'))).to.contain('in reply to Reader 5');
+    });
+
+    it('shows a reply chain thousands deep without overflowing', async () => {
+      const key = uniqueKey();
+      const chain = [
+        opening,
+        ...Array.from({ length: 3000 }, (_, i) => makeMessage(i + 2, { parentId: i + 1 })),
+      ];
+      serveThread(key, { messageCount: 3001 }, chain);
+      const el = await mount({ thread: key });
+      expect($$(el, 'article').length).to.equal(3001);
+      expect($(el, 'ol ol ol ol')).to.equal(null);
+    });
+
+    it('marks highlighted messages with a star', async () => {
+      const key = uniqueKey();
+      serveThread(key, { highlightCount: 1 }, [
+        opening,
+        makeMessage(2, { highlighted: true }),
+        makeMessage(3),
+      ]);
+      const el = await mount({ thread: key });
+      const star = $(el, '#parley-2 [role=img]');
+      expect(star.getAttribute('aria-label')).to.equal('Highlighted');
+      expect($(el, '#parley-2').classList.contains('highlighted')).to.equal(true);
+      expect($(el, '#parley-3 [role=img]')).to.equal(null);
+    });
+
+    it('shows relative times with the exact time on hover, kept current by a timer', async () => {
+      const intervals: [() => void, number][] = [];
+      const realSetInterval = window.setInterval;
+      const realClearInterval = window.clearInterval;
+      const cleared: unknown[] = [];
+      window.setInterval = ((fn: () => void, ms: number) => {
+        intervals.push([fn, ms]);
+        return 4242;
+      }) as typeof setInterval;
+      window.clearInterval = ((id: number) => cleared.push(id)) as typeof clearInterval;
+      try {
+        const key = uniqueKey();
+        serveThread(key);
+        const el = await mount({ thread: key });
+        const time = $(el, '#parley-2 time');
+        expect(time.getAttribute('datetime')).to.equal(ago(8 * MIN));
+        expect(time.getAttribute('title')).to.equal('June 1, 2025 at 11:52 AM');
+        expect(text(time)).to.equal('8 minutes ago');
+
+        const tick = intervals.find(([, ms]) => ms >= 1000 && ms <= 60_000);
+        expect(tick, 'a refresh timer started on connect').to.exist;
+        Date.now = () => NOW + 2 * HOUR;
+        tick![0]();
+        await el.updateComplete;
+        expect(text($(el, '#parley-2 time'))).to.equal('2 hours ago');
+        expect(text($(el, '[part~=stats] time'))).to.equal('3h ago');
+
+        el.remove();
+        expect(cleared).to.include(4242);
+      } finally {
+        window.setInterval = realSetInterval;
+        window.clearInterval = realClearInterval;
+      }
+    });
+
+    it('formats numbers and times in the closest lang, and the locale attribute wins', async () => {
+      const key = uniqueKey();
+      serveThread(key, { messageCount: 1234 });
+      const wrapper = document.createElement('div');
+      wrapper.lang = 'de';
+      const el = await mount({ thread: key }, wrapper);
+      expect(text($(el, '[part~=stats]'))).to.contain('1.234 msgs');
+      expect(text($(el, '#parley-2 time'))).to.equal('vor 8 Minuten');
+
+      el.locale = 'en-US';
+      await el.updateComplete;
+      expect(text($(el, '[part~=stats]'))).to.contain('1,234 msgs');
+
+      el.locale = 'not a locale!';
+      await el.updateComplete;
+      expect(text($(el, '[part~=stats]'))).to.contain('1,234 msgs');
+    });
+
+    it('shows "Discussion closed" and no form or reply buttons on a closed thread', async () => {
+      const key = uniqueKey();
+      serveThread(key, { status: 'closed' });
+      const el = await mount({ thread: key });
+      expect(text($(el, '[part~=status]'))).to.equal('Discussion closed');
+      expect($(el, 'form')).to.equal(null);
+      expect($$(el, 'article button')).to.have.length(0);
+    });
+
+    it('shows the empty state with the form when no one has posted yet (404 thread_not_found)', async () => {
+      const key = uniqueKey();
+      route('GET', threadPath(key), () => apiError(404, 'thread_not_found'));
+      const el = document.createElement('parley-thread');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', key);
+      el.setAttribute('thread-title', 'My first post');
+      const loaded = oneEvent(el, 'parley-thread-loaded');
+      await fixture(el);
+      expect((await loaded).detail).to.deep.equal({ thread: null });
+      await el.updateComplete;
+
+      expect(text($(el, '[part~=title]'))).to.equal('My first post');
+      expect(text($(el, '.empty'))).to.contain('start the discussion');
+      expect($(el, '[part~=stats]')).to.equal(null);
+      expect($(el, 'form[part~=form]')).to.exist;
+    });
+
+    it('renders server-sanitized HTML, but names, titles and summaries only as text', async () => {
+      const key = uniqueKey();
+      const evil = '<img src=x onerror="window.__parleyXss=1">';
+      (window as { __parleyXss?: number }).__parleyXss = undefined;
+      serveThread(key, { title: evil, summary: evil }, [
+        opening,
+        makeMessage(2, {
+          author: { name: evil },
+          html: '<p><em>fine</em> <a href="https://x.example" rel="nofollow ugc noopener noreferrer">link</a></p>',
+        }),
+      ]);
+      const el = await mount({ thread: key });
+      expect(text($(el, '[part~=title]'))).to.equal(evil);
+      expect(text($(el, '[part~=summary]'))).to.equal(evil);
+      expect(text($(el, '#parley-2 [part~=author]'))).to.equal(evil);
+      expect($(el, '#parley-2 [part~=body] em')?.textContent).to.equal('fine');
+      expect($(el, 'img')).to.equal(null);
+      // Give a broken image the time to fire its onerror, had one been created.
+      await aTimeout(50);
+      expect((window as { __parleyXss?: number }).__parleyXss).to.equal(undefined);
+    });
+  });
+
+  describe('states', () => {
+    it('reserves space with a skeleton while loading', async () => {
+      const key = uniqueKey();
+      const reply = deferred();
+      route('GET', threadPath(key), () => reply.promise);
+      const el = document.createElement('parley-thread');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', key);
+      await fixture(el);
+      const skeleton = $(el, '.skeleton');
+      expect(skeleton.getBoundingClientRect().height).to.be.greaterThan(150);
+      expect($(el, '[part~=thread]').getAttribute('aria-busy')).to.equal('true');
+      expect(text(skeleton)).to.equal('Loading comments…');
+      const loaded = oneEvent(el, 'parley-thread-loaded');
+      reply.resolve(
+        json({ thread: makeThread({ key }), messages: seedMessages, nextCursor: null }),
+      );
+      await loaded;
+      await el.updateComplete;
+      expect($(el, '.skeleton')).to.equal(null);
+    });
+
+    it('shows a quiet unavailable message on a 500, emits parley-error, and Retry recovers', async () => {
+      const key = uniqueKey();
+      let failing = true;
+      route('GET', threadPath(key), () =>
+        failing
+          ? apiError(500, 'internal_error')
+          : json({ thread: makeThread({ key }), messages: seedMessages, nextCursor: null }),
+      );
+      const errors: CustomEvent[] = [];
+      const onError = (e: Event) => errors.push(e as CustomEvent);
+      document.addEventListener('parley-error', onError);
+      try {
+        const el = await mount({ thread: key });
+        expect(text($(el, '.unavailable p'))).to.equal('Comments are unavailable right now.');
+        expect(errors.map((e) => e.detail.code)).to.deep.equal(['internal_error']);
+
+        failing = false;
+        const loaded = oneEvent(el, 'parley-thread-loaded');
+        $<HTMLButtonElement>(el, '.unavailable button').click();
+        await loaded;
+        await el.updateComplete;
+        expect($(el, '.unavailable')).to.equal(null);
+        expect(text($(el, '[part~=title]'))).to.equal('The Efficiency Wars');
+      } finally {
+        document.removeEventListener('parley-error', onError);
+      }
+    });
+
+    it('shows the unavailable state when the server is unreachable', async () => {
+      const key = uniqueKey();
+      route('GET', threadPath(key), () => Promise.reject(new TypeError('Failed to fetch')));
+      const el = document.createElement('parley-thread');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', key);
+      const failed = oneEvent(el, 'parley-error');
+      await fixture(el);
+      expect((await failed).detail.code).to.equal('network');
+      await el.updateComplete;
+      expect($(el, '.unavailable')).to.exist;
+    });
+
+    it('gives up on a hanging server after its timeout', async () => {
+      clientSettings.timeoutMs = 100;
+      const key = uniqueKey();
+      route('GET', threadPath(key), hang);
+      const el = document.createElement('parley-thread');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', key);
+      const failed = oneEvent(el, 'parley-error');
+      await fixture(el);
+      expect((await failed).detail.code).to.equal('timeout');
+      await el.updateComplete;
+      expect(text($(el, '.unavailable p'))).to.equal('Comments are unavailable right now.');
+      expect(calls[0]!.signal.aborted).to.equal(true);
+    });
+
+    it('loads further pages with the cursor and hides "load more" on the last page', async () => {
+      const key = uniqueKey();
+      serveThread(key, { messageCount: 7 }, seedMessages.slice(0, 3), 'cursor-1');
+      route('GET', `${threadPath(key)}/messages`, (req) => {
+        const cursor = new URL(req.url).searchParams.get('cursor');
+        return cursor === 'cursor-1'
+          ? json({ messages: [makeMessage(4), makeMessage(5)], nextCursor: 'cursor-2' })
+          : json({ messages: [makeMessage(5), makeMessage(6)], nextCursor: null });
+      });
+      const el = await mount({ thread: key });
+      expect($$(el, '[part~=messages] article')).to.have.length(2);
+
+      const more = $<HTMLButtonElement>(el, '[part~=load-more]');
+      expect(text(more)).to.equal('Load more replies');
+      more.click();
+      await waitUntil(() => $$(el, '[part~=messages] article').length === 4);
+      const url = new URL(calls[1]!.url);
+      expect(url.searchParams.get('cursor')).to.equal('cursor-1');
+      expect(url.searchParams.get('limit')).to.equal('20');
+      expect(url.searchParams.get('sort')).to.equal('oldest');
+
+      $<HTMLButtonElement>(el, '[part~=load-more]').click();
+      await waitUntil(() => !$(el, '[part~=load-more]'));
+      // Message 5 came back on both pages: shown once.
+      expect(ids($$(el, '[part~=messages] article'))).to.deep.equal([
+        'parley-2',
+        'parley-3',
+        'parley-4',
+        'parley-5',
+        'parley-6',
+      ]);
+    });
+  });
+
+  describe('posting', () => {
+    it('posts a reply, shows it, clears the message but not the name, and announces it', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const response = deferred();
+      route('POST', `${threadPath(key)}/messages`, () => response.promise);
+      const el = await mount({ thread: key, 'thread-title': 'The Efficiency Wars' });
+      const posted = oneEvent(el, 'parley-message-posted');
+
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', 'MoE cuts latency via **sparse** activation.');
+      await submit(el);
+
+      const button = $<HTMLButtonElement>(el, 'button.primary');
+      expect(button.disabled).to.equal(true);
+      expect(text(button)).to.equal('Posting…');
+      const req = calls.find((c) => c.method === 'POST')!;
+      expect(req.headers.get('Content-Type')).to.equal('application/json');
+      expect(await req.clone().json()).to.deep.equal({
+        author: 'Grace',
+        body: 'MoE cuts latency via **sparse** activation.',
+        thread: { title: 'The Efficiency Wars', url: location.href.split('#')[0] },
+      });
+
+      const message = makeMessage(6, {
+        author: { name: 'Grace' },
+        html: '<p>MoE cuts latency via <strong>sparse</strong> activation.</p>',
+        createdAt: ago(0),
+      });
+      response.resolve(json({ message, editToken: 'token-6' }, 201));
+      expect((await posted).detail.message).to.deep.equal(message);
+      await el.updateComplete;
+
+      expect($(el, '#parley-6 [part~=body] strong')?.textContent).to.equal('sparse');
+      expect(text($(el, '#parley-6 time'))).to.equal('now');
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('');
+      expect($<HTMLInputElement>(el, '#parley-author').value).to.equal('Grace');
+      expect(button.disabled).to.equal(false);
+      expect(text($(el, '[role=status]'))).to.equal('Your reply was posted.');
+      expect(text($(el, '[part~=stats]'))).to.equal('💬 6 msgs · ⭐ 0 highlights · 🕐 now');
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'parley-body');
+
+      expect(JSON.parse(localStorage.getItem('parley:edit-tokens')!)).to.deep.equal({
+        [SERVER]: { 6: 'token-6' },
+      });
+      // The name is remembered on this browser, for the next thread too.
+      const next = await mount({ thread: key });
+      expect($<HTMLInputElement>(next, '#parley-author').value).to.equal('Grace');
+    });
+
+    it('replies to a message: the post carries parentId and the reply shows under its parent', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      route('POST', `${threadPath(key)}/messages`, async (req) => {
+        const body = await req.json();
+        return json(
+          {
+            message: makeMessage(9, { parentId: body.parentId, author: { name: body.author } }),
+            editToken: 't',
+          },
+          201,
+        );
+      });
+      const el = await mount({ thread: key });
+      const replyButton = $<HTMLButtonElement>(el, '#parley-3 button');
+      expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Reader 3');
+      replyButton.click();
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'parley-body');
+      expect(text($(el, '.replying'))).to.contain('Replying to Reader 3');
+
+      type(el, '#parley-author', 'Linus');
+      type(el, '#parley-body', 'Agreed.');
+      const posted = oneEvent(el, 'parley-message-posted');
+      await submit(el);
+      await posted;
+      await el.updateComplete;
+      const body = await calls
+        .find((c) => c.method === 'POST')!
+        .clone()
+        .json();
+      expect(body.parentId).to.equal(3);
+      expect($(el, '#parley-3').parentElement!.querySelector(':scope > ol > li > #parley-9')).to
+        .exist;
+      expect($(el, '.replying')).to.equal(null);
+    });
+
+    it('counts the message length in code points', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      type(el, '#parley-body', 'héllo 😀');
+      await el.updateComplete;
+      expect(text($(el, '#parley-count'))).to.equal('7 / 10,000');
+
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', '😀'.repeat(10_001));
+      await el.updateComplete;
+      expect($(el, '#parley-count').classList.contains('over')).to.equal(true);
+      await submit(el);
+      expect(text($(el, '#parley-body-error'))).to.contain('10,000');
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+    });
+
+    it('asks for a name and a message before sending anything', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      type(el, '#parley-body', '   ');
+      await submit(el);
+      expect(text($(el, '#parley-author-error'))).to.equal('Please enter your name.');
+      expect(text($(el, '#parley-body-error'))).to.equal('Please write a message.');
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'parley-author');
+    });
+
+    it('keeps the draft and says so when the network fails', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      route('POST', `${threadPath(key)}/messages`, () =>
+        Promise.reject(new TypeError('Failed to fetch')),
+      );
+      const el = await mount({ thread: key });
+      const failed = oneEvent(el, 'parley-error');
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', 'A long thoughtful draft.');
+      await submit(el);
+      expect((await failed).detail.code).to.equal('network');
+      await waitUntil(() => !$<HTMLButtonElement>(el, 'button.primary').disabled);
+
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('A long thoughtful draft.');
+      expect($<HTMLInputElement>(el, '#parley-author').value).to.equal('Grace');
+      const alert = $(el, 'form [role=alert]');
+      expect(text(alert)).to.contain('Your reply is kept here');
+      expect($$(el, 'article')).to.have.length(5);
+    });
+
+    it('shows server field errors beside their fields, with aria-invalid and aria-describedby', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      route('POST', `${threadPath(key)}/messages`, () =>
+        apiError(400, 'invalid_request', [
+          { path: 'author', message: 'Name contains control characters' },
+          { path: 'body', message: 'Message must not be empty' },
+        ]),
+      );
+      const el = await mount({ thread: key });
+      type(el, '#parley-author', 'Gr\u202eace');
+      type(el, '#parley-body', 'Draft to keep');
+      await submit(el);
+      await waitUntil(() => $(el, '#parley-author-error'));
+
+      const author = $(el, '#parley-author');
+      const body = $(el, '#parley-body');
+      expect(author.getAttribute('aria-invalid')).to.equal('true');
+      expect(author.getAttribute('aria-describedby')).to.equal('parley-author-error');
+      expect(text($(el, '#parley-author-error'))).to.equal('Name contains control characters');
+      expect(body.getAttribute('aria-invalid')).to.equal('true');
+      expect(body.getAttribute('aria-describedby')!.split(' ')).to.include('parley-body-error');
+      expect(text($(el, '#parley-body-error'))).to.equal('Message must not be empty');
+      expect($(el, 'form [role=alert]')).to.equal(null);
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Draft to keep');
+      await waitUntil(() => el.shadowRoot!.activeElement === author);
+    });
+
+    it('explains a closed thread and a rate limit, keeping the draft', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      let answer = () => apiError(409, 'thread_closed');
+      route('POST', `${threadPath(key)}/messages`, () => answer());
+      const el = await mount({ thread: key });
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', 'Draft');
+      await submit(el);
+      await waitUntil(() => $(el, 'form [role=alert]'));
+      expect(text($(el, 'form [role=alert]'))).to.equal('This discussion is closed.');
+
+      answer = () => json({ error: { code: 'rate_limited', message: 'slow down' } }, 429);
+      await waitUntil(() => !$<HTMLButtonElement>(el, 'button.primary').disabled);
+      await submit(el);
+      await waitUntil(() => text($(el, 'form [role=alert]')).includes('too quickly'));
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Draft');
+    });
+
+    it('creates the thread with the first post and then shows its stats', async () => {
+      const key = uniqueKey();
+      route('GET', threadPath(key), () => apiError(404, 'thread_not_found'));
+      route('POST', `${threadPath(key)}/messages`, () =>
+        json({ message: makeMessage(1, { createdAt: ago(0) }), editToken: 't1' }, 201),
+      );
+      const el = await mount({ thread: key, 'thread-title': 'Hello world' });
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', 'First!');
+      const posted = oneEvent(el, 'parley-message-posted');
+      await submit(el);
+      await posted;
+      await el.updateComplete;
+      expect($(el, '.empty')).to.equal(null);
+      expect(text($(el, '[part~=stats]'))).to.equal('💬 1 msg · ⭐ 0 highlights · 🕐 now');
+      expect($(el, '#parley-1')).to.exist;
+    });
+  });
+
+  describe('permalinks', () => {
+    const clearHash = () => history.replaceState(null, '', location.pathname + location.search);
+    afterEach(clearHash);
+
+    it('links each message time to #parley-<id>, and scrolls to and marks the message the hash names', async () => {
+      const scrolled: string[] = [];
+      const realScroll = Element.prototype.scrollIntoView;
+      Element.prototype.scrollIntoView = function (this: Element) {
+        scrolled.push(this.id);
+      };
+      try {
+        history.replaceState(null, '', `${location.pathname}${location.search}#parley-3`);
+        const key = uniqueKey();
+        serveThread(key);
+        const el = await mount({ thread: key });
+        expect($(el, '#parley-2 a[part~=time]').getAttribute('href')).to.equal('#parley-2');
+        await waitUntil(() => scrolled.includes('parley-3'));
+        expect($(el, '#parley-3').getAttribute('part')).to.contain('target');
+
+        const changed = oneEvent(window, 'hashchange');
+        location.hash = '#parley-4';
+        await changed;
+        await waitUntil(() => scrolled.includes('parley-4'));
+        expect($(el, '#parley-4').getAttribute('part')).to.contain('target');
+        expect($(el, '#parley-3').getAttribute('part')).not.to.contain('target');
+      } finally {
+        Element.prototype.scrollIntoView = realScroll;
+      }
+    });
+  });
+
+  describe('attributes', () => {
+    it('re-keys when the thread attribute changes: aborts the old request and shows the other thread', async () => {
+      const slow = uniqueKey();
+      const fast = uniqueKey();
+      route('GET', threadPath(slow), hang);
+      serveThread(fast, { title: 'The other thread' });
+      const el = document.createElement('parley-thread');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', slow);
+      const errors: Event[] = [];
+      el.addEventListener('parley-error', (e) => errors.push(e));
+      await fixture(el);
+
+      const loaded = oneEvent(el, 'parley-thread-loaded');
+      el.setAttribute('thread', fast);
+      expect((await loaded).detail.thread?.key).to.equal(fast);
+      await el.updateComplete;
+      expect(calls[0]!.signal.aborted).to.equal(true);
+      expect(text($(el, '[part~=title]'))).to.equal('The other thread');
+      expect(errors).to.have.length(0);
+    });
+
+    it('re-keys when the server changes', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      const failed = oneEvent(el, 'parley-error');
+      el.server = 'https://other.test/parley';
+      await failed;
+      expect(calls.at(-1)!.url).to.match(/^https:\/\/other\.test\/parley\/api\/threads\//);
+    });
+
+    it('falls back to the defaults on bad theme, sort and page-size values, warning once', async () => {
+      const warnings: string[] = [];
+      const realWarn = console.warn;
+      console.warn = (m: string) => warnings.push(m);
+      try {
+        const key = uniqueKey();
+        serveThread(key);
+        const el = await mount({
+          thread: key,
+          theme: 'neon',
+          sort: 'sideways',
+          'page-size': 'lots',
+        });
+        expect(el.theme).to.equal('auto');
+        expect(el.sort).to.equal('oldest');
+        expect(el.pageSize).to.equal(20);
+        const url = new URL(calls[0]!.url);
+        expect(url.searchParams.get('sort')).to.equal('oldest');
+        expect(url.searchParams.get('limit')).to.equal('20');
+        expect(warnings.some((w) => w.includes('sort="sideways"'))).to.equal(true);
+
+        await mount({ thread: key, sort: 'sideways' });
+        expect(warnings.filter((w) => w.includes('sort='))).to.have.length(1);
+
+        const big = await mount({ thread: key, 'page-size': '500', sort: 'newest' });
+        expect(big.pageSize).to.equal(100);
+        const last = new URL(calls.at(-1)!.url);
+        expect(last.searchParams.get('limit')).to.equal('100');
+        expect(last.searchParams.get('sort')).to.equal('newest');
+        const small = await mount({ thread: key, 'page-size': '0' });
+        expect(small.pageSize).to.equal(1);
+      } finally {
+        console.warn = realWarn;
+      }
+    });
+
+    it('follows the theme attribute through its custom properties', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const accent = (el: ParleyThread) =>
+        getComputedStyle(el).getPropertyValue('--parley-accent').trim();
+      const dark = await mount({ thread: key, theme: 'dark' });
+      expect(accent(dark)).to.equal('#8fb0ff');
+      const light = await mount({ thread: key, theme: 'light' });
+      expect(accent(light)).to.equal('#2f5fd0');
+      const bad = await mount({ thread: key, theme: 'neon' });
+      expect(accent(bad)).to.equal(
+        matchMedia('(prefers-color-scheme: dark)').matches ? '#8fb0ff' : '#2f5fd0',
+      );
+    });
+
+    it('keys the thread by the canonical link path, else location.pathname', async () => {
+      const link = document.createElement('link');
+      link.rel = 'canonical';
+      link.href = 'https://blog.example/posts/hello-world?utm=x#comments';
+      document.head.append(link);
+      try {
+        await mount();
+        expect(new URL(calls[0]!.url).pathname).to.equal('/api/threads/%2Fposts%2Fhello-world');
+      } finally {
+        link.remove();
+      }
+      await mount();
+      expect(new URL(calls[1]!.url).pathname).to.equal(
+        `/api/threads/${encodeURIComponent(location.pathname)}`,
+      );
+    });
+
+    it('talks to the server that served the script when no server is set', async () => {
+      const el = document.createElement('parley-thread');
+      el.setAttribute('thread', uniqueKey());
+      const done = oneEvent(el, 'parley-error');
+      await fixture(el);
+      await done;
+      const base = new URL('.', new URL('./parley-thread.ts', import.meta.url)).href;
+      expect(calls[0]!.url.startsWith(`${base}api/threads/`)).to.equal(true);
+    });
+  });
+
+  describe('integration with the page', () => {
+    it('is registered once, even when the define module runs twice', async () => {
+      expect(customElements.get('parley-thread')).to.equal(ParleyThread);
+      await import(/* @vite-ignore */ `../define.ts?again=${Date.now()}`);
+      expect(customElements.get('parley-thread')).to.equal(ParleyThread);
+    });
+
+    it('fires composed events that reach the document', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const seen = oneEvent(document, 'parley-thread-loaded');
+      await mount({ thread: key });
+      const event = await seen;
+      expect(event.composed).to.equal(true);
+      expect(event.detail.thread.key).to.equal(key);
+    });
+
+    it('styles only its shadow root, with adopted style sheets', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      expect(el.shadowRoot!.querySelector('style')).to.equal(null);
+      expect(el.shadowRoot!.adoptedStyleSheets.length).to.be.greaterThan(0);
+    });
+
+    it('labels its fields and exposes roles', async () => {
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      for (const id of ['parley-author', 'parley-body']) {
+        const label = $(el, `label[for=${id}]`);
+        expect(label, id).to.exist;
+        expect($(el, `#${id}`).hasAttribute('required')).to.equal(true);
+      }
+      expect(text($(el, 'label[for=parley-author]'))).to.equal('Name');
+      expect(text($(el, 'label[for=parley-body]'))).to.equal('Message');
+      expect(text($(el, '#parley-hint'))).to.equal(
+        'Markdown: **bold**, _italic_, `code`, [links](https://…)',
+      );
+      expect($(el, '[role=status]')).to.exist;
+      expect($(el, 'form').getAttribute('aria-labelledby')).to.equal('parley-form-title');
+      expect($(el, 'ol[part~=messages]').getAttribute('aria-label')).to.equal('Replies');
+      const article = $(el, '#parley-2');
+      expect(
+        text(el.shadowRoot!.getElementById(article.getAttribute('aria-labelledby')!)),
+      ).to.equal('Reader 2');
+    });
+  });
+});

@@ -1,0 +1,593 @@
+import type { Message, SortOrder, Thread } from '@parley/server/wire';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { ApiError, getMessages, getThread, postMessage } from '../api/client.js';
+import { catalogFor } from '../i18n/catalog.js';
+import type { Catalog } from '../i18n/en.js';
+import { exact, fill, num, plural, relative, safeLocale } from '../i18n/format.js';
+import { load, NAME_KEY, save, saveEditToken } from '../storage.js';
+import { styles } from './parley-thread.styles.js';
+
+/** Colour scheme: `auto` follows `prefers-color-scheme`. */
+export type Theme = 'auto' | 'light' | 'dark';
+
+/** Detail of each event `<parley-thread>` fires. */
+export interface ParleyEventMap {
+  /** The thread was loaded; `thread` is null when no one has posted yet. */
+  'parley-thread-loaded': { thread: Thread | null };
+  /** The reader's message was accepted by the server. */
+  'parley-message-posted': { message: Message };
+  /** Loading or posting failed; `code` is an API error code, `network` or `timeout`. */
+  'parley-error': { code: string; message: string };
+}
+
+/** The server counts message length in code points, as `[...s].length` does. */
+const MAX_BODY = 10_000;
+/** Replies nest this deep; deeper ones are listed flat, marked "in reply to". */
+const MAX_DEPTH = 3;
+/** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
+const TICK_MS = 30_000;
+
+const warned = new Set<string>();
+/** Integrator mistakes get one console warning per kind, never an exception. */
+function warn(code: string, message: string) {
+  if (warned.has(code)) return;
+  warned.add(code);
+  console.warn(`<parley-thread>: ${message}`);
+}
+
+const oneOf =
+  <T extends string>(name: string, values: readonly T[]) =>
+  (v: string | null): T => {
+    if (values.includes(v as T)) return v as T;
+    if (v !== null)
+      warn(name, `${name}="${v}" is not one of ${values.join(', ')}; using ${values[0]}.`);
+    return values[0]!;
+  };
+const toTheme = oneOf<Theme>('theme', ['auto', 'light', 'dark']);
+const toSort = oneOf<SortOrder>('sort', ['oldest', 'newest']);
+const toPageSize = (v: unknown): number => {
+  const n = Math.round(Number(v));
+  if (v != null && v !== '' && Number.isFinite(n)) return Math.min(100, Math.max(1, n));
+  if (v != null) warn('page-size', `page-size="${v}" is not a number; using 20.`);
+  return 20;
+};
+
+/** The canonical URL of the page: `<link rel=canonical>`, else the address without its hash. */
+const canonicalUrl = () =>
+  new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
+
+type State = 'loading' | 'ready' | 'error';
+type FieldErrors = { author?: string; body?: string };
+/** The server base and thread key a load used; posts and further pages reuse it. */
+interface Site {
+  base: string;
+  key: string;
+}
+
+/**
+ * A Parley discussion thread: title, summary, stats, status, the opening post,
+ * nested replies, "load more" and the reply form, talking to a Parley server.
+ *
+ * @fires parley-thread-loaded - The thread loaded (`detail.thread` is null for a new thread).
+ * @fires parley-message-posted - The reader posted a message (`detail.message`).
+ * @fires parley-error - Loading or posting failed (`detail.code`, `detail.message`).
+ *
+ * @csspart thread - The whole thread.
+ * @csspart header - Back link, title, summary, stats and status.
+ * @csspart back-link - The back link.
+ * @csspart title - The thread title.
+ * @csspart summary - The thread summary.
+ * @csspart stats - The line with message and highlight counts and last activity.
+ * @csspart status - "Discussion in progress" or "Discussion closed".
+ * @csspart messages - The list of replies (nested lists inside it).
+ * @csspart message - Each message, opening post included.
+ * @csspart message-opening - The opening post.
+ * @csspart target - The message the page's `#parley-<id>` hash points at.
+ * @csspart author - A message's author name.
+ * @csspart time - A message's time, a permalink to it.
+ * @csspart body - A message's text.
+ * @csspart form - The reply form.
+ * @csspart input - The name field.
+ * @csspart textarea - The message field.
+ * @csspart button - Every button.
+ * @csspart error - Error messages in the form.
+ * @csspart load-more - The "load more" button.
+ *
+ * @cssproperty --parley-accent - Links, focus rings and the main button. Default a quiet blue.
+ * @cssproperty --parley-on-accent - Text on the accent colour. Default white (dark text in dark).
+ * @cssproperty --parley-danger - Errors. Default a muted red.
+ * @cssproperty --parley-success - The "in progress" dot. Default green.
+ * @cssproperty --parley-star - The highlight star. Default amber.
+ * @cssproperty --parley-surface - Background of the opening post, form and code. Default a 4% tint of the text colour.
+ * @cssproperty --parley-border - Borders and reply lines. Default a 16% tint of the text colour.
+ * @cssproperty --parley-muted - Secondary text. Default the text colour at 66%.
+ * @cssproperty --parley-highlight - Background of highlighted messages. Default a faint amber.
+ * @cssproperty --parley-radius - Corner radius. Default 0.5rem.
+ * @cssproperty --parley-space - Base spacing. Default 1rem.
+ */
+export class ParleyThread extends LitElement {
+  static override styles = styles;
+
+  static override properties: PropertyDeclarations = {
+    server: {},
+    thread: {},
+    threadTitle: { attribute: 'thread-title' },
+    backHref: { attribute: 'back-href' },
+    backLabel: { attribute: 'back-label' },
+    theme: { reflect: true, useDefault: true, converter: toTheme },
+    locale: {},
+    pageSize: { attribute: 'page-size', useDefault: true, converter: toPageSize },
+    sort: { useDefault: true, converter: toSort },
+    _state: { state: true },
+    _thread: { state: true },
+    _messages: { state: true },
+    _cursor: { state: true },
+    _more: { state: true },
+    _sending: { state: true },
+    _name: { state: true },
+    _body: { state: true },
+    _replyTo: { state: true },
+    _errors: { state: true },
+    _formError: { state: true },
+    _announce: { state: true },
+    _target: { state: true },
+  };
+
+  /** Base URL of the Parley server. Default: where this script was loaded from. */
+  declare server?: string;
+  /** Thread key. Default: the path of the page's canonical URL, else `location.pathname`. */
+  declare thread?: string;
+  /** Title for a thread created from this page. Default: `document.title`. */
+  declare threadTitle?: string;
+  /** URL of the back link; no back link when unset. */
+  declare backHref?: string;
+  /** Text of the back link. Default: "← Back" in the element's locale. */
+  declare backLabel?: string;
+  /** `light`, `dark` or `auto` (default; follows `prefers-color-scheme`). Bad values mean `auto`. */
+  declare theme: Theme;
+  /** Locale of dates, numbers and text. Default: closest `lang` in the page, else the browser's. */
+  declare locale?: string;
+  /** Replies per page, 1 to 100. Default 20. */
+  declare pageSize: number;
+  /** Reply order, `oldest` (default) or `newest`; the opening post always comes first. */
+  declare sort: SortOrder;
+
+  declare private _state: State;
+  declare private _thread: Thread | null;
+  declare private _messages: Message[];
+  declare private _cursor: string | null;
+  declare private _more: boolean;
+  declare private _sending: boolean;
+  declare private _name: string;
+  declare private _body: string;
+  declare private _replyTo: Message | null;
+  declare private _errors: FieldErrors;
+  declare private _formError: string;
+  declare private _announce: string;
+  declare private _target: number | null;
+
+  #abort?: AbortController;
+  #site?: Site;
+  #timer?: ReturnType<typeof setInterval>;
+  #t!: Catalog;
+  #locale = 'en';
+
+  constructor() {
+    super();
+    this.theme = 'auto';
+    this.pageSize = 20;
+    this.sort = 'oldest';
+    this._state = 'loading';
+    this._thread = null;
+    this._messages = [];
+    this._cursor = null;
+    this._more = this._sending = false;
+    this._name = load(NAME_KEY, '');
+    this._body = this._formError = this._announce = '';
+    this._replyTo = this._target = null;
+    this._errors = {};
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.#timer = setInterval(() => this.requestUpdate(), TICK_MS);
+    addEventListener('hashchange', this.#onHash);
+    // A load cut short by a disconnect starts again when the element comes back.
+    if (this.hasUpdated && this._state === 'loading') this.#load();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+    removeEventListener('hashchange', this.#onHash);
+    this.#abort?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (
+      !this.hasUpdated ||
+      changed.has('thread') ||
+      changed.has('server') ||
+      changed.has('sort') ||
+      changed.has('pageSize')
+    )
+      this.#load();
+  }
+
+  #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** Reports a failure as `parley-error` and returns it as an ApiError. */
+  #fail(e: unknown): ApiError {
+    const error = e instanceof ApiError ? e : new ApiError(0, 'internal', String(e));
+    this.#emit('parley-error', { code: error.code, message: error.message });
+    return error;
+  }
+
+  #resolveSite(): Site {
+    const base = new URL(this.server || '.', this.server ? location.href : import.meta.url).href;
+    const url = canonicalUrl();
+    if (!this.thread && !url.protocol.startsWith('http')) {
+      warn('thread', 'no thread key: set the thread attribute on pages not served over http(s).');
+      throw new ApiError(0, 'no_thread_key', 'No thread key');
+    }
+    return { base: base.endsWith('/') ? base : `${base}/`, key: this.thread || url.pathname };
+  }
+
+  #options() {
+    return { limit: toPageSize(this.pageSize), sort: toSort(this.sort) };
+  }
+
+  async #load() {
+    this.#abort?.abort();
+    const ctl = new AbortController();
+    this.#abort = ctl;
+    this._state = 'loading';
+    this._thread = this._replyTo = null;
+    this._messages = [];
+    this._cursor = null;
+    try {
+      const site = this.#resolveSite();
+      this.#site = site;
+      try {
+        const page = await getThread(site.base, site.key, this.#options(), ctl.signal);
+        this._thread = page.thread;
+        this._messages = page.messages;
+        this._cursor = page.nextCursor;
+      } catch (e) {
+        // No one has posted yet: an empty thread with the form, not an error.
+        if ((e as ApiError).code !== 'thread_not_found') throw e;
+      }
+      this._state = 'ready';
+      this.#emit('parley-thread-loaded', { thread: this._thread });
+      this.#onHash();
+    } catch (e) {
+      if (ctl.signal.aborted) return;
+      this._state = 'error';
+      this.#fail(e);
+    }
+  }
+
+  async #loadMore() {
+    const ctl = this.#abort!;
+    const site = this.#site!;
+    this._more = true;
+    try {
+      const page = await getMessages(
+        site.base,
+        site.key,
+        { ...this.#options(), cursor: this._cursor! },
+        ctl.signal,
+      );
+      // A reply posted here may also come back on a later page.
+      const seen = new Set(this._messages.map((m) => m.id));
+      this._messages = [...this._messages, ...page.messages.filter((m) => !seen.has(m.id))];
+      this._cursor = page.nextCursor;
+    } catch (e) {
+      if (!ctl.signal.aborted) {
+        this.#fail(e);
+        this._announce = this.#t.unavailable;
+      }
+    }
+    this._more = false;
+  }
+
+  async #onSubmit(e: SubmitEvent) {
+    e.preventDefault();
+    const t = this.#t;
+    const site = this.#site!;
+    const author = this._name.trim();
+    const body = this._body.trim();
+    const errors: FieldErrors = {};
+    if (!author) errors.author = t.nameRequired;
+    if (!body) errors.body = t.bodyRequired;
+    else if ([...body].length > MAX_BODY)
+      errors.body = fill(t.bodyTooLong, { max: num(this.#locale, MAX_BODY) });
+    this._errors = errors;
+    this._formError = this._announce = '';
+    if (errors.author || errors.body) return this.#focusField(errors);
+    save(NAME_KEY, author);
+    this._sending = true;
+    const title = this.threadTitle || document.title;
+    const url = canonicalUrl();
+    url.hash = '';
+    try {
+      const res = await postMessage(
+        site.base,
+        site.key,
+        {
+          author,
+          body,
+          parentId: this._replyTo?.id,
+          thread: { ...(title ? { title } : {}), url: url.href },
+        },
+        // Not the load's signal: a post must not be lost to a re-key; its answer is then ignored.
+        new AbortController().signal,
+      );
+      saveEditToken(site.base, res.message.id, res.editToken);
+      if (site !== this.#site) return;
+      const m = res.message;
+      const list = this._messages;
+      const at = this.sort === 'newest' ? (list[0]?.kind === 'opening' ? 1 : 0) : list.length;
+      this._messages = [...list.slice(0, at), m, ...list.slice(at)];
+      const th = this._thread ?? {
+        key: site.key,
+        title: title || null,
+        summary: null,
+        url: url.href,
+        status: 'open',
+        messageCount: 0,
+        highlightCount: 0,
+        createdAt: m.createdAt,
+        lastActivityAt: m.createdAt,
+      };
+      this._thread = { ...th, messageCount: th.messageCount + 1, lastActivityAt: m.createdAt };
+      this._body = '';
+      this._replyTo = null;
+      this._announce = t.posted;
+      this.#emit('parley-message-posted', { message: m });
+    } catch (e) {
+      const error = this.#fail(e);
+      const rest: string[] = [];
+      for (const issue of error.issues) {
+        if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
+        else rest.push(issue.message);
+      }
+      this._errors = { ...errors };
+      this._formError =
+        t.errors[error.code] ??
+        (error.status === 0 || error.status >= 500
+          ? t.offline
+          : rest.join(' ') || (error.issues.length ? '' : t.postFailed));
+    } finally {
+      this._sending = false;
+    }
+    this.#focusField(this._errors);
+  }
+
+  /** Keeps focus in the form: on the first invalid field, else the message. */
+  async #focusField(errors: FieldErrors) {
+    await this.updateComplete;
+    this.renderRoot
+      .querySelector<HTMLElement>(errors.author ? '#parley-author' : '#parley-body')
+      ?.focus();
+  }
+
+  #onInput(e: Event) {
+    const field = e.target as HTMLInputElement;
+    if (field.id === 'parley-author') this._name = field.value;
+    else this._body = field.value;
+  }
+
+  #onKeydown(e: KeyboardEvent) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey))
+      (e.currentTarget as HTMLFormElement).requestSubmit();
+  }
+
+  /** Marks and scrolls to the message a `#parley-<id>` hash names (it lives in our shadow root, out of the browser's reach). */
+  #onHash = () => {
+    const id = /^#parley-(\d+)$/.exec(location.hash)?.[1];
+    this._target = id ? Number(id) : null;
+    if (id)
+      this.updateComplete.then(() =>
+        this.renderRoot.querySelector(`#parley-${id}`)?.scrollIntoView({ block: 'center' }),
+      );
+  };
+
+  #reply(m: Message | null) {
+    this._replyTo = m;
+    this.#focusField({});
+  }
+
+  override render() {
+    const locale = safeLocale(
+      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
+    );
+    const t = catalogFor(locale, () => this.requestUpdate());
+    this.#locale = locale;
+    this.#t = t;
+    const state = this._state;
+    return html`<section part="thread" class="thread" aria-busy=${state === 'loading'}>
+      ${
+        state === 'loading'
+          ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>`
+          : state === 'error'
+            ? html`<div class="unavailable">
+                <p>${t.unavailable}</p>
+                <button part="button" @click=${this.#load}>${t.retry}</button>
+              </div>`
+            : this.#renderThread(t, locale)
+      }
+      <div role="status" class="vh">${this._announce}</div>
+    </section>`;
+  }
+
+  #renderThread(t: Catalog, locale: string) {
+    const th = this._thread;
+    const now = Date.now();
+    const title = th?.title || this.threadTitle || document.title;
+    const [first] = this._messages;
+    const opening = first?.kind === 'opening' ? first : undefined;
+    // Replies to the opening post, or to a message not loaded (yet), start a branch of their own.
+    const ids = new Set(this._messages.map((m) => m.id));
+    const kids = new Map<number | null, Message[]>();
+    for (const m of this._messages) {
+      if (m === opening) continue;
+      const parent = m.parentId !== opening?.id && ids.has(m.parentId!) ? m.parentId : null;
+      kids.set(parent, [...(kids.get(parent) ?? []), m]);
+    }
+    const message = (m: Message, replyTo?: string) => html`<article
+      id="parley-${m.id}"
+      part="message${m === opening ? ' message-opening' : ''}${this._target === m.id ? ' target' : ''}"
+      class=${m.highlighted ? 'highlighted' : ''}
+      aria-labelledby="parley-a-${m.id}"
+    >
+      <div class="meta">
+        <h3 id="parley-a-${m.id}" part="author">${m.author.name}</h3>
+        ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
+        ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
+        ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
+        <a part="time" href="#parley-${m.id}"
+          ><time datetime=${m.createdAt} title=${exact(locale, m.createdAt)}
+            >${relative(locale, m.createdAt, now, 'long')}</time
+          ></a
+        >
+        ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
+      </div>
+      <div part="body" class="body">${unsafeHTML(m.html)}</div>
+      ${
+        th?.status !== 'closed' && m !== opening
+          ? html`<button
+              part="button"
+              class="link"
+              aria-label=${fill(t.replyTo, { name: m.author.name })}
+              @click=${() => this.#reply(m)}
+            >
+              ${t.reply}
+            </button>`
+          : nothing
+      }
+    </article>`;
+    // Past MAX_DEPTH a branch is flattened with an explicit stack, so even a
+    // reply chain thousands deep neither nests nor recurses.
+    const branch = (m: Message, depth: number): unknown => {
+      const children = kids.get(m.id) ?? [];
+      if (depth < MAX_DEPTH)
+        return html`<li>
+          ${message(m)}${children.length ? html`<ol>${children.map((c) => branch(c, depth + 1))}</ol>` : nothing}
+        </li>`;
+      const items = [];
+      const stack: [Message, string | undefined][] = [[m, undefined]];
+      while (stack.length) {
+        const [x, replyTo] = stack.pop()!;
+        items.push(html`<li>${message(x, replyTo)}</li>`);
+        const below = kids.get(x.id) ?? [];
+        for (let i = below.length; i--; ) stack.push([below[i]!, x.author.name]);
+      }
+      return items;
+    };
+    const roots = kids.get(null) ?? [];
+    const closed = th?.status === 'closed';
+    return html`<header part="header">
+        ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
+        ${title ? html`<h2 part="title">${title}</h2>` : nothing}
+        ${th?.summary ? html`<p part="summary">${th.summary}</p>` : nothing}
+        ${
+          th
+            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, th.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, th.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${th.lastActivityAt} title=${exact(locale, th.lastActivityAt)}>${relative(locale, th.lastActivityAt, now, 'narrow')}</time></p>
+              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
+            : nothing
+        }
+      </header>
+      ${opening ? message(opening) : nothing}
+      ${
+        roots.length
+          ? html`<ol part="messages" aria-label=${t.repliesLabel}>${roots.map((m) => branch(m, 1))}</ol>`
+          : opening
+            ? nothing
+            : html`<p class="empty">${t.empty}</p>`
+      }
+      ${
+        this._cursor
+          ? html`<button part="button load-more" ?disabled=${this._more} @click=${this.#loadMore}>
+              ${t.loadMore}
+            </button>`
+          : nothing
+      }
+      ${closed ? nothing : this.#renderForm(t, locale)}`;
+  }
+
+  #renderForm(t: Catalog, locale: string) {
+    const errors = this._errors;
+    const length = [...this._body].length;
+    const invalid = (e?: string) => (e ? 'true' : nothing);
+    return html`<form
+      part="form"
+      aria-labelledby="parley-form-title"
+      novalidate
+      @submit=${this.#onSubmit}
+      @input=${this.#onInput}
+      @keydown=${this.#onKeydown}
+    >
+      <h3 id="parley-form-title">${t.formTitle}</h3>
+      ${
+        this._replyTo
+          ? html`<p class="replying">
+              ${fill(t.replyingTo, { name: this._replyTo.author.name })}
+              <button type="button" part="button" class="link" @click=${() => this.#reply(null)}>
+                ${t.cancelReply}
+              </button>
+            </p>`
+          : nothing
+      }
+      <div class="field">
+        <label for="parley-author">${t.name}</label>
+        <input
+          id="parley-author"
+          part="input"
+          autocomplete="name"
+          required
+          aria-invalid=${invalid(errors.author)}
+          aria-describedby=${errors.author ? 'parley-author-error' : nothing}
+          .value=${this._name}
+        />
+        ${errors.author ? html`<p id="parley-author-error" part="error">${errors.author}</p>` : nothing}
+      </div>
+      <div class="field">
+        <label for="parley-body">${t.message}</label>
+        <textarea
+          id="parley-body"
+          part="textarea"
+          required
+          aria-invalid=${invalid(errors.body)}
+          aria-describedby="${errors.body ? 'parley-body-error ' : ''}parley-hint parley-count"
+          .value=${this._body}
+        ></textarea>
+        ${errors.body ? html`<p id="parley-body-error" part="error">${errors.body}</p>` : nothing}
+        <div class="help">
+          <span id="parley-hint">${t.hint}</span>
+          <span id="parley-count" class=${length > MAX_BODY ? 'over' : ''}
+            >${fill(t.counter, { n: num(locale, length), max: num(locale, MAX_BODY) })}</span
+          >
+        </div>
+      </div>
+      ${this._formError ? html`<p part="error" role="alert">${this._formError}</p>` : nothing}
+      <button part="button" class="primary" ?disabled=${this._sending}>
+        ${this._sending ? t.posting : t.post}
+      </button>
+    </form>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-thread': ParleyThread;
+  }
+  interface HTMLElementEventMap {
+    'parley-thread-loaded': CustomEvent<ParleyEventMap['parley-thread-loaded']>;
+    'parley-message-posted': CustomEvent<ParleyEventMap['parley-message-posted']>;
+    'parley-error': CustomEvent<ParleyEventMap['parley-error']>;
+  }
+}

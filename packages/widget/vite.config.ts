@@ -1,0 +1,84 @@
+import { defineConfig, type Plugin, parseSync } from 'vite';
+
+/**
+ * Collapses the whitespace inside our `html` and `css` tagged templates, which
+ * no JS minifier may touch (template text is data). Bytes matter here: the
+ * whole eager bundle has a 12 KB brotli budget, Lit included. Newline runs in
+ * HTML become one space (HTML collapses them anyway, and our templates have no
+ * `<pre>`); CSS loses the spaces around punctuation.
+ */
+function minifyTemplates(): Plugin {
+  const rules = {
+    html: (s: string) => s.replace(/\s*\n\s*/g, ' '),
+    css: (s: string) =>
+      s
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/:\s+/g, ':')
+        .replace(/;}/g, '}'),
+  };
+  return {
+    name: 'parley:minify-templates',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\/src\/.*\.ts$/.test(id) || id.endsWith('.test.ts')) return;
+      const edits: [number, number, string][] = [];
+      const walk = (node: unknown): void => {
+        if (!node || typeof node !== 'object') return;
+        if (Array.isArray(node)) {
+          node.forEach(walk);
+          return;
+        }
+        // biome-ignore lint/suspicious/noExplicitAny: a loosely walked ESTree node
+        const n = node as Record<string, any>;
+        const rule = rules[n.tag?.name as keyof typeof rules];
+        if (n.type === 'TaggedTemplateExpression' && rule) {
+          for (const q of n.quasi.quasis) {
+            // Oxc's span includes the delimiters: "`" or "}" before, "${" or "`" after.
+            const start = q.start + 1;
+            const end = q.end - (q.tail ? 1 : 2);
+            // The offsets must address the raw text exactly, or we would corrupt the file.
+            if (code.slice(start, end) !== q.value.raw) throw new Error(`${id}: bad offsets`);
+            edits.push([start, end, rule(q.value.raw)]);
+          }
+        }
+        for (const key in n) if (key !== 'parent') walk(n[key]);
+      };
+      walk(parseSync(id, code, { lang: 'ts' }).program);
+      let out = code;
+      for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0]))
+        out = out.slice(0, start) + text + out.slice(end);
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * Builds `/widget.js`: one self-contained ES module with Lit bundled in and no
+ * CSS file (styles live in the shadow root). Lazy chunks, such as other
+ * locales' catalogs, go under `dist/widget/` and are resolved from
+ * `import.meta.url`, so the server can serve the folder as is.
+ */
+export default defineConfig({
+  plugins: [minifyTemplates()],
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    cssCodeSplit: false,
+    modulePreload: false,
+    reportCompressedSize: false,
+    lib: {
+      entry: 'src/widget.ts',
+      formats: ['es'],
+      fileName: () => 'widget.js',
+    },
+    rolldownOptions: {
+      output: {
+        chunkFileNames: 'widget/[name]-[hash].js',
+        // Vite keeps whitespace in ES library builds (for tree-shaking); this bundle is final.
+        minify: true,
+      },
+    },
+  },
+});

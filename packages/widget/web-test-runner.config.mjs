@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+/**
+ * Browser tests in Debian's Chromium, driven by playwright-core (no browser
+ * download). The esbuild plugin gets our tsconfig so it compiles exactly as
+ * `tsc` checks. The clock's time zone and locale are fixed so rendered times
+ * are stable.
+ */
+export default {
+  files: ['src/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 120_000,
+  testFramework: { config: { timeout: 5000 } },
+  plugins: [
+    esbuildPlugin({
+      ts: true,
+      tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
+    }),
+  ],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+      createBrowserContext: ({ browser }) =>
+        browser.newContext({ locale: 'en-US', timezoneId: 'UTC' }),
+    }),
+  ],
+};

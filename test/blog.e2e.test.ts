@@ -1,0 +1,132 @@
+/**
+ * The reader's journey, end to end: the example blog on one origin, the real
+ * Parley server (temporary SQLite file) on another, the built widget bundle,
+ * and Chromium driven by labels and roles as a reader would use the page.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  type ExampleOptions,
+  exampleOptions,
+  launchChromium,
+  type RunningExample,
+  startExample,
+} from './support/example.ts';
+
+describe('the example blog with a Parley thread', () => {
+  let browser: Browser;
+  let options: ExampleOptions;
+  let example: RunningExample;
+
+  before(async () => {
+    options = await exampleOptions();
+    example = await startExample(options);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await example?.stop();
+  });
+
+  /** Opens the article and collects anything that went wrong on the page. */
+  async function openArticle(url = example.articleUrl) {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // Chromium logs every 4xx response as a console error; those are checked
+      // below by URL, where the one expected 404 (a thread not yet created) is told apart.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    page.on('response', (response) => {
+      const expected404 =
+        response.status() === 404 &&
+        /\/api\/threads\/[^/]+$/.test(new URL(response.url()).pathname);
+      if (response.status() >= 400 && !expected404) {
+        problems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
+      }
+    });
+    await page.goto(url);
+    return { page, problems };
+  }
+
+  async function waitForReply(page: Page, text: string) {
+    await page.getByText(text).waitFor({ timeout: 15_000 });
+  }
+
+  it('shows the seeded thread: title, summary, stats, status, opening post and replies', async () => {
+    const { page, problems } = await openArticle();
+    const thread = page.locator('parley-thread');
+    await thread.getByRole('heading', { name: /The Efficiency Wars/ }).waitFor();
+    await thread.getByText('This thread explores DeepSeek’s R1 breakthrough').waitFor();
+    await thread.getByText('5 msgs').waitFor();
+    await thread.getByText('0 highlights').waitFor();
+    await thread.getByText('Discussion in progress').waitFor();
+    await thread.getByText('The recent release of DeepSeek-R1 has sent shockwaves').waitFor();
+    await thread.getByText('MoE cuts latency via sparse activation.').waitFor();
+    assert.equal(await thread.getByRole('link', { name: '← Back to Forum' }).count(), 1);
+    // The blog sends a strict CSP (no inline script or style): nothing may break.
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('posts a reply through the form, which survives a reload and a server restart', async () => {
+    const { page, problems } = await openArticle();
+    await page.getByLabel('Name', { exact: true }).fill('Grace Hopper');
+    await page.getByLabel('Message', { exact: true }).fill('Efficiency *is* the **frontier**.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.getByText('Your reply was posted.').waitFor();
+    await waitForReply(page, 'Grace Hopper');
+    await page.getByText('6 msgs').waitFor();
+    assert.equal(await page.locator('parley-thread strong', { hasText: 'frontier' }).count(), 1);
+    // The message field is cleared, the name is remembered.
+    assert.equal(await page.getByLabel('Message', { exact: true }).inputValue(), '');
+
+    await page.reload();
+    await waitForReply(page, 'Grace Hopper');
+    await page.getByText('6 msgs').waitFor();
+    assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Grace Hopper');
+
+    const code = await example.stop();
+    assert.equal(code, 0, `the example stopped uncleanly:\n${example.output()}`);
+    example = await startExample(options);
+    assert.ok(!example.output().includes('Seeded'), 'a database with content is never re-seeded');
+    await page.reload();
+    await waitForReply(page, 'Grace Hopper');
+    await page.getByText('6 msgs').waitFor();
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('shows a page nobody has commented on as an empty thread with a form', async () => {
+    const { page, problems } = await openArticle(`${example.blogUrl}/about/`);
+    await page.getByText('Be the first to start the discussion.').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('First Reader');
+    await page.getByLabel('Message', { exact: true }).fill('First!');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await waitForReply(page, 'First Reader');
+    await page.getByText(/\b1 msg\b/).waitFor();
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('serves the widget to another origin with CORS and caching headers', async () => {
+    const response = await fetch(`${example.serverUrl}/widget.js`, {
+      headers: { Origin: example.blogUrl },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/);
+    const etag = response.headers.get('etag');
+    assert.ok(etag);
+    assert.match(response.headers.get('cache-control') ?? '', /max-age=/);
+    const again = await fetch(`${example.serverUrl}/widget.js`, {
+      headers: { 'If-None-Match': etag },
+    });
+    assert.equal(again.status, 304);
+  });
+});

@@ -67,8 +67,14 @@ const list = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** A whole number written plainly in decimal: no `1e3`, `0x50`, `80.0` or blank. */
+const wholeNumber = z
+  .string()
+  .regex(/^\s*\d+\s*$/, 'must be a whole number written in decimal digits')
+  .transform(Number);
+
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PORT: wholeNumber.pipe(z.number().max(65535, 'must be at most 65535')).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().optional(),
   PARLEY_ORIGINS: z
@@ -99,7 +105,7 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
-  PARLEY_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
+  PARLEY_RATE_LIMIT: wholeNumber.default(10),
   PARLEY_WIDGET_DIR: z.string().optional(),
 });
 
@@ -144,9 +150,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const raw: Partial<Record<SettingName, string>> = {};
   for (const setting of SETTINGS) {
-    const value = (parsed.values[setting.flag] as string | undefined) ?? env[setting.env];
-    // An empty environment variable means unset, as shells make it easy to export one.
-    if (value !== undefined && value !== '') raw[setting.env] = value;
+    // An empty (or blank) value means unset, as shells make it easy to pass
+    // one: an empty flag falls back to the environment, an empty variable to
+    // the default, and a blank number never reads as 0 (PARLEY_RATE_LIMIT=0 is "off").
+    const given = (value: string | undefined) =>
+      value !== undefined && value.trim() !== '' ? value : undefined;
+    const value =
+      given(parsed.values[setting.flag] as string | undefined) ?? given(env[setting.env]);
+    if (value !== undefined) raw[setting.env] = value;
   }
   const result = schema.safeParse(raw);
   if (!result.success) {

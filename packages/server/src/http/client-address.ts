@@ -9,10 +9,24 @@ export class TrustedProxies {
   /** @throws {Error} naming the first entry that is not an IP or CIDR. */
   constructor(entries: readonly string[]) {
     this.#ranges = entries.map((entry) => {
+      const [address = '', bits] = entry.split('/');
+      // ipaddr.js also reads "10" as 0.0.0.10 and "010.0.0.1" as octal 8.0.0.1:
+      // a typo must not silently trust another address.
+      const plainV4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+      if (!plainV4 && !ipaddr.IPv6.isValid(address)) {
+        throw new Error(`"${entry}" is not an IP address or CIDR range`);
+      }
       try {
-        if (entry.includes('/')) return ipaddr.parseCIDR(entry);
-        const ip = ipaddr.parse(entry);
-        return [ip, ip.kind() === 'ipv4' ? 32 : 128] as Range;
+        const [ip, prefix] =
+          bits === undefined ? [ipaddr.parse(address), undefined] : ipaddr.parseCIDR(entry);
+        const mapped = ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress();
+        // Peers are compared in IPv4 form, so an IPv4-mapped entry is stored that way too.
+        if (mapped)
+          return [
+            (ip as ipaddr.IPv6).toIPv4Address(),
+            prefix === undefined ? 32 : Math.max(0, prefix - 96),
+          ] as Range;
+        return [ip, prefix ?? (ip.kind() === 'ipv4' ? 32 : 128)] as Range;
       } catch {
         throw new Error(`"${entry}" is not an IP address or CIDR range`);
       }
@@ -31,8 +45,10 @@ export class TrustedProxies {
 }
 
 function normalize(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  // Some proxies write a hop with its port: "192.0.2.1:5678" or "[2001:db8::1]:443".
+  const hop = address.trim().replace(/^\[([^\]]+)\](?::\d+)?$|^([\d.]+):\d+$/, '$1$2');
   try {
-    const ip = ipaddr.parse(address.trim());
+    const ip = ipaddr.parse(hop);
     // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d.
     return ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()
       ? (ip as ipaddr.IPv6).toIPv4Address()

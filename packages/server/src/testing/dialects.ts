@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import pg from 'pg';
 import { migrateToLatest } from '../db/migrate.ts';
 import { type Dialect, openStore, type Store } from '../db/store.ts';
@@ -48,13 +49,84 @@ async function postgresReachable(): Promise<string | undefined> {
   }
 }
 
+/** Migrates a fresh store; on failure leaves nothing behind for the next run to trip on. */
+async function migrateOrDispose(store: Store, cleanUp: () => Promise<unknown>): Promise<void> {
+  try {
+    await migrateToLatest(store.db);
+  } catch (error) {
+    await store.close();
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** Runs one statement, by default on the database TEST_POSTGRES_URL names. */
+async function admin<T extends pg.QueryResultRow>(
+  text: string,
+  connectionString = TEST_POSTGRES_URL,
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const DATABASE_PREFIX = 'parley_t_';
+
+/**
+ * Each test process gets a database of its own, and each test a schema in it.
+ * Schemas alone are not isolation enough: Kysely's migrator introspects every
+ * schema of its database, and fails when another process drops one under it.
+ */
+let processDatabase: Promise<string> | undefined;
+function databaseForThisProcess(): Promise<string> {
+  processDatabase ??= (async () => {
+    // Databases left by test processes that died before their cleanup ran.
+    const leftovers = await admin<{ datname: string }>(
+      `select datname from pg_database where datname like '${DATABASE_PREFIX}%'`,
+    );
+    for (const { datname } of leftovers) {
+      const pid = Number(datname.slice(DATABASE_PREFIX.length).split('_')[0]);
+      if (pidIsAlive(pid)) continue;
+      await admin(`drop database if exists "${datname}" with (force)`).catch(() => {});
+    }
+    const name = `${DATABASE_PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
+    await admin(`create database "${name}"`);
+    const url = new URL(TEST_POSTGRES_URL);
+    url.pathname = `/${name}`;
+    return url.toString();
+  })();
+  return processDatabase;
+}
+
+// Registered when this module loads, so it belongs to the whole test file
+// (an `after` called later, from inside a test, would run after that test).
+after(async () => {
+  if (!processDatabase) return;
+  const name = new URL(await processDatabase).pathname.slice(1);
+  await admin(`drop database if exists "${name}" with (force)`);
+});
+
+function pidIsAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const sqlite: TestDialect = {
   name: 'sqlite',
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
     const url = `sqlite:${join(dir, 'parley.db')}`;
     const store = await openStore(url);
-    await migrateToLatest(store.db);
+    await migrateOrDispose(store, async () => rmSync(dir, { recursive: true, force: true }));
     return {
       store,
       url,
@@ -69,10 +141,12 @@ const sqlite: TestDialect = {
 const postgres: TestDialect = {
   name: 'postgres',
   async create() {
-    const pgSchema = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const store = await openStore(TEST_POSTGRES_URL, { pgSchema });
-    await migrateToLatest(store.db);
-    const url = new URL(TEST_POSTGRES_URL);
+    const database = await databaseForThisProcess();
+    const pgSchema = `test_${randomBytes(4).toString('hex')}`;
+    const store = await openStore(database, { pgSchema });
+    const dropSchema = () => admin(`drop schema if exists "${pgSchema}" cascade`, database);
+    await migrateOrDispose(store, dropSchema);
+    const url = new URL(database);
     url.searchParams.set('options', `-c search_path=${pgSchema}`);
     return {
       store,
@@ -80,13 +154,7 @@ const postgres: TestDialect = {
       pgSchema,
       async dispose() {
         await store.close();
-        const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await admin.connect();
-        try {
-          await admin.query(`drop schema if exists "${pgSchema}" cascade`);
-        } finally {
-          await admin.end();
-        }
+        await dropSchema();
       },
     };
   },

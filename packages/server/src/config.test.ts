@@ -1,0 +1,370 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, helpText, parseCommandLine, SETTINGS, type ServerConfig } from './config.ts';
+
+/** Parses and insists on a serve command, returning its config. */
+function serve(argv: string[], env: NodeJS.ProcessEnv = {}): ServerConfig {
+  const command = parseCommandLine(argv, env);
+  assert.equal(command.kind, 'serve');
+  return command.config;
+}
+
+/** Asserts that parsing fails with a ConfigError and returns its message. */
+function refusal(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  let message = '';
+  assert.throws(
+    () => parseCommandLine(argv, env),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError, `a ConfigError, not ${String(error)}`);
+      message = error.message;
+      return true;
+    },
+  );
+  return message;
+}
+
+describe('parseCommandLine', () => {
+  describe('defaults', () => {
+    it('serves on 127.0.0.1:8787 with the default database, no extra origins, no proxies and 10 posts a minute', () => {
+      const config = serve([]);
+      assert.equal(config.PORT, 8787);
+      assert.equal(config.HOST, '127.0.0.1');
+      assert.equal(config.DATABASE_URL, undefined);
+      assert.deepEqual(config.PARLEY_ORIGINS, []);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('127.0.0.1'), false);
+      assert.equal(config.PARLEY_RATE_LIMIT, 10);
+      assert.equal(config.PARLEY_WIDGET_DIR, undefined);
+    });
+
+    it('ignores environment variables that are not settings', () => {
+      const config = serve([], { NODE_ENV: 'production', PARLEY_PORT: '1', port: '2' });
+      assert.equal(config.PORT, 8787);
+    });
+  });
+
+  describe('environment variables', () => {
+    it('reads every setting from its environment variable', () => {
+      const config = serve([], {
+        PORT: '9000',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://db.internal/parley',
+        PARLEY_ORIGINS: 'https://blog.example.com, http://localhost:4000',
+        PARLEY_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1',
+        PARLEY_RATE_LIMIT: '0',
+        PARLEY_WIDGET_DIR: '/srv/widget',
+      });
+      assert.equal(config.PORT, 9000);
+      assert.equal(config.HOST, '0.0.0.0');
+      assert.equal(config.DATABASE_URL, 'postgres://db.internal/parley');
+      assert.deepEqual(config.PARLEY_ORIGINS, [
+        'https://blog.example.com',
+        'http://localhost:4000',
+      ]);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('10.1.2.3'), true);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('192.0.2.1'), true);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('192.0.2.2'), false);
+      assert.equal(config.PARLEY_RATE_LIMIT, 0);
+      assert.equal(config.PARLEY_WIDGET_DIR, '/srv/widget');
+    });
+
+    it('treats an empty environment variable as unset', () => {
+      const config = serve([], {
+        PORT: '',
+        HOST: '',
+        DATABASE_URL: '',
+        PARLEY_ORIGINS: '',
+        PARLEY_TRUSTED_PROXIES: '',
+        PARLEY_RATE_LIMIT: '',
+      });
+      assert.equal(config.PORT, 8787);
+      assert.equal(config.HOST, '127.0.0.1');
+      assert.equal(config.DATABASE_URL, undefined);
+      assert.deepEqual(config.PARLEY_ORIGINS, []);
+      assert.equal(config.PARLEY_RATE_LIMIT, 10);
+    });
+
+    it('treats a blank environment variable as unset, so PARLEY_RATE_LIMIT=" " never turns the limit off', () => {
+      // Regression: zod's number coercion reads " " as 0, and 0 means "no limit".
+      const config = serve([], { PORT: ' ', PARLEY_RATE_LIMIT: ' \t', HOST: '  ' });
+      assert.equal(config.PARLEY_RATE_LIMIT, 10);
+      assert.equal(config.PORT, 8787);
+      assert.equal(config.HOST, '127.0.0.1');
+    });
+
+    it('accepts PORT=0 (the system picks a port)', () => {
+      assert.equal(serve([], { PORT: '0' }).PORT, 0);
+    });
+  });
+
+  describe('flags', () => {
+    it('reads every setting from its flag, as --flag value and --flag=value', () => {
+      const config = serve([
+        '--port',
+        '9001',
+        '--host=::1',
+        '--database-url',
+        'sqlite:/tmp/x.db',
+        '--origins=https://a.example',
+        '--trusted-proxies',
+        '2001:db8::/32',
+        '--rate-limit=3',
+        '--widget-dir',
+        '/srv/w',
+      ]);
+      assert.equal(config.PORT, 9001);
+      assert.equal(config.HOST, '::1');
+      assert.equal(config.DATABASE_URL, 'sqlite:/tmp/x.db');
+      assert.deepEqual(config.PARLEY_ORIGINS, ['https://a.example']);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('2001:db8::5'), true);
+      assert.equal(config.PARLEY_RATE_LIMIT, 3);
+      assert.equal(config.PARLEY_WIDGET_DIR, '/srv/w');
+    });
+
+    it('lets every flag win over its environment variable', () => {
+      const env = {
+        PORT: '1',
+        HOST: 'env.example',
+        DATABASE_URL: 'sqlite:/env.db',
+        PARLEY_ORIGINS: 'https://env.example',
+        PARLEY_TRUSTED_PROXIES: '192.0.2.1',
+        PARLEY_RATE_LIMIT: '99',
+        PARLEY_WIDGET_DIR: '/env',
+      };
+      const config = serve(
+        [
+          '--port=2',
+          '--host=flag.example',
+          '--database-url=sqlite:/flag.db',
+          '--origins=https://flag.example',
+          '--trusted-proxies=198.51.100.1',
+          '--rate-limit=5',
+          '--widget-dir=/flag',
+        ],
+        env,
+      );
+      assert.equal(config.PORT, 2);
+      assert.equal(config.HOST, 'flag.example');
+      assert.equal(config.DATABASE_URL, 'sqlite:/flag.db');
+      assert.deepEqual(config.PARLEY_ORIGINS, ['https://flag.example']);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('198.51.100.1'), true);
+      assert.equal(config.PARLEY_TRUSTED_PROXIES.has('192.0.2.1'), false);
+      assert.equal(config.PARLEY_RATE_LIMIT, 5);
+      assert.equal(config.PARLEY_WIDGET_DIR, '/flag');
+    });
+
+    it('takes the environment for settings no flag gives', () => {
+      const config = serve(['--port', '2'], { PARLEY_RATE_LIMIT: '4' });
+      assert.equal(config.PORT, 2);
+      assert.equal(config.PARLEY_RATE_LIMIT, 4);
+    });
+
+    it('does not validate an environment variable a flag overrides', () => {
+      assert.equal(serve(['--port', '2'], { PORT: 'not a port' }).PORT, 2);
+    });
+
+    it('takes the last of a repeated flag', () => {
+      assert.equal(serve(['--port=8080', '--port=9090']).PORT, 9090);
+    });
+
+    it('treats an empty flag as unset, falling back to the environment variable', () => {
+      assert.equal(serve(['--port', ''], { PORT: '9000' }).PORT, 9000);
+    });
+  });
+
+  describe('PARLEY_ORIGINS', () => {
+    it('normalises each origin to scheme://host[:port], lowercased, default port dropped', () => {
+      const config = serve([], {
+        PARLEY_ORIGINS:
+          ' https://Blog.Example.com/some/path , http://b.example:80,http://c.example:8080,',
+      });
+      assert.deepEqual(config.PARLEY_ORIGINS, [
+        'https://blog.example.com',
+        'http://b.example',
+        'http://c.example:8080',
+      ]);
+    });
+
+    it('accepts * alone for any origin', () => {
+      assert.equal(serve([], { PARLEY_ORIGINS: ' * ' }).PARLEY_ORIGINS, '*');
+    });
+
+    for (const bad of [
+      'ftp://x',
+      'blog.example.com',
+      'javascript:alert(1)',
+      'file:///etc',
+      '*,https://a.example',
+    ]) {
+      it(`refuses ${JSON.stringify(bad)}, naming the setting, the entry and what it accepts`, () => {
+        const message = refusal([], { PARLEY_ORIGINS: bad });
+        assert.match(message, /^invalid setting: PARLEY_ORIGINS \/ --origins: /);
+        const entry = bad.split(',')[0]!;
+        assert.ok(message.includes(`"${entry}" is not an http(s) origin`), message);
+        assert.ok(
+          message.includes(
+            '(accepts comma-separated origins such as https://blog.example.com, or *)',
+          ),
+          message,
+        );
+      });
+    }
+  });
+
+  describe('PORT', () => {
+    for (const bad of ['abc', '-1', '65536', '80.5', 'Infinity']) {
+      it(`refuses ${JSON.stringify(bad)}, naming PORT, --port and 0..65535`, () => {
+        const message = refusal([`--port=${bad}`]);
+        assert.match(message, /^invalid setting: PORT \/ --port: /);
+        assert.ok(message.endsWith('(accepts a port number 0..65535)'), message);
+      });
+    }
+
+    it('refuses a number written as an expression', () => {
+      refusal([], { PORT: '1e3' });
+      refusal([], { PORT: '0x50' });
+    });
+  });
+
+  describe('PARLEY_RATE_LIMIT', () => {
+    for (const bad of ['-1', '1.5', 'ten', 'Infinity']) {
+      it(`refuses ${JSON.stringify(bad)}, naming the setting and "a whole number"`, () => {
+        const message = refusal([], { PARLEY_RATE_LIMIT: bad });
+        assert.match(message, /^invalid setting: PARLEY_RATE_LIMIT \/ --rate-limit: /);
+        assert.ok(message.endsWith('(accepts a whole number, 0 turns the limit off)'), message);
+      });
+    }
+
+    it('takes a negative flag value only as --rate-limit=-1, and still refuses it', () => {
+      // `--rate-limit -1` reads -1 as an option: parseArgs refuses it as ambiguous.
+      assert.match(refusal(['--rate-limit', '-1']), /--rate-limit/);
+      assert.match(refusal(['--rate-limit=-1']), /^invalid setting: PARLEY_RATE_LIMIT/);
+    });
+  });
+
+  describe('PARLEY_TRUSTED_PROXIES', () => {
+    for (const bad of [
+      'not-an-ip',
+      '10.0.0.0/33',
+      '10.0.0.0/',
+      '2001:db8::/129',
+      '10.0.0.1, nope',
+    ]) {
+      it(`refuses ${JSON.stringify(bad)}, naming the setting, the entry and what it accepts`, () => {
+        const message = refusal([], { PARLEY_TRUSTED_PROXIES: bad });
+        assert.match(message, /^invalid setting: PARLEY_TRUSTED_PROXIES \/ --trusted-proxies: /);
+        assert.match(message, /is not an IP address or CIDR range/);
+        assert.ok(
+          message.endsWith('(accepts comma-separated IP addresses or CIDR ranges)'),
+          message,
+        );
+      });
+    }
+
+    it('refuses shorthand IPv4 forms that read as another address', () => {
+      refusal([], { PARLEY_TRUSTED_PROXIES: '10' });
+      refusal([], { PARLEY_TRUSTED_PROXIES: '010.0.0.1' });
+    });
+  });
+
+  it('reports every bad setting at once', () => {
+    const message = refusal(['--port', 'abc'], {
+      PARLEY_ORIGINS: 'ftp://x',
+      PARLEY_RATE_LIMIT: '-1',
+      PARLEY_TRUSTED_PROXIES: 'not-an-ip',
+    });
+    for (const name of ['PORT', 'PARLEY_ORIGINS', 'PARLEY_RATE_LIMIT', 'PARLEY_TRUSTED_PROXIES']) {
+      assert.ok(message.includes(`${name} / --`), `${name} in ${message}`);
+    }
+  });
+
+  describe('the command line itself', () => {
+    it('answers help for --help and -h, before validating anything else', () => {
+      assert.deepEqual(parseCommandLine(['--help'], {}), { kind: 'help' });
+      assert.deepEqual(parseCommandLine(['-h'], {}), { kind: 'help' });
+      assert.deepEqual(parseCommandLine(['--port', 'abc', '--help'], { PORT: 'x' }), {
+        kind: 'help',
+      });
+    });
+
+    it('refuses an unknown flag, naming it and pointing at --help', () => {
+      const message = refusal(['--prot', '8080']);
+      assert.match(message, /'--prot'/);
+      assert.match(message, /Run parley-server --help for the settings\.$/);
+    });
+
+    it('refuses a flag without its value, naming it', () => {
+      assert.match(refusal(['--port']), /'--port <value>' argument missing/);
+    });
+
+    it('refuses a boolean value given to --help', () => {
+      assert.match(refusal(['--help=yes']), /--help/);
+    });
+
+    it('refuses an unknown subcommand, naming it and pointing at --help', () => {
+      const message = refusal(['serve-forever']);
+      assert.equal(
+        message,
+        'unknown command "serve-forever". Run parley-server --help for the commands.',
+      );
+    });
+  });
+});
+
+describe('helpText', () => {
+  const text = helpText();
+
+  it('starts with the usage line', () => {
+    assert.match(text, /^Usage: parley-server \[options\]\n/);
+  });
+
+  it('lists --help and -h', () => {
+    assert.match(text, /--help, -h\s+show this help/);
+  });
+
+  it('lists every setting of the server command with its flag, what it accepts and its default', () => {
+    const documented = [
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'PARLEY_ORIGINS',
+      'PARLEY_TRUSTED_PROXIES',
+      'PARLEY_RATE_LIMIT',
+    ];
+    for (const env of documented) {
+      const setting = SETTINGS.find((s) => s.env === env);
+      assert.ok(setting, `${env} is a setting`);
+      assert.match(
+        text,
+        new RegExp(`--${setting.flag}\\s+${env}\\s+${escapeRegExp(setting.help)}`),
+      );
+      assert.ok(text.includes(`accepts ${setting.accepts}; default ${setting.fallback}`), env);
+    }
+  });
+
+  it('gives the defaults design.md promises', () => {
+    for (const expected of ['default 8787', 'default 127.0.0.1', 'default 10', 'default none']) {
+      assert.ok(text.includes(expected), expected);
+    }
+  });
+
+  it('says flags win over environment variables', () => {
+    assert.match(text, /flags win/);
+  });
+
+  it('lists exactly the flags the parser accepts', () => {
+    const listed = [...text.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+    assert.deepEqual(listed, ['help', ...SETTINGS.map((s) => s.flag)]);
+    for (const setting of SETTINGS) {
+      // A value may be refused, but never the flag itself.
+      try {
+        parseCommandLine([`--${setting.flag}=0`], {});
+      } catch (error) {
+        assert.doesNotMatch((error as Error).message, /Unknown option/, setting.flag);
+      }
+    }
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -182,7 +182,13 @@ describe('clientAddress', () => {
     });
 
     it('stops at a garbage hop and answers the last trusted address instead of believing it', () => {
-      for (const garbage of ['unknown', 'not-an-ip', '198.51.100.23:x', '[2001:db9::1', '<script>']) {
+      for (const garbage of [
+        'unknown',
+        'not-an-ip',
+        '198.51.100.23:x',
+        '[2001:db9::1',
+        '<script>',
+      ]) {
         assert.equal(
           clientAddress('10.0.0.5', `6.6.6.6, ${garbage}`, PROXIES),
           '10.0.0.5',
@@ -193,7 +199,10 @@ describe('clientAddress', () => {
     });
 
     it('reads a hop written with its port as the address alone', () => {
-      assert.equal(clientAddress('10.0.0.5', '6.6.6.6, 198.51.100.23:4711', PROXIES), '198.51.100.23');
+      assert.equal(
+        clientAddress('10.0.0.5', '6.6.6.6, 198.51.100.23:4711', PROXIES),
+        '198.51.100.23',
+      );
       assert.equal(clientAddress('10.0.0.5', '[2001:db9::1]:443', PROXIES), '2001:db9::1');
       assert.equal(clientAddress('10.0.0.5', '6.6.6.6, 10.0.0.9:80', PROXIES), '6.6.6.6');
     });

@@ -73,6 +73,44 @@ for (const dialect of dialects) {
         assert.equal(all.nextCursor, null);
       });
 
+      it('answers a matching If-None-Match with 304 until the thread changes', async () => {
+        await post('/t', 'first');
+        const first = await f.get(threadPath('/t'));
+        assert.equal(first.status, 200);
+        const etag = first.headers.get('ETag');
+        assert.ok(etag, 'an ETag is sent');
+        assert.equal(first.headers.get('Cache-Control'), 'no-cache');
+        const again = await f.get(threadPath('/t'), { 'If-None-Match': etag });
+        assert.equal(again.status, 304);
+        assert.equal(await again.text(), '');
+        const listed = await f.get(threadPath('/t'), { 'If-None-Match': `"other", ${etag}` });
+        assert.equal(listed.status, 304);
+
+        // Another page shape is another representation.
+        const other = await f.get(threadPath('/t', '?limit=5'), { 'If-None-Match': etag });
+        assert.equal(other.status, 200);
+        assert.notEqual(other.headers.get('ETag'), etag);
+
+        await post('/t', 'second');
+        const changed = await f.get(threadPath('/t'), { 'If-None-Match': etag });
+        assert.equal(changed.status, 200);
+        assert.notEqual(changed.headers.get('ETag'), etag);
+        const page = (await changed.json()) as ThreadPage;
+        assert.equal(page.thread.messageCount, 2);
+        assert.equal(page.messages.length, 2);
+      });
+
+      it('serves the same first page from memory until a write changes it', async () => {
+        await post('/t', 'first');
+        const a = await json<ThreadPage>(await f.get(threadPath('/t')), 200);
+        const b = await json<ThreadPage>(await f.get(threadPath('/t')), 200);
+        assert.deepEqual(a, b);
+        const second = await post('/t', 'second');
+        const c = await json<ThreadPage>(await f.get(threadPath('/t')), 200);
+        assert.equal(c.messages.at(-1)?.id, second.message.id);
+        assert.equal(c.thread.lastActivityAt, second.message.createdAt);
+      });
+
       for (const [query, path] of [
         ['limit=0', 'limit'],
         ['limit=101', 'limit'],

@@ -3,15 +3,21 @@ import type { AppDeps } from '../app-deps.ts';
 import { toIso, toThread } from '../db/rows.ts';
 import { ApiError, fromZodError } from '../http/api-error.ts';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { etagMatches } from '../http/etag.ts';
+import { LruCache } from '../http/lru-cache.ts';
 import { validate } from '../http/validate.ts';
 import { messagePage } from '../messages/message-page.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
 import { countsByKey, findThreadByKey, listThreads } from './threads.repository.ts';
 import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';
 
+/** Memory for serialized first pages of threads, the most read response. */
+const FIRST_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
+
 /** Reader routes for threads, mounted under `/api`. */
 export function threadRoutes({ store }: AppDeps) {
   const { db } = store;
+  const firstPages = new LruCache(FIRST_PAGE_CACHE_BYTES);
   return new Hono()
     .get('/threads', validate('query', threadListQuery), async (c) => {
       const { sort, limit, cursor } = c.req.valid('query');
@@ -40,9 +46,21 @@ export function threadRoutes({ store }: AppDeps) {
         if (!thread) {
           throw new ApiError(404, 'thread_not_found', `No thread has the key ${key} yet.`);
         }
-        const page = await messagePage(db, thread, { sort, limit });
-        const body: ThreadPage = { thread: toThread(thread), ...page };
-        return c.json(body);
+        // Every change a reader can see bumps the thread's event sequence, so
+        // (thread, sequence, page shape) names one exact first page: it makes
+        // the ETag, and the key of the serialized page cached in memory. Any
+        // number of instances stay consistent: the sequence comes from the database.
+        const version = `${thread.id}.${thread.event_seq}.${sort}.${limit}`;
+        const etag = `W/"${version}"`;
+        c.header('ETag', etag);
+        c.header('Cache-Control', 'no-cache');
+        if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+        const body = await firstPages.get(version, async () => {
+          const page = await messagePage(db, thread, { sort, limit });
+          return JSON.stringify({ thread: toThread(thread), ...page } satisfies ThreadPage);
+        });
+        c.header('Content-Type', 'application/json');
+        return c.body(body);
       },
     )
     .get('/counts', async (c) => {

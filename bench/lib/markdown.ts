@@ -1,0 +1,89 @@
+/** Renders `docs/benchmarks.md` from a run's results. */
+import type { Machine } from './machine.ts';
+import { type BenchResult, failed, formatBudget, formatValue, verdict } from './report.ts';
+
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+function table(header: string[], body: string[][]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
+}
+
+/** The whole report. */
+export function renderMarkdown(machine: Machine, results: readonly BenchResult[]): string {
+  const budgets = results.flatMap((r) =>
+    r.figures
+      .filter((f) => f.budget)
+      .map((f) => [r.title, f.name, formatValue(f), formatBudget(f), verdict(f)]),
+  );
+  const broken = results.filter((r) => r.error);
+  const out: string[] = [
+    '# Benchmarks',
+    '',
+    "Parley's performance budget, measured: what the widget costs a reader's browser, how fast the",
+    'server reads and writes threads, and whether deep threads stay as fast as short ones. One command',
+    'runs every benchmark and rewrites this file and `docs/benchmarks.json` (the raw figures, to compare',
+    'runs):',
+    '',
+    '```sh',
+    'npm run bench',
+    '```',
+    '',
+    'Each script also runs alone and prints its figures (the command is given under each table). All',
+    'traffic stays on 127.0.0.1, and the servers share the machine with the load generator and anything',
+    'else running: figures vary with machine load, so compare runs on the same machine, and read small',
+    'differences as noise. Servers being compared are measured in the same run, interleaved.',
+    '',
+    '## Machine',
+    '',
+    ...table(
+      ['machine', ''],
+      [
+        ['commit measured', machine.commit],
+        ['CPU', `${machine.cpuModel}`],
+        ['cores', String(machine.cores)],
+        ['memory', `${machine.memoryGiB} GiB`],
+        ['Node.js', machine.node],
+        ['OS', machine.os],
+        ['date', machine.date],
+        ['load average at start (1, 5, 15 min)', machine.loadAverage.join(', ')],
+      ],
+    ),
+    '',
+    '## Budgets',
+    '',
+    ...table(['benchmark', 'figure', 'value', 'budget', 'result'], budgets),
+    '',
+  ];
+  for (const r of broken) out.push(`**${r.title} did not finish:** ${cell(r.error ?? '')}`, '');
+  for (const r of results) {
+    out.push(
+      `## ${r.title}`,
+      '',
+      `Command: \`${r.command}\`${r.durationS === undefined ? '' : ` (${r.durationS} s)`}`,
+      '',
+    );
+    if (r.error) out.push(`**Failed:** ${r.error}`, '');
+    if (r.figures.length > 0) {
+      out.push(
+        ...table(
+          ['figure', 'value', 'budget', 'result'],
+          r.figures.map((f) => [
+            f.note ? `${f.name} (${f.note})` : f.name,
+            formatValue(f),
+            formatBudget(f),
+            verdict(f),
+          ]),
+        ),
+        '',
+      );
+    }
+    for (const note of r.notes) out.push(`- ${note}`);
+    if (r.notes.length > 0) out.push('');
+    if (failed(r) && !r.error) out.push('**A budget fails here.**', '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

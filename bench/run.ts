@@ -1,0 +1,96 @@
+/**
+ * Runs every benchmark in sequence, prints a summary, and writes
+ * `docs/benchmarks.md` and `docs/benchmarks.json`. Exits non-zero when a
+ * budget fails or a benchmark could not finish, after writing the report.
+ *
+ *   npm run bench        (node --import tsx bench/run.ts)
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleBench } from './bundle.ts';
+import { deepBench } from './deep.ts';
+import { firstRenderBench } from './first-render.ts';
+import { killAll } from './lib/children.ts';
+import { settle } from './lib/cli.ts';
+import { closeIdleSockets } from './lib/http.ts';
+import { describeMachine } from './lib/machine.ts';
+import { renderMarkdown } from './lib/markdown.ts';
+import { REPORT_JSON, REPORT_MD, ROOT } from './lib/paths.ts';
+import { type BenchResult, failed, textTable } from './lib/report.ts';
+import { readBench } from './read.ts';
+import { writeBench } from './write.ts';
+
+const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] = [
+  { id: 'bundle', title: '1. Widget bundle size', run: bundleBench },
+  {
+    id: 'first-render',
+    title: '2. First render of a 200-message thread (Chromium)',
+    run: firstRenderBench,
+  },
+  { id: 'read', title: '3. Reading a thread under load', run: readBench },
+  { id: 'write', title: '4. Posting under load', run: writeBench },
+  { id: 'deep', title: '5. Deep threads (100,000 messages)', run: deepBench },
+];
+
+/**
+ * Formats the report with the repository's Biome, which lints docs too: the
+ * generated tables and JSON then pass `npm run lint` as written.
+ */
+function formatReport(): void {
+  try {
+    execFileSync(
+      join(ROOT, 'node_modules/.bin/biome'),
+      ['format', '--write', REPORT_MD, REPORT_JSON],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+        timeout: 60_000,
+      },
+    );
+  } catch {
+    console.warn('Could not format the report with Biome; run `npm run format`.');
+  }
+}
+
+async function main(): Promise<number> {
+  const machine = describeMachine();
+  console.log(
+    `Parley benchmarks of ${machine.commit} on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
+  );
+  const results: BenchResult[] = [];
+  for (const bench of BENCHES) {
+    console.log(`\n-- running ${bench.id} ...`);
+    const result = await settle(
+      { id: bench.id, title: bench.title, command: `node --import tsx bench/${bench.id}.ts` },
+      bench.run,
+    );
+    results.push(result);
+    console.log(textTable(result));
+  }
+
+  writeFileSync(REPORT_MD, renderMarkdown(machine, results));
+  writeFileSync(REPORT_JSON, `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  formatReport();
+
+  const failing = results.filter(failed);
+  console.log(`\nWrote ${REPORT_MD} and ${REPORT_JSON}.`);
+  if (failing.length === 0) {
+    console.log('Every budget passes.');
+    return 0;
+  }
+  console.log(`Over budget or unfinished: ${failing.map((r) => r.id).join(', ')}.`);
+  return 1;
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    return 1;
+  })
+  .then((code) => {
+    closeIdleSockets();
+    killAll();
+    // Explicit: a library's stray timer or socket must not keep a finished run alive.
+    process.exit(code);
+  });

@@ -1,5 +1,6 @@
+import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import type { Message, Thread } from '../wire.ts';
-import type { MessageRow, StoredTime, ThreadRow } from './schema.ts';
+import type { StoredTime, ThreadRow } from './schema.ts';
 
 /** A stored time as an ISO 8601 UTC string, whichever dialect stored it. */
 export function toIso(value: StoredTime): string {
@@ -22,10 +23,10 @@ export function toThread(row: ThreadRow): Thread {
 }
 
 /**
- * The one mapping from a message row to the public wire object. It copies
- * only public fields: the client hash, token hash, source and status stay in.
+ * The one mapping from a message row to the public wire object. It takes
+ * only public columns: the client hash, token hash, source and status stay in.
  */
-export function toMessage(row: MessageRow): Message {
+export function toMessage(row: PublicMessageRow): Message {
   return {
     id: row.id,
     parentId: row.parent_id,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { unavailable } from '../http/api-error.ts';
 import type { Database } from './schema.ts';
@@ -65,6 +65,34 @@ export async function openStore(
 
 const SQLITE_RETRIES = [10, 25, 50, 100, 200];
 
+/** How many prepared statements a SQLite store keeps; the app has a few dozen distinct queries. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query anew, and on the hot read path preparing costs
+ * as much as running. Statements are reusable, and Kysely runs one query at a
+ * time on its single connection, so the same SQL text can share one statement.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          statements.delete(statements.keys().next().value as string);
+        }
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
+
 function isSqliteBusy(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
@@ -82,7 +110,9 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
   // better-sqlite3 blocks the event loop while it waits for a lock, so the
   // wait is kept short and longer waits happen on a timer in `write`.
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 50}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
 
   async function attempt<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     return db.connection().execute(async (conn) => {

@@ -64,6 +64,15 @@ describe('serving the widget bundle', () => {
     assert.match(res.headers.get('Cache-Control') ?? '', /immutable/);
   });
 
+  it('accepts the folder written with a trailing slash', async () => {
+    const serve = widgetAssets(`${dir}/`);
+    const slashed = new Hono().get(
+      '/widget.js',
+      async (c) => (await serve(c, 'widget.js')) ?? c.notFound(),
+    );
+    assert.equal((await slashed.request('/widget.js')).status, 200);
+  });
+
   it('serves nothing but JavaScript from inside its folder', async () => {
     assert.equal((await app.request('/widget/missing.js')).status, 404);
     assert.equal((await app.request('/widget/../secret.txt')).status, 404);

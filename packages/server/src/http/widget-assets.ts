@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join, normalize, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Context } from 'hono';
@@ -41,7 +41,10 @@ function negotiate(acceptEncoding: string | undefined): Encoding {
  * `Access-Control-Allow-Origin: *`: module scripts are fetched with CORS, and
  * the blog embedding the widget is usually on another origin.
  */
-export function widgetAssets(dir: string) {
+export function widgetAssets(folder: string) {
+  // Resolved once, so a trailing slash or a relative path cannot defeat the
+  // "inside this folder" check below.
+  const dir = resolve(folder);
   const cache = new Map<string, Promise<Asset | undefined>>();
 
   async function read(path: string): Promise<Asset | undefined> {
@@ -64,7 +67,7 @@ export function widgetAssets(dir: string) {
     if (!asset) {
       const path = normalize(join(dir, relative));
       // Never serve outside the widget folder, whatever the path says.
-      if (!path.startsWith(normalize(dir) + sep)) return Promise.resolve(undefined);
+      if (!path.startsWith(dir + sep)) return Promise.resolve(undefined);
       asset = read(path);
       cache.set(relative, asset);
       // Missing files are not remembered: a build may add them later.

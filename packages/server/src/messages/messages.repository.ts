@@ -20,18 +20,40 @@ export async function findMessage(
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The columns a reader may see: what `toMessage` needs, nothing private. */
+export const PUBLIC_MESSAGE_COLUMNS = [
+  'id',
+  'parent_id',
+  'kind',
+  'author_name',
+  'author_role',
+  'html',
+  'created_at',
+  'edited_at',
+  'highlighted',
+] as const;
+
+/** A message row with only its public columns. */
+export type PublicMessageRow = Pick<MessageRow, (typeof PUBLIC_MESSAGE_COLUMNS)[number]>;
+
 /** The thread's published opening post, if it has one. */
 export async function findOpening(
   db: Kysely<Database>,
   threadId: number,
-): Promise<MessageRow | undefined> {
-  return db
+): Promise<PublicMessageRow | undefined> {
+  // Only a thread's first post can be its opening post, so this is the first
+  // published message, if it is one: an index seek on messages_thread_idx,
+  // however long the thread (a filter on kind would scan every message).
+  const first = await db
     .selectFrom('messages')
-    .selectAll()
+    .select(PUBLIC_MESSAGE_COLUMNS)
     .where('thread_id', '=', threadId)
     .where('status', '=', 'published')
-    .where('kind', '=', 'opening')
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(1)
     .executeTakeFirst();
+  return first?.kind === 'opening' ? first : undefined;
 }
 
 /**
@@ -42,11 +64,11 @@ export async function findOpening(
 export async function listReplies(
   db: Kysely<Database>,
   options: { threadId: number; sort: SortOrder; limit: number; after?: KeysetPosition },
-): Promise<MessageRow[]> {
+): Promise<PublicMessageRow[]> {
   const direction = options.sort === 'oldest' ? 'asc' : 'desc';
   let query = db
     .selectFrom('messages')
-    .selectAll()
+    .select(PUBLIC_MESSAGE_COLUMNS)
     .where('thread_id', '=', options.threadId)
     .where('status', '=', 'published')
     .where('kind', '=', 'reply')

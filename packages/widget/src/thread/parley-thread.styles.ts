@@ -143,6 +143,11 @@ export const styles = css`
     border-radius: var(--parley-radius);
     scroll-margin: 4rem;
     transition: background-color 0.6s;
+    /* A long thread must not cost one long layout: messages off screen are
+       laid out when they come near the viewport, sized meanwhile by their
+       last known (or an estimated) height. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 7rem;
   }
   [part~='message-opening'] {
     padding: var(--parley-space);

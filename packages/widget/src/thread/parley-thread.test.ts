@@ -337,7 +337,14 @@ describe('<parley-thread>', () => {
         const el = await mount({ thread: key });
         const time = $(el, '#parley-2 time');
         expect(time.getAttribute('datetime')).to.equal(ago(8 * MIN));
+        // The exact time is written when the pointer (or focus) reaches it.
+        time.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
         expect(time.getAttribute('title')).to.equal('June 1, 2025 at 11:52 AM');
+        const stats = $(el, '[part~=stats] time');
+        stats
+          .closest('p')!
+          .dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+        expect(stats.getAttribute('title')).to.match(/2025/);
         expect(text(time)).to.equal('8 minutes ago');
 
         const tick = intervals.find(([, ms]) => ms >= 1000 && ms <= 60_000);
@@ -500,6 +507,22 @@ describe('<parley-thread>', () => {
       await el.updateComplete;
       expect(text($(el, '.unavailable p'))).to.equal('Comments are unavailable right now.');
       expect(calls[0]!.signal.aborted).to.equal(true);
+    });
+
+    it('renders a long page a batch per task, the first batch at once, then all of it', async () => {
+      const key = uniqueKey();
+      const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
+      serveThread(key, { messageCount: 60 }, replies);
+      const el = await mount({ thread: key });
+      const first = $$(el, '[part~=messages] > li > article').length;
+      expect(first).to.be.greaterThan(0);
+      expect(first, 'not everything in one task').to.be.lessThan(60);
+      await waitUntil(() => $$(el, '[part~=messages] article').length === 60, 'all rendered', {
+        timeout: 3000,
+      });
+      expect(ids($$(el, '[part~=messages] article'))).to.deep.equal(
+        replies.map((m) => `parley-${m.id}`),
+      );
     });
 
     it('loads further pages with the cursor and hides "load more" on the last page', async () => {

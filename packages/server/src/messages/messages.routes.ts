@@ -69,7 +69,11 @@ export function messageRoutes(deps: AppDeps) {
           now,
           rateLimit: config.rateLimit,
         });
-        const body: PostMessageResponse = { message: toMessage(message), editToken };
+        const body: PostMessageResponse = {
+          message: toMessage(message),
+          editToken,
+          status: message.status === 'pending' ? 'pending' : 'published',
+        };
         return c.json(body, 201);
       },
     );

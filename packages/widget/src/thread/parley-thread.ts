@@ -3,7 +3,7 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import { ApiError, getMessages, getThread, postMessage } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { Catalog } from '../i18n/en.js';
-import { exact, fill, num, plural, relative, safeLocale } from '../i18n/format.js';
+import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
 import { load, NAME_KEY, save, saveEditToken } from '../storage.js';
 import { styles } from './parley-thread.styles.js';
 
@@ -278,6 +278,8 @@ export class ParleyThread extends LitElement {
     this._thread = this._replyTo = null;
     this._messages = [];
     this._cursor = null;
+    // After this render, while the request is out (see warmUp).
+    setTimeout(() => warmUp(this.#locale));
     try {
       const site = this.#resolveSite();
       this.#site = site;

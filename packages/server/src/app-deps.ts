@@ -16,6 +16,21 @@ export interface AppConfig {
   rateLimit: number;
   /** Folder holding the built widget (`widget.js` and `widget/` chunks); unset serves none. */
   widgetDir?: string;
+  /**
+   * The site owner's secret (`PARLEY_ADMIN_TOKEN`, at least 16 characters).
+   * Unset: the admin API answers 401 and no post can be the owner's.
+   */
+  adminToken?: string;
+  /** `all` holds every new message for a moderator (`PARLEY_MODERATION`, default `none`). */
+  moderation?: 'none' | 'all';
+  /** Minutes after posting during which its author may edit a message (default 15). */
+  editWindowMinutes?: number;
+  /** Days without activity after which a thread is closed (`PARLEY_AUTO_CLOSE_DAYS`; default never). */
+  autoCloseDays?: number;
+  /** Words and phrases that hold a message for a moderator (`PARLEY_HELD_WORDS`; default none). */
+  heldWords?: readonly string[];
+  /** Open reports that hide a published message (`PARLEY_REPORT_THRESHOLD`, default 3; 0 never). */
+  reportThreshold?: number;
 }
 
 /** One structured log line. */

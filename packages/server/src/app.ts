@@ -2,10 +2,16 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
+import type { AppServices } from './app-services.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
+import { clientIdentifier } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
+import { adminVerifier } from './moderation/admin-auth.ts';
+import { adminPage } from './moderation/admin-page.ts';
+import { moderationRoutes } from './moderation/moderation.routes.ts';
+import { resolvePolicy } from './moderation/policy.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
 /**
@@ -15,6 +21,31 @@ import { threadRoutes } from './threads/threads.routes.ts';
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? consoleLogger;
   const app = new Hono();
+  const clock = deps.clock ?? (() => new Date());
+  const identify = clientIdentifier(deps);
+  const policy = resolvePolicy(deps.config);
+  const services: AppServices = {
+    clock,
+    identify,
+    policy,
+    logger,
+    verifyAdmin: adminVerifier({
+      store: deps.store,
+      token: policy.adminToken,
+      clock,
+      identify,
+      logger,
+    }),
+  };
+  // Said once at start, so an operator who opens /admin knows why it refuses.
+  // The token itself is never logged.
+  logger.info(
+    policy.adminToken
+      ? { msg: 'admin API on: /admin signs in with PARLEY_ADMIN_TOKEN' }
+      : {
+          msg: 'admin API off: set PARLEY_ADMIN_TOKEN (at least 16 characters) to moderate at /admin',
+        },
+  );
 
   app.onError((error, c) => {
     if (error instanceof ApiError) {
@@ -65,16 +96,21 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'ok' });
   });
 
+  app.get('/admin', adminPage);
   const { widgetDir } = deps.config;
   if (widgetDir) {
     const serve = widgetAssets(widgetDir);
     app.get('/widget.js', async (c) => (await serve(c, 'widget.js')) ?? c.notFound());
     app.get('/widget/*', async (c) => (await serve(c, c.req.path.slice(1))) ?? c.notFound());
+    const serveAdmin = widgetAssets(widgetDir, { crossOrigin: false });
+    app.get('/admin.js', async (c) => (await serveAdmin(c, 'admin.js')) ?? c.notFound());
+    app.get('/admin/*', async (c) => (await serveAdmin(c, c.req.path.slice(1))) ?? c.notFound());
   }
 
   app.use('/api/*', originGuard(deps.config), jsonBodyGuard());
-  app.route('/api', threadRoutes(deps));
-  app.route('/api', messageRoutes(deps));
+  app.route('/api/admin', moderationRoutes(deps, services));
+  app.route('/api', threadRoutes(deps, services));
+  app.route('/api', messageRoutes(deps, services));
   return app;
 }
 

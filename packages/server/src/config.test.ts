@@ -368,3 +368,75 @@ describe('helpText', () => {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('moderation settings', () => {
+  it('defaults: no admin token, moderation none, 15-minute edits, no auto-close, no held words, threshold 3', () => {
+    const config = serve([]);
+    assert.equal(config.PARLEY_ADMIN_TOKEN, undefined);
+    assert.equal(config.PARLEY_MODERATION, 'none');
+    assert.equal(config.PARLEY_EDIT_WINDOW, 15);
+    assert.equal(config.PARLEY_AUTO_CLOSE_DAYS, undefined);
+    assert.deepEqual(config.PARLEY_HELD_WORDS, []);
+    assert.equal(config.PARLEY_REPORT_THRESHOLD, 3);
+  });
+
+  it('reads each from its variable, and flags win', () => {
+    const config = serve(['--moderation', 'all', '--report-threshold', '0'], {
+      PARLEY_ADMIN_TOKEN: '  0123456789abcdef  ',
+      PARLEY_MODERATION: 'none',
+      PARLEY_EDIT_WINDOW: '0',
+      PARLEY_AUTO_CLOSE_DAYS: '30',
+      PARLEY_HELD_WORDS: 'casino, buy now ,',
+      PARLEY_REPORT_THRESHOLD: '5',
+    });
+    assert.equal(config.PARLEY_ADMIN_TOKEN, '0123456789abcdef');
+    assert.equal(config.PARLEY_MODERATION, 'all');
+    assert.equal(config.PARLEY_EDIT_WINDOW, 0);
+    assert.equal(config.PARLEY_AUTO_CLOSE_DAYS, 30);
+    assert.deepEqual(config.PARLEY_HELD_WORDS, ['casino', 'buy now']);
+    assert.equal(config.PARLEY_REPORT_THRESHOLD, 0);
+    assert.equal(serve(['--admin-token', 'x'.repeat(16)]).PARLEY_ADMIN_TOKEN, 'x'.repeat(16));
+  });
+
+  it('refuses an admin token under 16 characters without echoing it', () => {
+    const message = refusal([], { PARLEY_ADMIN_TOKEN: 'short-secret' });
+    assert.match(message, /PARLEY_ADMIN_TOKEN \/ --admin-token: must be at least 16 characters/);
+    assert.ok(!message.includes('short-secret'));
+  });
+
+  it('refuses a bad mode, window, auto-close or threshold, naming each', () => {
+    const message = refusal([], {
+      PARLEY_MODERATION: 'some',
+      PARLEY_EDIT_WINDOW: '-1',
+      PARLEY_AUTO_CLOSE_DAYS: '0',
+      PARLEY_REPORT_THRESHOLD: '2.5',
+    });
+    assert.match(message, /PARLEY_MODERATION \/ --moderation: must be none or all/);
+    assert.match(message, /PARLEY_EDIT_WINDOW \/ --edit-window/);
+    assert.match(message, /PARLEY_AUTO_CLOSE_DAYS \/ --auto-close-days: must be at least 1 day/);
+    assert.match(message, /PARLEY_REPORT_THRESHOLD \/ --report-threshold/);
+  });
+
+  it('refuses a held-words file that cannot be read, naming it', () => {
+    const message = refusal([], { PARLEY_HELD_WORDS: '@/no/such/held-words.txt' });
+    assert.match(
+      message,
+      /PARLEY_HELD_WORDS \/ --held-words: cannot read \/no\/such\/held-words\.txt: ENOENT/,
+    );
+  });
+
+  it('lists every moderation setting in --help', () => {
+    const help = helpText();
+    for (const flag of [
+      'admin-token',
+      'moderation',
+      'edit-window',
+      'auto-close-days',
+      'held-words',
+      'report-threshold',
+    ]) {
+      assert.match(help, new RegExp(`--${flag}\\s+PARLEY_`));
+    }
+    assert.equal(SETTINGS.length, 13);
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { TrustedProxies } from './http/client-address.ts';
@@ -51,6 +52,48 @@ export const SETTINGS = [
     help: 'posts per minute per client',
   },
   {
+    env: 'PARLEY_ADMIN_TOKEN',
+    flag: 'admin-token',
+    accepts: 'a secret of at least 16 characters',
+    fallback: 'unset: the admin API and owner posts are off',
+    help: "the site owner's token for /admin and the admin API (prefer the variable: flags show in ps)",
+  },
+  {
+    env: 'PARLEY_MODERATION',
+    flag: 'moderation',
+    accepts: 'none or all',
+    fallback: 'none',
+    help: 'all: every new message waits for a moderator before readers see it',
+  },
+  {
+    env: 'PARLEY_EDIT_WINDOW',
+    flag: 'edit-window',
+    accepts: 'a whole number of minutes, 0 turns editing off',
+    fallback: '15',
+    help: 'how long after posting an author may edit a message',
+  },
+  {
+    env: 'PARLEY_AUTO_CLOSE_DAYS',
+    flag: 'auto-close-days',
+    accepts: 'a whole number of days, at least 1',
+    fallback: 'unset: threads stay open',
+    help: 'close a thread to new messages after this many days without activity',
+  },
+  {
+    env: 'PARLEY_HELD_WORDS',
+    flag: 'held-words',
+    accepts: 'comma-separated words or phrases, or @/path/to/file with one per line',
+    fallback: 'none',
+    help: 'messages whose body or author name contains one wait for a moderator',
+  },
+  {
+    env: 'PARLEY_REPORT_THRESHOLD',
+    flag: 'report-threshold',
+    accepts: 'a whole number, 0 never hides',
+    fallback: '3',
+    help: "readers' reports that hide a message until a moderator decides",
+  },
+  {
     env: 'PARLEY_WIDGET_DIR',
     flag: 'widget-dir',
     accepts: 'a folder path',
@@ -60,6 +103,9 @@ export const SETTINGS = [
 ] as const;
 
 type SettingName = (typeof SETTINGS)[number]['env'];
+
+/** Shortest admin token accepted: long enough that guessing it is hopeless. */
+export const MIN_ADMIN_TOKEN = 16;
 
 const list = (value: string) =>
   value
@@ -107,7 +153,47 @@ const schema = z.object({
     }),
   PARLEY_RATE_LIMIT: wholeNumber.default(10),
   PARLEY_WIDGET_DIR: z.string().optional(),
+  PARLEY_ADMIN_TOKEN: z
+    .string()
+    .trim()
+    // Never echo the value in the message: it is a secret.
+    .min(MIN_ADMIN_TOKEN, `must be at least ${MIN_ADMIN_TOKEN} characters long`)
+    .optional(),
+  PARLEY_MODERATION: z.enum(['none', 'all'], { error: 'must be none or all' }).default('none'),
+  PARLEY_EDIT_WINDOW: wholeNumber.default(15),
+  PARLEY_AUTO_CLOSE_DAYS: wholeNumber
+    .pipe(z.number().min(1, 'must be at least 1 day; leave it unset to keep threads open'))
+    .optional(),
+  PARLEY_HELD_WORDS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return [] as string[];
+      if (!value.trim().startsWith('@')) return list(value);
+      const path = value.trim().slice(1);
+      try {
+        return parseHeldWordsFile(readFileSync(path, 'utf8'));
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  PARLEY_REPORT_THRESHOLD: wholeNumber.default(3),
 });
+
+/**
+ * A held-words file: one word or phrase per line; blank lines and lines
+ * starting with `#` are ignored.
+ */
+export function parseHeldWordsFile(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
 
 /** Validated server settings. */
 export type ServerConfig = z.output<typeof schema>;
@@ -176,7 +262,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
 export function helpText(): string {
   const rows = SETTINGS.map(
     (s) =>
-      `  --${s.flag.padEnd(16)} ${s.env.padEnd(23)} ${s.help}\n  ${''.padEnd(42)} accepts ${s.accepts}; default ${s.fallback}`,
+      `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}\n  ${''.padEnd(45)} accepts ${s.accepts}; default ${s.fallback}`,
   );
   return [
     'Usage: parley-server [options]',
@@ -184,7 +270,7 @@ export function helpText(): string {
     'Serves the Parley comments API, the widget script and its database.',
     'Every option can also be set as an environment variable; flags win.',
     '',
-    '  --help, -h                                show this help',
+    '  --help, -h                                    show this help',
     ...rows,
     '',
   ].join('\n');

@@ -47,6 +47,12 @@ export async function startServer(
       trustedProxies: config.PARLEY_TRUSTED_PROXIES,
       rateLimit: config.PARLEY_RATE_LIMIT,
       ...(widgetDir ? { widgetDir } : {}),
+      ...(config.PARLEY_ADMIN_TOKEN ? { adminToken: config.PARLEY_ADMIN_TOKEN } : {}),
+      moderation: config.PARLEY_MODERATION,
+      editWindowMinutes: config.PARLEY_EDIT_WINDOW,
+      ...(config.PARLEY_AUTO_CLOSE_DAYS ? { autoCloseDays: config.PARLEY_AUTO_CLOSE_DAYS } : {}),
+      heldWords: config.PARLEY_HELD_WORDS,
+      reportThreshold: config.PARLEY_REPORT_THRESHOLD,
     },
   };
   const app = createApp(deps);

@@ -7,6 +7,7 @@ import {
   sql,
 } from 'kysely';
 import * as initial from './migrations/2026-11-29-initial.ts';
+import * as moderation from './migrations/2026-11-30-moderation.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -14,6 +15,7 @@ import * as initial from './migrations/2026-11-29-initial.ts';
  */
 const migrations: Record<string, Migration> = {
   '2026-11-29-initial': initial,
+  '2026-11-30-moderation': moderation,
 };
 
 const provider: MigrationProvider = {

@@ -1,20 +1,30 @@
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
-import type { Message, Thread } from '../wire.ts';
-import type { StoredTime, ThreadRow } from './schema.ts';
+import { effectiveStatus } from '../threads/auto-close.ts';
+import type { AdminMessage, AdminThread, Message, Thread } from '../wire.ts';
+import type { MessageRow, StoredTime, ThreadRow } from './schema.ts';
 
 /** A stored time as an ISO 8601 UTC string, whichever dialect stored it. */
 export function toIso(value: StoredTime): string {
   return typeof value === 'string' ? value : value.toISOString();
 }
 
+/**
+ * When a thread is looked at, for the status it shows: with auto-close on, a
+ * thread idle for `autoCloseDays` shows as closed (see `effectiveStatus`).
+ */
+export interface ThreadView {
+  now: Date;
+  autoCloseDays: number | undefined;
+}
+
 /** The one mapping from a thread row to the public wire object. */
-export function toThread(row: ThreadRow): Thread {
+export function toThread(row: ThreadRow, view?: ThreadView): Thread {
   return {
     key: row.key,
     title: row.title,
     summary: row.summary,
     url: row.url,
-    status: row.status,
+    status: view ? effectiveStatus(row, view.now, view.autoCloseDays) : row.status,
     messageCount: Number(row.message_count),
     highlightCount: Number(row.highlight_count),
     lastActivityAt: toIso(row.last_activity_at),
@@ -24,9 +34,24 @@ export function toThread(row: ThreadRow): Thread {
 
 /**
  * The one mapping from a message row to the public wire object. It takes
- * only public columns: the client hash, token hash, source and status stay in.
+ * only public columns: the client hash, token hash and source stay in, and
+ * the status only decides whether the message is a deleted placeholder.
  */
 export function toMessage(row: PublicMessageRow): Message {
+  if (row.status === 'deleted') {
+    // A placeholder keeps its place for its replies and shows nothing else.
+    return {
+      id: row.id,
+      parentId: row.parent_id,
+      kind: row.kind,
+      author: { name: '' },
+      html: '',
+      createdAt: toIso(row.created_at),
+      editedAt: null,
+      highlighted: false,
+      deleted: true,
+    };
+  }
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -38,5 +63,35 @@ export function toMessage(row: PublicMessageRow): Message {
     createdAt: toIso(row.created_at),
     editedAt: row.edited_at === null ? null : toIso(row.edited_at),
     highlighted: Number(row.highlighted) === 1,
+  };
+}
+
+/** A message row with the key of its thread, as the admin API reads it. */
+export type AdminMessageRow = MessageRow & { thread_key: string };
+
+/**
+ * The one mapping from a message row to what moderators see: the public
+ * message plus its status, thread, markdown source and open reports. Never
+ * the client hash or the token hash.
+ */
+export function toAdminMessage(row: AdminMessageRow): AdminMessage {
+  return {
+    ...toMessage(row),
+    status: row.status,
+    threadKey: row.thread_key,
+    body: row.body,
+    reportCount: Number(row.report_count),
+  };
+}
+
+/** A thread row with its moderation counts, as the admin API reads it. */
+export type AdminThreadRow = ThreadRow & { pending_count: number; reported_count: number };
+
+/** The one mapping from a thread row to what moderators see. */
+export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThread {
+  return {
+    ...toThread(row, view),
+    pendingCount: Number(row.pending_count),
+    reportedCount: Number(row.reported_count),
   };
 }

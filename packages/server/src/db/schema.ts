@@ -45,6 +45,26 @@ export interface MessageTable {
   created_at: StoredTime;
   edited_at: StoredTime | null;
   updated_at: StoredTime;
+  /** Readers' reports a moderator has not decided on yet (0 once one has). */
+  report_count: Generated<number>;
+}
+
+export interface ReportTable {
+  id: Generated<number>;
+  message_id: number;
+  /** Keyed hash of the reporting client: one report per reader and message. */
+  reporter_hash: string;
+  reason: string | null;
+  created_at: StoredTime;
+  /** When a moderator decided on the message; null while the report is open. */
+  decided_at: StoredTime | null;
+}
+
+export interface AuthFailureTable {
+  id: Generated<number>;
+  /** Keyed hash of the client that sent a wrong admin token. */
+  client_hash: string;
+  failed_at: StoredTime;
 }
 
 export interface SaltTable {
@@ -57,6 +77,8 @@ export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
   ip_salts: SaltTable;
+  reports: ReportTable;
+  auth_failures: AuthFailureTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;

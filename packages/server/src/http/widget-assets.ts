@@ -34,14 +34,24 @@ function negotiate(acceptEncoding: string | undefined): Encoding {
   return 'identity';
 }
 
+/** Options for {@link widgetAssets}. */
+export interface WidgetAssetOptions {
+  /**
+   * Send `Access-Control-Allow-Origin: *` (default true): module scripts are
+   * fetched with CORS, and the blog embedding the widget is usually on
+   * another origin. The moderation page's script is not for embedding, so it
+   * is served without it.
+   */
+  crossOrigin?: boolean;
+}
+
 /**
- * Serves the built widget: `/widget.js` and its lazy chunks under `/widget/`.
- * Each file is read and compressed (brotli at its best level, gzip) once and
- * kept, with an ETag per encoding. Every response carries
- * `Access-Control-Allow-Origin: *`: module scripts are fetched with CORS, and
- * the blog embedding the widget is usually on another origin.
+ * Serves the built widget: `/widget.js` and its lazy chunks under `/widget/`
+ * (and the moderation page's `/admin.js`). Each file is read and compressed
+ * (brotli at its best level, gzip) once and kept, with an ETag per encoding.
  */
-export function widgetAssets(folder: string) {
+export function widgetAssets(folder: string, options: WidgetAssetOptions = {}) {
+  const crossOrigin = options.crossOrigin ?? true;
   // Resolved once, so a trailing slash or a relative path cannot defeat the
   // "inside this folder" check below.
   const dir = resolve(folder);
@@ -82,12 +92,12 @@ export function widgetAssets(folder: string) {
     if (!asset) return undefined;
     const encoding = negotiate(c.req.header('Accept-Encoding'));
     const etag = `"${asset.hash}${encoding === 'identity' ? '' : `-${encoding}`}"`;
-    c.header('Access-Control-Allow-Origin', '*');
+    if (crossOrigin) c.header('Access-Control-Allow-Origin', '*');
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Vary', 'Accept-Encoding');
     // Entry points keep their URL across releases, so they revalidate; hashed
     // chunks never change and may be cached for a year.
-    const hashed = relative.startsWith('widget/');
+    const hashed = relative.includes('/');
     c.header(
       'Cache-Control',
       hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate',

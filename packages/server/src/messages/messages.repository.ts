@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Updateable } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { toIso } from '../db/rows.ts';
-import type { Database, MessageRow, NewMessage, StoredTime } from '../db/schema.ts';
+import type { Database, MessageRow, MessageTable, NewMessage, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 import type { SortOrder } from '../wire.ts';
 
@@ -20,9 +21,26 @@ export async function findMessage(
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The columns a reader may see: what `toMessage` needs, nothing private. */
+/**
+ * What readers' listings show: published messages and the placeholders of
+ * deleted messages that still have replies. Written literally (not bound
+ * parameters) so both planners match it to the partial index
+ * `messages_listed_idx`, which carries the same predicate.
+ */
+const LISTED = sql<boolean>`status in ('published', 'deleted')`;
+
+/** Whether a message with this status appears in readers' listings. */
+export function isListed(status: MessageRow['status']): boolean {
+  return status === 'published' || status === 'deleted';
+}
+
+/**
+ * The columns a listing reads: what `toMessage` needs, nothing private. The
+ * status is read only to tell a deleted placeholder; `toMessage` never emits it.
+ */
 export const PUBLIC_MESSAGE_COLUMNS = [
   'id',
+  'status',
   'parent_id',
   'kind',
   'author_name',
@@ -36,19 +54,19 @@ export const PUBLIC_MESSAGE_COLUMNS = [
 /** A message row with only its public columns. */
 export type PublicMessageRow = Pick<MessageRow, (typeof PUBLIC_MESSAGE_COLUMNS)[number]>;
 
-/** The thread's published opening post, if it has one. */
+/** The thread's opening post (or its placeholder), if it has one that readers may see. */
 export async function findOpening(
   db: Kysely<Database>,
   threadId: number,
 ): Promise<PublicMessageRow | undefined> {
   // Only a thread's first post can be its opening post, so this is the first
-  // published message, if it is one: an index seek on messages_thread_idx,
+  // listed message, if it is one: an index seek on messages_listed_idx,
   // however long the thread (a filter on kind would scan every message).
   const first = await db
     .selectFrom('messages')
     .select(PUBLIC_MESSAGE_COLUMNS)
     .where('thread_id', '=', threadId)
-    .where('status', '=', 'published')
+    .where(LISTED)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .limit(1)
@@ -57,8 +75,8 @@ export async function findOpening(
 }
 
 /**
- * A page of the thread's published replies (never the opening post) in the
- * given order, after the keyset position if one is given. Returns one row
+ * A page of the thread's listed replies (published ones and placeholders of
+ * deleted ones; never the opening post) in the given order, after the keyset position if one is given. Returns one row
  * more than `limit` when there is a next page.
  */
 export async function listReplies(
@@ -70,7 +88,7 @@ export async function listReplies(
     .selectFrom('messages')
     .select(PUBLIC_MESSAGE_COLUMNS)
     .where('thread_id', '=', options.threadId)
-    .where('status', '=', 'published')
+    .where(LISTED)
     .where('kind', '=', 'reply')
     .orderBy('created_at', direction)
     .orderBy('id', direction)
@@ -105,4 +123,71 @@ export async function recentPostsByClient(
     .executeTakeFirstOrThrow();
   const oldest = row.oldest as StoredTime | null;
   return { count: Number(row.count), oldest: oldest === null ? null : toIso(oldest) };
+}
+
+/** Changes a message and returns its new row. */
+export async function updateMessage(
+  trx: Kysely<Database>,
+  id: number,
+  set: Updateable<MessageTable>,
+): Promise<MessageRow> {
+  return trx
+    .updateTable('messages')
+    .set(set)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Whether any message (whatever its status) answers this one. */
+export async function hasReplies(trx: Kysely<Database>, id: number): Promise<boolean> {
+  const row = await trx
+    .selectFrom('messages')
+    .select('id')
+    .where('parent_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Removes a message row (its reports go with it); it must have no replies. */
+export async function deleteMessageRow(trx: Kysely<Database>, id: number): Promise<void> {
+  await trx.deleteFrom('messages').where('id', '=', id).execute();
+}
+
+/**
+ * Records a reader's report of a message, once per reader: returns false when
+ * this reader had already reported it.
+ */
+export async function insertReport(
+  trx: Kysely<Database>,
+  report: { messageId: number; reporterHash: string; reason: string | null; now: string },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('reports')
+    .values({
+      message_id: report.messageId,
+      reporter_hash: report.reporterHash,
+      reason: report.reason,
+      created_at: report.now,
+      decided_at: null,
+    })
+    .onConflict((oc) => oc.columns(['message_id', 'reporter_hash']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Marks the message's open reports as decided by a moderator. */
+export async function decideReports(
+  trx: Kysely<Database>,
+  messageId: number,
+  now: string,
+): Promise<void> {
+  await trx
+    .updateTable('reports')
+    .set({ decided_at: now })
+    .where('message_id', '=', messageId)
+    .where('decided_at', 'is', null)
+    .execute();
 }

@@ -1,28 +1,30 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
+import type { AppServices } from '../app-services.ts';
 import { toMessage } from '../db/rows.ts';
 import { ApiError, invalidField } from '../http/api-error.ts';
-import { clientAddress } from '../http/client-address.ts';
-import { ClientHasher } from '../http/client-hash.ts';
+import { bearerToken } from '../http/bearer.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
 import { findThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
-import type { MessagePage, PostMessageResponse } from '../wire.ts';
+import type { EditMessageResponse, MessagePage, PostMessageResponse } from '../wire.ts';
+import { deleteOwnMessage, editMessage } from './author-rights.ts';
 import { messagePage } from './message-page.ts';
-import { messagesQuery, postMessageBody } from './messages.schemas.ts';
+import {
+  editMessageBody,
+  messageIdParams,
+  messagesQuery,
+  postMessageBody,
+  reportBody,
+} from './messages.schemas.ts';
 import { postMessage } from './post-message.ts';
+import { reportMessage } from './report-message.ts';
 
 /** Reader routes for messages, mounted under `/api`. */
-export function messageRoutes(deps: AppDeps) {
+export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
-  const clock = deps.clock ?? (() => new Date());
-  const peerAddress =
-    deps.peerAddress ??
-    ((c) =>
-      (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
-        ?.socket?.remoteAddress);
-  const hasher = new ClientHasher(store.db);
+  const { clock, identify, policy, verifyAdmin } = services;
 
   return new Hono()
     .get(
@@ -51,13 +53,13 @@ export function messageRoutes(deps: AppDeps) {
         if (url !== null && !isAllowedOrigin(url, new URL(c.req.url).origin, config)) {
           throw invalidField('thread.url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
+        // A post with any Authorization header claims to be the site owner's:
+        // it must carry the admin token (else 401, counted like any failed
+        // admin sign-in), and is never quietly stored as a reader's instead.
+        const owner = c.req.header('Authorization') !== undefined;
+        if (owner) await verifyAdmin(c);
         const now = clock();
-        const address = clientAddress(
-          peerAddress(c),
-          c.req.header('X-Forwarded-For'),
-          config.trustedProxies,
-        );
-        const ipHash = address ? await hasher.hash(address, now) : null;
+        const ipHash = await identify(c, now);
         const { message, editToken } = await postMessage(store, {
           key,
           author: input.author,
@@ -68,6 +70,8 @@ export function messageRoutes(deps: AppDeps) {
           ipHash,
           now,
           rateLimit: config.rateLimit,
+          owner,
+          policy,
         });
         const body: PostMessageResponse = {
           message: toMessage(message),
@@ -75,6 +79,53 @@ export function messageRoutes(deps: AppDeps) {
           status: message.status === 'pending' ? 'pending' : 'published',
         };
         return c.json(body, 201);
+      },
+    )
+    .patch(
+      '/messages/:id',
+      validate('param', messageIdParams),
+      validate('json', editMessageBody),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const row = await editMessage(store, {
+          id,
+          token: bearerToken(c.req.header('Authorization')),
+          body: c.req.valid('json').body,
+          now: clock(),
+          policy,
+        });
+        const body: EditMessageResponse = {
+          message: toMessage(row),
+          status: row.status === 'published' ? 'published' : 'pending',
+        };
+        return c.json(body);
+      },
+    )
+    .delete('/messages/:id', validate('param', messageIdParams), async (c) => {
+      const { id } = c.req.valid('param');
+      await deleteOwnMessage(store, {
+        id,
+        token: bearerToken(c.req.header('Authorization')),
+        now: clock(),
+      });
+      return c.body(null, 204);
+    })
+    .post(
+      '/messages/:id/report',
+      validate('param', messageIdParams),
+      validate('json', reportBody),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const now = clock();
+        await reportMessage(store, {
+          id,
+          // Readers whose address is unknown share one vote rather than get unlimited ones.
+          reporterHash: (await identify(c, now)) ?? 'unknown',
+          reason: c.req.valid('json').reason,
+          now,
+          threshold: policy.reportThreshold,
+        });
+        return c.body(null, 202);
       },
     );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   bodyText,
+  codePoints,
   cursorParam,
   httpUrl,
   idNumber,
@@ -35,4 +36,30 @@ export const messagesQuery = z.object({
   cursor: cursorParam,
   limit: limitParam(50),
   sort: sortParam,
+});
+
+/** Longest report reason, in code points. */
+export const MAX_REASON = 500;
+
+/** Path parameters of `/api/messages/:id` and `/api/admin/messages/:id`. */
+export const messageIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'must be a message id')
+    .transform(Number),
+});
+
+/** `PATCH /api/messages/:id` body: the author's new text. */
+export const editMessageBody = z.object({ body: bodyText });
+
+/** `POST /api/messages/:id/report` body; an empty reason is no reason. */
+export const reportBody = z.object({
+  reason: z
+    .string({ error: 'must be a string' })
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .refine((s) => codePoints(s) <= MAX_REASON, `must be at most ${MAX_REASON} characters`)
+    .refine((s) => !/[^\P{Cc}\t\n]/u.test(s), 'must not contain control characters')
+    .refine((s) => !/\p{Cs}/u.test(s), 'must be valid Unicode text')
+    .nullish()
+    .transform((s) => (s ? s : null)),
 });

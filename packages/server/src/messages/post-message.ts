@@ -4,6 +4,8 @@ import type { Database, MessageRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { ApiError, invalidField } from '../http/api-error.ts';
 import { renderMarkdown } from '../markdown/render.ts';
+import type { ModerationPolicy } from '../moderation/policy.ts';
+import { effectiveStatus } from '../threads/auto-close.ts';
 import { findOrCreateThread, recordPublished } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
 import { findMessage, insertMessage, recentPostsByClient } from './messages.repository.ts';
@@ -22,6 +24,10 @@ export interface NewPost {
   now: Date;
   /** Posts per minute allowed per client; 0 means no limit. */
   rateLimit: number;
+  /** Sent with the admin token: the site owner's post, always published and never limited. */
+  owner: boolean;
+  /** Moderation mode, held words and auto-close. */
+  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld' | 'autoCloseDays'>;
 }
 
 /** SHA-256 of an edit token: what the database keeps instead of the token. */
@@ -31,10 +37,32 @@ export function hashToken(token: string): string {
 
 const MINUTE = 60_000;
 
+/** Why a post is refused in a closed thread. */
+export function threadClosed(): ApiError {
+  return new ApiError(409, 'thread_closed', 'This discussion is closed to new messages.');
+}
+
+/**
+ * Whether a new or edited message waits for a moderator: in moderation mode
+ * `all`, or when its body or author name holds a held word. The site owner's
+ * messages never wait.
+ */
+export function needsModeration(
+  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld'>,
+  message: { body: string; author: string; owner: boolean },
+): boolean {
+  if (message.owner) return false;
+  return (
+    policy.moderation === 'all' || policy.isHeld(message.body) || policy.isHeld(message.author)
+  );
+}
+
 /**
  * Stores a new message, creating its thread on the first post, and keeps the
  * thread's counts and event sequence in step, all in one transaction: a
  * refused post stores nothing, not even the thread it would have created.
+ * A message that waits for a moderator is stored `pending`: it changes no
+ * count and no event id, as readers cannot see it.
  */
 export async function postMessage(
   store: Store,
@@ -44,9 +72,10 @@ export async function postMessage(
   const html = renderMarkdown(post.body);
   const editToken = randomBytes(24).toString('base64url');
   const now = post.now.toISOString();
+  const status = needsModeration(post.policy, post) ? 'pending' : 'published';
 
   const message = await store.write(async (trx) => {
-    if (post.rateLimit > 0 && post.ipHash) {
+    if (post.rateLimit > 0 && post.ipHash && !post.owner) {
       await enforceRateLimit(trx, store.dialect, post.ipHash, post.now, post.rateLimit);
     }
     const { thread, created } = await findOrCreateThread(trx, {
@@ -55,8 +84,8 @@ export async function postMessage(
       url: post.thread.url,
       now,
     });
-    if (thread.status === 'closed') {
-      throw new ApiError(409, 'thread_closed', 'This discussion is closed to new messages.');
+    if (effectiveStatus(thread, post.now, post.policy.autoCloseDays) === 'closed') {
+      throw threadClosed();
     }
     if (post.kind === 'opening' && !created) {
       throw invalidField('kind', 'only the first post of a thread can be its opening post');
@@ -72,17 +101,18 @@ export async function postMessage(
       parent_id: post.parentId,
       kind: post.kind,
       author_name: post.author,
-      author_role: null,
+      // Only a post that proved the admin token gets the role; readers' input never can.
+      author_role: post.owner ? 'owner' : null,
       body: post.body,
       html,
-      status: 'published',
+      status,
       ip_hash: post.ipHash,
       edit_token_hash: hashToken(editToken),
       created_at: now,
       edited_at: null,
       updated_at: now,
     });
-    await recordPublished(trx, thread.id, now);
+    if (status === 'published') await recordPublished(trx, thread.id, now);
     return row;
   });
   return { message, editToken };

@@ -16,6 +16,10 @@ export interface AppFixture {
   /** `app.request` with JSON: sets the content type and stringifies the body. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
+  /** `PATCH` with a JSON body. */
+  patch(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** `DELETE` without a body. */
+  delete(path: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,16 @@ export async function appFixture(
         }),
       ),
     get: (path, headers = {}) => Promise.resolve(fixture.app.request(path, { headers })),
+    patch: (path, body, headers = {}) =>
+      Promise.resolve(
+        fixture.app.request(path, {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      ),
+    delete: (path, headers = {}) =>
+      Promise.resolve(fixture.app.request(path, { method: 'DELETE', headers })),
     close: () => db.dispose(),
   };
   return fixture;
@@ -61,4 +75,15 @@ export async function appFixture(
 /** `/api/threads/<encoded key>` plus a suffix. */
 export function threadPath(key: string, suffix = ''): string {
   return `/api/threads/${encodeURIComponent(key)}${suffix}`;
+}
+
+/** An admin token the tests configure (at least 16 characters). */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** The header that proves the admin token. */
+export const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` } as const;
+
+/** The header that proves a message's edit token. */
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
 }

@@ -49,3 +49,49 @@ export async function json<T>(response: Response, status: number): Promise<T> {
   assert.equal(response.status, status, `expected ${status}, got ${response.status}: ${text}`);
   return JSON.parse(text) as T;
 }
+
+/** A thread's stored counters, as the database holds them. */
+export interface ThreadState {
+  messageCount: number;
+  highlightCount: number;
+  eventSeq: number;
+  status: string;
+  lastActivityAt: string;
+}
+
+/**
+ * Reads a thread's stored counters, and asserts they agree with its rows:
+ * `message_count` is its published messages, `highlight_count` the published
+ * highlighted ones. Every test that changes messages calls it, so no
+ * transition can leave a count wrong unnoticed.
+ */
+export async function threadState(store: Store, key: string): Promise<ThreadState> {
+  const thread = await store.db
+    .selectFrom('threads')
+    .selectAll()
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  const rows = await store.db
+    .selectFrom('messages')
+    .select(['status', 'highlighted'])
+    .where('thread_id', '=', thread.id)
+    .execute();
+  const published = rows.filter((r) => r.status === 'published');
+  const state: ThreadState = {
+    messageCount: Number(thread.message_count),
+    highlightCount: Number(thread.highlight_count),
+    eventSeq: Number(thread.event_seq),
+    status: thread.status,
+    lastActivityAt:
+      typeof thread.last_activity_at === 'string'
+        ? thread.last_activity_at
+        : thread.last_activity_at.toISOString(),
+  };
+  assert.equal(state.messageCount, published.length, 'message_count = published messages');
+  assert.equal(
+    state.highlightCount,
+    published.filter((r) => Number(r.highlighted) === 1).length,
+    'highlight_count = published highlighted messages',
+  );
+  return state;
+}

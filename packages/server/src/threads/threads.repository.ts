@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, ThreadRow } from '../db/schema.ts';
+import type { AdminThreadRow } from '../db/rows.ts';
+import type { Database, ThreadRow, ThreadUpdate } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
 /** The thread with this key, if anyone has posted to it. */
@@ -65,6 +66,62 @@ export async function recordPublished(
     .executeTakeFirstOrThrow();
 }
 
+/** The thread with this id. */
+export async function findThreadById(
+  db: Kysely<Database>,
+  id: number,
+): Promise<ThreadRow | undefined> {
+  return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Records a change readers can see on a thread's messages: adjusts its counts
+ * by the given amounts (which may be 0 or negative), moves last activity
+ * forward when `activityAt` is later, and takes the next event id. Runs in the
+ * writing transaction, like {@link recordPublished}.
+ */
+export async function recordChange(
+  trx: Kysely<Database>,
+  threadId: number,
+  change: { messages: number; highlights: number; now: string; activityAt?: string },
+): Promise<void> {
+  const activityAt = change.activityAt;
+  await trx
+    .updateTable('threads')
+    .set((eb) => ({
+      message_count: eb('message_count', '+', change.messages),
+      highlight_count: eb('highlight_count', '+', change.highlights),
+      event_seq: eb('event_seq', '+', 1),
+      ...(activityAt
+        ? {
+            last_activity_at: eb
+              .case()
+              .when('last_activity_at', '<', activityAt)
+              .then(activityAt)
+              .else(eb.ref('last_activity_at'))
+              .end(),
+          }
+        : {}),
+      updated_at: change.now,
+    }))
+    .where('id', '=', threadId)
+    .execute();
+}
+
+/** Changes a thread's own fields (a moderator's edit) and takes the next event id. */
+export async function updateThread(
+  trx: Kysely<Database>,
+  id: number,
+  set: Omit<ThreadUpdate, 'event_seq'>,
+): Promise<ThreadRow> {
+  return trx
+    .updateTable('threads')
+    .set((eb) => ({ ...set, event_seq: eb('event_seq', '+', 1) }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** How {@link listThreads} orders threads. */
 export type ThreadListSort = 'active' | 'recent';
 
@@ -102,4 +159,66 @@ export async function countsByKey(
     .where('key', 'in', keys)
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.message_count)]));
+}
+
+/** Threads with their pending and reported message counts. */
+function threadsWithModerationCounts(db: Kysely<Database>) {
+  return db
+    .selectFrom('threads')
+    .selectAll('threads')
+    .select((eb) => [
+      eb
+        .selectFrom('messages')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('messages.thread_id', '=', 'threads.id')
+        .where('messages.status', '=', 'pending')
+        .as('pending_count'),
+      eb
+        .selectFrom('messages')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('messages.thread_id', '=', 'threads.id')
+        .where('messages.report_count', '>', 0)
+        .as('reported_count'),
+    ]);
+}
+
+function withCounts(row: ThreadRow & { pending_count: unknown; reported_count: unknown }) {
+  return {
+    ...row,
+    pending_count: Number(row.pending_count ?? 0),
+    reported_count: Number(row.reported_count ?? 0),
+  };
+}
+
+/**
+ * Threads for moderators, most recently active first, keyset-paginated, each
+ * with its pending and reported message counts. Returns one row more than
+ * `limit` when there is a next page. Moderation counts are counted here: the
+ * admin page is read rarely, and a per-thread counter would be one more
+ * number every transition has to keep exact.
+ */
+export async function listAdminThreads(
+  db: Kysely<Database>,
+  options: { limit: number; after?: KeysetPosition },
+): Promise<AdminThreadRow[]> {
+  let query = threadsWithModerationCounts(db)
+    .orderBy('threads.last_activity_at', 'desc')
+    .orderBy('threads.id', 'desc')
+    .limit(options.limit + 1);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('threads.last_activity_at', 'threads.id'), '<', eb.tuple(after.at, after.id)),
+    );
+  }
+  return (await query.execute()).map(withCounts);
+}
+
+/** A thread with its moderation counts. */
+export async function findAdminThread(
+  db: Kysely<Database>,
+  id: number,
+): Promise<AdminThreadRow | undefined> {
+  const row = await threadsWithModerationCounts(db).where('threads.id', '=', id).executeTakeFirst();
+  return row ? withCounts(row) : undefined;
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
-import { toIso, toThread } from '../db/rows.ts';
+import type { AppServices } from '../app-services.ts';
+import { type ThreadView, toIso, toThread } from '../db/rows.ts';
 import { ApiError, fromZodError } from '../http/api-error.ts';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { etagMatches } from '../http/etag.ts';
@@ -8,6 +9,7 @@ import { LruCache } from '../http/lru-cache.ts';
 import { validate } from '../http/validate.ts';
 import { messagePage } from '../messages/message-page.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
+import { effectiveStatus } from './auto-close.ts';
 import { countsByKey, findThreadByKey, listThreads } from './threads.repository.ts';
 import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';
 
@@ -15,8 +17,9 @@ import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './th
 const FIRST_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** Reader routes for threads, mounted under `/api`. */
-export function threadRoutes({ store }: AppDeps) {
+export function threadRoutes({ store }: AppDeps, { clock, policy }: AppServices) {
   const { db } = store;
+  const view = (): ThreadView => ({ now: clock(), autoCloseDays: policy.autoCloseDays });
   const firstPages = new LruCache(FIRST_PAGE_CACHE_BYTES);
   return new Hono()
     .get('/threads', validate('query', threadListQuery), async (c) => {
@@ -24,12 +27,13 @@ export function threadRoutes({ store }: AppDeps) {
       const scope = `threads:${sort}`;
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listThreads(db, { sort, limit, after });
+      const now = view();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const at = (row: (typeof rows)[number]) =>
         toIso(sort === 'active' ? row.last_activity_at : row.created_at);
       const body: ThreadList = {
-        threads: page.map(toThread),
+        threads: page.map((row) => toThread(row, now)),
         nextCursor:
           rows.length > limit && last ? encodeCursor(scope, { at: at(last), id: last.id }) : null,
       };
@@ -50,14 +54,17 @@ export function threadRoutes({ store }: AppDeps) {
         // (thread, sequence, page shape) names one exact first page: it makes
         // the ETag, and the key of the serialized page cached in memory. Any
         // number of instances stay consistent: the sequence comes from the database.
-        const version = `${thread.id}.${thread.event_seq}.${sort}.${limit}`;
+        // Auto-close changes the status with time alone, so the status is in it too.
+        const now = view();
+        const status = effectiveStatus(thread, now.now, now.autoCloseDays);
+        const version = `${thread.id}.${thread.event_seq}.${status}.${sort}.${limit}`;
         const etag = `W/"${version}"`;
         c.header('ETag', etag);
         c.header('Cache-Control', 'no-cache');
         if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
         const body = await firstPages.get(version, async () => {
           const page = await messagePage(db, thread, { sort, limit });
-          return JSON.stringify({ thread: toThread(thread), ...page } satisfies ThreadPage);
+          return JSON.stringify({ thread: toThread(thread, now), ...page } satisfies ThreadPage);
         });
         c.header('Content-Type', 'application/json');
         return c.body(body);

@@ -1,0 +1,125 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { MessageRow } from '../db/schema.ts';
+import type { Store } from '../db/store.ts';
+import { ApiError } from '../http/api-error.ts';
+import { renderMarkdown } from '../markdown/render.ts';
+import type { ModerationPolicy } from '../moderation/policy.ts';
+import { effectiveStatus } from '../threads/auto-close.ts';
+import { findThreadById } from '../threads/threads.repository.ts';
+import { changeMessage, deleteMessage } from './message-state.ts';
+import { findMessage } from './messages.repository.ts';
+import { hashToken, needsModeration, threadClosed } from './post-message.ts';
+
+/**
+ * What a message's author may do with the edit token the post returned: edit
+ * it within the edit window, delete it at any time. The token is the only
+ * proof of authorship (no cookies, so no third-party-cookie trouble and no
+ * CSRF): the database keeps its SHA-256, compared in constant time.
+ */
+
+/** 404 for a message that does not exist or is already deleted. */
+export function messageNotFound(id: number): ApiError {
+  return new ApiError(404, 'message_not_found', `No message has the id ${id}.`);
+}
+
+function forbidden(message: string): ApiError {
+  return new ApiError(403, 'forbidden', message);
+}
+
+/** Whether `token` is the one whose hash is stored. */
+function tokenMatches(token: string | null | undefined, storedHash: string): boolean {
+  if (!token) return false;
+  const given = Buffer.from(hashToken(token));
+  const stored = Buffer.from(storedHash);
+  // A deleted message's hash is blank: nothing matches it.
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/** Finds a live message and checks its edit token, or throws 404 / 403. */
+async function authorsMessage(
+  trx: Parameters<Parameters<Store['write']>[0]>[0],
+  id: number,
+  token: string | null | undefined,
+): Promise<MessageRow> {
+  const message = await findMessage(trx, id);
+  if (!message || message.status === 'deleted') throw messageNotFound(id);
+  if (!tokenMatches(token, message.edit_token_hash)) {
+    throw forbidden(
+      token
+        ? 'This edit token does not belong to this message.'
+        : 'Send the edit token the post returned as Authorization: Bearer <editToken>.',
+    );
+  }
+  return message;
+}
+
+/** The author's edit of a message's body. */
+export interface AuthorEdit {
+  id: number;
+  /** The bearer token sent, if any. */
+  token: string | null | undefined;
+  body: string;
+  now: Date;
+  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld' | 'autoCloseDays' | 'editWindowMs'>;
+}
+
+/**
+ * Replaces a message's body, within the edit window, in an open thread.
+ *
+ * Under moderation (mode `all`, or a held word in the new text) an edit of a
+ * published message sends it back to `pending`: it leaves readers' view, and
+ * the counts, until a moderator approves the new text. Showing the old text
+ * meanwhile would mean keeping two versions; taking it down is the simple
+ * safe choice. A pending message stays pending; a hidden one stays hidden
+ * (its moderator sees the new text). The site owner's messages never wait.
+ */
+export async function editMessage(store: Store, edit: AuthorEdit): Promise<MessageRow> {
+  const html = renderMarkdown(edit.body);
+  const now = edit.now.toISOString();
+  return store.write(async (trx) => {
+    const message = await authorsMessage(trx, edit.id, edit.token);
+    const created = Date.parse(
+      typeof message.created_at === 'string'
+        ? message.created_at
+        : message.created_at.toISOString(),
+    );
+    if (edit.now.getTime() - created > edit.policy.editWindowMs) {
+      throw forbidden(
+        edit.policy.editWindowMs === 0
+          ? 'Editing is turned off on this server.'
+          : `Messages can be edited for ${edit.policy.editWindowMs / 60_000} minutes after posting.`,
+      );
+    }
+    const thread = await findThreadById(trx, message.thread_id);
+    if (!thread || effectiveStatus(thread, edit.now, edit.policy.autoCloseDays) === 'closed') {
+      throw threadClosed();
+    }
+    const held =
+      message.status === 'published' &&
+      needsModeration(edit.policy, {
+        body: edit.body,
+        author: message.author_name,
+        owner: message.author_role === 'owner',
+      });
+    return changeMessage(
+      trx,
+      message,
+      { body: edit.body, html, edited_at: now, ...(held ? { status: 'pending' } : {}) },
+      now,
+    );
+  });
+}
+
+/**
+ * Deletes a message at its author's request, at any time, in an open or a
+ * closed thread (taking one's words back is always allowed).
+ */
+export async function deleteOwnMessage(
+  store: Store,
+  request: { id: number; token: string | null | undefined; now: Date },
+): Promise<void> {
+  await store.write(async (trx) => {
+    const message = await authorsMessage(trx, request.id, request.token);
+    await deleteMessage(trx, message, request.now.toISOString());
+  });
+}

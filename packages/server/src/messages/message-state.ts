@@ -1,0 +1,118 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
+import { recordChange } from '../threads/threads.repository.ts';
+import {
+  deleteMessageRow,
+  findMessage,
+  hasReplies,
+  isListed,
+  updateMessage,
+} from './messages.repository.ts';
+
+/**
+ * Every change to a stored message goes through here, so the thread's counts
+ * and event sequence follow every transition (publish, hide, restore,
+ * approve, highlight, edit, going pending, report hiding, delete) in the same
+ * transaction:
+ *
+ * - `message_count` counts published messages; `highlight_count` those also
+ *   highlighted. Pending, hidden and deleted messages count for nothing.
+ * - `event_seq` moves whenever readers could see the change, that is when
+ *   the message is listed (published, or a deleted placeholder) before or
+ *   after it. A change to a pending or hidden message that stays so moves
+ *   nothing: readers' cached pages are still right.
+ */
+
+type Counted = Pick<MessageRow, 'status' | 'highlighted'>;
+
+/** What a message contributes to its thread's counts. */
+function weight(m: Counted): { messages: number; highlights: number } {
+  const published = m.status === 'published';
+  return {
+    messages: published ? 1 : 0,
+    highlights: published && Number(m.highlighted) === 1 ? 1 : 0,
+  };
+}
+
+/**
+ * Applies `set` to the message `before` and keeps its thread in step.
+ * `activityAt`, when given, moves the thread's last activity forward to it.
+ */
+export async function changeMessage(
+  trx: Kysely<Database>,
+  before: MessageRow,
+  set: Updateable<MessageTable>,
+  now: string,
+  activityAt?: string,
+): Promise<MessageRow> {
+  const after = await updateMessage(trx, before.id, { ...set, updated_at: now });
+  const was = weight(before);
+  const is = weight(after);
+  if (isListed(before.status) || isListed(after.status)) {
+    await recordChange(trx, after.thread_id, {
+      messages: is.messages - was.messages,
+      highlights: is.highlights - was.highlights,
+      now,
+      ...(activityAt ? { activityAt } : {}),
+    });
+  }
+  return after;
+}
+
+/**
+ * Deletes a message (its author's or a moderator's delete).
+ *
+ * A message that has replies becomes a placeholder: status `deleted`, with its
+ * text, html, author, client hash and token hash blanked in the database, so
+ * nothing of it remains but its place in the thread for the replies. One
+ * without replies is removed outright, and so is any placeholder above it
+ * that this leaves without replies. Returns whether a placeholder stayed.
+ */
+export async function deleteMessage(
+  trx: Kysely<Database>,
+  message: MessageRow,
+  now: string,
+): Promise<'placeholder' | 'removed'> {
+  const was = weight(message);
+  if (await hasReplies(trx, message.id)) {
+    await updateMessage(trx, message.id, {
+      status: 'deleted',
+      author_name: '',
+      author_role: null,
+      body: '',
+      html: '',
+      highlighted: 0,
+      ip_hash: null,
+      edit_token_hash: '',
+      edited_at: null,
+      report_count: 0,
+      updated_at: now,
+    });
+    // Its reports are about text that no longer exists.
+    await trx.deleteFrom('reports').where('message_id', '=', message.id).execute();
+    await recordChange(trx, message.thread_id, {
+      messages: -was.messages,
+      highlights: -was.highlights,
+      now,
+    });
+    return 'placeholder';
+  }
+  await deleteMessageRow(trx, message.id);
+  let listedChange = isListed(message.status);
+  let parentId = message.parent_id;
+  while (parentId !== null) {
+    const parent = await findMessage(trx, parentId);
+    if (parent?.status !== 'deleted' || (await hasReplies(trx, parent.id))) break;
+    await deleteMessageRow(trx, parent.id);
+    listedChange = true;
+    parentId = parent.parent_id;
+  }
+  if (listedChange || was.messages !== 0) {
+    await recordChange(trx, message.thread_id, {
+      messages: -was.messages,
+      highlights: -was.highlights,
+      now,
+    });
+  }
+  return 'removed';
+}

@@ -1,0 +1,138 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Logger } from '../app-deps.ts';
+import type { Store } from '../db/store.ts';
+import { ApiError } from '../http/api-error.ts';
+import { bearerToken } from '../http/bearer.ts';
+import type { ClientIdentifier } from '../http/client-identity.ts';
+import { lockClient, recentAuthFailures, recordAuthFailure } from './moderation.repository.ts';
+
+/** Options for {@link adminAuth}. */
+export interface AdminAuthOptions {
+  store: Store;
+  /** The configured admin token; undefined turns the admin API off. */
+  token: string | undefined;
+  clock: () => Date;
+  identify: ClientIdentifier;
+  logger: Logger;
+  /** Failed sign-ins one client may make per window before it is refused (default 10). */
+  maxFailures?: number;
+  /** The window, in milliseconds (default 10 minutes). */
+  windowMs?: number;
+}
+
+/** Query parameters people put tokens in; refused, whatever they hold. */
+const TOKEN_PARAMS = ['token', 'admin_token', 'access_token'];
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+function unauthorized(message: string): ApiError {
+  return new ApiError(401, 'unauthorized', message, undefined, {
+    'WWW-Authenticate': 'Bearer realm="parley-admin"',
+  });
+}
+
+/**
+ * Checks that a request carries the admin token, or throws 401 / 429. Used by
+ * the admin routes (through {@link adminAuth}) and by a post that claims to be
+ * the site owner's, so both share one failure count.
+ *
+ * Why each rule:
+ * - Only `Authorization: Bearer`: a token in a URL ends up in access logs,
+ *   browser history and Referer headers, so one sent in the query string is
+ *   refused even when it is right, with a message saying where it belongs.
+ * - Constant time on SHA-256 digests of both sides: `===` leaks how much of a
+ *   guess matched, and comparing digests leaks not even the token's length.
+ * - Failures are counted per client in the database, so every instance sees
+ *   them; past the limit the client is refused, right token or not, until
+ *   its oldest failure leaves the window (otherwise the 429 itself would
+ *   answer each further guess). One client's success clears nobody's count.
+ * - Neither the token nor a guess is ever logged.
+ */
+export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promise<void> {
+  const maxFailures = options.maxFailures ?? 10;
+  const windowMs = options.windowMs ?? 10 * 60_000;
+  const expected = options.token ? digest(options.token) : undefined;
+  const { store, logger } = options;
+
+  return async function verifyAdmin(c) {
+    const query = c.req.query();
+    if (TOKEN_PARAMS.some((name) => name in query)) {
+      logger.info({
+        msg: 'admin request refused',
+        reason: 'token in query string',
+        path: c.req.path,
+      });
+      throw unauthorized(
+        'Never put the admin token in a URL: send it as an Authorization: Bearer <token> header.',
+      );
+    }
+    if (!expected) {
+      throw unauthorized(
+        'The admin API is off on this server: set PARLEY_ADMIN_TOKEN (or --admin-token) to a secret of at least 16 characters and restart it.',
+      );
+    }
+    const header = c.req.header('Authorization');
+    const given = bearerToken(header);
+    const now = options.clock();
+    const client = (await options.identify(c, now)) ?? 'unknown';
+    const since = new Date(now.getTime() - windowMs).toISOString();
+    const outcome = await store.write(async (trx) => {
+      await lockClient(trx, store.dialect, client);
+      const failures = await recentAuthFailures(trx, client, since);
+      if (failures.count >= maxFailures) {
+        const freeAt = failures.oldest ? Date.parse(failures.oldest) + windowMs : now.getTime();
+        return {
+          kind: 'locked' as const,
+          retryAfter: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)),
+        };
+      }
+      if (given === undefined) return { kind: 'missing' as const };
+      const ok = given !== null && timingSafeEqual(digest(given), expected);
+      if (ok) return { kind: 'ok' as const };
+      await recordAuthFailure(trx, client, now.toISOString(), since);
+      return { kind: 'wrong' as const };
+    });
+    switch (outcome.kind) {
+      case 'ok':
+        return;
+      case 'locked':
+        logger.info({
+          msg: 'admin request refused',
+          reason: 'too many failures',
+          path: c.req.path,
+        });
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `Too many failed admin sign-ins from this client; try again in ${outcome.retryAfter} s.`,
+          undefined,
+          { 'Retry-After': String(outcome.retryAfter) },
+        );
+      case 'missing':
+        throw unauthorized('This needs the admin token: send Authorization: Bearer <token>.');
+      case 'wrong':
+        logger.info({
+          msg: 'admin request refused',
+          reason: given === null ? 'not a Bearer token' : 'wrong token',
+          path: c.req.path,
+        });
+        throw unauthorized(
+          given === null
+            ? 'Send the admin token as Authorization: Bearer <token>; no other scheme is accepted.'
+            : 'The admin token is wrong.',
+        );
+    }
+  };
+}
+
+/** Middleware that lets only requests with the admin token through (see {@link adminVerifier}). */
+export function adminAuth(options: AdminAuthOptions): MiddlewareHandler {
+  const verify = adminVerifier(options);
+  return async function adminAuth(c, next) {
+    await verify(c);
+    await next();
+  };
+}

@@ -1,0 +1,118 @@
+import type { Updateable } from 'kysely';
+import type { AdminMessageRow, AdminThreadRow } from '../db/rows.ts';
+import { toIso } from '../db/rows.ts';
+import type { MessageTable, ThreadUpdate } from '../db/schema.ts';
+import type { Store } from '../db/store.ts';
+import { ApiError } from '../http/api-error.ts';
+import { messageNotFound } from '../messages/author-rights.ts';
+import { changeMessage, deleteMessage } from '../messages/message-state.ts';
+import { decideReports, findMessage, updateMessage } from '../messages/messages.repository.ts';
+import { effectiveStatus, isIdle } from '../threads/auto-close.ts';
+import { findAdminThread, findThreadByKey, updateThread } from '../threads/threads.repository.ts';
+import type { ThreadStatus } from '../wire.ts';
+import { findAdminMessage } from './moderation.repository.ts';
+
+/** A moderator's decision on one message. */
+export interface MessageDecision {
+  id: number;
+  /** `published` approves a pending message or restores a hidden one; `hidden` hides it. */
+  status?: 'published' | 'hidden' | undefined;
+  highlighted?: boolean | undefined;
+  now: Date;
+}
+
+/**
+ * Applies a moderator's decision. Any decision also settles the message's
+ * open reports, so it leaves the `reported` queue. Asking for the state the
+ * message is already in changes nothing: no count, no event id.
+ */
+export async function moderateMessage(
+  store: Store,
+  decision: MessageDecision,
+): Promise<AdminMessageRow> {
+  const now = decision.now.toISOString();
+  return store.write(async (trx) => {
+    const message = await findMessage(trx, decision.id);
+    if (!message || message.status === 'deleted') throw messageNotFound(decision.id);
+    const set: Updateable<MessageTable> = {};
+    if (decision.status !== undefined && decision.status !== message.status) {
+      set.status = decision.status;
+    }
+    const highlighted =
+      decision.highlighted === undefined ? undefined : decision.highlighted ? 1 : 0;
+    if (highlighted !== undefined && highlighted !== Number(message.highlighted)) {
+      set.highlighted = highlighted;
+    }
+    const visible = Object.keys(set).length > 0;
+    if (Number(message.report_count) > 0) {
+      set.report_count = 0;
+      await decideReports(trx, message.id, now);
+    }
+    if (visible) {
+      // An approved message is the thread's activity as of when it was
+      // written (not when approved), like any other message.
+      const approved = message.status === 'pending' && set.status === 'published';
+      await changeMessage(trx, message, set, now, approved ? toIso(message.created_at) : undefined);
+    } else if (set.report_count !== undefined) {
+      await updateMessage(trx, message.id, { ...set, updated_at: now });
+    }
+    const row = await findAdminMessage(trx, message.id);
+    if (!row) throw messageNotFound(decision.id);
+    return row;
+  });
+}
+
+/** A moderator's delete: like the author's (placeholder if it has replies). */
+export async function removeMessage(store: Store, id: number, now: Date): Promise<void> {
+  await store.write(async (trx) => {
+    const message = await findMessage(trx, id);
+    if (!message || message.status === 'deleted') throw messageNotFound(id);
+    await deleteMessage(trx, message, now.toISOString());
+  });
+}
+
+/** A moderator's change to a thread; absent fields stay as they are, `summary: null` clears it. */
+export interface ThreadChange {
+  key: string;
+  title?: string | null | undefined;
+  summary?: string | null | undefined;
+  url?: string | null | undefined;
+  status?: ThreadStatus | undefined;
+  now: Date;
+  autoCloseDays: number | undefined;
+}
+
+/**
+ * Changes a thread's title, summary, url or status. Reopening a thread that
+ * auto-close had closed counts as activity, so it stays open for another
+ * period. Asking for what the thread already shows changes nothing.
+ */
+export async function changeThread(store: Store, change: ThreadChange): Promise<AdminThreadRow> {
+  const now = change.now.toISOString();
+  return store.write(async (trx) => {
+    const thread = await findThreadByKey(trx, change.key);
+    if (!thread) {
+      throw new ApiError(404, 'thread_not_found', `No thread has the key ${change.key}.`);
+    }
+    const set: Omit<ThreadUpdate, 'event_seq'> = {};
+    if (change.title !== undefined && change.title !== thread.title) set.title = change.title;
+    if (change.summary !== undefined && change.summary !== thread.summary) {
+      set.summary = change.summary;
+    }
+    if (change.url !== undefined && change.url !== thread.url) set.url = change.url;
+    const shown = effectiveStatus(thread, change.now, change.autoCloseDays);
+    if (change.status === 'closed' && thread.status !== 'closed') set.status = 'closed';
+    if (change.status === 'open' && shown === 'closed') {
+      set.status = 'open';
+      if (isIdle(thread.last_activity_at, change.now, change.autoCloseDays)) {
+        set.last_activity_at = now;
+      }
+    }
+    if (Object.keys(set).length > 0) {
+      await updateThread(trx, thread.id, { ...set, updated_at: now });
+    }
+    const row = await findAdminThread(trx, thread.id);
+    if (!row) throw new ApiError(404, 'thread_not_found', `No thread has the key ${change.key}.`);
+    return row;
+  });
+}

@@ -1,0 +1,130 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import type { AppServices } from '../app-services.ts';
+import { type ThreadView, toAdminMessage, toAdminThread, toIso } from '../db/rows.ts';
+import { ApiError, invalidField } from '../http/api-error.ts';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { isAllowedOrigin } from '../http/origin-policy.ts';
+import { validate } from '../http/validate.ts';
+import { messageIdParams } from '../messages/messages.schemas.ts';
+import { findThreadByKey, listAdminThreads } from '../threads/threads.repository.ts';
+import { threadKeyParams } from '../threads/threads.schemas.ts';
+import type { AdminMessage, AdminMessageList, AdminThread, AdminThreadList } from '../wire.ts';
+import { adminAuth } from './admin-auth.ts';
+import { changeThread, moderateMessage, removeMessage } from './moderate.ts';
+import { listAdminMessages } from './moderation.repository.ts';
+import {
+  adminMessagePatch,
+  adminMessagesQuery,
+  adminThreadPatch,
+  adminThreadsQuery,
+} from './moderation.schemas.ts';
+
+/**
+ * The moderation API, mounted under `/api/admin`. Every route needs the admin
+ * token (see `adminAuth`); the `/api/*` origin and JSON guards apply as to any
+ * other write, so a page elsewhere cannot drive it with a visitor's browser.
+ */
+export function moderationRoutes(deps: AppDeps, services: AppServices) {
+  const { store, config } = deps;
+  const { db } = store;
+  const { clock, policy } = services;
+  const view = (): ThreadView => ({ now: clock(), autoCloseDays: policy.autoCloseDays });
+
+  return new Hono()
+    .use('*', async function noStore(c, next) {
+      await next();
+      // Moderation data is for the signed-in moderator only: never cached,
+      // not by the browser and not by a proxy on the way.
+      c.header('Cache-Control', 'no-store');
+    })
+    .use(
+      '*',
+      adminAuth({
+        store,
+        token: policy.adminToken,
+        clock,
+        identify: services.identify,
+        logger: services.logger,
+      }),
+    )
+    .get('/messages', validate('query', adminMessagesQuery), async (c) => {
+      const { status, thread: key, cursor, limit } = c.req.valid('query');
+      const scope = `admin-messages:${status ?? 'all'}`;
+      const after = cursor ? decodeCursor(scope, cursor) : undefined;
+      let threadId: number | undefined;
+      if (key !== undefined) {
+        const thread = await findThreadByKey(db, key);
+        if (!thread) throw new ApiError(404, 'thread_not_found', `No thread has the key ${key}.`);
+        threadId = thread.id;
+      }
+      const rows = await listAdminMessages(db, { filter: status, threadId, limit, after });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const body: AdminMessageList = {
+        messages: page.map(toAdminMessage),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor(scope, { at: toIso(last.created_at), id: last.id })
+            : null,
+      };
+      return c.json(body);
+    })
+    .patch(
+      '/messages/:id',
+      validate('param', messageIdParams),
+      validate('json', adminMessagePatch),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { status, highlighted } = c.req.valid('json');
+        const row = await moderateMessage(store, { id, status, highlighted, now: clock() });
+        return c.json({ message: toAdminMessage(row) } satisfies { message: AdminMessage });
+      },
+    )
+    .delete('/messages/:id', validate('param', messageIdParams), async (c) => {
+      await removeMessage(store, c.req.valid('param').id, clock());
+      return c.body(null, 204);
+    })
+    .get('/threads', validate('query', adminThreadsQuery), async (c) => {
+      const { cursor, limit } = c.req.valid('query');
+      const scope = 'admin-threads';
+      const after = cursor ? decodeCursor(scope, cursor) : undefined;
+      const rows = await listAdminThreads(db, { limit, after });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const at = view();
+      const body: AdminThreadList = {
+        threads: page.map((row) => toAdminThread(row, at)),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor(scope, { at: toIso(last.last_activity_at), id: last.id })
+            : null,
+      };
+      return c.json(body);
+    })
+    .patch(
+      '/threads/:key',
+      validate('param', threadKeyParams),
+      validate('json', adminThreadPatch),
+      async (c) => {
+        const { key } = c.req.valid('param');
+        const input = c.req.valid('json');
+        // Like a first post's url: shown as a link and used in feeds, so it
+        // must point at a site this server serves.
+        if (
+          typeof input.url === 'string' &&
+          !isAllowedOrigin(input.url, new URL(c.req.url).origin, config)
+        ) {
+          throw invalidField('url', 'must be on an origin listed in PARLEY_ORIGINS');
+        }
+        const at = view();
+        const row = await changeThread(store, {
+          key,
+          ...input,
+          now: at.now,
+          autoCloseDays: at.autoCloseDays,
+        });
+        return c.json({ thread: toAdminThread(row, at) } satisfies { thread: AdminThread });
+      },
+    );
+}

@@ -1,0 +1,30 @@
+import type { AppConfig } from '../app-deps.ts';
+import { type HeldWordsMatcher, heldWordsMatcher } from './held-words.ts';
+
+/** The moderation settings with their defaults applied, resolved once per app. */
+export interface ModerationPolicy {
+  /** The site owner's token; undefined when the admin API is off. */
+  adminToken: string | undefined;
+  /** `all`: every new message (and every edit) waits for a moderator. */
+  moderation: 'none' | 'all';
+  /** How long an author may edit, in milliseconds after posting. */
+  editWindowMs: number;
+  /** Days without activity that close a thread; undefined: never. */
+  autoCloseDays: number | undefined;
+  /** Whether a text contains a held word. */
+  isHeld: HeldWordsMatcher;
+  /** Open reports that hide a published message; 0 never hides. */
+  reportThreshold: number;
+}
+
+/** Defaults: no admin token, moderation `none`, 15-minute edits, no auto-close, threshold 3. */
+export function resolvePolicy(config: AppConfig): ModerationPolicy {
+  return {
+    adminToken: config.adminToken || undefined,
+    moderation: config.moderation ?? 'none',
+    editWindowMs: (config.editWindowMinutes ?? 15) * 60_000,
+    autoCloseDays: config.autoCloseDays || undefined,
+    isHeld: heldWordsMatcher(config.heldWords ?? []),
+    reportThreshold: config.reportThreshold ?? 3,
+  };
+}

@@ -74,6 +74,11 @@ export default defineConfig({
       fileName: () => 'widget.js',
     },
     rolldownOptions: {
+      // Lib mode keeps an entry's exports exactly as written ('strict'), which
+      // would move all shared code (Lit, the element) out of widget.js into a
+      // chunk of its own: one more request before the thread can render. Let
+      // widget.js export what its lazy chunks import from it instead.
+      preserveEntrySignatures: 'allow-extension',
       output: {
         chunkFileNames: 'widget/[name]-[hash].js',
         // Vite keeps whitespace in ES library builds (for tree-shaking); this bundle is final.

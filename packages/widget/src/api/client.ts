@@ -5,6 +5,7 @@
  * code reaches the bundle.
  */
 import type {
+  EditMessageResponse,
   ErrorBody,
   FieldIssue,
   MessagePage,
@@ -58,7 +59,8 @@ async function request<T>(url: string, signal: AbortSignal, init?: RequestInit):
     // `fetch` is looked up at call time, so tests (and polyfills) can replace it.
     const res = await fetch(url, { ...init, signal: ctl.signal });
     const body = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
-    if (res.ok && body) return body;
+    // 202 and 204 (report, delete) may come with no body at all.
+    if (res.ok && (body || res.status > 201)) return body as T;
     const error = body?.error;
     throw new ApiError(
       res.status,
@@ -89,15 +91,51 @@ export const getThread = (base: string, key: string, o: PageOptions, signal: Abo
 export const getMessages = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<MessagePage>(`${threadUrl(base, key)}/messages${query(o)}`, signal);
 
-/** `POST /api/threads/:key/messages`: posts a message; the first post creates the thread. */
+/** A JSON write, with `Authorization: Bearer <token>` when a token is given. */
+const write = (method: string, body: unknown, token?: string): RequestInit => ({
+  method,
+  headers: {
+    'Content-Type': 'application/json',
+    ...(token ? { Authorization: `Bearer ${token}` } : {}),
+  },
+  body: JSON.stringify(body),
+});
+
+const messageUrl = (base: string, id: number) => `${base}api/messages/${id}`;
+
+/**
+ * `POST /api/threads/:key/messages`: posts a message; the first post creates
+ * the thread. With the site owner's admin `token` the post is the owner's.
+ */
 export const postMessage = (
   base: string,
   key: string,
   body: PostMessageRequest,
   signal: AbortSignal,
+  token?: string,
 ) =>
-  request<PostMessageResponse>(`${threadUrl(base, key)}/messages`, signal, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
+  request<PostMessageResponse>(
+    `${threadUrl(base, key)}/messages`,
+    signal,
+    write('POST', body, token),
+  );
+
+/** `PATCH /api/messages/:id`: the author's edit, with the message's edit token. */
+export const editMessage = (
+  base: string,
+  id: number,
+  body: string,
+  token: string,
+  signal: AbortSignal,
+) => request<EditMessageResponse>(messageUrl(base, id), signal, write('PATCH', { body }, token));
+
+/** `DELETE /api/messages/:id`: the author deletes their message, with its edit token. */
+export const deleteMessage = (base: string, id: number, token: string, signal: AbortSignal) =>
+  request<null>(messageUrl(base, id), signal, {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${token}` },
   });
+
+/** `POST /api/messages/:id/report`: flags a message for the moderators. */
+export const reportMessage = (base: string, id: number, signal: AbortSignal) =>
+  request<null>(`${messageUrl(base, id)}/report`, signal, write('POST', {}));

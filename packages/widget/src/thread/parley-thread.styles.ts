@@ -270,6 +270,49 @@ export const styles = css`
   [part~='load-more'] {
     justify-self: center;
   }
+  [part~='view'],
+  .actions,
+  .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em 0.5em;
+  }
+  [part~='view'] button {
+    padding: 0.2em 0.8em;
+    font-size: 0.875em;
+  }
+  [aria-pressed='true'] {
+    border-color: var(--parley-accent);
+    background: color-mix(in srgb, var(--parley-accent) 12%, transparent);
+  }
+  .actions {
+    margin-top: 0.25rem;
+    /* A row of link buttons, so the row is as tall before its buttons arrive. */
+    min-height: 1.2em;
+  }
+  .actions span,
+  .gone {
+    font-size: 0.875em;
+    color: var(--parley-muted);
+  }
+  .gone {
+    font-style: italic;
+  }
+  .meta .pending {
+    padding: 0 0.5em;
+    border: 1px dashed;
+    border-radius: 1em;
+  }
+  .editor {
+    display: grid;
+    gap: 0.5rem;
+    margin-top: 0.5rem;
+  }
+  /* The form's own height, held while its code loads, so nothing below it moves. */
+  .shell {
+    min-height: 20.5rem;
+  }
   form {
     display: grid;
     gap: 0.75rem;

@@ -1,11 +1,13 @@
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { ApiError, getMessages, getThread, postMessage } from '../api/client.js';
+import { ApiError, getMessages, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
-import type { Catalog } from '../i18n/en.js';
+import type { ReadCatalog } from '../i18n/en.js';
 import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
-import { load, NAME_KEY, save, saveEditToken } from '../storage.js';
+import type { ActionsHost, Site } from './actions-host.js';
 import { styles } from './parley-thread.styles.js';
+// Types only: the actions chunk must never be imported statically (see `lazy`).
+import type { ThreadActions } from './thread-actions.js';
 
 /** Colour scheme: `auto` follows `prefers-color-scheme`. */
 export type Theme = 'auto' | 'light' | 'dark';
@@ -14,14 +16,15 @@ export type Theme = 'auto' | 'light' | 'dark';
 export interface ParleyEventMap {
   /** The thread was loaded; `thread` is null when no one has posted yet. */
   'parley-thread-loaded': { thread: Thread | null };
-  /** The reader's message was accepted by the server. */
-  'parley-message-posted': { message: Message };
+  /**
+   * The reader's message was accepted by the server; `status` is `pending`
+   * when it awaits a moderator (only its author sees it meanwhile).
+   */
+  'parley-message-posted': { message: Message; status: 'published' | 'pending' };
   /** Loading or posting failed; `code` is an API error code, `network` or `timeout`. */
   'parley-error': { code: string; message: string };
 }
 
-/** The server counts message length in code points, as `[...s].length` does. */
-const MAX_BODY = 10_000;
 /** Replies nest this deep; deeper ones are listed flat, marked "in reply to". */
 const MAX_DEPTH = 3;
 /** Top-level branches rendered in the first task after a load, then per further task. */
@@ -55,21 +58,25 @@ const toPageSize = (v: unknown): number => {
   return 20;
 };
 
+/**
+ * Parts loaded on demand, as chunks under `/widget/`: the reply form and the
+ * per-message actions, right after the thread is first on screen. A setting
+ * object so tests can hold or fail the import.
+ */
+export const lazy = { actions: () => import('./thread-actions.js') };
+
 /** The canonical URL of the page: `<link rel=canonical>`, else the address without its hash. */
-const canonicalUrl = () =>
+export const canonicalUrl = () =>
   new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
 
 type State = 'loading' | 'ready' | 'error';
-type FieldErrors = { author?: string; body?: string };
-/** The server base and thread key a load used; posts and further pages reuse it. */
-interface Site {
-  base: string;
-  key: string;
-}
 
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
- * nested replies, "load more" and the reply form, talking to a Parley server.
+ * nested replies (or only the highlighted messages), "load more" and the reply
+ * form, talking to a Parley server. The form and the per-message actions
+ * (reply, edit, delete, report, posting as the site owner) load as a chunk
+ * right after the thread is first on screen; `updateComplete` waits for them.
  *
  * @fires parley-thread-loaded - The thread loaded (`detail.thread` is null for a new thread).
  * @fires parley-message-posted - The reader posted a message (`detail.message`).
@@ -89,7 +96,10 @@ interface Site {
  * @csspart author - A message's author name.
  * @csspart time - A message's time, a permalink to it.
  * @csspart body - A message's text.
- * @csspart form - The reply form.
+ * @csspart view - The "All" / "Highlights" toggle.
+ * @csspart actions - A message's actions (reply, edit, delete, report).
+ * @csspart editor - The inline editor of the reader's own message.
+ * @csspart form - The reply form (a placeholder of its size while it loads).
  * @csspart input - The name field.
  * @csspart textarea - The message field.
  * @csspart button - Every button.
@@ -126,12 +136,7 @@ export class ParleyThread extends LitElement {
     _messages: { state: true },
     _cursor: { state: true },
     _more: { state: true },
-    _sending: { state: true },
-    _name: { state: true },
-    _body: { state: true },
-    _replyTo: { state: true },
-    _errors: { state: true },
-    _formError: { state: true },
+    _hl: { state: true },
     _announce: { state: true },
     _target: { state: true },
     _shown: { state: true },
@@ -161,12 +166,8 @@ export class ParleyThread extends LitElement {
   declare private _messages: Message[];
   declare private _cursor: string | null;
   declare private _more: boolean;
-  declare private _sending: boolean;
-  declare private _name: string;
-  declare private _body: string;
-  declare private _replyTo: Message | null;
-  declare private _errors: FieldErrors;
-  declare private _formError: string;
+  /** Whether only the highlighted messages are shown. */
+  declare private _hl: boolean;
   declare private _announce: string;
   declare private _target: number | null;
   /** How many top-level branches are rendered; grows a batch per task after a load. */
@@ -178,8 +179,11 @@ export class ParleyThread extends LitElement {
   #batch?: ReturnType<typeof setTimeout>;
   /** Top-level branches the last render had to show. */
   #roots = 0;
-  #t!: Catalog;
+  #t!: ReadCatalog;
   #locale = 'en';
+  #pending = new Set<number>();
+  #actions?: ThreadActions;
+  #actionsLoad?: Promise<void>;
 
   constructor() {
     super();
@@ -190,11 +194,9 @@ export class ParleyThread extends LitElement {
     this._thread = null;
     this._messages = [];
     this._cursor = null;
-    this._more = this._sending = false;
-    this._name = load(NAME_KEY, '');
-    this._body = this._formError = this._announce = '';
-    this._replyTo = this._target = null;
-    this._errors = {};
+    this._more = this._hl = false;
+    this._announce = '';
+    this._target = null;
     this._shown = FIRST_BATCH;
   }
 
@@ -233,7 +235,65 @@ export class ParleyThread extends LitElement {
     super.scheduleUpdate();
   }
 
+  /** Also waits for the interactive part once it is loading, and for the render it brings. */
+  protected override async getUpdateComplete() {
+    await super.getUpdateComplete();
+    await this.#actionsLoad;
+    return super.getUpdateComplete();
+  }
+
+  /** Loads the actions chunk once; a failed load is tried again on the next pointer or focus visit. */
+  #loadActions() {
+    this.#actionsLoad ??= lazy.actions().then(
+      ({ ThreadActions }) => {
+        this.#actions = new ThreadActions(this.#host());
+        this.requestUpdate();
+      },
+      () => {
+        this.#actionsLoad = undefined;
+      },
+    );
+  }
+
+  #host(): ActionsHost {
+    const el = this;
+    return {
+      el,
+      get site() {
+        return el.#site!;
+      },
+      get t() {
+        return el.#t;
+      },
+      get locale() {
+        return el.#locale;
+      },
+      get thread() {
+        return el._thread;
+      },
+      set thread(v) {
+        el._thread = v;
+      },
+      get messages() {
+        return el._messages;
+      },
+      set messages(v) {
+        el._messages = v;
+        // The reader's own change shows at once, wherever it falls.
+        el._shown = Number.POSITIVE_INFINITY;
+      },
+      pending: el.#pending,
+      // The same words twice would not be spoken again: a no-break space makes them new.
+      announce: (s) => {
+        el._announce = s === el._announce ? `${s}\u00a0` : s;
+      },
+      emit: (type, detail) => el.#emit(type, detail),
+      fail: (e) => el.#fail(e),
+    };
+  }
+
   protected override updated() {
+    if (this._state === 'ready') this.#loadActions();
     // A long page is rendered a batch of branches per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     if (this._state === 'ready' && this._shown < this.#roots) {
@@ -275,7 +335,7 @@ export class ParleyThread extends LitElement {
     this.#abort = ctl;
     this._state = 'loading';
     this._shown = FIRST_BATCH;
-    this._thread = this._replyTo = null;
+    this._thread = null;
     this._messages = [];
     this._cursor = null;
     // After this render, while the request is out (see warmUp).
@@ -326,100 +386,6 @@ export class ParleyThread extends LitElement {
     this._more = false;
   }
 
-  async #onSubmit(e: SubmitEvent) {
-    e.preventDefault();
-    const t = this.#t;
-    const site = this.#site!;
-    const author = this._name.trim();
-    const body = this._body.trim();
-    const errors: FieldErrors = {};
-    if (!author) errors.author = t.nameRequired;
-    if (!body) errors.body = t.bodyRequired;
-    else if ([...body].length > MAX_BODY)
-      errors.body = fill(t.bodyTooLong, { max: num(this.#locale, MAX_BODY) });
-    this._errors = errors;
-    this._formError = this._announce = '';
-    if (errors.author || errors.body) return this.#focusField(errors);
-    save(NAME_KEY, author);
-    this._sending = true;
-    const title = this.threadTitle || document.title;
-    const url = canonicalUrl();
-    url.hash = '';
-    try {
-      const res = await postMessage(
-        site.base,
-        site.key,
-        {
-          author,
-          body,
-          parentId: this._replyTo?.id,
-          thread: { ...(title ? { title } : {}), url: url.href },
-        },
-        // Not the load's signal: a post must not be lost to a re-key; its answer is then ignored.
-        new AbortController().signal,
-      );
-      saveEditToken(site.base, res.message.id, res.editToken);
-      if (site !== this.#site) return;
-      const m = res.message;
-      const list = this._messages;
-      const at = this.sort === 'newest' ? (list[0]?.kind === 'opening' ? 1 : 0) : list.length;
-      this._messages = [...list.slice(0, at), m, ...list.slice(at)];
-      const th = this._thread ?? {
-        key: site.key,
-        title: title || null,
-        summary: null,
-        url: url.href,
-        status: 'open',
-        messageCount: 0,
-        highlightCount: 0,
-        createdAt: m.createdAt,
-        lastActivityAt: m.createdAt,
-      };
-      this._thread = { ...th, messageCount: th.messageCount + 1, lastActivityAt: m.createdAt };
-      this._body = '';
-      this._replyTo = null;
-      this._announce = t.posted;
-      // The reader's own reply shows at once, wherever it falls.
-      this._shown = Number.POSITIVE_INFINITY;
-      this.#emit('parley-message-posted', { message: m });
-    } catch (e) {
-      const error = this.#fail(e);
-      const rest: string[] = [];
-      for (const issue of error.issues) {
-        if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
-        else rest.push(issue.message);
-      }
-      this._errors = { ...errors };
-      this._formError =
-        t.errors[error.code] ??
-        (error.status === 0 || error.status >= 500
-          ? t.offline
-          : rest.join(' ') || (error.issues.length ? '' : t.postFailed));
-    } finally {
-      this._sending = false;
-    }
-    this.#focusField(this._errors);
-  }
-
-  /** Keeps focus in the form: on the first invalid field, else the message. */
-  async #focusField(errors: FieldErrors) {
-    await this.updateComplete;
-    this.renderRoot
-      .querySelector<HTMLElement>(errors.author ? '#parley-author' : '#parley-body')
-      ?.focus();
-  }
-
-  #onInput(e: Event) {
-    const field = e.target as HTMLInputElement;
-    if (field.id === 'parley-author') this._name = field.value;
-    else this._body = field.value;
-  }
-
-  #onKeydown(e: KeyboardEvent) {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey))
-      (e.currentTarget as HTMLFormElement).requestSubmit();
-  }
-
   /** Marks and scrolls to the message a `#parley-<id>` hash names (it lives in our shadow root, out of the browser's reach). */
   #onHash = () => {
     const id = /^#parley-(\d+)$/.exec(location.hash)?.[1];
@@ -438,15 +404,12 @@ export class ParleyThread extends LitElement {
    * since Lit may reuse an element for another message.
    */
   #onExactTime = (e: Event) => {
+    // Also the latest moment to (re)load the interactive part.
+    this.#loadActions();
     const el = e.target as Element;
     const time = el.closest?.('time') ?? el.querySelector?.('time');
     if (time) time.title = exact(this.#locale, time.dateTime);
   };
-
-  #reply(m: Message | null) {
-    this._replyTo = m;
-    this.#focusField({});
-  }
 
   override render() {
     const locale = safeLocale(
@@ -477,16 +440,19 @@ export class ParleyThread extends LitElement {
     </section>`;
   }
 
-  #renderThread(t: Catalog, locale: string) {
+  #renderThread(t: ReadCatalog, locale: string) {
     const th = this._thread;
     const now = Date.now();
     const title = th?.title || this.threadTitle || document.title;
-    const [first] = this._messages;
+    const a = this.#actions;
+    const hl = this._hl;
+    const all = this._messages;
+    const [first] = all;
     const opening = first?.kind === 'opening' ? first : undefined;
     // Replies to the opening post, or to a message not loaded (yet), start a branch of their own.
-    const ids = new Set(this._messages.map((m) => m.id));
+    const ids = new Set(all.map((m) => m.id));
     const kids = new Map<number | null, Message[]>();
-    for (const m of this._messages) {
+    for (const m of all) {
       if (m === opening) continue;
       const parent = m.parentId !== opening?.id && ids.has(m.parentId!) ? m.parentId : null;
       kids.set(parent, [...(kids.get(parent) ?? []), m]);
@@ -495,32 +461,30 @@ export class ParleyThread extends LitElement {
       id="parley-${m.id}"
       part="message${m === opening ? ' message-opening' : ''}${this._target === m.id ? ' target' : ''}"
       class=${m.highlighted ? 'highlighted' : ''}
-      aria-labelledby="parley-a-${m.id}"
+      aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
     >
-      <div class="meta">
-        <h3 id="parley-a-${m.id}" part="author">${m.author.name}</h3>
-        ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
-        ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
-        ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
-        <a part="time" href="#parley-${m.id}"
-          ><time datetime=${m.createdAt}
-            >${relative(locale, m.createdAt, now, 'long')}</time
-          ></a
-        >
-        ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
-      </div>
-      <div part="body" class="body" .innerHTML=${m.html}></div>
       ${
-        th?.status !== 'closed' && m !== opening
-          ? html`<button
-              part="button"
-              class="link"
-              aria-label=${fill(t.replyTo, { name: m.author.name })}
-              @click=${() => this.#reply(m)}
-            >
-              ${t.reply}
-            </button>`
-          : nothing
+        // A placeholder keeps its replies in place; nothing of the deleted message remains.
+        m.deleted
+          ? html`<p class="gone">${t.deleted}</p>`
+          : html`<div class="meta">
+                <h3 id="parley-a-${m.id}" part="author">${m.author.name}</h3>
+                ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
+                ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
+                ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
+                <a part="time" href="#parley-${m.id}"
+                  ><time datetime=${m.createdAt}
+                    >${relative(locale, m.createdAt, now, 'long')}</time
+                  ></a
+                >
+                ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
+                ${this.#pending.has(m.id) ? html`<span class="pending">${t.pending}</span>` : nothing}
+              </div>
+              ${a?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
+              ${
+                // An empty row holds the actions' place while their code loads.
+                a ? a.actions(m, m === opening) : html`<div class="actions"></div>`
+              }`
       }
     </article>`;
     // Past MAX_DEPTH a branch is flattened with an explicit stack, so even a
@@ -542,8 +506,11 @@ export class ParleyThread extends LitElement {
       return items;
     };
     const roots = kids.get(null) ?? [];
-    this.#roots = roots.length;
+    const stars = all.filter((m) => m.highlighted && !m.deleted);
+    this.#roots = hl ? 0 : roots.length;
     const closed = th?.status === 'closed';
+    const view = (on: boolean, label: string) =>
+      html`<button part="button" aria-pressed=${hl === on} @click=${() => (this._hl = on)}>${label}</button>`;
     return html`<header part="header">
         ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
         ${title ? html`<h2 part="title">${title}</h2>` : nothing}
@@ -551,17 +518,25 @@ export class ParleyThread extends LitElement {
         ${
           th
             ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, th.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, th.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${th.lastActivityAt}>${relative(locale, th.lastActivityAt, now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
+              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
+              <div part="view" role="group" aria-label=${t.view}>
+                ${view(false, t.all)}${view(true, fill(t.highlightsTab, { n: num(locale, th.highlightCount) }))}
+              </div>`
             : nothing
         }
       </header>
-      ${opening ? message(opening) : nothing}
       ${
-        roots.length
-          ? html`<ol part="messages" aria-label=${t.repliesLabel}>${roots.slice(0, this._shown).map((m) => branch(m, 1))}</ol>`
-          : opening
-            ? nothing
-            : html`<p class="empty">${t.empty}</p>`
+        hl
+          ? stars.length
+            ? html`<ol part="messages" aria-label=${t.highlightsList}>${stars.map((m) => html`<li>${message(m)}</li>`)}</ol>`
+            : html`<p class="empty">${t.noHighlights}</p>`
+          : html`${opening ? message(opening) : nothing}${
+              roots.length
+                ? html`<ol part="messages" aria-label=${t.repliesLabel}>${roots.slice(0, this._shown).map((m) => branch(m, 1))}</ol>`
+                : opening
+                  ? nothing
+                  : html`<p class="empty">${t.empty}</p>`
+            }`
       }
       ${
         this._cursor
@@ -570,68 +545,14 @@ export class ParleyThread extends LitElement {
             </button>`
           : nothing
       }
-      ${closed ? nothing : this.#renderForm(t, locale)}`;
-  }
-
-  #renderForm(t: Catalog, locale: string) {
-    const errors = this._errors;
-    const length = [...this._body].length;
-    const invalid = (e?: string) => (e ? 'true' : nothing);
-    return html`<form
-      part="form"
-      aria-labelledby="parley-form-title"
-      novalidate
-      @submit=${this.#onSubmit}
-      @input=${this.#onInput}
-      @keydown=${this.#onKeydown}
-    >
-      <h3 id="parley-form-title">${t.formTitle}</h3>
       ${
-        this._replyTo
-          ? html`<p class="replying">
-              ${fill(t.replyingTo, { name: this._replyTo.author.name })}
-              <button type="button" part="button" class="link" @click=${() => this.#reply(null)}>
-                ${t.cancelReply}
-              </button>
-            </p>`
-          : nothing
-      }
-      <div class="field">
-        <label for="parley-author">${t.name}</label>
-        <input
-          id="parley-author"
-          part="input"
-          autocomplete="name"
-          required
-          aria-invalid=${invalid(errors.author)}
-          aria-describedby=${errors.author ? 'parley-author-error' : nothing}
-          .value=${this._name}
-        />
-        ${errors.author ? html`<p id="parley-author-error" part="error">${errors.author}</p>` : nothing}
-      </div>
-      <div class="field">
-        <label for="parley-body">${t.message}</label>
-        <textarea
-          id="parley-body"
-          part="textarea"
-          required
-          aria-invalid=${invalid(errors.body)}
-          aria-describedby="${errors.body ? 'parley-body-error ' : ''}parley-hint parley-count"
-          .value=${this._body}
-        ></textarea>
-        ${errors.body ? html`<p id="parley-body-error" part="error">${errors.body}</p>` : nothing}
-        <div class="help">
-          <span id="parley-hint">${t.hint}</span>
-          <span id="parley-count" class=${length > MAX_BODY ? 'over' : ''}
-            >${fill(t.counter, { n: num(locale, length), max: num(locale, MAX_BODY) })}</span
-          >
-        </div>
-      </div>
-      ${this._formError ? html`<p part="error" role="alert">${this._formError}</p>` : nothing}
-      <button part="button" class="primary" ?disabled=${this._sending}>
-        ${this._sending ? t.posting : t.post}
-      </button>
-    </form>`;
+        a
+          ? a.form(closed)
+          : closed
+            ? nothing
+            : // Holds the form's place while its code loads, so nothing below it moves.
+              html`<form part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
+      }`;
   }
 }
 

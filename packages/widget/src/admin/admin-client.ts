@@ -1,0 +1,161 @@
+/**
+ * The admin half of HTTP API v1: one small function per endpoint, each taking
+ * the session (server base and admin token) and an `AbortSignal`. Only types
+ * come from the server package, so no validation code reaches `/admin.js`.
+ */
+import type {
+  AdminMessage,
+  AdminMessageList,
+  AdminThread,
+  AdminThreadList,
+  ErrorBody,
+} from '@parley/server/wire';
+import { ApiError, clientSettings } from '../api/client.js';
+
+/** Where the admin API is and the token that opens it. */
+export interface AdminSession {
+  /** Base URL of the Parley server, ending in `/`. */
+  base: string;
+  /** The admin token, sent as `Authorization: Bearer` and nowhere else. */
+  token: string;
+}
+
+/** The `status` filter of `GET /api/admin/messages`; `reported` means "has undecided reports". */
+export type MessageFilter = 'pending' | 'published' | 'hidden' | 'reported';
+
+/** `PATCH /api/admin/messages/:id` request body. */
+export interface MessagePatch {
+  status?: 'published' | 'hidden';
+  highlighted?: boolean;
+}
+
+/** `PATCH /api/admin/threads/:key` request body; `null` clears a field. */
+export interface ThreadPatch {
+  title?: string | null;
+  summary?: string | null;
+  url?: string | null;
+  status?: 'open' | 'closed';
+}
+
+/**
+ * A failed admin request: an {@link ApiError} that also carries `Retry-After`
+ * (in whole seconds, or null), which a 429 after failed sign-ins sends.
+ */
+export class AdminApiError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    issues: ApiError['issues'] = [],
+    readonly retryAfter: number | null = null,
+  ) {
+    super(status, code, message, issues);
+  }
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date. */
+function retryAfter(value: string | null): number | null {
+  if (!value) return null;
+  const seconds = /^\d+$/.test(value.trim())
+    ? Number(value)
+    : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
+}
+
+async function call<T>(
+  session: AdminSession,
+  path: string,
+  signal: AbortSignal,
+  method = 'GET',
+  body?: unknown,
+): Promise<T> {
+  // One controller per request, so the caller's signal and our timeout both abort it.
+  const ctl = new AbortController();
+  const abort = () => ctl.abort();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort();
+  }, clientSettings.timeoutMs);
+  signal.addEventListener('abort', abort);
+  try {
+    // Why these options: the token goes only in the Authorization header (a
+    // URL would end up in logs and history); no cookies are needed or sent;
+    // moderation data must not sit in the HTTP cache of a shared computer.
+    const res = await fetch(`${session.base}api/admin/${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${session.token}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: ctl.signal,
+    });
+    if (res.status === 204) return undefined as T;
+    const json = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
+    if (res.ok && json) return json;
+    const error = json?.error;
+    throw new AdminApiError(
+      res.status,
+      error?.code ?? 'bad_response',
+      error?.message ?? `HTTP ${res.status}`,
+      error?.issues,
+      retryAfter(res.headers.get('Retry-After')),
+    );
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const code = signal.aborted ? 'aborted' : timedOut ? 'timeout' : 'network';
+    throw new AdminApiError(0, code, String(e));
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', abort);
+  }
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, `${v}`);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/** `GET /api/admin/messages`: one page of messages, newest first. */
+export const listMessages = (
+  session: AdminSession,
+  o: { status: MessageFilter; thread?: string; cursor?: string; limit?: number },
+  signal: AbortSignal,
+) => call<AdminMessageList>(session, `messages${query(o)}`, signal);
+
+/** `PATCH /api/admin/messages/:id`: approve, hide, restore, highlight or unhighlight. */
+export const updateMessage = (
+  session: AdminSession,
+  id: number,
+  patch: MessagePatch,
+  signal: AbortSignal,
+) => call<{ message: AdminMessage }>(session, `messages/${id}`, signal, 'PATCH', patch);
+
+/** `DELETE /api/admin/messages/:id`: deletes a message for good (204). */
+export const deleteMessage = (session: AdminSession, id: number, signal: AbortSignal) =>
+  call<void>(session, `messages/${id}`, signal, 'DELETE');
+
+/** `GET /api/admin/threads`: threads, most recently active first. Also checks the token. */
+export const listThreads = (session: AdminSession, o: { cursor?: string }, signal: AbortSignal) =>
+  call<AdminThreadList>(session, `threads${query(o)}`, signal);
+
+/** `PATCH /api/admin/threads/:key`: edit title, summary or url, or close and reopen. */
+export const updateThread = (
+  session: AdminSession,
+  key: string,
+  patch: ThreadPatch,
+  signal: AbortSignal,
+) =>
+  call<{ thread: AdminThread }>(
+    session,
+    `threads/${encodeURIComponent(key)}`,
+    signal,
+    'PATCH',
+    patch,
+  );

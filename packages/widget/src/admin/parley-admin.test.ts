@@ -1,0 +1,841 @@
+import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import type { AdminMessage, AdminThread } from '@parley/server/wire';
+import { clientSettings } from '../api/client.js';
+import '../admin.js';
+import { ParleyAdmin, TOKEN_KEY } from './parley-admin.js';
+
+// The fake server behind `window.fetch`: the element's only seam to the network.
+type Handler = (req: Request) => Response | Promise<Response>;
+const SERVER = 'https://parley.test/';
+const TOKEN = 'admin-secret-token';
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+const ago = (min: number) => new Date(NOW - min * 60_000).toISOString();
+
+let routes: Map<string, Handler>;
+let calls: Request[];
+const realFetch = window.fetch;
+const realOpen = window.open;
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+const apiError = (
+  status: number,
+  code: string,
+  message = `${code} (from the server)`,
+  extra: { issues?: { path: string; message: string }[]; headers?: Record<string, string> } = {},
+) =>
+  json(
+    { error: { code, message, ...(extra.issues ? { issues: extra.issues } : {}) } },
+    status,
+    extra.headers,
+  );
+
+function route(method: string, path: string, handler: Handler | object) {
+  routes.set(
+    `${method} ${path}`,
+    typeof handler === 'function' ? (handler as Handler) : () => json(handler),
+  );
+}
+
+/** A response the test decides when to send. */
+function deferred() {
+  let resolve!: (r: Response) => void;
+  const promise = new Promise<Response>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function makeThread(key: string, over: Partial<AdminThread> = {}): AdminThread {
+  return {
+    key,
+    title: `Thread ${key}`,
+    summary: 'What the thread is about.',
+    url: `https://blog.example${key}`,
+    status: 'open',
+    messageCount: 5,
+    highlightCount: 1,
+    lastActivityAt: ago(60),
+    createdAt: ago(600),
+    pendingCount: 1,
+    reportedCount: 1,
+    ...over,
+  };
+}
+
+function makeMessage(id: number, over: Partial<AdminMessage> = {}): AdminMessage {
+  return {
+    id,
+    parentId: null,
+    kind: 'reply',
+    author: { name: `Reader ${id}` },
+    html: `<p>Message number <strong>${id}</strong></p>`,
+    createdAt: ago(id),
+    editedAt: null,
+    highlighted: false,
+    status: 'published',
+    threadKey: '/blog/post-1',
+    body: `Message number **${id}**`,
+    reportCount: 0,
+    ...over,
+  };
+}
+
+const threads = [makeThread('/blog/post-1'), makeThread('/blog/post-2', { title: null })];
+
+/** Serves the admin API: one list per status filter, threads, and echoing PATCHes. */
+function serve(
+  lists: Partial<Record<'pending' | 'reported' | 'published' | 'hidden', AdminMessage[]>> = {},
+  threadList: AdminThread[] = threads,
+) {
+  route('GET', '/api/admin/threads', (req) =>
+    req.headers.get('Authorization') === `Bearer ${TOKEN}`
+      ? json({ threads: threadList, nextCursor: null })
+      : apiError(401, 'unauthorized', 'Wrong admin token.'),
+  );
+  route('GET', '/api/admin/messages', (req) => {
+    const status = new URL(req.url).searchParams.get('status') as keyof typeof lists;
+    return json({ messages: lists[status] ?? [], nextCursor: null });
+  });
+}
+
+/** Answers a PATCH of message `m` with `m` updated by the request body (and `extra`). */
+function patchMessage(m: AdminMessage, extra: Partial<AdminMessage> = {}) {
+  route('PATCH', `/api/admin/messages/${m.id}`, async (req) =>
+    json({ message: { ...m, ...(await req.json()), ...extra } }),
+  );
+}
+
+async function mount() {
+  const el = await fixture<ParleyAdmin>(`<parley-admin server=${SERVER}></parley-admin>`);
+  await el.updateComplete;
+  return el;
+}
+
+const $ = <T extends Element = HTMLElement>(el: ParleyAdmin, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+const $$ = <T extends Element = HTMLElement>(el: ParleyAdmin, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<T>(selector),
+];
+const text = (node: Element | null | undefined) =>
+  node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+/** The button whose accessible name (aria-label, else text) starts with `name`, inside `scope`. */
+const button = (scope: ParleyAdmin | Element, name: string) => {
+  const root = scope instanceof ParleyAdmin ? scope.shadowRoot! : scope;
+  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) =>
+    (b.getAttribute('aria-label') ?? text(b)).startsWith(name),
+  );
+  if (!found) throw new Error(`no button named "${name}"`);
+  return found;
+};
+const row = (el: ParleyAdmin, list: string, id: number) =>
+  $(el, `#a-${list}-${id}`).closest('article')!;
+const announced = (el: ParleyAdmin) => text($(el, '[role=status]'));
+
+function type(el: ParleyAdmin, selector: string, value: string) {
+  const field = $<HTMLInputElement>(el, selector);
+  field.value = value;
+  field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+async function signIn(el: ParleyAdmin, token = TOKEN) {
+  type(el, '#token', token);
+  const changed = oneEvent(el, 'parley-session-changed');
+  button(el, 'Sign in').click();
+  await changed;
+  await el.updateComplete;
+}
+
+/** Mounts, signs in, and waits until the queue lists have loaded. */
+async function signedIn() {
+  const el = await mount();
+  await signIn(el);
+  await waitUntil(() => !$(el, '#panel-queue [aria-busy=true]'), 'queue did not load');
+  return el;
+}
+
+async function openTab(el: ParleyAdmin, name: string) {
+  button(el, name).click();
+  await el.updateComplete;
+  await waitUntil(() => !$(el, '[role=tabpanel]:not([hidden]) [aria-busy=true]'), 'tab not loaded');
+}
+
+const last = (method: string) => calls.filter((c) => c.method === method).at(-1)!;
+
+beforeEach(() => {
+  routes = new Map();
+  calls = [];
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    calls.push(req.clone());
+    const handler = routes.get(`${req.method} ${new URL(req.url).pathname}`);
+    return handler ? handler(req) : apiError(404, 'not_found');
+  };
+  sessionStorage.clear();
+  localStorage.clear();
+  clientSettings.timeoutMs = 10_000;
+});
+
+afterEach(() => {
+  window.fetch = realFetch;
+  window.open = realOpen;
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+describe('<parley-admin>', () => {
+  it('passes an accessibility audit: sign-in, queue, recent, threads and owner sections', async () => {
+    serve({
+      pending: [makeMessage(1, { status: 'pending' })],
+      reported: [makeMessage(2, { reportCount: 2 })],
+      published: [makeMessage(3, { highlighted: true, author: { name: 'Ada', role: 'owner' } })],
+    });
+    const el = await mount();
+    await expect(el).to.be.accessible();
+    await signIn(el);
+    await waitUntil(() => $$(el, '#panel-queue article').length === 2);
+    await expect(el).to.be.accessible();
+    for (const tab of ['Recent', 'Threads', 'Owner']) {
+      await openTab(el, tab);
+      await expect(el).to.be.accessible();
+    }
+  });
+
+  describe('signing in', () => {
+    it('checks the token as a bearer header, keeps it in sessionStorage only, and shows the dashboard', async () => {
+      serve();
+      const el = await mount();
+      const field = $<HTMLInputElement>(el, '#token');
+      expect(field.type).to.equal('password');
+      expect(text($(el, 'label[for=token]'))).to.equal('Admin token');
+      await signIn(el);
+
+      const check = calls[0]!;
+      expect(check.method).to.equal('GET');
+      expect(new URL(check.url).pathname).to.equal('/api/admin/threads');
+      expect(check.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(TOKEN);
+      expect(JSON.stringify({ ...localStorage })).not.to.contain(TOKEN);
+      // Never in a URL: not in any request's address, nor in the page's.
+      for (const call of calls) {
+        expect(call.url).not.to.contain(TOKEN);
+        expect(call.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      }
+      expect(location.href).not.to.contain(TOKEN);
+
+      expect($(el, '#token')).to.equal(null);
+      expect($$(el, '[role=tab]').map(text)).to.deep.equal(['Queue', 'Recent', 'Threads', 'Owner']);
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
+      await waitUntil(() => announced(el) === 'Signed in');
+    });
+
+    it('shows the server message beside the field for a wrong token, and stores nothing', async () => {
+      serve();
+      const el = await mount();
+      type(el, '#token', 'wrong');
+      button(el, 'Sign in').click();
+      await waitUntil(() => $(el, '#token-error'), 'no error shown');
+      expect(text($(el, '#token-error'))).to.equal('Wrong admin token.');
+      expect($(el, '#token-error').getAttribute('role')).to.equal('alert');
+      const field = $(el, '#token');
+      expect(field.getAttribute('aria-invalid')).to.equal('true');
+      expect(field.getAttribute('aria-describedby')).to.equal('token-error');
+      expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
+      expect(el.shadowRoot!.activeElement).to.equal(field);
+    });
+
+    it('shows the server message that explains an unset PARLEY_ADMIN_TOKEN', async () => {
+      const message =
+        'No admin token is configured: set PARLEY_ADMIN_TOKEN and restart the server.';
+      route('GET', '/api/admin/threads', () => apiError(401, 'unauthorized', message));
+      const el = await mount();
+      type(el, '#token', TOKEN);
+      button(el, 'Sign in').click();
+      await waitUntil(() => $(el, '#token-error'));
+      expect(text($(el, '#token-error'))).to.equal(message);
+    });
+
+    it('says when to try again after too many failed attempts (429 with Retry-After)', async () => {
+      route('GET', '/api/admin/threads', () =>
+        apiError(429, 'rate_limited', 'Too many requests', { headers: { 'Retry-After': '42' } }),
+      );
+      const el = await mount();
+      type(el, '#token', TOKEN);
+      button(el, 'Sign in').click();
+      await waitUntil(() => $(el, '#token-error'));
+      expect(text($(el, '#token-error'))).to.equal('Too many failed attempts, try again in 42 s');
+    });
+
+    it('asks for a token before sending anything, and disables the button while checking', async () => {
+      const answer = deferred();
+      route('GET', '/api/admin/threads', () => answer.promise);
+      const el = await mount();
+      button(el, 'Sign in').click();
+      await el.updateComplete;
+      expect(text($(el, '#token-error'))).to.equal('Enter the admin token.');
+      expect(calls).to.have.length(0);
+
+      type(el, '#token', TOKEN);
+      button(el, 'Sign in').click();
+      await el.updateComplete;
+      const busy = $<HTMLButtonElement>(el, 'form button');
+      expect(busy.disabled).to.equal(true);
+      expect(text(busy)).to.equal('Signing in…');
+      answer.resolve(json({ threads: [], nextCursor: null }));
+      await oneEvent(el, 'parley-session-changed');
+    });
+
+    it('resumes from this tab’s sessionStorage after a reload, and drops a token the server refuses', async () => {
+      serve();
+      sessionStorage.setItem(TOKEN_KEY, TOKEN);
+      const el = await mount();
+      await waitUntil(() => $(el, '[role=tablist]'), 'did not resume');
+      expect(calls[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+
+      sessionStorage.setItem(TOKEN_KEY, 'stale');
+      const again = await mount();
+      await waitUntil(() => $(again, '#token-error'), 'stale token not refused');
+      expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
+    });
+
+    it('signs out: forgets the token and everything loaded with it', async () => {
+      serve({ pending: [makeMessage(1, { status: 'pending' })] });
+      const el = await signedIn();
+      const out = oneEvent(el, 'parley-session-changed');
+      button(el, 'Sign out').click();
+      expect((await out).detail.signedIn).to.equal(false);
+      await el.updateComplete;
+      expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
+      expect($(el, '#token')).to.exist;
+      expect($(el, 'article')).to.equal(null);
+      await waitUntil(() => announced(el) === 'Signed out');
+    });
+
+    it('goes back to sign-in with the server message when the token stops working', async () => {
+      serve({ pending: [makeMessage(1, { status: 'pending' })] });
+      const el = await signedIn();
+      route('PATCH', '/api/admin/messages/1', () =>
+        apiError(401, 'unauthorized', 'Wrong admin token.'),
+      );
+      button(row(el, 'pending', 1), 'Approve').click();
+      await waitUntil(() => $(el, '#token-error'), 'not signed out');
+      expect(text($(el, '#token-error'))).to.equal('Wrong admin token.');
+      expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
+    });
+  });
+
+  describe('queue', () => {
+    it('lists pending messages and approves one: PATCH status published, row updated, announced', async () => {
+      const m = makeMessage(7, { status: 'pending' });
+      serve({ pending: [m, makeMessage(8, { status: 'pending' })] });
+      const el = await signedIn();
+      const list = calls.find((c) => c.url.includes('status=pending'))!;
+      expect(new URL(list.url).pathname).to.equal('/api/admin/messages');
+      expect(text($(el, '#h-pending'))).to.equal('Waiting for approval (2)');
+
+      const answer = deferred();
+      route('PATCH', '/api/admin/messages/7', () => answer.promise);
+      const approve = button(row(el, 'pending', 7), 'Approve');
+      expect(approve.getAttribute('aria-label')).to.equal('Approve, message 7 by Reader 7');
+      approve.focus();
+      approve.click();
+      await el.updateComplete;
+      // Every button of the row waits for the answer; the other rows do not.
+      const buttons = [...row(el, 'pending', 7).querySelectorAll('button')];
+      expect(buttons.every((b) => b.disabled)).to.equal(true);
+      expect(button(row(el, 'pending', 8), 'Approve').disabled).to.equal(false);
+
+      const req = last('PATCH');
+      expect(new URL(req.url).pathname).to.equal('/api/admin/messages/7');
+      expect(req.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      expect(req.headers.get('Content-Type')).to.equal('application/json');
+      expect(await req.json()).to.deep.equal({ status: 'published' });
+
+      const done = oneEvent(el, 'parley-message-moderated');
+      answer.resolve(json({ message: { ...m, status: 'published' } }));
+      const event = await done;
+      expect(event.detail.action).to.equal('approve');
+      await el.updateComplete;
+      const updated = row(el, 'pending', 7);
+      expect(text(updated.querySelector('.status-published'))).to.equal('Published');
+      expect(() => button(updated, 'Approve')).to.throw();
+      await waitUntil(() => announced(el) === 'Message approved');
+      // Focus stays in the row for the next key press.
+      await waitUntil(() => updated.contains(el.shadowRoot!.activeElement));
+    });
+
+    it('hides a pending message', async () => {
+      const m = makeMessage(9, { status: 'pending' });
+      serve({ pending: [m] });
+      patchMessage(m);
+      const el = await signedIn();
+      button(row(el, 'pending', 9), 'Hide').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'hidden' });
+      await el.updateComplete;
+      expect(text(row(el, 'pending', 9).querySelector('.status-hidden'))).to.equal('Hidden');
+      expect(button(row(el, 'pending', 9), 'Restore')).to.exist;
+      await waitUntil(() => announced(el) === 'Message hidden');
+    });
+
+    it('keeps a reported message (status published clears its reports) or hides it', async () => {
+      const kept = makeMessage(11, { reportCount: 2 });
+      const hidden = makeMessage(12, { reportCount: 1 });
+      serve({ reported: [kept, hidden] });
+      patchMessage(kept, { reportCount: 0 });
+      patchMessage(hidden);
+      const el = await signedIn();
+      expect(text($(el, '#h-reported'))).to.equal('Reported by readers (2)');
+      expect(text(row(el, 'reported', 11).querySelector('.reported'))).to.equal('2 reports');
+      expect(text(row(el, 'reported', 12).querySelector('.reported'))).to.equal('1 report');
+
+      button(row(el, 'reported', 11), 'Keep').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(new URL(last('PATCH').url).pathname).to.equal('/api/admin/messages/11');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'published' });
+      await el.updateComplete;
+      expect(row(el, 'reported', 11).querySelector('.reported')).to.equal(null);
+      await waitUntil(() => announced(el) === 'Message kept, reports cleared');
+
+      button(row(el, 'reported', 12), 'Hide').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'hidden' });
+      await el.updateComplete;
+      expect(text(row(el, 'reported', 12).querySelector('.status-hidden'))).to.equal('Hidden');
+    });
+
+    it('shows the server message in the row and keeps its state when an action fails', async () => {
+      serve({ pending: [makeMessage(5, { status: 'pending' })] });
+      route('PATCH', '/api/admin/messages/5', () =>
+        apiError(404, 'message_not_found', 'No message 5.'),
+      );
+      const el = await signedIn();
+      button(row(el, 'pending', 5), 'Approve').click();
+      await waitUntil(() => row(el, 'pending', 5).querySelector('[role=alert]'));
+      const r = row(el, 'pending', 5);
+      expect(text(r.querySelector('[role=alert]'))).to.equal('No message 5.');
+      expect(text(r.querySelector('.status-pending'))).to.equal('Pending');
+      expect(button(r, 'Approve').disabled).to.equal(false);
+    });
+
+    it('refreshes the lists on demand and says so when done', async () => {
+      serve({ pending: [makeMessage(1, { status: 'pending' })] });
+      const el = await signedIn();
+      serve({
+        pending: [makeMessage(2, { status: 'pending' }), makeMessage(1, { status: 'pending' })],
+      });
+      button(el, 'Refresh').click();
+      await waitUntil(() => announced(el) === 'Lists refreshed');
+      expect($$(el, '#panel-queue [part~=author]').map(text)).to.deep.equal([
+        'Reader 2',
+        'Reader 1',
+      ]);
+    });
+
+    it('says so when the server cannot be reached, with a retry', async () => {
+      serve();
+      route('GET', '/api/admin/messages', () => Promise.reject(new TypeError('Failed to fetch')));
+      const el = await mount();
+      await signIn(el);
+      await waitUntil(() => $(el, '#panel-queue [role=alert]'));
+      expect(text($(el, '#panel-queue [role=alert]'))).to.contain('could not be reached');
+      serve({ pending: [makeMessage(3, { status: 'pending' })] });
+      button($(el, '#panel-queue'), 'Retry').click();
+      await waitUntil(() => $(el, '#a-pending-3'));
+    });
+  });
+
+  describe('recent', () => {
+    it('lists published messages with their thread, time, sanitized HTML and source as text', async () => {
+      serve({ published: [makeMessage(3, { editedAt: ago(1) })] });
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+      const req = calls.find((c) => c.url.includes('status=published'))!;
+      expect(new URL(req.url).searchParams.has('thread')).to.equal(false);
+      const r = row(el, 'recent', 3);
+      expect(text(r.querySelector('[part~=author]'))).to.equal('Reader 3');
+      expect(text(r.querySelector('.where'))).to.equal(
+        'in Thread /blog/post-1 · Jun 1, 2025, 11:57 AM · edited',
+      );
+      expect(r.querySelector('time')!.getAttribute('datetime')).to.equal(ago(3));
+      expect(r.querySelector('[part~=body] strong')?.textContent).to.equal('3');
+      expect(r.querySelector('details pre')!.textContent).to.equal('Message number **3**');
+    });
+
+    it('hides, highlights and unhighlights (a pressed star) a published message', async () => {
+      const m = makeMessage(4);
+      serve({ published: [m] });
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+
+      route('PATCH', '/api/admin/messages/4', async (req) =>
+        json({ message: { ...m, ...(await req.json()) } }),
+      );
+      const star = button(row(el, 'recent', 4), 'Highlight');
+      expect(star.getAttribute('aria-pressed')).to.equal('false');
+      star.click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ highlighted: true });
+      await el.updateComplete;
+      expect(button(row(el, 'recent', 4), 'Highlight').getAttribute('aria-pressed')).to.equal(
+        'true',
+      );
+      expect(text(row(el, 'recent', 4).querySelector('.highlighted'))).to.equal('★ Highlighted');
+      await waitUntil(() => announced(el) === 'Message highlighted');
+
+      route('PATCH', '/api/admin/messages/4', async (req) =>
+        json({ message: { ...m, highlighted: true, ...(await req.json()) } }),
+      );
+      button(row(el, 'recent', 4), 'Highlight').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ highlighted: false });
+      await waitUntil(() => announced(el) === 'Highlight removed');
+
+      button(row(el, 'recent', 4), 'Hide').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'hidden' });
+      await el.updateComplete;
+      expect(text(row(el, 'recent', 4).querySelector('.status-hidden'))).to.equal('Hidden');
+    });
+
+    it('deletes only after "Confirm delete" is clicked, and can cancel', async () => {
+      serve({ published: [makeMessage(6)] });
+      route('DELETE', '/api/admin/messages/6', () => new Response(null, { status: 204 }));
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+
+      const del = button(row(el, 'recent', 6), 'Delete');
+      del.click();
+      await el.updateComplete;
+      expect(calls.some((c) => c.method === 'DELETE')).to.equal(false);
+      // The same button now asks for confirmation, so focus stays put.
+      expect(text(del)).to.equal('Confirm delete');
+      button(row(el, 'recent', 6), 'Cancel').click();
+      await el.updateComplete;
+      expect(text(del)).to.equal('Delete');
+
+      del.click();
+      await el.updateComplete;
+      const done = oneEvent(el, 'parley-message-moderated');
+      button(row(el, 'recent', 6), 'Confirm delete').click();
+      const event = await done;
+      expect(event.detail).to.deep.include({ action: 'delete' });
+      const req = last('DELETE');
+      expect(new URL(req.url).pathname).to.equal('/api/admin/messages/6');
+      expect(req.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      await el.updateComplete;
+      const r = row(el, 'recent', 6);
+      expect(text(r.querySelector('.status-deleted'))).to.equal('Deleted');
+      expect(r.querySelector('.actions')).to.equal(null);
+      await waitUntil(() => announced(el) === 'Message deleted');
+    });
+
+    it('loads more with the cursor', async () => {
+      serve();
+      route('GET', '/api/admin/messages', (req) => {
+        const cursor = new URL(req.url).searchParams.get('cursor');
+        return cursor === 'page-2'
+          ? json({ messages: [makeMessage(2), makeMessage(1)], nextCursor: null })
+          : json({ messages: [makeMessage(4), makeMessage(3)], nextCursor: 'page-2' });
+      });
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+      expect($$(el, '#panel-recent article').length).to.equal(2);
+      const more = $<HTMLButtonElement>(el, '#panel-recent [part~=load-more]');
+      expect(more.getAttribute('aria-label')).to.equal('Load more, Published messages');
+      more.click();
+      await waitUntil(() => $$(el, '#panel-recent article').length === 4);
+      const req = last('GET');
+      expect(new URL(req.url).searchParams.get('cursor')).to.equal('page-2');
+      expect(new URL(req.url).searchParams.get('status')).to.equal('published');
+      expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
+        'Reader 4',
+        'Reader 3',
+        'Reader 2',
+        'Reader 1',
+      ]);
+      expect($(el, '#panel-recent [part~=load-more]')).to.equal(null);
+    });
+
+    it('filters by thread, from the select or from a thread’s "Show messages"', async () => {
+      serve({ published: [makeMessage(1)] });
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+      const select = $<HTMLSelectElement>(el, '#filter');
+      expect(text($(el, 'label[for=filter]'))).to.equal('Thread');
+      expect([...select.options].map(text)).to.deep.equal([
+        'All threads',
+        'Thread /blog/post-1',
+        '/blog/post-2',
+      ]);
+      select.value = '/blog/post-2';
+      select.dispatchEvent(new Event('change'));
+      await waitUntil(() => last('GET').url.includes('thread='));
+      expect(new URL(last('GET').url).searchParams.get('thread')).to.equal('/blog/post-2');
+
+      await openTab(el, 'Threads');
+      const show = button(el, 'Show messages, thread Thread /blog/post-1');
+      show.click();
+      await waitUntil(() => new URL(last('GET').url).searchParams.get('thread') === '/blog/post-1');
+      await el.updateComplete;
+      expect($(el, '#panel-recent').hidden).to.equal(false);
+      expect($<HTMLSelectElement>(el, '#filter').value).to.equal('/blog/post-1');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-recent');
+    });
+  });
+
+  describe('threads', () => {
+    it('lists threads with their counts and status', async () => {
+      serve();
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      const cards = $$(el, '#panel-threads article');
+      expect(cards.map((c) => text(c.querySelector('h3')))).to.deep.equal([
+        'Thread /blog/post-1',
+        '/blog/post-2',
+      ]);
+      expect(text(cards[0]!.querySelector('.counts'))).to.equal(
+        '5 messages · 1 highlight · 1 pending · 1 reported · last activity Jun 1, 2025, 11:00 AM',
+      );
+      expect(text(cards[0]!.querySelector('[part~=badge]'))).to.equal('Open');
+      expect(cards[0]!.querySelector('a')!.getAttribute('href')).to.equal(
+        'https://blog.example/blog/post-1',
+      );
+    });
+
+    it('closes and reopens a thread with PATCH /api/admin/threads/:key', async () => {
+      serve();
+      route('PATCH', `/api/admin/threads/${encodeURIComponent('/blog/post-1')}`, async (req) =>
+        json({ thread: { ...threads[0], ...(await req.json()) } }),
+      );
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+
+      const close = button(el, 'Close, thread Thread /blog/post-1');
+      close.click();
+      const event = await oneEvent(el, 'parley-thread-moderated');
+      expect(event.detail.thread.status).to.equal('closed');
+      const req = last('PATCH');
+      expect(new URL(req.url).pathname).to.equal('/api/admin/threads/%2Fblog%2Fpost-1');
+      expect(await req.json()).to.deep.equal({ status: 'closed' });
+      await el.updateComplete;
+      const card = $$(el, '#panel-threads article')[0]!;
+      expect(text(card.querySelector('[part~=badge]'))).to.equal('Closed');
+      await waitUntil(() => announced(el) === 'Thread closed');
+
+      button(el, 'Reopen, thread Thread /blog/post-1').click();
+      await oneEvent(el, 'parley-thread-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'open' });
+      await waitUntil(() => announced(el) === 'Thread reopened');
+      expect(text(card.querySelector('[part~=badge]'))).to.equal('Open');
+    });
+
+    it('edits the summary, showing field errors from issues, then saves', async () => {
+      serve();
+      let attempt = 0;
+      route('PATCH', `/api/admin/threads/${encodeURIComponent('/blog/post-1')}`, async (req) => {
+        const body = await req.json();
+        return ++attempt === 1
+          ? apiError(400, 'invalid_request', 'Some fields are not valid.', {
+              issues: [{ path: 'summary', message: 'The summary is at most 500 characters.' }],
+            })
+          : json({ thread: { ...threads[0], ...body } });
+      });
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      const edit = button(el, 'Edit details, thread Thread /blog/post-1');
+      edit.click();
+      await el.updateComplete;
+      expect(edit.getAttribute('aria-expanded')).to.equal('true');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('edit-title');
+      expect($<HTMLInputElement>(el, '#edit-title').value).to.equal('Thread /blog/post-1');
+      expect(text($(el, 'label[for=edit-summary]'))).to.equal('Summary');
+
+      type(el, '#edit-summary', 'x'.repeat(600));
+      button($(el, '.edit-form'), 'Save').click();
+      await waitUntil(() => $(el, '#edit-summary-error'), 'no field error');
+      expect(await last('PATCH').json()).to.deep.equal({ summary: 'x'.repeat(600) });
+      expect(text($(el, '#edit-summary-error'))).to.equal('The summary is at most 500 characters.');
+      const summary = $(el, '#edit-summary');
+      expect(summary.getAttribute('aria-invalid')).to.equal('true');
+      expect(summary.getAttribute('aria-describedby')).to.equal('edit-summary-error');
+      expect(el.shadowRoot!.activeElement).to.equal(summary);
+
+      type(el, '#edit-summary', 'A shorter summary.');
+      button($(el, '.edit-form'), 'Save').click();
+      await oneEvent(el, 'parley-thread-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ summary: 'A shorter summary.' });
+      await el.updateComplete;
+      expect($(el, '.edit-form')).to.equal(null);
+      expect(text($$(el, '#panel-threads article')[0]!.querySelector('.summary'))).to.equal(
+        'A shorter summary.',
+      );
+      await waitUntil(() => announced(el) === 'Thread saved');
+    });
+
+    it('checks the url field before sending', async () => {
+      serve();
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      button(el, 'Edit details, thread Thread /blog/post-1').click();
+      await el.updateComplete;
+      type(el, '#edit-url', 'javascript:alert(1)');
+      button($(el, '.edit-form'), 'Save').click();
+      await el.updateComplete;
+      expect(text($(el, '#edit-url-error'))).to.equal(
+        'Enter a full address starting with https:// or http://.',
+      );
+      expect(calls.some((c) => c.method === 'PATCH')).to.equal(false);
+    });
+  });
+
+  describe('rights and rendering', () => {
+    it('renders names, titles and sources as text: a hostile name stays text and runs nothing', async () => {
+      const evil = '<img src=x onerror="window.__parleyPwned=1">';
+      const w = window as unknown as { __parleyPwned?: number };
+      delete w.__parleyPwned;
+      serve(
+        {
+          pending: [
+            makeMessage(1, {
+              status: 'pending',
+              author: { name: evil },
+              threadKey: '/evil',
+              body: evil,
+            }),
+          ],
+        },
+        [makeThread('/evil', { title: evil, summary: evil, url: 'javascript:alert(1)' })],
+      );
+      const el = await signedIn();
+      const r = row(el, 'pending', 1);
+      expect(text(r.querySelector('[part~=author]'))).to.equal(evil);
+      expect(text(r.querySelector('.thread-name'))).to.equal(evil);
+      expect(r.querySelector('details pre')!.textContent).to.equal(evil);
+      expect(button(r, 'Approve').getAttribute('aria-label')).to.equal(
+        `Approve, message 1 by ${evil}`,
+      );
+      await openTab(el, 'Threads');
+      const card = $(el, '#panel-threads article');
+      expect(text(card.querySelector('h3'))).to.equal(evil);
+      expect(text(card.querySelector('.summary'))).to.equal(evil);
+      // A non-http(s) url is shown nowhere as a link.
+      expect(card.querySelector('a')).to.equal(null);
+      expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(w.__parleyPwned).to.equal(undefined);
+    });
+
+    it('opens the blog page as the owner: token in the fragment, noopener and noreferrer', async () => {
+      serve();
+      const opened: unknown[][] = [];
+      window.open = ((...args: unknown[]) => {
+        opened.push(args);
+        return null;
+      }) as typeof window.open;
+      const el = await signedIn();
+      await openTab(el, 'Owner');
+      const panel = $(el, '#panel-owner');
+      expect(text(panel.querySelector('h2'))).to.equal('Post as the site owner');
+      expect(text(panel)).to.contain('“Author” badge');
+      expect(text(panel)).to.contain(
+        'stores the admin token in this browser’s storage for the blog’s origin',
+      );
+      expect(text($(el, 'label[for=owner-url]'))).to.equal('Your blog page URL');
+
+      type(el, '#owner-url', 'ftp://blog.example/post');
+      button(panel, 'Open it as the owner').click();
+      await el.updateComplete;
+      expect(opened).to.have.length(0);
+      expect(text($(el, '#owner-url-error'))).to.equal(
+        'Enter a full address starting with https:// or http://.',
+      );
+
+      type(el, '#owner-url', 'https://blog.example/posts/hello#comments');
+      button(panel, 'Open it as the owner').click();
+      await el.updateComplete;
+      expect(opened).to.deep.equal([
+        [
+          `https://blog.example/posts/hello#parley-owner=${encodeURIComponent(TOKEN)}`,
+          '_blank',
+          'noopener,noreferrer',
+        ],
+      ]);
+      expect($(el, '#owner-url-error')).to.equal(null);
+      await waitUntil(() => announced(el) === 'Your blog page opened in a new tab');
+    });
+
+    it('encodes a token with URL-significant characters in the fragment', async () => {
+      const token = 'a+b/c=d&e';
+      route('GET', '/api/admin/threads', () => json({ threads: [], nextCursor: null }));
+      const opened: unknown[][] = [];
+      window.open = ((...args: unknown[]) => {
+        opened.push(args);
+        return null;
+      }) as typeof window.open;
+      const el = await mount();
+      await signIn(el, token);
+      await openTab(el, 'Owner');
+      type(el, '#owner-url', 'http://localhost:4000/post');
+      button($(el, '#panel-owner'), 'Open it as the owner').click();
+      expect(opened[0]![0]).to.equal('http://localhost:4000/post#parley-owner=a%2Bb%2Fc%3Dd%26e');
+    });
+  });
+
+  describe('keyboard and page integration', () => {
+    it('uses real, labelled buttons, and arrow keys move between tabs', async () => {
+      serve({
+        pending: [makeMessage(1, { status: 'pending' })],
+        reported: [makeMessage(2, { reportCount: 1 })],
+      });
+      const el = await signedIn();
+      for (const b of $$<HTMLButtonElement>(el, 'button')) {
+        const name = b.getAttribute('aria-label') ?? text(b);
+        expect(name, b.outerHTML).not.to.equal('');
+        // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+        expect(name.startsWith(text(b).replace(/^[★☆] /, '')), name).to.equal(true);
+      }
+      for (const field of $$(el, 'input, select, textarea'))
+        expect($(el, `label[for="${field.id}"]`), field.id).to.exist;
+      expect($$(el, '[role=tab]').map((t) => t.tabIndex)).to.deep.equal([0, -1, -1, -1]);
+      expect($$(el, 'h1, h2').map((h) => h.tagName)).to.include.members(['H1', 'H2']);
+
+      const tablist = $(el, '[role=tablist]');
+      const key = async (k: string) => {
+        tablist.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+        await el.updateComplete;
+        await el.updateComplete;
+      };
+      $(el, '#tab-queue').focus();
+      await key('ArrowRight');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-recent');
+      expect($(el, '#tab-recent').getAttribute('aria-selected')).to.equal('true');
+      expect($(el, '#panel-recent').hidden).to.equal(false);
+      expect($(el, '#panel-queue').hidden).to.equal(true);
+      await key('End');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-owner');
+      await key('ArrowRight');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
+      await key('ArrowLeft');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-owner');
+      await key('Home');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
+    });
+
+    it('is registered once, even when the entry runs twice', async () => {
+      expect(customElements.get('parley-admin')).to.equal(ParleyAdmin);
+      await import(/* @vite-ignore */ `../admin.ts?again=${Date.now()}`);
+      expect(customElements.get('parley-admin')).to.equal(ParleyAdmin);
+    });
+
+    it('styles only its shadow root: adopted style sheets, no style element or attribute', async () => {
+      serve({ pending: [makeMessage(1, { status: 'pending' })] });
+      const el = await signedIn();
+      expect(el.shadowRoot!.querySelector('style, [style]')).to.equal(null);
+      expect(el.shadowRoot!.adoptedStyleSheets.length).to.be.greaterThan(0);
+    });
+  });
+});

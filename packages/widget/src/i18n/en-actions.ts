@@ -1,0 +1,72 @@
+/**
+ * English strings of the interactive part of a thread (the reply form and the
+ * per-message actions), loaded with the lazy actions chunk, not with
+ * `/widget.js`. Part of the one English {@link Catalog}; see `en.ts`.
+ */
+import type { Catalog } from './en.js';
+
+export const enActions = {
+  reply: 'Reply',
+  replyTo: 'Reply to {name}',
+  replyingTo: 'Replying to {name}',
+  cancelReply: 'Cancel reply',
+  name: 'Name',
+  message: 'Message',
+  hint: 'Markdown: **bold**, _italic_, `code`, [links](https://…)',
+  counter: '{n} / {max}',
+  post: 'Post reply',
+  posting: 'Posting…',
+  posted: 'Your reply was posted.',
+  postedPending: 'Your reply was received and awaits moderation.',
+  nameRequired: 'Please enter your name.',
+  bodyRequired: 'Please write a message.',
+  bodyTooLong: 'Please shorten your message to {max} characters.',
+  postFailed: 'Your reply could not be posted. It is kept here; please try again.',
+  offline: 'Could not reach the comments server. Your reply is kept here; please try again.',
+  asOwner: 'Posting as the site owner',
+  stopOwner: 'Stop',
+  stopOwnerLabel: 'Stop posting as the site owner',
+  ownerStopped: 'You now post as a reader.',
+  ownerRefused: 'The owner key was refused; posting as a reader.',
+  edit: 'Edit',
+  editLabel: 'Edit your message',
+  editPlain: 'Formatting is not kept here: add any Markdown again before saving.',
+  save: 'Save',
+  saving: 'Saving…',
+  cancel: 'Cancel',
+  saved: 'Your changes were saved.',
+  savedPending: 'Your changes were saved and await moderation.',
+  editExpired: 'The time to edit this message has passed.',
+  editFailed: 'Your changes could not be saved. They are kept here; please try again.',
+  delete: 'Delete',
+  deleteQuestion: 'Delete this message?',
+  confirm: 'Confirm',
+  deletedDone: 'Your message was deleted.',
+  deleteFailed: 'Your message could not be deleted. Please try again.',
+  report: 'Report',
+  reported: 'Reported — thank you',
+  reportFailed: 'The report could not be sent. Please try again.',
+  /** Post and edit failures by API error code; other codes get `postFailed` or `offline`. */
+  errors: {
+    thread_closed: 'This discussion is closed.',
+    rate_limited: 'You are posting too quickly. Please wait a moment and try again.',
+    forbidden: 'This site is not allowed to post to this comments server.',
+    payload_too_large: 'Your message is too long.',
+  } as Record<string, string>,
+};
+
+const merged = new WeakMap<object, Catalog>();
+
+/**
+ * The whole catalog from the one the element holds: English's reading part
+ * completed with {@link enActions}, or another locale's whole catalog as is.
+ * Memoized per catalog, since it is asked for on every render.
+ */
+export function withActions(t: object): Catalog {
+  let all = merged.get(t);
+  if (!all) {
+    all = { ...enActions, ...t } as Catalog;
+    merged.set(t, all);
+  }
+  return all;
+}

@@ -1,0 +1,38 @@
+/**
+ * The seam between `<parley-thread>` (eager, in `/widget.js`) and its lazily
+ * loaded interactive part (`thread-actions.ts`): types only, so neither side
+ * pulls the other's code in through it.
+ */
+import type { Message, Thread } from '@parley/server/wire';
+import type { ApiError } from '../api/client.js';
+import type { ReadCatalog } from '../i18n/en.js';
+import type { ParleyEventMap, ParleyThread } from './parley-thread.js';
+
+/** The server base and thread key a load used; posts and further pages reuse it. */
+export interface Site {
+  /** Base URL of the server, ending in `/`. */
+  base: string;
+  key: string;
+}
+
+/** What the element lends its actions controller. */
+export interface ActionsHost {
+  /** The element, for `addController`, `requestUpdate`, `updateComplete`, `renderRoot` and its attributes. */
+  readonly el: ParleyThread;
+  /** Where the thread on screen was loaded from; a new object per load. */
+  readonly site: Site;
+  /** The catalog of the current locale (for English, its reading part only). */
+  readonly t: ReadCatalog;
+  readonly locale: string;
+  /** The thread, null until its first post; setting it re-renders. */
+  thread: Thread | null;
+  /** Messages in display order; setting them re-renders and shows every branch at once. */
+  messages: Message[];
+  /** Ids of this reader's messages (or edits) awaiting moderation, marked as such. */
+  readonly pending: Set<number>;
+  /** Says `text` through the polite live region. */
+  announce(text: string): void;
+  emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]): void;
+  /** Reports a failure as `parley-error` and returns it as an ApiError. */
+  fail(e: unknown): ApiError;
+}

@@ -1,0 +1,181 @@
+/**
+ * Shared by the thread's browser tests: a fake Parley server behind
+ * `window.fetch` (reset before each test), message and thread factories, and
+ * helpers to mount the element and use it the way a reader does.
+ */
+import { fixture, oneEvent } from '@open-wc/testing';
+import type { Message, Thread } from '@parley/server/wire';
+import { clientSettings } from '../api/client.js';
+import '../define.js';
+import type { ParleyThread } from './parley-thread.js';
+
+// The fake server behind `window.fetch`: the element's only seam to the network.
+export type Handler = (req: Request) => Response | Promise<Response>;
+export const SERVER = 'https://parley.test/';
+export const NOW = Date.parse('2025-06-01T12:00:00Z');
+export const MIN = 60_000;
+export const HOUR = 60 * MIN;
+export const ago = (ms: number) => new Date(NOW - ms).toISOString();
+
+export let routes: Map<string, Handler>;
+export let calls: Request[];
+let uid = 0;
+const realFetch = window.fetch;
+const realNow = Date.now;
+
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+export const apiError = (
+  status: number,
+  code: string,
+  issues?: { path: string; message: string }[],
+) =>
+  json(
+    { error: { code, message: `${code} (from the server)`, ...(issues ? { issues } : {}) } },
+    status,
+  );
+/** A response that never comes; it fails with an AbortError when the request is aborted. */
+export const hang: Handler = (req) =>
+  new Promise((_, reject) =>
+    req.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+  );
+
+export function route(method: string, path: string, handler: Handler | object) {
+  routes.set(
+    `${method} ${path}`,
+    typeof handler === 'function' ? (handler as Handler) : () => json(handler),
+  );
+}
+
+/** A unique thread key per test, so no state can leak between tests. */
+export const uniqueKey = () => `/blog/post-${++uid}`;
+export const threadPath = (key: string) => `/api/threads/${encodeURIComponent(key)}`;
+
+export function makeThread(over: Partial<Thread> = {}): Thread {
+  return {
+    key: '/blog/post',
+    title: 'The Efficiency Wars',
+    summary: 'How DeepSeek R1 challenges Western AI dominance.',
+    url: 'https://blog.example/blog/post',
+    status: 'open',
+    messageCount: 5,
+    highlightCount: 0,
+    lastActivityAt: ago(HOUR),
+    createdAt: ago(5 * HOUR),
+    ...over,
+  };
+}
+
+export function makeMessage(id: number, over: Partial<Message> = {}): Message {
+  return {
+    id,
+    parentId: null,
+    kind: 'reply',
+    author: { name: `Reader ${id}` },
+    html: `<p>Message number ${id}</p>`,
+    createdAt: ago((10 - id) * MIN),
+    editedAt: null,
+    highlighted: false,
+    ...over,
+  };
+}
+
+export const opening = makeMessage(1, {
+  kind: 'opening',
+  author: { name: 'Ada', role: 'owner' },
+  html: '<p>The recent release of <strong>DeepSeek-R1</strong> has sent shockwaves.</p>',
+  createdAt: ago(5 * HOUR),
+});
+export const seedMessages = [
+  opening,
+  makeMessage(2),
+  makeMessage(3),
+  makeMessage(4),
+  makeMessage(5),
+];
+
+/** Serves one thread at `key` and returns its path. */
+export function serveThread(
+  key: string,
+  thread: Partial<Thread> = {},
+  messages = seedMessages,
+  nextCursor: string | null = null,
+) {
+  route('GET', threadPath(key), { thread: makeThread({ key, ...thread }), messages, nextCursor });
+  return threadPath(key);
+}
+
+/**
+ * Mounts `<parley-thread>` with `attrs` and waits until it has loaded or
+ * failed, and (through `updateComplete`) until its interactive chunk is in.
+ */
+export async function mount(attrs: Record<string, string> = {}, parent?: HTMLElement) {
+  const el = document.createElement('parley-thread');
+  for (const [name, value] of Object.entries({ server: SERVER, ...attrs }))
+    el.setAttribute(name, value);
+  const settled = Promise.race([
+    oneEvent(el, 'parley-thread-loaded'),
+    oneEvent(el, 'parley-error'),
+  ]);
+  if (parent) {
+    parent.append(el);
+    await fixture(parent);
+  } else await fixture(el);
+  await settled;
+  await el.updateComplete;
+  return el;
+}
+
+export const $ = <T extends Element = HTMLElement>(el: ParleyThread, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+export const $$ = (el: ParleyThread, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<HTMLElement>(selector),
+];
+export const text = (node: Element | null | undefined) =>
+  node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+export const ids = (nodes: Element[]) => nodes.map((n) => n.id);
+
+/** Types into a field the way a reader does: value, then an input event. */
+export function type(el: ParleyThread, selector: string, value: string) {
+  const field = $<HTMLInputElement>(el, selector);
+  field.value = value;
+  field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+export async function submit(el: ParleyThread) {
+  $<HTMLButtonElement>(el, 'button[part~=button].primary').click();
+  await el.updateComplete;
+}
+
+/** A response the test decides when to send. */
+export function deferred() {
+  let resolve!: (r: Response) => void;
+  const promise = new Promise<Response>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+beforeEach(() => {
+  routes = new Map();
+  calls = [];
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    // A copy for the test to read; the handler may consume the original's body.
+    calls.push(req.clone());
+    const handler = routes.get(`${req.method} ${new URL(req.url).pathname}`);
+    return handler ? handler(req) : apiError(404, 'not_found');
+  };
+  Date.now = () => NOW;
+  localStorage.clear();
+  clientSettings.timeoutMs = 10_000;
+});
+
+afterEach(() => {
+  window.fetch = realFetch;
+  Date.now = realNow;
+  localStorage.clear();
+});

@@ -64,7 +64,7 @@ const blog = createServer(async (req, res) => {
 await new Promise<void>((resolve) => blog.listen(blogPort, host, resolve));
 const blogUrl = `http://${host}:${blogPort}`;
 
-if (await seedIfEmpty(parley.url, blogUrl, parley.store)) {
+if (await seedIfEmpty(parley.url, blogUrl, parley.store, command.config.PARLEY_ADMIN_TOKEN)) {
   console.log('Seeded a demo thread into the empty database.');
 }
 console.log(

@@ -3,7 +3,7 @@
  * `shared/reference/seed-thread.txt`. It is posted through the public HTTP
  * API, as any client would, so the first look shows a living thread.
  */
-import type { Store, ThreadList } from '@parley/server';
+import type { PostMessageResponse, Store, ThreadList } from '@parley/server';
 
 /** The key the example article's thread lives under (its canonical path). */
 export const DEMO_KEY = '/2026/11/the-efficiency-wars/';
@@ -48,6 +48,7 @@ export async function seedIfEmpty(
   serverUrl: string,
   blogOrigin: string,
   store: Store,
+  adminToken?: string,
 ): Promise<boolean> {
   const list = (await (await fetch(`${serverUrl}/api/threads?limit=1`)).json()) as ThreadList;
   if (list.threads.length > 0) return false;
@@ -64,7 +65,29 @@ export async function seedIfEmpty(
     if (response.status !== 201) {
       throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
     }
-    return ((await response.json()) as { message: { id: number } }).message.id;
+    const posted = (await response.json()) as PostMessageResponse;
+    // With PARLEY_MODERATION=all the demo posts wait like anyone's: the
+    // example approves them as a moderator would, through the admin API.
+    if (posted.status === 'pending') await approve(posted.message.id);
+    return posted.message.id;
+  };
+
+  const approve = async (id: number) => {
+    if (!adminToken) {
+      throw new Error(
+        'seeding failed: the server holds new messages for moderation; set PARLEY_ADMIN_TOKEN so the example can approve its demo thread',
+      );
+    }
+    const response = await fetch(`${serverUrl}/api/admin/messages/${id}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ status: 'published' }),
+    });
+    if (response.status !== 200) {
+      throw new Error(
+        `approving a demo message failed: ${response.status} ${await response.text()}`,
+      );
+    }
   };
 
   const ids: number[] = [];
@@ -78,8 +101,9 @@ export async function seedIfEmpty(
     const parentId = reply.replyTo === undefined ? undefined : ids[reply.replyTo];
     ids.push(await post({ author: reply.author, body: reply.body, parentId }));
   }
-  // The public API has no way to set a summary: that is the site owner's
-  // (admin) job. Until the admin API exists the example writes it directly.
+  // A summary is the site owner's to write (PATCH /api/admin/threads/:key);
+  // the example runs without an admin token by default, so it writes it as
+  // the server's operator, straight into the database it opened.
   await store.db
     .updateTable('threads')
     .set({ summary: SUMMARY })

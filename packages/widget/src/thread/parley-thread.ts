@@ -293,15 +293,17 @@ export class ParleyThread extends LitElement {
   }
 
   protected override updated() {
-    if (this._state === 'ready') this.#loadActions();
+    if (this._state !== 'ready') return;
     // A long page is rendered a batch of branches per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
-    if (this._state === 'ready' && this._shown < this.#roots) {
+    // The interactive part follows once the whole page is in, so its own
+    // evaluation and render never pile onto a batch.
+    if (this._shown < this.#roots) {
       clearTimeout(this.#batch);
       this.#batch = setTimeout(() => {
         this._shown += BATCH;
       });
-    }
+    } else this.#loadActions();
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {

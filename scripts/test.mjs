@@ -7,7 +7,7 @@
 // PostgreSQL, the widget suite in Chromium and the end-to-end suite. It ends
 // with one line "N passed, N failed" and exits non-zero if anything failed.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { findChromium } from './chromium.mjs';
 import { hasCommand, installDependencies, isListening, isRoot, PNPM, ROOT, run } from './lib.mjs';
 
 const started = Date.now();
@@ -28,15 +28,6 @@ if (installDependencies() !== 0) fail('dependencies could not be installed (see 
 
 // 2. Chromium, for the widget and end-to-end suites.
 section('chromium');
-function findChromium() {
-  const candidates = [
-    process.env.CHROMIUM_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-  ].filter(Boolean);
-  return candidates.find((path) => existsSync(path));
-}
 let chromium = findChromium();
 if (!chromium && isRoot() && hasCommand('apt-get')) {
   console.log("Chromium not found: installing Debian's chromium package (about a minute)...");

@@ -12,12 +12,12 @@ import { dirname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { launchChromium } from './support/example.ts';
 
 const DIST = fileURLToPath(new URL('../packages/widget/dist/', import.meta.url));
 const ENTRY = join(DIST, 'widget.js');
 /** Brotli budget of everything a page downloads before the thread renders, Lit included. */
 const BUDGET = 12 * 1024;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function readBuilt(path: string): string {
   if (!existsSync(path)) {
@@ -84,9 +84,7 @@ describe('/widget.js bundle', () => {
   });
 });
 
-describe('/widget.js in Chromium', {
-  skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`,
-}, () => {
+describe('/widget.js in Chromium', () => {
   const thread = {
     key: '/smoke',
     title: 'Smoke <b>test</b>',
@@ -162,19 +160,7 @@ describe('/widget.js in Chromium', {
 
   it('renders the thread on a hostile page with a strict CSP, loaded twice, without errors', async () => {
     readBuilt(ENTRY);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const problems: string[] = [];

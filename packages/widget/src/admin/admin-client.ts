@@ -8,9 +8,8 @@ import type {
   AdminMessageList,
   AdminThread,
   AdminThreadList,
-  ErrorBody,
 } from '@parley/server/wire';
-import { ApiError, clientSettings } from '../api/client.js';
+import { request } from '../api/client.js';
 
 /** Where the admin API is and the token that opens it. */
 export interface AdminSession {
@@ -37,82 +36,28 @@ export interface ThreadPatch {
   status?: 'open' | 'closed';
 }
 
-/**
- * A failed admin request: an {@link ApiError} that also carries `Retry-After`
- * (in whole seconds, or null), which a 429 after failed sign-ins sends.
- */
-export class AdminApiError extends ApiError {
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    issues: ApiError['issues'] = [],
-    readonly retryAfter: number | null = null,
-  ) {
-    super(status, code, message, issues);
-  }
-}
-
-/** `Retry-After` is either delta-seconds or an HTTP date. */
-function retryAfter(value: string | null): number | null {
-  if (!value) return null;
-  const seconds = /^\d+$/.test(value.trim())
-    ? Number(value)
-    : (Date.parse(value) - Date.now()) / 1000;
-  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
-}
-
-async function call<T>(
+/** One admin call: the token only in the Authorization header, JSON in and out. */
+function call<T>(
   session: AdminSession,
   path: string,
   signal: AbortSignal,
   method = 'GET',
   body?: unknown,
 ): Promise<T> {
-  // One controller per request, so the caller's signal and our timeout both abort it.
-  const ctl = new AbortController();
-  const abort = () => ctl.abort();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort();
-  }, clientSettings.timeoutMs);
-  signal.addEventListener('abort', abort);
-  try {
-    // Why these options: the token goes only in the Authorization header (a
-    // URL would end up in logs and history); no cookies are needed or sent;
-    // moderation data must not sit in the HTTP cache of a shared computer.
-    const res = await fetch(`${session.base}api/admin/${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${session.token}`,
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? null : JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: ctl.signal,
-    });
-    if (res.status === 204) return undefined as T;
-    const json = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
-    if (res.ok && json) return json;
-    const error = json?.error;
-    throw new AdminApiError(
-      res.status,
-      error?.code ?? 'bad_response',
-      error?.message ?? `HTTP ${res.status}`,
-      error?.issues,
-      retryAfter(res.headers.get('Retry-After')),
-    );
-  } catch (e) {
-    if (e instanceof ApiError) throw e;
-    const code = signal.aborted ? 'aborted' : timedOut ? 'timeout' : 'network';
-    throw new AdminApiError(0, code, String(e));
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', abort);
-  }
+  // Why these options: the token goes only in the Authorization header (a
+  // URL would end up in logs and history); no cookies are needed or sent;
+  // moderation data must not sit in the HTTP cache of a shared computer.
+  return request<T>(`${session.base}api/admin/${path}`, signal, {
+    method,
+    headers: {
+      Authorization: `Bearer ${session.token}`,
+      Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
 }
 
 const query = (params: Record<string, string | number | undefined>) => {

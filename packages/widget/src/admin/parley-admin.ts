@@ -58,7 +58,7 @@ const emptyList = <T>(): List<T> => ({ items: [], cursor: null, state: 'idle', e
 type ThreadFields = { title: string; summary: string; url: string };
 type FieldErrors = Partial<Record<keyof ThreadFields | 'form', string>>;
 
-/** A failure as the API client reports it (ApiError or AdminApiError). */
+/** A failure as the API client reports it (an ApiError). */
 interface Failure {
   status: number;
   code: string;

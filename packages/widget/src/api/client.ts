@@ -32,6 +32,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: FieldIssue[] = [],
+    /** Seconds the server asked to wait (`Retry-After` on 429 and 503), or null. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -44,7 +46,12 @@ export interface PageOptions {
   cursor?: string;
 }
 
-async function request<T>(url: string, signal: AbortSignal, init?: RequestInit): Promise<T> {
+/**
+ * The one fetch of both the widget and the moderation page: bounded by
+ * `clientSettings.timeoutMs`, and every failure (error envelope, network,
+ * timeout) becomes an {@link ApiError}.
+ */
+export async function request<T>(url: string, signal: AbortSignal, init?: RequestInit): Promise<T> {
   // One controller per request so the caller's signal and our timeout both
   // abort it without AbortSignal.any (Safari < 17.4 lacks it).
   const ctl = new AbortController();
@@ -67,6 +74,8 @@ async function request<T>(url: string, signal: AbortSignal, init?: RequestInit):
       error?.code ?? 'bad_response',
       error?.message ?? `HTTP ${res.status}`,
       error?.issues,
+      // Parley sends whole seconds; anything else reads as "no hint".
+      Number(res.headers.get('Retry-After')) || null,
     );
   } catch (e) {
     if (e instanceof ApiError) throw e;

@@ -66,7 +66,35 @@ export interface ThreadPage {
   messages: Message[];
   /** Opaque cursor for `GET /api/threads/:key/messages`, or null on the last page. */
   nextCursor: string | null;
+  /**
+   * The id of the thread's latest live event when this page was read: open
+   * `GET /api/threads/:key/events?lastEventId=<it>` to receive every change
+   * after this page, exactly once.
+   */
+  lastEventId: number;
 }
+
+/** Names of the live events on `GET /api/threads/:key/events`. */
+export type LiveEventType =
+  | 'message.created'
+  | 'message.updated'
+  | 'message.removed'
+  | 'thread.updated'
+  | 'reload';
+
+/**
+ * `data` of each live event (JSON). `message.created` and `message.updated`
+ * carry the public message; `message.removed` its id (it left the public view:
+ * hidden, deleted without replies, or held); `thread.updated` the thread (counts,
+ * status, title, summary); `reload` nothing (the client's last event is too old
+ * to replay: load the thread again). Each event's SSE `id` is the thread's
+ * event sequence number.
+ */
+export type LiveEventData =
+  | { type: 'message.created' | 'message.updated'; message: Message }
+  | { type: 'message.removed'; id: number }
+  | { type: 'thread.updated'; thread: Thread }
+  | { type: 'reload' };
 
 /** `GET /api/threads/:key/messages`: one further page. */
 export interface MessagePage {

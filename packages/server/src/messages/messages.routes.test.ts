@@ -76,6 +76,8 @@ for (const dialect of dialects) {
           .select('event_seq')
           .executeTakeFirstOrThrow();
         assert.equal(Number(row.event_seq), 2);
+        // The page says which live event it reflects, to resume the stream from.
+        assert.equal(page.lastEventId, 2);
       });
 
       it('stores the edit token only as a hash', async () => {

@@ -64,7 +64,12 @@ export function threadRoutes({ store }: AppDeps, { clock, policy }: AppServices)
         if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
         const body = await firstPages.get(version, async () => {
           const page = await messagePage(db, thread, { sort, limit });
-          return JSON.stringify({ thread: toThread(thread, now), ...page } satisfies ThreadPage);
+          const body: ThreadPage = {
+            thread: toThread(thread, now),
+            ...page,
+            lastEventId: Number(thread.event_seq),
+          };
+          return JSON.stringify(body);
         });
         c.header('Content-Type', 'application/json');
         return c.body(body);

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Store } from './db/store.ts';
+import type { LiveEvents } from './events/live.ts';
 import type { TrustedProxies } from './http/client-address.ts';
 
 /** What the app is configured with; `main` builds it from flags and environment. */
@@ -55,6 +56,12 @@ export interface AppDeps {
    * Tests use it to play different clients.
    */
   peerAddress?: (c: Context) => string | undefined;
+  /**
+   * The live event streams and the bus that feeds them (default: one
+   * instance, in process). `main` passes its own to stop the streams on
+   * shutdown and, on PostgreSQL, to hear other instances' writes.
+   */
+  live?: LiveEvents;
 }
 
 /** JSON-lines logger on stdout and stderr. */

@@ -3,6 +3,9 @@ import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
 import type { AppServices } from './app-services.ts';
+import { inProcessBus } from './events/bus.ts';
+import { eventRoutes } from './events/events.routes.ts';
+import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
@@ -109,6 +112,8 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', originGuard(deps.config), jsonBodyGuard());
   app.route('/api/admin', moderationRoutes(deps, services));
+  const live = deps.live ?? createLiveEvents({ store: deps.store, bus: inProcessBus(), logger });
+  app.route('/api', eventRoutes(deps, services, live));
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));
   return app;

@@ -6,7 +6,10 @@ import { createApp } from './app.ts';
 import { type AppDeps, consoleLogger, type Logger } from './app-deps.ts';
 import { ConfigError, helpText, parseCommandLine, type ServerConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { openStore, type Store } from './db/store.ts';
+import { openStore, parseDatabaseUrl, type Store } from './db/store.ts';
+import { type EventBus, inProcessBus } from './events/bus.ts';
+import { createLiveEvents } from './events/live.ts';
+import { postgresBus } from './events/pg-bus.ts';
 
 /** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
 const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
@@ -19,7 +22,11 @@ export interface RunningServer {
   /** The URL it listens on. */
   url: string;
   store: Store;
-  /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
+  /**
+   * Stops accepting, ends every live stream (a final frame asks EventSource
+   * to reconnect in a second, to another instance), lets in-flight requests
+   * finish (bounded), closes the bus and the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -30,18 +37,26 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? consoleLogger;
   const store = await openStore(config.DATABASE_URL);
+  let bus: EventBus;
   try {
     await migrateToLatest(store.db);
     await options.onStore?.(store);
+    // Many instances share one PostgreSQL: they hear each other's writes
+    // through LISTEN/NOTIFY on a connection of their own.
+    const target = parseDatabaseUrl(config.DATABASE_URL);
+    bus =
+      target.dialect === 'postgres' ? await postgresBus(target.url, { logger }) : inProcessBus();
   } catch (error) {
     await store.close();
     throw error;
   }
+  const live = createLiveEvents({ store, bus, logger });
   const widgetDir =
     config.PARLEY_WIDGET_DIR ?? (existsSync(DEFAULT_WIDGET_DIR) ? DEFAULT_WIDGET_DIR : undefined);
   const deps: AppDeps = {
     store,
     logger,
+    live,
     config: {
       origins: config.PARLEY_ORIGINS,
       trustedProxies: config.PARLEY_TRUSTED_PROXIES,
@@ -56,12 +71,21 @@ export async function startServer(
     },
   };
   const app = createApp(deps);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
-      resolve(s as Server),
-    ) as Server;
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
+        resolve(s as Server),
+      ) as Server;
+      s.once('error', reject);
+    });
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start (the LISTEN client would).
+    await live.shutdown();
+    await bus.close();
+    await store.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -82,8 +106,15 @@ export async function startServer(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+        // Live streams never end by themselves: end them, then close the
+        // connections they leave idle (and those in-flight requests leave).
+        await live.shutdown();
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        server.closeIdleConnections();
         await closed;
+        clearInterval(idle);
         clearTimeout(timer);
+        await bus.close();
         await store.close();
         logger.info({ msg: 'stopped' });
       })();

@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import * as initial from './migrations/2026-11-29-initial.ts';
 import * as moderation from './migrations/2026-11-30-moderation.ts';
+import * as events from './migrations/2026-12-01-events.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -16,6 +17,7 @@ import * as moderation from './migrations/2026-11-30-moderation.ts';
 const migrations: Record<string, Migration> = {
   '2026-11-29-initial': initial,
   '2026-11-30-moderation': moderation,
+  '2026-12-01-events': events,
 };
 
 const provider: MigrationProvider = {

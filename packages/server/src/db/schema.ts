@@ -73,12 +73,24 @@ export interface SaltTable {
   salt: string;
 }
 
+/** One live event: a bump of its thread's `event_seq` (see `events/events.repository.ts`). */
+export interface EventTable {
+  thread_id: number;
+  /** The thread's `event_seq` this event took; the SSE id. */
+  seq: number;
+  type: 'message.created' | 'message.updated' | 'message.removed' | 'thread.updated';
+  /** The message a `message.*` event is about; null for `thread.updated`. */
+  message_id: number | null;
+  created_at: StoredTime;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
   ip_salts: SaltTable;
   reports: ReportTable;
   auth_failures: AuthFailureTable;
+  events: EventTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;
@@ -86,3 +98,4 @@ export type NewThread = Insertable<ThreadTable>;
 export type ThreadUpdate = Updateable<ThreadTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
+export type EventRow = Selectable<EventTable>;

@@ -21,8 +21,62 @@ export interface Store {
    * read lock; a busy database is retried on a timer, then refused with 503.
    */
   write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener(threadId, seq)` after each write transaction that
+   * recorded live events commits (see {@link noteCommittedEvent}), with the
+   * last sequence number it took per thread. Returns the unsubscribe.
+   */
+  onEvents(listener: EventListener): () => void;
   /** Closes every connection. */
   close(): Promise<void>;
+}
+
+/** Told that a thread's events up to `seq` are committed. */
+export type EventListener = (threadId: number, seq: number) => void;
+
+/** Events noted by the write transaction that runs on each connection object. */
+const eventsInWrite = new WeakMap<object, Map<number, number>>();
+
+/**
+ * Notes, inside a `Store.write` transaction, that it recorded the live events
+ * of `threadId` up to `seq`; once it commits, the store tells its `onEvents`
+ * listeners. A rolled back transaction tells no one. Outside `write` (tests
+ * driving repositories directly) it does nothing.
+ */
+export function noteCommittedEvent(trx: Kysely<Database>, threadId: number, seq: number): void {
+  const noted = eventsInWrite.get(trx);
+  if (noted) noted.set(threadId, Math.max(seq, noted.get(threadId) ?? 0));
+}
+
+/** The `onEvents` half of a store, and how `write` runs a transaction that notes events. */
+function eventListeners() {
+  const listeners = new Set<EventListener>();
+  return {
+    onEvents(listener: EventListener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    /**
+     * Runs `transaction`, which registers its connection object so the events
+     * it notes land here, and tells the listeners once it has committed.
+     */
+    async run<T>(transaction: (register: (trx: object) => void) => Promise<T>): Promise<T> {
+      const noted = new Map<number, number>();
+      const result = await transaction((trx) => eventsInWrite.set(trx, noted));
+      for (const [threadId, seq] of noted) {
+        for (const listener of listeners) {
+          try {
+            listener(threadId, seq);
+          } catch {
+            // A listener's failure is its own; the write has committed.
+          }
+        }
+      }
+      return result;
+    },
+  };
 }
 
 /** Options for {@link openStore}. */
@@ -114,24 +168,29 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
 
+  const events = eventListeners();
   async function attempt<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const result = await fn(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (error) {
-        if (sqlite.inTransaction) await sql`rollback`.execute(conn);
-        throw error;
-      }
-    });
+    return events.run((register) =>
+      db.connection().execute(async (conn) => {
+        register(conn);
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          if (sqlite.inTransaction) await sql`rollback`.execute(conn);
+          throw error;
+        }
+      }),
+    );
   }
 
   return {
     db,
     dialect: 'sqlite',
     location: file,
+    onEvents: events.onEvents,
     async write(fn) {
       for (let i = 0; ; i++) {
         try {
@@ -197,14 +256,21 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     throw error;
   }
   const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  const events = eventListeners();
 
   return {
     db,
     dialect: 'postgres',
     location,
+    onEvents: events.onEvents,
     async write(fn) {
       try {
-        return await db.transaction().execute(fn);
+        return await events.run((register) =>
+          db.transaction().execute(async (trx) => {
+            register(trx);
+            return fn(trx);
+          }),
+        );
       } catch (error) {
         if (isPgTransient(error)) throw unavailable('The database is unavailable; try again.');
         throw error;

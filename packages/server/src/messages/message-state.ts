@@ -1,5 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
+import type { NewEvent } from '../events/events.repository.ts';
 import { recordChange } from '../threads/threads.repository.ts';
 import {
   deleteMessageRow,
@@ -21,6 +22,11 @@ import {
  *   the message is listed (published, or a deleted placeholder) before or
  *   after it. A change to a pending or hidden message that stays so moves
  *   nothing: readers' cached pages are still right.
+ * - Each move of `event_seq` is one live event, stored with it: the message's
+ *   (`message.created` when it was not listed before, `message.removed` when
+ *   it is not listed after, else `message.updated`), then `thread.updated`
+ *   when the counts or last activity change. A post that publishes takes two
+ *   event ids, one for each.
  */
 
 type Counted = Pick<MessageRow, 'status' | 'highlighted'>;
@@ -48,13 +54,30 @@ export async function changeMessage(
   const after = await updateMessage(trx, before.id, { ...set, updated_at: now });
   const was = weight(before);
   const is = weight(after);
-  if (isListed(before.status) || isListed(after.status)) {
-    await recordChange(trx, after.thread_id, {
-      messages: is.messages - was.messages,
-      highlights: is.highlights - was.highlights,
-      now,
-      ...(activityAt ? { activityAt } : {}),
-    });
+  const listedBefore = isListed(before.status);
+  const listedAfter = isListed(after.status);
+  if (listedBefore || listedAfter) {
+    const messages = is.messages - was.messages;
+    const highlights = is.highlights - was.highlights;
+    const events: NewEvent[] = [
+      {
+        type: !listedBefore
+          ? 'message.created'
+          : !listedAfter
+            ? 'message.removed'
+            : 'message.updated',
+        messageId: after.id,
+      },
+    ];
+    if (messages !== 0 || highlights !== 0 || activityAt) {
+      events.push({ type: 'thread.updated', messageId: null });
+    }
+    await recordChange(
+      trx,
+      after.thread_id,
+      { messages, highlights, now, ...(activityAt ? { activityAt } : {}) },
+      events,
+    );
   }
   return after;
 }
@@ -90,29 +113,42 @@ export async function deleteMessage(
     });
     // Its reports are about text that no longer exists.
     await trx.deleteFrom('reports').where('message_id', '=', message.id).execute();
-    await recordChange(trx, message.thread_id, {
-      messages: -was.messages,
-      highlights: -was.highlights,
-      now,
-    });
+    // A listed message shows as its placeholder now; a hidden one with
+    // replies appears as one.
+    const events: NewEvent[] = [
+      {
+        type: isListed(message.status) ? 'message.updated' : 'message.created',
+        messageId: message.id,
+      },
+    ];
+    if (was.messages !== 0) events.push({ type: 'thread.updated', messageId: null });
+    await recordChange(
+      trx,
+      message.thread_id,
+      { messages: -was.messages, highlights: -was.highlights, now },
+      events,
+    );
     return 'placeholder';
   }
   await deleteMessageRow(trx, message.id);
-  let listedChange = isListed(message.status);
+  const events: NewEvent[] = [];
+  if (isListed(message.status)) events.push({ type: 'message.removed', messageId: message.id });
   let parentId = message.parent_id;
   while (parentId !== null) {
     const parent = await findMessage(trx, parentId);
     if (parent?.status !== 'deleted' || (await hasReplies(trx, parent.id))) break;
     await deleteMessageRow(trx, parent.id);
-    listedChange = true;
+    events.push({ type: 'message.removed', messageId: parent.id });
     parentId = parent.parent_id;
   }
-  if (listedChange || was.messages !== 0) {
-    await recordChange(trx, message.thread_id, {
-      messages: -was.messages,
-      highlights: -was.highlights,
-      now,
-    });
+  if (was.messages !== 0) events.push({ type: 'thread.updated', messageId: null });
+  if (events.length > 0) {
+    await recordChange(
+      trx,
+      message.thread_id,
+      { messages: -was.messages, highlights: -was.highlights, now },
+      events,
+    );
   }
   return 'removed';
 }

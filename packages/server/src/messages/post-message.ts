@@ -112,7 +112,7 @@ export async function postMessage(
       edited_at: null,
       updated_at: now,
     });
-    if (status === 'published') await recordPublished(trx, thread.id, now);
+    if (status === 'published') await recordPublished(trx, thread.id, row.id, now);
     return row;
   });
   return { message, editToken };

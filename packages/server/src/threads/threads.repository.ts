@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AdminThreadRow } from '../db/rows.ts';
 import type { Database, ThreadRow, ThreadUpdate } from '../db/schema.ts';
+import { type NewEvent, recordEvents } from '../events/events.repository.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
 /** The thread with this key, if anyone has posted to it. */
@@ -45,25 +46,33 @@ export async function findOrCreateThread(
 
 /**
  * Records a newly published message on its thread: one more message, new last
- * activity, next event id. Runs in the writing transaction, so readers never
- * count and never see a count that disagrees with the rows.
+ * activity, and two events (`message.created`, then `thread.updated` for the
+ * counts), each its own event id. Runs in the writing transaction, so readers
+ * never count and never see a count that disagrees with the rows.
  */
 export async function recordPublished(
   trx: Kysely<Database>,
   threadId: number,
+  messageId: number,
   now: string,
 ): Promise<ThreadRow> {
-  return trx
+  const events: NewEvent[] = [
+    { type: 'message.created', messageId },
+    { type: 'thread.updated', messageId: null },
+  ];
+  const row = await trx
     .updateTable('threads')
     .set((eb) => ({
       message_count: eb('message_count', '+', 1),
-      event_seq: eb('event_seq', '+', 1),
+      event_seq: eb('event_seq', '+', events.length),
       last_activity_at: now,
       updated_at: now,
     }))
     .where('id', '=', threadId)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordEvents(trx, threadId, Number(row.event_seq), events, now);
+  return row;
 }
 
 /** The thread with this id. */
@@ -77,21 +86,23 @@ export async function findThreadById(
 /**
  * Records a change readers can see on a thread's messages: adjusts its counts
  * by the given amounts (which may be 0 or negative), moves last activity
- * forward when `activityAt` is later, and takes the next event id. Runs in the
- * writing transaction, like {@link recordPublished}.
+ * forward when `activityAt` is later, and takes one event id per event, in
+ * order. Runs in the writing transaction, like {@link recordPublished}.
  */
 export async function recordChange(
   trx: Kysely<Database>,
   threadId: number,
   change: { messages: number; highlights: number; now: string; activityAt?: string },
+  events: readonly NewEvent[],
 ): Promise<void> {
+  if (events.length === 0) throw new Error('a change readers can see has at least one event');
   const activityAt = change.activityAt;
-  await trx
+  const row = await trx
     .updateTable('threads')
     .set((eb) => ({
       message_count: eb('message_count', '+', change.messages),
       highlight_count: eb('highlight_count', '+', change.highlights),
-      event_seq: eb('event_seq', '+', 1),
+      event_seq: eb('event_seq', '+', events.length),
       ...(activityAt
         ? {
             last_activity_at: eb
@@ -105,21 +116,34 @@ export async function recordChange(
       updated_at: change.now,
     }))
     .where('id', '=', threadId)
-    .execute();
+    .returning('event_seq')
+    .executeTakeFirstOrThrow();
+  await recordEvents(trx, threadId, Number(row.event_seq), events, change.now);
 }
 
-/** Changes a thread's own fields (a moderator's edit) and takes the next event id. */
+/**
+ * Changes a thread's own fields (a moderator's edit) and records it as one
+ * `thread.updated` event. `updated_at` in `set` is the event's time.
+ */
 export async function updateThread(
   trx: Kysely<Database>,
   id: number,
-  set: Omit<ThreadUpdate, 'event_seq'>,
+  set: Omit<ThreadUpdate, 'event_seq'> & { updated_at: string },
 ): Promise<ThreadRow> {
-  return trx
+  const row = await trx
     .updateTable('threads')
     .set((eb) => ({ ...set, event_seq: eb('event_seq', '+', 1) }))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordEvents(
+    trx,
+    id,
+    Number(row.event_seq),
+    [{ type: 'thread.updated', messageId: null }],
+    set.updated_at,
+  );
+  return row;
 }
 
 /** How {@link listThreads} orders threads. */

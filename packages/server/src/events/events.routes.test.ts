@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { ADMIN, BLOG_ORIGIN, threadPath } from '../testing/app-fixture.ts';
+import { assertError, json } from '../testing/assertions.ts';
+import { dialects } from '../testing/dialects.ts';
+import { eventually, type LiveServer, liveServer } from '../testing/live-server.ts';
+import { dataOf, type SseEvent } from '../testing/sse-client.ts';
+import type { LiveEventData, Message, PostMessageResponse, Thread, ThreadPage } from '../wire.ts';
+
+const KEY = '/blog/live';
+
+type Data = LiveEventData & { message?: Message; thread?: Thread; id?: number };
+
+/** `[event, id]` of each event, for order and numbering at a glance. */
+const names = (events: SseEvent[]) => events.map((e) => [e.event, Number(e.id)]);
+
+for (const dialect of dialects) {
+  describe(`live events on ${dialect.name}`, () => {
+    let s: LiveServer;
+    afterEach(async () => {
+      await s?.close();
+    });
+
+    async function post(body: string, headers: Record<string, string> = {}) {
+      return json<PostMessageResponse>(
+        await s.post(threadPath(KEY, '/messages'), { author: 'Ada', body }, headers),
+        201,
+      );
+    }
+    const moderate = async (id: number, body: unknown) =>
+      json(await s.patch(`/api/admin/messages/${id}`, body, ADMIN), 200);
+
+    it('opens at once with stream headers and CORS, before the thread exists; its first post arrives', async () => {
+      s = await liveServer(dialect);
+      const reader = await s.stream(KEY, undefined, { Origin: BLOG_ORIGIN });
+      assert.equal(reader.response.status, 200);
+      assert.equal(reader.response.headers.get('Content-Type'), 'text/event-stream');
+      assert.match(reader.response.headers.get('Cache-Control') ?? '', /no-cache/);
+      assert.equal(reader.response.headers.get('X-Accel-Buffering'), 'no');
+      assert.equal(reader.response.headers.get('Access-Control-Allow-Origin'), BLOG_ORIGIN);
+      await reader.until('the opening comment', () => reader.comments.includes('connected'));
+
+      const first = await post('first!');
+      const events = await reader.take(2);
+      assert.deepEqual(names(events), [
+        ['message.created', 1],
+        ['thread.updated', 2],
+      ]);
+      const created = dataOf<Data>(events[0] as SseEvent);
+      assert.deepEqual(created, { type: 'message.created', message: first.message });
+      const updated = dataOf<Data>(events[1] as SseEvent);
+      assert.equal(updated.type, 'thread.updated');
+      assert.equal(updated.thread?.key, KEY);
+      assert.equal(updated.thread?.messageCount, 1);
+
+      await post('second');
+      assert.deepEqual(names(await reader.take(4)).slice(2), [
+        ['message.created', 3],
+        ['thread.updated', 4],
+      ]);
+      // The page names the event it reflects: the stream's ids continue from it.
+      const page = await json<ThreadPage>(await fetch(`${s.url}${threadPath(KEY)}`), 200);
+      assert.equal(page.lastEventId, 4);
+    });
+
+    it('sends nothing for a held post; an owner’s post after it is the first event', async () => {
+      s = await liveServer(dialect, { config: { moderation: 'all' } });
+      const reader = await s.stream(KEY);
+      const held = await post('wait for a moderator');
+      assert.equal(held.status, 'pending');
+      const owner = await post('from the owner', ADMIN);
+      assert.equal(owner.status, 'published');
+      const events = await reader.take(2);
+      assert.deepEqual(names(events), [
+        ['message.created', 1],
+        ['thread.updated', 2],
+      ]);
+      assert.equal(dataOf<Data>(events[0] as SseEvent).message?.id, owner.message.id);
+      assert.ok(!JSON.stringify(reader.events).includes('wait for a moderator'));
+    });
+
+    it('hide sends message.removed; highlight sends message.updated and thread.updated', async () => {
+      s = await liveServer(dialect);
+      const a = await post('a');
+      const b = await post('b');
+      const reader = await s.stream(KEY);
+      await reader.until('the opening comment', () => reader.comments.includes('connected'));
+      await moderate(a.message.id, { highlighted: true });
+      await moderate(b.message.id, { status: 'hidden' });
+      const events = await reader.take(4);
+      assert.deepEqual(names(events), [
+        ['message.updated', 5],
+        ['thread.updated', 6],
+        ['message.removed', 7],
+        ['thread.updated', 8],
+      ]);
+      const [highlighted, counts, removed, after] = events.map((e) => dataOf<Data>(e));
+      assert.equal(highlighted?.message?.highlighted, true);
+      assert.equal(counts?.thread?.highlightCount, 1);
+      assert.deepEqual(removed, { type: 'message.removed', id: b.message.id });
+      assert.equal(after?.thread?.messageCount, 1);
+    });
+
+    it('replays what a reconnecting reader missed, exactly once and in order (Last-Event-ID)', async () => {
+      s = await liveServer(dialect);
+      const reader = await s.stream(KEY);
+      await post('one');
+      const seen = await reader.take(2);
+      reader.close();
+      await eventually('the first stream to be removed', () => s.live.size === 0);
+      const missed = [await post('two'), await post('three')];
+      await moderate(missed[0]?.message.id as number, { highlighted: true });
+
+      const lastId = (seen.at(-1) as SseEvent).id as string;
+      // The header wins over the query parameter (EventSource keeps the URL it started with).
+      const again = await s.stream(KEY, 'lastEventId=0', { 'Last-Event-ID': lastId });
+      await post('four');
+      const events = await again.take(8);
+      assert.deepEqual(names(events), [
+        ['message.created', 3],
+        ['thread.updated', 4],
+        ['message.created', 5],
+        ['thread.updated', 6],
+        ['message.updated', 7],
+        ['thread.updated', 8],
+        ['message.created', 9],
+        ['thread.updated', 10],
+      ]);
+      const bodies = events
+        .map((e) => dataOf<Data>(e))
+        .filter((d) => d.type === 'message.created')
+        .map((d) => d.message?.html);
+      assert.deepEqual(bodies, ['<p>two</p>', '<p>three</p>', '<p>four</p>']);
+      // Nothing repeated: the next event after these is the next new one.
+      await post('five');
+      assert.deepEqual(names(await again.take(10)).slice(8), [
+        ['message.created', 11],
+        ['thread.updated', 12],
+      ]);
+
+      // From the query parameter, all of it.
+      const all = await s.stream(KEY, 'lastEventId=0');
+      assert.deepEqual(
+        names(await all.take(12)).map(([, id]) => id),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+      );
+    });
+
+    it('composes data when sending: a message hidden since it was posted goes out as removed', async () => {
+      s = await liveServer(dialect);
+      const m = await post('regrettable');
+      await moderate(m.message.id, { status: 'hidden' });
+      const reader = await s.stream(KEY, 'lastEventId=0');
+      const events = await reader.take(4);
+      assert.deepEqual(names(events), [
+        ['message.removed', 1],
+        ['thread.updated', 2],
+        ['message.removed', 3],
+        ['thread.updated', 4],
+      ]);
+      assert.ok(!JSON.stringify(reader.events).includes('regrettable'));
+      assert.deepEqual(dataOf(events[0] as SseEvent), {
+        type: 'message.removed',
+        id: m.message.id,
+      });
+    });
+
+    it('sends reload when the last event id is older than what is kept', async () => {
+      s = await liveServer(dialect);
+      await post('one');
+      await post('two');
+      // As pruning would: only the newest events are kept.
+      await s.db.store.db.deleteFrom('events').where('seq', '<=', 2).execute();
+      const reader = await s.stream(KEY, 'lastEventId=1');
+      const [reload] = await reader.take(1);
+      assert.deepEqual([reload?.event, reload?.id], ['reload', '4']);
+      assert.deepEqual(dataOf(reload as SseEvent), { type: 'reload' });
+      await post('three');
+      assert.deepEqual(names(await reader.take(3)).slice(1), [
+        ['message.created', 5],
+        ['thread.updated', 6],
+      ]);
+      // Still in range: replayed as usual.
+      const recent = await s.stream(KEY, 'lastEventId=2');
+      assert.deepEqual(
+        names(await recent.take(4)).map(([, id]) => id),
+        [3, 4, 5, 6],
+      );
+    });
+
+    it('refuses a bad lastEventId with 400 naming it', async () => {
+      s = await liveServer(dialect);
+      for (const query of [
+        'lastEventId=abc',
+        'lastEventId=-1',
+        'lastEventId=1.5',
+        'lastEventId=',
+      ]) {
+        const res = await fetch(`${s.url}${threadPath(KEY, '/events')}?${query}`);
+        await assertError(res, 400, 'invalid_request', ['lastEventId']);
+      }
+      const res = await fetch(`${s.url}${threadPath(KEY, '/events')}`, {
+        headers: { 'Last-Event-ID': 'x' },
+      });
+      await assertError(res, 400, 'invalid_request', ['lastEventId']);
+      assert.equal(s.live.size, 0);
+    });
+
+    it('sends a heartbeat comment on an idle stream', async () => {
+      s = await liveServer(dialect, { heartbeatMs: 50 });
+      const reader = await s.stream(KEY);
+      await reader.until(
+        'two pings',
+        () => reader.comments.filter((c) => c === 'ping').length >= 2,
+      );
+      assert.equal(reader.events.length, 0);
+    });
+
+    it('forgets a reader that goes away, and ends streams with a reconnect hint on shutdown', async () => {
+      s = await liveServer(dialect);
+      const leaving = await s.stream(KEY);
+      const staying = await s.stream(KEY);
+      await eventually('two streams', () => s.live.size === 2);
+      leaving.close();
+      await eventually('the stream of the reader who left to be removed', () => s.live.size === 1);
+      await s.live.shutdown();
+      await staying.until('the end of the stream', () => staying.ended);
+      assert.ok(staying.comments.includes('server shutting down'));
+      assert.equal(staying.retry, 1000);
+      assert.equal(s.live.size, 0);
+      const refused = await fetch(`${s.url}${threadPath(KEY, '/events')}`);
+      await assertError(refused, 503, 'unavailable');
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import type { Logger } from '../app-deps.ts';
+import type { Store } from '../db/store.ts';
+import type { BusNote, EventBus } from './bus.ts';
+import { threadKeyById } from './events.repository.ts';
+
+/** One open event stream, as the hub sees it. */
+export interface LiveStream {
+  /** The thread key it follows. */
+  readonly key: string;
+  /** The thread's id, once the thread exists. */
+  readonly threadId: number | undefined;
+  /** Something may have happened: read the database and send what is new. */
+  wake(seq?: number): void;
+  /** Sends the final frame and ends the stream (shutdown). */
+  shutdown(): Promise<void>;
+}
+
+/** Options for {@link createLiveEvents}. */
+export interface LiveEventsOptions {
+  store: Store;
+  bus: EventBus;
+  logger?: Logger;
+  /** Interval of the `: ping` comment on idle streams, in ms (default 20 s). */
+  heartbeatMs?: number;
+  /** A write the client has not taken within this many ms drops it (default 10 s). */
+  writeTimeoutMs?: number;
+}
+
+/**
+ * The live streams of one app: who follows which thread, fed by the bus.
+ * Nothing here is needed for correctness across instances: every stream
+ * reads its events from the database; the bus only says when to look.
+ */
+export interface LiveEvents {
+  readonly heartbeatMs: number;
+  readonly writeTimeoutMs: number;
+  readonly logger: Logger | undefined;
+  /** How many streams are open. */
+  readonly size: number;
+  /** True once `shutdown` has begun: no new stream is opened. */
+  readonly closing: boolean;
+  /** Adds a stream; returns its removal. */
+  add(stream: LiveStream): () => void;
+  /** Files a stream under its thread once the thread exists. */
+  found(stream: LiveStream): void;
+  /**
+   * Sends every stream its final frame and ends it, then stops listening to
+   * the bus and the store. The bus itself is its owner's to close.
+   */
+  shutdown(): Promise<void>;
+}
+
+export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
+  const { store, bus, logger } = options;
+  const byThread = new Map<number, Set<LiveStream>>();
+  /** Streams whose thread does not exist yet, by key. */
+  const waiting = new Map<string, Set<LiveStream>>();
+  let size = 0;
+  let closing = false;
+
+  const file = <K>(map: Map<K, Set<LiveStream>>, k: K, stream: LiveStream) => {
+    const set = map.get(k);
+    if (set) set.add(stream);
+    else map.set(k, new Set([stream]));
+  };
+  const unfile = <K>(map: Map<K, Set<LiveStream>>, k: K, stream: LiveStream) => {
+    const set = map.get(k);
+    if (set?.delete(stream) && set.size === 0) map.delete(k);
+  };
+
+  async function wakeWaiting(threadId: number, seq: number) {
+    try {
+      const key = await threadKeyById(store.db, threadId);
+      if (key === undefined) return;
+      for (const stream of waiting.get(key) ?? []) stream.wake(seq);
+    } catch (error) {
+      logger?.error({ msg: 'live events: thread lookup failed', error: String(error) });
+    }
+  }
+
+  function onNote(note: BusNote) {
+    if ('resync' in note) {
+      for (const set of [...byThread.values(), ...waiting.values()]) {
+        for (const stream of set) stream.wake();
+      }
+      return;
+    }
+    for (const stream of byThread.get(note.threadId) ?? []) stream.wake(note.seq);
+    // A first post creates its thread: streams opened before it follow a key.
+    if (waiting.size > 0) void wakeWaiting(note.threadId, note.seq);
+  }
+
+  const unsubscribe = bus.subscribe(onNote);
+  // This instance's own commits, delivered at once (the bus may also carry them).
+  const unlisten = store.onEvents((threadId, seq) => bus.publish(threadId, seq));
+
+  return {
+    heartbeatMs: options.heartbeatMs ?? 20_000,
+    writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
+    logger,
+    get size() {
+      return size;
+    },
+    get closing() {
+      return closing;
+    },
+    add(stream) {
+      size++;
+      if (stream.threadId === undefined) file(waiting, stream.key, stream);
+      else file(byThread, stream.threadId, stream);
+      let removed = false;
+      return () => {
+        if (removed) return;
+        removed = true;
+        size--;
+        unfile(waiting, stream.key, stream);
+        if (stream.threadId !== undefined) unfile(byThread, stream.threadId, stream);
+      };
+    },
+    found(stream) {
+      if (stream.threadId === undefined) return;
+      unfile(waiting, stream.key, stream);
+      file(byThread, stream.threadId, stream);
+    },
+    async shutdown() {
+      closing = true;
+      unsubscribe();
+      unlisten();
+      const all = [...byThread.values(), ...waiting.values()].flatMap((set) => [...set]);
+      await Promise.all(all.map((stream) => stream.shutdown()));
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import type { Context } from 'hono';
+import type { SSEStreamingApi } from 'hono/streaming';
+import { type ThreadView, toMessage, toThread } from '../db/rows.ts';
+import type { EventRow, ThreadRow } from '../db/schema.ts';
+import type { Store } from '../db/store.ts';
+import type { PublicMessageRow } from '../messages/messages.repository.ts';
+import { findThreadById, findThreadByKey } from '../threads/threads.repository.ts';
+import type { LiveEventData } from '../wire.ts';
+import { eventsAfter, listedMessagesById } from './events.repository.ts';
+import type { LiveEvents, LiveStream } from './live.ts';
+
+/** Events read from the database per round trip. */
+const BATCH = 100;
+
+/** The frame sent on shutdown: EventSource reconnects after `retry` ms, to another instance. */
+export const SHUTDOWN_FRAME = ': server shutting down\nretry: 1000\n\n';
+
+/** How long the shutdown frame may take before the stream is closed anyway. */
+const SHUTDOWN_WRITE_MS = 1_000;
+
+/** What a stream needs to start. */
+export interface StreamStart {
+  key: string;
+  /** The thread, if it exists yet. */
+  thread: ThreadRow | undefined;
+  /** Send events after this sequence number. */
+  after: number;
+}
+
+/** One SSE frame. `data` is JSON on one line (JSON.stringify escapes newlines). */
+function frame(id: number, data: LiveEventData): string {
+  return `event: ${data.type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Runs one live stream until the client leaves, is dropped, or the server
+ * stops. Exactly once, in order: `lastSent` is the sequence number of the
+ * last event sent; every wake-up reads the stored events after it, in order,
+ * and sends only the one numbered `lastSent + 1` next. Notes only say "look
+ * now": coalesced, repeated or reordered notes change nothing. If the next
+ * event is no longer stored (pruned, or the client's id is not this
+ * thread's), one `reload` is sent instead, numbered with the current sequence.
+ * Data is composed when sent, from the current rows and the public mapping:
+ * a message that is no longer listed goes out as `message.removed`.
+ */
+export async function runStream(
+  c: Context,
+  sse: SSEStreamingApi,
+  start: StreamStart,
+  deps: { store: Store; live: LiveEvents; view: () => ThreadView },
+): Promise<void> {
+  const { store, live, view } = deps;
+  const db = store.db;
+  let threadId = start.thread?.id;
+  let lastSent = start.after;
+  let closed = false;
+  let running = false;
+  let again = false;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  /** Writes one frame; a client that does not take it in time is dropped. */
+  async function send(text: string, timeoutMs = live.writeTimeoutMs): Promise<boolean> {
+    if (closed) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const written = await Promise.race([
+      sse.write(text).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!written) drop();
+    return written && !closed;
+  }
+
+  function finish() {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    remove();
+    resolveDone();
+  }
+
+  /** Ends a stream whose client does not read: nothing of it stays in memory. */
+  function drop() {
+    live.logger?.info({ msg: 'live events: dropped a client that does not read', key: start.key });
+    finish();
+    sse.abort();
+    const outgoing = (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing;
+    outgoing?.destroy();
+  }
+
+  async function catchUp(): Promise<void> {
+    if (threadId === undefined) {
+      const found = await findThreadByKey(db, start.key);
+      if (!found) return;
+      threadId = found.id;
+      live.found(stream);
+    }
+    while (!closed) {
+      const thread = await findThreadById(db, threadId);
+      if (!thread) return;
+      const current = Number(thread.event_seq);
+      if (current === lastSent) return;
+      const events = current > lastSent ? await eventsAfter(db, threadId, lastSent, BATCH) : [];
+      if (events[0]?.seq !== lastSent + 1) {
+        // Too old to replay (or not this thread's numbering): start afresh.
+        if (!(await send(frame(current, { type: 'reload' })))) return;
+        lastSent = current;
+        return;
+      }
+      const messages = await listedMessagesById(
+        db,
+        events.flatMap((e) => (e.message_id === null ? [] : [e.message_id])),
+      );
+      // Events committed after the thread row was read wait for the next
+      // round, so a `thread.updated` never shows a thread older than itself.
+      const ready = events.filter((e) => e.seq <= current);
+      for (const event of ready) {
+        if (event.seq !== lastSent + 1) break;
+        if (!(await send(frame(event.seq, compose(event, thread, messages))))) return;
+        lastSent = event.seq;
+      }
+      if (events.length < BATCH && ready.length === events.length) return;
+    }
+  }
+
+  function compose(
+    event: EventRow,
+    thread: ThreadRow,
+    messages: Map<number, PublicMessageRow>,
+  ): LiveEventData {
+    if (event.type === 'thread.updated')
+      return { type: 'thread.updated', thread: toThread(thread, view()) };
+    const id = Number(event.message_id);
+    const row = messages.get(id);
+    if (event.type === 'message.removed' || !row) return { type: 'message.removed', id };
+    return { type: event.type, message: toMessage(row) };
+  }
+
+  function wake(seq?: number) {
+    if (closed || (seq !== undefined && seq <= lastSent)) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void (async () => {
+      try {
+        do {
+          again = false;
+          await catchUp();
+        } while (again && !closed);
+      } catch (error) {
+        live.logger?.error({ msg: 'live events: stream failed', error: String(error) });
+        finish();
+      } finally {
+        running = false;
+      }
+    })();
+  }
+
+  const stream: LiveStream = {
+    key: start.key,
+    get threadId() {
+      return threadId;
+    },
+    wake,
+    async shutdown() {
+      if (closed) return;
+      await send(SHUTDOWN_FRAME, SHUTDOWN_WRITE_MS);
+      finish();
+    },
+  };
+
+  // Subscribed before the first read: nothing committed from here on is missed.
+  const remove = live.add(stream);
+  const heartbeat = setInterval(() => void send(': ping\n\n'), live.heartbeatMs);
+  sse.onAbort(finish);
+  if (sse.aborted) finish();
+  // First bytes at once, so proxies and browsers see the stream open.
+  await send(': connected\n\n');
+  wake();
+  await done;
+}

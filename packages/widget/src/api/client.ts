@@ -96,6 +96,14 @@ const query = (o: PageOptions) =>
 export const getThread = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<ThreadPage>(threadUrl(base, key) + query(o), signal);
 
+/**
+ * `GET /api/threads/:key/events`: the address of the thread's live event
+ * stream (server-sent events), replaying every event after `lastEventId`.
+ * A URL, not a request: `EventSource` does the fetching (and reconnecting).
+ */
+export const eventsUrl = (base: string, key: string, lastEventId: number) =>
+  `${threadUrl(base, key)}/events?lastEventId=${lastEventId}`;
+
 /** `GET /api/threads/:key/messages`: a further page of replies after `o.cursor`. */
 export const getMessages = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<MessagePage>(`${threadUrl(base, key)}/messages${query(o)}`, signal);

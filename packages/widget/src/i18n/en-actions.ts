@@ -46,6 +46,8 @@ export const enActions = {
   report: 'Report',
   reported: 'Reported — thank you',
   reportFailed: 'The report could not be sent. Please try again.',
+  /** Said (politely, batched) when replies arrive live. */
+  newReplies: { one: '{n} new reply', other: '{n} new replies' },
   /** Post and edit failures by API error code; other codes get `postFailed` or `offline`. */
   errors: {
     thread_closed: 'This discussion is closed.',

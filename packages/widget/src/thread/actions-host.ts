@@ -1,10 +1,10 @@
 /**
  * The seam between `<parley-thread>` (eager, in `/widget.js`) and its lazily
- * loaded interactive part (`thread-actions.ts`): types only, so neither side
+ * loaded parts (`thread-actions.ts`, `live.ts`): types only, so neither side
  * pulls the other's code in through it.
  */
 import type { Message, Thread } from '@parley/server/wire';
-import type { ApiError } from '../api/client.js';
+import type { ApiError, PageOptions } from '../api/client.js';
 import type { ReadCatalog } from '../i18n/en.js';
 import type { ParleyEventMap, ParleyThread } from './parley-thread.js';
 
@@ -28,6 +28,16 @@ export interface ActionsHost {
   thread: Thread | null;
   /** Messages in display order; setting them re-renders and shows every branch at once. */
   messages: Message[];
+  /**
+   * The id of the thread's latest live event when the page on screen was read
+   * (0 for a thread no one has posted to yet); undefined while a load is out
+   * or after it failed.
+   */
+  readonly eventId: number | undefined;
+  /** The cursor of the next page ("load more"), null when everything is loaded. */
+  cursor: string | null;
+  /** Page size and order of the thread's reading requests, as the attributes say. */
+  options(): PageOptions;
   /** Ids of this reader's messages (or edits) awaiting moderation, marked as such. */
   readonly pending: Set<number>;
   /** Says `text` through the polite live region. */

@@ -6,11 +6,13 @@ import type { ReadCatalog } from '../i18n/en.js';
 import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
 import type { ActionsHost, Site } from './actions-host.js';
 import { styles } from './parley-thread.styles.js';
-// Types only: the actions chunk must never be imported statically (see `lazy`).
+// Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type { ThreadActions } from './thread-actions.js';
 
 /** Colour scheme: `auto` follows `prefers-color-scheme`. */
 export type Theme = 'auto' | 'light' | 'dark';
+/** Live updates: `on` (default) or `off`. */
+export type Live = 'on' | 'off';
 
 /** Detail of each event `<parley-thread>` fires. */
 export interface ParleyEventMap {
@@ -51,6 +53,7 @@ const oneOf =
   };
 const toTheme = oneOf<Theme>('theme', ['auto', 'light', 'dark']);
 const toSort = oneOf<SortOrder>('sort', ['oldest', 'newest']);
+const toLive = oneOf<Live>('live', ['on', 'off']);
 const toPageSize = (v: unknown): number => {
   const n = Math.round(Number(v));
   if (v != null && v !== '' && Number.isFinite(n)) return Math.min(100, Math.max(1, n));
@@ -60,10 +63,13 @@ const toPageSize = (v: unknown): number => {
 
 /**
  * Parts loaded on demand, as chunks under `/widget/`: the reply form and the
- * per-message actions, right after the thread is first on screen. A setting
- * object so tests can hold or fail the import.
+ * per-message actions, right after the thread is first on screen, then live
+ * updates. A setting object so tests can hold or fail the import.
  */
-export const lazy = { actions: () => import('./thread-actions.js') };
+export const lazy = {
+  actions: () => import('./thread-actions.js'),
+  live: () => import('./live.js'),
+};
 
 /** The canonical URL of the page: `<link rel=canonical>`, else the address without its hash. */
 export const canonicalUrl = () =>
@@ -77,6 +83,7 @@ type State = 'loading' | 'ready' | 'error';
  * form, talking to a Parley server. The form and the per-message actions
  * (reply, edit, delete, report, posting as the site owner) load as a chunk
  * right after the thread is first on screen; `updateComplete` waits for them.
+ * Live updates (server-sent events) follow in a chunk of their own.
  *
  * @fires parley-thread-loaded - The thread loaded (`detail.thread` is null for a new thread).
  * @fires parley-message-posted - The reader posted a message (`detail.message`).
@@ -131,6 +138,7 @@ export class ParleyThread extends LitElement {
     locale: {},
     pageSize: { attribute: 'page-size', useDefault: true, converter: toPageSize },
     sort: { useDefault: true, converter: toSort },
+    live: { useDefault: true, converter: toLive },
     _state: { state: true },
     _thread: { state: true },
     _messages: { state: true },
@@ -160,6 +168,12 @@ export class ParleyThread extends LitElement {
   declare pageSize: number;
   /** Reply order, `oldest` (default) or `newest`; the opening post always comes first. */
   declare sort: SortOrder;
+  /**
+   * `on` (default): new, edited and removed messages and thread changes show as
+   * they happen, while the thread is on screen and the tab visible. `off`: the
+   * thread changes only when reloaded. Bad values mean `on`.
+   */
+  declare live: Live;
 
   declare private _state: State;
   declare private _thread: Thread | null;
@@ -184,12 +198,15 @@ export class ParleyThread extends LitElement {
   #pending = new Set<number>();
   #actions?: ThreadActions;
   #actionsLoad?: Promise<void>;
+  /** See `ActionsHost.eventId`. */
+  #eventId?: number;
 
   constructor() {
     super();
     this.theme = 'auto';
     this.pageSize = 20;
     this.sort = 'oldest';
+    this.live = 'on';
     this._state = 'loading';
     this._thread = null;
     this._messages = [];
@@ -242,12 +259,22 @@ export class ParleyThread extends LitElement {
     return super.getUpdateComplete();
   }
 
-  /** Loads the actions chunk once; a failed load is tried again on the next pointer or focus visit. */
+  /**
+   * Loads the actions chunk once; a failed load is tried again on the next
+   * pointer or focus visit. Live updates follow it; should their chunk fail,
+   * the thread works on without them.
+   */
   #loadActions() {
     this.#actionsLoad ??= lazy.actions().then(
       ({ ThreadActions }) => {
         this.#actions = new ThreadActions(this.#host());
         this.requestUpdate();
+        return lazy.live().then(
+          ({ LiveUpdates }) => {
+            new LiveUpdates(this.#host());
+          },
+          () => {},
+        );
       },
       () => {
         this.#actionsLoad = undefined;
@@ -282,6 +309,16 @@ export class ParleyThread extends LitElement {
         // The reader's own change shows at once, wherever it falls.
         el._shown = Number.POSITIVE_INFINITY;
       },
+      get eventId() {
+        return el.#eventId;
+      },
+      get cursor() {
+        return el._cursor;
+      },
+      set cursor(v) {
+        el._cursor = v;
+      },
+      options: () => el.#options(),
       pending: el.#pending,
       // The same words twice would not be spoken again: a no-break space makes them new.
       announce: (s) => {
@@ -340,6 +377,7 @@ export class ParleyThread extends LitElement {
     this._thread = null;
     this._messages = [];
     this._cursor = null;
+    this.#eventId = undefined;
     // After this render, while the request is out (see warmUp).
     setTimeout(() => warmUp(this.#locale));
     try {
@@ -350,9 +388,12 @@ export class ParleyThread extends LitElement {
         this._thread = page.thread;
         this._messages = page.messages;
         this._cursor = page.nextCursor;
+        this.#eventId = page.lastEventId;
       } catch (e) {
         // No one has posted yet: an empty thread with the form, not an error.
+        // Its stream can be opened all the same, and brings its first post.
         if ((e as ApiError).code !== 'thread_not_found') throw e;
+        this.#eventId = 0;
       }
       this._state = 'ready';
       this.#emit('parley-thread-loaded', { thread: this._thread });

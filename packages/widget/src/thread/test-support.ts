@@ -1,7 +1,8 @@
 /**
  * Shared by the thread's browser tests: a fake Parley server behind
- * `window.fetch` (reset before each test), message and thread factories, and
- * helpers to mount the element and use it the way a reader does.
+ * `window.fetch` and a fake `window.EventSource` (both reset before each
+ * test), message and thread factories, and helpers to mount the element and
+ * use it the way a reader does.
  */
 import { fixture, oneEvent } from '@open-wc/testing';
 import type { Message, Thread } from '@parley/server/wire';
@@ -97,14 +98,20 @@ export const seedMessages = [
   makeMessage(5),
 ];
 
-/** Serves one thread at `key` and returns its path. */
+/** Serves one thread at `key` (its page read after event `lastEventId`) and returns its path. */
 export function serveThread(
   key: string,
   thread: Partial<Thread> = {},
   messages = seedMessages,
   nextCursor: string | null = null,
+  lastEventId = 0,
 ) {
-  route('GET', threadPath(key), { thread: makeThread({ key, ...thread }), messages, nextCursor });
+  route('GET', threadPath(key), {
+    thread: makeThread({ key, ...thread }),
+    messages,
+    nextCursor,
+    lastEventId,
+  });
   return threadPath(key);
 }
 
@@ -159,7 +166,57 @@ export function deferred() {
   return { promise, resolve };
 }
 
+/**
+ * The fake behind `window.EventSource`: records every stream the element
+ * opens (and whether it closed it) and lets a test open it, push frames and
+ * fail it, as a server and a network would.
+ */
+export class FakeEventSource extends EventTarget {
+  static streams: FakeEventSource[] = [];
+  readonly url: string;
+  /** 0 connecting, 1 open, 2 closed (as EventSource's constants). */
+  readyState = 0;
+  closed = false;
+
+  constructor(url: string | URL) {
+    super();
+    this.url = String(url);
+    FakeEventSource.streams.push(this);
+  }
+
+  close() {
+    this.readyState = 2;
+    this.closed = true;
+  }
+
+  /** The server answered: the stream is open. */
+  open() {
+    this.readyState = 1;
+    this.dispatchEvent(new Event('open'));
+    return this;
+  }
+
+  /** One frame: `id: <id>`, `event: <type>`, `data: <JSON of data>`. */
+  push(id: number, data: { type: string } & Record<string, unknown>) {
+    this.dispatchEvent(
+      new MessageEvent(data.type, { data: JSON.stringify(data), lastEventId: String(id) }),
+    );
+  }
+
+  /** The connection dropped; with `fatal` the browser gives up (`CLOSED`) instead of reconnecting. */
+  fail(fatal = false) {
+    this.readyState = fatal ? 2 : 0;
+    this.dispatchEvent(new Event('error'));
+  }
+}
+
+/** The streams still open (not closed by the element). */
+export const openStreams = () => FakeEventSource.streams.filter((s) => !s.closed);
+const realEventSource = window.EventSource;
+
 beforeEach(() => {
+  FakeEventSource.streams = [];
+  window.EventSource = FakeEventSource as unknown as typeof EventSource;
   routes = new Map();
   calls = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -175,6 +232,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  window.EventSource = realEventSource;
   window.fetch = realFetch;
   Date.now = realNow;
   localStorage.clear();

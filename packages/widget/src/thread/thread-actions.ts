@@ -260,8 +260,12 @@ export class ThreadActions implements ReactiveController {
       if (pending) h.pending.add(m.id);
       this.#sources.set(m.id, body);
       const list = h.messages;
+      // Live updates may have brought it (and counted it) before this answer did.
+      const live = list.some((x) => x.id === m.id);
       const at = h.el.sort === 'newest' ? (list[0]?.kind === 'opening' ? 1 : 0) : list.length;
-      h.messages = [...list.slice(0, at), m, ...list.slice(at)];
+      h.messages = live
+        ? list.map((x) => (x.id === m.id ? m : x))
+        : [...list.slice(0, at), m, ...list.slice(at)];
       const th = h.thread ?? {
         key: site.key,
         title: title || null,
@@ -273,9 +277,10 @@ export class ThreadActions implements ReactiveController {
         createdAt: m.createdAt,
         lastActivityAt: m.createdAt,
       };
-      h.thread = pending
-        ? th
-        : { ...th, messageCount: th.messageCount + 1, lastActivityAt: m.createdAt };
+      h.thread =
+        pending || live
+          ? th
+          : { ...th, messageCount: th.messageCount + 1, lastActivityAt: m.createdAt };
       this.#body = '';
       this.#replyTo = null;
       h.announce(pending ? t.postedPending : t.posted);

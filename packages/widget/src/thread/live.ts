@@ -1,0 +1,397 @@
+/**
+ * Live updates of `<parley-thread>`, loaded as a chunk of its own after the
+ * interactive part (so `/widget.js` carries none of it). While the thread is
+ * on screen and its tab visible, it follows the thread's server-sent-events
+ * stream (`GET /api/threads/:key/events`) and applies each change in place:
+ * new replies (announced politely, batched), edits, removals, and the
+ * thread's counts, status, title and summary. It never moves focus, never
+ * touches the draft, and keeps the reader's scroll position.
+ *
+ * When the stream keeps failing it falls back to polling the thread's first
+ * page, and tries the stream again after a growing pause; the reader's page
+ * hears of the outage once, as one `parley-error`.
+ */
+import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
+import type { ReactiveController } from 'lit';
+import { ApiError, eventsUrl, getThread } from '../api/client.js';
+import { withActions } from '../i18n/en-actions.js';
+import { plural } from '../i18n/format.js';
+import { loadFor, TOKENS_KEY } from '../storage.js';
+import type { ActionsHost, Site } from './actions-host.js';
+
+/**
+ * Timings of live updates; tests shorten them. A stream that fails
+ * `failures` times within `windowMs` (or does not open within
+ * `openTimeoutMs`) is given up for polling every `pollMs`; the stream is
+ * tried again after each of `retryMs` in turn, then after its last value.
+ * A stream the browser gave up on (a 503 from a server restarting, say) is
+ * opened anew after `reopenMs`, counting as one failure.
+ * New replies are announced once per `announceMs`. The stream is closed while
+ * the element is further than `rootMargin` from the viewport.
+ */
+export const liveSettings = {
+  failures: 3,
+  windowMs: 60_000,
+  openTimeoutMs: 30_000,
+  reopenMs: 2_000,
+  pollMs: 30_000,
+  retryMs: [30_000, 60_000, 120_000, 300_000],
+  announceMs: 1_000,
+  rootMargin: '200% 0px',
+};
+
+const TYPES: LiveEventType[] = [
+  'message.created',
+  'message.updated',
+  'message.removed',
+  'thread.updated',
+  'reload',
+];
+
+/**
+ * Follows the thread's live events for as long as the element wants them
+ * (`live` is not `off`, the element is connected and near the viewport, the
+ * tab visible, and a page is loaded). Created by the element when the chunk
+ * arrives; it registers itself as a Lit controller of the element.
+ */
+export class LiveUpdates implements ReactiveController {
+  #h: ActionsHost;
+  /** The load the stream follows; a new one (re-key, retry) starts afresh. */
+  #site?: Site;
+  /** The id of the last event applied: the stream resumes after it. */
+  #last?: number;
+  #es?: EventSource;
+  #near = true;
+  #io?: IntersectionObserver;
+  /** Times of the stream's recent failures. */
+  #fails: number[] = [];
+  /** The stream was given up for polling (and the page told so, once). */
+  #outage = false;
+  /** Stream retries since the outage began, for the backoff. */
+  #tries = 0;
+  #reloading = false;
+  #poll?: ReturnType<typeof setInterval>;
+  #retry?: ReturnType<typeof setTimeout>;
+  #wait?: ReturnType<typeof setTimeout>;
+  #say?: ReturnType<typeof setTimeout>;
+  /** The poll or reload on the network. */
+  #abort?: AbortController;
+  /** Events of this task, applied together so the scroll position is kept once. */
+  #inbox: LiveEventData[] = [];
+  /** Replies that arrived since the last announcement. */
+  #fresh = new Set<number>();
+
+  constructor(host: ActionsHost) {
+    this.#h = host;
+    host.el.addController(this);
+  }
+
+  hostConnected() {
+    document.addEventListener('visibilitychange', this.#sync);
+    // Why a generous margin: a reader scrolling back should find the thread
+    // current, but a thread far down an unread page should not hold a stream.
+    this.#io = new IntersectionObserver(
+      (entries) => {
+        this.#near = entries.at(-1)!.isIntersecting;
+        this.#sync();
+      },
+      { rootMargin: liveSettings.rootMargin },
+    );
+    this.#io.observe(this.#h.el);
+    this.#sync();
+  }
+
+  hostDisconnected() {
+    document.removeEventListener('visibilitychange', this.#sync);
+    this.#io?.disconnect();
+    this.#stop();
+    clearTimeout(this.#say);
+    this.#say = undefined;
+    this.#fresh.clear();
+  }
+
+  hostUpdated() {
+    this.#sync();
+  }
+
+  /** Opens or closes the stream (or the polling) to match what the element wants now. */
+  #sync = () => {
+    const h = this.#h;
+    const el = h.el;
+    if (h.site !== this.#site) {
+      this.#stop();
+      this.#site = h.site;
+      this.#last = undefined;
+      this.#outage = false;
+      this.#tries = 0;
+      this.#fails = [];
+      this.#reloading = false;
+      clearTimeout(this.#say);
+      this.#say = undefined;
+      this.#fresh.clear();
+    }
+    // A reload in flight opens the stream itself when its page is in.
+    if (this.#reloading) return;
+    this.#last ??= h.eventId;
+    const want =
+      el.live !== 'off' &&
+      el.isConnected &&
+      document.visibilityState !== 'hidden' &&
+      this.#near &&
+      h.eventId !== undefined &&
+      this.#last !== undefined;
+    if (!want) this.#stop();
+    else if (!this.#es && !this.#poll && !this.#retry)
+      this.#outage ? this.#fallBack() : this.#open();
+  };
+
+  #open() {
+    const h = this.#h;
+    this.#close();
+    try {
+      // Looked up at call time, so tests (and polyfills) can replace it.
+      const es = new window.EventSource(eventsUrl(h.site.base, h.site.key, this.#last!));
+      this.#es = es;
+      es.addEventListener('open', this.#opened);
+      es.addEventListener('error', this.#error);
+      for (const type of TYPES) es.addEventListener(type, this.#event);
+      this.#watch();
+    } catch {
+      // No EventSource in this browser: polling it is.
+      this.#fail();
+    }
+  }
+
+  /** A stream that does not open in time has failed: a proxy may hold it forever. */
+  #watch() {
+    clearTimeout(this.#wait);
+    this.#wait = setTimeout(this.#fail, liveSettings.openTimeoutMs);
+  }
+
+  #opened = (e: Event) => {
+    if (e.target !== this.#es) return;
+    clearTimeout(this.#wait);
+    if (this.#outage) {
+      // Back: the stream replays what polling could not see (after `#last`).
+      this.#outage = false;
+      this.#tries = 0;
+      clearInterval(this.#poll);
+      clearTimeout(this.#retry);
+      this.#poll = this.#retry = undefined;
+    }
+  };
+
+  #error = (e: Event) => {
+    const es = this.#es;
+    if (e.target !== es) return;
+    // EventSource reconnects by itself (with Last-Event-ID) unless it gave up (CLOSED).
+    const now = performance.now();
+    this.#fails = [...this.#fails.filter((t) => now - t < liveSettings.windowMs), now];
+    if (this.#fails.length >= liveSettings.failures) this.#fail();
+    else if (es.readyState === 2) {
+      this.#close();
+      this.#later(liveSettings.reopenMs);
+    } else this.#watch();
+  };
+
+  /** Gives the stream up: tells the page once per outage, then polls and retries later. */
+  #fail = () => {
+    this.#close();
+    this.#fails = [];
+    if (!this.#outage) {
+      this.#outage = true;
+      this.#h.fail(
+        new ApiError(
+          0,
+          'network',
+          'Live updates are unavailable; checking for changes now and then.',
+        ),
+      );
+    }
+    this.#fallBack();
+  };
+
+  #fallBack() {
+    const s = liveSettings;
+    this.#poll ??= setInterval(this.#pollOnce, s.pollMs);
+    this.#later(s.retryMs[Math.min(this.#tries++, s.retryMs.length - 1)]!);
+  }
+
+  /** Opens the stream again after `ms`. */
+  #later(ms: number) {
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#open();
+    }, ms);
+  }
+
+  #close() {
+    this.#es?.close();
+    this.#es = undefined;
+    clearTimeout(this.#wait);
+  }
+
+  #stop() {
+    this.#close();
+    clearInterval(this.#poll);
+    clearTimeout(this.#retry);
+    this.#poll = this.#retry = undefined;
+    this.#abort?.abort();
+  }
+
+  #signal() {
+    this.#abort?.abort();
+    this.#abort = new AbortController();
+    return this.#abort.signal;
+  }
+
+  /** Merges the thread's first page as events would: new messages in, known ones replaced. */
+  #pollOnce = async () => {
+    const h = this.#h;
+    const site = h.site;
+    try {
+      const page = await getThread(site.base, site.key, h.options(), this.#signal());
+      if (site !== h.site) return;
+      this.#take({ type: 'thread.updated', thread: page.thread });
+      // Oldest first, as events come: each new one then lands where an event would put it.
+      const list = h.options().sort === 'newest' ? [...page.messages].reverse() : page.messages;
+      for (const message of list) this.#take({ type: 'message.created', message });
+    } catch {
+      // The outage was reported once already; the next poll tries again.
+    }
+  };
+
+  /** The stream's last event is too old to replay: loads the first page again, quietly. */
+  async #reload() {
+    const h = this.#h;
+    const site = h.site;
+    this.#close();
+    this.#reloading = true;
+    const signal = this.#signal();
+    let failed = false;
+    try {
+      const page = await getThread(site.base, site.key, h.options(), signal);
+      if (site !== h.site) return;
+      this.#last = page.lastEventId;
+      await this.#keepScroll(() => {
+        h.thread = page.thread;
+        h.messages = page.messages;
+        h.cursor = page.nextCursor;
+      });
+    } catch {
+      failed = !signal.aborted;
+    } finally {
+      this.#reloading = false;
+    }
+    // Aborted (hidden, gone, re-keyed): `#sync` decides what follows.
+    if (failed) this.#fail();
+    else this.#sync();
+  }
+
+  #event = (e: Event) => {
+    const { target, type, data, lastEventId } = e as MessageEvent<string>;
+    if (target !== this.#es) return;
+    if (type === 'reload') return void this.#reload();
+    this.#last = Number(lastEventId) || this.#last;
+    try {
+      this.#take(JSON.parse(data));
+    } catch {
+      // Not JSON: nothing to apply.
+    }
+  };
+
+  #take(event: LiveEventData) {
+    if (this.#inbox.push(event) === 1) queueMicrotask(this.#flush);
+  }
+
+  #flush = () => {
+    const batch = this.#inbox;
+    this.#inbox = [];
+    void this.#keepScroll(() => {
+      for (const event of batch) this.#apply(event);
+    });
+  };
+
+  #apply(event: LiveEventData) {
+    const h = this.#h;
+    const list = h.messages;
+    if (event.type === 'thread.updated') h.thread = event.thread;
+    else if (event.type === 'message.removed') {
+      const id = event.id;
+      // With replies on screen it stays as a placeholder, so they keep their place.
+      h.messages = list.some((x) => x.parentId === id)
+        ? list.map((x) =>
+            x.id === id
+              ? { ...x, html: '', author: { name: '' }, highlighted: false, deleted: true }
+              : x,
+          )
+        : list.filter((x) => x.id !== id);
+    } else if (event.type === 'message.created' || event.type === 'message.updated') {
+      const m = event.message;
+      // On the public stream, so no longer awaiting moderation.
+      h.pending.delete(m.id);
+      // Already here (the page read it, or this reader posted it): replaced, never doubled.
+      if (list.some((x) => x.id === m.id)) h.messages = list.map((x) => (x.id === m.id ? m : x));
+      else if (event.type === 'message.created') this.#insert(m, list);
+    }
+  }
+
+  /**
+   * A new message lands where its order puts it: with `newest`, first after the
+   * opening post; with `oldest`, last, unless pages are still to load (the
+   * reader meets it in order there), where only replies to a message on
+   * screen are shown at once.
+   */
+  #insert(m: Message, list: Message[]) {
+    const h = this.#h;
+    const first = list[0]?.kind === 'opening' ? 1 : 0;
+    const parent = list.find((x) => x.id === m.parentId);
+    if (m.kind === 'opening') h.messages = [m, ...list];
+    else if (h.options().sort === 'newest')
+      h.messages = [...list.slice(0, first), m, ...list.slice(first)];
+    else if (!h.cursor || parent?.kind === 'reply') h.messages = [...list, m];
+    else return;
+    if (m.kind === 'reply') {
+      this.#fresh.add(m.id);
+      this.#say ??= setTimeout(this.#announce, liveSettings.announceMs);
+    }
+  }
+
+  /** "1 new reply" / "N new replies", for the replies of the last moments that are not the reader's own. */
+  #announce = () => {
+    this.#say = undefined;
+    const h = this.#h;
+    const own = loadFor<Record<string, string>>(TOKENS_KEY, h.site.base) ?? {};
+    const n = [...this.#fresh].filter(
+      (id) => !(id in own) && h.messages.some((m) => m.id === id),
+    ).length;
+    this.#fresh.clear();
+    if (n) h.announce(plural(h.locale, withActions(h.t).newReplies, n));
+  };
+
+  /**
+   * Applies `change` without moving what the reader looks at: the first
+   * message on screen keeps its place (or, with the thread scrolled past, what
+   * follows it does), whatever lands above it.
+   */
+  async #keepScroll(change: () => void) {
+    const el = this.#h.el;
+    const onScreen = [...el.renderRoot.querySelectorAll('article')].find((a) => {
+      const r = a.getBoundingClientRect();
+      return r.bottom > 0 && r.top < innerHeight;
+    });
+    const anchor = onScreen ?? (el.getBoundingClientRect().bottom <= 0 ? el : undefined);
+    const edge = () => {
+      const r = anchor!.getBoundingClientRect();
+      return anchor === el ? r.bottom : r.top;
+    };
+    const before = anchor && edge();
+    change();
+    await el.updateComplete;
+    if (anchor?.isConnected && before !== undefined) {
+      const delta = edge() - before;
+      if (delta) scrollBy(0, delta);
+    }
+  }
+}

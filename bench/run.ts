@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleBench } from './bundle.ts';
 import { deepBench } from './deep.ts';
+import { fanoutBench } from './fanout.ts';
 import { firstRenderBench } from './first-render.ts';
 import { killAll } from './lib/children.ts';
 import { settle } from './lib/cli.ts';
@@ -31,6 +32,7 @@ const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] 
   { id: 'read', title: '3. Reading a thread under load', run: readBench },
   { id: 'write', title: '4. Posting under load', run: writeBench },
   { id: 'deep', title: '5. Deep threads (100,000 messages)', run: deepBench },
+  { id: 'fanout', title: '6. Live fan-out (1,000 open streams)', run: fanoutBench },
 ];
 
 /**

@@ -1,0 +1,125 @@
+/**
+ * Many cheap event-stream readers for the fan-out benchmark: node:http (no
+ * pooling, one socket per stream, as one browser tab per reader would have),
+ * a minimal frame parser, and the arrival time of each event.
+ */
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+
+/** One received event: its SSE id, type, data, and when it was parsed (hrtime, ns). */
+export interface ReceivedEvent {
+  id: string | undefined;
+  type: string;
+  data: string;
+  at: bigint;
+}
+
+/** An open stream. */
+export interface BenchStream {
+  events: ReceivedEvent[];
+  /** Set when the connection ended or failed. */
+  ended: boolean;
+  /** Called after each event. */
+  onEvent?: (event: ReceivedEvent) => void;
+  close(): void;
+}
+
+/** Parses event-stream text; good enough for a server that ends lines with `\n`. */
+function parseFrames(stream: BenchStream, text: string): void {
+  for (const frame of text.split('\n\n')) {
+    let id: string | undefined;
+    let type = 'message';
+    const data: string[] = [];
+    for (const line of frame.split('\n')) {
+      if (line.startsWith(':') || line === '') continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'id') id = value;
+      else if (field === 'event') type = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length === 0) continue;
+    const event = { id, type, data: data.join('\n'), at: process.hrtime.bigint() };
+    stream.events.push(event);
+    stream.onEvent?.(event);
+  }
+}
+
+/** Opens `url` as an event stream; resolves once the 200 and its headers are in. */
+export function openBenchStream(url: string, timeoutMs = 30_000): Promise<BenchStream> {
+  return new Promise((resolve, reject) => {
+    let req: ClientRequest | undefined;
+    const stream: BenchStream = {
+      events: [],
+      ended: false,
+      close: () => req?.destroy(),
+    };
+    req = httpRequest(url, { agent: false, headers: { accept: 'text/event-stream' } });
+    const timer = setTimeout(
+      () => req?.destroy(new Error(`no event-stream answer from ${url} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('response', (res: IncomingMessage) => {
+      clearTimeout(timer);
+      if (res.statusCode !== 200 || !res.headers['content-type']?.startsWith('text/event-stream')) {
+        res.resume();
+        req?.destroy();
+        reject(new Error(`${url} answered ${res.statusCode} ${res.headers['content-type']}`));
+        return;
+      }
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk.replaceAll('\r\n', '\n');
+        const end = buffer.lastIndexOf('\n\n');
+        if (end === -1) return;
+        parseFrames(stream, buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      });
+      const finish = () => {
+        stream.ended = true;
+      };
+      res.on('end', finish);
+      res.on('error', finish);
+      res.on('close', finish);
+      resolve(stream);
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      stream.ended = true;
+      reject(error);
+    });
+    req.end();
+  });
+}
+
+/**
+ * Opens `count` streams, `concurrency` at a time (a thousand simultaneous
+ * connects would measure the accept queue, not Parley). `urlFor(i)` picks
+ * each stream's URL, e.g. to split them across instances.
+ */
+export async function openManyStreams(
+  count: number,
+  urlFor: (index: number) => string,
+  concurrency = 50,
+): Promise<BenchStream[]> {
+  const streams: BenchStream[] = new Array(count);
+  let next = 0;
+  const opened: BenchStream[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, count) }, async () => {
+        while (next < count) {
+          const index = next++;
+          const stream = await openBenchStream(urlFor(index));
+          streams[index] = stream;
+          opened.push(stream);
+        }
+      }),
+    );
+  } catch (error) {
+    for (const stream of opened) stream.close();
+    throw error;
+  }
+  return streams;
+}

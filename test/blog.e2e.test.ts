@@ -114,6 +114,34 @@ describe('the example blog with a Parley thread', () => {
     await page.close();
   });
 
+  it('shows a reply another reader posts, live, without a reload', async () => {
+    const { page, problems } = await openArticle();
+    const reads: string[] = [];
+    page.on('request', (request) => reads.push(new URL(request.url()).pathname));
+    await waitForReply(page, 'MoE cuts latency via sparse activation.');
+    const loaded = reads.length;
+    const key = encodeURIComponent(new URL(example.articleUrl).pathname);
+    const response = await fetch(`${example.serverUrl}/api/threads/${key}/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: example.blogUrl },
+      body: JSON.stringify({ author: 'Live Reader', body: 'This one arrived live.' }),
+    });
+    assert.equal(response.status, 201);
+    // The stream resumes from the page's lastEventId, so the reply arrives
+    // whether the stream opened before or after the post.
+    await waitForReply(page, 'This one arrived live.');
+    assert.equal(await page.getByText('Live Reader').count(), 1);
+    // It came over the event stream, not from reading the thread again.
+    assert.ok(
+      reads.some((path) => path.endsWith('/events')),
+      reads.join(', '),
+    );
+    const later = reads.slice(loaded);
+    assert.ok(!later.some((path) => /\/api\/threads\/[^/]+$/.test(path)), later.join(', '));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('serves the widget to another origin with CORS and caching headers', async () => {
     const response = await fetch(`${example.serverUrl}/widget.js`, {
       headers: { Origin: example.blogUrl },

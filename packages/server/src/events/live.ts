@@ -39,6 +39,14 @@ export interface LiveEvents {
   readonly size: number;
   /** True once `shutdown` has begun: no new stream is opened. */
   readonly closing: boolean;
+  /**
+   * Runs `read` once for every caller asking for the same `key` while the
+   * first call is still in flight. A post wakes every stream of its thread at
+   * once; they all ask for the same rows, so N readers cost one set of reads,
+   * not N. Nothing is kept once the read settles: results are never staler
+   * than a read started at the same moment.
+   */
+  shared<T>(key: string, read: () => Promise<T>): Promise<T>;
   /** Adds a stream; returns its removal. */
   add(stream: LiveStream): () => void;
   /** Files a stream under its thread once the thread exists. */
@@ -57,6 +65,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const waiting = new Map<string, Set<LiveStream>>();
   let size = 0;
   let closing = false;
+  const inFlight = new Map<string, Promise<unknown>>();
 
   const file = <K>(map: Map<K, Set<LiveStream>>, k: K, stream: LiveStream) => {
     const set = map.get(k);
@@ -103,6 +112,14 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     },
     get closing() {
       return closing;
+    },
+    shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+      let pending = inFlight.get(key) as Promise<T> | undefined;
+      if (!pending) {
+        pending = read().finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
     },
     add(stream) {
       size++;

@@ -53,6 +53,12 @@ export async function runStream(
   const db = store.db;
   let threadId = start.thread?.id;
   let lastSent = start.after;
+  /**
+   * The highest sequence number this stream was woken for, NaN for "read
+   * afresh". Shared reads are keyed by it: a read another stream started
+   * before that event committed must not stand in for one started after.
+   */
+  let wanted = Number.NaN;
   let closed = false;
   let running = false;
   let again = false;
@@ -101,20 +107,31 @@ export async function runStream(
       live.found(stream);
     }
     while (!closed) {
-      const thread = await findThreadById(db, threadId);
+      const id = threadId;
+      const want = wanted;
+      wanted = Number.NaN;
+      const thread = Number.isNaN(want)
+        ? await findThreadById(db, id)
+        : await live.shared(`thread:${id}:${want}`, () => findThreadById(db, id));
       if (!thread) return;
       const current = Number(thread.event_seq);
       if (current === lastSent) return;
-      const events = current > lastSent ? await eventsAfter(db, threadId, lastSent, BATCH) : [];
+      const from = lastSent;
+      const events =
+        current > from
+          ? await live.shared(`events:${id}:${from}:${current}`, () =>
+              eventsAfter(db, id, from, BATCH),
+            )
+          : [];
       if (events[0]?.seq !== lastSent + 1) {
         // Too old to replay (or not this thread's numbering): start afresh.
         if (!(await send(frame(current, { type: 'reload' })))) return;
         lastSent = current;
         return;
       }
-      const messages = await listedMessagesById(
-        db,
-        events.flatMap((e) => (e.message_id === null ? [] : [e.message_id])),
+      const ids = events.flatMap((e) => (e.message_id === null ? [] : [e.message_id]));
+      const messages = await live.shared(`messages:${current}:${ids.join(',')}`, () =>
+        listedMessagesById(db, ids),
       );
       // Events committed after the thread row was read wait for the next
       // round, so a `thread.updated` never shows a thread older than itself.
@@ -143,6 +160,8 @@ export async function runStream(
 
   function wake(seq?: number) {
     if (closed || (seq !== undefined && seq <= lastSent)) return;
+    // A wake without a number (open, resync) must read afresh, not share.
+    wanted = seq === undefined ? Number.NaN : Math.max(wanted || 0, seq);
     if (running) {
       again = true;
       return;

@@ -7,6 +7,7 @@
 // PostgreSQL, the widget suite in Chromium and the end-to-end suite. It ends
 // with one line "N passed, N failed" and exits non-zero if anything failed.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { findChromium } from './chromium.mjs';
 import { hasCommand, installDependencies, isListening, isRoot, PNPM, ROOT, run } from './lib.mjs';
 
@@ -47,7 +48,26 @@ if (!chromium) {
 console.log(`using ${chromium}`);
 process.env.CHROMIUM_PATH = chromium;
 
-// 3. PostgreSQL, for the second half of the storage suite.
+// 3. nginx, for the scale-out test (two instances behind a real load balancer).
+section('nginx');
+const hasNginx = () => hasCommand('nginx') || existsSync('/usr/sbin/nginx');
+if (!hasNginx() && isRoot() && hasCommand('apt-get')) {
+  console.log("nginx not found: installing Debian's nginx package...");
+  run('sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx',
+  ]);
+}
+if (hasNginx()) console.log('nginx found');
+else if (process.env.CI)
+  fail('nginx is missing: the scale-out test needs it (apt-get install nginx).');
+else {
+  console.warn(
+    '!!! nginx is missing: the scale-out test will be SKIPPED. On Debian/Ubuntu: sudo apt-get install -y nginx',
+  );
+}
+
+// 4. PostgreSQL, for the second half of the storage suite.
 section('postgresql');
 const pgUrl = new URL(
   process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',

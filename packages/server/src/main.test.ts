@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { threadPath } from './testing/app-fixture.ts';
 import { dialects, type TestDatabase } from './testing/dialects.ts';
 import {
   freePort,
+  postDuringStop,
   runToExit,
   type ServerProcess,
   startBinary,
@@ -102,41 +102,7 @@ describe('parley-server', () => {
     it('finishes a write that is in flight when SIGTERM arrives, and ends live streams', async () => {
       const reader = await openSse(`${url}${threadPath('/blog/first', '/events')}`);
       await reader.until('the opening comment', () => reader.comments.includes('connected'));
-      // `Expect: 100-continue` lets us know the server has read the request
-      // head (the request is in flight) before we signal, without any sleep.
-      const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: threadPath('/blog/first', '/messages'),
-            agent: false,
-            headers: {
-              'Content-Type': 'application/json',
-              Expect: '100-continue',
-              Connection: 'close',
-            },
-          },
-          (res) => {
-            let body = '';
-            res.setEncoding('utf8').on('data', (chunk: string) => {
-              body += chunk;
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          },
-        );
-        req.on('error', reject);
-        req.once('continue', () => {
-          req.write('{"author":"Grace",');
-          server.child.kill('SIGTERM');
-          server
-            .waitForLog('stopping')
-            .then(() => req.end('"body":"written during shutdown"}'), reject);
-        });
-        req.flushHeaders();
-      });
-      const res = await response;
+      const res = await postDuringStop(server, port, threadPath('/blog/first', '/messages'));
       assert.equal(res.status, 201, res.body);
       // The stream got its final frame (reconnect in a second, elsewhere) and ended.
       await reader.until('the end of the stream', () => reader.ended);

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { threadPath } from '../testing/app-fixture.ts';
 import { dialects, type TestDatabase } from '../testing/dialects.ts';
 import {
   freePort,
+  postDuringStop,
   type ServerProcess,
   startBinary,
   waitUntilHealthy,
@@ -180,40 +180,7 @@ describe('two instances on one PostgreSQL', { skip: !postgres && 'PostgreSQL unr
     readers.push(reader);
     await reader.until('the opening comment', () => reader.comments.includes('connected'));
     const port = Number(new URL(a.url).port);
-    // `Expect: 100-continue` tells us the server has the request head (the
-    // write is in flight) before we signal, without any sleep.
-    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: threadPath(KEY, '/messages'),
-          agent: false,
-          headers: {
-            'Content-Type': 'application/json',
-            Expect: '100-continue',
-            Connection: 'close',
-          },
-        },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8').on('data', (chunk: string) => {
-            body += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.once('continue', () => {
-        req.write('{"author":"Grace",');
-        a.server.child.kill('SIGTERM');
-        a.server
-          .waitForLog('stopping')
-          .then(() => req.end('"body":"written during shutdown"}'), reject);
-      });
-      req.flushHeaders();
-    });
+    const response = await postDuringStop(a.server, port, threadPath(KEY, '/messages'));
     assert.equal(response.status, 201, response.body);
     const id = (JSON.parse(response.body) as PostMessageResponse).message.id;
     await reader.until('the end of the stream', () => reader.ended, CROSS_INSTANCE_MS);

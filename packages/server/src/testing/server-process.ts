@@ -2,9 +2,11 @@
  * Test support: the `parley-server` command as a real child process, with
  * bounded waits on its log lines and its exit.
  */
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,4 +166,49 @@ export async function waitUntilHealthy(server: ServerProcess, url: string): Prom
     }
   }
   throw lastError;
+}
+
+/**
+ * Posts a message to `server` and sends SIGTERM while the request is in
+ * flight: `Expect: 100-continue` tells us the server has read the request
+ * head before we signal (no sleep), and the rest of the body follows once
+ * the server has logged that it is stopping. Resolves with the answer.
+ */
+export function postDuringStop(
+  server: ServerProcess,
+  port: number,
+  path: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path,
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          Expect: '100-continue',
+          Connection: 'close',
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.once('continue', () => {
+      req.write('{"author":"Grace",');
+      server.child.kill('SIGTERM');
+      server
+        .waitForLog('stopping')
+        .then(() => req.end('"body":"written during shutdown"}'), reject);
+    });
+    req.flushHeaders();
+  });
 }

@@ -17,7 +17,6 @@ import { dialects } from '../testing/dialects.ts';
 import type {
   AdminMessageList,
   EditMessageResponse,
-  MessagePage,
   PostMessageResponse,
   ThreadList,
   ThreadPage,
@@ -35,23 +34,10 @@ for (const dialect of dialects) {
       await f?.close();
     });
 
-    async function post(body: string, extra: Record<string, unknown> = {}, key = KEY) {
-      f.now = new Date(f.now.getTime() + 1000);
-      return json<PostMessageResponse>(
-        await f.post(threadPath(key, '/messages'), { author: 'Reader', body, ...extra }),
-        201,
-      );
-    }
-    async function page(key = KEY) {
-      return json<ThreadPage>(await f.get(threadPath(key)), 200);
-    }
-    async function publicMessages(key = KEY) {
-      const first = (await page(key)).messages;
-      const listed = (await json<MessagePage>(await f.get(threadPath(key, '/messages')), 200))
-        .messages;
-      assert.deepEqual(listed, first, 'both listings agree');
-      return first;
-    }
+    const post = (body: string, extra: Record<string, unknown> = {}, key = KEY) =>
+      f.postMessage(key, body, extra);
+    const page = (key = KEY) => f.threadPage(key);
+    const publicMessages = (key = KEY) => f.publicMessages(key);
     async function row(id: number) {
       return f.db.store.db
         .selectFrom('messages')

@@ -15,8 +15,6 @@ import type {
   AdminMessageList,
   AdminThread,
   AdminThreadList,
-  MessagePage,
-  PostMessageResponse,
   ThreadPage,
 } from '../wire.ts';
 
@@ -33,29 +31,12 @@ for (const dialect of dialects) {
       await f?.close();
     });
 
-    /** Posts a message one second after the previous one. */
-    async function post(body: string, extra: Record<string, unknown> = {}, key = KEY) {
-      f.now = new Date(f.now.getTime() + 1000);
-      return json<PostMessageResponse>(
-        await f.post(threadPath(key, '/messages'), { author: 'Reader', body, ...extra }),
-        201,
-      );
-    }
-
+    const post = (body: string, extra: Record<string, unknown> = {}, key = KEY) =>
+      f.postMessage(key, body, extra);
     /** The thread as readers get it (the cached first page). */
-    async function page(key = KEY) {
-      return json<ThreadPage>(await f.get(threadPath(key)), 200);
-    }
-
+    const page = (key = KEY) => f.threadPage(key);
     /** The ids readers see, on the first page and through the messages listing. */
-    async function publicIds(key = KEY) {
-      const first = (await page(key)).messages.map((m) => m.id);
-      const listed = (
-        await json<MessagePage>(await f.get(threadPath(key, '/messages')), 200)
-      ).messages.map((m) => m.id);
-      assert.deepEqual(listed, first, 'both listings agree');
-      return first;
-    }
+    const publicIds = async (key = KEY) => (await f.publicMessages(key)).map((m) => m.id);
 
     async function moderate(id: number, body: unknown) {
       return json<{ message: AdminMessage }>(

@@ -6,6 +6,8 @@ import { css } from 'lit';
  * text colour are inherited; surfaces and borders are mixed from
  * `currentColor` so they suit any page background; everything else is a
  * `--parley-*` custom property with a quiet default, overridable from the page.
+ * Text keeps to three sizes (1.5em, 1em, 0.875em): each further size or face
+ * of a font costs the thread's first layout a synchronous font lookup.
  */
 export const styles = css`
   :host {
@@ -21,7 +23,6 @@ export const styles = css`
     --parley-radius: 0.5rem;
     --parley-space: 1rem;
     display: block;
-    container-type: inline-size;
     overflow-wrap: anywhere;
   }
   @media (prefers-color-scheme: dark) {
@@ -84,7 +85,7 @@ export const styles = css`
   .back {
     justify-self: start;
     text-decoration: none;
-    font-size: 0.9em;
+    font-size: 0.875em;
   }
   .back:hover {
     text-decoration: underline;
@@ -127,16 +128,13 @@ export const styles = css`
   li > ol {
     margin-top: calc(var(--parley-space) / 2);
   }
+  /* Indents grow with the room the thread has (a percentage of the parent's
+     width), from phone to full column: a container query would do the same
+     at twice the layout cost of a long thread. */
   li > ol {
-    margin-inline-start: 0.375rem;
-    padding-inline-start: 0.625rem;
+    margin-inline-start: clamp(0.375rem, 2.35%, 0.75rem);
+    padding-inline-start: clamp(0.625rem, 3.125%, 1rem);
     border-inline-start: 2px solid var(--parley-border);
-  }
-  @container (min-width: 32rem) {
-    li > ol {
-      margin-inline-start: 0.75rem;
-      padding-inline-start: 1rem;
-    }
   }
   article {
     padding: 0.75rem;
@@ -173,7 +171,6 @@ export const styles = css`
   .meta .badge {
     padding: 0 0.5em;
     border-radius: 1em;
-    font-size: 0.8em;
     font-weight: 600;
     color: var(--parley-on-accent);
     background: var(--parley-accent);
@@ -213,7 +210,10 @@ export const styles = css`
     padding: 0.1em 0.3em;
     border-radius: 0.25em;
     background: var(--parley-surface);
-    font-size: 0.9em;
+  }
+  [part~='body'] pre,
+  [part~='body'] :not(pre) > code {
+    font-size: 0.875em;
   }
   [part~='body'] pre {
     overflow-x: auto;

@@ -170,7 +170,7 @@ describe('<parley-thread>', () => {
       ];
       serveThread(key, { messageCount: 3001 }, chain);
       const el = await mount({ thread: key });
-      expect($$(el, 'article').length).to.equal(3001);
+      await waitUntil(() => $$(el, 'article').length === 3001, 'all rendered', { timeout: 10_000 });
       expect($(el, 'ol ol ol ol')).to.equal(null);
     });
 
@@ -317,6 +317,13 @@ describe('<parley-thread>', () => {
       expect(skeleton.getBoundingClientRect().height).to.be.greaterThan(150);
       expect($(el, '[part~=thread]').getAttribute('aria-busy')).to.equal('true');
       expect(text(skeleton)).to.equal('Loading comments…');
+      // The font probe (see fontProbe) is laid out but neither seen nor read out.
+      const probe = $(el, '[aria-hidden=true]');
+      expect(probe.querySelector('h2')).not.to.equal(null);
+      expect(probe.getBoundingClientRect().height).to.be.at.most(1);
+      expect($(el, '[part~=thread]').getBoundingClientRect().height).to.be.lessThan(
+        skeleton.getBoundingClientRect().height + 16,
+      );
       const loaded = oneEvent(el, 'parley-thread-loaded');
       reply.resolve(
         json({ thread: makeThread({ key }), messages: seedMessages, nextCursor: null }),
@@ -324,6 +331,7 @@ describe('<parley-thread>', () => {
       await loaded;
       await el.updateComplete;
       expect($(el, '.skeleton')).to.equal(null);
+      expect($(el, '[aria-hidden=true] h2')).to.equal(null);
     });
 
     it('shows a quiet unavailable message on a 500, emits parley-error, and Retry recovers', async () => {
@@ -396,6 +404,33 @@ describe('<parley-thread>', () => {
       expect(ids($$(el, '[part~=messages] article'))).to.deep.equal(
         replies.map((m) => `parley-${m.id}`),
       );
+    });
+
+    it('renders a long branch a slice per task too, in reading order', async () => {
+      const key = uniqueKey();
+      // One wide branch (40 answers to one reply) and one deep chain (40 long).
+      const wide = Array.from({ length: 40 }, (_, i) => makeMessage(i + 11, { parentId: 10 }));
+      const deep = Array.from({ length: 40 }, (_, i) =>
+        makeMessage(i + 61, { parentId: i ? i + 60 : 51 }),
+      );
+      const replies = [makeMessage(10), ...wide, makeMessage(51), ...deep];
+      serveThread(key, { messageCount: replies.length }, replies);
+      const el = await mount({ thread: key });
+      const first = $$(el, '[part~=messages] article').length;
+      expect(first).to.be.greaterThan(1);
+      expect(first, 'not a whole branch in one task').to.be.lessThan(40);
+      await waitUntil(() => $$(el, '[part~=messages] article').length === replies.length, '', {
+        timeout: 3000,
+      });
+      expect(ids($$(el, '[part~=messages] article'))).to.deep.equal([
+        'parley-10',
+        ...wide.map((m) => `parley-${m.id}`),
+        'parley-51',
+        ...deep.map((m) => `parley-${m.id}`),
+      ]);
+      // Deep replies past the third level are flat, each saying whom it answers.
+      expect(text($(el, '#parley-63 .meta'))).to.contain('in reply to Reader 62');
+      expect(text($(el, '#parley-100 .meta'))).to.contain('in reply to Reader 99');
     });
 
     it('loads further pages with the cursor and hides "load more" on the last page', async () => {

@@ -29,9 +29,13 @@ export interface ParleyEventMap {
 
 /** Replies nest this deep; deeper ones are listed flat, marked "in reply to". */
 const MAX_DEPTH = 3;
-/** Top-level branches rendered in the first task after a load, then per further task. */
-const FIRST_BATCH = 4;
-const BATCH = 10;
+/**
+ * Replies rendered in the first task after a load, then per further task, in
+ * reading order: a long page is laid out a slice at a time, whatever the shape
+ * of its branches, so no task blocks the reader's page for long.
+ */
+const FIRST_BATCH = 8;
+const BATCH = 12;
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
 
@@ -76,6 +80,21 @@ export const canonicalUrl = () =>
   new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
 
 type State = 'loading' | 'ready' | 'error';
+
+/**
+ * Text in each face and size the thread uses, laid out (unseen) while the
+ * thread is on the network. The first layout of a face, a size or a character
+ * the page's font lacks (the stats line's icons) asks the browser for the font,
+ * a synchronous round trip per lookup in Chromium: a dozen of them made the
+ * thread's first layout one of its longest tasks. Made here, they overlap the
+ * request instead. The probe reuses the thread's own selectors, so it follows
+ * the styles (and the page's ::part rules) it stands in for.
+ */
+const fontProbe = html`<div class="vh" aria-hidden="true">
+  <h2>A</h2><p part="stats">💬⭐🕐·</p>
+  <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
+  <div part="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
+</div>`;
 
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
@@ -184,15 +203,15 @@ export class ParleyThread extends LitElement {
   declare private _hl: boolean;
   declare private _announce: string;
   declare private _target: number | null;
-  /** How many top-level branches are rendered; grows a batch per task after a load. */
+  /** How many replies are rendered; grows a batch per task after a load. */
   declare private _shown: number;
 
   #abort?: AbortController;
   #site?: Site;
   #timer?: ReturnType<typeof setInterval>;
   #batch?: ReturnType<typeof setTimeout>;
-  /** Top-level branches the last render had to show. */
-  #roots = 0;
+  /** Replies the last render had to show. */
+  #toShow = 0;
   #t!: ReadCatalog;
   #locale = 'en';
   #pending = new Set<number>();
@@ -331,14 +350,16 @@ export class ParleyThread extends LitElement {
 
   protected override updated() {
     if (this._state !== 'ready') return;
-    // A long page is rendered a batch of branches per task, so no task blocks
+    // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
     // evaluation and render never pile onto a batch.
-    if (this._shown < this.#roots) {
+    if (this._shown < this.#toShow) {
       clearTimeout(this.#batch);
       this.#batch = setTimeout(() => {
-        this._shown += BATCH;
+        // Each render also revisits what is on screen already, so batches grow
+        // with it: a page of thousands takes dozens of tasks, not hundreds.
+        this._shown += Math.max(BATCH, this._shown >> 2);
       });
     } else this.#loadActions();
   }
@@ -471,7 +492,7 @@ export class ParleyThread extends LitElement {
     >
       ${
         state === 'loading'
-          ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>`
+          ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>${fontProbe}`
           : state === 'error'
             ? html`<div class="unavailable">
                 <p>${t.unavailable}</p>
@@ -530,27 +551,44 @@ export class ParleyThread extends LitElement {
               }`
       }
     </article>`;
+    // Replies are rendered in reading order until the batch is spent (see FIRST_BATCH).
+    let budget = this._shown;
+    const list = (ms: Message[], depth: number) => {
+      const items = [];
+      for (const m of ms) {
+        if (budget <= 0) break;
+        items.push(branch(m, depth));
+      }
+      return items;
+    };
     // Past MAX_DEPTH a branch is flattened with an explicit stack, so even a
     // reply chain thousands deep neither nests nor recurses.
     const branch = (m: Message, depth: number): unknown => {
-      const children = kids.get(m.id) ?? [];
-      if (depth < MAX_DEPTH)
+      budget--;
+      if (depth < MAX_DEPTH) {
+        const children = list(kids.get(m.id) ?? [], depth + 1);
         return html`<li>
-          ${message(m)}${children.length ? html`<ol>${children.map((c) => branch(c, depth + 1))}</ol>` : nothing}
+          ${message(m)}${children.length ? html`<ol>${children}</ol>` : nothing}
         </li>`;
-      const items = [];
-      const stack: [Message, string | undefined][] = [[m, undefined]];
-      while (stack.length) {
-        const [x, replyTo] = stack.pop()!;
-        items.push(html`<li>${message(x, replyTo)}</li>`);
+      }
+      const items = [html`<li>${message(m)}</li>`];
+      const stack: [Message, string][] = [];
+      const push = (x: Message) => {
         const below = kids.get(x.id) ?? [];
         for (let i = below.length; i--; ) stack.push([below[i]!, x.author.name]);
+      };
+      push(m);
+      while (stack.length && budget > 0) {
+        budget--;
+        const [x, replyTo] = stack.pop()!;
+        items.push(html`<li>${message(x, replyTo)}</li>`);
+        push(x);
       }
       return items;
     };
     const roots = kids.get(null) ?? [];
     const stars = all.filter((m) => m.highlighted && !m.deleted);
-    this.#roots = hl ? 0 : roots.length;
+    this.#toShow = hl ? 0 : all.length - (opening ? 1 : 0);
     const closed = th?.status === 'closed';
     const view = (on: boolean, label: string) =>
       html`<button part="button" aria-pressed=${hl === on} @click=${() => (this._hl = on)}>${label}</button>`;
@@ -575,7 +613,7 @@ export class ParleyThread extends LitElement {
             : html`<p class="empty">${t.noHighlights}</p>`
           : html`${opening ? message(opening) : nothing}${
               roots.length
-                ? html`<ol part="messages" aria-label=${t.repliesLabel}>${roots.slice(0, this._shown).map((m) => branch(m, 1))}</ol>`
+                ? html`<ol part="messages" aria-label=${t.repliesLabel}>${list(roots, 1)}</ol>`
                 : opening
                   ? nothing
                   : html`<p class="empty">${t.empty}</p>`

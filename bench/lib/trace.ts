@@ -7,8 +7,15 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string; data?: { url?: string; functionName?: string } };
+  /** Thread (CPU) time, where the trace records it. */
+  tdur?: number;
+  args?: {
+    name?: string;
+    data?: { url?: string; functionName?: string; lineNumber?: number; columnNumber?: number };
+  };
 }
+
+const cpuMs = (e: TraceEvent) => (e.tdur === undefined ? undefined : e.tdur / 1000);
 
 /** Top-level task events: Chrome has named them both ways over the years. */
 const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
@@ -16,19 +23,22 @@ const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
 /** The longest renderer main-thread task and what it spent its time on. */
 export interface LongestTask {
   ms: number;
+  /**
+   * The main thread's CPU time in it, where the trace records it: less than
+   * `ms` when the thread waited, for a core or for another process.
+   */
+  cpuMs?: number;
   /** Task events seen on renderer main threads: 0 means the trace cannot be judged. */
   tasks: number;
   /** The longest task's direct children, e.g. `FunctionCall 61 ms`, largest first. */
   breakdown: { name: string; ms: number }[];
 }
 
-/**
- * Finds the longest main-thread task of every renderer in the trace. With
- * `afterRequestOf`, only tasks that end after the page first requested a URL
- * containing that text count: the navigation's own tasks (commit, first parse
- * of the host page) run before it and belong to the page, not to the script.
- */
-export function longestRendererTask(trace: Buffer, afterRequestOf?: string): LongestTask {
+/** Renderer main-thread complete events, and when the page first requested `afterRequestOf`. */
+function mainThreadEvents(
+  trace: Buffer,
+  afterRequestOf?: string,
+): { complete: TraceEvent[]; requested?: number } {
   const parsed = JSON.parse(trace.toString('utf8')) as
     | { traceEvents?: TraceEvent[] }
     | TraceEvent[];
@@ -51,19 +61,12 @@ export function longestRendererTask(trace: Buffer, afterRequestOf?: string): Lon
   if (afterRequestOf && requested === undefined) {
     throw new Error(`the trace shows no request for ${afterRequestOf}`);
   }
-  let longest: TraceEvent | undefined;
-  let tasks = 0;
-  for (const e of complete) {
-    if (!TASK_NAMES.has(e.name)) continue;
-    if (requested !== undefined && e.ts + e.dur! < requested) continue;
-    tasks++;
-    if (!longest || e.dur! > longest.dur!) longest = e;
-  }
-  if (!longest) return { ms: 0, tasks, breakdown: [] };
+  return { complete, requested };
+}
 
-  // Direct children: events inside the task not inside another event inside it.
-  const task = longest;
-  const inside = complete
+/** Events inside `task` on its thread, in order, outer ones first. */
+function eventsInside(task: TraceEvent, complete: TraceEvent[]): TraceEvent[] {
+  return complete
     .filter(
       (e) =>
         e !== task &&
@@ -73,6 +76,73 @@ export function longestRendererTask(trace: Buffer, afterRequestOf?: string): Lon
         e.ts + e.dur! <= task.ts + task.dur!,
     )
     .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+}
+
+/** One main-thread task, for profiling: see `bench/profile-render.ts`. */
+export interface RendererTask {
+  /** Start, in ms after the request (or the trace's first task). */
+  at: number;
+  ms: number;
+  /** CPU time of the main thread in it: less than `ms` when the thread waited for a core. */
+  cpuMs?: number;
+  /** Events inside it of at least `minMs`, nested `depth` deep. */
+  inside: { name: string; ms: number; depth: number; detail?: string }[];
+}
+
+/** Every renderer main-thread task that starts after the page requested `afterRequestOf`. */
+export function rendererTasks(trace: Buffer, afterRequestOf: string, minMs = 1): RendererTask[] {
+  const { complete, requested } = mainThreadEvents(trace, afterRequestOf);
+  const tasks = complete
+    .filter((e) => TASK_NAMES.has(e.name) && e.ts >= requested!)
+    .sort((a, b) => a.ts - b.ts);
+  return tasks.map((task) => {
+    const open: TraceEvent[] = [];
+    const inside: RendererTask['inside'] = [];
+    for (const e of eventsInside(task, complete)) {
+      while (open.length && e.ts >= open.at(-1)!.ts + open.at(-1)!.dur!) open.pop();
+      const depth = open.length;
+      open.push(e);
+      if (e.dur! < minMs * 1000 || depth > 6) continue;
+      const data = e.args?.data;
+      inside.push({
+        name: e.name,
+        ms: e.dur! / 1000,
+        depth,
+        detail: data?.url
+          ? `${data.functionName || '(anonymous)'} ${data.url}:${data.lineNumber}:${data.columnNumber}`
+          : undefined,
+      });
+    }
+    return {
+      at: (task.ts - requested!) / 1000,
+      ms: task.dur! / 1000,
+      cpuMs: cpuMs(task),
+      inside,
+    };
+  });
+}
+
+/**
+ * Finds the longest main-thread task of every renderer in the trace. With
+ * `afterRequestOf`, only tasks that start after the page first requested a URL
+ * containing that text count: the navigation's own tasks (commit, the parse of
+ * the host page that finds and requests the script) belong to the page.
+ */
+export function longestRendererTask(trace: Buffer, afterRequestOf?: string): LongestTask {
+  const { complete, requested } = mainThreadEvents(trace, afterRequestOf);
+  let longest: TraceEvent | undefined;
+  let tasks = 0;
+  for (const e of complete) {
+    if (!TASK_NAMES.has(e.name)) continue;
+    if (requested !== undefined && e.ts < requested) continue;
+    tasks++;
+    if (!longest || e.dur! > longest.dur!) longest = e;
+  }
+  if (!longest) return { ms: 0, tasks, breakdown: [] };
+
+  // Direct children: events inside the task not inside another event inside it.
+  const task = longest;
+  const inside = eventsInside(task, complete);
   const totals = new Map<string, number>();
   let coveredUntil = -1;
   for (const e of inside) {
@@ -84,5 +154,5 @@ export function longestRendererTask(trace: Buffer, afterRequestOf?: string): Lon
     .map(([name, ms]) => ({ name, ms }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 5);
-  return { ms: task.dur! / 1000, tasks, breakdown };
+  return { ms: task.dur! / 1000, cpuMs: cpuMs(task), tasks, breakdown };
 }

@@ -36,6 +36,11 @@ const MAX_DEPTH = 3;
  */
 const FIRST_BATCH = 8;
 const BATCH = 12;
+/**
+ * The next batch's reach. Each render also revisits what is on screen already,
+ * so batches grow with it: a page of thousands takes dozens of tasks, not hundreds.
+ */
+const grow = (n: number) => n + Math.max(BATCH, n >> 2);
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
 
@@ -167,6 +172,7 @@ export class ParleyThread extends LitElement {
     _announce: { state: true },
     _target: { state: true },
     _shown: { state: true },
+    _armed: { state: true },
   };
 
   /** Base URL of the Parley server. Default: where this script was loaded from. */
@@ -205,13 +211,23 @@ export class ParleyThread extends LitElement {
   declare private _target: number | null;
   /** How many replies are rendered; grows a batch per task after a load. */
   declare private _shown: number;
+  /**
+   * How many rendered messages (in reading order) have their actions; grows a
+   * batch per task once the actions chunk is in, as `_shown` did.
+   */
+  declare private _armed: number;
 
   #abort?: AbortController;
   #site?: Site;
   #timer?: ReturnType<typeof setInterval>;
   #batch?: ReturnType<typeof setTimeout>;
+  /** Settles when the batch timer has fired (or was cancelled); see `#nextBatch`. */
+  #batchDone?: Promise<void>;
+  #endBatch?: () => void;
   /** Replies the last render had to show. */
   #toShow = 0;
+  /** Messages the last render showed. */
+  #rendered = 0;
   #t!: ReadCatalog;
   #locale = 'en';
   #pending = new Set<number>();
@@ -234,6 +250,7 @@ export class ParleyThread extends LitElement {
     this._announce = '';
     this._target = null;
     this._shown = FIRST_BATCH;
+    this._armed = 0;
   }
 
   override connectedCallback() {
@@ -247,7 +264,7 @@ export class ParleyThread extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearInterval(this.#timer);
-    clearTimeout(this.#batch);
+    this.#cancelBatch();
     removeEventListener('hashchange', this.#onHash);
     this.#abort?.abort();
   }
@@ -271,10 +288,18 @@ export class ParleyThread extends LitElement {
     super.scheduleUpdate();
   }
 
-  /** Also waits for the interactive part once it is loading, and for the render it brings. */
+  /**
+   * Also waits for the interactive part once it is loading, and for the
+   * renders it brings: every message shown has its actions when this settles.
+   */
   protected override async getUpdateComplete() {
     await super.getUpdateComplete();
+    if (!this.#actionsLoad) return true;
     await this.#actionsLoad;
+    while (this.#batchDone) {
+      await this.#batchDone;
+      await super.getUpdateComplete();
+    }
     return super.getUpdateComplete();
   }
 
@@ -285,7 +310,9 @@ export class ParleyThread extends LitElement {
    */
   #loadActions() {
     this.#actionsLoad ??= lazy.actions().then(
-      ({ ThreadActions }) => {
+      async ({ ThreadActions }) => {
+        // The chunk was evaluated in this task: its first render gets a task of its own.
+        await new Promise((r) => setTimeout(r));
         this.#actions = new ThreadActions(this.#host());
         this.requestUpdate();
         return lazy.live().then(
@@ -326,7 +353,7 @@ export class ParleyThread extends LitElement {
       set messages(v) {
         el._messages = v;
         // The reader's own change shows at once, wherever it falls.
-        el._shown = Number.POSITIVE_INFINITY;
+        el._shown = el._armed = Number.POSITIVE_INFINITY;
       },
       get eventId() {
         return el.#eventId;
@@ -353,15 +380,29 @@ export class ParleyThread extends LitElement {
     // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
-    // evaluation and render never pile onto a batch.
-    if (this._shown < this.#toShow) {
-      clearTimeout(this.#batch);
-      this.#batch = setTimeout(() => {
-        // Each render also revisits what is on screen already, so batches grow
-        // with it: a page of thousands takes dozens of tasks, not hundreds.
-        this._shown += Math.max(BATCH, this._shown >> 2);
-      });
-    } else this.#loadActions();
+    // evaluation and render never pile onto a batch, and it is added to the
+    // messages a batch per task as well.
+    if (this._shown < this.#toShow) this.#nextBatch(() => (this._shown = grow(this._shown)));
+    else if (!this.#actions) this.#loadActions();
+    else if (this._armed < this.#rendered) this.#nextBatch(() => (this._armed = grow(this._armed)));
+  }
+
+  /** Runs `step` in a task of its own, unless a batch is already due. */
+  #nextBatch(step: () => void) {
+    if (this.#batchDone) return;
+    this.#batchDone = new Promise((resolve) => {
+      this.#endBatch = resolve;
+    });
+    this.#batch = setTimeout(() => {
+      step();
+      this.#cancelBatch();
+    });
+  }
+
+  #cancelBatch() {
+    clearTimeout(this.#batch);
+    this.#endBatch?.();
+    this.#batchDone = this.#endBatch = undefined;
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
@@ -395,6 +436,7 @@ export class ParleyThread extends LitElement {
     this.#abort = ctl;
     this._state = 'loading';
     this._shown = FIRST_BATCH;
+    this._armed = 0;
     this._thread = null;
     this._messages = [];
     this._cursor = null;
@@ -521,7 +563,11 @@ export class ParleyThread extends LitElement {
       const parent = m.parentId !== opening?.id && ids.has(m.parentId!) ? m.parentId : null;
       kids.set(parent, [...(kids.get(parent) ?? []), m]);
     }
-    const message = (m: Message, replyTo?: string) => html`<article
+    // Messages count in reading order: the first `_armed` of them have their actions.
+    let count = 0;
+    const message = (m: Message, replyTo?: string) => {
+      const armed = a && count++ < this._armed;
+      return html`<article
       id="parley-${m.id}"
       part="message${m === opening ? ' message-opening' : ''}${this._target === m.id ? ' target' : ''}"
       class=${m.highlighted ? 'highlighted' : ''}
@@ -547,10 +593,11 @@ export class ParleyThread extends LitElement {
               ${a?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
               ${
                 // An empty row holds the actions' place while their code loads.
-                a ? a.actions(m, m === opening) : html`<div class="actions"></div>`
+                armed ? a.actions(m, m === opening) : html`<div class="actions"></div>`
               }`
       }
     </article>`;
+    };
     // Replies are rendered in reading order until the batch is spent (see FIRST_BATCH).
     let budget = this._shown;
     const list = (ms: Message[], depth: number) => {
@@ -592,6 +639,18 @@ export class ParleyThread extends LitElement {
     const closed = th?.status === 'closed';
     const view = (on: boolean, label: string) =>
       html`<button part="button" aria-pressed=${hl === on} @click=${() => (this._hl = on)}>${label}</button>`;
+    const messages = hl
+      ? stars.length
+        ? html`<ol part="messages" aria-label=${t.highlightsList}>${stars.map((m) => html`<li>${message(m)}</li>`)}</ol>`
+        : html`<p class="empty">${t.noHighlights}</p>`
+      : html`${opening ? message(opening) : nothing}${
+          roots.length
+            ? html`<ol part="messages" aria-label=${t.repliesLabel}>${list(roots, 1)}</ol>`
+            : opening
+              ? nothing
+              : html`<p class="empty">${t.empty}</p>`
+        }`;
+    this.#rendered = count;
     return html`<header part="header">
         ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
         ${title ? html`<h2 part="title">${title}</h2>` : nothing}
@@ -606,19 +665,7 @@ export class ParleyThread extends LitElement {
             : nothing
         }
       </header>
-      ${
-        hl
-          ? stars.length
-            ? html`<ol part="messages" aria-label=${t.highlightsList}>${stars.map((m) => html`<li>${message(m)}</li>`)}</ol>`
-            : html`<p class="empty">${t.noHighlights}</p>`
-          : html`${opening ? message(opening) : nothing}${
-              roots.length
-                ? html`<ol part="messages" aria-label=${t.repliesLabel}>${list(roots, 1)}</ol>`
-                : opening
-                  ? nothing
-                  : html`<p class="empty">${t.empty}</p>`
-            }`
-      }
+      ${messages}
       ${
         this._cursor
           ? html`<button part="button load-more" ?disabled=${this._more} @click=${this.#loadMore}>

@@ -83,6 +83,27 @@ describe('<parley-thread> interactive part', () => {
       expect(height('#parley-3 .actions')).to.equal(rowHeight);
     });
 
+    it('adds the actions to a long page a batch per task, and updateComplete waits for them all', async () => {
+      const k = uniqueKey();
+      const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
+      serveThread(k, { messageCount: 61 }, [opening, ...replies]);
+      const el = await mount({ thread: k });
+      // After each render (each its own task), how many messages have their actions.
+      const seen: number[] = [];
+      const observer = new MutationObserver(() => seen.push($$(el, '[part~=actions]').length));
+      observer.observe(el.shadowRoot!, { childList: true, subtree: true });
+      await waitUntil(() => $$(el, 'article').length === 61, 'the whole page', { timeout: 3000 });
+      await el.updateComplete;
+      observer.disconnect();
+      expect($$(el, '[part~=actions]')).to.have.length(61);
+      expect(buttons(el, '#parley-69')).to.include('Reply');
+      const partial = seen.filter((n) => n > 0 && n < 61);
+      expect(
+        partial.length,
+        `some renders with only part of the actions: ${seen}`,
+      ).to.be.greaterThan(0);
+    });
+
     it('tries the chunk again when the reader reaches the thread, if loading it failed', async () => {
       let failures = 1;
       lazy.actions = () =>

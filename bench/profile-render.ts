@@ -7,21 +7,24 @@
  * over `--over` ms with the trace events inside it. Not part of `run.ts`: a
  * tool for profiling, as `profile-read.ts` is for the server.
  *
- *   node --import tsx bench/profile-render.ts [--loads 3] [--over 10] [--css '...'] [--traces DIR]
+ *   node --import tsx bench/profile-render.ts [--loads 3] [--over 10] [--css '...'] [--traces DIR] [--settle 500]
  *
  * `--css` adds a style sheet to the page, to try a change of the thread's
  * styles through `::part()` or the host without a rebuild; `--traces` keeps
- * each load's trace (open it in Chrome's Performance panel).
+ * each load's trace (open it in Chrome's Performance panel); `--settle` is
+ * how long a fresh context is left before the load (0 shows what the
+ * browser's own start-up of a context costs the cores meanwhile).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleBench } from './bundle.ts';
-import { benchPage, DONE, MESSAGES, THREAD_KEY } from './first-render.ts';
+import { benchPage, DONE, MESSAGES, THREAD_KEY, WIDGET_TASKS } from './first-render.ts';
 import { killAll } from './lib/children.ts';
-import { launchChromium } from './lib/chromium.ts';
+import { freshPage, launchChromium, SETTLE_MS } from './lib/chromium.ts';
 import { startParley } from './lib/parley-server.ts';
 import { WIDGET_DIST } from './lib/paths.ts';
+import { chromiumCpu, cpuBetween } from './lib/proc-cpu.ts';
 import { seedThread } from './lib/seed.ts';
 import { startPageServer } from './lib/static-server.ts';
 import { tempDir } from './lib/temp.ts';
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     over: { type: 'string', default: '10' },
     css: { type: 'string', default: '' },
     traces: { type: 'string' },
+    settle: { type: 'string', default: String(SETTLE_MS) },
   },
 });
 const loads = Number(values.loads);
@@ -103,15 +107,16 @@ try {
   pages.setPage(benchPage(parley.url).replace('</head>', `<style>${values.css}</style></head>`));
   // The first load warms the server and the OS cache: not reported.
   for (let i = 0; i <= loads; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await freshPage(browser, Number(values.settle));
     await page.addInitScript(timeRenders);
     await browser.startTracing(page, {
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'fonts'],
     });
     const done = page.waitForEvent('console', { predicate: (m) => m.text() === DONE });
+    const cpuBefore = chromiumCpu();
     await page.goto(pages.origin);
     await done;
+    const cpu = cpuBetween(cpuBefore, chromiumCpu());
     const trace = await browser.stopTracing();
     const renders = await page.evaluate(() => {
       const widget = performance
@@ -125,7 +130,10 @@ try {
     await context.close();
     if (i === 0) continue;
     if (values.traces) writeFileSync(join(values.traces, `load-${i}.json`), trace);
-    report(i, rendererTasks(trace, '/widget.js', 0), renders);
+    report(i, rendererTasks(trace, WIDGET_TASKS, 0), renders);
+    console.log(
+      `  CPU of Chromium's processes during the load: ${cpu.map((p) => `${p.label} ${p.ms} ms`).join(', ')}`,
+    );
   }
 } finally {
   await browser.close();

@@ -11,7 +11,14 @@ interface TraceEvent {
   tdur?: number;
   args?: {
     name?: string;
-    data?: { url?: string; functionName?: string; lineNumber?: number; columnNumber?: number };
+    data?: {
+      url?: string;
+      functionName?: string;
+      lineNumber?: number;
+      columnNumber?: number;
+      /** A `console.timeStamp()` label. */
+      message?: string;
+    };
   };
 }
 
@@ -23,6 +30,8 @@ const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
 /** The longest renderer main-thread task and what it spent its time on. */
 export interface LongestTask {
   ms: number;
+  /** Start, in ms after the window's start (the trace's first event without a window). */
+  at: number;
   /**
    * The main thread's CPU time in it, where the trace records it: less than
    * `ms` when the thread waited, for a core or for another process.
@@ -34,11 +43,23 @@ export interface LongestTask {
   breakdown: { name: string; ms: number }[];
 }
 
-/** Renderer main-thread complete events, and when the page first requested `afterRequestOf`. */
+/**
+ * Which tasks count: those that start after the page first requested a URL
+ * containing `afterRequestOf` (the navigation's own tasks, including the parse
+ * that finds and requests the script, belong to the page), and with `until`,
+ * no later than the page's `console.timeStamp(until)` (what follows, such as
+ * the renderer flushing its trace, belongs to the harness).
+ */
+export interface TaskWindow {
+  afterRequestOf?: string;
+  until?: string;
+}
+
+/** Renderer main-thread complete events, and the window's bounds in trace time. */
 function mainThreadEvents(
   trace: Buffer,
-  afterRequestOf?: string,
-): { complete: TraceEvent[]; requested?: number } {
+  window?: TaskWindow,
+): { complete: TraceEvent[]; from: number; to: number } {
   const parsed = JSON.parse(trace.toString('utf8')) as
     | { traceEvents?: TraceEvent[] }
     | TraceEvent[];
@@ -53,15 +74,18 @@ function mainThreadEvents(
   const complete = events.filter(
     (e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`),
   );
-  const requested = afterRequestOf
+  const { afterRequestOf, until } = window ?? {};
+  const from = afterRequestOf
     ? events.find(
         (e) => e.name === 'ResourceSendRequest' && e.args?.data?.url?.includes(afterRequestOf),
       )?.ts
-    : undefined;
-  if (afterRequestOf && requested === undefined) {
-    throw new Error(`the trace shows no request for ${afterRequestOf}`);
-  }
-  return { complete, requested };
+    : Number.NEGATIVE_INFINITY;
+  if (from === undefined) throw new Error(`the trace shows no request for ${afterRequestOf}`);
+  const to = until
+    ? events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === until)?.ts
+    : Number.POSITIVE_INFINITY;
+  if (to === undefined) throw new Error(`the trace shows no console.timeStamp('${until}')`);
+  return { complete, from, to };
 }
 
 /** Events inside `task` on its thread, in order, outer ones first. */
@@ -89,11 +113,11 @@ export interface RendererTask {
   inside: { name: string; ms: number; depth: number; detail?: string }[];
 }
 
-/** Every renderer main-thread task that starts after the page requested `afterRequestOf`. */
-export function rendererTasks(trace: Buffer, afterRequestOf: string, minMs = 1): RendererTask[] {
-  const { complete, requested } = mainThreadEvents(trace, afterRequestOf);
+/** Every renderer main-thread task in `window`. */
+export function rendererTasks(trace: Buffer, window: TaskWindow, minMs = 1): RendererTask[] {
+  const { complete, from, to } = mainThreadEvents(trace, window);
   const tasks = complete
-    .filter((e) => TASK_NAMES.has(e.name) && e.ts >= requested!)
+    .filter((e) => TASK_NAMES.has(e.name) && e.ts >= from && e.ts <= to)
     .sort((a, b) => a.ts - b.ts);
   return tasks.map((task) => {
     const open: TraceEvent[] = [];
@@ -114,7 +138,7 @@ export function rendererTasks(trace: Buffer, afterRequestOf: string, minMs = 1):
       });
     }
     return {
-      at: (task.ts - requested!) / 1000,
+      at: (task.ts - from) / 1000,
       ms: task.dur! / 1000,
       cpuMs: cpuMs(task),
       inside,
@@ -122,23 +146,18 @@ export function rendererTasks(trace: Buffer, afterRequestOf: string, minMs = 1):
   });
 }
 
-/**
- * Finds the longest main-thread task of every renderer in the trace. With
- * `afterRequestOf`, only tasks that start after the page first requested a URL
- * containing that text count: the navigation's own tasks (commit, the parse of
- * the host page that finds and requests the script) belong to the page.
- */
-export function longestRendererTask(trace: Buffer, afterRequestOf?: string): LongestTask {
-  const { complete, requested } = mainThreadEvents(trace, afterRequestOf);
+/** Finds the longest main-thread task of every renderer in the trace, within `window` if given. */
+export function longestRendererTask(trace: Buffer, window?: TaskWindow): LongestTask {
+  const { complete, from, to } = mainThreadEvents(trace, window);
   let longest: TraceEvent | undefined;
   let tasks = 0;
   for (const e of complete) {
     if (!TASK_NAMES.has(e.name)) continue;
-    if (requested !== undefined && e.ts < requested) continue;
+    if (e.ts < from || e.ts > to) continue;
     tasks++;
     if (!longest || e.dur! > longest.dur!) longest = e;
   }
-  if (!longest) return { ms: 0, tasks, breakdown: [] };
+  if (!longest) return { ms: 0, at: 0, tasks, breakdown: [] };
 
   // Direct children: events inside the task not inside another event inside it.
   const task = longest;
@@ -154,5 +173,12 @@ export function longestRendererTask(trace: Buffer, afterRequestOf?: string): Lon
     .map(([name, ms]) => ({ name, ms }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 5);
-  return { ms: task.dur! / 1000, cpuMs: cpuMs(task), tasks, breakdown };
+  const start = Number.isFinite(from) ? from : Math.min(...complete.map((e) => e.ts));
+  return {
+    ms: task.dur! / 1000,
+    at: (task.ts - start) / 1000,
+    cpuMs: cpuMs(task),
+    tasks,
+    breakdown,
+  };
 }

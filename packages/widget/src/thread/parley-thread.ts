@@ -293,8 +293,8 @@ export class ParleyThread extends LitElement {
    * renders it brings: every message shown has its actions when this settles.
    */
   protected override async getUpdateComplete() {
-    await super.getUpdateComplete();
-    if (!this.#actionsLoad) return true;
+    const settled = await super.getUpdateComplete();
+    if (!this.#actionsLoad) return settled;
     await this.#actionsLoad;
     while (this.#batchDone) {
       await this.#batchDone;

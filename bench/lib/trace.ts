@@ -104,17 +104,21 @@ function eventsInside(task: TraceEvent, complete: TraceEvent[]): TraceEvent[] {
 
 /** One main-thread task, for profiling: see `bench/profile-render.ts`. */
 export interface RendererTask {
-  /** Start, in ms after the request (or the trace's first task). */
+  /** Start, in ms after the page's request that opens the window. */
   at: number;
   ms: number;
-  /** CPU time of the main thread in it: less than `ms` when the thread waited for a core. */
+  /** CPU time of the main thread in it: less than `ms` when the thread waited. */
   cpuMs?: number;
   /** Events inside it of at least `minMs`, nested `depth` deep. */
   inside: { name: string; ms: number; depth: number; detail?: string }[];
 }
 
 /** Every renderer main-thread task in `window`. */
-export function rendererTasks(trace: Buffer, window: TaskWindow, minMs = 1): RendererTask[] {
+export function rendererTasks(
+  trace: Buffer,
+  window: TaskWindow & { afterRequestOf: string },
+  minMs = 1,
+): RendererTask[] {
   const { complete, from, to } = mainThreadEvents(trace, window);
   const tasks = complete
     .filter((e) => TASK_NAMES.has(e.name) && e.ts >= from && e.ts <= to)
@@ -173,7 +177,9 @@ export function longestRendererTask(trace: Buffer, window?: TaskWindow): Longest
     .map(([name, ms]) => ({ name, ms }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 5);
-  const start = Number.isFinite(from) ? from : Math.min(...complete.map((e) => e.ts));
+  const start = Number.isFinite(from)
+    ? from
+    : complete.reduce((a, e) => Math.min(a, e.ts), task.ts);
   return {
     ms: task.dur! / 1000,
     at: (task.ts - start) / 1000,

@@ -2,8 +2,9 @@
  * What an English-reading visitor downloads before the thread is on screen:
  * `/widget.js` and every chunk it imports statically, raw, gzip -9 and
  * brotli -q 11, against the 12 KB brotli budget. Chunks behind a dynamic
- * `import()` (other locales, the proof-of-work solver) load on demand and are
- * reported apart.
+ * `import()` (the form and actions, live updates, other locales once there
+ * are any) load on demand and are reported apart, as is the moderation page's
+ * own bundle (`/admin.js`, loaded by `/admin` only).
  *
  *   node --import tsx bench/bundle.ts
  */
@@ -19,6 +20,7 @@ import type { BenchResult, Figure } from './lib/report.ts';
 export const BUNDLE_BUDGET = 12 * 1024;
 
 const ENTRY = join(WIDGET_DIST, 'widget.js');
+const ADMIN = join(WIDGET_DIST, 'admin.js');
 // `import x from "./a.js"`, `import "./a.js"`, `export { y } from "./a.js"`;
 // not `import("./a.js")`, which is what "on demand" means.
 const STATIC_IMPORT = /\b(?:import|export)\s*(?:[^'"()]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/g;
@@ -78,11 +80,11 @@ function jsFiles(dir: string): string[] {
   });
 }
 
-/** Builds the widget when it has not been built, as a fresh checkout has not. */
+/** Builds the widget and the moderation page when either is missing, as in a fresh checkout. */
 function ensureBuilt(notes: string[]): void {
-  if (existsSync(ENTRY)) return;
+  if (existsSync(ENTRY) && existsSync(ADMIN)) return;
   notes.push(
-    'dist/widget.js was missing: built it with `npx -y pnpm@12.4.2 --filter @parley/widget build`.',
+    'dist/ was incomplete: built it with `npx -y pnpm@12.4.2 --filter @parley/widget build`.',
   );
   execFileSync('npx', ['-y', 'pnpm@12.4.2', '--filter', '@parley/widget', 'build'], {
     cwd: ROOT,
@@ -118,15 +120,12 @@ export async function bundleBench(): Promise<BenchResult> {
     { name: 'eager files', value: eager.length, unit: '', note: eager.map(rel).join(', ') },
     { name: 'on-demand chunks', value: lazy.length, unit: '' },
   ];
+  const onDemand = (name: string, s: Sizes) =>
+    figures.push({ name, value: s.brotli, unit: 'B', note: `${s.raw} B raw, ${s.gzip} B gzip` });
   lazy.forEach((path, i) => {
-    const s = lazySizes[i]!;
-    figures.push({
-      name: `on demand: ${rel(path)} brotli`,
-      value: s.brotli,
-      unit: 'B',
-      note: `${s.raw} B raw, ${s.gzip} B gzip`,
-    });
+    onDemand(`on demand: ${rel(path)} brotli`, lazySizes[i]!);
   });
+  onDemand('moderation page (admin.js, /admin only) brotli', sizes(readFileSync(ADMIN)));
   notes.push(
     'Each file is compressed on its own, as a server sends it; eager = dist/widget.js plus its static imports.',
     `Headroom: ${BUNDLE_BUDGET - total.brotli} B brotli under the ${BUNDLE_BUDGET} B budget.`,

@@ -11,22 +11,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SETTINGS } from '../config.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/parley-server.mjs', import.meta.url));
 
 /** Upper bound for a child to start or stop: generous, it only stops a hung test. */
 export const CHILD_DEADLINE_MS = 30_000;
-
-/** Settings the child must not inherit from the shell running the tests. */
-const SETTING_NAMES = [
-  'PORT',
-  'HOST',
-  'DATABASE_URL',
-  'PARLEY_ORIGINS',
-  'PARLEY_TRUSTED_PROXIES',
-  'PARLEY_RATE_LIMIT',
-  'PARLEY_WIDGET_DIR',
-];
 
 /** A port nothing listens on right now: the kernel picks one, we release it. */
 export async function freePort(): Promise<number> {
@@ -63,7 +53,8 @@ export interface ServerProcess {
 
 export function startBinary(args: string[], env: Record<string, string> = {}): ServerProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SETTING_NAMES) delete childEnv[name];
+  // No setting comes from the shell running the tests: only what the test passes.
+  for (const { env } of SETTINGS) delete childEnv[env];
   Object.assign(childEnv, env);
   // A scratch working directory: were a database path ignored, the default
   // ./data/parley.db would land there, not in the repository.

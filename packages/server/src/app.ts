@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
 import type { AppServices } from './app-services.ts';
+import { isTransientDbError } from './db/store.ts';
 import { inProcessBus } from './events/bus.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { createLiveEvents } from './events/live.ts';
@@ -50,7 +51,11 @@ export function createApp(deps: AppDeps) {
         },
   );
 
-  app.onError((error, c) => {
+  app.onError((caught, c) => {
+    // The database cannot answer now (busy, unreachable): 503, reads and writes alike.
+    const error = isTransientDbError(caught)
+      ? unavailable('The database is busy or unreachable; try again shortly.')
+      : caught;
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       return c.json(error.toBody(), error.status);
@@ -64,11 +69,6 @@ export function createApp(deps: AppDeps) {
         ]).toBody(),
         400,
       );
-    }
-    if (isBusy(error)) {
-      const busy = unavailable('The database is busy; try again shortly.');
-      c.header('Retry-After', '1');
-      return c.json(busy.toBody(), 503);
     }
     // Unexpected: log it for the operator, tell the client nothing about it.
     logger.error({
@@ -121,8 +121,3 @@ export function createApp(deps: AppDeps) {
 
 /** The Hono app type, for typed test clients. */
 export type ParleyApp = ReturnType<typeof createApp>;
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
-}

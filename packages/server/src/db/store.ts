@@ -147,6 +147,15 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+/**
+ * Whether `error` means "the database cannot answer now" rather than "wrong":
+ * SQLite busy or locked, PostgreSQL unreachable, overloaded or shutting down.
+ * Such errors answer 503 with Retry-After, on reads and writes alike.
+ */
+export function isTransientDbError(error: unknown): boolean {
+  return isSqliteBusy(error) || isPgTransient(error);
+}
+
 function isSqliteBusy(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
@@ -216,8 +225,11 @@ const PG_TRANSIENT = /^(08|40001|40P01|53300|57P0[123])/;
 
 function isPgTransient(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
-  if (typeof code !== 'string') return false;
-  return PG_TRANSIENT.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+  if (typeof code === 'string') {
+    return PG_TRANSIENT.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+  }
+  // node-postgres reports a connection lost mid-query without a code.
+  return error instanceof Error && error.message.startsWith('Connection terminated');
 }
 
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<Store> {
@@ -243,8 +255,11 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
       }) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its connection must not crash the process.
+  // A client that loses its connection must not crash the process: the pool
+  // reports idle ones, and a checked-out client between two queries emits
+  // 'error' with nobody listening (its queries fail on their own).
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Fails fast, with the driver's reason, when the server is not there.

@@ -82,7 +82,8 @@ const DATABASE_PREFIX = 'parley_t_';
  * schema of its database, and fails when another process drops one under it.
  */
 let processDatabase: Promise<string> | undefined;
-function databaseForThisProcess(): Promise<string> {
+/** The URL of this test process's own PostgreSQL database (created on first use). */
+export function databaseForThisProcess(): Promise<string> {
   processDatabase ??= (async () => {
     // Databases left by test processes that died before their cleanup ran.
     const leftovers = await admin<{ datname: string }>(

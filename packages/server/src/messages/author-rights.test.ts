@@ -108,6 +108,22 @@ for (const dialect of dialects) {
         assert.deepEqual(await row(m.message.id), before);
       });
 
+      it('returns 403 forbidden at once when PARLEY_EDIT_WINDOW is 0, leaving the row unchanged', async () => {
+        await setup({ editWindowMinutes: 0 });
+        const m = await post('original');
+        const before = await row(m.message.id);
+        // The same instant as the post: no window at all, not a window of 0 ms.
+        const res = await edit(m.message.id, { body: 'changed' }, bearer(m.editToken));
+        const body = await assertError(res, 403, 'forbidden');
+        assert.match(body.error.message, /turned off/);
+        assert.deepEqual(await row(m.message.id), before);
+        // Deleting stays open: an author can always take their words back.
+        assert.equal(
+          (await f.delete(`/api/messages/${m.message.id}`, bearer(m.editToken))).status,
+          204,
+        );
+      });
+
       it('returns 409 thread_closed in a closed thread, leaving the row unchanged', async () => {
         await setup();
         const m = await post('original');

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { toIso } from '../db/rows.ts';
 import type { MessageRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { ApiError } from '../http/api-error.ts';
@@ -78,17 +79,10 @@ export async function editMessage(store: Store, edit: AuthorEdit): Promise<Messa
   const now = edit.now.toISOString();
   return store.write(async (trx) => {
     const message = await authorsMessage(trx, edit.id, edit.token);
-    const created = Date.parse(
-      typeof message.created_at === 'string'
-        ? message.created_at
-        : message.created_at.toISOString(),
-    );
-    if (edit.now.getTime() - created > edit.policy.editWindowMs) {
-      throw forbidden(
-        edit.policy.editWindowMs === 0
-          ? 'Editing is turned off on this server.'
-          : `Messages can be edited for ${edit.policy.editWindowMs / 60_000} minutes after posting.`,
-      );
+    const { editWindowMs } = edit.policy;
+    if (editWindowMs === 0) throw forbidden('Editing is turned off on this server.');
+    if (edit.now.getTime() - Date.parse(toIso(message.created_at)) > editWindowMs) {
+      throw forbidden(`Messages can be edited for ${editWindowMs / 60_000} minutes after posting.`);
     }
     const thread = await findThreadById(trx, message.thread_id);
     if (!thread || effectiveStatus(thread, edit.now, edit.policy.autoCloseDays) === 'closed') {

@@ -700,6 +700,44 @@ describe('<parley-thread>', () => {
     });
   });
 
+  describe('long pages', () => {
+    it('scrolls to a hash that names a reply far down a long page, once its batch is in', async () => {
+      const scrolled: string[] = [];
+      const realScroll = Element.prototype.scrollIntoView;
+      Element.prototype.scrollIntoView = function (this: Element) {
+        scrolled.push(this.id);
+      };
+      try {
+        history.replaceState(null, '', `${location.pathname}${location.search}#parley-65`);
+        const key = uniqueKey();
+        const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
+        serveThread(key, { messageCount: 60 }, replies);
+        const el = await mount({ thread: key });
+        expect($(el, '#parley-65'), 'not in the first batch').to.equal(null);
+        await waitUntil(() => scrolled.includes('parley-65'), 'scrolled to it', { timeout: 3000 });
+        expect($(el, '#parley-65').getAttribute('part')).to.contain('target');
+      } finally {
+        Element.prototype.scrollIntoView = realScroll;
+        history.replaceState(null, '', `${location.pathname}${location.search}`);
+      }
+    });
+
+    it('finishes rendering a long page when it is moved in the document mid-way', async () => {
+      const key = uniqueKey();
+      const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
+      serveThread(key, { messageCount: 60 }, replies);
+      const el = await mount({ thread: key });
+      expect($$(el, 'article').length).to.be.lessThan(60);
+      const other = document.createElement('div');
+      document.body.append(other);
+      other.append(el);
+      await waitUntil(() => $$(el, 'article').length === 60, 'all rendered', { timeout: 3000 });
+      await el.updateComplete;
+      expect($$(el, '[part~=actions]')).to.have.length(60);
+      other.remove();
+    });
+  });
+
   describe('attributes', () => {
     it('re-keys when the thread attribute changes: aborts the old request and shows the other thread', async () => {
       const slow = uniqueKey();

@@ -228,6 +228,8 @@ export class ParleyThread extends LitElement {
   #toShow = 0;
   /** Messages the last render showed. */
   #rendered = 0;
+  /** Whether the hash's message is still to be scrolled to. */
+  #scrollPending = false;
   #t!: ReadCatalog;
   #locale = 'en';
   #pending = new Set<number>();
@@ -257,8 +259,12 @@ export class ParleyThread extends LitElement {
     super.connectedCallback();
     this.#timer = setInterval(() => this.requestUpdate(), TICK_MS);
     addEventListener('hashchange', this.#onHash);
-    // A load cut short by a disconnect starts again when the element comes back.
-    if (this.hasUpdated && this._state === 'loading') this.#load();
+    // A load cut short by a disconnect starts again when the element comes
+    // back; batches it cut short go on from the next render.
+    if (this.hasUpdated) {
+      if (this._state === 'loading') this.#load();
+      else this.requestUpdate();
+    }
   }
 
   override disconnectedCallback() {
@@ -377,6 +383,12 @@ export class ParleyThread extends LitElement {
 
   protected override updated() {
     if (this._state !== 'ready') return;
+    if (this.#scrollPending) {
+      const target = this.renderRoot.querySelector(`#parley-${this._target}`);
+      // Not on this page at all once every batch is in: nothing to scroll to.
+      if (target || this._shown >= this.#toShow) this.#scrollPending = false;
+      target?.scrollIntoView({ block: 'center' });
+    }
     // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
@@ -432,6 +444,7 @@ export class ParleyThread extends LitElement {
 
   async #load() {
     this.#abort?.abort();
+    this.#cancelBatch();
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
@@ -492,14 +505,16 @@ export class ParleyThread extends LitElement {
     this._more = false;
   }
 
-  /** Marks and scrolls to the message a `#parley-<id>` hash names (it lives in our shadow root, out of the browser's reach). */
+  /**
+   * Marks the message a `#parley-<id>` hash names (it lives in our shadow
+   * root, out of the browser's reach); `updated` scrolls to it once rendered,
+   * which on a long page may be a few batches later.
+   */
   #onHash = () => {
     const id = /^#parley-(\d+)$/.exec(location.hash)?.[1];
     this._target = id ? Number(id) : null;
-    if (id)
-      this.updateComplete.then(() =>
-        this.renderRoot.querySelector(`#parley-${id}`)?.scrollIntoView({ block: 'center' }),
-      );
+    this.#scrollPending = Boolean(id);
+    this.requestUpdate();
   };
 
   /**
@@ -510,8 +525,8 @@ export class ParleyThread extends LitElement {
    * since Lit may reuse an element for another message.
    */
   #onExactTime = (e: Event) => {
-    // Also the latest moment to (re)load the interactive part.
-    this.#loadActions();
+    // Also the latest moment to (re)load the interactive part, once the page is in.
+    if (this._state === 'ready' && this._shown >= this.#toShow) this.#loadActions();
     const el = e.target as Element;
     const time = el.closest?.('time') ?? el.querySelector?.('time');
     if (time) time.title = exact(this.#locale, time.dateTime);
@@ -561,7 +576,9 @@ export class ParleyThread extends LitElement {
     for (const m of all) {
       if (m === opening) continue;
       const parent = m.parentId !== opening?.id && ids.has(m.parentId!) ? m.parentId : null;
-      kids.set(parent, [...(kids.get(parent) ?? []), m]);
+      const siblings = kids.get(parent);
+      if (siblings) siblings.push(m);
+      else kids.set(parent, [m]);
     }
     // Messages count in reading order: the first `_armed` of them have their actions.
     let count = 0;

@@ -27,6 +27,7 @@ export default defineConfig({
         // One file: the server serves /admin.js alone, and nothing here loads lazily.
         codeSplitting: false,
         minify: true,
+        comments: false,
       },
     },
   },

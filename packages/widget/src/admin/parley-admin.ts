@@ -143,7 +143,7 @@ const httpUrl = (value: string | null | undefined): URL | null => {
  * @cssproperty --parley-star - The highlight star. Default amber.
  * @cssproperty --parley-surface - Background of cards. Default a 4% tint of the text colour.
  * @cssproperty --parley-border - Borders. Default a 16% tint of the text colour.
- * @cssproperty --parley-muted - Secondary text. Default the text colour at 66%.
+ * @cssproperty --parley-muted - Secondary text. Default the text colour at 68%.
  * @cssproperty --parley-radius - Corner radius. Default 0.5rem.
  * @cssproperty --parley-space - Base spacing. Default 1rem.
  * @cssproperty --parley-font - Font family. Default the system UI font.

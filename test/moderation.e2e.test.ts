@@ -95,7 +95,11 @@ describe('moderating the example blog', () => {
     await thread.getByText('6 msgs').waitFor();
     await thread.getByText('1 highlight', { exact: false }).first().waitFor();
     await thread.getByText('Discussion closed').waitFor();
+    // Once the interactive chunk is in (the author may still delete in a closed
+    // thread), the form is still absent: closed, not merely not loaded yet.
+    await reply.getByRole('button', { name: 'Delete' }).waitFor();
     assert.equal(await thread.getByRole('button', { name: 'Post reply' }).count(), 0);
+    assert.equal(await thread.locator('form').count(), 0);
 
     assert.deepEqual(admin.problems, []);
     assert.deepEqual(reader.problems, []);

@@ -7,6 +7,7 @@
  */
 
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { bundleBench } from './bundle.ts';
@@ -252,12 +253,13 @@ export async function firstRenderBench(): Promise<BenchResult> {
     const worst = traced.reduce((a, b) => (b.task!.ms > a.task!.ms ? b : a)).task!;
     const reported = [...timed, ...traced].map((l) => l.longTasks);
     const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+    const cores = cpus().length;
     notes.push(
       `${MESSAGES}-message thread (1 opening post + ${MESSAGES - 1} replies, ~25% nested, markdown bodies of 20 to 1,500 characters) seeded through the API on SQLite.`,
       `Page-size ${PAGE_SIZE} (the API's maximum, not 200): the first page is the opening post + ${PAGE_SIZE} replies = ${PAGE_SIZE + 1} messages; the rest sit behind "load more".`,
-      `Median of ${LOADS} cold loads (fresh browser context each, left ${SETTLE_MS} ms to settle first: a new context starts the browser's own UI renderer, whose start-up otherwise shares the 2 cores with the load; \`BENCH_SETTLE_MS=0\` measures with it), after one uncounted warm-up load; page on its own origin, Parley server on another port. The harness runs no script in the page while it loads (the page logs to the console when it is done).`,
+      `Median of ${LOADS} cold loads (fresh browser context each, left ${SETTLE_MS} ms to settle first: a new context starts the browser's own UI renderer, whose start-up otherwise shares the ${cores} cores with the load; \`BENCH_SETTLE_MS=0\` measures with it), after one uncounted warm-up load; page on its own origin, Parley server on another port. The harness runs no script in the page while it loads (the page logs to the console when it is done).`,
       'Time: inline script `performance.mark` → `parley-thread-loaded` → `updateComplete` → `requestAnimationFrame`, on untraced loads. The element renders a long page a batch of replies per task, so "on screen" is the first batch; "whole first page" waits until every message of the page is rendered; "interactive" until the reply form and the message actions (a chunk loaded after the page) are rendered too.',
-      `Longest task: longest RunTask on CrRendererMain over ${LOADS} further cold loads, each traced (devtools.timeline + disabled-by-default-devtools.timeline), counting tasks that start after the page's request for /widget.js and before the thread is interactive (the navigation's own tasks, including the parse that finds the script, belong to the page; the renderer's flush of its trace after that belongs to the harness). Its CPU time is the trace's thread time: the rest of the task the main thread waited, for a core (the browser, the server and the harness share 2 cores) or for the browser process (font lookups are synchronous calls to it).`,
+      `Longest task: longest RunTask on CrRendererMain over ${LOADS} further cold loads, each traced (devtools.timeline + disabled-by-default-devtools.timeline), counting tasks that start after the page's request for /widget.js and before the thread is interactive (the navigation's own tasks, including the parse that finds the script, belong to the page; the renderer's flush of its trace after that belongs to the harness). Its CPU time is the trace's thread time: the rest of the task the main thread waited, for a core (the browser, the server and the harness share ${cores} cores) or for the browser process (font lookups are synchronous calls to it).`,
       `Long Tasks API: the page also records the tasks the browser itself reports as long (over 50 ms) that start after the request for /widget.js, on all ${LOADS * 2} loads, traced or not; per load: ${reported.map((l) => `[${ms(l)}]`).join(' ')}.`,
       `Control: the same article without the widget has a longest task of ${ms(control)} ms over ${LOADS} cold loads (from the navigation to a frame and 100 ms after its load event): this machine's floor.`,
       `Per load: render ${ms(renders)} ms; longest task ${ms(tasks)} ms.`,

@@ -32,7 +32,7 @@ export function findChromium() {
   return chromiumCandidates().find((path) => existsSync(path));
 }
 
-/** The Chromium to launch: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
+/** The Chromium to launch: the first of chromiumCandidates() found, else Debian's `/usr/bin/chromium`. */
 export function chromiumPath() {
-  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  return findChromium() ?? '/usr/bin/chromium';
 }

@@ -50,7 +50,10 @@ process.env.CHROMIUM_PATH = chromium;
 
 // 3. nginx, for the scale-out test (two instances behind a real load balancer).
 section('nginx');
-const hasNginx = () => hasCommand('nginx') || existsSync('/usr/sbin/nginx');
+const hasNginx = () =>
+  Boolean(process.env.NGINX_PATH && existsSync(process.env.NGINX_PATH)) ||
+  hasCommand('nginx') ||
+  existsSync('/usr/sbin/nginx');
 if (!hasNginx() && isRoot() && hasCommand('apt-get')) {
   console.log("nginx not found: installing Debian's nginx package...");
   run('sh', [

@@ -36,7 +36,8 @@ function eagerFiles(): Map<string, string> {
     const code = readBuilt(path);
     files.set(path, code);
     for (const [, spec] of code.matchAll(
-      /\bimport\s*(?:[^'"()]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/g,
+      // `import … from`, `import "…"` and `export … from`, as bench/bundle.ts follows them.
+      /\b(?:import|export)\s*(?:[^'"()]*?\bfrom\s*)?["'](\.{1,2}\/[^"']+)["']/g,
     )) {
       visit(normalize(join(dirname(path), spec!)));
     }

@@ -2,8 +2,6 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs';
 
-export { CHROMIUM_ARGS };
-
 /** Launches CHROMIUM_PATH, else /usr/bin/chromium. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

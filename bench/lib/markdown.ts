@@ -1,6 +1,6 @@
 /** Renders `docs/benchmarks.md` from a run's results. */
 import type { Machine } from './machine.ts';
-import { type BenchResult, failed, formatBudget, formatValue, verdict } from './report.ts';
+import { type BenchResult, failed, formatBudget, formatValue, rows, verdict } from './report.ts';
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
@@ -68,18 +68,7 @@ export function renderMarkdown(machine: Machine, results: readonly BenchResult[]
     );
     if (r.error) out.push(`**Failed:** ${r.error}`, '');
     if (r.figures.length > 0) {
-      out.push(
-        ...table(
-          ['figure', 'value', 'budget', 'result'],
-          r.figures.map((f) => [
-            f.note ? `${f.name} (${f.note})` : f.name,
-            formatValue(f),
-            formatBudget(f),
-            verdict(f),
-          ]),
-        ),
-        '',
-      );
+      out.push(...table(['figure', 'value', 'budget', 'result'], rows(r)), '');
     }
     for (const note of r.notes) out.push(`- ${note}`);
     if (r.notes.length > 0) out.push('');

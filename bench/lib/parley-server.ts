@@ -3,11 +3,9 @@
  * operator would: configured through environment variables, on its own port.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { stopChild, track } from './children.ts';
 import { send } from './http.ts';
-import { ROOT, SERVER_BIN, WIDGET_DIST } from './paths.ts';
+import { ROOT, SERVER_BIN } from './paths.ts';
 import { freePort } from './ports.ts';
 
 /** A running child server: its URL and pid, its recent output, and how to stop it. */
@@ -44,10 +42,6 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     PARLEY_ORIGINS: options.origins ?? '',
     NODE_ENV: 'production',
   };
-  // Without the trailing slash: with one, the server answers 404 for
-  // /widget.js (its path guard compares against `normalize(dir) + sep`, i.e. "dist//").
-  if (existsSync(join(WIDGET_DIST, 'widget.js')))
-    env.PARLEY_WIDGET_DIR = WIDGET_DIST.replace(/\/+$/, '');
   return startChild([...(options.nodeArgs ?? []), SERVER_BIN], env, `http://127.0.0.1:${port}`);
 }
 

@@ -21,8 +21,3 @@ export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
-
-/** Milliseconds elapsed since a `process.hrtime.bigint()` reading. */
-export function msSince(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}

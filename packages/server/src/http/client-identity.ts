@@ -19,7 +19,7 @@ export function socketAddress(c: Context): string | undefined {
  */
 export function clientIdentifier(deps: AppDeps): ClientIdentifier {
   const peerAddress = deps.peerAddress ?? socketAddress;
-  const hasher = new ClientHasher(deps.store.db);
+  const hasher = new ClientHasher(deps.store);
   return async (c, now) => {
     const address = clientAddress(
       peerAddress(c),

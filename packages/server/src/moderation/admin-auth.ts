@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Logger } from '../app-deps.ts';
 import type { Store } from '../db/store.ts';
 import { ApiError } from '../http/api-error.ts';
@@ -7,7 +7,7 @@ import { bearerToken } from '../http/bearer.ts';
 import type { ClientIdentifier } from '../http/client-identity.ts';
 import { lockClient, recentAuthFailures, recordAuthFailure } from './moderation.repository.ts';
 
-/** Options for {@link adminAuth}. */
+/** Options for {@link adminVerifier}. */
 export interface AdminAuthOptions {
   store: Store;
   /** The configured admin token; undefined turns the admin API off. */
@@ -15,11 +15,12 @@ export interface AdminAuthOptions {
   clock: () => Date;
   identify: ClientIdentifier;
   logger: Logger;
-  /** Failed sign-ins one client may make per window before it is refused (default 10). */
-  maxFailures?: number;
-  /** The window, in milliseconds (default 10 minutes). */
-  windowMs?: number;
 }
+
+/** Failed sign-ins one client may make per window before it is refused. */
+const MAX_FAILURES = 10;
+/** The window of those failures. */
+const FAILURE_WINDOW_MS = 10 * 60_000;
 
 /** Query parameters people put tokens in; refused, whatever they hold. */
 const TOKEN_PARAMS = ['token', 'admin_token', 'access_token'];
@@ -35,9 +36,9 @@ function unauthorized(message: string): ApiError {
 }
 
 /**
- * Checks that a request carries the admin token, or throws 401 / 429. Used by
- * the admin routes (through {@link adminAuth}) and by a post that claims to be
- * the site owner's, so both share one failure count.
+ * Checks that a request carries the admin token, or throws 401 / 429. One
+ * per app (`services.verifyAdmin`), used by the admin routes and by a post
+ * that claims to be the site owner's, so both share one failure count.
  *
  * Why each rule:
  * - Only `Authorization: Bearer`: a token in a URL ends up in access logs,
@@ -52,8 +53,8 @@ function unauthorized(message: string): ApiError {
  * - Neither the token nor a guess is ever logged.
  */
 export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promise<void> {
-  const maxFailures = options.maxFailures ?? 10;
-  const windowMs = options.windowMs ?? 10 * 60_000;
+  const maxFailures = MAX_FAILURES;
+  const windowMs = FAILURE_WINDOW_MS;
   const expected = options.token ? digest(options.token) : undefined;
   const { store, logger } = options;
 
@@ -125,14 +126,5 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
             : 'The admin token is wrong.',
         );
     }
-  };
-}
-
-/** Middleware that lets only requests with the admin token through (see {@link adminVerifier}). */
-export function adminAuth(options: AdminAuthOptions): MiddlewareHandler {
-  const verify = adminVerifier(options);
-  return async function adminAuth(c, next) {
-    await verify(c);
-    await next();
   };
 }

@@ -10,7 +10,6 @@ import { messageIdParams } from '../messages/messages.schemas.ts';
 import { findThreadByKey, listAdminThreads } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { AdminMessage, AdminMessageList, AdminThread, AdminThreadList } from '../wire.ts';
-import { adminAuth } from './admin-auth.ts';
 import { changeThread, moderateMessage, removeMessage } from './moderate.ts';
 import { listAdminMessages } from './moderation.repository.ts';
 import {
@@ -22,7 +21,7 @@ import {
 
 /**
  * The moderation API, mounted under `/api/admin`. Every route needs the admin
- * token (see `adminAuth`); the `/api/*` origin and JSON guards apply as to any
+ * token (see `adminVerifier`, shared with owner posts through `services.verifyAdmin`); the `/api/*` origin and JSON guards apply as to any
  * other write, so a page elsewhere cannot drive it with a visitor's browser.
  */
 export function moderationRoutes(deps: AppDeps, services: AppServices) {
@@ -38,16 +37,10 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       // not by the browser and not by a proxy on the way.
       c.header('Cache-Control', 'no-store');
     })
-    .use(
-      '*',
-      adminAuth({
-        store,
-        token: policy.adminToken,
-        clock,
-        identify: services.identify,
-        logger: services.logger,
-      }),
-    )
+    .use('*', async function adminOnly(c, next) {
+      await services.verifyAdmin(c);
+      await next();
+    })
     .get('/messages', validate('query', adminMessagesQuery), async (c) => {
       const { status, thread: key, cursor, limit } = c.req.valid('query');
       const scope = `admin-messages:${status ?? 'all'}`;

@@ -1,3 +1,5 @@
+import { toIso } from '../db/rows.ts';
+import type { StoredTime } from '../db/schema.ts';
 import { invalidField } from './api-error.ts';
 
 /** A keyset position: the sort key of the last row a page returned. */
@@ -36,4 +38,22 @@ export function decodeCursor(scope: string, cursor: string): KeysetPosition {
     throw invalidField('cursor', `belongs to another listing (${String(parsed[0])}), not ${scope}`);
   }
   return { at: parsed[1], id: parsed[2] as number };
+}
+
+/**
+ * One keyset page from rows fetched with `limit + 1`: the first `limit` rows,
+ * and the cursor after the last of them when the extra row says more follow.
+ * `at` is the ordering time of a row, as the listing sorts it.
+ */
+export function keysetPage<R extends { id: number }>(
+  rows: readonly R[],
+  limit: number,
+  scope: string,
+  at: (row: R) => StoredTime,
+): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor(scope, { at: toIso(at(last)), id: last.id }) : null;
+  return { page, nextCursor };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { toIso, toMessage } from '../db/rows.ts';
+import { toMessage } from '../db/rows.ts';
 import type { Database, ThreadRow } from '../db/schema.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import type { MessagePage, SortOrder } from '../wire.ts';
 import { findOpening, listReplies } from './messages.repository.ts';
 
@@ -21,12 +21,7 @@ export async function messagePage(
     after ? undefined : findOpening(db, thread.id),
     listReplies(db, { threadId: thread.id, sort: options.sort, limit: options.limit, after }),
   ]);
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > options.limit && last
-      ? encodeCursor(scope, { at: toIso(last.created_at), id: last.id })
-      : null;
+  const { page, nextCursor } = keysetPage(rows, options.limit, scope, (r) => r.created_at);
   const messages = (opening ? [opening, ...page] : page).map(toMessage);
   return { messages, nextCursor };
 }

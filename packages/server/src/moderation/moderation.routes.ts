@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { type ThreadView, toAdminMessage, toAdminThread, toIso } from '../db/rows.ts';
+import { type ThreadView, toAdminMessage, toAdminThread } from '../db/rows.ts';
 import { ApiError, invalidField } from '../http/api-error.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
 import { messageIdParams } from '../messages/messages.schemas.ts';
@@ -52,15 +52,8 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
         threadId = thread.id;
       }
       const rows = await listAdminMessages(db, { filter: status, threadId, limit, after });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const body: AdminMessageList = {
-        messages: page.map(toAdminMessage),
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor(scope, { at: toIso(last.created_at), id: last.id })
-            : null,
-      };
+      const { page, nextCursor } = keysetPage(rows, limit, scope, (row) => row.created_at);
+      const body: AdminMessageList = { messages: page.map(toAdminMessage), nextCursor };
       return c.json(body);
     })
     .patch(
@@ -83,15 +76,11 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       const scope = 'admin-threads';
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listAdminThreads(db, { limit, after });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const at = view();
+      const { page, nextCursor } = keysetPage(rows, limit, scope, (row) => row.last_activity_at);
+      const now = view();
       const body: AdminThreadList = {
-        threads: page.map((row) => toAdminThread(row, at)),
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor(scope, { at: toIso(last.last_activity_at), id: last.id })
-            : null,
+        threads: page.map((row) => toAdminThread(row, now)),
+        nextCursor,
       };
       return c.json(body);
     })

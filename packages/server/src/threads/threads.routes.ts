@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { type ThreadView, toIso, toThread } from '../db/rows.ts';
+import { type ThreadView, toThread } from '../db/rows.ts';
 import { ApiError, fromZodError } from '../http/api-error.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { etagMatches } from '../http/etag.ts';
 import { LruCache } from '../http/lru-cache.ts';
 import { validate } from '../http/validate.ts';
@@ -28,15 +28,10 @@ export function threadRoutes({ store }: AppDeps, { clock, policy }: AppServices)
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listThreads(db, { sort, limit, after });
       const now = view();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const at = (row: (typeof rows)[number]) =>
-        toIso(sort === 'active' ? row.last_activity_at : row.created_at);
-      const body: ThreadList = {
-        threads: page.map((row) => toThread(row, now)),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor(scope, { at: at(last), id: last.id }) : null,
-      };
+      const { page, nextCursor } = keysetPage(rows, limit, scope, (row) =>
+        sort === 'active' ? row.last_activity_at : row.created_at,
+      );
+      const body: ThreadList = { threads: page.map((row) => toThread(row, now)), nextCursor };
       return c.json(body);
     })
     .get(

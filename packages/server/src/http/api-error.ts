@@ -48,3 +48,18 @@ export function unavailable(message: string, retryAfterSeconds = 1): ApiError {
     'Retry-After': String(retryAfterSeconds),
   });
 }
+
+/** 404 for a thread key no one has posted to (or an admin names wrongly). */
+export function threadNotFound(key: string): ApiError {
+  return new ApiError(404, 'thread_not_found', `No thread has the key ${key} yet.`);
+}
+
+/** 404 for a message that does not exist or is already deleted. */
+export function messageNotFound(id: number): ApiError {
+  return new ApiError(404, 'message_not_found', `No message has the id ${id}.`);
+}
+
+/** 409 for a write to a closed thread. */
+export function threadClosed(): ApiError {
+  return new ApiError(409, 'thread_closed', 'This discussion is closed to new messages.');
+}

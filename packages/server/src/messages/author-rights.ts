@@ -2,14 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { toIso } from '../db/rows.ts';
 import type { MessageRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
-import { ApiError } from '../http/api-error.ts';
+import { ApiError, messageNotFound, threadClosed } from '../http/api-error.ts';
 import { renderMarkdown } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import { findThreadById } from '../threads/threads.repository.ts';
 import { changeMessage, deleteMessage } from './message-state.ts';
 import { findMessage } from './messages.repository.ts';
-import { hashToken, needsModeration, threadClosed } from './post-message.ts';
+import { hashToken, needsModeration } from './post-message.ts';
 
 /**
  * What a message's author may do with the edit token the post returned: edit
@@ -17,11 +17,6 @@ import { hashToken, needsModeration, threadClosed } from './post-message.ts';
  * proof of authorship (no cookies, so no third-party-cookie trouble and no
  * CSRF): the database keeps its SHA-256, compared in constant time.
  */
-
-/** 404 for a message that does not exist or is already deleted. */
-export function messageNotFound(id: number): ApiError {
-  return new ApiError(404, 'message_not_found', `No message has the id ${id}.`);
-}
 
 function forbidden(message: string): ApiError {
   return new ApiError(403, 'forbidden', message);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { toMessage } from '../db/rows.ts';
-import { ApiError, invalidField } from '../http/api-error.ts';
+import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
@@ -34,8 +34,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       async (c) => {
         const { key } = c.req.valid('param');
         const thread = await findThreadByKey(store.db, key);
-        if (!thread)
-          throw new ApiError(404, 'thread_not_found', `No thread has the key ${key} yet.`);
+        if (!thread) throw threadNotFound(key);
         const page: MessagePage = await messagePage(store.db, thread, c.req.valid('query'));
         return c.json(page);
       },

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database, MessageRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
-import { ApiError, invalidField } from '../http/api-error.ts';
+import { ApiError, invalidField, threadClosed } from '../http/api-error.ts';
 import { renderMarkdown } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
@@ -36,11 +36,6 @@ export function hashToken(token: string): string {
 }
 
 const MINUTE = 60_000;
-
-/** Why a post is refused in a closed thread. */
-export function threadClosed(): ApiError {
-  return new ApiError(409, 'thread_closed', 'This discussion is closed to new messages.');
-}
 
 /**
  * Whether a new or edited message waits for a moderator: in moderation mode

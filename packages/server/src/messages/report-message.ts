@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.ts';
-import { messageNotFound } from './author-rights.ts';
+import { messageNotFound } from '../http/api-error.ts';
 import { changeMessage } from './message-state.ts';
 import { findMessage, insertReport, updateMessage } from './messages.repository.ts';
 

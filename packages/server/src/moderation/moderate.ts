@@ -3,8 +3,7 @@ import type { AdminMessageRow, AdminThreadRow } from '../db/rows.ts';
 import { toIso } from '../db/rows.ts';
 import type { MessageTable, ThreadUpdate } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
-import { ApiError } from '../http/api-error.ts';
-import { messageNotFound } from '../messages/author-rights.ts';
+import { messageNotFound, threadNotFound } from '../http/api-error.ts';
 import { changeMessage, deleteMessage } from '../messages/message-state.ts';
 import { decideReports, findMessage, updateMessage } from '../messages/messages.repository.ts';
 import { effectiveStatus, isIdle } from '../threads/auto-close.ts';
@@ -56,9 +55,8 @@ export async function moderateMessage(
     } else if (set.report_count !== undefined) {
       await updateMessage(trx, message.id, { ...set, updated_at: now });
     }
-    const row = await findAdminMessage(trx, message.id);
-    if (!row) throw messageNotFound(decision.id);
-    return row;
+    // Found above, in this transaction.
+    return (await findAdminMessage(trx, message.id))!;
   });
 }
 
@@ -91,9 +89,7 @@ export async function changeThread(store: Store, change: ThreadChange): Promise<
   const now = change.now.toISOString();
   return store.write(async (trx) => {
     const thread = await findThreadByKey(trx, change.key);
-    if (!thread) {
-      throw new ApiError(404, 'thread_not_found', `No thread has the key ${change.key}.`);
-    }
+    if (!thread) throw threadNotFound(change.key);
     const set: Omit<ThreadUpdate, 'event_seq'> = {};
     if (change.title !== undefined && change.title !== thread.title) set.title = change.title;
     if (change.summary !== undefined && change.summary !== thread.summary) {
@@ -111,8 +107,7 @@ export async function changeThread(store: Store, change: ThreadChange): Promise<
     if (Object.keys(set).length > 0) {
       await updateThread(trx, thread.id, { ...set, updated_at: now });
     }
-    const row = await findAdminThread(trx, thread.id);
-    if (!row) throw new ApiError(404, 'thread_not_found', `No thread has the key ${change.key}.`);
-    return row;
+    // Found above, in this transaction.
+    return (await findAdminThread(trx, thread.id))!;
   });
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { type ThreadView, toAdminMessage, toAdminThread } from '../db/rows.ts';
-import { ApiError, invalidField } from '../http/api-error.ts';
+import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
@@ -48,7 +48,7 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       let threadId: number | undefined;
       if (key !== undefined) {
         const thread = await findThreadByKey(db, key);
-        if (!thread) throw new ApiError(404, 'thread_not_found', `No thread has the key ${key}.`);
+        if (!thread) throw threadNotFound(key);
         threadId = thread.id;
       }
       const rows = await listAdminMessages(db, { filter: status, threadId, limit, after });

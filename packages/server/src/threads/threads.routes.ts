@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { type ThreadView, toThread } from '../db/rows.ts';
-import { ApiError, fromZodError } from '../http/api-error.ts';
+import { fromZodError, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { etagMatches } from '../http/etag.ts';
 import { LruCache } from '../http/lru-cache.ts';
@@ -43,7 +43,7 @@ export function threadRoutes({ store }: AppDeps, { clock, policy }: AppServices)
         const { limit, sort } = c.req.valid('query');
         const thread = await findThreadByKey(db, key);
         if (!thread) {
-          throw new ApiError(404, 'thread_not_found', `No thread has the key ${key} yet.`);
+          throw threadNotFound(key);
         }
         // Every change a reader can see bumps the thread's event sequence, so
         // (thread, sequence, page shape) names one exact first page: it makes

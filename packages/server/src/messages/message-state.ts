@@ -97,7 +97,9 @@ export async function deleteMessage(
   now: string,
 ): Promise<'placeholder' | 'removed'> {
   const was = weight(message);
-  if (await hasReplies(trx, message.id)) {
+  const events: NewEvent[] = [];
+  const placeholder = await hasReplies(trx, message.id);
+  if (placeholder) {
     await updateMessage(trx, message.id, {
       status: 'deleted',
       author_name: '',
@@ -115,31 +117,21 @@ export async function deleteMessage(
     await trx.deleteFrom('reports').where('message_id', '=', message.id).execute();
     // A listed message shows as its placeholder now; a hidden one with
     // replies appears as one.
-    const events: NewEvent[] = [
-      {
-        type: isListed(message.status) ? 'message.updated' : 'message.created',
-        messageId: message.id,
-      },
-    ];
-    if (was.messages !== 0) events.push({ type: 'thread.updated', messageId: null });
-    await recordChange(
-      trx,
-      message.thread_id,
-      { messages: -was.messages, highlights: -was.highlights, now },
-      events,
-    );
-    return 'placeholder';
-  }
-  await deleteMessageRow(trx, message.id);
-  const events: NewEvent[] = [];
-  if (isListed(message.status)) events.push({ type: 'message.removed', messageId: message.id });
-  let parentId = message.parent_id;
-  while (parentId !== null) {
-    const parent = await findMessage(trx, parentId);
-    if (parent?.status !== 'deleted' || (await hasReplies(trx, parent.id))) break;
-    await deleteMessageRow(trx, parent.id);
-    events.push({ type: 'message.removed', messageId: parent.id });
-    parentId = parent.parent_id;
+    events.push({
+      type: isListed(message.status) ? 'message.updated' : 'message.created',
+      messageId: message.id,
+    });
+  } else {
+    await deleteMessageRow(trx, message.id);
+    if (isListed(message.status)) events.push({ type: 'message.removed', messageId: message.id });
+    let parentId = message.parent_id;
+    while (parentId !== null) {
+      const parent = await findMessage(trx, parentId);
+      if (parent?.status !== 'deleted' || (await hasReplies(trx, parent.id))) break;
+      await deleteMessageRow(trx, parent.id);
+      events.push({ type: 'message.removed', messageId: parent.id });
+      parentId = parent.parent_id;
+    }
   }
   if (was.messages !== 0) events.push({ type: 'thread.updated', messageId: null });
   if (events.length > 0) {
@@ -150,5 +142,5 @@ export async function deleteMessage(
       events,
     );
   }
-  return 'removed';
+  return placeholder ? 'placeholder' : 'removed';
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Logger } from './app-deps.ts';
+import type { ThreadView } from './db/rows.ts';
 import type { ClientIdentifier } from './http/client-identity.ts';
 import type { ModerationPolicy } from './moderation/policy.ts';
 
@@ -12,6 +13,8 @@ export interface AppServices {
   /** Moderation settings with their defaults applied. */
   policy: ModerationPolicy;
   logger: Logger;
+  /** How a thread looks right now (for auto-close): the time and the policy. */
+  threadView: () => ThreadView;
   /** Throws 401 / 429 unless the request carries the admin token. */
   verifyAdmin: (c: Context) => Promise<void>;
 }

@@ -33,6 +33,7 @@ export function createApp(deps: AppDeps) {
     identify,
     policy,
     logger,
+    threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
     verifyAdmin: adminVerifier({
       store: deps.store,
       token: policy.adminToken,

@@ -23,8 +23,11 @@ export function resumePoint(header: string | undefined, query: string | undefine
 }
 
 /** `GET /api/threads/:key/events`: the thread's live events, mounted under `/api`. */
-export function eventRoutes({ store }: AppDeps, { clock, policy }: AppServices, live: LiveEvents) {
-  const view = () => ({ now: clock(), autoCloseDays: policy.autoCloseDays });
+export function eventRoutes(
+  { store }: AppDeps,
+  { threadView: view }: AppServices,
+  live: LiveEvents,
+) {
   return new Hono().get('/threads/:key/events', validate('param', threadKeyParams), async (c) => {
     const { key } = c.req.valid('param');
     const requested = resumePoint(c.req.header('Last-Event-ID'), c.req.query('lastEventId'));

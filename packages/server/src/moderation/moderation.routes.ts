@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { type ThreadView, toAdminMessage, toAdminThread } from '../db/rows.ts';
+import { toAdminMessage, toAdminThread } from '../db/rows.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
@@ -27,8 +27,7 @@ import {
 export function moderationRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { db } = store;
-  const { clock, policy } = services;
-  const view = (): ThreadView => ({ now: clock(), autoCloseDays: policy.autoCloseDays });
+  const { clock, threadView: view } = services;
 
   return new Hono()
     .use('*', async function noStore(c, next) {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { type ThreadView, toThread } from '../db/rows.ts';
+import { toThread } from '../db/rows.ts';
 import { fromZodError, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { etagMatches } from '../http/etag.ts';
@@ -17,9 +17,8 @@ import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './th
 const FIRST_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** Reader routes for threads, mounted under `/api`. */
-export function threadRoutes({ store }: AppDeps, { clock, policy }: AppServices) {
+export function threadRoutes({ store }: AppDeps, { threadView: view }: AppServices) {
   const { db } = store;
-  const view = (): ThreadView => ({ now: clock(), autoCloseDays: policy.autoCloseDays });
   const firstPages = new LruCache(FIRST_PAGE_CACHE_BYTES);
   return new Hono()
     .get('/threads', validate('query', threadListQuery), async (c) => {

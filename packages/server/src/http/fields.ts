@@ -33,14 +33,23 @@ export function lineText(max: number) {
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 }
 
+/**
+ * Text of several lines shown to others: line ends normalised to `\n`,
+ * trimmed, at most `max` code points, no control characters but tab and
+ * newline; empty only when `allowEmpty`.
+ */
+export function multilineText(max: number, { allowEmpty = false } = {}) {
+  return z
+    .string({ error: 'must be a string' })
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .refine((s) => allowEmpty || s.length > 0, 'must not be empty')
+    .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
+    .refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+}
+
 /** A message body: markdown, 1..10,000 code points after trimming, newlines allowed. */
-export const bodyText = z
-  .string({ error: 'must be a string' })
-  .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-  .refine((s) => s.length > 0, 'must not be empty')
-  .refine((s) => codePoints(s) <= 10_000, 'must be at most 10000 characters')
-  .refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters')
-  .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+export const bodyText = multilineText(10_000);
 
 /** An absolute http(s) URL of at most 2,048 characters. */
 export const httpUrl = z

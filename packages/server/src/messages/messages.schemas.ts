@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
   bodyText,
-  codePoints,
   cursorParam,
   httpUrl,
   idNumber,
   limitParam,
   lineText,
+  multilineText,
   sortParam,
 } from '../http/fields.ts';
 import { messageKind } from '../wire.ts';
@@ -54,12 +54,7 @@ export const editMessageBody = z.object({ body: bodyText });
 
 /** `POST /api/messages/:id/report` body; an empty reason is no reason. */
 export const reportBody = z.object({
-  reason: z
-    .string({ error: 'must be a string' })
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .refine((s) => codePoints(s) <= MAX_REASON, `must be at most ${MAX_REASON} characters`)
-    .refine((s) => !/[^\P{Cc}\t\n]/u.test(s), 'must not contain control characters')
-    .refine((s) => !/\p{Cs}/u.test(s), 'must be valid Unicode text')
+  reason: multilineText(MAX_REASON, { allowEmpty: true })
     .nullish()
     .transform((s) => (s ? s : null)),
 });

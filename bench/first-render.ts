@@ -95,12 +95,11 @@ const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.tim
 
 /**
  * The bench page. The inline script runs first and marks "script start"; it
- * listens for `parley-thread-loaded` (bubbles, composed), waits for the
- * element's `updateComplete` (the render that follows the event) and then one
- * animation frame (the render is on screen), then marks "on screen". It goes
+ * listens for `parley-thread-loaded` (bubbles, composed), then marks "on
+ * screen" at the first animation frame with messages in the element. It goes
  * on until the whole first page is rendered, then until the element is
- * interactive (`updateComplete` also waits for the form and actions), and
- * logs DONE. A `longtask` observer records what the browser itself counts as
+ * interactive (`updateComplete` waits for every batch, the form and the
+ * actions), and logs DONE. A `longtask` observer records what the browser itself counts as
  * long tasks meanwhile.
  */
 export function benchPage(serverUrl: string): string {
@@ -128,8 +127,8 @@ const done = (figures) => {
 document.addEventListener('parley-thread-loaded', async (event) => {
   const el = event.target;
   const count = () => el.shadowRoot.querySelectorAll('[part~="message"]').length;
-  await el.updateComplete;
-  await frame();
+  // On screen: the first frame with messages in it.
+  while (count() === 0) await frame();
   const ms = since('bench-first-render');
   const firstMessages = count();
   // Long pages render a batch per task: wait until the whole first page is in.
@@ -258,7 +257,7 @@ export async function firstRenderBench(): Promise<BenchResult> {
       `${MESSAGES}-message thread (1 opening post + ${MESSAGES - 1} replies, ~25% nested, markdown bodies of 20 to 1,500 characters) seeded through the API on SQLite.`,
       `Page-size ${PAGE_SIZE} (the API's maximum, not 200): the first page is the opening post + ${PAGE_SIZE} replies = ${PAGE_SIZE + 1} messages; the rest sit behind "load more".`,
       `Median of ${LOADS} cold loads (fresh browser context each, left ${SETTLE_MS} ms to settle first: a new context starts the browser's own UI renderer, whose start-up otherwise shares the ${cores} cores with the load; \`BENCH_SETTLE_MS=0\` measures with it), after one uncounted warm-up load; page on its own origin, Parley server on another port. The harness runs no script in the page while it loads (the page logs to the console when it is done).`,
-      'Time: inline script `performance.mark` → `parley-thread-loaded` → `updateComplete` → `requestAnimationFrame`, on untraced loads. The element renders a long page a batch of replies per task, so "on screen" is the first batch; "whole first page" waits until every message of the page is rendered; "interactive" until the reply form and the message actions (a chunk loaded after the page) are rendered too.',
+      'Time: inline script `performance.mark` → `parley-thread-loaded` → the first `requestAnimationFrame` with messages rendered, on untraced loads. The element renders a long page a batch of replies per task, so "on screen" is the first batch; "whole first page" waits until every message of the page is rendered; "interactive" until the reply form and the message actions (a chunk loaded after the page) are rendered too.',
       `Longest task: longest RunTask on CrRendererMain over ${LOADS} further cold loads, each traced (devtools.timeline + disabled-by-default-devtools.timeline), counting tasks that start after the page's request for /widget.js and before the thread is interactive (the navigation's own tasks, including the parse that finds the script, belong to the page; the renderer's flush of its trace after that belongs to the harness). Its CPU time is the trace's thread time: the rest of the task the main thread waited, for a core (the browser, the server and the harness share ${cores} cores) or for the browser process (font lookups are synchronous calls to it).`,
       `Long Tasks API: the page also records the tasks the browser itself reports as long (over 50 ms) that start after the request for /widget.js, on all ${LOADS * 2} loads, traced or not; per load: ${reported.map((l) => `[${ms(l)}]`).join(' ')}.`,
       `Control: the same article without the widget has a longest task of ${ms(control)} ms over ${LOADS} cold loads (from the navigation to a frame and 100 ms after its load event): this machine's floor.`,

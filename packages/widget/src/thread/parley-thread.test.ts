@@ -394,13 +394,13 @@ describe('<parley-thread>', () => {
       const key = uniqueKey();
       const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
       serveThread(key, { messageCount: 60 }, replies);
-      const el = await mount({ thread: key });
-      const first = $$(el, '[part~=messages] > li > article').length;
-      expect(first).to.be.greaterThan(0);
+      const seen: number[] = [];
+      const el = await mount({ thread: key }, undefined, (e) =>
+        seen.push($$(e, '[part~=messages] article').length),
+      );
+      const first = seen.find((n) => n > 0)!;
       expect(first, 'not everything in one task').to.be.lessThan(60);
-      await waitUntil(() => $$(el, '[part~=messages] article').length === 60, 'all rendered', {
-        timeout: 3000,
-      });
+      expect(new Set(seen).size, `several batches: ${seen}`).to.be.greaterThan(2);
       expect(ids($$(el, '[part~=messages] article'))).to.deep.equal(
         replies.map((m) => `parley-${m.id}`),
       );
@@ -415,13 +415,13 @@ describe('<parley-thread>', () => {
       );
       const replies = [makeMessage(10), ...wide, makeMessage(51), ...deep];
       serveThread(key, { messageCount: replies.length }, replies);
-      const el = await mount({ thread: key });
-      const first = $$(el, '[part~=messages] article').length;
+      const seen: number[] = [];
+      const el = await mount({ thread: key }, undefined, (e) =>
+        seen.push($$(e, '[part~=messages] article').length),
+      );
+      const first = seen.find((n) => n > 0)!;
       expect(first).to.be.greaterThan(1);
       expect(first, 'not a whole branch in one task').to.be.lessThan(40);
-      await waitUntil(() => $$(el, '[part~=messages] article').length === replies.length, '', {
-        timeout: 3000,
-      });
       expect(ids($$(el, '[part~=messages] article'))).to.deep.equal([
         'parley-10',
         ...wide.map((m) => `parley-${m.id}`),
@@ -712,9 +712,12 @@ describe('<parley-thread>', () => {
         const key = uniqueKey();
         const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
         serveThread(key, { messageCount: 60 }, replies);
-        const el = await mount({ thread: key });
-        expect($(el, '#parley-65'), 'not in the first batch').to.equal(null);
-        await waitUntil(() => scrolled.includes('parley-65'), 'scrolled to it', { timeout: 3000 });
+        let firstBatch = 0;
+        const el = await mount({ thread: key }, undefined, (e) => {
+          firstBatch ||= $$(e, 'article').length;
+        });
+        expect(firstBatch, 'the target is not in the first batch').to.be.lessThan(56);
+        expect(scrolled).to.include('parley-65');
         expect($(el, '#parley-65').getAttribute('part')).to.contain('target');
       } finally {
         Element.prototype.scrollIntoView = realScroll;
@@ -726,13 +729,19 @@ describe('<parley-thread>', () => {
       const key = uniqueKey();
       const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
       serveThread(key, { messageCount: 60 }, replies);
-      const el = await mount({ thread: key });
-      expect($$(el, 'article').length).to.be.lessThan(60);
       const other = document.createElement('div');
       document.body.append(other);
-      other.append(el);
-      await waitUntil(() => $$(el, 'article').length === 60, 'all rendered', { timeout: 3000 });
-      await el.updateComplete;
+      let movedAt = 0;
+      // Moved right after a batch is rendered, while the next one is due.
+      const el = await mount({ thread: key }, undefined, (e) => {
+        const n = $$(e, 'article').length;
+        if (!movedAt && n > 0 && n < 60) {
+          movedAt = n;
+          other.append(e);
+        }
+      });
+      expect(movedAt).to.be.greaterThan(0);
+      expect($$(el, 'article')).to.have.length(60);
       expect($$(el, '[part~=actions]')).to.have.length(60);
       other.remove();
     });

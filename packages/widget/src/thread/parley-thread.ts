@@ -295,18 +295,18 @@ export class ParleyThread extends LitElement {
   }
 
   /**
-   * Also waits for the interactive part once it is loading, and for the
-   * renders it brings: every message shown has its actions when this settles.
+   * Settles once everything under way is rendered: a long page's batches, the
+   * interactive chunk once it is loading, and the batches that add the
+   * actions, so every message shown has its actions when this settles.
    */
   protected override async getUpdateComplete() {
-    const settled = await super.getUpdateComplete();
-    if (!this.#actionsLoad) return settled;
-    await this.#actionsLoad;
-    while (this.#batchDone) {
+    let settled = await super.getUpdateComplete();
+    while (this.#batchDone || (this.#actionsLoad && !this.#actions)) {
       await this.#batchDone;
-      await super.getUpdateComplete();
+      await this.#actionsLoad;
+      settled = await super.getUpdateComplete();
     }
-    return super.getUpdateComplete();
+    return settled;
   }
 
   /**

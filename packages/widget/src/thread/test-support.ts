@@ -117,9 +117,15 @@ export function serveThread(
 
 /**
  * Mounts `<parley-thread>` with `attrs` and waits until it has loaded or
- * failed, and (through `updateComplete`) until its interactive chunk is in.
+ * failed, and (through `updateComplete`) until all of it is rendered, a long
+ * page's batches and the interactive chunk included. `onRender` is called
+ * after each change to its shadow tree meanwhile, to watch the batches.
  */
-export async function mount(attrs: Record<string, string> = {}, parent?: HTMLElement) {
+export async function mount(
+  attrs: Record<string, string> = {},
+  parent?: HTMLElement,
+  onRender?: (el: ParleyThread) => void,
+) {
   const el = document.createElement('parley-thread');
   for (const [name, value] of Object.entries({ server: SERVER, ...attrs }))
     el.setAttribute(name, value);
@@ -127,12 +133,18 @@ export async function mount(attrs: Record<string, string> = {}, parent?: HTMLEle
     oneEvent(el, 'parley-thread-loaded'),
     oneEvent(el, 'parley-error'),
   ]);
+  // The fixture connects the element at once (its shadow root with it) and then waits.
+  let connected: Promise<unknown>;
   if (parent) {
     parent.append(el);
-    await fixture(parent);
-  } else await fixture(el);
+    connected = fixture(parent);
+  } else connected = fixture(el);
+  const observer = onRender && new MutationObserver(() => onRender(el));
+  observer?.observe(el.shadowRoot!, { childList: true, subtree: true });
+  await connected;
   await settled;
   await el.updateComplete;
+  observer?.disconnect();
   return el;
 }
 

@@ -87,14 +87,12 @@ describe('<parley-thread> interactive part', () => {
       const k = uniqueKey();
       const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
       serveThread(k, { messageCount: 61 }, [opening, ...replies]);
-      const el = await mount({ thread: k });
       // After each render (each its own task), how many messages have their actions.
       const seen: number[] = [];
-      const observer = new MutationObserver(() => seen.push($$(el, '[part~=actions]').length));
-      observer.observe(el.shadowRoot!, { childList: true, subtree: true });
-      await waitUntil(() => $$(el, 'article').length === 61, 'the whole page', { timeout: 3000 });
-      await el.updateComplete;
-      observer.disconnect();
+      const el = await mount({ thread: k }, undefined, (e) =>
+        seen.push($$(e, '[part~=actions]').length),
+      );
+      expect(seen.at(-1)).to.equal(61);
       expect($$(el, '[part~=actions]')).to.have.length(61);
       expect(buttons(el, '#parley-69')).to.include('Reply');
       const partial = seen.filter((n) => n > 0 && n < 61);

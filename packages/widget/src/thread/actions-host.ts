@@ -26,7 +26,7 @@ export interface ActionsHost {
   readonly locale: string;
   /** The thread, null until its first post; setting it re-renders. */
   thread: Thread | null;
-  /** Messages in display order; setting them re-renders and shows every branch at once. */
+  /** Messages in display order; setting them re-renders every branch at once, in one render. */
   messages: Message[];
   /**
    * The id of the thread's latest live event when the page on screen was read

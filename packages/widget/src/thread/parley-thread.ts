@@ -358,7 +358,10 @@ export class ParleyThread extends LitElement {
       },
       set messages(v) {
         el._messages = v;
-        // The reader's own change shows at once, wherever it falls.
+        // A change shows at once, wherever it falls, in one render: the
+        // reader's own post or edit, and a live change, whose scroll
+        // compensation (live.ts #keepScroll) must follow the render that
+        // moves the page before it is painted, not batches later.
         el._shown = el._armed = Number.POSITIVE_INFINITY;
       },
       get eventId() {

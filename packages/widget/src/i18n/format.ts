@@ -83,6 +83,9 @@ export function safeLocale(locale: string | null | undefined): string {
  * before its turn is simply built then (see `memo`).
  */
 export function warmUp(locale: string) {
+  // Once per locale and page, however many threads or loads.
+  if (cache.has(`w${locale}`)) return;
+  cache.set(`w${locale}`, true);
   const steps = [
     () => new Intl.Locale(locale).maximize(),
     () => Intl.NumberFormat.supportedLocalesOf(locale),

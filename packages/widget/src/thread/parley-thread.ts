@@ -80,7 +80,7 @@ export const lazy = {
   live: () => import('./live.js'),
 };
 
-/** The canonical URL of the page: `<link rel=canonical>`, else the address without its hash. */
+/** The canonical URL of the page: `<link rel=canonical>`, else its address (hash included). */
 export const canonicalUrl = () =>
   new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
 

@@ -1,12 +1,7 @@
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import type { AdminMessage, AdminThread, Message, Thread } from '../wire.ts';
-import type { MessageRow, StoredTime, ThreadRow } from './schema.ts';
-
-/** A stored time as an ISO 8601 UTC string, whichever dialect stored it. */
-export function toIso(value: StoredTime): string {
-  return typeof value === 'string' ? value : value.toISOString();
-}
+import type { MessageRow, ThreadRow } from './schema.ts';
 
 /**
  * When a thread is looked at, for the status it shows: with auto-close on, a
@@ -27,8 +22,8 @@ export function toThread(row: ThreadRow, view?: ThreadView): Thread {
     status: view ? effectiveStatus(row, view.now, view.autoCloseDays) : row.status,
     messageCount: Number(row.message_count),
     highlightCount: Number(row.highlight_count),
-    lastActivityAt: toIso(row.last_activity_at),
-    createdAt: toIso(row.created_at),
+    lastActivityAt: row.last_activity_at,
+    createdAt: row.created_at,
   };
 }
 
@@ -46,7 +41,7 @@ export function toMessage(row: PublicMessageRow): Message {
       kind: row.kind,
       author: { name: '' },
       html: '',
-      createdAt: toIso(row.created_at),
+      createdAt: row.created_at,
       editedAt: null,
       highlighted: false,
       deleted: true,
@@ -60,8 +55,8 @@ export function toMessage(row: PublicMessageRow): Message {
       ? { name: row.author_name, role: row.author_role }
       : { name: row.author_name },
     html: row.html,
-    createdAt: toIso(row.created_at),
-    editedAt: row.edited_at === null ? null : toIso(row.edited_at),
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
     highlighted: Number(row.highlighted) === 1,
   };
 }

@@ -1,12 +1,12 @@
 /**
- * Table types for Kysely. Times are ISO 8601 strings on SQLite and
- * `timestamptz` on PostgreSQL (read back as `Date`); `toIso` in `rows.ts` is the
- * one place that normalises them.
+ * Table types for Kysely. Times are ISO 8601 strings on both dialects: TEXT on
+ * SQLite, `timestamptz` on PostgreSQL, which the store's type parser reads
+ * back as an ISO string (see `openPostgres` in store.ts).
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-/** A time as stored: written as an ISO string, read as a string or a `Date`. */
-export type StoredTime = string | Date;
+/** A time as stored: an ISO 8601 string in UTC, written and read. */
+export type StoredTime = string;
 
 export interface ThreadTable {
   id: Generated<number>;

@@ -1,4 +1,3 @@
-import { toIso } from '../db/rows.ts';
 import type { StoredTime } from '../db/schema.ts';
 import { invalidField } from './api-error.ts';
 
@@ -54,6 +53,6 @@ export function keysetPage<R extends { id: number }>(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > limit && last ? encodeCursor(scope, { at: toIso(at(last)), id: last.id }) : null;
+    rows.length > limit && last ? encodeCursor(scope, { at: at(last), id: last.id }) : null;
   return { page, nextCursor };
 }

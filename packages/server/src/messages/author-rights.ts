@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import { toIso } from '../db/rows.ts';
 import type { MessageRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { ApiError, messageNotFound, threadClosed } from '../http/api-error.ts';
@@ -76,7 +75,7 @@ export async function editMessage(store: Store, edit: AuthorEdit): Promise<Messa
     const message = await authorsMessage(trx, edit.id, edit.token);
     const { editWindowMs } = edit.policy;
     if (editWindowMs === 0) throw forbidden('Editing is turned off on this server.');
-    if (edit.now.getTime() - Date.parse(toIso(message.created_at)) > editWindowMs) {
+    if (edit.now.getTime() - Date.parse(message.created_at) > editWindowMs) {
       throw forbidden(`Messages can be edited for ${editWindowMs / 60_000} minutes after posting.`);
     }
     const thread = await findThreadById(trx, message.thread_id);

@@ -1,6 +1,5 @@
 import type { Updateable } from 'kysely';
 import { type Kysely, sql } from 'kysely';
-import { toIso } from '../db/rows.ts';
 import type { Database, MessageRow, MessageTable, NewMessage, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 import type { SortOrder } from '../wire.ts';
@@ -122,7 +121,7 @@ export async function recentPostsByClient(
     .where('created_at', '>', since)
     .executeTakeFirstOrThrow();
   const oldest = row.oldest as StoredTime | null;
-  return { count: Number(row.count), oldest: oldest === null ? null : toIso(oldest) };
+  return { count: Number(row.count), oldest };
 }
 
 /** Changes a message and returns its new row. */

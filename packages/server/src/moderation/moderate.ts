@@ -1,6 +1,5 @@
 import type { Updateable } from 'kysely';
 import type { AdminMessageRow, AdminThreadRow } from '../db/rows.ts';
-import { toIso } from '../db/rows.ts';
 import type { MessageTable, ThreadUpdate } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { messageNotFound, threadNotFound } from '../http/api-error.ts';
@@ -51,7 +50,7 @@ export async function moderateMessage(
       // An approved message is the thread's activity as of when it was
       // written (not when approved), like any other message.
       const approved = message.status === 'pending' && set.status === 'published';
-      await changeMessage(trx, message, set, now, approved ? toIso(message.created_at) : undefined);
+      await changeMessage(trx, message, set, now, approved ? message.created_at : undefined);
     } else if (set.report_count !== undefined) {
       await updateMessage(trx, message.id, { ...set, updated_at: now });
     }

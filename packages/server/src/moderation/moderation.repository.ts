@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import type { AdminMessageRow } from '../db/rows.ts';
-import { toIso } from '../db/rows.ts';
 import type { Database, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
@@ -70,7 +69,7 @@ export async function recentAuthFailures(
     .where('failed_at', '>', since)
     .executeTakeFirstOrThrow();
   const oldest = row.oldest as StoredTime | null;
-  return { count: Number(row.count), oldest: oldest === null ? null : toIso(oldest) };
+  return { count: Number(row.count), oldest };
 }
 
 /** Records a failed admin sign-in and forgets every failure older than `forgetBefore`. */

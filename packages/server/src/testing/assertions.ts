@@ -82,10 +82,7 @@ export async function threadState(store: Store, key: string): Promise<ThreadStat
     highlightCount: Number(thread.highlight_count),
     eventSeq: Number(thread.event_seq),
     status: thread.status,
-    lastActivityAt:
-      typeof thread.last_activity_at === 'string'
-        ? thread.last_activity_at
-        : thread.last_activity_at.toISOString(),
+    lastActivityAt: thread.last_activity_at,
   };
   assert.equal(state.messageCount, published.length, 'message_count = published messages');
   assert.equal(

@@ -30,6 +30,5 @@ export function isIdle(
   autoCloseDays: number | undefined,
 ): boolean {
   if (!autoCloseDays) return false;
-  const last = typeof lastActivity === 'string' ? Date.parse(lastActivity) : lastActivity.getTime();
-  return now.getTime() - last >= autoCloseDays * DAY;
+  return now.getTime() - Date.parse(lastActivity) >= autoCloseDays * DAY;
 }

@@ -12,6 +12,7 @@ import {
   launchChromium,
   type RunningExample,
   startExample,
+  watchProblems,
 } from './support/example.ts';
 
 describe('the example blog with a Parley thread', () => {
@@ -33,23 +34,13 @@ describe('the example blog with a Parley thread', () => {
   /** Opens the article and collects anything that went wrong on the page. */
   async function openArticle(url = example.articleUrl) {
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // Chromium logs every 4xx response as a console error; those are checked
-      // below by URL, where the one expected 404 (a thread not yet created) is told apart.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    page.on('response', (response) => {
-      const expected404 =
+    // The one expected 404: a thread no one has posted to yet.
+    const problems = watchProblems(
+      page,
+      (response) =>
         response.status() === 404 &&
-        /\/api\/threads\/[^/]+$/.test(new URL(response.url()).pathname);
-      if (response.status() >= 400 && !expected404) {
-        problems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
-      }
-    });
+        /\/api\/threads\/[^/]+$/.test(new URL(response.url()).pathname),
+    );
     await page.goto(url);
     return { page, problems };
   }

@@ -14,6 +14,7 @@ import {
   launchChromium,
   type RunningExample,
   startExample,
+  watchProblems,
 } from './support/example.ts';
 
 const TOKEN = `e2e-${randomBytes(18).toString('base64url')}`;
@@ -38,19 +39,7 @@ describe('moderating the example blog', () => {
   /** A page that records uncaught errors, console errors and failed requests. */
   async function watchedPage() {
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400) {
-        problems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
-      }
-    });
-    return { page, problems };
+    return { page, problems: watchProblems(page) };
   }
 
   async function moderate(page: Page, tab: string, button: RegExp, done: string) {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page, type Response } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs';
 
 /** The repository root. */
@@ -111,7 +111,31 @@ export async function startExample(options: ExampleOptions): Promise<RunningExam
   };
 }
 
-/** Launches Debian's Chromium (CHROMIUM_PATH, else /usr/bin/chromium) through playwright-core. */
+/**
+ * Collects what goes wrong on `page`: uncaught errors, console errors and
+ * failed responses, except those `expected` allows. Chromium logs every 4xx
+ * response as a console error too; those are judged by their response.
+ */
+export function watchProblems(
+  page: Page,
+  expected: (response: Response) => boolean = () => false,
+): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !expected(response)) {
+      problems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
+    }
+  });
+  return problems;
+}
+
+/** Launches the Chromium `chromiumPath()` finds through playwright-core. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }

@@ -5,8 +5,10 @@
  *
  *   node --import tsx bench/deep.ts
  */
+
 import { join } from 'node:path';
 import { migrateToLatest, openStore } from '@parley/server';
+import type { MessagePage } from '@parley/server/wire';
 import Database from 'better-sqlite3';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
@@ -23,11 +25,6 @@ const LIMIT = 50;
 const WARM_UP = 50;
 const SAMPLES = 200;
 const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
-
-interface Page {
-  messages: { id: number }[];
-  nextCursor: string | null;
-}
 
 /**
  * Seeds straight into the file with the real schema: the server's own
@@ -103,7 +100,7 @@ async function deepCursor(
     const url: string = cursor
       ? `${baseUrl}${threadPath(key, '/messages')}?limit=${limit}&cursor=${encodeURIComponent(cursor)}`
       : `${baseUrl}${threadPath(key)}?limit=${limit}`;
-    const reply = await send<Page>('GET', url);
+    const reply = await send<MessagePage>('GET', url);
     if (reply.status !== 200) throw new Error(`walking ${key}: ${reply.status}`);
     position += reply.body.messages.filter((_, i) => cursor !== null || i > 0).length;
     cursor = reply.body.nextCursor;
@@ -114,7 +111,7 @@ async function deepCursor(
 
 /** One timed GET that must answer 200 (with `expect` messages, if given); resolves to its ms. */
 async function timedGet(url: string, expect?: number): Promise<number> {
-  const reply = await send<Page>('GET', url);
+  const reply = await send<MessagePage>('GET', url);
   if (reply.status !== 200 || (expect !== undefined && reply.body.messages.length !== expect)) {
     throw new Error(
       `${url}: ${reply.status} with ${reply.body?.messages?.length} messages, expected ${expect}`,

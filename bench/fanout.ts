@@ -9,8 +9,10 @@
  *
  *   node --import tsx bench/fanout.ts
  */
+
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { PostMessageResponse } from '@parley/server/wire';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
 import { type ServerProcess, startParley } from './lib/parley-server.ts';
@@ -112,7 +114,7 @@ async function fanout(servers: readonly ServerProcess[]): Promise<FanoutRun> {
       };
     }
 
-    const reply = await send<{ message: { id: number } }>(
+    const reply = await send<PostMessageResponse>(
       'POST',
       `${post}${threadPath(KEY, '/messages')}`,
       { json: { author: 'Poster', body: `The fan-out message ${BODY_MARK}.` } },

@@ -7,7 +7,9 @@
  *
  *   node --import tsx bench/write.ts
  */
+
 import { join } from 'node:path';
+import type { MessagePage, PostMessageResponse, ThreadPage } from '@parley/server/wire';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
 import { type ServerProcess, startParley } from './lib/parley-server.ts';
@@ -24,15 +26,6 @@ const POSTS = 2_000;
 const MAX_SECONDS = 120;
 const PAGE = 100;
 const WARM_UP = 50;
-
-interface Posted {
-  message: { id: number };
-}
-interface Page {
-  thread?: { messageCount: number };
-  messages: { id: number }[];
-  nextCursor: string | null;
-}
 
 /** What the writers saw. */
 interface WriteRun {
@@ -52,7 +45,7 @@ async function write(baseUrl: string): Promise<WriteRun> {
   const refused: Record<string, number> = {};
 
   // The opening post creates the thread; it is acknowledged like any other.
-  const first = await send<Posted>('POST', url, {
+  const first = await send<PostMessageResponse>('POST', url, {
     json: {
       author: 'Opener',
       body: 'Write benchmark.',
@@ -77,7 +70,9 @@ async function write(baseUrl: string): Promise<WriteRun> {
     while (issued < POSTS && Date.now() < deadline) {
       const body = bodies[issued++]!;
       try {
-        const reply = await send<Posted>('POST', url, { json: { author: `Writer ${n}`, body } });
+        const reply = await send<PostMessageResponse>('POST', url, {
+          json: { author: `Writer ${n}`, body },
+        });
         latencies.push(reply.ms);
         if (reply.status === 201) acked.push(reply.body.message.id);
         else refused[reply.status] = (refused[reply.status] ?? 0) + 1;
@@ -96,13 +91,13 @@ async function readBack(
   baseUrl: string,
   expected: number,
 ): Promise<{ ids: number[]; messageCount: number }> {
-  const first = await send<Page>('GET', `${baseUrl}${threadPath(KEY)}?limit=${PAGE}`);
+  const first = await send<ThreadPage>('GET', `${baseUrl}${threadPath(KEY)}?limit=${PAGE}`);
   if (first.status !== 200) throw new Error(`reading back: ${first.status}`);
   const ids = first.body.messages.map((m) => m.id);
   let cursor = first.body.nextCursor;
   // Bounded: never more pages than the acknowledged messages could fill, plus slack.
   for (let pages = 0; cursor && pages < expected / PAGE + 10; pages++) {
-    const next = await send<Page>(
+    const next = await send<MessagePage>(
       'GET',
       `${baseUrl}${threadPath(KEY, '/messages')}?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`,
     );
@@ -110,7 +105,7 @@ async function readBack(
     ids.push(...next.body.messages.map((m) => m.id));
     cursor = next.body.nextCursor;
   }
-  return { ids, messageCount: first.body.thread?.messageCount ?? -1 };
+  return { ids, messageCount: first.body.thread.messageCount };
 }
 
 /** Writes, verifies, and returns the figures for one database. */

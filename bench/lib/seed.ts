@@ -3,6 +3,7 @@
  * server itself stores (markdown rendered and sanitized at write time).
  * Deterministic: the same seed gives the same thread on SQLite and PostgreSQL.
  */
+import type { PostMessageResponse } from '@parley/server/wire';
 import { send, threadPath } from './http.ts';
 
 /** A small seeded PRNG (mulberry32): reproducible bodies without a dependency. */
@@ -102,7 +103,7 @@ export async function seedThread(
       const candidate = ids[1 + Math.floor(rand() * (ids.length - 1))]!;
       if ((depth.get(candidate) ?? 0) < 3) parentId = candidate;
     }
-    const reply = await send<{ message: { id: number } }>(
+    const reply = await send<PostMessageResponse>(
       'POST',
       `${baseUrl}${threadPath(key, '/messages')}`,
       {

@@ -58,6 +58,9 @@ export interface LiveEvents {
   shutdown(): Promise<void>;
 }
 
+/** Thread keys a live-events hub remembers before it starts again from none. */
+const MAX_KNOWN_KEYS = 10_000;
+
 export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const { store, bus, logger } = options;
   const byThread = new Map<number, Set<LiveStream>>();
@@ -77,9 +80,26 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     if (set?.delete(stream) && set.size === 0) map.delete(k);
   };
 
+  /**
+   * Thread keys by id, for waiting streams. A thread is never deleted and its
+   * key never changes, so a key once read holds: every note would otherwise
+   * cost a query while any reader waits on a thread not yet created.
+   */
+  const keys = new Map<number, string>();
+  async function keyOf(threadId: number): Promise<string | undefined> {
+    const known = keys.get(threadId);
+    if (known !== undefined) return known;
+    const key = await threadKeyById(store.db, threadId);
+    if (key !== undefined) {
+      if (keys.size >= MAX_KNOWN_KEYS) keys.clear();
+      keys.set(threadId, key);
+    }
+    return key;
+  }
+
   async function wakeWaiting(threadId: number, seq: number) {
     try {
-      const key = await threadKeyById(store.db, threadId);
+      const key = await keyOf(threadId);
       if (key === undefined) return;
       for (const stream of waiting.get(key) ?? []) stream.wake(seq);
     } catch (error) {

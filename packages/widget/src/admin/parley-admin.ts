@@ -1,6 +1,7 @@
 import type { AdminMessage, AdminThread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { ApiError, serverBase } from '../api/client.js';
 import {
   type AdminSession,
   deleteMessage,
@@ -57,15 +58,6 @@ const emptyList = <T>(): List<T> => ({ items: [], cursor: null, state: 'idle', e
 
 type ThreadFields = { title: string; summary: string; url: string };
 type FieldErrors = Partial<Record<keyof ThreadFields | 'form', string>>;
-
-/** A failure as the API client reports it (an ApiError). */
-interface Failure {
-  status: number;
-  code: string;
-  message: string;
-  issues?: { path: string; message: string }[];
-  retryAfter?: number | null;
-}
 
 /**
  * `sessionStorage`, guarded: storage can be disabled or throw on access. Why
@@ -240,11 +232,6 @@ export class ParleyAdmin extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  #base(): string {
-    const base = new URL(this.server || '.', this.server ? location.href : import.meta.url).href;
-    return base.endsWith('/') ? base : `${base}/`;
-  }
-
   /**
    * Says `text` in the polite live region. Cleared first, so the same words
    * twice in a row ("Message approved") are announced twice.
@@ -257,15 +244,14 @@ export class ParleyAdmin extends LitElement {
 
   /** The words for a failure: the server's own message when it sent one. */
   #describe(e: unknown): string {
-    const f = e as Failure;
-    if (!f || typeof f.status !== 'number' || f.status === 0) return s.offline;
-    if (f.code === 'rate_limited' && f.retryAfter) return s.tooMany(f.retryAfter);
-    return f.message || s.failed;
+    if (!(e instanceof ApiError) || e.status === 0) return s.offline;
+    if (e.code === 'rate_limited' && e.retryAfter) return s.tooMany(e.retryAfter);
+    return e.message || s.failed;
   }
 
   /** Reports a failure; a 401 mid-session means the token changed: back to sign-in. */
   #fail(e: unknown): string {
-    const f = e as Failure;
+    const f = e instanceof ApiError ? e : undefined;
     const message = this.#describe(e);
     this.#emit('parley-admin-error', { code: f?.code ?? 'internal', message });
     if (f?.status === 401 && this._signedIn) this.#signOut(f.message || s.sessionEnded);
@@ -275,7 +261,7 @@ export class ParleyAdmin extends LitElement {
   // ---- session ---------------------------------------------------------
 
   async #signIn(token: string, restoring = false) {
-    const session = { base: this.#base(), token };
+    const session = { base: serverBase(this.server, import.meta.url), token };
     const signal = this.#abort.signal;
     this._checking = true;
     this._signInError = '';
@@ -297,10 +283,10 @@ export class ParleyAdmin extends LitElement {
       }
     } catch (e) {
       if (signal.aborted) return;
-      const f = e as Failure;
       if (restoring) tokenStore.set(null);
       this._signInError = this.#describe(e);
-      this.#emit('parley-admin-error', { code: f.code, message: this._signInError });
+      const code = e instanceof ApiError ? e.code : 'internal';
+      this.#emit('parley-admin-error', { code, message: this._signInError });
       await this.updateComplete;
       if (!restoring) this.renderRoot.querySelector<HTMLInputElement>('#token')?.focus();
     } finally {
@@ -606,16 +592,16 @@ export class ParleyAdmin extends LitElement {
           this.#say(s.threadSaved);
           this.#emit('parley-thread-moderated', { thread });
         } catch (err) {
-          const f = err as Failure;
+          const issues = err instanceof ApiError ? err.issues : [];
           const fields: FieldErrors = {};
           const rest: string[] = [];
-          for (const issue of f.issues ?? []) {
+          for (const issue of issues) {
             const name = issue.path.split('.')[0] as keyof ThreadFields;
             if (name in this._fields && !fields[name]) fields[name] = issue.message;
             else rest.push(issue.message);
           }
           const message = this.#fail(err);
-          fields.form = rest.join(' ') || (f.issues?.length && !rest.length ? '' : message);
+          fields.form = rest.join(' ') || (issues.length && !rest.length ? '' : message);
           this._fieldErrors = fields;
         }
       });

@@ -39,6 +39,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The base URL (ending in `/`) of the Parley server an element talks to: its
+ * `server` attribute, resolved against the page, else the folder the script
+ * was loaded from (`scriptUrl`, the caller's `import.meta.url`).
+ */
+export function serverBase(server: string | undefined, scriptUrl: string): string {
+  const base = new URL(server || '.', server ? location.href : scriptUrl).href;
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
 /** Options shared by the reading endpoints. */
 export interface PageOptions {
   limit: number;

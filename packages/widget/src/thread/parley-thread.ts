@@ -1,6 +1,6 @@
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { ApiError, getMessages, getThread } from '../api/client.js';
+import { ApiError, getMessages, getThread, serverBase } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
 import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
@@ -432,13 +432,12 @@ export class ParleyThread extends LitElement {
   }
 
   #resolveSite(): Site {
-    const base = new URL(this.server || '.', this.server ? location.href : import.meta.url).href;
     const url = canonicalUrl();
     if (!this.thread && !url.protocol.startsWith('http')) {
       warn('thread', 'no thread key: set the thread attribute on pages not served over http(s).');
       throw new ApiError(0, 'no_thread_key', 'No thread key');
     }
-    return { base: base.endsWith('/') ? base : `${base}/`, key: this.thread || url.pathname };
+    return { base: serverBase(this.server, import.meta.url), key: this.thread || url.pathname };
   }
 
   #options() {

@@ -11,6 +11,7 @@
  * page, and tries the stream again after a growing pause; the reader's page
  * hears of the outage once, as one `parley-error`.
  */
+
 import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
 import type { ReactiveController } from 'lit';
 import { ApiError, eventsUrl, getThread } from '../api/client.js';
@@ -18,6 +19,7 @@ import { withActions } from '../i18n/en-actions.js';
 import { plural } from '../i18n/format.js';
 import { loadFor, TOKENS_KEY } from '../storage.js';
 import type { ActionsHost, Site } from './actions-host.js';
+import { newestIndex, replaced, withoutMessage } from './message-list.js';
 
 /**
  * Timings of live updates; tests shorten them. A stream that fails
@@ -318,21 +320,13 @@ export class LiveUpdates implements ReactiveController {
     const list = h.messages;
     if (event.type === 'thread.updated') h.thread = event.thread;
     else if (event.type === 'message.removed') {
-      const id = event.id;
-      // With replies on screen it stays as a placeholder, so they keep their place.
-      h.messages = list.some((x) => x.parentId === id)
-        ? list.map((x) =>
-            x.id === id
-              ? { ...x, html: '', author: { name: '' }, highlighted: false, deleted: true }
-              : x,
-          )
-        : list.filter((x) => x.id !== id);
+      h.messages = withoutMessage(list, event.id);
     } else if (event.type === 'message.created' || event.type === 'message.updated') {
       const m = event.message;
       // On the public stream, so no longer awaiting moderation.
       h.pending.delete(m.id);
       // Already here (the page read it, or this reader posted it): replaced, never doubled.
-      if (list.some((x) => x.id === m.id)) h.messages = list.map((x) => (x.id === m.id ? m : x));
+      if (list.some((x) => x.id === m.id)) h.messages = replaced(list, m);
       else if (event.type === 'message.created') this.#insert(m, list);
     }
   }
@@ -345,7 +339,7 @@ export class LiveUpdates implements ReactiveController {
    */
   #insert(m: Message, list: Message[]) {
     const h = this.#h;
-    const first = list[0]?.kind === 'opening' ? 1 : 0;
+    const first = newestIndex(list);
     const parent = list.find((x) => x.id === m.parentId);
     if (m.kind === 'opening') h.messages = [m, ...list];
     else if (h.options().sort === 'newest')

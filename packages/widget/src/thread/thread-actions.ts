@@ -10,6 +10,7 @@
  * report for the others'; and posting as the site owner after the owner opened
  * the page through a `#parley-owner=<admin token>` link.
  */
+
 import type { Message } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
 import { deleteMessage, editMessage, postMessage, reportMessage } from '../api/client.js';
@@ -29,6 +30,7 @@ import {
   TOKENS_KEY,
 } from '../storage.js';
 import type { ActionsHost, Site } from './actions-host.js';
+import { newestIndex, replaced, withoutMessage } from './message-list.js';
 import { canonicalUrl } from './parley-thread.js';
 
 /** The server counts message length in code points, as `[...s].length` does. */
@@ -262,10 +264,8 @@ export class ThreadActions implements ReactiveController {
       const list = h.messages;
       // Live updates may have brought it (and counted it) before this answer did.
       const live = list.some((x) => x.id === m.id);
-      const at = h.el.sort === 'newest' ? (list[0]?.kind === 'opening' ? 1 : 0) : list.length;
-      h.messages = live
-        ? list.map((x) => (x.id === m.id ? m : x))
-        : [...list.slice(0, at), m, ...list.slice(at)];
+      const at = h.options().sort === 'newest' ? newestIndex(list) : list.length;
+      h.messages = live ? replaced(list, m) : [...list.slice(0, at), m, ...list.slice(at)];
       const th = h.thread ?? {
         key: site.key,
         title: title || null,
@@ -366,7 +366,7 @@ export class ThreadActions implements ReactiveController {
         if (pending) h.pending.add(id);
         else h.pending.delete(id);
         this.#sources.set(id, body);
-        h.messages = h.messages.map((m) => (m.id === id ? res.message : m));
+        h.messages = replaced(h.messages, res.message);
         h.announce(pending ? t.savedPending : t.saved);
         return this.#endEdit();
       } catch (x) {
@@ -413,15 +413,9 @@ export class ThreadActions implements ReactiveController {
       forgetEditToken(site.base, id);
       this.#refresh();
       if (site !== h.site) return;
-      // With replies on screen it stays as a placeholder, as the server now lists it.
-      const kept = h.messages.some((x) => x.parentId === id);
-      h.messages = kept
-        ? h.messages.map((x) =>
-            x.id === id
-              ? { ...x, html: '', author: { name: '' }, highlighted: false, deleted: true }
-              : x,
-          )
-        : h.messages.filter((x) => x.id !== id);
+      h.messages = withoutMessage(h.messages, id);
+      // A placeholder stays where it had replies: focus goes back to it.
+      const kept = h.messages.some((x) => x.id === id);
       const th = h.thread;
       if (th && !h.pending.delete(id))
         h.thread = {

@@ -298,3 +298,13 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     },
   };
 }
+
+/**
+ * Serialises one `key`'s write transactions across instances, for the rest of
+ * the transaction: count-then-insert limits stay atomic. A PostgreSQL advisory
+ * lock; SQLite's BEGIN IMMEDIATE already serialises every writer.
+ */
+export async function lockKey(trx: Kysely<Database>, dialect: Dialect, key: string): Promise<void> {
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+}

@@ -63,3 +63,19 @@ export function messageNotFound(id: number): ApiError {
 export function threadClosed(): ApiError {
   return new ApiError(409, 'thread_closed', 'This discussion is closed to new messages.');
 }
+
+/**
+ * Seconds a client waits until the oldest of its `limit` events in the window
+ * leaves it, at least 1 (`Retry-After`).
+ */
+export function secondsUntilFree(oldest: string | null, windowMs: number, now: Date): number {
+  const freeAt = oldest ? Date.parse(oldest) + windowMs : now.getTime() + windowMs;
+  return Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
+}
+
+/** 429 for a client past a limit: `what` happened too often; try again in `retryAfter` s. */
+export function rateLimited(what: string, retryAfter: number): ApiError {
+  return new ApiError(429, 'rate_limited', `${what}; try again in ${retryAfter} s.`, undefined, {
+    'Retry-After': String(retryAfter),
+  });
+}

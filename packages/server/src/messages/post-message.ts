@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, MessageRow } from '../db/schema.ts';
-import type { Store } from '../db/store.ts';
-import { ApiError, invalidField, threadClosed } from '../http/api-error.ts';
+import { lockKey, type Store } from '../db/store.ts';
+import { invalidField, rateLimited, secondsUntilFree, threadClosed } from '../http/api-error.ts';
 import { renderMarkdown } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
@@ -120,22 +120,13 @@ async function enforceRateLimit(
   now: Date,
   perMinute: number,
 ): Promise<void> {
-  // On PostgreSQL two instances could both count before either inserts; a
-  // transaction-scoped advisory lock per client makes count-then-insert atomic.
-  // SQLite's BEGIN IMMEDIATE already serialises every writer.
-  if (dialect === 'postgres') {
-    await sql`select pg_advisory_xact_lock(hashtext(${ipHash}))`.execute(trx);
-  }
+  // Two instances could both count before either inserts.
+  await lockKey(trx, dialect, ipHash);
   const since = new Date(now.getTime() - MINUTE).toISOString();
   const recent = await recentPostsByClient(trx, ipHash, since);
   if (recent.count < perMinute) return;
-  const freeAt = recent.oldest ? Date.parse(recent.oldest) + MINUTE : now.getTime() + MINUTE;
-  const retryAfter = Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
-  throw new ApiError(
-    429,
-    'rate_limited',
-    `Too many messages from this client; try again in ${retryAfter} s.`,
-    undefined,
-    { 'Retry-After': String(retryAfter) },
+  throw rateLimited(
+    'Too many messages from this client',
+    secondsUntilFree(recent.oldest, MINUTE, now),
   );
 }

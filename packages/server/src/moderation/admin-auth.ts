@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from '../app-deps.ts';
-import type { Store } from '../db/store.ts';
-import { ApiError } from '../http/api-error.ts';
+import { lockKey, type Store } from '../db/store.ts';
+import { ApiError, rateLimited, secondsUntilFree } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import type { ClientIdentifier } from '../http/client-identity.ts';
-import { lockClient, recentAuthFailures, recordAuthFailure } from './moderation.repository.ts';
+import { recentAuthFailures, recordAuthFailure } from './moderation.repository.ts';
 
 /** Options for {@link adminVerifier}. */
 export interface AdminAuthOptions {
@@ -81,13 +81,13 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
     const client = (await options.identify(c, now)) ?? 'unknown';
     const since = new Date(now.getTime() - windowMs).toISOString();
     const outcome = await store.write(async (trx) => {
-      await lockClient(trx, store.dialect, client);
+      // Parallel guesses must not all pass the count before any is recorded.
+      await lockKey(trx, store.dialect, `admin:${client}`);
       const failures = await recentAuthFailures(trx, client, since);
       if (failures.count >= maxFailures) {
-        const freeAt = failures.oldest ? Date.parse(failures.oldest) + windowMs : now.getTime();
         return {
           kind: 'locked' as const,
-          retryAfter: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)),
+          retryAfter: secondsUntilFree(failures.oldest, windowMs, now),
         };
       }
       if (given === undefined) return { kind: 'missing' as const };
@@ -105,13 +105,7 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
           reason: 'too many failures',
           path: c.req.path,
         });
-        throw new ApiError(
-          429,
-          'rate_limited',
-          `Too many failed admin sign-ins from this client; try again in ${outcome.retryAfter} s.`,
-          undefined,
-          { 'Retry-After': String(outcome.retryAfter) },
-        );
+        throw rateLimited('Too many failed admin sign-ins from this client', outcome.retryAfter);
       case 'missing':
         throw unauthorized('This needs the admin token: send Authorization: Bearer <token>.');
       case 'wrong':

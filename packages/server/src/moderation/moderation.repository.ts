@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AdminMessageRow } from '../db/rows.ts';
 import type { Database, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
@@ -84,19 +84,4 @@ export async function recordAuthFailure(
     .values({ client_hash: clientHash, failed_at: now })
     .execute();
   await trx.deleteFrom('auth_failures').where('failed_at', '<=', forgetBefore).execute();
-}
-
-/**
- * On PostgreSQL, serialises one client's sign-in checks across instances for
- * the rest of the transaction, so parallel guesses cannot all pass the count
- * before any is recorded. SQLite's BEGIN IMMEDIATE already serialises writers.
- */
-export async function lockClient(
-  trx: Kysely<Database>,
-  dialect: 'sqlite' | 'postgres',
-  clientHash: string,
-): Promise<void> {
-  if (dialect === 'postgres') {
-    await sql`select pg_advisory_xact_lock(hashtext(${`admin:${clientHash}`}))`.execute(trx);
-  }
 }

@@ -670,61 +670,52 @@ describe('<parley-thread>', () => {
   });
 
   describe('permalinks', () => {
-    const clearHash = () => history.replaceState(null, '', location.pathname + location.search);
-    afterEach(clearHash);
-
-    it('links each message time to #parley-<id>, and scrolls to and marks the message the hash names', async () => {
-      const scrolled: string[] = [];
-      const realScroll = Element.prototype.scrollIntoView;
+    let scrolled: string[];
+    const realScroll = Element.prototype.scrollIntoView;
+    beforeEach(() => {
+      scrolled = [];
       Element.prototype.scrollIntoView = function (this: Element) {
         scrolled.push(this.id);
       };
-      try {
-        history.replaceState(null, '', `${location.pathname}${location.search}#parley-3`);
-        const key = uniqueKey();
-        serveThread(key);
-        const el = await mount({ thread: key });
-        expect($(el, '#parley-2 a[part~=time]').getAttribute('href')).to.equal('#parley-2');
-        await waitUntil(() => scrolled.includes('parley-3'));
-        expect($(el, '#parley-3').getAttribute('part')).to.contain('target');
+    });
+    afterEach(() => {
+      Element.prototype.scrollIntoView = realScroll;
+      history.replaceState(null, '', location.pathname + location.search);
+    });
 
-        const changed = oneEvent(window, 'hashchange');
-        location.hash = '#parley-4';
-        await changed;
-        await waitUntil(() => scrolled.includes('parley-4'));
-        expect($(el, '#parley-4').getAttribute('part')).to.contain('target');
-        expect($(el, '#parley-3').getAttribute('part')).not.to.contain('target');
-      } finally {
-        Element.prototype.scrollIntoView = realScroll;
-      }
+    it('links each message time to #parley-<id>, and scrolls to and marks the message the hash names', async () => {
+      history.replaceState(null, '', `${location.pathname}${location.search}#parley-3`);
+      const key = uniqueKey();
+      serveThread(key);
+      const el = await mount({ thread: key });
+      expect($(el, '#parley-2 a[part~=time]').getAttribute('href')).to.equal('#parley-2');
+      await waitUntil(() => scrolled.includes('parley-3'));
+      expect($(el, '#parley-3').getAttribute('part')).to.contain('target');
+
+      const changed = oneEvent(window, 'hashchange');
+      location.hash = '#parley-4';
+      await changed;
+      await waitUntil(() => scrolled.includes('parley-4'));
+      expect($(el, '#parley-4').getAttribute('part')).to.contain('target');
+      expect($(el, '#parley-3').getAttribute('part')).not.to.contain('target');
+    });
+
+    it('scrolls to a hash that names a reply far down a long page, once its batch is in', async () => {
+      history.replaceState(null, '', `${location.pathname}${location.search}#parley-65`);
+      const key = uniqueKey();
+      const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
+      serveThread(key, { messageCount: 60 }, replies);
+      let firstBatch = 0;
+      const el = await mount({ thread: key }, undefined, (e) => {
+        firstBatch ||= $$(e, 'article').length;
+      });
+      expect(firstBatch, 'the target is not in the first batch').to.be.lessThan(56);
+      expect(scrolled).to.include('parley-65');
+      expect($(el, '#parley-65').getAttribute('part')).to.contain('target');
     });
   });
 
   describe('long pages', () => {
-    it('scrolls to a hash that names a reply far down a long page, once its batch is in', async () => {
-      const scrolled: string[] = [];
-      const realScroll = Element.prototype.scrollIntoView;
-      Element.prototype.scrollIntoView = function (this: Element) {
-        scrolled.push(this.id);
-      };
-      try {
-        history.replaceState(null, '', `${location.pathname}${location.search}#parley-65`);
-        const key = uniqueKey();
-        const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));
-        serveThread(key, { messageCount: 60 }, replies);
-        let firstBatch = 0;
-        const el = await mount({ thread: key }, undefined, (e) => {
-          firstBatch ||= $$(e, 'article').length;
-        });
-        expect(firstBatch, 'the target is not in the first batch').to.be.lessThan(56);
-        expect(scrolled).to.include('parley-65');
-        expect($(el, '#parley-65').getAttribute('part')).to.contain('target');
-      } finally {
-        Element.prototype.scrollIntoView = realScroll;
-        history.replaceState(null, '', `${location.pathname}${location.search}`);
-      }
-    });
-
     it('finishes rendering a long page when it is moved in the document mid-way', async () => {
       const key = uniqueKey();
       const replies = Array.from({ length: 60 }, (_, i) => makeMessage(i + 10));

@@ -32,6 +32,12 @@ export interface AppConfig {
   heldWords?: readonly string[];
   /** Open reports that hide a published message (`PARLEY_REPORT_THRESHOLD`, default 3; 0 never). */
   reportThreshold?: number;
+  /**
+   * The server secret (`PARLEY_SECRET`, or the key file beside a SQLite
+   * database): keys the address hashes and anything else signed, and is never
+   * stored in the database. Unset (tests): a random secret for this app.
+   */
+  secret?: string;
 }
 
 /** One structured log line. */

@@ -15,6 +15,8 @@ export interface AppServices {
   logger: Logger;
   /** How a thread looks right now (for auto-close): the time and the policy. */
   threadView: () => ThreadView;
+  /** The server secret (`AppConfig.secret`, or one random per app when unset). Never stored. */
+  secret: string;
   /** Throws 401 / 429 unless the request carries the admin token. */
   verifyAdmin: (c: Context) => Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
@@ -28,11 +29,13 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? (() => new Date());
   const identify = clientIdentifier(deps);
   const policy = resolvePolicy(deps.config);
+  const secret = deps.config.secret ?? randomBytes(32).toString('base64url');
   const services: AppServices = {
     clock,
     identify,
     policy,
     logger,
+    secret,
     threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
     verifyAdmin: adminVerifier({
       store: deps.store,

@@ -57,7 +57,7 @@ export const messageSchema = z.object({
 export type Message = z.infer<typeof messageSchema>;
 
 /** Moderation state of a message; only the admin API reveals it. */
-export const messageStatus = z.enum(['published', 'pending', 'hidden', 'deleted']);
+export const messageStatus = z.enum(['published', 'pending', 'hidden', 'deleted', 'spam']);
 export type MessageStatus = z.infer<typeof messageStatus>;
 
 /** `GET /api/threads/:key`: the thread and its first page of messages. */
@@ -121,6 +121,14 @@ export interface PostMessageRequest {
   kind?: MessageKind;
   /** Taken only by the post that creates the thread. */
   thread?: { title?: string; url?: string };
+  /**
+   * The honeypot: the widget renders this field hidden from people and
+   * assistive technology and sends it empty. A post that fills it is answered
+   * like a published one and kept as spam.
+   */
+  website?: string;
+  /** A solved proof-of-work challenge from `GET /api/challenge`, when proof of work is on. */
+  altcha?: string;
 }
 
 /** `POST /api/threads/:key/messages` 201 response. */
@@ -150,6 +158,20 @@ export interface AdminMessage extends Message {
   body: string;
   /** Readers who reported it. */
   reportCount: number;
+  /** Why a hidden message is hidden: readers' reports reached the threshold, or a moderator hid it. */
+  hiddenReason?: 'reports' | 'moderator' | null;
+  /** Readers' open reports, newest first (at most 20), with the reasons they gave. */
+  reports?: AdminReport[];
+  /** The title of the message's thread, as moderators must see it before approving. */
+  threadTitle?: string | null;
+  /** Whether readers can see the thread yet (a thread created by a held message is not public). */
+  threadPublic?: boolean;
+}
+
+/** One reader's report, as moderators see it (never who sent it). */
+export interface AdminReport {
+  reason: string | null;
+  createdAt: string;
 }
 
 /** A thread as the admin API shows it. */
@@ -158,6 +180,32 @@ export interface AdminThread extends Thread {
   pendingCount: number;
   /** Messages with at least one report that a moderator has not decided on. */
   reportedCount: number;
+  /** Whether readers can see the thread yet (a thread created by a held message is not public). */
+  public?: boolean;
+}
+
+/**
+ * An owner-posting key: lets the site owner post as the owner from the blog
+ * without the admin token ever reaching the blog's storage. Scoped to posting;
+ * revocable from /admin. The key itself is shown once, when it is created.
+ */
+export interface OwnerKey {
+  id: number;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** `GET /api/admin/owner-keys`: the keys that are not revoked, newest first. */
+export interface OwnerKeyList {
+  ownerKeys: OwnerKey[];
+}
+
+/** `POST /api/admin/owner-keys` 201 response: the key, shown this once. */
+export interface CreatedOwnerKey {
+  ownerKey: OwnerKey;
+  /** The secret to send as `Authorization: Bearer <token>` when posting; starts with `pok_`. */
+  token: string;
 }
 
 /** `GET /api/admin/messages`. */
@@ -181,6 +229,8 @@ export type ErrorCode =
   | 'message_not_found'
   | 'not_found'
   | 'thread_closed'
+  | 'duplicate_message'
+  | 'challenge_required'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'

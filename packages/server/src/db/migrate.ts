@@ -9,6 +9,7 @@ import {
 import * as initial from './migrations/2026-11-29-initial.ts';
 import * as moderation from './migrations/2026-11-30-moderation.ts';
 import * as events from './migrations/2026-12-01-events.ts';
+import * as hiddenReason from './migrations/2026-12-04-hidden-reason.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-initial': initial,
   '2026-11-30-moderation': moderation,
   '2026-12-01-events': events,
+  '2026-12-04-hidden-reason': hiddenReason,
 };
 
 const provider: MigrationProvider = {

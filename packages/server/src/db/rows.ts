@@ -72,7 +72,8 @@ export type AdminMessageRow = MessageRow & { thread_key: string };
 export function toAdminMessage(row: AdminMessageRow): AdminMessage {
   return {
     ...toMessage(row),
-    status: row.status,
+    // Spam is stored as a hidden message with the reason `spam`; moderators see it as its own list.
+    status: row.status === 'hidden' && row.hidden_reason === 'spam' ? 'spam' : row.status,
     threadKey: row.thread_key,
     body: row.body,
     reportCount: Number(row.report_count),

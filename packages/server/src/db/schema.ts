@@ -47,7 +47,16 @@ export interface MessageTable {
   updated_at: StoredTime;
   /** Readers' reports a moderator has not decided on yet (0 once one has). */
   report_count: Generated<number>;
+  /**
+   * Why a `hidden` message is hidden: `moderator`, `reports` (readers' reports
+   * reached the threshold) or `spam` (kept as spam, shown to moderators as
+   * status `spam`). Null otherwise, and on rows hidden before it was recorded.
+   */
+  hidden_reason: HiddenReason | null;
 }
+
+/** Why a hidden message is hidden; see `MessageTable.hidden_reason`. */
+export type HiddenReason = 'moderator' | 'reports' | 'spam';
 
 export interface ReportTable {
   id: Generated<number>;

@@ -6,7 +6,11 @@ import { invalidField, rateLimited, secondsUntilFree, threadClosed } from '../ht
 import { renderMarkdown } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
-import { findOrCreateThread, recordPublished } from '../threads/threads.repository.ts';
+import {
+  findOrCreateThread,
+  findThreadByKey,
+  recordPublished,
+} from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
 import { findMessage, insertMessage, recentPostsByClient } from './messages.repository.ts';
 
@@ -28,6 +32,13 @@ export interface NewPost {
   owner: boolean;
   /** Moderation mode, held words and auto-close. */
   policy: Pick<ModerationPolicy, 'moderation' | 'isHeld' | 'autoCloseDays'>;
+  /**
+   * Checks a thread this post would create (its `thread.url`), or throws the
+   * 400 that refuses the post. Called at most once, only when the thread does
+   * not exist yet, after the cheap refusals and before any other expensive
+   * work, never inside the write transaction. Unset: nothing to check.
+   */
+  verifyNewThread?: (url: string | null) => Promise<void>;
 }
 
 /** SHA-256 of an edit token: what the database keeps instead of the token. */
@@ -63,7 +74,14 @@ export async function postMessage(
   store: Store,
   post: NewPost,
 ): Promise<{ message: MessageRow; editToken: string }> {
-  // CPU work happens before the write lock is taken.
+  // 1. Every cheap refusal first, read-only: a refused post costs no fetch and no markdown.
+  await precheckPost(store, post);
+  // 2. A thread this post would create is checked once, outside the transaction.
+  if (post.verifyNewThread && !(await findThreadByKey(store.db, post.key))) {
+    await post.verifyNewThread(post.thread.url);
+  }
+  // 3. CPU work, before the write lock is taken. The transaction below
+  // repeats every check that depends on other writes: it is the authority.
   const html = renderMarkdown(post.body);
   const editToken = randomBytes(24).toString('base64url');
   const now = post.now.toISOString();
@@ -113,6 +131,16 @@ export async function postMessage(
   return { message, editToken };
 }
 
+/**
+ * The refusals that need no expensive work, checked before any (outside the
+ * write transaction, so they may be stale: the transaction checks again).
+ */
+async function precheckPost(store: Store, post: NewPost): Promise<void> {
+  if (post.rateLimit > 0 && post.ipHash && !post.owner) {
+    await checkRateLimit(store.db, post.ipHash, post.now, post.rateLimit);
+  }
+}
+
 async function enforceRateLimit(
   trx: Kysely<Database>,
   dialect: Store['dialect'],
@@ -122,8 +150,18 @@ async function enforceRateLimit(
 ): Promise<void> {
   // Two instances could both count before either inserts.
   await lockKey(trx, dialect, ipHash);
+  await checkRateLimit(trx, ipHash, now, perMinute);
+}
+
+/** Throws 429 when this client posted `perMinute` messages in the last minute. */
+async function checkRateLimit(
+  db: Kysely<Database>,
+  ipHash: string,
+  now: Date,
+  perMinute: number,
+): Promise<void> {
   const since = new Date(now.getTime() - MINUTE).toISOString();
-  const recent = await recentPostsByClient(trx, ipHash, since);
+  const recent = await recentPostsByClient(db, ipHash, since);
   if (recent.count < perMinute) return;
   throw rateLimited(
     'Too many messages from this client',

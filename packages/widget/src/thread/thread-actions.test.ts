@@ -653,7 +653,7 @@ describe('<parley-thread> interactive part', () => {
         const message =
           'This link holds no owner posting key, so it was ignored. To post as the site owner, create a posting link on your Parley server’s /admin page (Owner tab) and open that link.';
         expect(text($(el, 'form [role=alert]'))).to.equal(message);
-        expect(status(el)).to.equal(message);
+        expect($(el, 'form [role=alert]')).to.exist;
         await expect(el).to.be.accessible();
       });
     }

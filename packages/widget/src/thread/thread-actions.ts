@@ -191,10 +191,8 @@ export class ThreadActions implements ReactiveController {
     if (ok) saveFor(OWNER_KEY, this.#site.base, token);
     history.replaceState(history.state, '', location.pathname + location.search);
     this.#refresh();
-    if (!ok) {
-      this.#formError = this.#t.ownerLinkRefused;
-      this.#h.announce(this.#t.ownerLinkRefused);
-    }
+    // Said in the form's alert, as a refused owner post is.
+    if (!ok) this.#formError = this.#t.ownerLinkRefused;
     this.#update();
   };
 

@@ -17,6 +17,37 @@ export const hiddenByReports = (m: AdminMessage) =>
 export const countHiddenByReports = (messages: readonly AdminMessage[]) =>
   messages.filter(hiddenByReports).length;
 
+/** Of a loaded list of hidden messages: how many reports hid, and whether more may follow. */
+function byReports(list: { items: readonly AdminMessage[]; cursor: string | null }) {
+  const n = countHiddenByReports(list.items);
+  return { n, more: n > 0 && !!list.cursor };
+}
+
+/** After the Hidden tab's name: the count of messages reports hid, spoken in full. */
+export function byReportsCount(list: { items: readonly AdminMessage[]; cursor: string | null }) {
+  const { n, more } = byReports(list);
+  return n
+    ? html`<span class="tab-count" aria-hidden="true">${n}${more ? '+' : ''}</span
+        ><span class="vh">, ${s.tabByReports(n, more)}</span>`
+    : nothing;
+}
+
+/**
+ * Said above the tabs while any message is hidden by readers' reports, with a
+ * button to the Hidden tab (`review`; none while that tab is open).
+ */
+export function byReportsNotice(
+  list: { items: readonly AdminMessage[]; cursor: string | null },
+  review?: () => void,
+) {
+  const { n, more } = byReports(list);
+  if (!n) return nothing;
+  return html`<div class="notice" part="notice">
+    <p>${s.hiddenNotice(n, more)}</p>
+    ${review ? html`<button part="button" @click=${review}>${s.reviewHidden}</button>` : nothing}
+  </div>`;
+}
+
 /** The badge saying why a hidden message is hidden, when that is known. */
 export function hiddenReasonBadge(m: AdminMessage) {
   if (m.status !== 'hidden' || !m.hiddenReason) return nothing;

@@ -15,7 +15,8 @@ import {
 import { strings as s } from './admin-strings.js';
 import { httpUrl, when } from './format.js';
 import {
-  countHiddenByReports,
+  byReportsCount,
+  byReportsNotice,
   hiddenByReports,
   hiddenReasonBadge,
   messageNotes,
@@ -708,7 +709,7 @@ export class ParleyAdmin extends LitElement {
       tabindex=${this._tab === id ? 0 : -1}
       @click=${() => this.#select(id)}
     >
-      ${s.tabs[id]}${id === 'hidden' ? this.#renderByReportsCount() : nothing}
+      ${s.tabs[id]}${id === 'hidden' ? byReportsCount(this._lists.hidden) : nothing}
     </button>`;
     const panel = (id: Tab, content: unknown) => html`<section
       part="panel"
@@ -719,7 +720,8 @@ export class ParleyAdmin extends LitElement {
     >
       ${content}
     </section>`;
-    return html`${this.#renderByReportsNotice()}
+    const review = this._tab === 'hidden' ? undefined : () => this.#select('hidden', true);
+    return html`${byReportsNotice(this._lists.hidden, review)}
       <div part="tabs" role="tablist" aria-label=${s.sections} @keydown=${this.#onTabKey}>
         ${TABS.map(tab)}
       </div>
@@ -737,37 +739,6 @@ export class ParleyAdmin extends LitElement {
       ${panel('recent', this.#renderMessages('recent', s.recentTitle, s.noRecent))}
       ${panel('threads', this.#renderThreads())}
       ${panel('owner', this.#ownerKeys.render())}`;
-  }
-
-  /** Messages readers' reports hid, among those loaded: how many, and whether more may follow. */
-  #byReports() {
-    const list = this._lists.hidden;
-    const n = countHiddenByReports(list.items);
-    return { n, more: n > 0 && !!list.cursor };
-  }
-
-  #renderByReportsCount() {
-    const { n, more } = this.#byReports();
-    return n
-      ? html`<span class="tab-count" aria-hidden="true">${n}${more ? '+' : ''}</span
-          ><span class="vh">, ${s.tabByReports(n, more)}</span>`
-      : nothing;
-  }
-
-  /** Said at the top of every tab while any message is hidden by readers' reports. */
-  #renderByReportsNotice() {
-    const { n, more } = this.#byReports();
-    if (!n) return nothing;
-    return html`<div class="notice" part="notice">
-      <p>${s.hiddenNotice(n, more)}</p>
-      ${
-        this._tab === 'hidden'
-          ? nothing
-          : html`<button part="button" @click=${() => this.#select('hidden', true)}>
-              ${s.reviewHidden}
-            </button>`
-      }
-    </div>`;
   }
 
   #threadName(key: string) {

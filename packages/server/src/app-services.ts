@@ -19,4 +19,10 @@ export interface AppServices {
   secret: string;
   /** Throws 401 / 429 unless the request carries the admin token. */
   verifyAdmin: (c: Context) => Promise<void>;
+  /**
+   * Throws 401 / 429 unless the request carries the admin token or an
+   * owner-posting key: for posts as the site owner. Shares `verifyAdmin`'s
+   * failure count.
+   */
+  verifyOwner: (c: Context) => Promise<void>;
 }

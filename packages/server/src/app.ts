@@ -16,6 +16,7 @@ import { messageRoutes } from './messages/messages.routes.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
 import { adminPage } from './moderation/admin-page.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
+import { ownerKeyRoutes } from './moderation/owner-keys.routes.ts';
 import { resolvePolicy } from './moderation/policy.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
@@ -43,6 +44,14 @@ export function createApp(deps: AppDeps) {
       clock,
       identify,
       logger,
+    }),
+    verifyOwner: adminVerifier({
+      store: deps.store,
+      token: policy.adminToken,
+      clock,
+      identify,
+      logger,
+      ownerKeys: true,
     }),
   };
   // Said once at start, so an operator who opens /admin knows why it refuses.
@@ -115,6 +124,8 @@ export function createApp(deps: AppDeps) {
   }
 
   app.use('/api/*', originGuard(deps.config), jsonBodyGuard());
+  // Before the moderation routes: it guards itself, so their admin check does not run twice.
+  app.route('/api/admin/owner-keys', ownerKeyRoutes(deps, services));
   app.route('/api/admin', moderationRoutes(deps, services));
   const live = deps.live ?? createLiveEvents({ store: deps.store, bus: inProcessBus(), logger });
   app.route('/api', eventRoutes(deps, services, live));

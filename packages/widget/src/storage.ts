@@ -11,7 +11,7 @@
 export const NAME_KEY = 'parley:name';
 /** Storage key of edit tokens: `{ [serverBase]: { [messageId]: token } }`. */
 export const TOKENS_KEY = 'parley:edit-tokens';
-/** Storage key of the site owner's admin token: `{ [serverBase]: token }`. */
+/** Storage key of the site owner's posting key (`pok_…`, never the admin token): `{ [serverBase]: key }`. */
 export const OWNER_KEY = 'parley:owner';
 /** Storage key of the messages this browser reported: `{ [serverBase]: messageId[] }`. */
 export const REPORTED_KEY = 'parley:reported';

@@ -1,7 +1,7 @@
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
-import type { AdminMessage, AdminThread, Message, Thread } from '../wire.ts';
-import type { MessageRow, ThreadRow } from './schema.ts';
+import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from '../wire.ts';
+import type { MessageRow, OwnerKeyRow, ThreadRow } from './schema.ts';
 
 /**
  * When a thread is looked at, for the status it shows: with auto-close on, a
@@ -89,5 +89,15 @@ export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThre
     ...toThread(row, view),
     pendingCount: Number(row.pending_count),
     reportedCount: Number(row.reported_count),
+  };
+}
+
+/** The one mapping from an owner-key row to the wire object: never its hash. */
+export function toOwnerKey(row: OwnerKeyRow): OwnerKey {
+  return {
+    id: Number(row.id),
+    label: row.label,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
   };
 }

@@ -93,6 +93,18 @@ export interface EventTable {
   created_at: StoredTime;
 }
 
+/** An owner-posting key (see `moderation/owner-keys.ts`); the key itself is never stored. */
+export interface OwnerKeyTable {
+  id: Generated<number>;
+  label: string;
+  /** Hex SHA-256 of the key. */
+  key_hash: string;
+  created_at: StoredTime;
+  last_used_at: StoredTime | null;
+  /** When it was revoked; a revoked key is refused and no longer listed. */
+  revoked_at: StoredTime | null;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
@@ -100,6 +112,7 @@ export interface Database {
   reports: ReportTable;
   auth_failures: AuthFailureTable;
   events: EventTable;
+  owner_keys: OwnerKeyTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;
@@ -108,3 +121,4 @@ export type ThreadUpdate = Updateable<ThreadTable>;
 export type MessageRow = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 export type EventRow = Selectable<EventTable>;
+export type OwnerKeyRow = Selectable<OwnerKeyTable>;

@@ -24,7 +24,7 @@ import { reportMessage } from './report-message.ts';
 /** Reader routes for messages, mounted under `/api`. */
 export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
-  const { clock, identify, policy, verifyAdmin } = services;
+  const { clock, identify, policy, verifyOwner } = services;
 
   return new Hono()
     .get(
@@ -53,10 +53,11 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           throw invalidField('thread.url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
         // A post with any Authorization header claims to be the site owner's:
-        // it must carry the admin token (else 401, counted like any failed
-        // admin sign-in), and is never quietly stored as a reader's instead.
+        // it must carry an owner-posting key or the admin token (else 401,
+        // counted like any failed admin sign-in), and is never quietly stored
+        // as a reader's instead.
         const owner = c.req.header('Authorization') !== undefined;
-        if (owner) await verifyAdmin(c);
+        if (owner) await verifyOwner(c);
         const now = clock();
         const ipHash = await identify(c, now);
         const { message, editToken } = await postMessage(store, {

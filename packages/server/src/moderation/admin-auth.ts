@@ -6,6 +6,7 @@ import { ApiError, rateLimited, secondsUntilFree } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import type { ClientIdentifier } from '../http/client-identity.ts';
 import { recentAuthFailures, recordAuthFailure } from './moderation.repository.ts';
+import { useOwnerKey } from './owner-keys.ts';
 
 /** Options for {@link adminVerifier}. */
 export interface AdminAuthOptions {
@@ -15,6 +16,12 @@ export interface AdminAuthOptions {
   clock: () => Date;
   identify: ClientIdentifier;
   logger: Logger;
+  /**
+   * Accept an owner-posting key (see `owner-keys.ts`) as well as the admin
+   * token: for posting as the site owner only, never for an admin route.
+   * Default false.
+   */
+  ownerKeys?: boolean;
 }
 
 /** Failed sign-ins one client may make per window before it is refused. */
@@ -36,9 +43,10 @@ function unauthorized(message: string): ApiError {
 }
 
 /**
- * Checks that a request carries the admin token, or throws 401 / 429. One
- * per app (`services.verifyAdmin`), used by the admin routes and by a post
- * that claims to be the site owner's, so both share one failure count.
+ * Checks that a request carries the admin token, or throws 401 / 429. Two
+ * per app: `services.verifyAdmin` for the admin routes, and
+ * `services.verifyOwner` (with `ownerKeys`) for a post that claims to be the
+ * site owner's; failures live in the database, so both share one count.
  *
  * Why each rule:
  * - Only `Authorization: Bearer`: a token in a URL ends up in access logs,
@@ -56,7 +64,7 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
   const maxFailures = MAX_FAILURES;
   const windowMs = FAILURE_WINDOW_MS;
   const expected = options.token ? digest(options.token) : undefined;
-  const { store, logger } = options;
+  const { store, logger, ownerKeys = false } = options;
 
   return async function verifyAdmin(c) {
     const query = c.req.query();
@@ -93,6 +101,9 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
       if (given === undefined) return { kind: 'missing' as const };
       const ok = given !== null && timingSafeEqual(digest(given), expected);
       if (ok) return { kind: 'ok' as const };
+      // A wrong or revoked owner key is a failed sign-in like any other guess.
+      if (given && ownerKeys && (await useOwnerKey(trx, given, now.toISOString())))
+        return { kind: 'ok' as const };
       await recordAuthFailure(trx, client, now.toISOString(), since);
       return { kind: 'wrong' as const };
     });
@@ -117,7 +128,9 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
         throw unauthorized(
           given === null
             ? 'Send the admin token as Authorization: Bearer <token>; no other scheme is accepted.'
-            : 'The admin token is wrong.',
+            : ownerKeys
+              ? 'The owner key is wrong or was revoked (or the admin token is wrong): create a new posting link in /admin.'
+              : 'The admin token is wrong.',
         );
     }
   };

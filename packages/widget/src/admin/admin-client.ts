@@ -8,6 +8,8 @@ import type {
   AdminMessageList,
   AdminThread,
   AdminThreadList,
+  CreatedOwnerKey,
+  OwnerKeyList,
 } from '@parley/server/wire';
 import { request } from '../api/client.js';
 
@@ -20,7 +22,7 @@ export interface AdminSession {
 }
 
 /** The `status` filter of `GET /api/admin/messages`; `reported` means "has undecided reports". */
-export type MessageFilter = 'pending' | 'published' | 'hidden' | 'reported';
+export type MessageFilter = 'pending' | 'published' | 'hidden' | 'spam' | 'reported';
 
 /** `PATCH /api/admin/messages/:id` request body. */
 export interface MessagePatch {
@@ -104,3 +106,15 @@ export const updateThread = (
     'PATCH',
     patch,
   );
+
+/** `GET /api/admin/owner-keys`: the owner-posting keys that are not revoked, newest first. */
+export const listOwnerKeys = (session: AdminSession, signal: AbortSignal) =>
+  call<OwnerKeyList>(session, 'owner-keys', signal);
+
+/** `POST /api/admin/owner-keys`: a new owner-posting key; its secret is in this answer only. */
+export const createOwnerKey = (session: AdminSession, label: string, signal: AbortSignal) =>
+  call<CreatedOwnerKey>(session, 'owner-keys', signal, 'POST', label ? { label } : {});
+
+/** `DELETE /api/admin/owner-keys/:id`: revokes a key at once (204). */
+export const revokeOwnerKey = (session: AdminSession, id: number, signal: AbortSignal) =>
+  call<void>(session, `owner-keys/${id}`, signal, 'DELETE');

@@ -22,11 +22,29 @@ export const strings = {
   sections: 'Sections',
   refresh: 'Refresh',
   refreshed: 'Lists refreshed',
-  tabs: { queue: 'Queue', recent: 'Recent', threads: 'Threads', owner: 'Owner' },
+  tabs: {
+    queue: 'Queue',
+    hidden: 'Hidden',
+    spam: 'Spam',
+    recent: 'Recent',
+    threads: 'Threads',
+    owner: 'Owner',
+  },
+  /** After the Hidden tab's name: how many of its messages readers' reports hid. */
+  tabByReports: (n: number, more: boolean) => `${n}${more ? '+' : ''} hidden by reports`,
 
   pendingTitle: 'Waiting for approval',
   reportedTitle: 'Reported by readers',
   recentTitle: 'Published messages',
+  hiddenTitle: 'Hidden messages',
+  spamTitle: 'Kept as spam',
+  noHidden: 'No hidden messages.',
+  noSpam: 'Nothing was kept as spam.',
+  spamHelp:
+    'Posts that filled the hidden form field only robots see. Their senders were told they were published; nobody else sees them.',
+  hiddenNotice: (n: number, more: boolean) =>
+    `Readers’ reports hid ${n}${more ? ' or more' : ''} ${n === 1 && !more ? 'message' : 'messages'}. Review them: restore what is fine, delete the rest.`,
+  reviewHidden: 'Review hidden messages',
   threadsTitle: 'Threads',
   noPending: 'Nothing is waiting for approval.',
   noReported: 'No reported messages.',
@@ -44,7 +62,17 @@ export const strings = {
     published: 'Published',
     hidden: 'Hidden',
     deleted: 'Deleted',
+    spam: 'Spam',
   } as Record<string, string>,
+  hiddenByReports: 'Hidden by readers’ reports',
+  hiddenByModerator: 'Hidden by a moderator',
+  reportReasons: (shown: number, all: number) =>
+    shown < all ? `Readers’ reasons (latest ${shown} of ${all})` : 'Readers’ reasons',
+  noReason: 'No reason given',
+  threadNotPublic: (title: string | null | undefined) =>
+    title
+      ? `This message started a thread readers cannot see yet. Approving it makes the thread public with the title “${title}”.`
+      : 'This message started a thread readers cannot see yet. Approving it makes the thread public (it has no title).',
   reports: (n: number) => (n === 1 ? '1 report' : `${n} reports`),
   highlighted: 'Highlighted',
   owner: 'Author',
@@ -106,13 +134,38 @@ export const strings = {
 
   ownerTitle: 'Post as the site owner',
   ownerAbout:
-    'Messages you post with the admin token carry an “Author” badge beside your name, so readers can tell the site owner from anyone using the same name.',
+    'Messages you post as the owner carry an “Author” badge beside your name, so readers can tell the site owner from anyone using the same name.',
   ownerHow:
-    'Open a page of your blog from here and the comments on it treat you as the owner: the reader widget takes the token from the link, stores the admin token in this browser’s storage for the blog’s origin, and removes it from the address bar. The token travels in the part of the link after “#”, which browsers never send to servers or in the Referer header.',
+    'Create a posting link, then open it in each browser you comment from. The comments on your blog keep its key for this Parley server and remove it from the address bar; from then on your comments there are posted as the owner. The key can post as you and do nothing else: it does not open this page.',
   ownerWarn:
-    'Only open pages of your own blog, in a browser only you use: scripts on that page can read the stored token.',
-  ownerUrl: 'Your blog page URL',
+    'Never put the admin token in a blog link: any script on the blog can read what the comments store. If a browser or device is lost, revoke its key below.',
+  ownerCreateTitle: 'New posting link',
+  ownerLabel: 'Label (optional)',
+  ownerLabelHelp: 'Where you will use it, such as “Laptop” or “Phone”.',
+  ownerUrl: 'A page of your blog with comments',
   ownerUrlHelp: 'For example https://blog.example/posts/hello',
-  ownerOpen: 'Open it as the owner',
-  ownerOpened: 'Your blog page opened in a new tab',
+  ownerCreate: 'Create posting link',
+  ownerCreating: 'Creating…',
+  ownerCreated: 'Posting link created: copy it now, it is shown only once',
+  ownerLinkTitle: (label: string) => `Posting link “${label}”`,
+  ownerLink: 'Posting link',
+  ownerLinkHelp:
+    'Open this link in the browser you comment from. It is shown only now: copy it before you leave this page. Anyone who has it can post as you until you revoke it.',
+  ownerKeyOnly: 'The key alone (for API clients: Authorization: Bearer <key>)',
+  copy: 'Copy',
+  copyLink: 'Copy, posting link',
+  copyKey: 'Copy, key',
+  copied: 'Copied',
+  copyFailed: 'Could not copy: select the text and copy it yourself.',
+  openLink: 'Open it now',
+  ownerDone: 'Done, hide the link',
+  ownerKeysTitle: 'Posting keys in use',
+  noOwnerKeys: 'No posting keys yet.',
+  ownerKeyCreated: 'created',
+  ownerKeyUsed: 'last used',
+  ownerKeyNeverUsed: 'never used',
+  revoke: 'Revoke',
+  confirmRevoke: 'Confirm revoke',
+  revokeAct: (action: string, label: string) => `${action}, key ${label}`,
+  revoked: 'Key revoked: it can no longer post',
 };

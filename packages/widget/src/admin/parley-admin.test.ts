@@ -1,5 +1,5 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
-import type { AdminMessage, AdminThread } from '@parley/server/wire';
+import type { AdminMessage, AdminThread, OwnerKey } from '@parley/server/wire';
 import { clientSettings } from '../api/client.js';
 import '../admin.js';
 import { ParleyAdmin, TOKEN_KEY } from './parley-admin.js';
@@ -14,7 +14,6 @@ const ago = (min: number) => new Date(NOW - min * 60_000).toISOString();
 let routes: Map<string, Handler>;
 let calls: Request[];
 const realFetch = window.fetch;
-const realOpen = window.open;
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
@@ -88,7 +87,9 @@ const threads = [makeThread('/blog/post-1'), makeThread('/blog/post-2', { title:
 
 /** Serves the admin API: one list per status filter, threads, and echoing PATCHes. */
 function serve(
-  lists: Partial<Record<'pending' | 'reported' | 'published' | 'hidden', AdminMessage[]>> = {},
+  lists: Partial<
+    Record<'pending' | 'reported' | 'published' | 'hidden' | 'spam', AdminMessage[]>
+  > = {},
   threadList: AdminThread[] = threads,
 ) {
   route('GET', '/api/admin/threads', (req) =>
@@ -100,6 +101,34 @@ function serve(
     const status = new URL(req.url).searchParams.get('status') as keyof typeof lists;
     return json({ messages: lists[status] ?? [], nextCursor: null });
   });
+}
+
+const OWNER_TOKEN = `pok_${'Q'.repeat(43)}`;
+
+/** Serves the owner-key routes over a list the test can read; returns that list. */
+function serveOwnerKeys(initial: OwnerKey[] = []) {
+  const keys = [...initial];
+  let next = 100;
+  route('GET', '/api/admin/owner-keys', () => json({ ownerKeys: keys }));
+  route('POST', '/api/admin/owner-keys', async (req) => {
+    const body = (await req.json()) as { label?: string };
+    const ownerKey = {
+      id: next++,
+      label: body.label ?? 'Posting link',
+      createdAt: ago(0),
+      lastUsedAt: null,
+    };
+    keys.unshift(ownerKey);
+    return json({ ownerKey, token: OWNER_TOKEN }, 201);
+  });
+  for (const id of [1, 2, 3, 100, 101])
+    route('DELETE', `/api/admin/owner-keys/${id}`, () => {
+      const at = keys.findIndex((k) => k.id === id);
+      if (at < 0) return apiError(404, 'not_found');
+      keys.splice(at, 1);
+      return new Response(null, { status: 204 });
+    });
+  return keys;
 }
 
 /** Answers a PATCH of message `m` with `m` updated by the request body (and `extra`). */
@@ -181,7 +210,6 @@ beforeEach(() => {
 
 afterEach(() => {
   window.fetch = realFetch;
-  window.open = realOpen;
   sessionStorage.clear();
   localStorage.clear();
 });
@@ -189,19 +217,36 @@ afterEach(() => {
 describe('<parley-admin>', () => {
   it('passes an accessibility audit: sign-in, queue, recent, threads and owner sections', async () => {
     serve({
-      pending: [makeMessage(1, { status: 'pending' })],
-      reported: [makeMessage(2, { reportCount: 2 })],
+      pending: [makeMessage(1, { status: 'pending', threadPublic: false, threadTitle: 'New' })],
+      reported: [
+        makeMessage(2, { reportCount: 2, reports: [{ reason: 'Rude', createdAt: ago(1) }] }),
+      ],
       published: [makeMessage(3, { highlighted: true, author: { name: 'Ada', role: 'owner' } })],
+      hidden: [
+        makeMessage(4, {
+          status: 'hidden',
+          hiddenReason: 'reports',
+          reportCount: 3,
+          reports: [{ reason: null, createdAt: ago(2) }],
+        }),
+      ],
+      spam: [makeMessage(5, { status: 'spam' })],
     });
+    serveOwnerKeys([{ id: 1, label: 'Laptop', createdAt: ago(60), lastUsedAt: ago(5) }]);
     const el = await mount();
     await expect(el).to.be.accessible();
     await signIn(el);
     await waitUntil(() => $$(el, '#panel-queue article').length === 2);
+    await waitUntil(() => $(el, '.notice'));
     await expect(el).to.be.accessible();
-    for (const tab of ['Recent', 'Threads', 'Owner']) {
+    for (const tab of ['Hidden', 'Spam', 'Recent', 'Threads', 'Owner']) {
       await openTab(el, tab);
       await expect(el).to.be.accessible();
     }
+    type(el, '#owner-url', 'https://blog.example/post');
+    button(el, 'Create posting link').click();
+    await waitUntil(() => $(el, '#owner-link'));
+    await expect(el).to.be.accessible();
   });
 
   describe('signing in', () => {
@@ -227,7 +272,14 @@ describe('<parley-admin>', () => {
       expect(location.href).not.to.contain(TOKEN);
 
       expect($(el, '#token')).to.equal(null);
-      expect($$(el, '[role=tab]').map(text)).to.deep.equal(['Queue', 'Recent', 'Threads', 'Owner']);
+      expect($$(el, '[role=tab]').map(text)).to.deep.equal([
+        'Queue',
+        'Hidden',
+        'Spam',
+        'Recent',
+        'Threads',
+        'Owner',
+      ]);
       expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
       await waitUntil(() => announced(el) === 'Signed in');
     });
@@ -728,60 +780,318 @@ describe('<parley-admin>', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(w.__parleyPwned).to.equal(undefined);
     });
+  });
 
-    it('opens the blog page as the owner: token in the fragment, noopener and noreferrer', async () => {
+  describe('owner posting keys', () => {
+    const link = `https://blog.example/posts/hello#parley-owner=${OWNER_TOKEN}`;
+    const realClipboard = Object.getOwnPropertyDescriptor(navigator, 'clipboard');
+    let copied: string[];
+    beforeEach(() => {
+      copied = [];
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: {
+          writeText: async (value: string) => {
+            copied.push(value);
+          },
+        },
+      });
+    });
+    afterEach(() => {
+      if (realClipboard) Object.defineProperty(navigator, 'clipboard', realClipboard);
+      else delete (navigator as { clipboard?: unknown }).clipboard;
+    });
+
+    it('creates a posting link: POST with the label, then the link and key shown once, copied, listed', async () => {
       serve();
-      const opened: unknown[][] = [];
-      window.open = ((...args: unknown[]) => {
-        opened.push(args);
-        return null;
-      }) as typeof window.open;
+      const keys = serveOwnerKeys();
       const el = await signedIn();
       await openTab(el, 'Owner');
       const panel = $(el, '#panel-owner');
       expect(text(panel.querySelector('h2'))).to.equal('Post as the site owner');
       expect(text(panel)).to.contain('“Author” badge');
-      expect(text(panel)).to.contain(
-        'stores the admin token in this browser’s storage for the blog’s origin',
+      expect(text(panel)).to.contain('Never put the admin token in a blog link');
+      expect(text(panel)).not.to.contain('stores the admin token');
+      expect(text($(el, 'label[for=owner-label]'))).to.equal('Label (optional)');
+      expect(text($(el, 'label[for=owner-url]'))).to.equal('A page of your blog with comments');
+      expect(text(panel)).to.contain('No posting keys yet.');
+      // A thread's page is suggested.
+      expect($<HTMLInputElement>(el, '#owner-url').value).to.equal(
+        'https://blog.example/blog/post-1',
       );
-      expect(text($(el, 'label[for=owner-url]'))).to.equal('Your blog page URL');
 
       type(el, '#owner-url', 'ftp://blog.example/post');
-      button(panel, 'Open it as the owner').click();
+      button(panel, 'Create posting link').click();
       await el.updateComplete;
-      expect(opened).to.have.length(0);
+      expect(calls.some((c) => c.method === 'POST')).to.equal(false);
       expect(text($(el, '#owner-url-error'))).to.equal(
         'Enter a full address starting with https:// or http://.',
       );
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-url');
 
+      type(el, '#owner-label', '  Laptop ');
       type(el, '#owner-url', 'https://blog.example/posts/hello#comments');
-      button(panel, 'Open it as the owner').click();
-      await el.updateComplete;
-      expect(opened).to.deep.equal([
-        [
-          `https://blog.example/posts/hello#parley-owner=${encodeURIComponent(TOKEN)}`,
-          '_blank',
-          'noopener,noreferrer',
-        ],
-      ]);
-      expect($(el, '#owner-url-error')).to.equal(null);
-      await waitUntil(() => announced(el) === 'Your blog page opened in a new tab');
+      button(panel, 'Create posting link').click();
+      await waitUntil(() => $(el, '#owner-link'));
+      const req = last('POST');
+      expect(new URL(req.url).pathname).to.equal('/api/admin/owner-keys');
+      expect(req.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      expect(await req.json()).to.deep.equal({ label: 'Laptop' });
+      expect(text($(el, '#h-owner-link'))).to.equal('Posting link “Laptop”');
+      expect($<HTMLInputElement>(el, '#owner-link').value).to.equal(link);
+      expect($<HTMLInputElement>(el, '#owner-token').value).to.equal(OWNER_TOKEN);
+      expect(text(panel)).to.contain('It is shown only now');
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-link');
+      await waitUntil(() => announced(el).startsWith('Posting link created'));
+      const open = [...panel.querySelectorAll('a')].find((a) => text(a) === 'Open it now')!;
+      expect(open.href).to.equal(link);
+      expect(open.rel).to.equal('noopener noreferrer');
+      expect(open.target).to.equal('_blank');
+
+      button(panel, 'Copy, posting link').click();
+      await waitUntil(() => announced(el) === 'Copied');
+      button(panel, 'Copy, key').click();
+      await waitUntil(() => copied.length === 2);
+      expect(copied).to.deep.equal([link, OWNER_TOKEN]);
+
+      expect(keys).to.have.length(1);
+      expect(text(panel.querySelector('[data-key="100"]'))).to.contain('Laptop');
+      expect(text(panel.querySelector('[data-key="100"]'))).to.contain('never used');
+
+      button(panel, 'Done, hide the link').click();
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-label');
+      expect($(el, '#owner-link')).to.equal(null);
+      expect(el.shadowRoot!.innerHTML).not.to.contain(OWNER_TOKEN);
+      // Nothing of the key is kept by the page.
+      expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.to.contain(OWNER_TOKEN);
     });
 
-    it('encodes a token with URL-significant characters in the fragment', async () => {
-      const token = 'a+b/c=d&e';
-      route('GET', '/api/admin/threads', () => json({ threads: [], nextCursor: null }));
-      const opened: unknown[][] = [];
-      window.open = ((...args: unknown[]) => {
-        opened.push(args);
-        return null;
-      }) as typeof window.open;
-      const el = await mount();
-      await signIn(el, token);
+    it('selects the link for a manual copy when the clipboard refuses', async () => {
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: { writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
+      });
+      serve();
+      serveOwnerKeys();
+      const el = await signedIn();
       await openTab(el, 'Owner');
-      type(el, '#owner-url', 'http://localhost:4000/post');
-      button($(el, '#panel-owner'), 'Open it as the owner').click();
-      expect(opened[0]![0]).to.equal('http://localhost:4000/post#parley-owner=a%2Bb%2Fc%3Dd%26e');
+      type(el, '#owner-url', 'https://blog.example/posts/hello');
+      button(el, 'Create posting link').click();
+      await waitUntil(() => $(el, '#owner-link'));
+      $(el, '#owner-token').focus();
+      button(el, 'Copy, posting link').click();
+      await waitUntil(() => announced(el).startsWith('Could not copy'));
+      const field = $<HTMLInputElement>(el, '#owner-link');
+      expect(el.shadowRoot!.activeElement).to.equal(field);
+      expect(field.selectionEnd! - field.selectionStart!).to.equal(link.length);
+    });
+
+    it('shows a label the server refused beside its field', async () => {
+      serve();
+      serveOwnerKeys();
+      route('POST', '/api/admin/owner-keys', () =>
+        apiError(400, 'invalid_request', 'Invalid request: label: must be at most 80 characters', {
+          issues: [{ path: 'label', message: 'must be at most 80 characters' }],
+        }),
+      );
+      const el = await signedIn();
+      await openTab(el, 'Owner');
+      type(el, '#owner-label', 'x');
+      type(el, '#owner-url', 'https://blog.example/posts/hello');
+      button(el, 'Create posting link').click();
+      await waitUntil(() => $(el, '#owner-label-error'));
+      expect(text($(el, '#owner-label-error'))).to.equal('must be at most 80 characters');
+      expect($(el, '#owner-label').getAttribute('aria-invalid')).to.equal('true');
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-label');
+      expect($(el, '#owner-link')).to.equal(null);
+    });
+
+    it('lists keys with their last use and revokes one only after "Confirm revoke"; focus moves on', async () => {
+      serve();
+      const keys = serveOwnerKeys([
+        { id: 2, label: 'Phone', createdAt: ago(60), lastUsedAt: '2025-06-01T11:55:00.000Z' },
+        { id: 1, label: 'Laptop', createdAt: ago(600), lastUsedAt: null },
+      ]);
+      const el = await signedIn();
+      await openTab(el, 'Owner');
+      await waitUntil(() => $(el, '[data-key="2"]'));
+      const phone = $(el, '[data-key="2"]');
+      expect(text(phone)).to.contain('Phone');
+      expect(text(phone)).to.contain('last used Jun 1, 2025, 11:55 AM');
+      expect(text($(el, '[data-key="1"]'))).to.contain('never used');
+
+      const revoke = button(phone, 'Revoke');
+      expect(revoke.getAttribute('aria-label')).to.equal('Revoke, key Phone');
+      revoke.focus();
+      revoke.click();
+      await el.updateComplete;
+      expect(calls.some((c) => c.method === 'DELETE')).to.equal(false);
+      expect(text(revoke)).to.equal('Confirm revoke');
+      button(phone, 'Cancel').click();
+      await el.updateComplete;
+      expect(text(revoke)).to.equal('Revoke');
+
+      revoke.click();
+      await el.updateComplete;
+      button(phone, 'Confirm revoke').click();
+      await waitUntil(() => !$(el, '[data-key="2"]'));
+      const req = last('DELETE');
+      expect(new URL(req.url).pathname).to.equal('/api/admin/owner-keys/2');
+      expect(req.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      expect(keys.map((k) => k.id)).to.deep.equal([1]);
+      await waitUntil(() => announced(el) === 'Key revoked: it can no longer post');
+      await waitUntil(() => el.shadowRoot!.activeElement === button(el, 'Revoke, key Laptop'));
+
+      button(el, 'Revoke, key Laptop').click();
+      await el.updateComplete;
+      button(el, 'Confirm revoke, key Laptop').click();
+      await waitUntil(() => text($(el, '#panel-owner')).includes('No posting keys yet.'));
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'h-owner-keys');
+    });
+
+    it('goes back to sign-in when the admin token stops working, forgetting a shown key', async () => {
+      serve();
+      serveOwnerKeys();
+      const el = await signedIn();
+      await openTab(el, 'Owner');
+      type(el, '#owner-url', 'https://blog.example/posts/hello');
+      button(el, 'Create posting link').click();
+      await waitUntil(() => $(el, '#owner-link'));
+      route('DELETE', '/api/admin/owner-keys/100', () => apiError(401, 'unauthorized', 'Gone.'));
+      button(el, 'Revoke, key Posting link').click();
+      await el.updateComplete;
+      const out = oneEvent(el, 'parley-session-changed');
+      button(el, 'Confirm revoke, key Posting link').click();
+      expect((await out).detail.signedIn).to.equal(false);
+      route('GET', '/api/admin/threads', () => json({ threads: [], nextCursor: null }));
+      await signIn(el);
+      await openTab(el, 'Owner');
+      expect($(el, '#owner-link')).to.equal(null);
+      expect(el.shadowRoot!.innerHTML).not.to.contain(OWNER_TOKEN);
+    });
+  });
+
+  describe('spam, hidden and reports', () => {
+    it('lists spam on its own tab, approves one and deletes another', async () => {
+      const a = makeMessage(21, { status: 'spam' });
+      serve({ spam: [a, makeMessage(22, { status: 'spam' })] });
+      patchMessage(a);
+      route('DELETE', '/api/admin/messages/22', () => new Response(null, { status: 204 }));
+      const el = await signedIn();
+      expect(calls.some((c) => c.url.includes('status=spam'))).to.equal(false);
+      await openTab(el, 'Spam');
+      expect(calls.some((c) => c.url.includes('status=spam'))).to.equal(true);
+      expect(text($(el, '#h-spam'))).to.equal('Kept as spam (2)');
+      expect(text(row(el, 'spam', 21).querySelector('.status-spam'))).to.equal('Spam');
+
+      button(row(el, 'spam', 21), 'Approve').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(new URL(last('PATCH').url).pathname).to.equal('/api/admin/messages/21');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'published' });
+      await el.updateComplete;
+      expect(text(row(el, 'spam', 21).querySelector('.status-published'))).to.equal('Published');
+
+      button(row(el, 'spam', 22), 'Delete').click();
+      await el.updateComplete;
+      const done = oneEvent(el, 'parley-message-moderated');
+      button(row(el, 'spam', 22), 'Confirm delete').click();
+      await done;
+      expect(new URL(last('DELETE').url).pathname).to.equal('/api/admin/messages/22');
+      await el.updateComplete;
+      expect(text(row(el, 'spam', 22).querySelector('.status-deleted'))).to.equal('Deleted');
+    });
+
+    it('marks messages hidden by readers’ reports, counts them on the Hidden tab and at the top, and restores one', async () => {
+      const byReports = makeMessage(31, {
+        status: 'hidden',
+        hiddenReason: 'reports',
+        reportCount: 3,
+        reports: [
+          { reason: 'Spam link', createdAt: ago(3) },
+          { reason: null, createdAt: ago(4) },
+        ],
+      });
+      const byModerator = makeMessage(32, { status: 'hidden', hiddenReason: 'moderator' });
+      serve({ hidden: [byReports, byModerator] });
+      patchMessage(byReports, { reportCount: 0, hiddenReason: null });
+      route('DELETE', '/api/admin/messages/32', () => new Response(null, { status: 204 }));
+      const el = await signedIn();
+      // Loaded with the queue, for the notice.
+      await waitUntil(() => $(el, '.notice'));
+      expect(text($(el, '.notice p'))).to.equal(
+        'Readers’ reports hid 1 message. Review them: restore what is fine, delete the rest.',
+      );
+      expect(text($(el, '#tab-hidden'))).to.equal('Hidden1, 1 hidden by reports');
+      button(el, 'Review hidden messages').click();
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'tab-hidden');
+      expect($(el, '#panel-hidden').hidden).to.equal(false);
+      await el.updateComplete;
+      expect(() => button(el, 'Review hidden messages')).to.throw();
+
+      const r = row(el, 'hidden', 31);
+      expect(text(r.querySelector('.by-reports'))).to.equal('Hidden by readers’ reports');
+      expect(text(r.querySelector('.reasons h4'))).to.equal('Readers’ reasons (latest 2 of 3)');
+      expect([...r.querySelectorAll('.reasons li')].map(text)).to.deep.equal([
+        'Spam link · Jun 1, 2025, 11:57 AM',
+        'No reason given · Jun 1, 2025, 11:56 AM',
+      ]);
+      expect(text(row(el, 'hidden', 32).querySelector('.by-moderator'))).to.equal(
+        'Hidden by a moderator',
+      );
+
+      button(r, 'Restore').click();
+      await oneEvent(el, 'parley-message-moderated');
+      expect(await last('PATCH').json()).to.deep.equal({ status: 'published' });
+      await el.updateComplete;
+      expect(text(row(el, 'hidden', 31).querySelector('.status-published'))).to.equal('Published');
+      expect($(el, '.notice')).to.equal(null);
+      expect(text($(el, '#tab-hidden'))).to.equal('Hidden');
+
+      button(row(el, 'hidden', 32), 'Delete').click();
+      await el.updateComplete;
+      const done = oneEvent(el, 'parley-message-moderated');
+      button(row(el, 'hidden', 32), 'Confirm delete').click();
+      await done;
+      expect(new URL(last('DELETE').url).pathname).to.equal('/api/admin/messages/32');
+    });
+
+    it('shows readers’ reasons as text: a hostile reason stays text and runs nothing', async () => {
+      const evil = '<img src=x onerror="window.__parleyReason=1">';
+      serve({
+        reported: [
+          makeMessage(41, { reportCount: 1, reports: [{ reason: evil, createdAt: ago(1) }] }),
+        ],
+      });
+      const el = await signedIn();
+      const r = row(el, 'reported', 41);
+      expect(text(r.querySelector('.reasons h4'))).to.equal('Readers’ reasons');
+      expect(text(r.querySelector('.reason'))).to.equal(evil);
+      expect(r.querySelector('.reasons img')).to.equal(null);
+      expect((window as { __parleyReason?: number }).__parleyReason).to.equal(undefined);
+    });
+
+    it('says which title approving a message would make public, when its thread is not public yet', async () => {
+      serve({
+        pending: [
+          makeMessage(51, {
+            status: 'pending',
+            threadPublic: false,
+            threadTitle: 'CASINO – this blog is for sale',
+          }),
+          makeMessage(52, { status: 'pending', threadPublic: false, threadTitle: null }),
+          makeMessage(53, { status: 'pending', threadPublic: true, threadTitle: 'Public' }),
+          makeMessage(54, { status: 'pending' }),
+        ],
+      });
+      const el = await signedIn();
+      expect(text(row(el, 'pending', 51).querySelector('.thread-private'))).to.equal(
+        'This message started a thread readers cannot see yet. Approving it makes the thread public with the title “CASINO – this blog is for sale”.',
+      );
+      expect(text(row(el, 'pending', 52).querySelector('.thread-private'))).to.contain(
+        'it has no title',
+      );
+      expect(row(el, 'pending', 53).querySelector('.thread-private')).to.equal(null);
+      expect(row(el, 'pending', 54).querySelector('.thread-private')).to.equal(null);
     });
   });
 
@@ -800,7 +1110,7 @@ describe('<parley-admin>', () => {
       }
       for (const field of $$(el, 'input, select, textarea'))
         expect($(el, `label[for="${field.id}"]`), field.id).to.exist;
-      expect($$(el, '[role=tab]').map((t) => t.tabIndex)).to.deep.equal([0, -1, -1, -1]);
+      expect($$(el, '[role=tab]').map((t) => t.tabIndex)).to.deep.equal([0, -1, -1, -1, -1, -1]);
       expect($$(el, 'h1, h2').map((h) => h.tagName)).to.include.members(['H1', 'H2']);
 
       const tablist = $(el, '[role=tablist]');
@@ -811,9 +1121,9 @@ describe('<parley-admin>', () => {
       };
       $(el, '#tab-queue').focus();
       await key('ArrowRight');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-recent');
-      expect($(el, '#tab-recent').getAttribute('aria-selected')).to.equal('true');
-      expect($(el, '#panel-recent').hidden).to.equal(false);
+      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-hidden');
+      expect($(el, '#tab-hidden').getAttribute('aria-selected')).to.equal('true');
+      expect($(el, '#panel-hidden').hidden).to.equal(false);
       expect($(el, '#panel-queue').hidden).to.equal(true);
       await key('End');
       expect(el.shadowRoot!.activeElement?.id).to.equal('tab-owner');

@@ -13,6 +13,16 @@ import {
   updateThread,
 } from './admin-client.js';
 import { strings as s } from './admin-strings.js';
+import { httpUrl, when } from './format.js';
+import {
+  byReportsCount,
+  byReportsNotice,
+  hiddenByReports,
+  hiddenReasonBadge,
+  messageNotes,
+  notesStyles,
+} from './message-notes.js';
+import { OwnerKeys } from './owner-keys.js';
 import { styles } from './parley-admin.styles.js';
 
 /** What a moderator did to a message. */
@@ -38,14 +48,20 @@ export interface ParleyAdminEventMap {
 }
 
 /** The sections of the dashboard, each a tab. */
-export type Tab = 'queue' | 'recent' | 'threads' | 'owner';
-const TABS: Tab[] = ['queue', 'recent', 'threads', 'owner'];
+export type Tab = 'queue' | 'hidden' | 'spam' | 'recent' | 'threads' | 'owner';
+const TABS: Tab[] = ['queue', 'hidden', 'spam', 'recent', 'threads', 'owner'];
 
 /** Storage key of the admin token in `sessionStorage`. */
 export const TOKEN_KEY = 'parley:admin-token';
 
-type ListName = 'pending' | 'reported' | 'recent';
-const FILTER = { pending: 'pending', reported: 'reported', recent: 'published' } as const;
+type ListName = 'pending' | 'reported' | 'hidden' | 'spam' | 'recent';
+const FILTER = {
+  pending: 'pending',
+  reported: 'reported',
+  hidden: 'hidden',
+  spam: 'spam',
+  recent: 'published',
+} as const;
 
 /** One paged list as shown: `idle` until first asked for. */
 interface List<T> {
@@ -81,25 +97,12 @@ const tokenStore = {
   },
 };
 
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-const when = (iso: string) => {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
-};
-/** Only http(s) URLs become links: a thread's url is user input and could be `javascript:`. */
-const httpUrl = (value: string | null | undefined): URL | null => {
-  try {
-    const url = new URL(value ?? '');
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
-};
-
 /**
- * The moderation page: sign in with the admin token, approve or hide pending
- * and reported messages, hide, highlight or delete published ones, close,
- * reopen and edit threads, and open a blog page as its owner. Loaded by the
+ * The moderation page: sign in with the admin token, approve or hide held
+ * and reported messages, restore or delete hidden ones (those hidden by
+ * readers' reports announced at the top), approve or delete spam, hide,
+ * highlight or delete published ones, close, reopen and edit threads, and
+ * create and revoke owner-posting links (see `owner-keys.ts`). Loaded by the
  * server's `/admin` page from `/admin.js`; never part of `/widget.js`.
  *
  * @fires parley-session-changed - Signed in or out (`detail.signedIn`).
@@ -110,6 +113,7 @@ const httpUrl = (value: string | null | undefined): URL | null => {
  * @csspart admin - The whole page.
  * @csspart header - The page title and the sign-out button.
  * @csspart sign-in - The sign-in form.
+ * @csspart notice - The notice that readers' reports hid messages.
  * @csspart tabs - The row of section tabs.
  * @csspart tab - Each section tab.
  * @csspart panel - Each section.
@@ -141,7 +145,7 @@ const httpUrl = (value: string | null | undefined): URL | null => {
  * @cssproperty --parley-font - Font family. Default the system UI font.
  */
 export class ParleyAdmin extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, notesStyles];
 
   static override properties: PropertyDeclarations = {
     server: {},
@@ -158,8 +162,6 @@ export class ParleyAdmin extends LitElement {
     _editing: { state: true },
     _fields: { state: true },
     _fieldErrors: { state: true },
-    _ownerUrl: { state: true },
-    _ownerError: { state: true },
     _announce: { state: true },
   };
 
@@ -183,20 +185,34 @@ export class ParleyAdmin extends LitElement {
   declare private _editing: string | null;
   declare private _fields: ThreadFields;
   declare private _fieldErrors: FieldErrors;
-  declare private _ownerUrl: string;
-  declare private _ownerError: string;
   declare private _announce: string;
 
   /** Aborted on sign-out and disconnect, so no late answer lands in a later session. */
   #abort = new AbortController();
   #session: AdminSession | null = null;
   /** Bumped per reload of a list, so a slow answer for an old filter is ignored. */
-  #gen: Record<ListName | 'threads', number> = { pending: 0, reported: 0, recent: 0, threads: 0 };
+  #gen: Record<ListName | 'threads', number> = {
+    pending: 0,
+    reported: 0,
+    hidden: 0,
+    spam: 0,
+    recent: 0,
+    threads: 0,
+  };
+  /** The owner-posting keys section. */
+  #ownerKeys = new OwnerKeys({
+    el: this,
+    session: () => this.#session,
+    signal: () => this.#abort.signal,
+    fail: (e) => this.#fail(e),
+    say: (text) => this.#say(text),
+    blogPage: () => this._threads.items.map((t) => httpUrl(t.url)).find(Boolean)?.href ?? '',
+  });
 
   constructor() {
     super();
     this._signedIn = this._checking = false;
-    this._signInError = this._filter = this._ownerUrl = this._ownerError = this._announce = '';
+    this._signInError = this._filter = this._announce = '';
     this._tab = 'queue';
     this.#resetData();
     this._busy = new Set();
@@ -224,8 +240,15 @@ export class ParleyAdmin extends LitElement {
   }
 
   #resetData() {
-    this._lists = { pending: emptyList(), reported: emptyList(), recent: emptyList() };
+    this._lists = {
+      pending: emptyList(),
+      reported: emptyList(),
+      hidden: emptyList(),
+      spam: emptyList(),
+      recent: emptyList(),
+    };
     this._threads = emptyList();
+    this.#ownerKeys.reset();
   }
 
   #emit<K extends keyof ParleyAdminEventMap>(type: K, detail: ParleyAdminEventMap[K]) {
@@ -332,9 +355,15 @@ export class ParleyAdmin extends LitElement {
   #loadTab(tab: Tab, force = false): Promise<unknown> {
     const need = (list: List<unknown>) => force || list.state === 'idle';
     const loads: Promise<void>[] = [];
+    // Every tab: the notice at the top counts what readers' reports hid.
+    if (need(this._lists.hidden)) loads.push(this.#loadList('hidden'));
     if (tab === 'queue') {
       if (need(this._lists.pending)) loads.push(this.#loadList('pending'));
       if (need(this._lists.reported)) loads.push(this.#loadList('reported'));
+    } else if (tab === 'spam') {
+      if (need(this._lists.spam)) loads.push(this.#loadList('spam'));
+    } else if (tab === 'owner') {
+      loads.push(this.#ownerKeys.load(force));
     } else if (tab === 'recent') {
       if (need(this._lists.recent)) loads.push(this.#loadList('recent'));
       if (force) loads.push(this.#loadThreads());
@@ -617,28 +646,6 @@ export class ParleyAdmin extends LitElement {
         ?.focus();
   }
 
-  #onOwner(e: SubmitEvent) {
-    e.preventDefault();
-    const url = httpUrl(this._ownerUrl.trim());
-    const token = this.#session?.token;
-    this._ownerError = url ? '' : s.badUrl;
-    if (!url || !token) {
-      this.renderRoot.querySelector<HTMLElement>('#owner-url')?.focus();
-      return;
-    }
-    url.hash = '';
-    // Why a fragment: it is never sent to a server nor in a Referer, and the
-    // widget on that page removes it from the address bar at once. `noopener`
-    // keeps that page from reaching back into this one; `noreferrer` sends no
-    // address of the admin page.
-    window.open(
-      `${url.href}#parley-owner=${encodeURIComponent(token)}`,
-      '_blank',
-      'noopener,noreferrer',
-    );
-    this.#say(s.ownerOpened);
-  }
-
   // ---- rendering -------------------------------------------------------
 
   override render() {
@@ -702,7 +709,7 @@ export class ParleyAdmin extends LitElement {
       tabindex=${this._tab === id ? 0 : -1}
       @click=${() => this.#select(id)}
     >
-      ${s.tabs[id]}
+      ${s.tabs[id]}${id === 'hidden' ? byReportsCount(this._lists.hidden) : nothing}
     </button>`;
     const panel = (id: Tab, content: unknown) => html`<section
       part="panel"
@@ -713,7 +720,9 @@ export class ParleyAdmin extends LitElement {
     >
       ${content}
     </section>`;
-    return html`<div part="tabs" role="tablist" aria-label=${s.sections} @keydown=${this.#onTabKey}>
+    const review = this._tab === 'hidden' ? undefined : () => this.#select('hidden', true);
+    return html`${byReportsNotice(this._lists.hidden, review)}
+      <div part="tabs" role="tablist" aria-label=${s.sections} @keydown=${this.#onTabKey}>
         ${TABS.map(tab)}
       </div>
       ${panel(
@@ -721,9 +730,15 @@ export class ParleyAdmin extends LitElement {
         html`${this.#renderMessages('pending', s.pendingTitle, s.noPending)}
         ${this.#renderMessages('reported', s.reportedTitle, s.noReported)}`,
       )}
+      ${panel('hidden', this.#renderMessages('hidden', s.hiddenTitle, s.noHidden))}
+      ${panel(
+        'spam',
+        html`<p class="muted">${s.spamHelp}</p>
+          ${this.#renderMessages('spam', s.spamTitle, s.noSpam)}`,
+      )}
       ${panel('recent', this.#renderMessages('recent', s.recentTitle, s.noRecent))}
       ${panel('threads', this.#renderThreads())}
-      ${panel('owner', this.#renderOwner())}`;
+      ${panel('owner', this.#ownerKeys.render())}`;
   }
 
   #threadName(key: string) {
@@ -863,7 +878,13 @@ export class ParleyAdmin extends LitElement {
       );
     } else if (m.status === 'hidden') {
       actions.push(
-        button(s.restore, () => this.#patchMessage(m, 'restore', { status: 'published' })),
+        button(s.restore, () => this.#patchMessage(m, 'restore', { status: 'published' }), {
+          cls: hiddenByReports(m) ? 'primary' : '',
+        }),
+      );
+    } else if (m.status === 'spam') {
+      actions.push(
+        button(s.approve, () => this.#patchMessage(m, 'approve', { status: 'published' })),
       );
     }
     if (m.status !== 'deleted') {
@@ -894,6 +915,7 @@ export class ParleyAdmin extends LitElement {
         <h3 id="a-${id}" part="author">${name}</h3>
         ${m.author.role === 'owner' ? html`<span part="badge" class="badge owner">${s.owner}</span>` : nothing}
         <span part="badge" class="badge status-${m.status}">${s.status[m.status] ?? m.status}</span>
+        ${hiddenReasonBadge(m)}
         ${m.reportCount > 0 ? html`<span part="badge" class="badge reported">${s.reports(m.reportCount)}</span>` : nothing}
         ${
           m.highlighted
@@ -905,6 +927,7 @@ export class ParleyAdmin extends LitElement {
         ${s.inThread} <span class="thread-name">${this.#threadName(m.threadKey)}</span> ·
         <time datetime=${m.createdAt}>${when(m.createdAt)}</time>${m.editedAt ? ` · ${s.edited}` : ''}
       </p>
+      ${messageNotes(m, id)}
       <div part="body" class="body" .innerHTML=${m.html}></div>
       ${
         m.body
@@ -1086,37 +1109,6 @@ export class ParleyAdmin extends LitElement {
         <button part="button" type="button" @click=${() => this.#edit(null)}>${s.cancel}</button>
       </div>
     </form>`;
-  }
-
-  #renderOwner() {
-    const error = this._ownerError;
-    return html`<div class="section" role="region" aria-labelledby="h-owner">
-      <h2 id="h-owner">${s.ownerTitle}</h2>
-      <p>${s.ownerAbout}</p>
-      <p>${s.ownerHow}</p>
-      <p class="warn">${s.ownerWarn}</p>
-      <form part="form" class="card owner-form" novalidate aria-labelledby="h-owner" @submit=${this.#onOwner}>
-        <div class="field">
-          <label for="owner-url">${s.ownerUrl}</label>
-          <input
-            id="owner-url"
-            part="input"
-            type="url"
-            inputmode="url"
-            autocomplete="url"
-            aria-invalid=${error ? 'true' : nothing}
-            aria-describedby="owner-url-help${error ? ' owner-url-error' : ''}"
-            .value=${this._ownerUrl}
-            @input=${(e: Event) => {
-              this._ownerUrl = (e.target as HTMLInputElement).value;
-            }}
-          />
-          <p id="owner-url-help" class="muted">${s.ownerUrlHelp}</p>
-          ${error ? html`<p id="owner-url-error" part="error">${error}</p>` : nothing}
-        </div>
-        <button part="button" class="primary">${s.ownerOpen}</button>
-      </form>
-    </div>`;
   }
 }
 

@@ -27,7 +27,10 @@ export const enActions = {
   stopOwner: 'Stop',
   stopOwnerLabel: 'Stop posting as the site owner',
   ownerStopped: 'You now post as a reader.',
-  ownerRefused: 'The owner key was refused; posting as a reader.',
+  ownerRefused:
+    'Your owner posting key was revoked or is no longer valid, so this browser forgot it: you now post as a reader. To post as the owner again, create a new posting link in /admin.',
+  ownerLinkRefused:
+    'This link holds no owner posting key, so it was ignored. To post as the site owner, create a posting link on your Parley server’s /admin page (Owner tab) and open that link.',
   edit: 'Edit',
   editLabel: 'Edit your message',
   editPlain: 'Formatting is not kept here: add any Markdown again before saving.',

@@ -562,10 +562,15 @@ describe('<parley-thread> interactive part', () => {
 
   describe('posting as the site owner', () => {
     const path = location.pathname;
+    const OWNER = 'pok_Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk_-';
     afterEach(() => history.replaceState(null, '', path));
 
     it('takes the key from a #parley-owner= link, keeps it for this server, and clears the address', async () => {
-      history.replaceState({ kept: 1 }, '', `${path}?page=2#parley-owner=s3cret%2Bkey`);
+      history.replaceState(
+        { kept: 1 },
+        '',
+        `${path}?page=2#parley-owner=${encodeURIComponent(OWNER)}`,
+      );
       const k = uniqueKey();
       serveThread(k);
       route('POST', `${threadPath(k)}/messages`, () =>
@@ -583,7 +588,7 @@ describe('<parley-thread> interactive part', () => {
       expect(location.search).to.equal('?page=2');
       expect(location.pathname).to.equal(path);
       expect(history.state).to.deep.equal({ kept: 1 });
-      expect(storage('parley:owner')).to.deep.equal({ [SERVER]: 's3cret+key' });
+      expect(storage('parley:owner')).to.deep.equal({ [SERVER]: OWNER });
       expect(text($(el, 'form .replying'))).to.contain('Posting as the site owner');
       // The owner moderates in /admin, not with Report.
       expect(button(el, '#parley-2', 'Report')).to.equal(undefined);
@@ -592,7 +597,7 @@ describe('<parley-thread> interactive part', () => {
       type(el, '#parley-body', 'Thanks, all.');
       await submit(el);
       await waitUntil(() => $(el, '#parley-6'));
-      expect(lastWrite().headers.get('Authorization')).to.equal('Bearer s3cret+key');
+      expect(lastWrite().headers.get('Authorization')).to.equal(`Bearer ${OWNER}`);
       expect(text($(el, '#parley-6 .badge'))).to.equal('Author');
 
       const stop = $$(el, 'form button').find((b) => text(b) === 'Stop')!;
@@ -610,8 +615,8 @@ describe('<parley-thread> interactive part', () => {
       expect(lastWrite().headers.get('Authorization')).to.equal(null);
     });
 
-    it('forgets a refused key and says so, keeping the draft', async () => {
-      localStorage.setItem('parley:owner', JSON.stringify({ [SERVER]: 'old-key' }));
+    it('forgets a refused (revoked) key and says so, keeping the draft', async () => {
+      localStorage.setItem('parley:owner', JSON.stringify({ [SERVER]: OWNER }));
       const k = uniqueKey();
       serveThread(k);
       route('POST', `${threadPath(k)}/messages`, () => apiError(401, 'unauthorized'));
@@ -621,13 +626,61 @@ describe('<parley-thread> interactive part', () => {
       type(el, '#parley-body', 'Kept draft');
       await submit(el);
       await waitUntil(() => $(el, 'form [role=alert]'));
-      expect(lastWrite().headers.get('Authorization')).to.equal('Bearer old-key');
+      expect(lastWrite().headers.get('Authorization')).to.equal(`Bearer ${OWNER}`);
       expect(text($(el, 'form [role=alert]'))).to.equal(
-        'The owner key was refused; posting as a reader.',
+        'Your owner posting key was revoked or is no longer valid, so this browser forgot it: you now post as a reader. To post as the owner again, create a new posting link in /admin.',
       );
       expect(storage('parley:owner')).to.deep.equal({});
       expect($(el, 'form .replying')).to.equal(null);
       expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Kept draft');
+    });
+
+    for (const [what, value] of [
+      ['an admin token', 'my-admin-token-0123456789'],
+      ['a key without its pok_ prefix', OWNER.slice(4)],
+      ['a pok_ prefix alone', 'pok_'],
+    ] as const) {
+      it(`refuses ${what} in the link: stored nowhere, wiped from the address, and says what to do`, async () => {
+        history.replaceState(null, '', `${path}#parley-owner=${encodeURIComponent(value)}`);
+        const k = uniqueKey();
+        serveThread(k);
+        const el = await mount({ thread: k });
+        await waitUntil(() => $(el, 'form [role=alert]'));
+        expect(location.hash).to.equal('');
+        expect(localStorage.getItem('parley:owner') ?? '').not.to.contain(value);
+        expect(Object.values(localStorage).join(' ')).not.to.contain(value);
+        expect($(el, 'form .replying')).to.equal(null);
+        const message =
+          'This link holds no owner posting key, so it was ignored. To post as the site owner, create a posting link on your Parley server’s /admin page (Owner tab) and open that link.';
+        expect(text($(el, 'form [role=alert]'))).to.equal(message);
+        expect($(el, 'form [role=alert]')).to.exist;
+        await expect(el).to.be.accessible();
+      });
+    }
+
+    it('deletes a stored admin token (from before owner keys) on load, for every server, and keeps owner keys', async () => {
+      const other = 'https://other.test/';
+      const third = 'https://third.test/';
+      localStorage.setItem(
+        'parley:owner',
+        JSON.stringify({ [SERVER]: 'old-admin-token-0123456789', [other]: OWNER, [third]: 42 }),
+      );
+      const k = uniqueKey();
+      serveThread(k);
+      route('POST', `${threadPath(k)}/messages`, () =>
+        json(
+          { message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6', status: 'published' },
+          201,
+        ),
+      );
+      const el = await mount({ thread: k });
+      expect(storage('parley:owner')).to.deep.equal({ [other]: OWNER });
+      expect($(el, 'form .replying')).to.equal(null);
+      type(el, '#parley-author', 'Ada');
+      type(el, '#parley-body', 'As a reader.');
+      await submit(el);
+      await waitUntil(() => calls.some((c) => c.method === 'POST'));
+      expect(lastWrite().headers.get('Authorization')).to.equal(null);
     });
   });
 

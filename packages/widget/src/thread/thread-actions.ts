@@ -8,7 +8,7 @@
  * It renders the reply form and each message's actions: reply; edit and delete
  * for the reader's own messages (those whose edit token this browser holds);
  * report for the others'; and posting as the site owner after the owner opened
- * the page through a `#parley-owner=<admin token>` link.
+ * the page through a `#parley-owner=<owner key>` link made in /admin.
  */
 
 import type { Message } from '@parley/server/wire';
@@ -32,6 +32,28 @@ import {
 import type { ActionsHost, Site } from './actions-host.js';
 import { newestIndex, replaced, withoutMessage } from './message-list.js';
 import { canonicalUrl } from './parley-thread.js';
+
+/**
+ * Whether `value` is an owner-posting key (`pok_` and a random part), as /admin
+ * issues them. Anything else in the owner's slot is refused, above all the
+ * admin token: every script on the blog's origin can read its localStorage.
+ */
+const isOwnerKey = (value: unknown): value is string =>
+  typeof value === 'string' && /^pok_[\w-]{16,200}$/.test(value);
+
+/**
+ * The owner key stored for the server at `base`. Whatever else is stored in
+ * the owner's slot, for any server, is deleted: before owner keys, it held the
+ * admin token.
+ */
+function ownerKeyFor(base: string): string | undefined {
+  const all = load<unknown>(OWNER_KEY, {});
+  const stored = all && typeof all === 'object' ? Object.entries(all) : [];
+  const keys = stored.filter(([, value]) => isOwnerKey(value));
+  if (keys.length !== stored.length || (all && typeof all !== 'object'))
+    save(OWNER_KEY, Object.fromEntries(keys));
+  return Object.fromEntries(keys)[base];
+}
 
 /** The server counts message length in code points, as `[...s].length` does. */
 const MAX_BODY = 10_000;
@@ -147,15 +169,16 @@ export class ThreadActions implements ReactiveController {
     const base = this.#site!.base;
     this.#tokens = loadFor(TOKENS_KEY, base) ?? {};
     this.#reported = loadFor(REPORTED_KEY, base) ?? [];
-    this.#owner = loadFor(OWNER_KEY, base);
+    this.#owner = ownerKeyFor(base);
   }
 
   /**
-   * Takes the site owner's admin token from a `#parley-owner=<token>` link.
+   * Takes the site owner's posting key from a `#parley-owner=<key>` link.
    * Why the fragment: browsers never send it to any server, nor in a Referer.
-   * The token is kept for this server only (it is sent nowhere else) and
+   * The key is kept for this server only (it is sent nowhere else) and
    * wiped from the address bar and this history entry at once, so it is
-   * neither bookmarked nor shared by accident.
+   * neither bookmarked nor shared by accident. Only an owner key is kept:
+   * anything else (an admin token, in an old link) is wiped and refused.
    */
   #takeOwnerKey = () => {
     const raw = /^#parley-owner=(.+)$/.exec(location.hash)?.[1];
@@ -164,9 +187,12 @@ export class ThreadActions implements ReactiveController {
     try {
       token = decodeURIComponent(raw);
     } catch {}
-    saveFor(OWNER_KEY, this.#site.base, token);
+    const ok = isOwnerKey(token);
+    if (ok) saveFor(OWNER_KEY, this.#site.base, token);
     history.replaceState(history.state, '', location.pathname + location.search);
     this.#refresh();
+    // Said in the form's alert, as a refused owner post is.
+    if (!ok) this.#formError = this.#t.ownerLinkRefused;
     this.#update();
   };
 

@@ -11,6 +11,7 @@ import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
@@ -26,6 +27,8 @@ import { threadRoutes } from './threads/threads.routes.ts';
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? consoleLogger;
   const app = new Hono();
+  // First, so every response (errors, 404s, scripts, pages, streams) passes through it.
+  app.use('*', securityHeaders());
   const clock = deps.clock ?? (() => new Date());
   const identify = clientIdentifier(deps);
   const policy = resolvePolicy(deps.config);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
@@ -109,12 +109,19 @@ export function createApp(deps: AppDeps) {
   app.get('/admin', adminPage);
   const { widgetDir } = deps.config;
   if (widgetDir) {
-    const serve = widgetAssets(widgetDir);
-    app.get('/widget.js', async (c) => (await serve(c, 'widget.js')) ?? c.notFound());
-    app.get('/widget/*', async (c) => (await serve(c, c.req.path.slice(1))) ?? c.notFound());
-    const serveAdmin = widgetAssets(widgetDir, { crossOrigin: false });
-    app.get('/admin.js', async (c) => (await serveAdmin(c, 'admin.js')) ?? c.notFound());
-    app.get('/admin/*', async (c) => (await serveAdmin(c, c.req.path.slice(1))) ?? c.notFound());
+    // Listed, read and compressed now, once: requests only look files up.
+    const widget = widgetAssets(widgetDir, { entry: 'widget.js', chunks: 'widget' });
+    const serveWidget = async (c: Context) => (await widget.serve(c)) ?? c.notFound();
+    app.get('/widget.js', serveWidget);
+    app.get('/widget/*', serveWidget);
+    const admin = widgetAssets(widgetDir, {
+      entry: 'admin.js',
+      chunks: 'admin',
+      crossOrigin: false,
+    });
+    const serveAdmin = async (c: Context) => (await admin.serve(c)) ?? c.notFound();
+    app.get('/admin.js', serveAdmin);
+    app.get('/admin/*', serveAdmin);
   }
 
   app.use('/api/*', originGuard(deps.config), jsonBodyGuard());

@@ -126,7 +126,14 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', originGuard(deps.config), jsonBodyGuard());
   app.route('/api/admin', moderationRoutes(deps, services));
-  const live = deps.live ?? createLiveEvents({ store: deps.store, bus: inProcessBus(), logger });
+  const live =
+    deps.live ??
+    createLiveEvents({
+      store: deps.store,
+      bus: inProcessBus(),
+      logger,
+      ...(deps.config.maxStreams ? { maxStreams: deps.config.maxStreams } : {}),
+    });
   app.route('/api', eventRoutes(deps, services, live));
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));

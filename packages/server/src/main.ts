@@ -10,6 +10,7 @@ import { openStore, parseDatabaseUrl, type Store } from './db/store.ts';
 import { type EventBus, inProcessBus } from './events/bus.ts';
 import { createLiveEvents } from './events/live.ts';
 import { postgresBus } from './events/pg-bus.ts';
+import { defaultMaxStreams } from './events/stream-limits.ts';
 
 /** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
 const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
@@ -50,7 +51,10 @@ export async function startServer(
     await store.close();
     throw error;
   }
-  const live = createLiveEvents({ store, bus, logger });
+  // Every stream holds a socket: by default streams may take the open-file
+  // limit less a headroom for API requests and the database.
+  const maxStreams = config.PARLEY_MAX_STREAMS ?? defaultMaxStreams();
+  const live = createLiveEvents({ store, bus, logger, maxStreams });
   const widgetDir =
     config.PARLEY_WIDGET_DIR ?? (existsSync(DEFAULT_WIDGET_DIR) ? DEFAULT_WIDGET_DIR : undefined);
   const deps: AppDeps = {
@@ -68,6 +72,7 @@ export async function startServer(
       ...(config.PARLEY_AUTO_CLOSE_DAYS ? { autoCloseDays: config.PARLEY_AUTO_CLOSE_DAYS } : {}),
       heldWords: config.PARLEY_HELD_WORDS,
       reportThreshold: config.PARLEY_REPORT_THRESHOLD,
+      maxStreams,
     },
   };
   const app = createApp(deps);
@@ -95,6 +100,7 @@ export async function startServer(
     url,
     database: `${store.dialect} ${store.location}`,
     widget: widgetDir ?? null,
+    maxStreams,
   });
 
   let stopping: Promise<void> | undefined;

@@ -23,6 +23,8 @@ export interface ParleyOptions {
   databaseUrl: string;
   /** PARLEY_ORIGINS; default none (the server's own origin). */
   origins?: string;
+  /** PARLEY_TRUSTED_PROXIES; default none. */
+  trustedProxies?: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
 }
@@ -40,6 +42,7 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     DATABASE_URL: options.databaseUrl,
     PARLEY_RATE_LIMIT: '0',
     PARLEY_ORIGINS: options.origins ?? '',
+    PARLEY_TRUSTED_PROXIES: options.trustedProxies ?? '',
     NODE_ENV: 'production',
   };
   return startChild([...(options.nodeArgs ?? []), SERVER_BIN], env, `http://127.0.0.1:${port}`);

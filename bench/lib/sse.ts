@@ -46,7 +46,11 @@ function parseFrames(stream: BenchStream, text: string): void {
 }
 
 /** Opens `url` as an event stream; resolves once the 200 and its headers are in. */
-export function openBenchStream(url: string, timeoutMs = 30_000): Promise<BenchStream> {
+export function openBenchStream(
+  url: string,
+  timeoutMs = 30_000,
+  headers: Record<string, string> = {},
+): Promise<BenchStream> {
   return new Promise((resolve, reject) => {
     let req: ClientRequest | undefined;
     const stream: BenchStream = {
@@ -54,7 +58,7 @@ export function openBenchStream(url: string, timeoutMs = 30_000): Promise<BenchS
       ended: false,
       close: () => req?.destroy(),
     };
-    req = httpRequest(url, { agent: false, headers: { accept: 'text/event-stream' } });
+    req = httpRequest(url, { agent: false, headers: { accept: 'text/event-stream', ...headers } });
     const timer = setTimeout(
       () => req?.destroy(new Error(`no event-stream answer from ${url} within ${timeoutMs} ms`)),
       timeoutMs,
@@ -96,12 +100,14 @@ export function openBenchStream(url: string, timeoutMs = 30_000): Promise<BenchS
 /**
  * Opens `count` streams, `concurrency` at a time (a thousand simultaneous
  * connects would measure the accept queue, not Parley). `urlFor(i)` picks
- * each stream's URL, e.g. to split them across instances.
+ * each stream's URL, e.g. to split them across instances; `headersFor(i)`
+ * its extra headers, e.g. to play a different reader behind a proxy.
  */
 export async function openManyStreams(
   count: number,
   urlFor: (index: number) => string,
   concurrency = 50,
+  headersFor: (index: number) => Record<string, string> = () => ({}),
 ): Promise<BenchStream[]> {
   const streams: BenchStream[] = new Array(count);
   let next = 0;
@@ -111,7 +117,7 @@ export async function openManyStreams(
       Array.from({ length: Math.min(concurrency, count) }, async () => {
         while (next < count) {
           const index = next++;
-          const stream = await openBenchStream(urlFor(index));
+          const stream = await openBenchStream(urlFor(index), undefined, headersFor(index));
           streams[index] = stream;
           opened.push(stream);
         }

@@ -38,6 +38,13 @@ export interface AppConfig {
    * stored in the database. Unset (tests): a random secret for this app.
    */
   secret?: string;
+  /**
+   * Open live streams this instance holds at most (`PARLEY_MAX_STREAMS`;
+   * `main` derives a default from the open-file limit, see
+   * `defaultMaxStreams`). Unset: no global cap. Used when `createApp` makes
+   * its own live-events hub; a hub passed in `live` has its own.
+   */
+  maxStreams?: number;
 }
 
 /** One structured log line. */

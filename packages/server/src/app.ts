@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
@@ -11,6 +11,7 @@ import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
@@ -27,6 +28,8 @@ import { threadRoutes } from './threads/threads.routes.ts';
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? consoleLogger;
   const app = new Hono();
+  // First, so every response (errors, 404s, scripts, pages, streams) passes through it.
+  app.use('*', securityHeaders());
   const clock = deps.clock ?? (() => new Date());
   const identify = clientIdentifier(deps);
   const policy = resolvePolicy(deps.config);
@@ -115,19 +118,33 @@ export function createApp(deps: AppDeps) {
   app.get('/admin', adminPage);
   const { widgetDir } = deps.config;
   if (widgetDir) {
-    const serve = widgetAssets(widgetDir);
-    app.get('/widget.js', async (c) => (await serve(c, 'widget.js')) ?? c.notFound());
-    app.get('/widget/*', async (c) => (await serve(c, c.req.path.slice(1))) ?? c.notFound());
-    const serveAdmin = widgetAssets(widgetDir, { crossOrigin: false });
-    app.get('/admin.js', async (c) => (await serveAdmin(c, 'admin.js')) ?? c.notFound());
-    app.get('/admin/*', async (c) => (await serveAdmin(c, c.req.path.slice(1))) ?? c.notFound());
+    // Listed, read and compressed now, once: requests only look files up.
+    const widget = widgetAssets(widgetDir, { entry: 'widget.js', chunks: 'widget' });
+    const serveWidget = async (c: Context) => (await widget.serve(c)) ?? c.notFound();
+    app.get('/widget.js', serveWidget);
+    app.get('/widget/*', serveWidget);
+    const admin = widgetAssets(widgetDir, {
+      entry: 'admin.js',
+      chunks: 'admin',
+      crossOrigin: false,
+    });
+    const serveAdmin = async (c: Context) => (await admin.serve(c)) ?? c.notFound();
+    app.get('/admin.js', serveAdmin);
+    app.get('/admin/*', serveAdmin);
   }
 
   app.use('/api/*', originGuard(deps.config), jsonBodyGuard());
   // Before the moderation routes: it guards itself, so their admin check does not run twice.
   app.route('/api/admin/owner-keys', ownerKeyRoutes(deps, services));
   app.route('/api/admin', moderationRoutes(deps, services));
-  const live = deps.live ?? createLiveEvents({ store: deps.store, bus: inProcessBus(), logger });
+  const live =
+    deps.live ??
+    createLiveEvents({
+      store: deps.store,
+      bus: inProcessBus(),
+      logger,
+      ...(deps.config.maxStreams ? { maxStreams: deps.config.maxStreams } : {}),
+    });
   app.route('/api', eventRoutes(deps, services, live));
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));

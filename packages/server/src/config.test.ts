@@ -428,6 +428,31 @@ describe('moderation settings', () => {
     ]) {
       assert.match(help, new RegExp(`--${flag}\\s+PARLEY_`));
     }
-    assert.equal(SETTINGS.length, 13);
+    assert.equal(SETTINGS.length, 14);
+  });
+});
+
+describe('PARLEY_MAX_STREAMS', () => {
+  it('is unset by default: the server derives it from the open-file limit', () => {
+    assert.equal(serve([], {}).PARLEY_MAX_STREAMS, undefined);
+  });
+
+  it('reads a whole number from its variable, and the flag wins', () => {
+    assert.equal(serve([], { PARLEY_MAX_STREAMS: '500' }).PARLEY_MAX_STREAMS, 500);
+    assert.equal(
+      serve(['--max-streams', '40'], { PARLEY_MAX_STREAMS: '500' }).PARLEY_MAX_STREAMS,
+      40,
+    );
+  });
+
+  it('refuses 0, fractions and words, naming the setting', () => {
+    for (const value of ['0', '2.5', 'many', '-3']) {
+      assert.throws(
+        () => parseCommandLine([], { PARLEY_MAX_STREAMS: value }),
+        (error: Error) =>
+          error instanceof ConfigError && /PARLEY_MAX_STREAMS \/ --max-streams/.test(error.message),
+        value,
+      );
+    }
   });
 });

@@ -94,6 +94,13 @@ export const SETTINGS = [
     help: "readers' reports that hide a message until a moderator decides",
   },
   {
+    env: 'PARLEY_MAX_STREAMS',
+    flag: 'max-streams',
+    accepts: 'a whole number, at least 1',
+    fallback: 'the open-file limit less max(256, a quarter of it)',
+    help: 'live streams open at once on this instance, all readers together',
+  },
+  {
     env: 'PARLEY_WIDGET_DIR',
     flag: 'widget-dir',
     accepts: 'a folder path',
@@ -182,6 +189,9 @@ const schema = z.object({
       }
     }),
   PARLEY_REPORT_THRESHOLD: wholeNumber.default(3),
+  PARLEY_MAX_STREAMS: wholeNumber
+    .pipe(z.number().min(1, 'must be at least 1; leave it unset for the default'))
+    .optional(),
 });
 
 /**

@@ -10,12 +10,21 @@ import { openStore, parseDatabaseUrl, type Store } from './db/store.ts';
 import { type EventBus, inProcessBus } from './events/bus.ts';
 import { createLiveEvents } from './events/live.ts';
 import { postgresBus } from './events/pg-bus.ts';
+import { defaultMaxStreams } from './events/stream-limits.ts';
 
 /** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
 const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
 
 /** How long a graceful stop waits for in-flight requests before it closes them. */
 const STOP_GRACE_MS = 10_000;
+
+/**
+ * How long a client may take to send a whole request, headers and body
+ * (Node's defaults held a trickled body for 306 s: a 300 s `requestTimeout`
+ * checked every 30 s). Only the request: a response may stream for as long as
+ * it likes, so live streams are never cut.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 /** A running server. */
 export interface RunningServer {
@@ -33,7 +42,12 @@ export interface RunningServer {
 /** Opens the database, migrates it and starts listening. */
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: Logger; onStore?: (store: Store) => Promise<void> } = {},
+  options: {
+    logger?: Logger;
+    onStore?: (store: Store) => Promise<void>;
+    /** {@link REQUEST_TIMEOUT_MS}, shorter in tests. */
+    requestTimeoutMs?: number;
+  } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? consoleLogger;
   const store = await openStore(config.DATABASE_URL);
@@ -50,7 +64,10 @@ export async function startServer(
     await store.close();
     throw error;
   }
-  const live = createLiveEvents({ store, bus, logger });
+  // Every stream holds a socket: by default streams may take the open-file
+  // limit less a headroom for API requests and the database.
+  const maxStreams = config.PARLEY_MAX_STREAMS ?? defaultMaxStreams();
+  const live = createLiveEvents({ store, bus, logger, maxStreams });
   const widgetDir =
     config.PARLEY_WIDGET_DIR ?? (existsSync(DEFAULT_WIDGET_DIR) ? DEFAULT_WIDGET_DIR : undefined);
   const deps: AppDeps = {
@@ -68,14 +85,21 @@ export async function startServer(
       ...(config.PARLEY_AUTO_CLOSE_DAYS ? { autoCloseDays: config.PARLEY_AUTO_CLOSE_DAYS } : {}),
       heldWords: config.PARLEY_HELD_WORDS,
       reportThreshold: config.PARLEY_REPORT_THRESHOLD,
+      maxStreams,
     },
   };
   const app = createApp(deps);
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
-        resolve(s as Server),
+      const s = serve(
+        {
+          fetch: app.fetch,
+          port: config.PORT,
+          hostname: config.HOST,
+          serverOptions: requestTimeouts(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+        },
+        () => resolve(s as Server),
       ) as Server;
       s.once('error', reject);
     });
@@ -95,6 +119,7 @@ export async function startServer(
     url,
     database: `${store.dialect} ${store.location}`,
     widget: widgetDir ?? null,
+    maxStreams,
   });
 
   let stopping: Promise<void> | undefined;
@@ -120,6 +145,22 @@ export async function startServer(
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * Node's request timeouts, all at `ms`: the headers (`headersTimeout`) and the
+ * whole request (`requestTimeout`) must have arrived within it, or Node
+ * answers 408 and closes the connection. Both count only while the request is
+ * arriving: once it is in, the response (a live stream) runs unbounded.
+ * Node checks them every `connectionsCheckingInterval` (default 30 s, which
+ * would let a slow client stay 40 s): a tenth of the timeout here.
+ */
+function requestTimeouts(ms: number) {
+  return {
+    headersTimeout: ms,
+    requestTimeout: ms,
+    connectionsCheckingInterval: Math.max(10, Math.ceil(ms / 10)),
   };
 }
 

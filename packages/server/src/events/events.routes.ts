@@ -2,12 +2,17 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { invalidField, unavailable } from '../http/api-error.ts';
+import { invalidField, rateLimited, unavailable } from '../http/api-error.ts';
 import { validate } from '../http/validate.ts';
 import { findThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { LiveEvents } from './live.ts';
 import { runStream } from './stream.ts';
+import {
+  CLIENT_LIMIT_RETRY_SECONDS,
+  MAX_STREAMS_PER_CLIENT,
+  SERVER_LIMIT_RETRY_SECONDS,
+} from './stream-limits.ts';
 
 /**
  * Where a stream resumes: the `Last-Event-ID` header (EventSource sends it
@@ -22,20 +27,51 @@ export function resumePoint(header: string | undefined, query: string | undefine
   return Number(given);
 }
 
-/** `GET /api/threads/:key/events`: the thread's live events, mounted under `/api`. */
+/**
+ * `GET /api/threads/:key/events`: the thread's live events, mounted under
+ * `/api`. Each stream holds a socket for as long as it is open, so each
+ * takes a place first: at most 16 per client (429) and `maxStreams` on this
+ * instance (503), released the moment the stream ends. Both count this
+ * process's streams only: behind a load balancer, each instance counts its own.
+ */
 export function eventRoutes(
   { store }: AppDeps,
-  { threadView: view }: AppServices,
+  { threadView: view, identify, clock }: AppServices,
   live: LiveEvents,
 ) {
   return new Hono().get('/threads/:key/events', validate('param', threadKeyParams), async (c) => {
     const { key } = c.req.valid('param');
     const requested = resumePoint(c.req.header('Last-Event-ID'), c.req.query('lastEventId'));
     if (live.closing) throw unavailable('The server is stopping; reconnect shortly.');
-    const thread = await findThreadByKey(store.db, key);
+    const client = (await identify(c, clock())) ?? 'unknown';
+    const place = live.reserve(client);
+    if (!place.ok) {
+      if (place.limit === 'client')
+        throw rateLimited(
+          `At most ${MAX_STREAMS_PER_CLIENT} live streams are open per client; close one`,
+          CLIENT_LIMIT_RETRY_SECONDS,
+        );
+      throw unavailable(
+        'The server holds as many live streams as it can; reconnect shortly.',
+        SERVER_LIMIT_RETRY_SECONDS,
+      );
+    }
+    let thread: Awaited<ReturnType<typeof findThreadByKey>>;
+    try {
+      thread = await findThreadByKey(store.db, key);
+    } catch (error) {
+      place.release();
+      throw error;
+    }
     const after = requested ?? (thread ? Number(thread.event_seq) : 0);
     // nginx would otherwise buffer the stream (streamSSE sets Cache-Control: no-cache).
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, (sse) => runStream(c, sse, { key, thread, after }, { store, live, view }));
+    return streamSSE(c, async (sse) => {
+      try {
+        await runStream(c, sse, { key, thread, after }, { store, live, view });
+      } finally {
+        place.release();
+      }
+    });
   });
 }

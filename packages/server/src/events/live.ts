@@ -2,6 +2,7 @@ import type { Logger } from '../app-deps.ts';
 import type { Store } from '../db/store.ts';
 import type { BusNote, EventBus } from './bus.ts';
 import { threadKeyById } from './events.repository.ts';
+import { MAX_STREAMS_PER_CLIENT } from './stream-limits.ts';
 
 /** One open event stream, as the hub sees it. */
 export interface LiveStream {
@@ -24,7 +25,23 @@ export interface LiveEventsOptions {
   heartbeatMs?: number;
   /** A write the client has not taken within this many ms drops it (default 10 s). */
   writeTimeoutMs?: number;
+  /**
+   * Open streams this instance holds at most, all clients together
+   * (`PARLEY_MAX_STREAMS`; `main` derives a default from the open-file
+   * limit). Unset: no global cap (tests).
+   */
+  maxStreams?: number;
+  /** Open streams one client may hold (default {@link MAX_STREAMS_PER_CLIENT}). */
+  maxStreamsPerClient?: number;
 }
+
+/**
+ * The answer to {@link LiveEvents.reserve}: a place, released when the stream
+ * ends, or which limit refused one.
+ */
+export type StreamReservation =
+  | { ok: true; release: () => void }
+  | { ok: false; limit: 'client' | 'server' };
 
 /**
  * The live streams of one app: who follows which thread, fed by the bus.
@@ -47,6 +64,16 @@ export interface LiveEvents {
    * than a read started at the same moment.
    */
   shared<T>(key: string, read: () => Promise<T>): Promise<T>;
+  /**
+   * Takes a place for one more stream of `client` (an opaque key: the
+   * client's identity), or says which cap refuses it: the client's own
+   * (`maxStreamsPerClient`) or this instance's (`maxStreams`). Synchronous,
+   * so concurrent requests cannot all pass the check before any counts. The
+   * caller releases the place the moment the stream ends (or fails to start).
+   */
+  reserve(client: string): StreamReservation;
+  /** Places taken with {@link reserve} and not yet released. */
+  readonly reserved: number;
   /** Adds a stream; returns its removal. */
   add(stream: LiveStream): () => void;
   /** Files a stream under its thread once the thread exists. */
@@ -69,6 +96,11 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   let size = 0;
   let closing = false;
   const inFlight = new Map<string, Promise<unknown>>();
+  const maxStreams = options.maxStreams ?? Number.POSITIVE_INFINITY;
+  const perClient = options.maxStreamsPerClient ?? MAX_STREAMS_PER_CLIENT;
+  /** Places taken per client; a client with none has no entry, so the map never grows idle. */
+  const byClient = new Map<string, number>();
+  let reserved = 0;
 
   const file = <K>(map: Map<K, Set<LiveStream>>, k: K, stream: LiveStream) => {
     const set = map.get(k);
@@ -132,6 +164,28 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     },
     get closing() {
       return closing;
+    },
+    get reserved() {
+      return reserved;
+    },
+    reserve(client) {
+      const held = byClient.get(client) ?? 0;
+      if (held >= perClient) return { ok: false, limit: 'client' };
+      if (reserved >= maxStreams) return { ok: false, limit: 'server' };
+      byClient.set(client, held + 1);
+      reserved++;
+      let released = false;
+      return {
+        ok: true,
+        release() {
+          if (released) return;
+          released = true;
+          reserved--;
+          const left = (byClient.get(client) ?? 1) - 1;
+          if (left > 0) byClient.set(client, left);
+          else byClient.delete(client);
+        },
+      };
     },
     shared<T>(key: string, read: () => Promise<T>): Promise<T> {
       let pending = inFlight.get(key) as Promise<T> | undefined;

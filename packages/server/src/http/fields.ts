@@ -65,15 +65,17 @@ export const httpUrl = z
     }
   }, 'must be an absolute http or https URL');
 
-/** A thread key as it arrives in a path (already percent-decoded). */
+/**
+ * A thread key as it arrives in a path (already percent-decoded). Keys are
+ * shown to moderators and in links: like names, no bidi controls, which could
+ * make one key read as another.
+ */
 export const threadKey = z
   .string()
   .refine((s) => s.length > 0, 'must not be empty')
   .refine((s) => codePoints(s) <= 512, 'must be at most 512 characters')
-  .refine(
-    (s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s),
-    'must not contain control characters',
-  );
+  .refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must not contain control characters')
+  .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters');
 
 /** `limit` query parameter: an integer in 1..100. */
 export function limitParam(defaultValue: number) {
@@ -95,5 +97,23 @@ export const sortParam = z
 /** `cursor` query parameter: opaque, bounded. */
 export const cursorParam = z.string().max(512, 'is too long').optional();
 
-/** A positive database id. */
-export const idNumber = z.number({ error: 'must be a message id' }).int().positive();
+/**
+ * The largest database id: ids are `serial` (a 32-bit `integer`) on
+ * PostgreSQL, which answers an error, not "no such row", for anything larger.
+ * Checked at the edge so both dialects refuse it alike, with a 400.
+ */
+export const MAX_ID = 2 ** 31 - 1;
+
+/** A positive database id (1..{@link MAX_ID}) in a JSON body. */
+export const idNumber = z
+  .number({ error: 'must be a message id' })
+  .int('must be a message id')
+  .positive('must be a message id')
+  .max(MAX_ID, 'must be a message id');
+
+/** A positive database id (1..{@link MAX_ID}) in a path, as digits. */
+export const idParam = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a message id')
+  .transform(Number)
+  .refine((n) => n <= MAX_ID, 'must be a message id');

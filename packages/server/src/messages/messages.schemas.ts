@@ -4,6 +4,7 @@ import {
   cursorParam,
   httpUrl,
   idNumber,
+  idParam,
   limitParam,
   lineText,
   multilineText,
@@ -43,10 +44,7 @@ export const MAX_REASON = 500;
 
 /** Path parameters of `/api/messages/:id` and `/api/admin/messages/:id`. */
 export const messageIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'must be a message id')
-    .transform(Number),
+  id: idParam,
 });
 
 /** `PATCH /api/messages/:id` body: the author's new text. */

@@ -30,7 +30,7 @@ describe('GET /admin and /admin.js', () => {
     assert.match(res.headers.get('Content-Type') ?? '', /^text\/html; charset=utf-8/);
     assert.equal(
       res.headers.get('Content-Security-Policy'),
-      "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
     assert.equal(res.headers.get('X-Frame-Options'), 'DENY');
     assert.equal(res.headers.get('Referrer-Policy'), 'no-referrer');

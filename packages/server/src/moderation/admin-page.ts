@@ -26,13 +26,14 @@ const PAGE = `<!doctype html>
 /**
  * Why these headers: the page handles the admin token, so it runs only this
  * server's own script (no inline code, no third-party anything), talks only
- * to this server, cannot be framed (clickjacking a moderator), leaks no
- * Referer and is never cached.
+ * to this server, cannot be framed (clickjacking a moderator), cannot have
+ * its script URLs re-based by an injected `<base>` nor submit a form anywhere,
+ * leaks no Referer and is never cached.
  */
 const HEADERS: Record<string, string> = {
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',

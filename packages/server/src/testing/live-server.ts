@@ -39,13 +39,20 @@ export async function eventually(
 
 export async function liveServer(
   dialect: TestDialect,
-  options: { config?: Partial<AppConfig>; heartbeatMs?: number; bus?: EventBus } = {},
+  options: {
+    config?: Partial<AppConfig>;
+    heartbeatMs?: number;
+    bus?: EventBus;
+    /** The hub's global cap on open streams (default none). */
+    maxStreams?: number;
+  } = {},
 ): Promise<LiveServer> {
   const db = await dialect.create();
   const live = createLiveEvents({
     store: db.store,
     bus: options.bus ?? inProcessBus(),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.maxStreams ? { maxStreams: options.maxStreams } : {}),
   });
   const app = createApp({
     store: db.store,

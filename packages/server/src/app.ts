@@ -9,7 +9,7 @@ import { inProcessBus } from './events/bus.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
-import { clientIdentifier } from './http/client-identity.ts';
+import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
@@ -27,12 +27,14 @@ export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? consoleLogger;
   const app = new Hono();
   const clock = deps.clock ?? (() => new Date());
-  const identify = clientIdentifier(deps);
   const policy = resolvePolicy(deps.config);
   const secret = deps.config.secret ?? randomBytes(32).toString('base64url');
+  const identify = clientIdentifier(deps, secret);
+  const locate = clientLocator(deps);
   const services: AppServices = {
     clock,
     identify,
+    locate,
     policy,
     logger,
     secret,

@@ -13,6 +13,7 @@ import {
   postDuringStop,
   type ServerProcess,
   startBinary,
+  TEST_SECRET,
   waitUntilHealthy,
 } from '../testing/server-process.ts';
 import { openSse, type SseClient, type SseEvent } from '../testing/sse-client.ts';
@@ -67,6 +68,7 @@ describe('two instances on one PostgreSQL', { skip: !postgres && 'PostgreSQL unr
       const server = startBinary(['--port', String(port)], {
         DATABASE_URL: url.toString(),
         PARLEY_RATE_LIMIT: '0',
+        PARLEY_SECRET: TEST_SECRET,
       });
       return { url: `http://127.0.0.1:${port}`, server };
     };

@@ -68,6 +68,8 @@ describe('scale-out: two instances behind nginx on one PostgreSQL database', { s
     database = await postgres!.create();
     const env = {
       DATABASE_URL: database.url,
+      // Instances on one PostgreSQL must share the secret that keys address hashes.
+      PARLEY_SECRET: randomBytes(32).toString('base64url'),
       PARLEY_TRUSTED_PROXIES: '127.0.0.1',
       PARLEY_RATE_LIMIT: '10',
       PARLEY_ORIGINS: '',

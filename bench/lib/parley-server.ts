@@ -3,10 +3,17 @@
  * operator would: configured through environment variables, on its own port.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { stopChild, track } from './children.ts';
 import { send } from './http.ts';
 import { ROOT, SERVER_BIN } from './paths.ts';
 import { freePort } from './ports.ts';
+
+/**
+ * One server secret for every instance this run starts: instances sharing a
+ * PostgreSQL database must be given the same `PARLEY_SECRET`.
+ */
+const SECRET = randomBytes(32).toString('base64url');
 
 /** A running child server: its URL and pid, its recent output, and how to stop it. */
 export interface ServerProcess {
@@ -43,6 +50,7 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     PARLEY_RATE_LIMIT: '0',
     PARLEY_ORIGINS: options.origins ?? '',
     PARLEY_TRUSTED_PROXIES: options.trustedProxies ?? '',
+    PARLEY_SECRET: SECRET,
     NODE_ENV: 'production',
   };
   return startChild([...(options.nodeArgs ?? []), SERVER_BIN], env, `http://127.0.0.1:${port}`);

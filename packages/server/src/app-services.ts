@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Logger } from './app-deps.ts';
 import type { ThreadView } from './db/rows.ts';
-import type { ClientIdentifier } from './http/client-identity.ts';
+import type { ClientIdentifier, ClientLocator } from './http/client-identity.ts';
 import type { ModerationPolicy } from './moderation/policy.ts';
 
 /** What `createApp` builds once from its dependencies and shares with every route. */
@@ -10,6 +10,8 @@ export interface AppServices {
   clock: () => Date;
   /** The keyed hash of a request's client. */
   identify: ClientIdentifier;
+  /** The request's client and network in the clear, for keys that must outlive a day (reports). */
+  locate: ClientLocator;
   /** Moderation settings with their defaults applied. */
   policy: ModerationPolicy;
   logger: Logger;

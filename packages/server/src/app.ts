@@ -9,7 +9,7 @@ import { inProcessBus } from './events/bus.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
-import { clientIdentifier } from './http/client-identity.ts';
+import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
@@ -31,12 +31,14 @@ export function createApp(deps: AppDeps) {
   // First, so every response (errors, 404s, scripts, pages, streams) passes through it.
   app.use('*', securityHeaders());
   const clock = deps.clock ?? (() => new Date());
-  const identify = clientIdentifier(deps);
   const policy = resolvePolicy(deps.config);
   const secret = deps.config.secret ?? randomBytes(32).toString('base64url');
+  const identify = clientIdentifier(deps, secret);
+  const locate = clientLocator(deps);
   const services: AppServices = {
     clock,
     identify,
+    locate,
     policy,
     logger,
     secret,

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, helpText, parseCommandLine, SETTINGS, type ServerConfig } from './config.ts';
+import {
+  ConfigError,
+  checkAdminToken,
+  helpText,
+  parseCommandLine,
+  SETTINGS,
+  type ServerConfig,
+} from './config.ts';
+import { ADMIN_TOKEN } from './testing/app-fixture.ts';
 
 /** Parses and insists on a serve command, returning its config. */
 function serve(argv: string[], env: NodeJS.ProcessEnv = {}): ServerConfig {
@@ -373,26 +381,72 @@ describe('moderation settings', () => {
 
   it('reads each from its variable, and flags win', () => {
     const config = serve(['--moderation', 'all', '--report-threshold', '0'], {
-      PARLEY_ADMIN_TOKEN: '  0123456789abcdef  ',
+      PARLEY_ADMIN_TOKEN: '  Xq8vN2kLp0Rz7TbW  ',
       PARLEY_MODERATION: 'none',
       PARLEY_EDIT_WINDOW: '0',
       PARLEY_AUTO_CLOSE_DAYS: '30',
       PARLEY_HELD_WORDS: 'casino, buy now ,',
       PARLEY_REPORT_THRESHOLD: '5',
     });
-    assert.equal(config.PARLEY_ADMIN_TOKEN, '0123456789abcdef');
+    assert.equal(config.PARLEY_ADMIN_TOKEN, 'Xq8vN2kLp0Rz7TbW');
     assert.equal(config.PARLEY_MODERATION, 'all');
     assert.equal(config.PARLEY_EDIT_WINDOW, 0);
     assert.equal(config.PARLEY_AUTO_CLOSE_DAYS, 30);
     assert.deepEqual(config.PARLEY_HELD_WORDS, ['casino', 'buy now']);
     assert.equal(config.PARLEY_REPORT_THRESHOLD, 0);
-    assert.equal(serve(['--admin-token', 'x'.repeat(16)]).PARLEY_ADMIN_TOKEN, 'x'.repeat(16));
+    assert.equal(
+      serve(['--admin-token', 'Xq8vN2kLp0Rz7TbW']).PARLEY_ADMIN_TOKEN,
+      'Xq8vN2kLp0Rz7TbW',
+    );
   });
 
   it('refuses an admin token under 16 characters without echoing it', () => {
     const message = refusal([], { PARLEY_ADMIN_TOKEN: 'short-secret' });
     assert.match(message, /PARLEY_ADMIN_TOKEN \/ --admin-token: must be at least 16 characters/);
     assert.ok(!message.includes('short-secret'));
+  });
+
+  it('refuses an easily guessed admin token at start, saying why without echoing it', async () => {
+    const cases: Array<[token: string, why: RegExp]> = [
+      ['zzzzzzzzzzzzzzzzzzzz', /is one character repeated/],
+      ['abcabcabcabcabcabc', /repeats a short pattern/],
+      ['iloveyouiloveyou', /repeats a short pattern/],
+      ['qwertyuiopasdfgh', /is too easy to guess/],
+      ['1234567890123456', /is too easy to guess/],
+      ['administrators12', /is too easy to guess/],
+      ['Password12345678!', /is too easy to guess/],
+    ];
+    for (const [token, why] of cases) {
+      const error = await checkAdminToken(token).then(
+        () => assert.fail(`${token} is accepted`),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof ConfigError, token);
+      assert.match(error.message, /^invalid setting: PARLEY_ADMIN_TOKEN \/ --admin-token: /);
+      assert.match(error.message, why, token);
+      assert.match(error.message, /openssl rand/);
+      assert.ok(!error.message.includes(token), 'the token is never repeated');
+    }
+  });
+
+  it('accepts a random admin token, and none at all', async () => {
+    for (const token of [
+      undefined,
+      'Xq8vN2kLp0Rz7TbW',
+      'e2e-x8Gk2p9QmZr4Tb7Vw1Yc3L',
+      ADMIN_TOKEN,
+    ]) {
+      await checkAdminToken(token);
+    }
+  });
+
+  it('reads PARLEY_SECRET trimmed, and refuses one under 32 characters without echoing it', () => {
+    const secret = 'Kd3mQ8xR2vLp0Zt7-Xq8vN2kLp0Rz7TbW';
+    assert.equal(serve([], { PARLEY_SECRET: ` ${secret} ` }).PARLEY_SECRET, secret);
+    assert.equal(serve([]).PARLEY_SECRET, undefined);
+    const message = refusal([], { PARLEY_SECRET: 'a-secret-of-31-characters-long!' });
+    assert.match(message, /PARLEY_SECRET \/ --secret: must be at least 32 characters/);
+    assert.ok(!message.includes('a-secret-of-31'));
   });
 
   it('refuses a bad mode, window, auto-close or threshold, naming each', () => {

@@ -54,9 +54,18 @@ export const SETTINGS = [
   {
     env: 'PARLEY_ADMIN_TOKEN',
     flag: 'admin-token',
-    accepts: 'a secret of at least 16 characters',
+    accepts:
+      'a random secret of at least 16 characters, not words or a pattern (e.g. openssl rand -base64 24)',
     fallback: 'unset: the admin API and owner posts are off',
     help: "the site owner's token for /admin and the admin API (prefer the variable: flags show in ps)",
+  },
+  {
+    env: 'PARLEY_SECRET',
+    flag: 'secret',
+    accepts: `a random secret of at least 32 characters (e.g. openssl rand -base64 32)`,
+    fallback:
+      'SQLite: a key file beside the database, created on first start; PostgreSQL: required',
+    help: "keys the hashes of readers' addresses; never stored in the database (prefer the variable: flags show in ps)",
   },
   {
     env: 'PARLEY_MODERATION',
@@ -114,6 +123,9 @@ type SettingName = (typeof SETTINGS)[number]['env'];
 /** Shortest admin token accepted: long enough that guessing it is hopeless. */
 export const MIN_ADMIN_TOKEN = 16;
 
+/** Shortest server secret accepted: 32 characters of base64 carry 192 bits. */
+export const MIN_SECRET = 32;
+
 const list = (value: string) =>
   value
     .split(',')
@@ -165,6 +177,12 @@ const schema = z.object({
     .trim()
     // Never echo the value in the message: it is a secret.
     .min(MIN_ADMIN_TOKEN, `must be at least ${MIN_ADMIN_TOKEN} characters long`)
+    .optional(),
+  PARLEY_SECRET: z
+    .string()
+    .trim()
+    // Never echo the value in the message: it is a secret.
+    .min(MIN_SECRET, `must be at least ${MIN_SECRET} characters long`)
     .optional(),
   PARLEY_MODERATION: z.enum(['none', 'all'], { error: 'must be none or all' }).default('none'),
   PARLEY_EDIT_WINDOW: wholeNumber.default(15),
@@ -266,6 +284,23 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError(`invalid setting: ${messages.join('; ')}`);
   }
   return { kind: 'serve', config: result.data };
+}
+
+/**
+ * Refuses an admin token that is easy to guess (see `adminTokenWeakness`),
+ * with a {@link ConfigError} that says why and never repeats the token. Kept
+ * out of {@link parseCommandLine}: its dictionaries load once, at start, and
+ * only when a token is set.
+ */
+export async function checkAdminToken(token: string | undefined): Promise<void> {
+  if (token === undefined) return;
+  const { adminTokenWeakness } = await import('./moderation/admin-token.ts');
+  const weakness = await adminTokenWeakness(token);
+  if (weakness === undefined) return;
+  const setting = SETTINGS.find((s) => s.env === 'PARLEY_ADMIN_TOKEN')!;
+  throw new ConfigError(
+    `invalid setting: PARLEY_ADMIN_TOKEN / --${setting.flag}: ${weakness} (accepts ${setting.accepts})`,
+  );
 }
 
 /** The `--help` text. */

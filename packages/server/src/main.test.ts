@@ -4,7 +4,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,7 @@ import {
   runToExit,
   type ServerProcess,
   startBinary,
+  TEST_SECRET,
   waitUntilHealthy,
 } from './testing/server-process.ts';
 import { openSse } from './testing/sse-client.ts';
@@ -194,6 +195,56 @@ describe('parley-server', () => {
     });
   });
 
+  describe('the server secret', () => {
+    it('creates a key file beside a SQLite database (mode 0600) on first start and keys hashes with it on later starts', async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const file = join(dir, 'keyed.db');
+      const keyFile = `${file}.key`;
+      const run = async (body: string) => {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}`;
+        const server = startBinary(['--port', String(port)], { DATABASE_URL: `sqlite:${file}` });
+        try {
+          await waitUntilHealthy(server, url);
+          const res = await postMessage(url, '/blog/keyed', { author: 'Ada', body });
+          assert.equal(res.status, 201);
+        } finally {
+          server.child.kill('SIGTERM');
+          await server.waitForExit();
+        }
+        return server;
+      };
+      const first = await run('first start');
+      assert.ok(existsSync(keyFile), 'the key file is created');
+      assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+      const key = readFileSync(keyFile, 'utf8');
+      assert.ok(key.trim().length >= 32);
+      assert.ok(!first.stdout().includes(key.trim()), 'the secret is never logged');
+      await run('second start');
+      assert.equal(readFileSync(keyFile, 'utf8'), key, 'a later start reads the same key');
+      const { messages } = inspectSqlite(file);
+      assert.equal(messages.length, 2);
+      assert.ok(messages[0]!.ip_hash);
+      // Same client, same day, same key: one client for the rate limits across a restart.
+      assert.equal(messages[1]!.ip_hash, messages[0]!.ip_hash);
+    });
+
+    it('runs on an in-memory SQLite database with no key file', async () => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const server = startBinary(['--port', String(port)], { DATABASE_URL: 'sqlite::memory:' });
+      try {
+        const res = await waitUntilHealthy(server, url);
+        assert.equal(res.status, 200);
+        assert.equal((await postMessage(url, '/blog/m', { author: 'A', body: 'b' })).status, 201);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.waitForExit();
+      }
+    });
+  });
+
   describe('bad settings', () => {
     const refusals: Array<{
       name: string;
@@ -201,6 +252,8 @@ describe('parley-server', () => {
       env?: Record<string, string>;
       /** Every fragment the message on stderr must contain. */
       says: string[];
+      /** Secrets the message must never repeat. */
+      never?: string[];
     }> = [
       {
         // One run, four bad values: the command names every one of them at
@@ -223,6 +276,41 @@ describe('parley-server', () => {
           'PARLEY_TRUSTED_PROXIES / --trusted-proxies: "not-an-ip" is not an IP address or CIDR range',
           'accepts comma-separated IP addresses or CIDR ranges',
         ],
+      },
+      {
+        name: 'an admin token of one repeated character',
+        args: [],
+        env: { PARLEY_ADMIN_TOKEN: 'q'.repeat(20) },
+        says: ['PARLEY_ADMIN_TOKEN / --admin-token: is one character repeated', 'openssl rand'],
+        never: ['q'.repeat(20)],
+      },
+      {
+        name: 'an admin token that repeats a short pattern',
+        args: [],
+        env: { PARLEY_ADMIN_TOKEN: 'passwordpassword' },
+        says: ['PARLEY_ADMIN_TOKEN / --admin-token: repeats a short pattern'],
+        never: ['passwordpassword'],
+      },
+      {
+        name: 'an admin token made of a dictionary word and a sequence',
+        args: [],
+        env: { PARLEY_ADMIN_TOKEN: 'administrators12' },
+        says: ['PARLEY_ADMIN_TOKEN / --admin-token: is too easy to guess'],
+        never: ['administrators12'],
+      },
+      {
+        name: 'a PARLEY_SECRET shorter than 32 characters',
+        args: [],
+        env: { PARLEY_SECRET: 'short-server-secret' },
+        says: ['PARLEY_SECRET / --secret: must be at least 32 characters'],
+        never: ['short-server-secret'],
+      },
+      {
+        name: 'PostgreSQL without PARLEY_SECRET',
+        args: [],
+        // Never reached: the refusal comes before any connection.
+        env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:9/nowhere' },
+        says: ['every instance must be given the same PARLEY_SECRET'],
       },
       {
         name: 'an unknown flag',
@@ -250,8 +338,12 @@ describe('parley-server', () => {
         for (const fragment of refusal.says) {
           assert.ok(result.stderr.includes(fragment), `stderr says ${fragment}: ${result.stderr}`);
         }
+        for (const secret of refusal.never ?? []) {
+          assert.ok(!result.stderr.includes(secret), `stderr repeats a secret: ${result.stderr}`);
+        }
         assert.equal(result.stdout, '', 'nothing is logged as if it started');
         assert.equal(existsSync(file), false, 'the database is never opened');
+        assert.equal(existsSync(`${file}.key`), false, 'no key file is made');
       });
     }
   });
@@ -288,7 +380,10 @@ describe('parley-server', () => {
         db = await dialect.create();
         const port = await freePort();
         url = `http://127.0.0.1:${port}`;
-        server = startBinary(['--port', String(port)], { DATABASE_URL: db.url });
+        server = startBinary(['--port', String(port)], {
+          DATABASE_URL: db.url,
+          PARLEY_SECRET: TEST_SECRET,
+        });
       });
 
       after(async () => {

@@ -4,13 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { type AppDeps, consoleLogger, type Logger } from './app-deps.ts';
-import { ConfigError, helpText, parseCommandLine, type ServerConfig } from './config.ts';
+import {
+  ConfigError,
+  checkAdminToken,
+  helpText,
+  parseCommandLine,
+  type ServerConfig,
+} from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore, parseDatabaseUrl, type Store } from './db/store.ts';
 import { type EventBus, inProcessBus } from './events/bus.ts';
 import { createLiveEvents } from './events/live.ts';
 import { postgresBus } from './events/pg-bus.ts';
 import { defaultMaxStreams } from './events/stream-limits.ts';
+import { loadServerSecret } from './server-secret.ts';
 
 /** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
 const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
@@ -50,6 +57,13 @@ export async function startServer(
   } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? consoleLogger;
+  // Refusals first: a server that will not start opens and creates nothing.
+  await checkAdminToken(config.PARLEY_ADMIN_TOKEN);
+  const secret = loadServerSecret({
+    secret: config.PARLEY_SECRET,
+    databaseUrl: config.DATABASE_URL,
+    logger,
+  });
   const store = await openStore(config.DATABASE_URL);
   let bus: EventBus;
   try {
@@ -86,6 +100,7 @@ export async function startServer(
       heldWords: config.PARLEY_HELD_WORDS,
       reportThreshold: config.PARLEY_REPORT_THRESHOLD,
       maxStreams,
+      secret,
     },
   };
   const app = createApp(deps);
@@ -184,6 +199,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   try {
     running = await startServer(command.config);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`parley-server: ${error.message}`);
+      return 2;
+    }
     console.error(`parley-server: could not start: ${(error as Error).message}`);
     return 1;
   }

@@ -158,10 +158,10 @@ export interface AdminMessage extends Message {
   body: string;
   /** Readers who reported it. */
   reportCount: number;
-  /** Why a hidden message is hidden: readers' reports reached the threshold, or a moderator hid it. */
-  hiddenReason?: 'reports' | 'moderator' | null;
+  /** Why a hidden message is hidden: readers' reports reached the threshold, or a moderator hid it; null for any other (spam shows as its status). */
+  hiddenReason: 'reports' | 'moderator' | null;
   /** Readers' open reports, newest first (at most 20), with the reasons they gave. */
-  reports?: AdminReport[];
+  reports: AdminReport[];
   /** The title of the message's thread, as moderators must see it before approving. */
   threadTitle?: string | null;
   /** Whether readers can see the thread yet (a thread created by a held message is not public). */

@@ -11,6 +11,7 @@ import * as moderation from './migrations/2026-11-30-moderation.ts';
 import * as events from './migrations/2026-12-01-events.ts';
 import * as hiddenReason from './migrations/2026-12-04-hidden-reason.ts';
 import * as ownerKeys from './migrations/2026-12-04-owner-keys.ts';
+import * as reportsByNetwork from './migrations/2026-12-04-reports-by-network.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -22,7 +23,11 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-events': events,
   '2026-12-04-hidden-reason': hiddenReason,
   '2026-12-04-owner-keys': ownerKeys,
+  '2026-12-04-reports-by-network': reportsByNetwork,
 };
+
+/** The names of every migration, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

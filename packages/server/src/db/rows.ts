@@ -1,7 +1,7 @@
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from '../wire.ts';
-import type { MessageRow, OwnerKeyRow, ThreadRow } from './schema.ts';
+import type { MessageRow, OwnerKeyRow, StoredTime, ThreadRow } from './schema.ts';
 
 /**
  * When a thread is looked at, for the status it shows: with auto-close on, a
@@ -61,8 +61,14 @@ export function toMessage(row: PublicMessageRow): Message {
   };
 }
 
-/** A message row with the key of its thread, as the admin API reads it. */
-export type AdminMessageRow = MessageRow & { thread_key: string };
+/** An open report as moderators see it: never who sent it. */
+export interface OpenReportRow {
+  reason: string | null;
+  created_at: StoredTime;
+}
+
+/** A message row with the key of its thread and its open reports, as the admin API reads it. */
+export type AdminMessageRow = MessageRow & { thread_key: string; open_reports: OpenReportRow[] };
 
 /**
  * The one mapping from a message row to what moderators see: the public
@@ -77,6 +83,16 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
     threadKey: row.thread_key,
     body: row.body,
     reportCount: Number(row.report_count),
+    // Spam shows as its own status, so its reason is not repeated here.
+    hiddenReason:
+      row.status === 'hidden' &&
+      (row.hidden_reason === 'moderator' || row.hidden_reason === 'reports')
+        ? row.hidden_reason
+        : null,
+    reports: row.open_reports.map((report) => ({
+      reason: report.reason,
+      createdAt: report.created_at,
+    })),
   };
 }
 

@@ -61,8 +61,14 @@ export type HiddenReason = 'moderator' | 'reports' | 'spam';
 export interface ReportTable {
   id: Generated<number>;
   message_id: number;
-  /** Keyed hash of the reporting client: one report per reader and message. */
+  /**
+   * Keyed hash of the reporting client for this message (HMAC of the server
+   * secret, the message and the client; no daily salt): one report per reader
+   * and message for the message's whole life, and not linkable across messages.
+   */
   reporter_hash: string;
+  /** Keyed hash of the reporter's network (IPv4 /24, IPv6 /48) for this message; the threshold counts distinct ones. */
+  network_hash: string;
   reason: string | null;
   created_at: StoredTime;
   /** When a moderator decided on the message; null while the report is open. */
@@ -74,6 +80,14 @@ export interface AuthFailureTable {
   /** Keyed hash of the client that sent a wrong admin token. */
   client_hash: string;
   failed_at: StoredTime;
+}
+
+/** One report a client sent: the hourly report limit, shared by every instance. */
+export interface ReportSendTable {
+  id: Generated<number>;
+  /** Keyed hash of the client (server secret, no daily salt: the limit survives midnight). */
+  client_hash: string;
+  sent_at: StoredTime;
 }
 
 export interface SaltTable {
@@ -110,6 +124,7 @@ export interface Database {
   messages: MessageTable;
   ip_salts: SaltTable;
   reports: ReportTable;
+  report_sends: ReportSendTable;
   auth_failures: AuthFailureTable;
   events: EventTable;
   owner_keys: OwnerKeyTable;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { MIGRATION_NAMES } from '../db/migrate.ts';
 import { threadPath } from '../testing/app-fixture.ts';
 import { dialects, type TestDatabase } from '../testing/dialects.ts';
 import {
@@ -13,6 +14,7 @@ import {
   postDuringStop,
   type ServerProcess,
   startBinary,
+  TEST_SECRET,
   waitUntilHealthy,
 } from '../testing/server-process.ts';
 import { openSse, type SseClient, type SseEvent } from '../testing/sse-client.ts';
@@ -67,6 +69,7 @@ describe('two instances on one PostgreSQL', { skip: !postgres && 'PostgreSQL unr
       const server = startBinary(['--port', String(port)], {
         DATABASE_URL: url.toString(),
         PARLEY_RATE_LIMIT: '0',
+        PARLEY_SECRET: TEST_SECRET,
       });
       return { url: `http://127.0.0.1:${port}`, server };
     };
@@ -97,7 +100,7 @@ describe('two instances on one PostgreSQL', { skip: !postgres && 'PostgreSQL unr
     }>`select name from ${sql.id(schema, 'kysely_migration')} order by name`.execute(db.store.db);
     assert.deepEqual(
       applied.rows.map((r) => r.name),
-      ['2026-11-29-initial', '2026-11-30-moderation', '2026-12-01-events'],
+      [...MIGRATION_NAMES],
     );
   });
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientAddress, TrustedProxies } from './client-address.ts';
+import {
+  clientAddress,
+  clientOfAddress,
+  networkOfAddress,
+  TrustedProxies,
+} from './client-address.ts';
 
 const NONE = new TrustedProxies([]);
 const PROXIES = new TrustedProxies(['10.0.0.0/8', '192.0.2.1', '2001:db8::/32', 'fd00::1']);
@@ -223,5 +228,51 @@ describe('clientAddress', () => {
       );
       assert.deepEqual([...seen], ['198.51.100.23']);
     });
+  });
+});
+
+describe('clientOfAddress', () => {
+  it('is an IPv4 address itself', () => {
+    assert.equal(clientOfAddress('203.0.113.7'), '203.0.113.7');
+    assert.notEqual(clientOfAddress('203.0.113.7'), clientOfAddress('203.0.113.8'));
+  });
+
+  it('is the /64 an IPv6 address is in, so a /64 is one client', () => {
+    assert.equal(clientOfAddress('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+    assert.equal(clientOfAddress('2001:db8:1:2:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64');
+    assert.equal(clientOfAddress('2001:0DB8:0001:0002::1'), '2001:db8:1:2::/64');
+    assert.notEqual(clientOfAddress('2001:db8:1:2::1'), clientOfAddress('2001:db8:1:3::1'));
+  });
+
+  it('counts IPv4-mapped IPv6 as the IPv4 address', () => {
+    assert.equal(clientOfAddress('::ffff:203.0.113.7'), '203.0.113.7');
+    assert.notEqual(clientOfAddress('::ffff:203.0.113.7'), clientOfAddress('::ffff:203.0.113.8'));
+  });
+
+  it('keeps an address it cannot parse as it is', () => {
+    assert.equal(clientOfAddress('unix-socket'), 'unix-socket');
+    assert.equal(clientOfAddress('10'), '10');
+  });
+});
+
+describe('networkOfAddress', () => {
+  it('is the IPv4 /24', () => {
+    assert.equal(networkOfAddress('203.0.113.7'), '203.0.113.0/24');
+    assert.equal(networkOfAddress('203.0.113.250'), '203.0.113.0/24');
+    assert.notEqual(networkOfAddress('203.0.113.7'), networkOfAddress('203.0.114.7'));
+  });
+
+  it('is the IPv6 /48', () => {
+    assert.equal(networkOfAddress('2001:db8:1:2::1'), '2001:db8:1::/48');
+    assert.equal(networkOfAddress('2001:db8:1:ffff::1'), '2001:db8:1::/48');
+    assert.notEqual(networkOfAddress('2001:db8:1::1'), networkOfAddress('2001:db8:2::1'));
+  });
+
+  it('counts IPv4-mapped IPv6 as the IPv4 /24', () => {
+    assert.equal(networkOfAddress('::ffff:203.0.113.7'), '203.0.113.0/24');
+  });
+
+  it('keeps an address it cannot parse as it is', () => {
+    assert.equal(networkOfAddress('unix-socket'), 'unix-socket');
   });
 });

@@ -84,3 +84,50 @@ export function clientAddress(
   }
   return client;
 }
+
+/**
+ * Parses an address as `clientAddress` returns it; IPv4-mapped IPv6
+ * (`::ffff:a.b.c.d`) is its IPv4 address. Undefined when it is not an IP.
+ */
+function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  // ipaddr.js reads "10" as 0.0.0.10: only the plain four-part form is IPv4 here.
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address) && !ipaddr.IPv6.isValid(address)) {
+    return undefined;
+  }
+  return normalize(address);
+}
+
+/** The address with every bit past the first `bits` cleared, in canonical form. */
+function prefixOf(ip: ipaddr.IPv4 | ipaddr.IPv6, bits: number): string {
+  const bytes = ip.toByteArray();
+  const kept = bytes.map((byte, i) => {
+    const left = bits - i * 8;
+    return left >= 8 ? byte : left <= 0 ? 0 : byte & (0xff << (8 - left));
+  });
+  return `${ipaddr.fromByteArray(kept).toString()}/${bits}`;
+}
+
+/**
+ * The client an address belongs to, as every limit in Parley counts them: an
+ * IPv4 address is one client, and an IPv6 address stands for its /64, since
+ * one home or one server is routinely given a whole /64 and can pick any of
+ * its 2^64 addresses per request. IPv4-mapped IPv6 is its IPv4 address. An
+ * address that does not parse is its own client, as given.
+ */
+export function clientOfAddress(address: string): string {
+  const ip = parseAddress(address);
+  if (!ip) return address;
+  return ip.kind() === 'ipv4' ? ip.toString() : prefixOf(ip, 64);
+}
+
+/**
+ * The network an address belongs to, for counting readers' reports: an IPv4
+ * /24 or an IPv6 /48 (a typical site or customer allocation), so that one
+ * party with a handful of neighbouring addresses weighs as one. An address
+ * that does not parse is its own network, as given.
+ */
+export function networkOfAddress(address: string): string {
+  const ip = parseAddress(address);
+  if (!ip) return address;
+  return prefixOf(ip, ip.kind() === 'ipv4' ? 24 : 48);
+}

@@ -2,24 +2,30 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Store } from '../db/store.ts';
 
 /**
- * Keyed hashes of client addresses. The raw address is never stored: each
- * message keeps HMAC-SHA256(salt of the day, address), enough to rate-limit a
- * client today but not to recover or correlate its address once the salt has
- * rotated. Salts live in the database so every instance hashes alike.
+ * Keyed hashes of clients. The raw address is never stored: each message
+ * keeps HMAC-SHA256(day key, client), where the day key is
+ * HMAC-SHA256(server secret, salt of the day). That is enough to rate-limit a
+ * client today, but not to correlate it once the salt has rotated, and not to
+ * recover its address from a copy of the database: the salts live in the
+ * database (so every instance hashes alike), the secret never does, and
+ * without it trying every address of a range finds nothing.
  * Never call `hash` inside a `Store.write`: a new day's salt is a write of
  * its own, and SQLite has one writer.
  */
 export class ClientHasher {
   readonly #store: Store;
+  readonly #secret: string;
   #day = '';
   #salt: Promise<string> | undefined;
 
-  constructor(store: Store) {
+  /** `secret`: the server secret (`PARLEY_SECRET` or the key file), never stored. */
+  constructor(store: Store, secret: string) {
     this.#store = store;
+    this.#secret = secret;
   }
 
-  /** The keyed hash of `address` under the salt of `now`'s UTC day. */
-  async hash(address: string, now: Date): Promise<string> {
+  /** The keyed hash of `client` under the server secret and the salt of `now`'s UTC day. */
+  async hash(client: string, now: Date): Promise<string> {
     const day = now.toISOString().slice(0, 10);
     if (day !== this.#day || !this.#salt) {
       this.#day = day;
@@ -30,7 +36,7 @@ export class ClientHasher {
       });
     }
     const salt = await this.#salt;
-    return createHmac('sha256', salt).update(address).digest('base64url');
+    return clientHash(this.#secret, salt, client);
   }
 
   /** The day's salt, created by whichever instance needs it first. */
@@ -51,4 +57,10 @@ export class ClientHasher {
       return row.salt;
     });
   }
+}
+
+/** HMAC-SHA256(HMAC-SHA256(secret, salt), client): needs both the secret and the day's salt. */
+export function clientHash(secret: string, salt: string, client: string): string {
+  const dayKey = createHmac('sha256', secret).update(`client-hash:${salt}`).digest();
+  return createHmac('sha256', dayKey).update(client).digest('base64url');
 }

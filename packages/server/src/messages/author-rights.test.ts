@@ -407,7 +407,8 @@ for (const dialect of dialects) {
         );
         await page();
         const s0 = await threadState(f.db.store, KEY);
-        for (const [i, peer] of ['198.51.100.1', '198.51.100.2', '198.51.100.3'].entries()) {
+        // Three networks (reports count by IPv4 /24 or IPv6 /48).
+        for (const [i, peer] of ['198.51.100.1', '203.0.113.2', '192.0.2.3'].entries()) {
           f.peer = peer;
           assert.equal((await f.post(`/api/messages/${m.message.id}/report`, {})).status, 202);
           const s = await threadState(f.db.store, KEY);

@@ -160,13 +160,20 @@ export async function deleteMessageRow(trx: Kysely<Database>, id: number): Promi
  */
 export async function insertReport(
   trx: Kysely<Database>,
-  report: { messageId: number; reporterHash: string; reason: string | null; now: string },
+  report: {
+    messageId: number;
+    reporterHash: string;
+    networkHash: string;
+    reason: string | null;
+    now: string;
+  },
 ): Promise<boolean> {
   const inserted = await trx
     .insertInto('reports')
     .values({
       message_id: report.messageId,
       reporter_hash: report.reporterHash,
+      network_hash: report.networkHash,
       reason: report.reason,
       created_at: report.now,
       decided_at: null,
@@ -175,6 +182,49 @@ export async function insertReport(
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/** How many distinct networks the message's open reports come from. */
+export async function openReportNetworks(
+  trx: Kysely<Database>,
+  messageId: number,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('reports')
+    .select((eb) => eb.fn.count<number>('network_hash').distinct().as('networks'))
+    .where('message_id', '=', messageId)
+    .where('decided_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.networks);
+}
+
+/**
+ * Reports this client sent since `since`, and the oldest of them (to say when
+ * it may send another).
+ */
+export async function recentReportsByClient(
+  trx: Kysely<Database>,
+  clientHash: string,
+  since: string,
+): Promise<{ count: number; oldest: string | null }> {
+  const row = await trx
+    .selectFrom('report_sends')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('sent_at').as('oldest')])
+    .where('client_hash', '=', clientHash)
+    .where('sent_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), oldest: (row.oldest as string | null) ?? null };
+}
+
+/** Records that a client sent a report, and forgets every send older than `forgetBefore`. */
+export async function recordReportSent(
+  trx: Kysely<Database>,
+  clientHash: string,
+  now: string,
+  forgetBefore: string,
+): Promise<void> {
+  await trx.insertInto('report_sends').values({ client_hash: clientHash, sent_at: now }).execute();
+  await trx.deleteFrom('report_sends').where('sent_at', '<=', forgetBefore).execute();
 }
 
 /** Marks the message's open reports as decided by a moderator. */

@@ -24,7 +24,7 @@ import { reportMessage } from './report-message.ts';
 /** Reader routes for messages, mounted under `/api`. */
 export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
-  const { clock, identify, policy, verifyOwner } = services;
+  const { clock, identify, locate, policy, secret, verifyOwner } = services;
 
   return new Hono()
     .get(
@@ -116,13 +116,13 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('json', reportBody),
       async (c) => {
         const { id } = c.req.valid('param');
-        const now = clock();
+        // The hourly report limit is checked first, inside reportMessage.
         await reportMessage(store, {
           id,
-          // Readers whose address is unknown share one vote rather than get unlimited ones.
-          reporterHash: (await identify(c, now)) ?? 'unknown',
+          reader: locate(c),
+          secret,
           reason: c.req.valid('json').reason,
-          now,
+          now: clock(),
           threshold: policy.reportThreshold,
         });
         return c.body(null, 202);

@@ -1,42 +1,106 @@
-import type { Store } from '../db/store.ts';
-import { messageNotFound } from '../http/api-error.ts';
+import { lockKey, type Store } from '../db/store.ts';
+import { messageNotFound, rateLimited, secondsUntilFree } from '../http/api-error.ts';
+import { type ClientIdentity, keyedHash } from '../http/client-identity.ts';
 import { changeMessage } from './message-state.ts';
-import { findMessage, insertReport, updateMessage } from './messages.repository.ts';
+import {
+  findMessage,
+  insertReport,
+  openReportNetworks,
+  recentReportsByClient,
+  recordReportSent,
+  updateMessage,
+} from './messages.repository.ts';
+
+/** Reports one client may send per hour; the next is refused with 429. */
+export const MAX_REPORTS_PER_HOUR = 10;
+const HOUR = 60 * 60_000;
 
 /** A reader's report of a message. */
 export interface Report {
   id: number;
-  /** The reader's keyed client hash; one report per reader and message. */
-  reporterHash: string;
+  /** Who sends it, in the clear (never stored, only hashed); null when the address is unknown. */
+  reader: ClientIdentity | null;
+  /** The server secret that keys the hashes. */
+  secret: string;
   reason: string | null;
   now: Date;
-  /** Open reports that hide the message; 0 never hides. */
+  /** Distinct networks among open reports that hide the message; 0 never hides. */
   threshold: number;
 }
 
 /**
- * Records a reader's report of a published message. A reader's second report
- * of the same message is accepted and ignored (the answer must not tell a
- * reader apart from a new one). When the message's open reports reach the
- * threshold it is hidden until a moderator decides: it leaves readers' view
- * and the counts, in the same transaction.
+ * The keys a report is stored under, all HMACs of the server secret and none
+ * with the daily salt, so none changes at midnight:
+ * - `reporter`: the client for this message. Stable for the message's whole
+ *   life (one report per reader and message), and different for every
+ *   message, so a reader's reports cannot be linked to each other.
+ * - `network`: the client's network for this message, for the threshold.
+ * - `limit`: the client alone, for the hourly limit; its rows live an hour.
+ * Readers whose address is unknown share one identity rather than get
+ * unlimited ones.
+ */
+function reportKeys(report: Report) {
+  const client = report.reader?.client ?? 'unknown';
+  const network = report.reader?.network ?? 'unknown';
+  return {
+    reporter: keyedHash(report.secret, 'report', `${report.id}:${client}`),
+    network: keyedHash(report.secret, 'report-network', `${report.id}:${network}`),
+    limit: keyedHash(report.secret, 'report-limit', client),
+  };
+}
+
+/**
+ * Records a reader's report of a published message.
+ *
+ * - A client may send {@link MAX_REPORTS_PER_HOUR} reports an hour, counted in
+ *   the database (so every instance shares the count) and checked before
+ *   anything else; past that, 429 with Retry-After.
+ * - A reader's second report of the same message, today or any later day, is
+ *   accepted and ignored (the answer must not tell a reader apart from a new one).
+ * - When the open reports come from `threshold` distinct networks (IPv4 /24,
+ *   IPv6 /48: a handful of neighbouring addresses weighs as one) the message
+ *   is hidden with the reason `reports` until a moderator decides: it leaves
+ *   readers' view and the counts, in the same transaction. The site owner's
+ *   own messages are never hidden by reports; moderators still see them.
  */
 export async function reportMessage(store: Store, report: Report): Promise<void> {
   const now = report.now.toISOString();
+  const keys = reportKeys(report);
   await store.write(async (trx) => {
+    // Two instances could both count before either records.
+    await lockKey(trx, store.dialect, `report-limit:${keys.limit}`);
+    const since = new Date(report.now.getTime() - HOUR).toISOString();
+    const sent = await recentReportsByClient(trx, keys.limit, since);
+    if (sent.count >= MAX_REPORTS_PER_HOUR) {
+      throw rateLimited(
+        'Too many reports from this client',
+        secondsUntilFree(sent.oldest, HOUR, report.now),
+      );
+    }
+    await recordReportSent(trx, keys.limit, now, since);
     const message = await findMessage(trx, report.id);
     // Only what readers can see can be reported; anything else is not theirs to know of.
     if (message?.status !== 'published') throw messageNotFound(report.id);
     const counted = await insertReport(trx, {
       messageId: message.id,
-      reporterHash: report.reporterHash,
+      reporterHash: keys.reporter,
+      networkHash: keys.network,
       reason: report.reason,
       now,
     });
     if (!counted) return;
     const openReports = Number(message.report_count) + 1;
-    if (report.threshold > 0 && openReports >= report.threshold) {
-      await changeMessage(trx, message, { status: 'hidden', report_count: openReports }, now);
+    const hides =
+      report.threshold > 0 &&
+      message.author_role !== 'owner' &&
+      (await openReportNetworks(trx, message.id)) >= report.threshold;
+    if (hides) {
+      await changeMessage(
+        trx,
+        message,
+        { status: 'hidden', hidden_reason: 'reports', report_count: openReports },
+        now,
+      );
     } else {
       // Invisible to readers: no count and no event id moves.
       await updateMessage(trx, message.id, { report_count: openReports });

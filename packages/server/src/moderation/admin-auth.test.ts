@@ -152,6 +152,21 @@ for (const dialect of dialects) {
         await assertError(await f.get('/api/admin/messages', ADMIN), 429, 'rate_limited');
       });
 
+      it('counts one IPv6 /64 as one client: its other addresses are locked too, the next /64 is not', async () => {
+        f = await appFixture(dialect, { adminToken: ADMIN_TOKEN });
+        for (let i = 0; i < 10; i++) {
+          f.peer = `2001:db8:1:2::${(i + 1).toString(16)}`;
+          await assertError(await f.get('/api/admin/messages', bad), 401, 'unauthorized');
+        }
+        f.peer = '2001:db8:1:2:abcd:ef01:2345:6789';
+        const locked = await f.get('/api/admin/messages', ADMIN);
+        await assertError(locked, 429, 'rate_limited');
+        // A lockout lasts minutes, never hours: at most the 10-minute window.
+        assert.ok(Number(locked.headers.get('Retry-After')) <= 600);
+        f.peer = '2001:db8:1:3::1';
+        assert.equal((await f.get('/api/admin/messages', ADMIN)).status, 200);
+      });
+
       it('lets the client in again once its failures leave the window', async () => {
         f = await appFixture(dialect, { adminToken: ADMIN_TOKEN });
         for (let i = 0; i < 10; i++) await f.get('/api/admin/messages', bad);

@@ -36,6 +36,14 @@ export async function moderateMessage(
     if (decision.status !== undefined && decision.status !== message.status) {
       set.status = decision.status;
     }
+    // Why it is hidden: a moderator's hide is the moderator's, whatever hid it
+    // before (readers' reports, the spam trap); approving or restoring clears it.
+    if (decision.status === 'hidden' && message.hidden_reason !== 'moderator') {
+      set.hidden_reason = 'moderator';
+    }
+    if (decision.status === 'published' && message.hidden_reason !== null) {
+      set.hidden_reason = null;
+    }
     const highlighted =
       decision.highlighted === undefined ? undefined : decision.highlighted ? 1 : 0;
     if (highlighted !== undefined && highlighted !== Number(message.highlighted)) {

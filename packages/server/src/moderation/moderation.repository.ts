@@ -1,10 +1,54 @@
-import type { Kysely } from 'kysely';
-import type { AdminMessageRow } from '../db/rows.ts';
+import { type Kysely, sql } from 'kysely';
+import type { AdminMessageRow, OpenReportRow } from '../db/rows.ts';
 import type { Database, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
 /** Which messages a moderator lists: one status, those with open reports, or all but deleted. */
 export type AdminMessageFilter = 'pending' | 'published' | 'hidden' | 'reported' | undefined;
+
+/** Open reports shown per message to moderators: the newest. */
+const REPORTS_SHOWN = 20;
+
+/**
+ * Adds each message's open reports (newest first, at most 20): their reasons
+ * and times, never who sent them. One query for the whole page, and none when
+ * no message on it has open reports.
+ */
+async function withOpenReports(
+  db: Kysely<Database>,
+  rows: Omit<AdminMessageRow, 'open_reports'>[],
+): Promise<AdminMessageRow[]> {
+  const ids = rows.filter((row) => Number(row.report_count) > 0).map((row) => row.id);
+  const byMessage = new Map<number, OpenReportRow[]>();
+  if (ids.length > 0) {
+    const ranked = db
+      .selectFrom('reports')
+      .select([
+        'message_id',
+        'reason',
+        'created_at',
+        sql<number>`row_number() over (partition by message_id order by created_at desc, id desc)`.as(
+          'rank',
+        ),
+      ])
+      .where('message_id', 'in', ids)
+      .where('decided_at', 'is', null)
+      .as('ranked');
+    const reports = await db
+      .selectFrom(ranked)
+      .select(['message_id', 'reason', 'created_at'])
+      .where('rank', '<=', REPORTS_SHOWN)
+      .orderBy('message_id')
+      .orderBy('rank')
+      .execute();
+    for (const { message_id, reason, created_at } of reports) {
+      const list = byMessage.get(message_id) ?? [];
+      list.push({ reason, created_at });
+      byMessage.set(message_id, list);
+    }
+  }
+  return rows.map((row) => ({ ...row, open_reports: byMessage.get(row.id) ?? [] }));
+}
 
 function messagesWithThreadKey(db: Kysely<Database>) {
   return db
@@ -42,7 +86,7 @@ export async function listAdminMessages(
       eb(eb.refTuple('messages.created_at', 'messages.id'), '<', eb.tuple(after.at, after.id)),
     );
   }
-  return query.execute();
+  return withOpenReports(db, await query.execute());
 }
 
 /** One message with its thread's key, whatever its status. */
@@ -50,7 +94,8 @@ export async function findAdminMessage(
   db: Kysely<Database>,
   id: number,
 ): Promise<AdminMessageRow | undefined> {
-  return messagesWithThreadKey(db).where('messages.id', '=', id).executeTakeFirst();
+  const row = await messagesWithThreadKey(db).where('messages.id', '=', id).executeTakeFirst();
+  return row && (await withOpenReports(db, [row]))[0];
 }
 
 /**

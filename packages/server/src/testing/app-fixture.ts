@@ -103,8 +103,8 @@ export function threadPath(key: string, suffix = ''): string {
   return `/api/threads/${encodeURIComponent(key)}${suffix}`;
 }
 
-/** An admin token the tests configure (at least 16 characters). */
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** An admin token the tests configure: random, as `parley-server` requires (16+ characters, not words). */
+export const ADMIN_TOKEN = 'tT9-vQ2xWm4rLp7Zk8Nc';
 
 /** The header that proves the admin token. */
 export const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` } as const;

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -14,6 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { SETTINGS } from '../config.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/parley-server.mjs', import.meta.url));
+
+/**
+ * A `PARLEY_SECRET` for the children of one test process: instances sharing
+ * a PostgreSQL database must be given the same one, or they refuse to start.
+ */
+export const TEST_SECRET = randomBytes(32).toString('base64url');
 
 /** Upper bound for a child to start or stop: generous, it only stops a hung test. */
 export const CHILD_DEADLINE_MS = 30_000;

@@ -79,6 +79,8 @@ function makeMessage(id: number, over: Partial<AdminMessage> = {}): AdminMessage
     threadKey: '/blog/post-1',
     body: `Message number **${id}**`,
     reportCount: 0,
+    hiddenReason: null,
+    reports: [],
     ...over,
   };
 }

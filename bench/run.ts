@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { attackBench } from './attack.ts';
 import { bundleBench } from './bundle.ts';
 import { deepBench } from './deep.ts';
 import { fanoutBench } from './fanout.ts';
@@ -16,7 +16,7 @@ import { killAll } from './lib/children.ts';
 import { settle } from './lib/cli.ts';
 import { closeIdleSockets } from './lib/http.ts';
 import { describeMachine } from './lib/machine.ts';
-import { renderMarkdown } from './lib/markdown.ts';
+import { formatReport, renderMarkdown } from './lib/markdown.ts';
 import { REPORT_JSON, REPORT_MD, ROOT } from './lib/paths.ts';
 import { type BenchResult, failed, textTable } from './lib/report.ts';
 import { readBench } from './read.ts';
@@ -33,27 +33,8 @@ const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] 
   { id: 'write', title: '4. Posting under load', run: writeBench },
   { id: 'deep', title: '5. Deep threads (100,000 messages)', run: deepBench },
   { id: 'fanout', title: '6. Live fan-out (1,000 open streams)', run: fanoutBench },
+  { id: 'attack', title: '7. Attacks replayed (issue 10 security review)', run: attackBench },
 ];
-
-/**
- * Formats the report with the repository's Biome, which lints docs too: the
- * generated tables and JSON then pass `npm run lint` as written.
- */
-function formatReport(): void {
-  try {
-    execFileSync(
-      join(ROOT, 'node_modules/.bin/biome'),
-      ['format', '--write', REPORT_MD, REPORT_JSON],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-        timeout: 60_000,
-      },
-    );
-  } catch {
-    console.warn('Could not format the report with Biome; run `npm run format`.');
-  }
-}
 
 async function main(): Promise<number> {
   // Measure what is deployed: the server's bundle (parley-server runs its

@@ -12,6 +12,7 @@ import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
 import { widgetAssets } from './http/widget-assets.ts';
+import { challengeRoutes } from './messages/challenge.routes.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
 import { adminPage } from './moderation/admin-page.ts';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', eventRoutes(deps, services, live));
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));
+  app.route('/api', challengeRoutes(deps, services));
   return app;
 }
 

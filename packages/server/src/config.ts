@@ -94,6 +94,20 @@ export const SETTINGS = [
     help: "readers' reports that hide a message until a moderator decides",
   },
   {
+    env: 'PARLEY_MAX_LINKS',
+    flag: 'max-links',
+    accepts: 'a whole number, 0 holds any link',
+    fallback: '3',
+    help: 'messages with more links than this wait for a moderator',
+  },
+  {
+    env: 'PARLEY_PROOF_OF_WORK',
+    flag: 'proof-of-work',
+    accepts: 'off or on',
+    fallback: 'off',
+    help: "on: every reader's post carries a solved ALTCHA challenge from GET /api/challenge",
+  },
+  {
     env: 'PARLEY_WIDGET_DIR',
     flag: 'widget-dir',
     accepts: 'a folder path',
@@ -182,6 +196,8 @@ const schema = z.object({
       }
     }),
   PARLEY_REPORT_THRESHOLD: wholeNumber.default(3),
+  PARLEY_MAX_LINKS: wholeNumber.default(3),
+  PARLEY_PROOF_OF_WORK: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
 });
 
 /**

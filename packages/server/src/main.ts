@@ -68,6 +68,8 @@ export async function startServer(
       ...(config.PARLEY_AUTO_CLOSE_DAYS ? { autoCloseDays: config.PARLEY_AUTO_CLOSE_DAYS } : {}),
       heldWords: config.PARLEY_HELD_WORDS,
       reportThreshold: config.PARLEY_REPORT_THRESHOLD,
+      maxLinks: config.PARLEY_MAX_LINKS,
+      proofOfWork: config.PARLEY_PROOF_OF_WORK,
     },
   };
   const app = createApp(deps);

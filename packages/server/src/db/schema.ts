@@ -93,6 +93,14 @@ export interface EventTable {
   created_at: StoredTime;
 }
 
+/** A proof-of-work challenge already used by a post (one post per challenge). */
+export interface UsedChallengeTable {
+  /** The challenge's signed nonce. */
+  id: string;
+  /** When the challenge expires; the row may be pruned after. */
+  expires_at: StoredTime;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
@@ -100,6 +108,7 @@ export interface Database {
   reports: ReportTable;
   auth_failures: AuthFailureTable;
   events: EventTable;
+  used_challenges: UsedChallengeTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;

@@ -84,7 +84,7 @@ export const SETTINGS = [
     flag: 'held-words',
     accepts: 'comma-separated words or phrases, or @/path/to/file with one per line',
     fallback: 'none',
-    help: 'messages whose body or author name contains one wait for a moderator',
+    help: "messages whose body, author name or new thread's title contains one wait for a moderator",
   },
   {
     env: 'PARLEY_REPORT_THRESHOLD',

@@ -128,7 +128,9 @@ export async function postMessage(
   // A filled honeypot is kept as spam: hidden (never listed, counted or
   // announced) with the reason moderators see, and answered like a published
   // post so the bot learns nothing.
-  const status = post.spam
+  // The owner's post is never spam: the widget never fills the honeypot for anyone.
+  const spam = post.spam === true && !post.owner;
+  const status = spam
     ? 'hidden'
     : needsModeration(post.policy, {
           ...post,
@@ -177,7 +179,7 @@ export async function postMessage(
       body: post.body,
       html,
       status,
-      ...(post.spam ? { hidden_reason: 'spam' as const } : {}),
+      ...(spam ? { hidden_reason: 'spam' as const } : {}),
       ip_hash: post.ipHash,
       edit_token_hash: hashToken(editToken),
       created_at: now,

@@ -425,9 +425,11 @@ describe('moderation settings', () => {
       'auto-close-days',
       'held-words',
       'report-threshold',
+      'max-links',
+      'proof-of-work',
     ]) {
       assert.match(help, new RegExp(`--${flag}\\s+PARLEY_`));
     }
-    assert.equal(SETTINGS.length, 13);
+    assert.equal(SETTINGS.length, 15);
   });
 });

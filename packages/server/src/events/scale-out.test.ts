@@ -97,7 +97,13 @@ describe('two instances on one PostgreSQL', { skip: !postgres && 'PostgreSQL unr
     }>`select name from ${sql.id(schema, 'kysely_migration')} order by name`.execute(db.store.db);
     assert.deepEqual(
       applied.rows.map((r) => r.name),
-      ['2026-11-29-initial', '2026-11-30-moderation', '2026-12-01-events'],
+      [
+        '2026-11-29-initial',
+        '2026-11-30-moderation',
+        '2026-12-01-events',
+        '2026-12-04-hidden-reason',
+        '2026-12-04-spam',
+      ],
     );
   });
 

@@ -60,7 +60,10 @@ async function write(baseUrl: string): Promise<WriteRun> {
   // Warm the server's JIT on another thread, so the timed posts are steady-state ones.
   const warmUrl = `${baseUrl}${threadPath(`${KEY}-warm-up`, '/messages')}`;
   for (let i = 0; i < WARM_UP; i++) {
-    await send('POST', warmUrl, { json: { author: 'Warm-up', body: bodies[i % bodies.length]! } });
+    // A body of its own: the timed posts reuse these bodies, and the same body
+    // from the same client within 10 minutes is refused as a duplicate.
+    const body = `Warm-up ${i}: ${bodies[i % bodies.length]!}`;
+    await send('POST', warmUrl, { json: { author: 'Warm-up', body } });
   }
 
   let issued = 0;

@@ -14,6 +14,7 @@ import {
   startExample,
   watchProblems,
 } from './support/example.ts';
+import { proofOfWork } from './support/proof-of-work.ts';
 
 describe('the example blog with a Parley thread', () => {
   let browser: Browser;
@@ -67,6 +68,13 @@ describe('the example blog with a Parley thread', () => {
 
   it('posts a reply through the form, which survives a reload and a server restart', async () => {
     const { page, problems } = await openArticle();
+    // The example runs with proof of work on: the widget solves it in a worker.
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.postData() ?? '');
+    });
     await page.getByLabel('Name', { exact: true }).fill('Grace Hopper');
     await page.getByLabel('Message', { exact: true }).fill('Efficiency *is* the **frontier**.');
     await page.getByRole('button', { name: 'Post reply' }).click();
@@ -76,6 +84,16 @@ describe('the example blog with a Parley thread', () => {
     assert.equal(await page.locator('parley-thread strong', { hasText: 'frontier' }).count(), 1);
     // The message field is cleared, the name is remembered.
     assert.equal(await page.getByLabel('Message', { exact: true }).inputValue(), '');
+    assert.equal(posts.length, 1);
+    assert.equal(
+      typeof JSON.parse(posts[0]!).altcha,
+      'string',
+      'the post carries its proof of work',
+    );
+    assert.ok(
+      workers.some((url) => url.startsWith('blob:')),
+      `solved in a worker: ${workers}`,
+    );
 
     await page.reload();
     await waitForReply(page, 'Grace Hopper');
@@ -115,7 +133,12 @@ describe('the example blog with a Parley thread', () => {
     const response = await fetch(`${example.serverUrl}/api/threads/${key}/messages`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: example.blogUrl },
-      body: JSON.stringify({ author: 'Live Reader', body: 'This one arrived live.' }),
+      // The example runs with proof of work on: this client solves one as the widget does.
+      body: JSON.stringify({
+        author: 'Live Reader',
+        body: 'This one arrived live.',
+        altcha: await proofOfWork(example.serverUrl),
+      }),
     });
     assert.equal(response.status, 201);
     // The stream resumes from the page's lastEventId, so the reply arrives

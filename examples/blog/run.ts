@@ -5,7 +5,8 @@
  *   PORT       Parley server port (8787)      BLOG_PORT  blog port (8080)
  *   HOST       address for both (127.0.0.1)   DATABASE_URL  (./data/parley.db)
  *
- * Every other PARLEY_* setting passes through to the server.
+ * Every other PARLEY_* setting passes through to the server. Proof of work is
+ * on unless PARLEY_PROOF_OF_WORK says otherwise, so the example shows it.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -23,6 +24,7 @@ if (host === '127.0.0.1') blogOrigins.push(`http://localhost:${blogPort}`);
 const command = parseCommandLine(process.argv.slice(2), {
   ...process.env,
   PARLEY_ORIGINS: process.env.PARLEY_ORIGINS || blogOrigins.join(','),
+  PARLEY_PROOF_OF_WORK: process.env.PARLEY_PROOF_OF_WORK || 'on',
 });
 if (command.kind !== 'serve') throw new Error('usage: run.ts [parley-server options]');
 const parley = await startServer(command.config);
@@ -57,7 +59,9 @@ const blog = createServer(async (req, res) => {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
       // A strict policy, like a careful blog would send: the widget must work
       // without inline scripts or inline styles.
-      'Content-Security-Policy': `default-src 'self'; script-src 'self' ${parley.url}; connect-src ${parley.url}; style-src 'self'; img-src 'self' data:`,
+      // worker-src blob: lets the widget solve its proof of work in a worker
+      // (without it, it solves on the page, and the browser logs the refusal).
+      'Content-Security-Policy': `default-src 'self'; script-src 'self' ${parley.url}; connect-src ${parley.url}; worker-src blob:; style-src 'self'; img-src 'self' data:`,
     })
     .end(text);
 });

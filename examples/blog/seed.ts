@@ -4,6 +4,8 @@
  * API, as any client would, so the first look shows a living thread.
  */
 import type { PostMessageResponse, Store, ThreadList } from '@parley/server';
+import { type Challenge, solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 
 /** The key the example article's thread lives under (its canonical path). */
 export const DEMO_KEY = '/2026/11/the-efficiency-wars/';
@@ -54,12 +56,13 @@ export async function seedIfEmpty(
   if (list.threads.length > 0) return false;
 
   const post = async (body: Record<string, unknown>) => {
+    const altcha = await proofOfWork(serverUrl);
     const response = await fetch(
       `${serverUrl}/api/threads/${encodeURIComponent(DEMO_KEY)}/messages`,
       {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Origin: blogOrigin },
-        body: JSON.stringify(body),
+        body: JSON.stringify({ ...body, ...(altcha ? { altcha } : {}) }),
       },
     );
     if (response.status !== 201) {
@@ -110,4 +113,19 @@ export async function seedIfEmpty(
     .where('key', '=', DEMO_KEY)
     .execute();
   return true;
+}
+
+/**
+ * A solved proof-of-work challenge for one post, as the widget sends it
+ * (ALTCHA v2 with altcha-lib), or undefined when the server has proof of work
+ * off (`GET /api/challenge` answers 404).
+ */
+export async function proofOfWork(serverUrl: string): Promise<string | undefined> {
+  const response = await fetch(`${serverUrl}/api/challenge`);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw new Error(`no challenge: ${response.status}`);
+  const challenge = (await response.json()) as Challenge;
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error('the proof-of-work challenge could not be solved');
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
 }

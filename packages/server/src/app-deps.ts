@@ -32,6 +32,10 @@ export interface AppConfig {
   heldWords?: readonly string[];
   /** Open reports that hide a published message (`PARLEY_REPORT_THRESHOLD`, default 3; 0 never). */
   reportThreshold?: number;
+  /** Links a message may hold before it waits for a moderator (`PARLEY_MAX_LINKS`, default 3; 0: any link holds it). */
+  maxLinks?: number;
+  /** `on`: readers' posts carry a solved ALTCHA challenge (`PARLEY_PROOF_OF_WORK`, default `off`). */
+  proofOfWork?: 'off' | 'on';
   /**
    * The server secret (`PARLEY_SECRET`, or the key file beside a SQLite
    * database): keys the address hashes and anything else signed, and is never

@@ -13,6 +13,7 @@ import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
+import { challengeRoutes } from './messages/challenge.routes.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
 import { adminPage } from './moderation/admin-page.ts';
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', eventRoutes(deps, services, live));
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));
+  app.route('/api', challengeRoutes(deps, services));
   return app;
 }
 

@@ -479,6 +479,8 @@ describe('moderation settings', () => {
       'auto-close-days',
       'held-words',
       'report-threshold',
+      'max-links',
+      'proof-of-work',
     ]) {
       assert.match(help, new RegExp(`--${flag}\\s+PARLEY_`));
     }

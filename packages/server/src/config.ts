@@ -93,7 +93,7 @@ export const SETTINGS = [
     flag: 'held-words',
     accepts: 'comma-separated words or phrases, or @/path/to/file with one per line',
     fallback: 'none',
-    help: 'messages whose body or author name contains one wait for a moderator',
+    help: "messages whose body, author name or new thread's title contains one wait for a moderator",
   },
   {
     env: 'PARLEY_REPORT_THRESHOLD',
@@ -108,6 +108,20 @@ export const SETTINGS = [
     accepts: 'a whole number, at least 1',
     fallback: 'the open-file limit less max(256, a quarter of it)',
     help: 'live streams open at once on this instance, all readers together',
+  },
+  {
+    env: 'PARLEY_MAX_LINKS',
+    flag: 'max-links',
+    accepts: 'a whole number, 0 holds any link',
+    fallback: '3',
+    help: 'messages with more links than this wait for a moderator',
+  },
+  {
+    env: 'PARLEY_PROOF_OF_WORK',
+    flag: 'proof-of-work',
+    accepts: 'off or on',
+    fallback: 'off',
+    help: "on: every reader's post carries a solved ALTCHA challenge from GET /api/challenge",
   },
   {
     env: 'PARLEY_WIDGET_DIR',
@@ -210,6 +224,8 @@ const schema = z.object({
   PARLEY_MAX_STREAMS: wholeNumber
     .pipe(z.number().min(1, 'must be at least 1; leave it unset for the default'))
     .optional(),
+  PARLEY_MAX_LINKS: wholeNumber.default(3),
+  PARLEY_PROOF_OF_WORK: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
 });
 
 /**

@@ -101,6 +101,8 @@ export async function startServer(
       reportThreshold: config.PARLEY_REPORT_THRESHOLD,
       maxStreams,
       secret,
+      maxLinks: config.PARLEY_MAX_LINKS,
+      proofOfWork: config.PARLEY_PROOF_OF_WORK,
     },
   };
   const app = createApp(deps);

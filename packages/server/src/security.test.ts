@@ -132,13 +132,15 @@ for (const dialect of dialects) {
       it('keeps hostile author names as given text, never inside the html', async () => {
         for (const [i, name] of SIDE_FIELD_XSS.entries()) {
           const key = `/names/${i}`;
-          const res = await f.post(threadPath(key, '/messages'), { author: name, body: 'hello' });
+          // A body of its own each time: the same body again would be a 409 duplicate.
+          const body = `hello ${i}`;
+          const res = await f.post(threadPath(key, '/messages'), { author: name, body });
           const { message } = await json<PostMessageResponse>(res, 201);
           assert.equal(message.author.name, name);
-          assert.equal(message.html, '<p>hello</p>');
+          assert.equal(message.html, `<p>${body}</p>`);
           const page = await json<ThreadPage>(await f.get(threadPath(key)), 200);
           assert.equal(page.messages[0]?.author.name, name);
-          assert.equal(page.messages[0]?.html, '<p>hello</p>');
+          assert.equal(page.messages[0]?.html, `<p>${body}</p>`);
         }
       });
 
@@ -147,7 +149,7 @@ for (const dialect of dialects) {
           const key = `/titles/${i}`;
           const res = await f.post(threadPath(key, '/messages'), {
             author: 'Ada',
-            body: 'first',
+            body: `first ${i}`,
             thread: { title },
           });
           const { message } = await json<PostMessageResponse>(res, 201);
@@ -648,11 +650,13 @@ for (const dialect of dialects) {
       await f.close();
     });
 
+    let sent = 0;
     async function postAs(peer: string, headers: Record<string, string> = {}): Promise<Response> {
       f.peer = peer;
       return f.post(
         MESSAGES,
-        { author: 'Ada', body: `from ${peer} at ${f.now.toISOString()}` },
+        // Numbered: the same body again from one client would be a 409 duplicate.
+        { author: 'Ada', body: `from ${peer} at ${f.now.toISOString()} (${++sent})` },
         headers,
       );
     }

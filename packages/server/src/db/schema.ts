@@ -119,6 +119,14 @@ export interface OwnerKeyTable {
   revoked_at: StoredTime | null;
 }
 
+/** A proof-of-work challenge already used by a post (one post per challenge). */
+export interface UsedChallengeTable {
+  /** The challenge's signed nonce. */
+  id: string;
+  /** When the challenge expires; the row may be pruned after. */
+  expires_at: StoredTime;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
@@ -128,6 +136,7 @@ export interface Database {
   auth_failures: AuthFailureTable;
   events: EventTable;
   owner_keys: OwnerKeyTable;
+  used_challenges: UsedChallengeTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;

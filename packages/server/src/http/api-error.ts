@@ -79,3 +79,25 @@ export function rateLimited(what: string, retryAfter: number): ApiError {
     'Retry-After': String(retryAfter),
   });
 }
+
+/** 409 for the same body from the same client within `minutes` minutes. */
+export function duplicateMessage(minutes: number): ApiError {
+  return new ApiError(
+    409,
+    'duplicate_message',
+    `You posted this same message in the last ${minutes} minutes.`,
+  );
+}
+
+/**
+ * 400 for a post without a valid, unused proof-of-work solution (proof of
+ * work is on): fetch a fresh challenge from `GET /api/challenge`, solve it and
+ * send the payload as `altcha`.
+ */
+export function challengeRequired(why: string): ApiError {
+  return new ApiError(
+    400,
+    'challenge_required',
+    `${why} Solve a fresh challenge from GET /api/challenge and send it as altcha.`,
+  );
+}

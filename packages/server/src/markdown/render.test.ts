@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LINK_REL, renderMarkdown } from './render.ts';
+import { LINK_REL, renderComment, renderMarkdown } from './render.ts';
 
 /** The tags a rendered comment may contain, and the attributes each may carry. */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -421,5 +421,23 @@ describe('renderMarkdown', () => {
         assertInert(html, input);
       });
     }
+  });
+});
+
+describe('renderComment', () => {
+  it('counts links as markdown-it sees them: explicit, autolinked and bare URLs', () => {
+    const source = '[a](https://a.example) <https://b.example> https://c.example ada@e.example';
+    assert.equal(renderComment(source).links, 4);
+  });
+
+  it('does not count what is not a link: code, refused schemes, plain text', () => {
+    const source = '`https://code.example` [x](javascript:alert(1)) example dot com';
+    assert.equal(renderComment(source).links, 0);
+  });
+
+  it('renders exactly what renderMarkdown renders, from the same parse', () => {
+    const source = '**hi** [there](https://t.example)\n\n- one\n- https://two.example';
+    assert.equal(renderComment(source).html, renderMarkdown(source));
+    assert.equal(renderComment(source).links, 2);
   });
 });

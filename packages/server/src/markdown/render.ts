@@ -51,5 +51,31 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 
 /** Renders a comment's markdown to sanitized HTML. Runs once, at write time. */
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(md.render(source), sanitizeOptions).trim();
+  return renderComment(source).html;
+}
+
+/** A rendered comment: its sanitized HTML and how many links it holds. */
+export interface RenderedComment {
+  html: string;
+  /**
+   * Links as markdown-it sees them: explicit `[text](url)` links, `<url>`
+   * autolinks and bare URLs it linkifies (links it refuses, such as
+   * `javascript:`, are not links and do not count).
+   */
+  links: number;
+}
+
+/**
+ * Renders a comment and counts its links from the same parse: the link limit
+ * (`PARLEY_MAX_LINKS`) costs no second pass over the text.
+ */
+export function renderComment(source: string): RenderedComment {
+  const env = {};
+  const tokens = md.parse(source, env);
+  let links = 0;
+  for (const block of tokens) {
+    for (const token of block.children ?? []) if (token.type === 'link_open') links++;
+  }
+  const html = sanitizeHtml(md.renderer.render(tokens, md.options, env), sanitizeOptions).trim();
+  return { html, links };
 }

@@ -2,13 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { MessageRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { ApiError, messageNotFound, threadClosed } from '../http/api-error.ts';
-import { renderMarkdown } from '../markdown/render.ts';
+import { renderComment } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import { findThreadById } from '../threads/threads.repository.ts';
 import { changeMessage, deleteMessage } from './message-state.ts';
 import { findMessage } from './messages.repository.ts';
-import { hashToken, needsModeration } from './post-message.ts';
+import { hashToken, needsModeration, type Renderer } from './post-message.ts';
 
 /**
  * What a message's author may do with the edit token the post returned: edit
@@ -55,7 +55,35 @@ export interface AuthorEdit {
   token: string | null | undefined;
   body: string;
   now: Date;
-  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld' | 'autoCloseDays' | 'editWindowMs'>;
+  policy: Pick<
+    ModerationPolicy,
+    'moderation' | 'isHeld' | 'autoCloseDays' | 'editWindowMs' | 'maxLinks'
+  >;
+  /** Markdown to HTML, with the link count; default `renderComment`. */
+  render?: Renderer;
+}
+
+/**
+ * Every refusal of an edit: no such message (404), a wrong token, editing
+ * off, the window passed (403), a closed thread (409). Read-only, so it runs
+ * both before the markdown is rendered (a stranger's edit costs no CPU) and
+ * again inside the write transaction, which is the authority.
+ */
+async function editableMessage(
+  db: Parameters<Parameters<Store['write']>[0]>[0],
+  edit: AuthorEdit,
+): Promise<MessageRow> {
+  const message = await authorsMessage(db, edit.id, edit.token);
+  const { editWindowMs } = edit.policy;
+  if (editWindowMs === 0) throw forbidden('Editing is turned off on this server.');
+  if (edit.now.getTime() - Date.parse(message.created_at) > editWindowMs) {
+    throw forbidden(`Messages can be edited for ${editWindowMs / 60_000} minutes after posting.`);
+  }
+  const thread = await findThreadById(db, message.thread_id);
+  if (!thread || effectiveStatus(thread, edit.now, edit.policy.autoCloseDays) === 'closed') {
+    throw threadClosed();
+  }
+  return message;
 }
 
 /**
@@ -67,27 +95,22 @@ export interface AuthorEdit {
  * meanwhile would mean keeping two versions; taking it down is the simple
  * safe choice. A pending message stays pending; a hidden one stays hidden
  * (its moderator sees the new text). The site owner's messages never wait.
+ * More than `maxLinks` links in the new text hold it like a held word.
  */
 export async function editMessage(store: Store, edit: AuthorEdit): Promise<MessageRow> {
-  const html = renderMarkdown(edit.body);
+  // Refusals first: a wrong token costs a lookup and a hash, never a render.
+  await editableMessage(store.db, edit);
+  const { html, links } = (edit.render ?? renderComment)(edit.body);
   const now = edit.now.toISOString();
   return store.write(async (trx) => {
-    const message = await authorsMessage(trx, edit.id, edit.token);
-    const { editWindowMs } = edit.policy;
-    if (editWindowMs === 0) throw forbidden('Editing is turned off on this server.');
-    if (edit.now.getTime() - Date.parse(message.created_at) > editWindowMs) {
-      throw forbidden(`Messages can be edited for ${editWindowMs / 60_000} minutes after posting.`);
-    }
-    const thread = await findThreadById(trx, message.thread_id);
-    if (!thread || effectiveStatus(thread, edit.now, edit.policy.autoCloseDays) === 'closed') {
-      throw threadClosed();
-    }
+    const message = await editableMessage(trx, edit);
     const held =
       message.status === 'published' &&
       needsModeration(edit.policy, {
         body: edit.body,
         author: message.author_name,
         owner: message.author_role === 'owner',
+        links,
       });
     return changeMessage(
       trx,

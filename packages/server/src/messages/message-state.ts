@@ -51,7 +51,10 @@ export async function changeMessage(
   now: string,
   activityAt?: string,
 ): Promise<MessageRow> {
-  const after = await updateMessage(trx, before.id, { ...set, updated_at: now });
+  // A reason for hiding (moderator, reports, spam) lasts only while hidden:
+  // approving spam, or restoring a hidden message, clears it.
+  const reason = set.status !== undefined && set.status !== 'hidden' ? { hidden_reason: null } : {};
+  const after = await updateMessage(trx, before.id, { ...set, ...reason, updated_at: now });
   const was = weight(before);
   const is = weight(after);
   const listedBefore = isListed(before.status);

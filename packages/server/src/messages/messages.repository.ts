@@ -240,3 +240,26 @@ export async function decideReports(
     .where('decided_at', 'is', null)
     .execute();
 }
+
+/**
+ * Whether this client posted a message with exactly this body since `since`
+ * (any thread, any status): a seek on `messages_client_idx` (ip_hash,
+ * created_at), then a comparison of the few rows a client can post in a
+ * window the rate limit bounds.
+ */
+export async function sameBodyByClient(
+  db: Kysely<Database>,
+  ipHash: string,
+  body: string,
+  since: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('ip_hash', '=', ipHash)
+    .where('created_at', '>', since)
+    .where('body', '=', body)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -19,12 +19,14 @@ import {
   reportBody,
 } from './messages.schemas.ts';
 import { postMessage } from './post-message.ts';
+import { proofOfWork } from './proof-of-work.ts';
 import { reportMessage } from './report-message.ts';
 
 /** Reader routes for messages, mounted under `/api`. */
 export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { clock, identify, locate, policy, secret, verifyOwner } = services;
+  const pow = config.proofOfWork === 'on' ? proofOfWork(services.secret) : undefined;
 
   return new Hono()
     .get(
@@ -72,10 +74,13 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           rateLimit: config.rateLimit,
           owner,
           policy,
+          spam: (input.website ?? '').trim() !== '',
+          ...(pow ? { proveWork: () => pow.verify(input.altcha, now) } : {}),
         });
         const body: PostMessageResponse = {
           message: toMessage(message),
           editToken,
+          // Spam (a filled honeypot) answers as published: the bot must not learn it failed.
           status: message.status === 'pending' ? 'pending' : 'published',
         };
         return c.json(body, 201);

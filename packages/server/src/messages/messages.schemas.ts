@@ -17,6 +17,11 @@ export const MAX_AUTHOR = 80;
 /** Longest thread title, in code points. */
 export const MAX_TITLE = 200;
 
+/** Longest honeypot value accepted, in UTF-16 units. */
+export const MAX_WEBSITE = 2048;
+/** Longest proof-of-work payload accepted, in characters. */
+export const MAX_ALTCHA = 4096;
+
 /** `POST /api/threads/:key/messages` body (unknown fields are ignored). */
 export const postMessageBody = z.object({
   author: lineText(MAX_AUTHOR),
@@ -29,6 +34,11 @@ export const postMessageBody = z.object({
       url: httpUrl.optional(),
     })
     .optional(),
+  // The honeypot: any value, bounded so it costs nothing to carry. Filled in
+  // (anything but blank) means a bot filled every field it saw.
+  website: z.string({ error: 'must be a string' }).max(MAX_WEBSITE).optional(),
+  // A solved ALTCHA payload (base64 JSON of a few hundred bytes).
+  altcha: z.string({ error: 'must be a string' }).max(MAX_ALTCHA).optional(),
 });
 export type PostMessageBody = z.infer<typeof postMessageBody>;
 

@@ -2,8 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, MessageRow } from '../db/schema.ts';
 import { lockKey, type Store } from '../db/store.ts';
-import { invalidField, rateLimited, secondsUntilFree, threadClosed } from '../http/api-error.ts';
-import { renderMarkdown } from '../markdown/render.ts';
+import {
+  challengeRequired,
+  duplicateMessage,
+  invalidField,
+  rateLimited,
+  secondsUntilFree,
+  threadClosed,
+} from '../http/api-error.ts';
+import { type RenderedComment, renderComment } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import {
@@ -12,7 +19,17 @@ import {
   recordPublished,
 } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
-import { findMessage, insertMessage, recentPostsByClient } from './messages.repository.ts';
+import { isChallengeUsed, useChallenge } from './challenges.repository.ts';
+import {
+  findMessage,
+  insertMessage,
+  recentPostsByClient,
+  sameBodyByClient,
+} from './messages.repository.ts';
+import type { SolvedChallenge } from './proof-of-work.ts';
+
+/** Renders a message's markdown and counts its links (a seam for tests). */
+export type Renderer = (source: string) => RenderedComment;
 
 /** A post that passed validation, ready to store. */
 export interface NewPost {
@@ -30,8 +47,21 @@ export interface NewPost {
   rateLimit: number;
   /** Sent with the admin token: the site owner's post, always published and never limited. */
   owner: boolean;
-  /** Moderation mode, held words and auto-close. */
-  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld' | 'autoCloseDays'>;
+  /** Moderation mode, held words, the link limit and auto-close. */
+  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld' | 'autoCloseDays' | 'maxLinks'>;
+  /**
+   * The honeypot was filled: the post is answered like a published one and
+   * stored as spam (hidden, reason `spam`). Default false.
+   */
+  spam?: boolean;
+  /**
+   * Checks the post's proof of work (signature, expiry, solution) or throws
+   * 400 `challenge_required`. Unset: proof of work is off. Never asked of the
+   * site owner.
+   */
+  proveWork?: () => Promise<SolvedChallenge>;
+  /** Markdown to HTML, with the link count; default `renderComment`. */
+  render?: Renderer;
   /**
    * Checks a thread this post would create (its `thread.url`), or throws the
    * 400 that refuses the post. Called at most once, only when the thread does
@@ -48,18 +78,27 @@ export function hashToken(token: string): string {
 
 const MINUTE = 60_000;
 
+/** How long the same body from the same client is refused as a duplicate. */
+export const DUPLICATE_WINDOW_MINUTES = 10;
+
 /**
  * Whether a new or edited message waits for a moderator: in moderation mode
- * `all`, or when its body or author name holds a held word. The site owner's
- * messages never wait.
+ * `all`, when its body, author name or (for a post that creates its thread)
+ * the thread's title holds a held word, or when it has more than
+ * `maxLinks` links. The site owner's messages never wait.
  */
 export function needsModeration(
-  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld'>,
-  message: { body: string; author: string; owner: boolean },
+  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld'> &
+    Partial<Pick<ModerationPolicy, 'maxLinks'>>,
+  message: { body: string; author: string; owner: boolean; title?: string | null; links?: number },
 ): boolean {
   if (message.owner) return false;
+  if (policy.maxLinks !== undefined && (message.links ?? 0) > policy.maxLinks) return true;
   return (
-    policy.moderation === 'all' || policy.isHeld(message.body) || policy.isHeld(message.author)
+    policy.moderation === 'all' ||
+    policy.isHeld(message.body) ||
+    policy.isHeld(message.author) ||
+    (!!message.title && policy.isHeld(message.title))
   );
 }
 
@@ -75,21 +114,42 @@ export async function postMessage(
   post: NewPost,
 ): Promise<{ message: MessageRow; editToken: string }> {
   // 1. Every cheap refusal first, read-only: a refused post costs no fetch and no markdown.
-  await precheckPost(store, post);
+  const challenge = await precheckPost(store, post);
   // 2. A thread this post would create is checked once, outside the transaction.
-  if (post.verifyNewThread && !(await findThreadByKey(store.db, post.key))) {
+  const createsThread = !(await findThreadByKey(store.db, post.key));
+  if (post.verifyNewThread && createsThread) {
     await post.verifyNewThread(post.thread.url);
   }
   // 3. CPU work, before the write lock is taken. The transaction below
   // repeats every check that depends on other writes: it is the authority.
-  const html = renderMarkdown(post.body);
+  const { html, links } = (post.render ?? renderComment)(post.body);
   const editToken = randomBytes(24).toString('base64url');
   const now = post.now.toISOString();
-  const status = needsModeration(post.policy, post) ? 'pending' : 'published';
+  // A filled honeypot is kept as spam: hidden (never listed, counted or
+  // announced) with the reason moderators see, and answered like a published
+  // post so the bot learns nothing.
+  // The owner's post is never spam: the widget never fills the honeypot for anyone.
+  const spam = post.spam === true && !post.owner;
+  const status = spam
+    ? 'hidden'
+    : needsModeration(post.policy, {
+          ...post,
+          links,
+          // A title is shown only with the thread this post creates.
+          title: createsThread ? post.thread.title : null,
+        })
+      ? 'pending'
+      : 'published';
 
   const message = await store.write(async (trx) => {
-    if (post.rateLimit > 0 && post.ipHash && !post.owner) {
-      await enforceRateLimit(trx, store.dialect, post.ipHash, post.now, post.rateLimit);
+    if (post.ipHash && !post.owner) {
+      // Two instances could both count before either inserts.
+      await lockKey(trx, store.dialect, post.ipHash);
+      if (post.rateLimit > 0) await checkRateLimit(trx, post.ipHash, post.now, post.rateLimit);
+      await checkDuplicate(trx, post.ipHash, post.body, post.now);
+    }
+    if (challenge && !(await useChallenge(trx, { ...challenge, now }))) {
+      throw challengeRequired('This proof of work was already used by another post.');
     }
     const { thread, created } = await findOrCreateThread(trx, {
       key: post.key,
@@ -119,6 +179,7 @@ export async function postMessage(
       body: post.body,
       html,
       status,
+      ...(spam ? { hidden_reason: 'spam' as const } : {}),
       ip_hash: post.ipHash,
       edit_token_hash: hashToken(editToken),
       created_at: now,
@@ -133,24 +194,40 @@ export async function postMessage(
 
 /**
  * The refusals that need no expensive work, checked before any (outside the
- * write transaction, so they may be stale: the transaction checks again).
+ * write transaction, so they may be stale: the transaction checks again):
+ * the proof of work (two HMACs), the rate limit and duplicates (indexed
+ * reads of the client's recent posts). Returns the challenge to spend.
  */
-async function precheckPost(store: Store, post: NewPost): Promise<void> {
-  if (post.rateLimit > 0 && post.ipHash && !post.owner) {
-    await checkRateLimit(store.db, post.ipHash, post.now, post.rateLimit);
+async function precheckPost(store: Store, post: NewPost): Promise<SolvedChallenge | null> {
+  let challenge: SolvedChallenge | null = null;
+  if (post.proveWork && !post.owner) {
+    challenge = await post.proveWork();
+    if (await isChallengeUsed(store.db, challenge.id)) {
+      throw challengeRequired('This proof of work was already used by another post.');
+    }
   }
+  if (post.ipHash && !post.owner) {
+    if (post.rateLimit > 0) await checkRateLimit(store.db, post.ipHash, post.now, post.rateLimit);
+    await checkDuplicate(store.db, post.ipHash, post.body, post.now);
+  }
+  return challenge;
 }
 
-async function enforceRateLimit(
-  trx: Kysely<Database>,
-  dialect: Store['dialect'],
+/**
+ * Throws 409 when this client posted the same body (as stored: trimmed, line
+ * ends normalised) in the last `DUPLICATE_WINDOW_MINUTES` minutes, to any
+ * thread, whatever became of it (published, held, hidden or kept as spam).
+ */
+async function checkDuplicate(
+  db: Kysely<Database>,
   ipHash: string,
+  body: string,
   now: Date,
-  perMinute: number,
 ): Promise<void> {
-  // Two instances could both count before either inserts.
-  await lockKey(trx, dialect, ipHash);
-  await checkRateLimit(trx, ipHash, now, perMinute);
+  const since = new Date(now.getTime() - DUPLICATE_WINDOW_MINUTES * MINUTE).toISOString();
+  if (await sameBodyByClient(db, ipHash, body, since)) {
+    throw duplicateMessage(DUPLICATE_WINDOW_MINUTES);
+  }
 }
 
 /** Throws 429 when this client posted `perMinute` messages in the last minute. */

@@ -215,7 +215,12 @@ for (const dialect of dialects) {
           { owner: true },
         ]) {
           const created = await json<PostMessageResponse>(
-            await f.post(threadPath(KEY, '/messages'), { author: 'Sly', body: 'hi', ...extra }),
+            // A body of its own each time: the same body again would be a duplicate.
+            await f.post(threadPath(KEY, '/messages'), {
+              author: 'Sly',
+              body: `hi ${Object.keys(extra)[0]}`,
+              ...extra,
+            }),
             201,
           );
           assert.deepEqual(created.message.author, { name: 'Sly' });

@@ -3,8 +3,18 @@ import type { AdminMessageRow, OpenReportRow } from '../db/rows.ts';
 import type { Database, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
-/** Which messages a moderator lists: one status, those with open reports, or all but deleted. */
-export type AdminMessageFilter = 'pending' | 'published' | 'hidden' | 'reported' | undefined;
+/**
+ * Which messages a moderator lists: one status, those with open reports, or
+ * all but deleted. `spam` is the hidden messages kept as spam; `hidden` the
+ * other hidden ones.
+ */
+export type AdminMessageFilter =
+  | 'pending'
+  | 'published'
+  | 'hidden'
+  | 'spam'
+  | 'reported'
+  | undefined;
 
 /** Open reports shown per message to moderators: the newest. */
 const REPORTS_SHOWN = 20;
@@ -78,7 +88,20 @@ export async function listAdminMessages(
     .limit(options.limit + 1);
   const { filter, threadId, after } = options;
   if (filter === 'reported') query = query.where('messages.report_count', '>', 0);
-  else if (filter) query = query.where('messages.status', '=', filter);
+  else if (filter === 'spam') {
+    query = query
+      .where('messages.status', '=', 'hidden')
+      .where('messages.hidden_reason', '=', 'spam');
+  } else if (filter === 'hidden') {
+    query = query
+      .where('messages.status', '=', 'hidden')
+      .where((eb) =>
+        eb.or([
+          eb('messages.hidden_reason', 'is', null),
+          eb('messages.hidden_reason', '!=', 'spam'),
+        ]),
+      );
+  } else if (filter) query = query.where('messages.status', '=', filter);
   else query = query.where('messages.status', '!=', 'deleted');
   if (threadId !== undefined) query = query.where('messages.thread_id', '=', threadId);
   if (after) {

@@ -9,8 +9,8 @@ export const MAX_SUMMARY = 1000;
 /** `GET /api/admin/messages` query. */
 export const adminMessagesQuery = z.object({
   status: z
-    .enum(['pending', 'published', 'hidden', 'reported'], {
-      error: 'must be pending, published, hidden or reported',
+    .enum(['pending', 'published', 'hidden', 'spam', 'reported'], {
+      error: 'must be pending, published, hidden, spam or reported',
     })
     .optional(),
   thread: threadKey.optional(),

@@ -15,9 +15,11 @@ export interface ModerationPolicy {
   isHeld: HeldWordsMatcher;
   /** Open reports that hide a published message; 0 never hides. */
   reportThreshold: number;
+  /** Links a message may hold before it waits for a moderator; 0: any link holds it. */
+  maxLinks: number;
 }
 
-/** Defaults: no admin token, moderation `none`, 15-minute edits, no auto-close, threshold 3. */
+/** Defaults: no admin token, moderation `none`, 15-minute edits, no auto-close, threshold 3, 3 links. */
 export function resolvePolicy(config: AppConfig): ModerationPolicy {
   return {
     adminToken: config.adminToken || undefined,
@@ -26,5 +28,6 @@ export function resolvePolicy(config: AppConfig): ModerationPolicy {
     autoCloseDays: config.autoCloseDays || undefined,
     isHeld: heldWordsMatcher(config.heldWords ?? []),
     reportThreshold: config.reportThreshold ?? 3,
+    maxLinks: config.maxLinks ?? 3,
   };
 }

@@ -126,7 +126,7 @@ for (const dialect of dialects) {
       it('returns the published count per key, 0 for unknown keys', async () => {
         await post('/a', 'one');
         await post('/a', 'two');
-        await post('/b', 'one');
+        await post('/b', 'three');
         const body = await json<Counts>(await f.get('/api/counts?key=/a&key=/b&key=/nope'), 200);
         assert.deepEqual(body.counts, { '/a': 2, '/b': 1, '/nope': 0 });
       });
@@ -149,9 +149,9 @@ for (const dialect of dialects) {
 
     describe('GET /api/threads', () => {
       it('lists threads by last activity (active) or creation (recent), paginated', async () => {
-        await post('/first', 'x');
-        await post('/second', 'x');
-        await post('/third', 'x');
+        await post('/first', 'x1');
+        await post('/second', 'x2');
+        await post('/third', 'x3');
         await post('/first', 'bump');
         const active = await json<ThreadList>(await f.get('/api/threads?sort=active'), 200);
         assert.deepEqual(

@@ -14,6 +14,7 @@ import type {
   SortOrder,
   ThreadPage,
 } from '@parley/server/wire';
+import type { Challenge } from 'altcha-lib';
 
 /**
  * Client settings. `timeoutMs` (default 10,000) bounds every request so a
@@ -166,3 +167,10 @@ export const deleteMessage = (base: string, id: number, token: string, signal: A
 /** `POST /api/messages/:id/report`: flags a message for the moderators. */
 export const reportMessage = (base: string, id: number, signal: AbortSignal) =>
   request<null>(`${messageUrl(base, id)}/report`, signal, write('POST', {}));
+
+/**
+ * `GET /api/challenge`: an ALTCHA (v2) proof-of-work challenge for the next
+ * post. 404 `not_found` when the server has proof of work off.
+ */
+export const getChallenge = (base: string, signal: AbortSignal) =>
+  request<Challenge>(`${base}api/challenge`, signal);

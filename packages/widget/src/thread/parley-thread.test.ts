@@ -483,12 +483,15 @@ describe('<parley-thread>', () => {
       const button = $<HTMLButtonElement>(el, 'button.primary');
       expect(button.disabled).to.equal(true);
       expect(text(button)).to.equal('Posting…');
+      // The post waits for the server to say whether it wants a proof of work (here: 404, no).
+      await waitUntil(() => calls.some((c) => c.method === 'POST'));
       const req = calls.find((c) => c.method === 'POST')!;
       expect(req.headers.get('Content-Type')).to.equal('application/json');
       expect(await req.clone().json()).to.deep.equal({
         author: 'Grace',
         body: 'MoE cuts latency via **sparse** activation.',
         thread: { title: 'The Efficiency Wars', url: location.href.split('#')[0] },
+        website: '',
       });
 
       const message = makeMessage(6, {

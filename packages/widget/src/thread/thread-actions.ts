@@ -13,7 +13,7 @@
 
 import type { Message } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
-import { deleteMessage, editMessage, postMessage, reportMessage } from '../api/client.js';
+import { ApiError, deleteMessage, editMessage, postMessage, reportMessage } from '../api/client.js';
 import type { Catalog } from '../i18n/en.js';
 import { withActions } from '../i18n/en-actions.js';
 import { fill, num } from '../i18n/format.js';
@@ -32,6 +32,7 @@ import {
 import type { ActionsHost, Site } from './actions-host.js';
 import { newestIndex, replaced, withoutMessage } from './message-list.js';
 import { canonicalUrl } from './parley-thread.js';
+import { PostProof } from './post-proof.js';
 
 /**
  * Whether `value` is an owner-posting key (`pok_` and a random part), as /admin
@@ -106,6 +107,10 @@ export class ThreadActions implements ReactiveController {
   #site?: Site;
   #name: string;
   #body = '';
+  /** The honeypot: people never see it, so only a bot fills it. */
+  #website = '';
+  /** The proof of work for the next post, solved while the reader types. */
+  #proof = new PostProof();
   #replyTo: Message | null = null;
   #errors: FieldErrors = {};
   #formError = '';
@@ -231,8 +236,19 @@ export class ThreadActions implements ReactiveController {
   #onInput = (e: Event) => {
     const field = e.target as HTMLInputElement;
     if (field.id === 'parley-author') this.#name = field.value;
+    else if (field.id === 'parley-website') this.#website = field.value;
     else this.#body = field.value;
+    this.#warm();
     this.#update();
+  };
+
+  /**
+   * The reader is typing: start on the next post's proof of work (the owner's
+   * posts need none). Not on focus: focus comes back to the form after each
+   * post, and a reader who is done should not fetch another challenge.
+   */
+  #warm = () => {
+    if (!this.#owner) this.#proof.warm(this.#h.site.base);
   };
 
   #onKeydown = (e: KeyboardEvent) => {
@@ -264,8 +280,9 @@ export class ThreadActions implements ReactiveController {
     const url = canonicalUrl();
     url.hash = '';
     const owner = this.#owner;
-    try {
-      const res = await postMessage(
+    const send = async () => {
+      const altcha = owner ? undefined : await this.#proof.take(site.base);
+      return postMessage(
         site.base,
         site.key,
         {
@@ -273,12 +290,23 @@ export class ThreadActions implements ReactiveController {
           body,
           parentId: this.#replyTo?.id,
           thread: { ...(title ? { title } : {}), url: url.href },
+          website: this.#website,
+          ...(altcha ? { altcha } : {}),
         },
         // Not the load's signal: a post must not be lost to a re-key; its answer is then ignored.
         new AbortController().signal,
         // The owner's key goes only to the server it was stored for.
         owner,
       );
+    };
+    try {
+      const res = await send().catch((e) => {
+        // The proof was refused (expired, or the server just turned proof of work
+        // on): solve a fresh challenge and try once more.
+        if (!(e instanceof ApiError && e.code === 'challenge_required')) throw e;
+        this.#proof.reset();
+        return send();
+      });
       const m = res.message;
       saveEditToken(site.base, m.id, res.editToken);
       this.#refresh();
@@ -594,6 +622,10 @@ export class ThreadActions implements ReactiveController {
     const errors = this.#errors;
     const length = [...this.#body].length;
     const invalid = (e?: string) => (e ? 'true' : nothing);
+    // The honeypot (`website`) is hidden from people (`hidden`: no CSS a strict
+    // CSP could block), from assistive technology (`aria-hidden`, `inert`), from
+    // the keyboard and from autofill; a bot that fills every field fills it too,
+    // and the server keeps its post as spam.
     return html`<form
       part="form"
       aria-labelledby="parley-form-title"
@@ -629,6 +661,16 @@ export class ThreadActions implements ReactiveController {
             </p>`
           : nothing
       }
+      <div hidden aria-hidden="true" inert>
+        <label for="parley-website">Website</label>
+        <input
+          id="parley-website"
+          name="website"
+          tabindex="-1"
+          autocomplete="off"
+          .value=${this.#website}
+        />
+      </div>
       <div class="field">
         <label for="parley-author">${t.name}</label>
         <input

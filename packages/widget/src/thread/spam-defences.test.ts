@@ -1,0 +1,221 @@
+/**
+ * The reply form's spam defences: the honeypot field no person meets, and
+ * the proof of work solved in a worker while the reader types.
+ */
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { type Challenge, createChallenge, verifySolution } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/web/pbkdf2';
+import { solverSettings } from './pow-solver.js';
+import {
+  $,
+  apiError,
+  calls,
+  json,
+  makeMessage,
+  mount,
+  NOW,
+  route,
+  serveThread,
+  submit,
+  threadPath,
+  type,
+  uniqueKey,
+} from './test-support.js';
+
+const SECRET = 'widget-test-secret';
+
+/** A real challenge, as the server makes it (a small counter keeps the test quick). */
+const makeChallenge = () =>
+  createChallenge({
+    algorithm: 'PBKDF2/SHA-256',
+    cost: 1000,
+    counter: 40,
+    deriveKey,
+    expiresAt: new Date(NOW + 3_600_000),
+    hmacSignatureSecret: SECRET,
+  });
+
+/** Whether a post's `altcha` is a valid solution, checked as the server does. */
+async function verified(altcha: string | undefined): Promise<boolean> {
+  if (!altcha) return false;
+  const { challenge, solution } = JSON.parse(atob(altcha)) as {
+    challenge: Challenge;
+    solution: { counter: number; derivedKey: string };
+  };
+  return (await verifySolution({ challenge, solution, deriveKey, hmacSignatureSecret: SECRET }))
+    .verified;
+}
+
+const posted = (id: number) =>
+  json({ message: makeMessage(id), editToken: `token-${id}`, status: 'published' }, 201);
+
+/** The bodies of the posts sent so far. */
+const postBodies = async () =>
+  Promise.all(
+    calls
+      .filter((c) => c.method === 'POST')
+      .map(async (c) => (await c.clone().json()) as Record<string, string>),
+  );
+
+/** Records each worker the page creates (the real one still runs). */
+function spyOnWorkers() {
+  const real = window.Worker;
+  const created: string[] = [];
+  window.Worker = class extends real {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      created.push(String(url));
+    }
+  };
+  return { created, restore: () => (window.Worker = real) };
+}
+
+describe('the honeypot field', () => {
+  it('is sent empty with the post, and hidden from people, keyboards and assistive technology', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    route('POST', `${threadPath(k)}/messages`, () => posted(6));
+    const el = await mount({ thread: k });
+    const field = $<HTMLInputElement>(el, 'input[name=website]');
+    expect(field).to.exist;
+    expect(field.checkVisibility()).to.equal(false);
+    expect(field.autocomplete).to.equal('off');
+    field.focus();
+    expect(el.shadowRoot!.activeElement).to.not.equal(field);
+    // Not in the accessibility tree: no node named "Website", while the real fields are there.
+    // Not in the accessibility tree, where the real fields are.
+    el.id = 'honeypot-test';
+    const tree = await executeServerCommand<string, { selector: string }>('aria-snapshot', {
+      selector: '#honeypot-test',
+    });
+    expect(tree).to.contain('textbox "Name"');
+    expect(tree).to.not.match(/website/i);
+
+    type(el, '#parley-author', 'Ada');
+    type(el, '#parley-body', 'Hello');
+    const done = oneEvent(el, 'parley-message-posted');
+    await submit(el);
+    await done;
+    const [body] = await postBodies();
+    expect(body!.website).to.equal('');
+  });
+
+  it('sends what a bot typed into it', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    route('POST', `${threadPath(k)}/messages`, () => posted(6));
+    const el = await mount({ thread: k });
+    type(el, '#parley-website', 'https://spam.example');
+    type(el, '#parley-author', 'Bot');
+    type(el, '#parley-body', 'Buy');
+    const done = oneEvent(el, 'parley-message-posted');
+    await submit(el);
+    await done;
+    expect((await postBodies())[0]!.website).to.equal('https://spam.example');
+  });
+});
+
+describe('proof of work', () => {
+  let workers: ReturnType<typeof spyOnWorkers>;
+  beforeEach(() => {
+    workers = spyOnWorkers();
+    solverSettings.worker = true;
+  });
+  afterEach(() => {
+    workers.restore();
+    solverSettings.worker = true;
+  });
+
+  it('solves a challenge in a worker while the reader types, and posts it', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    let challenges = 0;
+    route('GET', '/api/challenge', async () => {
+      challenges++;
+      return json(await makeChallenge());
+    });
+    route('POST', `${threadPath(k)}/messages`, () => posted(6));
+    const el = await mount({ thread: k });
+    expect(challenges, 'nothing before the form is used').to.equal(0);
+    type(el, '#parley-author', 'Ada');
+    // Solved in a worker before the reader submits.
+    await waitUntil(() => workers.created.length === 1, 'a worker solves it');
+    type(el, '#parley-body', 'Hello');
+    const done = oneEvent(el, 'parley-message-posted');
+    await submit(el);
+    await done;
+    expect(challenges).to.equal(1);
+    const [body] = await postBodies();
+    expect(await verified(body!.altcha)).to.equal(true);
+    expect(workers.created[0]).to.match(/^blob:/);
+  });
+
+  it('fetches a fresh challenge and tries once more on 400 challenge_required', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    let challenges = 0;
+    route('GET', '/api/challenge', async () => {
+      challenges++;
+      return json(await makeChallenge());
+    });
+    let posts = 0;
+    route('POST', `${threadPath(k)}/messages`, () =>
+      ++posts === 1 ? apiError(400, 'challenge_required') : posted(6),
+    );
+    const el = await mount({ thread: k });
+    type(el, '#parley-author', 'Ada');
+    type(el, '#parley-body', 'Hello');
+    const done = oneEvent(el, 'parley-message-posted');
+    await submit(el);
+    await done;
+    expect(challenges).to.equal(2);
+    const [first, second] = await postBodies();
+    expect(first!.altcha).to.not.equal(second!.altcha);
+    expect(await verified(second!.altcha)).to.equal(true);
+  });
+
+  it('solves on the page when workers are refused (a strict CSP)', async () => {
+    workers.restore();
+    const real = window.Worker;
+    window.Worker = class {
+      constructor() {
+        throw new DOMException('refused by the Content Security Policy', 'SecurityError');
+      }
+    } as unknown as typeof Worker;
+    try {
+      const k = uniqueKey();
+      serveThread(k);
+      route('GET', '/api/challenge', async () => json(await makeChallenge()));
+      route('POST', `${threadPath(k)}/messages`, () => posted(6));
+      const el = await mount({ thread: k });
+      type(el, '#parley-author', 'Ada');
+      type(el, '#parley-body', 'Hello');
+      const done = oneEvent(el, 'parley-message-posted');
+      await submit(el);
+      await done;
+      expect(await verified((await postBodies())[0]!.altcha)).to.equal(true);
+    } finally {
+      window.Worker = real;
+    }
+  });
+
+  it('does nothing more when the server has proof of work off (404)', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    let id = 5;
+    route('POST', `${threadPath(k)}/messages`, () => posted(++id));
+    const el = await mount({ thread: k });
+    for (const text of ['Hello', 'Hello again']) {
+      type(el, '#parley-author', 'Ada');
+      type(el, '#parley-body', text);
+      const done = oneEvent(el, 'parley-message-posted');
+      await submit(el);
+      await done;
+    }
+    const asked = calls.filter((c) => c.url.endsWith('/api/challenge')).length;
+    expect(asked, 'asked once, for the first post').to.equal(1);
+    expect((await postBodies()).map((b) => b.altcha)).to.deep.equal([undefined, undefined]);
+    expect(workers.created).to.deep.equal([]);
+  });
+});

@@ -10,6 +10,7 @@ import * as initial from './migrations/2026-11-29-initial.ts';
 import * as moderation from './migrations/2026-11-30-moderation.ts';
 import * as events from './migrations/2026-12-01-events.ts';
 import * as hiddenReason from './migrations/2026-12-04-hidden-reason.ts';
+import * as threadVisibility from './migrations/2026-12-04-thread-visibility.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-moderation': moderation,
   '2026-12-01-events': events,
   '2026-12-04-hidden-reason': hiddenReason,
+  '2026-12-04-thread-visibility': threadVisibility,
 };
 
 const provider: MigrationProvider = {

@@ -61,8 +61,12 @@ export function toMessage(row: PublicMessageRow): Message {
   };
 }
 
-/** A message row with the key of its thread, as the admin API reads it. */
-export type AdminMessageRow = MessageRow & { thread_key: string };
+/** A message row with its thread's key, title and visibility, as the admin API reads it. */
+export type AdminMessageRow = MessageRow & {
+  thread_key: string;
+  thread_title: string | null;
+  thread_public: number;
+};
 
 /**
  * The one mapping from a message row to what moderators see: the public
@@ -75,6 +79,9 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
     // Spam is stored as a hidden message with the reason `spam`; moderators see it as its own list.
     status: row.status === 'hidden' && row.hidden_reason === 'spam' ? 'spam' : row.status,
     threadKey: row.thread_key,
+    // Approving a held first post makes its thread, this title included, public.
+    threadTitle: row.thread_title,
+    threadPublic: Number(row.thread_public) === 1,
     body: row.body,
     reportCount: Number(row.report_count),
   };
@@ -89,5 +96,6 @@ export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThre
     ...toThread(row, view),
     pendingCount: Number(row.pending_count),
     reportedCount: Number(row.reported_count),
+    public: Number(row.public) === 1,
   };
 }

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { invalidField, unavailable } from '../http/api-error.ts';
 import { validate } from '../http/validate.ts';
-import { findThreadByKey } from '../threads/threads.repository.ts';
+import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { LiveEvents } from './live.ts';
 import { runStream } from './stream.ts';
@@ -32,7 +32,9 @@ export function eventRoutes(
     const { key } = c.req.valid('param');
     const requested = resumePoint(c.req.header('Last-Event-ID'), c.req.query('lastEventId'));
     if (live.closing) throw unavailable('The server is stopping; reconnect shortly.');
-    const thread = await findThreadByKey(store.db, key);
+    // A thread that is not public yet is followed like one that does not exist:
+    // its events come once a published message makes it public.
+    const thread = await findPublicThreadByKey(store.db, key);
     const after = requested ?? (thread ? Number(thread.event_seq) : 0);
     // nginx would otherwise buffer the stream (streamSSE sets Cache-Control: no-cache).
     c.header('X-Accel-Buffering', 'no');

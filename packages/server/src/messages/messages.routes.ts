@@ -6,7 +6,7 @@ import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
-import { findThreadByKey } from '../threads/threads.repository.ts';
+import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { EditMessageResponse, MessagePage, PostMessageResponse } from '../wire.ts';
 import { deleteOwnMessage, editMessage } from './author-rights.ts';
@@ -33,7 +33,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('query', messagesQuery),
       async (c) => {
         const { key } = c.req.valid('param');
-        const thread = await findThreadByKey(store.db, key);
+        const thread = await findPublicThreadByKey(store.db, key);
         if (!thread) throw threadNotFound(key);
         const page: MessagePage = await messagePage(store.db, thread, c.req.valid('query'));
         return c.json(page);

@@ -8,7 +8,9 @@ import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import {
   findOrCreateThread,
-  findThreadByKey,
+  findPublicThreadByKey,
+  isPublicThread,
+  makeThreadPublic,
   recordPublished,
 } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
@@ -35,8 +37,9 @@ export interface NewPost {
   /**
    * Checks a thread this post would create (its `thread.url`), or throws the
    * 400 that refuses the post. Called at most once, only when the thread does
-   * not exist yet, after the cheap refusals and before any other expensive
-   * work, never inside the write transaction. Unset: nothing to check.
+   * not exist yet or is not public yet (this post may set its url), after the
+   * cheap refusals and before any other expensive work, never inside the
+   * write transaction. Unset: nothing to check.
    */
   verifyNewThread?: (url: string | null) => Promise<void>;
 }
@@ -76,8 +79,9 @@ export async function postMessage(
 ): Promise<{ message: MessageRow; editToken: string }> {
   // 1. Every cheap refusal first, read-only: a refused post costs no fetch and no markdown.
   await precheckPost(store, post);
-  // 2. A thread this post would create is checked once, outside the transaction.
-  if (post.verifyNewThread && !(await findThreadByKey(store.db, post.key))) {
+  // 2. A thread this post would create is checked once, outside the transaction
+  // (one that is not public yet too: this post may set its url).
+  if (post.verifyNewThread && !(await findPublicThreadByKey(store.db, post.key))) {
     await post.verifyNewThread(post.thread.url);
   }
   // 3. CPU work, before the write lock is taken. The transaction below
@@ -91,16 +95,33 @@ export async function postMessage(
     if (post.rateLimit > 0 && post.ipHash && !post.owner) {
       await enforceRateLimit(trx, store.dialect, post.ipHash, post.now, post.rateLimit);
     }
-    const { thread, created } = await findOrCreateThread(trx, {
+    // A held post (pending, or kept as spam) creates a thread readers cannot
+    // see: its title must not go public ahead of a moderator's approval.
+    const publishes = status === 'published';
+    const found = await findOrCreateThread(trx, {
       key: post.key,
       title: post.thread.title,
       url: post.thread.url,
       now,
+      public: publishes,
     });
+    let thread = found.thread;
+    // Readers see 404 for a thread that is not public, so the post that makes
+    // it public was sent as its first: it sets the provisional title and url,
+    // and a held title never goes public through someone else's post.
+    if (publishes && !found.created && !isPublicThread(thread)) {
+      thread = await makeThreadPublic(trx, thread.id, {
+        title: post.thread.title,
+        url: post.thread.url,
+        now,
+      });
+    }
     if (effectiveStatus(thread, post.now, post.policy.autoCloseDays) === 'closed') {
       throw threadClosed();
     }
-    if (post.kind === 'opening' && !created) {
+    // Not even after held messages: the opening post is the first one listed,
+    // and an approved held message would be listed before it.
+    if (post.kind === 'opening' && !found.created) {
       throw invalidField('kind', 'only the first post of a thread can be its opening post');
     }
     if (post.parentId != null) {

@@ -11,7 +11,11 @@ function messagesWithThreadKey(db: Kysely<Database>) {
     .selectFrom('messages')
     .innerJoin('threads', 'threads.id', 'messages.thread_id')
     .selectAll('messages')
-    .select('threads.key as thread_key');
+    .select([
+      'threads.key as thread_key',
+      'threads.title as thread_title',
+      'threads.public as thread_public',
+    ]);
 }
 
 /**
@@ -45,7 +49,7 @@ export async function listAdminMessages(
   return query.execute();
 }
 
-/** One message with its thread's key, whatever its status. */
+/** One message with its thread's key, title and visibility, whatever its status. */
 export async function findAdminMessage(
   db: Kysely<Database>,
   id: number,

@@ -62,6 +62,7 @@ function makeThread(key: string, over: Partial<AdminThread> = {}): AdminThread {
     createdAt: ago(600),
     pendingCount: 1,
     reportedCount: 1,
+    public: true,
     ...over,
   };
 }
@@ -80,6 +81,8 @@ function makeMessage(id: number, over: Partial<AdminMessage> = {}): AdminMessage
     threadKey: '/blog/post-1',
     body: `Message number **${id}**`,
     reportCount: 0,
+    threadTitle: 'Thread /blog/post-1',
+    threadPublic: true,
     ...over,
   };
 }

@@ -11,12 +11,14 @@ import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
+import { isAllowedOrigin } from './http/origin-policy.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
 import { adminPage } from './moderation/admin-page.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { resolvePolicy } from './moderation/policy.ts';
+import { threadUrlCheck } from './threads/thread-url-check.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
 /**
@@ -37,6 +39,11 @@ export function createApp(deps: AppDeps) {
     logger,
     secret,
     threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
+    // With `*` any host could be named: the server never fetches arbitrary hosts.
+    verifyThreadUrl:
+      deps.config.verifyUrls && deps.config.origins !== '*'
+        ? threadUrlCheck({ isAllowed: (url) => isAllowedOrigin(url, deps.config), logger })
+        : undefined,
     verifyAdmin: adminVerifier({
       store: deps.store,
       token: policy.adminToken,
@@ -45,6 +52,9 @@ export function createApp(deps: AppDeps) {
       logger,
     }),
   };
+  if (deps.config.verifyUrls && deps.config.origins === '*') {
+    logger.info({ msg: 'thread url checks off: PARLEY_ORIGINS is *, and any host could be named' });
+  }
   // Said once at start, so an operator who opens /admin knows why it refuses.
   // The token itself is never logged.
   logger.info(

@@ -83,8 +83,14 @@ describe('parley-server', () => {
       assert.ok(existsSync(file), 'creates the database file, and its missing folder');
     });
 
-    it('accepts a post and returns it', async () => {
-      const res = await postMessage(url, '/blog/first', { author: 'Ada', body: 'Hello **there**' });
+    it('accepts a post and returns it, once its new thread’s url answers 200 (on by default)', async () => {
+      const post = { author: 'Ada', body: 'Hello **there**' };
+      const unchecked = await postMessage(url, '/blog/first', post);
+      assert.equal(unchecked.status, 400);
+      assert.match(await unchecked.text(), /thread\.url/);
+      // A page on the server's own origin that answers 200 (a blog's article in real life).
+      const thread = { url: `${url}/healthz` };
+      const res = await postMessage(url, '/blog/first', { ...post, thread });
       assert.equal(res.status, 201);
       const body = (await res.json()) as { message: { author: { name: string }; html: string } };
       assert.equal(body.message.author.name, 'Ada');
@@ -153,6 +159,7 @@ describe('parley-server', () => {
       server = startBinary(['--port', String(port), '--database-url', `sqlite:${file}`], {
         PORT: '1',
         DATABASE_URL: `sqlite:${join(dir, 'from-env.db')}`,
+        PARLEY_VERIFY_URLS: 'off',
       });
     });
 
@@ -288,7 +295,10 @@ describe('parley-server', () => {
         db = await dialect.create();
         const port = await freePort();
         url = `http://127.0.0.1:${port}`;
-        server = startBinary(['--port', String(port)], { DATABASE_URL: db.url });
+        server = startBinary(['--port', String(port)], {
+          DATABASE_URL: db.url,
+          PARLEY_VERIFY_URLS: 'off',
+        });
       });
 
       after(async () => {

@@ -24,7 +24,7 @@ import { reportMessage } from './report-message.ts';
 /** Reader routes for messages, mounted under `/api`. */
 export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
-  const { clock, identify, policy, verifyAdmin } = services;
+  const { clock, identify, policy, verifyAdmin, verifyThreadUrl } = services;
 
   return new Hono()
     .get(
@@ -49,7 +49,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         const url = input.thread?.url ?? null;
         // The thread's url is shown as a link and used in feeds: it must point
         // at a site this server serves, not wherever a poster likes.
-        if (url !== null && !isAllowedOrigin(url, new URL(c.req.url).origin, config)) {
+        if (url !== null && !isAllowedOrigin(url, config)) {
           throw invalidField('thread.url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
         // A post with any Authorization header claims to be the site owner's:
@@ -71,6 +71,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           rateLimit: config.rateLimit,
           owner,
           policy,
+          ...(verifyThreadUrl ? { verifyNewThread: verifyThreadUrl } : {}),
         });
         const body: PostMessageResponse = {
           message: toMessage(message),

@@ -40,6 +40,8 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     DATABASE_URL: options.databaseUrl,
     PARLEY_RATE_LIMIT: '0',
     PARLEY_ORIGINS: options.origins ?? '',
+    // The benchmarks' threads are on no page: they measure the server, not a blog's answer.
+    PARLEY_VERIFY_URLS: 'off',
     NODE_ENV: 'production',
   };
   return startChild([...(options.nodeArgs ?? []), SERVER_BIN], env, `http://127.0.0.1:${port}`);

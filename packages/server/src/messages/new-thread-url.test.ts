@@ -91,7 +91,8 @@ for (const dialect of dialects) {
       assert.equal(page.thread.url, `${blog.origin}/blog/new-article`);
     });
 
-    it('never blocks other writes while it waits for the blog', async () => {
+    // Bounded: without a check the blog is never asked, and the test must fail, not hang.
+    it('never blocks other writes while it waits for the blog', { timeout: 10_000 }, async () => {
       await setup();
       blog.page('/old', ok);
       await json(await send('existing thread', `${blog.origin}/old`, '/old'), 201);

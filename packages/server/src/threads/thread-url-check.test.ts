@@ -98,8 +98,9 @@ describe('threadUrlCheck', () => {
 
   it('refuses a page larger than the cap, declared or streamed', async () => {
     const big = 'x'.repeat(3000);
+    // Declared too large: refused at once, before a body that never ends.
     blog.page('/declared', (_req, res) => {
-      res.writeHead(200, { 'Content-Length': String(big.length) }).end(big);
+      res.writeHead(200, { 'Content-Length': String(10 * 1024 * 1024) }).write('x');
     });
     blog.page('/chunked', (_req, res) => {
       res.writeHead(200);
@@ -109,7 +110,7 @@ describe('threadUrlCheck', () => {
     blog.page('/small', (_req, res) => {
       res.writeHead(200).end('x'.repeat(1000));
     });
-    const capped = check({ maxBytes: 2048 });
+    const capped = check({ maxBytes: 2048, timeoutMs: 2_000 });
     await assertRefused(capped(`${blog.origin}/declared`), /larger than 2 KB/);
     await assertRefused(capped(`${blog.origin}/chunked`), /larger than 2 KB/);
     await capped(`${blog.origin}/small`);

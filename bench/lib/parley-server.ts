@@ -51,6 +51,8 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     PARLEY_ORIGINS: options.origins ?? '',
     PARLEY_TRUSTED_PROXIES: options.trustedProxies ?? '',
     PARLEY_SECRET: SECRET,
+    // The benchmarks' threads are on no page: they measure the server, not a blog's answer.
+    PARLEY_VERIFY_URLS: 'off',
     NODE_ENV: 'production',
   };
   return startChild([...(options.nodeArgs ?? []), SERVER_BIN], env, `http://127.0.0.1:${port}`);

@@ -11,6 +11,20 @@ export interface AppConfig {
    * is always allowed.
    */
   origins: readonly string[] | '*';
+  /**
+   * The server's public base URL (`PARLEY_PUBLIC_URL`; `main` falls back to
+   * the address it listens on). Its origin is the server's own origin, always
+   * allowed to write and to be a thread's url; the `Host` header never is.
+   * Unset: the server has no own origin, only `origins`.
+   */
+  publicUrl?: string;
+  /**
+   * Whether a post that would create a thread must carry a `thread.url` that
+   * answers 200 when fetched (`PARLEY_VERIFY_URLS`; `parley-server` defaults
+   * to on, `createApp` to off). Never with `origins: '*'`: the server fetches
+   * only pages on origins it was told to serve.
+   */
+  verifyUrls?: boolean;
   /** Proxies whose `X-Forwarded-For` is believed (`PARLEY_TRUSTED_PROXIES`). */
   trustedProxies: TrustedProxies;
   /** Posts per minute per client (`PARLEY_RATE_LIMIT`, default 10); 0 turns the limit off. */

@@ -3,6 +3,7 @@ import type { Logger } from './app-deps.ts';
 import type { ThreadView } from './db/rows.ts';
 import type { ClientIdentifier, ClientLocator } from './http/client-identity.ts';
 import type { ModerationPolicy } from './moderation/policy.ts';
+import type { ThreadUrlCheck } from './threads/thread-url-check.ts';
 
 /** What `createApp` builds once from its dependencies and shares with every route. */
 export interface AppServices {
@@ -19,6 +20,12 @@ export interface AppServices {
   threadView: () => ThreadView;
   /** The server secret (`AppConfig.secret`, or one random per app when unset). Never stored. */
   secret: string;
+  /**
+   * Checks a new thread's `thread.url` by fetching it (`AppConfig.verifyUrls`);
+   * undefined when verification is off. One per app, so its limits and its
+   * memory of failed URLs hold across requests.
+   */
+  verifyThreadUrl: ThreadUrlCheck | undefined;
   /** Throws 401 / 429 unless the request carries the admin token. */
   verifyAdmin: (c: Context) => Promise<void>;
   /**

@@ -11,6 +11,7 @@ import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
+import { isAllowedOrigin } from './http/origin-policy.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { challengeRoutes } from './messages/challenge.routes.ts';
@@ -20,6 +21,7 @@ import { adminPage } from './moderation/admin-page.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { ownerKeyRoutes } from './moderation/owner-keys.routes.ts';
 import { resolvePolicy } from './moderation/policy.ts';
+import { threadUrlCheck } from './threads/thread-url-check.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
 /**
@@ -44,6 +46,11 @@ export function createApp(deps: AppDeps) {
     logger,
     secret,
     threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
+    // With `*` any host could be named: the server never fetches arbitrary hosts.
+    verifyThreadUrl:
+      deps.config.verifyUrls && deps.config.origins !== '*'
+        ? threadUrlCheck({ isAllowed: (url) => isAllowedOrigin(url, deps.config), logger })
+        : undefined,
     verifyAdmin: adminVerifier({
       store: deps.store,
       token: policy.adminToken,
@@ -60,6 +67,9 @@ export function createApp(deps: AppDeps) {
       ownerKeys: true,
     }),
   };
+  if (deps.config.verifyUrls && deps.config.origins === '*') {
+    logger.info({ msg: 'thread url checks off: PARLEY_ORIGINS is *, and any host could be named' });
+  }
   // Said once at start, so an operator who opens /admin knows why it refuses.
   // The token itself is never logged.
   logger.info(

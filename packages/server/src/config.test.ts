@@ -218,6 +218,47 @@ describe('parseCommandLine', () => {
     }
   });
 
+  describe('PARLEY_PUBLIC_URL', () => {
+    it('is unset by default, and keeps an absolute http(s) URL with its path', () => {
+      assert.equal(serve([]).PARLEY_PUBLIC_URL, undefined);
+      assert.equal(
+        serve(['--public-url', 'https://Comments.example/parley/']).PARLEY_PUBLIC_URL,
+        'https://comments.example/parley/',
+      );
+    });
+
+    for (const [bad, why] of [
+      ['comments.example', 'is not an absolute URL'],
+      ['/parley', 'is not an absolute URL'],
+      ['ftp://comments.example', 'is not an http(s) URL'],
+      ['javascript:alert(1)', 'is not an http(s) URL'],
+    ]) {
+      it(`refuses ${JSON.stringify(bad)}, naming the setting and what it accepts`, () => {
+        const message = refusal([], { PARLEY_PUBLIC_URL: bad });
+        assert.match(message, /^invalid setting: PARLEY_PUBLIC_URL \/ --public-url: /);
+        assert.ok(message.includes(`"${bad}" ${why}`), message);
+        assert.ok(message.includes('(accepts an absolute http(s) URL'), message);
+      });
+    }
+  });
+
+  describe('PARLEY_VERIFY_URLS', () => {
+    it('is on by default, and takes on or off', () => {
+      assert.equal(serve([]).PARLEY_VERIFY_URLS, 'on');
+      assert.equal(serve([], { PARLEY_VERIFY_URLS: 'off' }).PARLEY_VERIFY_URLS, 'off');
+      assert.equal(serve(['--verify-urls', 'on']).PARLEY_VERIFY_URLS, 'on');
+    });
+
+    it('refuses anything else', () => {
+      const message = refusal([], { PARLEY_VERIFY_URLS: 'yes' });
+      assert.match(message, /PARLEY_VERIFY_URLS \/ --verify-urls: must be on or off/);
+    });
+
+    it('says in --help that it is off when PARLEY_ORIGINS is *', () => {
+      assert.match(helpText(), /--verify-urls[^\n]*\n[^\n]*always off when PARLEY_ORIGINS is \*/);
+    });
+  });
+
   describe('PORT', () => {
     for (const bad of ['abc', '-1', '65536', '80.5', 'Infinity']) {
       it(`refuses ${JSON.stringify(bad)}, naming PORT, --port and 0..65535`, () => {

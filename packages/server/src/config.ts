@@ -31,11 +31,25 @@ export const SETTINGS = [
     help: 'where messages are stored; SQLite unless it is a PostgreSQL URL',
   },
   {
+    env: 'PARLEY_PUBLIC_URL',
+    flag: 'public-url',
+    accepts: 'an absolute http(s) URL such as https://comments.example.com',
+    fallback: 'the address it listens on (http://HOST:PORT)',
+    help: "the server's public base URL: its origin is the server's own (the Host header never is)",
+  },
+  {
     env: 'PARLEY_ORIGINS',
     flag: 'origins',
     accepts: 'comma-separated origins such as https://blog.example.com, or *',
     fallback: "the server's own origin",
     help: 'sites allowed to embed the thread and post to it',
+  },
+  {
+    env: 'PARLEY_VERIFY_URLS',
+    flag: 'verify-urls',
+    accepts: 'on or off',
+    fallback: 'on (always off when PARLEY_ORIGINS is *)',
+    help: "on: a new thread's url is fetched once and must answer 200 (off with PARLEY_ORIGINS=*: arbitrary hosts are never fetched)",
   },
   {
     env: 'PARLEY_TRUSTED_PROXIES',
@@ -156,6 +170,25 @@ const schema = z.object({
   PORT: wholeNumber.pipe(z.number().max(65535, 'must be at most 65535')).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().optional(),
+  PARLEY_PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not an absolute URL` });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL` });
+        return z.NEVER;
+      }
+      return url.href;
+    }),
   PARLEY_ORIGINS: z
     .string()
     .optional()
@@ -173,6 +206,7 @@ const schema = z.object({
       }
       return origins;
     }),
+  PARLEY_VERIFY_URLS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   PARLEY_TRUSTED_PROXIES: z
     .string()
     .optional()

@@ -84,8 +84,14 @@ describe('parley-server', () => {
       assert.ok(existsSync(file), 'creates the database file, and its missing folder');
     });
 
-    it('accepts a post and returns it', async () => {
-      const res = await postMessage(url, '/blog/first', { author: 'Ada', body: 'Hello **there**' });
+    it('accepts a post and returns it, once its new thread’s url answers 200 (on by default)', async () => {
+      const post = { author: 'Ada', body: 'Hello **there**' };
+      const unchecked = await postMessage(url, '/blog/first', post);
+      assert.equal(unchecked.status, 400);
+      assert.match(await unchecked.text(), /thread\.url/);
+      // A page on the server's own origin that answers 200 (a blog's article in real life).
+      const thread = { url: `${url}/healthz` };
+      const res = await postMessage(url, '/blog/first', { ...post, thread });
       assert.equal(res.status, 201);
       const body = (await res.json()) as { message: { author: { name: string }; html: string } };
       assert.equal(body.message.author.name, 'Ada');
@@ -154,6 +160,7 @@ describe('parley-server', () => {
       server = startBinary(['--port', String(port), '--database-url', `sqlite:${file}`], {
         PORT: '1',
         DATABASE_URL: `sqlite:${join(dir, 'from-env.db')}`,
+        PARLEY_VERIFY_URLS: 'off',
       });
     });
 
@@ -383,6 +390,7 @@ describe('parley-server', () => {
         server = startBinary(['--port', String(port)], {
           DATABASE_URL: db.url,
           PARLEY_SECRET: TEST_SECRET,
+          PARLEY_VERIFY_URLS: 'off',
         });
       });
 

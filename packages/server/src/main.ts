@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
+import { createApp, type ParleyApp } from './app.ts';
 import { type AppDeps, consoleLogger, type Logger } from './app-deps.ts';
 import {
   ConfigError,
@@ -90,6 +90,8 @@ export async function startServer(
     live,
     config: {
       origins: config.PARLEY_ORIGINS,
+      ...(config.PARLEY_PUBLIC_URL ? { publicUrl: config.PARLEY_PUBLIC_URL } : {}),
+      verifyUrls: config.PARLEY_VERIFY_URLS === 'on',
       trustedProxies: config.PARLEY_TRUSTED_PROXIES,
       rateLimit: config.PARLEY_RATE_LIMIT,
       ...(widgetDir ? { widgetDir } : {}),
@@ -105,13 +107,17 @@ export async function startServer(
       proofOfWork: config.PARLEY_PROOF_OF_WORK,
     },
   };
-  const app = createApp(deps);
+  // The app is built once the address is known (PORT may be 0): unless
+  // PARLEY_PUBLIC_URL says otherwise, that address is the server's own origin.
+  let app: ParleyApp | undefined;
+  const fetch: ParleyApp['fetch'] = (...args) =>
+    app ? app.fetch(...args) : new Response(null, { status: 503 });
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = serve(
         {
-          fetch: app.fetch,
+          fetch,
           port: config.PORT,
           hostname: config.HOST,
           serverOptions: requestTimeouts(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
@@ -131,13 +137,22 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const url = `http://${host}:${port}`;
+  app = createApp({ ...deps, config: { publicUrl: url, ...deps.config } });
   logger.info({
     msg: 'listening',
     url,
+    publicUrl: config.PARLEY_PUBLIC_URL ?? url,
     database: `${store.dialect} ${store.location}`,
     widget: widgetDir ?? null,
     maxStreams,
   });
+  if (!config.PARLEY_PUBLIC_URL && !['127.0.0.1', 'localhost', '::1'].includes(config.HOST)) {
+    // Browsers name the server by the URL they opened, which the Host header
+    // no longer stands in for: /admin elsewhere than this address would get 403.
+    logger.info({
+      msg: `PARLEY_PUBLIC_URL is unset: the server's own origin is ${url}; set it to the URL readers and /admin use`,
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   return {

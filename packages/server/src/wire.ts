@@ -163,9 +163,9 @@ export interface AdminMessage extends Message {
   /** Readers' open reports, newest first (at most 20), with the reasons they gave. */
   reports: AdminReport[];
   /** The title of the message's thread, as moderators must see it before approving. */
-  threadTitle?: string | null;
+  threadTitle: string | null;
   /** Whether readers can see the thread yet (a thread created by a held message is not public). */
-  threadPublic?: boolean;
+  threadPublic: boolean;
 }
 
 /** One reader's report, as moderators see it (never who sent it). */
@@ -181,7 +181,7 @@ export interface AdminThread extends Thread {
   /** Messages with at least one report that a moderator has not decided on. */
   reportedCount: number;
   /** Whether readers can see the thread yet (a thread created by a held message is not public). */
-  public?: boolean;
+  public: boolean;
 }
 
 /**

@@ -13,6 +13,7 @@ import * as hiddenReason from './migrations/2026-12-04-hidden-reason.ts';
 import * as ownerKeys from './migrations/2026-12-04-owner-keys.ts';
 import * as reportsByNetwork from './migrations/2026-12-04-reports-by-network.ts';
 import * as spam from './migrations/2026-12-04-spam.ts';
+import * as threadVisibility from './migrations/2026-12-04-thread-visibility.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-owner-keys': ownerKeys,
   '2026-12-04-reports-by-network': reportsByNetwork,
   '2026-12-04-spam': spam,
+  '2026-12-04-thread-visibility': threadVisibility,
 };
 
 /** The names of every migration, in the order they apply. */

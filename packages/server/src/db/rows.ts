@@ -67,8 +67,13 @@ export interface OpenReportRow {
   created_at: StoredTime;
 }
 
-/** A message row with the key of its thread and its open reports, as the admin API reads it. */
-export type AdminMessageRow = MessageRow & { thread_key: string; open_reports: OpenReportRow[] };
+/** A message row with its thread's key, title and visibility and its open reports, as the admin API reads it. */
+export type AdminMessageRow = MessageRow & {
+  thread_key: string;
+  thread_title: string | null;
+  thread_public: number;
+  open_reports: OpenReportRow[];
+};
 
 /**
  * The one mapping from a message row to what moderators see: the public
@@ -81,6 +86,9 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
     // Spam is stored as a hidden message with the reason `spam`; moderators see it as its own list.
     status: row.status === 'hidden' && row.hidden_reason === 'spam' ? 'spam' : row.status,
     threadKey: row.thread_key,
+    // Approving a held first post makes its thread, this title included, public.
+    threadTitle: row.thread_title,
+    threadPublic: Number(row.thread_public) === 1,
     body: row.body,
     reportCount: Number(row.report_count),
     // Spam shows as its own status, so its reason is not repeated here.
@@ -105,6 +113,7 @@ export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThre
     ...toThread(row, view),
     pendingCount: Number(row.pending_count),
     reportedCount: Number(row.reported_count),
+    public: Number(row.public) === 1,
   };
 }
 

@@ -22,6 +22,13 @@ export interface ThreadTable {
   event_seq: Generated<number>;
   created_at: StoredTime;
   updated_at: StoredTime;
+  /**
+   * 1 when readers can see the thread, 0 while every message in it is held
+   * (a thread created by a held message); never goes back to 0. A thread
+   * that is not public answers 404, is never listed or counted, and sends no
+   * live events. Its title and url are provisional until it is public.
+   */
+  public: Generated<number>;
 }
 
 export interface MessageTable {

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { invalidField, rateLimited, unavailable } from '../http/api-error.ts';
 import { validate } from '../http/validate.ts';
-import { findThreadByKey } from '../threads/threads.repository.ts';
+import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { LiveEvents } from './live.ts';
 import { runStream } from './stream.ts';
@@ -56,9 +56,11 @@ export function eventRoutes(
         SERVER_LIMIT_RETRY_SECONDS,
       );
     }
-    let thread: Awaited<ReturnType<typeof findThreadByKey>>;
+    let thread: Awaited<ReturnType<typeof findPublicThreadByKey>>;
     try {
-      thread = await findThreadByKey(store.db, key);
+      // A thread that is not public yet is followed like one that does not exist:
+      // its events come once a published message makes it public.
+      thread = await findPublicThreadByKey(store.db, key);
     } catch (error) {
       place.release();
       throw error;

@@ -113,8 +113,9 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   };
 
   /**
-   * Thread keys by id, for waiting streams. A thread is never deleted and its
-   * key never changes, so a key once read holds: every note would otherwise
+   * Thread keys by id, for waiting streams. A thread's key never changes and
+   * its id is never reused (a thread that was never public may be removed),
+   * so a key once read holds: every note would otherwise
    * cost a query while any reader waits on a thread not yet created.
    */
   const keys = new Map<number, string>();

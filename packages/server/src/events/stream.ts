@@ -4,7 +4,7 @@ import { type ThreadView, toMessage, toThread } from '../db/rows.ts';
 import type { EventRow, ThreadRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
-import { findThreadById, findThreadByKey } from '../threads/threads.repository.ts';
+import { findPublicThreadByKey, findThreadById } from '../threads/threads.repository.ts';
 import type { LiveEventData } from '../wire.ts';
 import { eventsAfter, listedMessagesById } from './events.repository.ts';
 import type { LiveEvents, LiveStream } from './live.ts';
@@ -21,7 +21,7 @@ const SHUTDOWN_WRITE_MS = 1_000;
 /** What a stream needs to start. */
 export interface StreamStart {
   key: string;
-  /** The thread, if it exists yet. */
+  /** The thread, if it exists and is public yet. */
   thread: ThreadRow | undefined;
   /** Send events after this sequence number. */
   after: number;
@@ -101,7 +101,7 @@ export async function runStream(
 
   async function catchUp(): Promise<void> {
     if (threadId === undefined) {
-      const found = await findThreadByKey(db, start.key);
+      const found = await findPublicThreadByKey(db, start.key);
       if (!found) return;
       threadId = found.id;
       live.found(stream);

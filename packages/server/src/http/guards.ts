@@ -24,7 +24,7 @@ export function originGuard(config: AppConfig): MiddlewareHandler {
     c.header('Vary', 'Origin', { append: true });
     const origin = c.req.header('Origin');
     if (origin === undefined) return next();
-    const allowed = isAllowedOrigin(origin, new URL(c.req.url).origin, config);
+    const allowed = isAllowedOrigin(origin, config);
     const method = c.req.method;
     if (!allowed && (method === 'OPTIONS' || WRITE_METHODS.has(method))) {
       throw new ApiError(

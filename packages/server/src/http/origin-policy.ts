@@ -14,14 +14,49 @@ export function normalizeOrigin(value: string): string | undefined {
   }
 }
 
+/** Host names that all mean "this machine", as a browser on it may write them. */
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+/** Addresses a server listens on to take every interface. */
+const WILDCARD_HOSTS = ['0.0.0.0', '[::]'];
+
 /**
- * Whether pages on `origin` may embed Parley and write through it. The
- * server's own origin is always allowed; others must be listed in
- * `PARLEY_ORIGINS`, unless that is `*`.
+ * The server's own origins: the origin of its public URL (`PARLEY_PUBLIC_URL`,
+ * else the address `main` listens on). A loopback or wildcard host stands for
+ * every loopback name on the same port, so `/admin` opened as
+ * `http://localhost:8787` works on a server listening on 127.0.0.1:8787.
+ *
+ * Why never the `Host` header: any client sets it, so an origin built from it
+ * would let `Host: evil.example` with `Origin: http://evil.example` pass as
+ * the server itself, and put evil.example links on threads.
  */
-export function isAllowedOrigin(origin: string, ownOrigin: string, config: AppConfig): boolean {
+export function ownOrigins(publicUrl: string | undefined): readonly string[] {
+  const origin = publicUrl === undefined ? undefined : normalizeOrigin(publicUrl);
+  if (origin === undefined) return [];
+  const url = new URL(origin);
+  if (!LOOPBACK_HOSTS.includes(url.hostname) && !WILDCARD_HOSTS.includes(url.hostname)) {
+    return [origin];
+  }
+  const port = url.port ? `:${url.port}` : '';
+  return [origin, ...LOOPBACK_HOSTS.map((host) => `${url.protocol}//${host}${port}`)];
+}
+
+/** Own origins per config object: computed once, not on every request. */
+const ownOriginsByConfig = new WeakMap<AppConfig, readonly string[]>();
+
+/**
+ * Whether pages on `origin` (or a URL on it) may embed Parley and write
+ * through it: the server's own origins (see {@link ownOrigins}) always, others
+ * when listed in `PARLEY_ORIGINS`, or any when that is `*`. Nothing of the
+ * request decides it.
+ */
+export function isAllowedOrigin(origin: string, config: AppConfig): boolean {
   const normalized = normalizeOrigin(origin);
   if (normalized === undefined) return false;
-  if (config.origins === '*' || normalized === ownOrigin) return true;
-  return config.origins.includes(normalized);
+  if (config.origins === '*') return true;
+  let own = ownOriginsByConfig.get(config);
+  if (own === undefined) {
+    own = ownOrigins(config.publicUrl);
+    ownOriginsByConfig.set(config, own);
+  }
+  return own.includes(normalized) || config.origins.includes(normalized);
 }

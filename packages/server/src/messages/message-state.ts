@@ -1,7 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
 import type { NewEvent } from '../events/events.repository.ts';
-import { recordChange } from '../threads/threads.repository.ts';
+import { recordChange, removeThreadIfAbandoned } from '../threads/threads.repository.ts';
 import {
   deleteMessageRow,
   findMessage,
@@ -92,7 +92,8 @@ export async function changeMessage(
  * text, html, author, client hash and token hash blanked in the database, so
  * nothing of it remains but its place in the thread for the replies. One
  * without replies is removed outright, and so is any placeholder above it
- * that this leaves without replies. Returns whether a placeholder stayed.
+ * that this leaves without replies; so is its thread, when it was never
+ * public and this was its last message. Returns whether a placeholder stayed.
  */
 export async function deleteMessage(
   trx: Kysely<Database>,
@@ -145,5 +146,6 @@ export async function deleteMessage(
       events,
     );
   }
+  if (!placeholder) await removeThreadIfAbandoned(trx, message.thread_id);
   return placeholder ? 'placeholder' : 'removed';
 }

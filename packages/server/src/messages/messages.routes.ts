@@ -6,7 +6,7 @@ import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
-import { findThreadByKey } from '../threads/threads.repository.ts';
+import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { EditMessageResponse, MessagePage, PostMessageResponse } from '../wire.ts';
 import { deleteOwnMessage, editMessage } from './author-rights.ts';
@@ -25,7 +25,7 @@ import { reportMessage } from './report-message.ts';
 /** Reader routes for messages, mounted under `/api`. */
 export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
-  const { clock, identify, locate, policy, secret, verifyOwner } = services;
+  const { clock, identify, locate, policy, secret, verifyOwner, verifyThreadUrl } = services;
   const pow = config.proofOfWork === 'on' ? proofOfWork(services.secret) : undefined;
 
   return new Hono()
@@ -35,7 +35,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('query', messagesQuery),
       async (c) => {
         const { key } = c.req.valid('param');
-        const thread = await findThreadByKey(store.db, key);
+        const thread = await findPublicThreadByKey(store.db, key);
         if (!thread) throw threadNotFound(key);
         const page: MessagePage = await messagePage(store.db, thread, c.req.valid('query'));
         return c.json(page);
@@ -51,7 +51,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         const url = input.thread?.url ?? null;
         // The thread's url is shown as a link and used in feeds: it must point
         // at a site this server serves, not wherever a poster likes.
-        if (url !== null && !isAllowedOrigin(url, new URL(c.req.url).origin, config)) {
+        if (url !== null && !isAllowedOrigin(url, config)) {
           throw invalidField('thread.url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
         // A post with any Authorization header claims to be the site owner's:
@@ -76,6 +76,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           policy,
           spam: (input.website ?? '').trim() !== '',
           ...(pow ? { proveWork: () => pow.verify(input.altcha, now) } : {}),
+          ...(verifyThreadUrl ? { verifyNewThread: verifyThreadUrl } : {}),
         });
         const body: PostMessageResponse = {
           message: toMessage(message),

@@ -15,7 +15,9 @@ import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import {
   findOrCreateThread,
-  findThreadByKey,
+  findPublicThreadByKey,
+  isPublicThread,
+  makeThreadPublic,
   recordPublished,
 } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
@@ -65,8 +67,9 @@ export interface NewPost {
   /**
    * Checks a thread this post would create (its `thread.url`), or throws the
    * 400 that refuses the post. Called at most once, only when the thread does
-   * not exist yet, after the cheap refusals and before any other expensive
-   * work, never inside the write transaction. Unset: nothing to check.
+   * not exist yet or is not public yet (this post may set its url), after the
+   * cheap refusals and before any other expensive work, never inside the
+   * write transaction. Unset: nothing to check.
    */
   verifyNewThread?: (url: string | null) => Promise<void>;
 }
@@ -115,8 +118,9 @@ export async function postMessage(
 ): Promise<{ message: MessageRow; editToken: string }> {
   // 1. Every cheap refusal first, read-only: a refused post costs no fetch and no markdown.
   const challenge = await precheckPost(store, post);
-  // 2. A thread this post would create is checked once, outside the transaction.
-  const createsThread = !(await findThreadByKey(store.db, post.key));
+  // 2. A thread this post would create, or make public (setting its title and
+  // url), is checked once, outside the transaction.
+  const createsThread = !(await findPublicThreadByKey(store.db, post.key));
   if (post.verifyNewThread && createsThread) {
     await post.verifyNewThread(post.thread.url);
   }
@@ -151,16 +155,33 @@ export async function postMessage(
     if (challenge && !(await useChallenge(trx, { ...challenge, now }))) {
       throw challengeRequired('This proof of work was already used by another post.');
     }
-    const { thread, created } = await findOrCreateThread(trx, {
+    // A held post (pending, or kept as spam) creates a thread readers cannot
+    // see: its title must not go public ahead of a moderator's approval.
+    const publishes = status === 'published';
+    const found = await findOrCreateThread(trx, {
       key: post.key,
       title: post.thread.title,
       url: post.thread.url,
       now,
+      public: publishes,
     });
+    let thread = found.thread;
+    // Readers see 404 for a thread that is not public, so the post that makes
+    // it public was sent as its first: it sets the provisional title and url,
+    // and a held title never goes public through someone else's post.
+    if (publishes && !found.created && !isPublicThread(thread)) {
+      thread = await makeThreadPublic(trx, thread.id, {
+        title: post.thread.title,
+        url: post.thread.url,
+        now,
+      });
+    }
     if (effectiveStatus(thread, post.now, post.policy.autoCloseDays) === 'closed') {
       throw threadClosed();
     }
-    if (post.kind === 'opening' && !created) {
+    // Not even after held messages: the opening post is the first one listed,
+    // and an approved held message would be listed before it.
+    if (post.kind === 'opening' && !found.created) {
       throw invalidField('kind', 'only the first post of a thread can be its opening post');
     }
     if (post.parentId != null) {
@@ -174,7 +195,7 @@ export async function postMessage(
       parent_id: post.parentId,
       kind: post.kind,
       author_name: post.author,
-      // Only a post that proved the admin token gets the role; readers' input never can.
+      // Only a post that proved the admin token or an owner key gets the role; readers' input never can.
       author_role: post.owner ? 'owner' : null,
       body: post.body,
       html,

@@ -6,7 +6,14 @@ import { messageNotFound, threadNotFound } from '../http/api-error.ts';
 import { changeMessage, deleteMessage } from '../messages/message-state.ts';
 import { decideReports, findMessage, updateMessage } from '../messages/messages.repository.ts';
 import { effectiveStatus, isIdle } from '../threads/auto-close.ts';
-import { findAdminThread, findThreadByKey, updateThread } from '../threads/threads.repository.ts';
+import {
+  findAdminThread,
+  findThreadById,
+  findThreadByKey,
+  isPublicThread,
+  makeThreadPublic,
+  updateThread,
+} from '../threads/threads.repository.ts';
 import type { ThreadStatus } from '../wire.ts';
 import { findAdminMessage } from './moderation.repository.ts';
 
@@ -53,6 +60,15 @@ export async function moderateMessage(
     if (Number(message.report_count) > 0) {
       set.report_count = 0;
       await decideReports(trx, message.id, now);
+    }
+    if (set.status === 'published') {
+      // The first message a moderator lets through in a thread created by a
+      // held message makes the thread public, as it stands (the moderator
+      // saw its title beside the message), with this change's events.
+      const thread = await findThreadById(trx, message.thread_id);
+      if (thread && !isPublicThread(thread)) {
+        await makeThreadPublic(trx, thread.id, { now });
+      }
     }
     if (visible) {
       // An approved message is the thread's activity as of when it was

@@ -65,7 +65,11 @@ function messagesWithThreadKey(db: Kysely<Database>) {
     .selectFrom('messages')
     .innerJoin('threads', 'threads.id', 'messages.thread_id')
     .selectAll('messages')
-    .select('threads.key as thread_key');
+    .select([
+      'threads.key as thread_key',
+      'threads.title as thread_title',
+      'threads.public as thread_public',
+    ]);
 }
 
 /**
@@ -112,7 +116,7 @@ export async function listAdminMessages(
   return withOpenReports(db, await query.execute());
 }
 
-/** One message with its thread's key, whatever its status. */
+/** One message with its thread's key, title and visibility, whatever its status. */
 export async function findAdminMessage(
   db: Kysely<Database>,
   id: number,

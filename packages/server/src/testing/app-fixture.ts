@@ -67,6 +67,8 @@ export async function appFixture(
       peerAddress: (_c: Context) => fixture.peer,
       config: {
         origins: [BLOG_ORIGIN],
+        // The URL app.request() uses when given a bare path.
+        publicUrl: 'http://localhost',
         trustedProxies: new TrustedProxies([]),
         rateLimit: 0,
         ...config,

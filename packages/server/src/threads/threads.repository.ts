@@ -12,13 +12,36 @@ export async function findThreadByKey(
   return db.selectFrom('threads').selectAll().where('key', '=', key).executeTakeFirst();
 }
 
+/** Whether readers can see this thread (see `ThreadTable.public`). */
+export function isPublicThread(row: Pick<ThreadRow, 'public'>): boolean {
+  return Number(row.public) === 1;
+}
+
+/**
+ * The thread with this key as readers know it: undefined when there is none
+ * or it is not public yet (its only messages are held), so reads answer 404
+ * exactly as for a thread nobody has posted to.
+ */
+export async function findPublicThreadByKey(
+  db: Kysely<Database>,
+  key: string,
+): Promise<ThreadRow | undefined> {
+  return db
+    .selectFrom('threads')
+    .selectAll()
+    .where('key', '=', key)
+    .where('public', '=', 1)
+    .executeTakeFirst();
+}
+
 /**
  * Returns the thread with this key, creating it with `title` and `url` when it
- * does not exist yet. Safe under concurrent first posts: the unique key decides.
+ * does not exist yet, public unless `public` is false (a thread created by a
+ * held message is not). Safe under concurrent first posts: the unique key decides.
  */
 export async function findOrCreateThread(
   trx: Kysely<Database>,
-  input: { key: string; title: string | null; url: string | null; now: string },
+  input: { key: string; title: string | null; url: string | null; now: string; public?: boolean },
 ): Promise<{ thread: ThreadRow; created: boolean }> {
   const existing = await findThreadByKey(trx, input.key);
   if (existing) return { thread: existing, created: false };
@@ -33,6 +56,7 @@ export async function findOrCreateThread(
       last_activity_at: input.now,
       created_at: input.now,
       updated_at: input.now,
+      public: input.public === false ? 0 : 1,
     })
     .onConflict((oc) => oc.column('key').doNothing())
     .returningAll()
@@ -73,6 +97,52 @@ export async function recordPublished(
     .executeTakeFirstOrThrow();
   await recordEvents(trx, threadId, Number(row.event_seq), events, now);
   return row;
+}
+
+/**
+ * Makes a thread public, optionally replacing its provisional title and url
+ * (a post that makes it public brings its own). Records no event: it runs in
+ * the transaction that publishes a message, whose events (`message.created`,
+ * `thread.updated`) announce the thread.
+ */
+export async function makeThreadPublic(
+  trx: Kysely<Database>,
+  id: number,
+  set: { title?: string | null; url?: string | null; now: string },
+): Promise<ThreadRow> {
+  const { now, ...fields } = set;
+  return trx
+    .updateTable('threads')
+    .set({ ...fields, public: 1, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Removes a thread that was never public once no message is left in it (its
+ * held first post was deleted): nothing of it was ever shown, so nothing of
+ * it, not its provisional title, stays behind. Ids are never reused (serial,
+ * SQLite AUTOINCREMENT), so nothing keyed by its id can be mistaken later.
+ * Returns whether it was removed.
+ */
+export async function removeThreadIfAbandoned(trx: Kysely<Database>, id: number): Promise<boolean> {
+  const removed = await trx
+    .deleteFrom('threads')
+    .where('id', '=', id)
+    .where('public', '=', 0)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('messages')
+            .select('messages.id')
+            .whereRef('messages.thread_id', '=', 'threads.id'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(removed.numDeletedRows) > 0;
 }
 
 /** The thread with this id. */
@@ -150,7 +220,7 @@ export async function updateThread(
 export type ThreadListSort = 'active' | 'recent';
 
 /**
- * Threads newest first by last activity (`active`) or creation (`recent`),
+ * Public threads newest first by last activity (`active`) or creation (`recent`),
  * keyset-paginated. Returns one row more than `limit` when there is a next page.
  */
 export async function listThreads(
@@ -161,6 +231,7 @@ export async function listThreads(
   let query = db
     .selectFrom('threads')
     .selectAll()
+    .where('public', '=', 1)
     .orderBy(column, 'desc')
     .orderBy('id', 'desc')
     .limit(options.limit + 1);
@@ -171,7 +242,7 @@ export async function listThreads(
   return query.execute();
 }
 
-/** Published message counts for these keys; keys with no thread are absent. */
+/** Published message counts for these keys; keys with no public thread are absent. */
 export async function countsByKey(
   db: Kysely<Database>,
   keys: readonly string[],
@@ -181,6 +252,7 @@ export async function countsByKey(
     .selectFrom('threads')
     .select(['key', 'message_count'])
     .where('key', 'in', keys)
+    .where('public', '=', 1)
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.message_count)]));
 }

@@ -10,7 +10,7 @@ import { validate } from '../http/validate.ts';
 import { messagePage } from '../messages/message-page.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
 import { effectiveStatus } from './auto-close.ts';
-import { countsByKey, findThreadByKey, listThreads } from './threads.repository.ts';
+import { countsByKey, findPublicThreadByKey, listThreads } from './threads.repository.ts';
 import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';
 
 /** Memory for serialized first pages of threads, the most read response. */
@@ -40,7 +40,8 @@ export function threadRoutes({ store }: AppDeps, { threadView: view }: AppServic
       async (c) => {
         const { key } = c.req.valid('param');
         const { limit, sort } = c.req.valid('query');
-        const thread = await findThreadByKey(db, key);
+        // A thread whose only messages are held is not there for readers.
+        const thread = await findPublicThreadByKey(db, key);
         if (!thread) {
           throw threadNotFound(key);
         }

@@ -61,6 +61,7 @@ function makeThread(key: string, over: Partial<AdminThread> = {}): AdminThread {
     createdAt: ago(600),
     pendingCount: 1,
     reportedCount: 1,
+    public: true,
     ...over,
   };
 }
@@ -81,6 +82,8 @@ function makeMessage(id: number, over: Partial<AdminMessage> = {}): AdminMessage
     reportCount: 0,
     hiddenReason: null,
     reports: [],
+    threadTitle: 'Thread /blog/post-1',
+    threadPublic: true,
     ...over,
   };
 }

@@ -376,15 +376,20 @@ export class LiveUpdates implements ReactiveController {
       return r.bottom > 0 && r.top < innerHeight;
     });
     const anchor = onScreen ?? (el.getBoundingClientRect().bottom <= 0 ? el : undefined);
-    const edge = () => {
-      const r = anchor!.getBoundingClientRect();
-      return anchor === el ? r.bottom : r.top;
+    const edge = (a: Element) => {
+      const r = a.getBoundingClientRect();
+      return a === el ? r.bottom : r.top;
     };
-    const before = anchor && edge();
+    const before = anchor && edge(anchor);
+    const id = onScreen?.id;
     change();
     await el.updateComplete;
-    if (anchor?.isConnected && before !== undefined) {
-      const delta = edge() - before;
+    // The message, not the element: replies are rendered unkeyed, so a message
+    // landing above shifts each message below into the next element. Should
+    // the message be gone, its element keeps its place.
+    const after = (id && el.renderRoot.querySelector(`#${id}`)) || anchor;
+    if (after?.isConnected && before !== undefined) {
+      const delta = edge(after) - before;
       if (delta) scrollBy(0, delta);
     }
   }

@@ -22,15 +22,15 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { killAll } from './lib/children.ts';
+import { runIfMain } from './lib/cli.ts';
 import { describeMachine } from './lib/machine.ts';
 import { formatReport, renderMarkdown } from './lib/markdown.ts';
 import { type ServerProcess, startChild } from './lib/parley-server.ts';
 import { REPORT_JSON, REPORT_MD, ROOT, SERVER_BIN, WIDGET_DIST } from './lib/paths.ts';
 import { freePort } from './lib/ports.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
-import { call, closeRawSockets, holdStream, type RawReply, trickle } from './lib/raw-http.ts';
-import { type BenchResult, type Figure, failed, textTable } from './lib/report.ts';
+import { call, holdStream, type RawReply, trickle } from './lib/raw-http.ts';
+import type { BenchResult, Figure } from './lib/report.ts';
 import { readRss } from './lib/rss.ts';
 import { median, percentile, round } from './lib/stats.ts';
 import { tempDir } from './lib/temp.ts';
@@ -209,22 +209,55 @@ function createdPid(base: string): number {
 }
 
 /**
- * Runs `fn` against a server of its own (a fresh SQLite database in a temporary
- * folder) with `settings`, and stops it afterwards; a server that does not start
- * makes the probes inside report NOT HELD with its output.
+ * The settings every probe server on the blog has, besides `settings`: clients
+ * are told apart by X-Forwarded-For, believed from 127.0.0.1 only, and the blog
+ * is the allowed origin. URL checks are off unless `settings` turn them on: the
+ * thread-URL probes have a server of their own that checks URLs; on the others
+ * no probe depends on the server fetching the loopback blog.
  */
-async function withServer(
+function onBlog(blog: Blog, settings: Record<string, string> = {}): Record<string, string> {
+  return {
+    PARLEY_TRUSTED_PROXIES: '127.0.0.1',
+    PARLEY_ORIGINS: blog.origin,
+    PARLEY_VERIFY_URLS: 'off',
+    ...settings,
+  };
+}
+
+/**
+ * Starts a server on `databaseUrl` with `settings`, runs `fn` against it (its
+ * base URL) and stops it afterwards; a server that does not start throws with
+ * its output, which makes the probe around it NOT HELD.
+ */
+async function runServer<T>(
+  databaseUrl: string,
   settings: Record<string, string>,
-  fn: (base: string, server: ServerProcess) => Promise<void>,
-): Promise<void> {
-  const tmp = tempDir('attack-server');
+  fn: (base: string) => Promise<T>,
+): Promise<T> {
   let server: ServerProcess | undefined;
   try {
-    server = await startServer(`sqlite:${join(tmp.dir, 'parley.db')}`, settings);
+    server = await startServer(databaseUrl, settings);
     pids.set(server.url, server.pid);
-    await fn(server.url, server);
+    return await fn(server.url);
   } finally {
     await server?.stop();
+  }
+}
+
+/**
+ * {@link runServer} on a fresh SQLite database in a temporary folder named
+ * after `name`, removed afterwards; `fn` also gets the database file.
+ */
+async function withServer<T>(
+  name: string,
+  settings: Record<string, string>,
+  fn: (base: string, dbPath: string) => Promise<T>,
+): Promise<T> {
+  const tmp = tempDir(name);
+  try {
+    const dbPath = join(tmp.dir, 'parley.db');
+    return await runServer(`sqlite:${dbPath}`, settings, (base) => fn(base, dbPath));
+  } finally {
     tmp.remove();
   }
 }
@@ -512,12 +545,8 @@ async function networkProbes(base: string, blog: Blog): Promise<void> {
       `weak admin token "${weak}"`,
       `parley-server started with PARLEY_ADMIN_TOKEN=${weak}`,
       async () => {
-        const tmp = tempDir('attack-weak');
         try {
-          const server = await startServer(`sqlite:${join(tmp.dir, 'parley.db')}`, {
-            PARLEY_ADMIN_TOKEN: weak,
-          });
-          await server.stop();
+          await withServer('attack-weak', { PARLEY_ADMIN_TOKEN: weak }, async () => {});
           return { did: 'started and answered /healthz 200', held: false };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
@@ -526,8 +555,6 @@ async function networkProbes(base: string, blog: Blog): Promise<void> {
             did: said ? `refused to start: ${said.trim().slice(0, 160)}` : message.slice(0, 160),
             held: message.includes('exited with') && said !== undefined,
           };
-        } finally {
-          tmp.remove();
         }
       },
     );
@@ -586,36 +613,28 @@ async function streamProbes(base: string): Promise<void> {
   );
 }
 
-async function globalStreamCap(blogOrigin: string): Promise<void> {
+async function globalStreamCap(blog: Blog): Promise<void> {
   const cap = 20;
   await probe(
     'streams',
     `streams from many clients, PARLEY_MAX_STREAMS=${cap}`,
     `${cap + 5} event streams, each from its own address (10.200.0.1 ..)`,
-    async () => {
-      const tmp = tempDir('attack-streams');
-      let server: ServerProcess | undefined;
-      try {
-        server = await startServer(`sqlite:${join(tmp.dir, 'parley.db')}`, {
-          PARLEY_TRUSTED_PROXIES: '127.0.0.1',
-          PARLEY_ORIGINS: blogOrigin,
-          PARLEY_VERIFY_URLS: 'off',
-          PARLEY_MAX_STREAMS: String(cap),
-        });
-        const run = await openStreams(server.url, '/p/cap', cap + 5, (i) => `10.200.0.${i + 1}`);
-        run.close();
-        const accepted = run.statuses.filter((s) => s === 200).length;
-        const refused = run.statuses.filter((s) => s !== 200);
-        return {
-          did: `answered ${tally(run.statuses)}`,
-          held: accepted >= 1 && accepted <= cap && refused.every((s) => s === 503),
-          figures: [fig('streams accepted', accepted)],
-        };
-      } finally {
-        await server?.stop();
-        tmp.remove();
-      }
-    },
+    () =>
+      withServer(
+        'attack-streams',
+        onBlog(blog, { PARLEY_MAX_STREAMS: String(cap) }),
+        async (base) => {
+          const run = await openStreams(base, '/p/cap', cap + 5, (i) => `10.200.0.${i + 1}`);
+          run.close();
+          const accepted = run.statuses.filter((s) => s === 200).length;
+          const refused = run.statuses.filter((s) => s !== 200);
+          return {
+            did: `answered ${tally(run.statuses)}`,
+            held: accepted >= 1 && accepted <= cap && refused.every((s) => s === 503),
+            figures: [fig('streams accepted', accepted)],
+          };
+        },
+      ),
   );
 }
 
@@ -667,62 +686,50 @@ async function moderationTitleProbe(blog: Blog): Promise<void> {
     'titles',
     'first post of a thread under PARLEY_MODERATION=all',
     `a new thread titled "${title}"; then the admin approves it`,
-    async () => {
-      const tmp = tempDir('attack-moderation');
-      let server: ServerProcess | undefined;
-      try {
-        server = await startServer(`sqlite:${join(tmp.dir, 'parley.db')}`, {
-          PARLEY_TRUSTED_PROXIES: '127.0.0.1',
-          PARLEY_ORIGINS: blog.origin,
-          // The thread-URL probes have a server of their own that checks URLs; here no
-          // probe depends on the server fetching the loopback blog.
-          PARLEY_VERIFY_URLS: 'off',
-          PARLEY_MODERATION: 'all',
-          PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
-        });
-        const base = server.url;
-        const key = '/p/for-sale';
-        const stream = await holdStream(
-          `${base}/api/threads/${enc(key)}/events`,
-          from('192.0.2.90'),
-        );
-        const created = await post(base, key, {
-          body: 'Great deals!',
-          title,
-          url: blog.article(key),
-          as: '192.0.2.91',
-        });
-        const thread = await call('GET', `${base}/api/threads/${enc(key)}`);
-        const list = await call('GET', `${base}/api/threads?sort=recent`);
-        const page = await call('GET', `${base}/threads/${enc(key)}`);
-        await sleep(500);
-        stream.close();
-        const leaks = [
-          thread.status !== 404 ? `GET thread ${thread.status}` : '',
-          list.text.includes('CASINO') ? 'listed in /api/threads' : '',
-          page.text.includes('CASINO') ? `HTML page ${page.status}` : '',
-          stream.received().includes('CASINO') ? 'sent on the live stream' : '',
-        ].filter(Boolean);
-        const id = messageId(created);
-        const approve =
-          id === undefined
-            ? undefined
-            : await call('PATCH', `${base}/api/admin/messages/${id}`, {
-                json: { status: 'published' },
-                headers: ADMIN,
-              });
-        const after = await call('GET', `${base}/api/threads/${enc(key)}`);
-        const status = (created.json as { status?: string } | undefined)?.status;
-        return {
-          did: `post ${created.status} ${status ?? ''}; before approval: ${leaks.length === 0 ? 'thread 404, not listed, not streamed' : `title public (${leaks.join(', ')})`}; approval ${approve?.status ?? 'n/a'}, then thread ${after.status}`,
-          held: created.status === 201 && leaks.length === 0 && after.status === 200,
-          figures: [fig('places the pending title showed', leaks.length)],
-        };
-      } finally {
-        await server?.stop();
-        tmp.remove();
-      }
-    },
+    () =>
+      withServer(
+        'attack-moderation',
+        onBlog(blog, { PARLEY_MODERATION: 'all', PARLEY_ADMIN_TOKEN: ADMIN_TOKEN }),
+        async (base) => {
+          const key = '/p/for-sale';
+          const stream = await holdStream(
+            `${base}/api/threads/${enc(key)}/events`,
+            from('192.0.2.90'),
+          );
+          const created = await post(base, key, {
+            body: 'Great deals!',
+            title,
+            url: blog.article(key),
+            as: '192.0.2.91',
+          });
+          const thread = await call('GET', `${base}/api/threads/${enc(key)}`);
+          const list = await call('GET', `${base}/api/threads?sort=recent`);
+          const page = await call('GET', `${base}/threads/${enc(key)}`);
+          await sleep(500);
+          stream.close();
+          const leaks = [
+            thread.status !== 404 ? `GET thread ${thread.status}` : '',
+            list.text.includes('CASINO') ? 'listed in /api/threads' : '',
+            page.text.includes('CASINO') ? `HTML page ${page.status}` : '',
+            stream.received().includes('CASINO') ? 'sent on the live stream' : '',
+          ].filter(Boolean);
+          const id = messageId(created);
+          const approve =
+            id === undefined
+              ? undefined
+              : await call('PATCH', `${base}/api/admin/messages/${id}`, {
+                  json: { status: 'published' },
+                  headers: ADMIN,
+                });
+          const after = await call('GET', `${base}/api/threads/${enc(key)}`);
+          const status = (created.json as { status?: string } | undefined)?.status;
+          return {
+            did: `post ${created.status} ${status ?? ''}; before approval: ${leaks.length === 0 ? 'thread 404, not listed, not streamed' : `title public (${leaks.join(', ')})`}; approval ${approve?.status ?? 'n/a'}, then thread ${after.status}`,
+            held: created.status === 201 && leaks.length === 0 && after.status === 200,
+            figures: [fig('places the pending title showed', leaks.length)],
+          };
+        },
+      ),
   );
 }
 
@@ -749,10 +756,11 @@ async function titleAndUrlProbes(base: string, blog: Blog): Promise<void> {
   );
 }
 
-/** Probes on a server with URL checks at their default (on): it fetches the loopback blog. */
+/** Probes on a server with URL checks on: it fetches the loopback blog. */
 async function threadUrlProbes(blog: Blog): Promise<void> {
   await withServer(
-    { PARLEY_TRUSTED_PROXIES: '127.0.0.1', PARLEY_ORIGINS: blog.origin },
+    'attack-thread-urls',
+    onBlog(blog, { PARLEY_VERIFY_URLS: 'on' }),
     async (base) => {
       await probe(
         'thread URLs',
@@ -1167,19 +1175,8 @@ async function proofOfWorkProbe(blog: Blog): Promise<void> {
     'spam',
     'proof of work: none, forged, replayed',
     'PARLEY_PROOF_OF_WORK=on: GET /api/challenge; a post without altcha, one with a forged payload, one solved challenge used twice',
-    async () => {
-      const tmp = tempDir('attack-pow');
-      let server: ServerProcess | undefined;
-      try {
-        server = await startServer(`sqlite:${join(tmp.dir, 'parley.db')}`, {
-          PARLEY_TRUSTED_PROXIES: '127.0.0.1',
-          PARLEY_ORIGINS: blog.origin,
-          // The thread-URL probes have a server of their own that checks URLs; here no
-          // probe depends on the server fetching the loopback blog.
-          PARLEY_VERIFY_URLS: 'off',
-          PARLEY_PROOF_OF_WORK: 'on',
-        });
-        const base = server.url;
+    () =>
+      withServer('attack-pow', onBlog(blog, { PARLEY_PROOF_OF_WORK: 'on' }), async (base) => {
         const key = '/p/pow';
         const url = blog.article(key);
         const challenge = await call('GET', `${base}/api/challenge`);
@@ -1239,11 +1236,7 @@ async function proofOfWorkProbe(blog: Blog): Promise<void> {
             fig('challenge bytes', challenge.status === 200 ? challenge.text.length : null, 'B'),
           ],
         };
-      } finally {
-        await server?.stop();
-        tmp.remove();
-      }
-    },
+      }),
   );
 }
 
@@ -1557,67 +1550,51 @@ export async function attackBench(): Promise<BenchResult> {
   probes.length = 0;
   const started = Date.now();
   const blog = await startBlog();
-  const tmp = tempDir('attack');
-  const dbPath = join(tmp.dir, 'parley.db');
-  let main: ServerProcess | undefined;
   const notes: string[] = [];
   try {
     console.log('starting parley-server on 127.0.0.1 ...');
-    main = await startServer(`sqlite:${dbPath}`, {
-      PARLEY_TRUSTED_PROXIES: '127.0.0.1',
-      PARLEY_ORIGINS: blog.origin,
-      // The thread-URL probes have a server of their own that checks URLs; here no
-      // probe depends on the server fetching the loopback blog.
-      PARLEY_VERIFY_URLS: 'off',
+    const settings = onBlog(blog, {
       PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
       PARLEY_HELD_WORDS: 'casino',
     });
-    const base = main.url;
-    pids.set(base, main.pid);
-    const slow = slowProbes(base);
+    await withServer('attack', settings, async (base, dbPath) => {
+      const slow = slowProbes(base);
 
-    await reportProbes(base, blog);
-    await networkProbes(base, blog);
-    await streamProbes(base);
-    await globalStreamCap(blog.origin);
-    await moderationTitleProbe(blog);
-    await titleAndUrlProbes(base, blog);
-    await threadUrlProbes(blog);
-    await spamProbes(base, blog);
-    await proofOfWorkProbe(blog);
-    await privacyProbe(base, blog, dbPath);
-    await headerProbe(base, blog);
-    await bidiKeyProbe(base);
-    await ownerKeyProbe(base, blog);
-    await badInputProbes(base, blog, 'SQLite');
-    if (await postgresReachable()) {
-      let pg: ServerProcess | undefined;
-      try {
-        pg = await startServer(await freshBenchDatabase(PG_DATABASE), {
+      await reportProbes(base, blog);
+      await networkProbes(base, blog);
+      await streamProbes(base);
+      await globalStreamCap(blog);
+      await moderationTitleProbe(blog);
+      await titleAndUrlProbes(base, blog);
+      await threadUrlProbes(blog);
+      await spamProbes(base, blog);
+      await proofOfWorkProbe(blog);
+      await privacyProbe(base, blog, dbPath);
+      await headerProbe(base, blog);
+      await bidiKeyProbe(base);
+      await ownerKeyProbe(base, blog);
+      await badInputProbes(base, blog, 'SQLite');
+      if (await postgresReachable()) {
+        try {
+          const databaseUrl = await freshBenchDatabase(PG_DATABASE);
           // PostgreSQL deployments are given the address-hash secret (SQLite makes a key file).
-          PARLEY_SECRET: randomBytes(32).toString('base64url'),
-          PARLEY_TRUSTED_PROXIES: '127.0.0.1',
-          PARLEY_ORIGINS: blog.origin,
-          // The thread-URL probes have a server of their own that checks URLs; here no
-          // probe depends on the server fetching the loopback blog.
-          PARLEY_VERIFY_URLS: 'off',
-        });
-        await badInputProbes(pg.url, blog, 'PostgreSQL');
-      } finally {
-        await pg?.stop();
-        await dropBenchDatabase(PG_DATABASE).catch(() => {});
+          const secret = { PARLEY_SECRET: randomBytes(32).toString('base64url') };
+          await runServer(databaseUrl, onBlog(blog, secret), (pg) =>
+            badInputProbes(pg, blog, 'PostgreSQL'),
+          );
+        } finally {
+          await dropBenchDatabase(PG_DATABASE).catch(() => {});
+        }
+      } else {
+        notes.push('PostgreSQL: not reachable on 127.0.0.1:5432; its bad-input probe was skipped.');
       }
-    } else {
-      notes.push('PostgreSQL: not reachable on 127.0.0.1:5432; its bad-input probe was skipped.');
-    }
-    await slow;
-    // Last, on a server otherwise idle: these two measure its CPU and memory.
-    await withServer({}, (assets) => assetProbe(assets));
-    await cpuProbe(base, blog);
+      await slow;
+      // Last, on a server otherwise idle: these two measure its CPU and memory.
+      await withServer('attack-assets', {}, (assets) => assetProbe(assets));
+      await cpuProbe(base, blog);
+    });
   } finally {
-    await main?.stop();
     await blog.close();
-    tmp.remove();
   }
 
   const held = probes.filter((p) => p.held).length;
@@ -1673,28 +1650,18 @@ function writeReport(result: BenchResult): void {
   console.log(`Wrote the attack section into ${REPORT_MD} and ${REPORT_JSON}.`);
 }
 
-const entry = process.argv[1];
-if (entry && pathToFileURL(entry).href === import.meta.url) {
-  const start = Date.now();
-  Promise.resolve()
-    .then(() => {
-      ensureBuilt();
-      return attackBench();
-    })
-    .then((result) => {
-      result.durationS = Math.round((Date.now() - start) / 1000);
-      console.log(`\n${textTable(result)}`);
-      if (process.argv.includes('--write')) writeReport(result);
-      // Like every benchmark: non-zero while a budget (here, a defence) fails.
-      process.exitCode = failed(result) ? 1 : 0;
-    })
-    .catch((error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exitCode = 1;
-    })
-    .finally(() => {
-      closeRawSockets();
-      killAll();
-      process.exit();
-    });
-}
+// Like every benchmark: prints its table, and exits non-zero while a budget (here, a defence) fails.
+runIfMain(
+  import.meta.url,
+  async () => {
+    const start = Date.now();
+    ensureBuilt();
+    const result = await attackBench();
+    result.durationS = Math.round((Date.now() - start) / 1000);
+    console.log('');
+    return result;
+  },
+  (result) => {
+    if (process.argv.includes('--write')) writeReport(result);
+  },
+);

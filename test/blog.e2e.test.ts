@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { proofOfWork } from '../examples/blog/proof-of-work.ts';
 import {
   type ExampleOptions,
   exampleOptions,
@@ -14,7 +15,6 @@ import {
   startExample,
   watchProblems,
 } from './support/example.ts';
-import { proofOfWork } from './support/proof-of-work.ts';
 
 describe('the example blog with a Parley thread', () => {
   let browser: Browser;

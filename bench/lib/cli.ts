@@ -3,18 +3,25 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { killAll } from './children.ts';
 import { closeIdleSockets } from './http.ts';
+import { closeRawSockets } from './raw-http.ts';
 import { type BenchResult, failed, textTable } from './report.ts';
 
 /**
  * When the module at `moduleUrl` is the script node was started with, runs
- * `bench`, prints its figures and exits non-zero if a budget fails.
+ * `bench`, prints its figures, runs `after` on them (e.g. to write them into
+ * the docs) and exits non-zero if a budget fails.
  */
-export function runIfMain(moduleUrl: string, bench: () => Promise<BenchResult>): void {
+export function runIfMain(
+  moduleUrl: string,
+  bench: () => Promise<BenchResult>,
+  after?: (result: BenchResult) => void,
+): void {
   const entry = process.argv[1];
   if (!entry || pathToFileURL(resolve(entry)).href !== moduleUrl) return;
   bench()
     .then((result) => {
       console.log(textTable(result));
+      after?.(result);
       process.exitCode = failed(result) ? 1 : 0;
     })
     .catch((error: unknown) => {
@@ -23,6 +30,7 @@ export function runIfMain(moduleUrl: string, bench: () => Promise<BenchResult>):
     })
     .finally(() => {
       closeIdleSockets();
+      closeRawSockets();
       killAll();
       // Explicit: a library's stray timer or socket must not keep a finished run alive.
       process.exit();

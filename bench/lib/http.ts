@@ -40,13 +40,12 @@ export function send<T = unknown>(
       res.on('end', () => {
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body as T, ms });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: parseJson(text) as T,
+          ms,
+        });
       });
     });
     req.setTimeout(options.timeoutMs ?? 30_000, () =>
@@ -76,4 +75,13 @@ export function threadPath(key: string, suffix = ''): string {
 /** Closes idle keep-alive sockets so the process can exit promptly. */
 export function closeIdleSockets(): void {
   agent.destroy();
+}
+
+/** `text` parsed as JSON, or undefined when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
+import { parseJson } from './http.ts';
 
 /** Keep-alive for the many small requests of a probe; destroyed by {@link closeRawSockets}. */
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -62,36 +63,7 @@ export function call(method: string, url: string, options: CallOptions = {}): Pr
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - start) / 1e6;
-    const req = httpRequest(
-      url,
-      { method, headers, agent: options.agent ?? agent, setHost: headers.host === undefined },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) =>
-          resolve({
-            status: 0,
-            headers: {},
-            json: undefined,
-            text: '',
-            ms: ms(),
-            error: error.message,
-          }),
-        );
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text, ms: ms() });
-        });
-      },
-    );
-    req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error('timed out')));
-    req.on('error', (error) =>
+    const failed = (error: Error) =>
       resolve({
         status: 0,
         headers: {},
@@ -99,8 +71,23 @@ export function call(method: string, url: string, options: CallOptions = {}): Pr
         text: '',
         ms: ms(),
         error: error.message,
-      }),
+      });
+    const req = httpRequest(
+      url,
+      { method, headers, agent: options.agent ?? agent, setHost: headers.host === undefined },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', failed);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const json = parseJson(text);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text, ms: ms() });
+        });
+      },
     );
+    req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error('timed out')));
+    req.on('error', failed);
     req.end(payload);
   });
 }

@@ -4,8 +4,7 @@
  * API, as any client would, so the first look shows a living thread.
  */
 import type { PostMessageResponse, Store, ThreadList } from '@parley/server';
-import { type Challenge, solveChallenge } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
+import { proofOfWork } from './proof-of-work.ts';
 
 /** The key the example article's thread lives under (its canonical path). */
 export const DEMO_KEY = '/2026/11/the-efficiency-wars/';
@@ -113,19 +112,4 @@ export async function seedIfEmpty(
     .where('key', '=', DEMO_KEY)
     .execute();
   return true;
-}
-
-/**
- * A solved proof-of-work challenge for one post, as the widget sends it
- * (ALTCHA v2 with altcha-lib), or undefined when the server has proof of work
- * off (`GET /api/challenge` answers 404).
- */
-export async function proofOfWork(serverUrl: string): Promise<string | undefined> {
-  const response = await fetch(`${serverUrl}/api/challenge`);
-  if (response.status === 404) return undefined;
-  if (response.status !== 200) throw new Error(`no challenge: ${response.status}`);
-  const challenge = (await response.json()) as Challenge;
-  const solution = await solveChallenge({ challenge, deriveKey });
-  if (!solution) throw new Error('the proof-of-work challenge could not be solved');
-  return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
 }

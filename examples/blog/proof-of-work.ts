@@ -1,11 +1,17 @@
 /**
- * A solved proof-of-work challenge for one post, as the widget sends it (ALTCHA
- * v2, solved with altcha-lib), or undefined when the server has proof of work
- * off (`GET /api/challenge` answers 404).
+ * Proof of work for the example's own posts (the demo thread it seeds). The
+ * end-to-end tests post through it too, so there is one client-side solver
+ * outside the widget; it lives here because the example must not depend on
+ * test code, while the tests already run the example.
  */
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 
+/**
+ * A solved proof-of-work challenge for one post, as the widget sends it
+ * (ALTCHA v2 with altcha-lib), or undefined when the server has proof of work
+ * off (`GET /api/challenge` answers 404).
+ */
 export async function proofOfWork(serverUrl: string): Promise<string | undefined> {
   const response = await fetch(`${serverUrl}/api/challenge`);
   if (response.status === 404) return undefined;

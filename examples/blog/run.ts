@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine, startServer } from '@parley/server';
+import { ConfigError, parseCommandLine, startServer } from '@parley/server';
 import { DEMO_KEY, seedIfEmpty } from './seed.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -21,13 +21,23 @@ const blogPort = Number(process.env.BLOG_PORT || 8080);
 const blogOrigins = [`http://${host}:${blogPort}`];
 if (host === '127.0.0.1') blogOrigins.push(`http://localhost:${blogPort}`);
 
-const command = parseCommandLine(process.argv.slice(2), {
-  ...process.env,
-  PARLEY_ORIGINS: process.env.PARLEY_ORIGINS || blogOrigins.join(','),
-  PARLEY_PROOF_OF_WORK: process.env.PARLEY_PROOF_OF_WORK || 'on',
-});
-if (command.kind !== 'serve') throw new Error('usage: run.ts [parley-server options]');
-const parley = await startServer(command.config);
+/** Starts the server, or says what is wrong with a setting as parley-server does, and exits. */
+async function startParley() {
+  try {
+    const command = parseCommandLine(process.argv.slice(2), {
+      ...process.env,
+      PARLEY_ORIGINS: process.env.PARLEY_ORIGINS || blogOrigins.join(','),
+      PARLEY_PROOF_OF_WORK: process.env.PARLEY_PROOF_OF_WORK || 'on',
+    });
+    if (command.kind !== 'serve') throw new ConfigError('usage: run.ts [parley-server options]');
+    return { config: command.config, server: await startServer(command.config) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
+const { config, server: parley } = await startParley();
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,7 +78,7 @@ const blog = createServer(async (req, res) => {
 await new Promise<void>((resolve) => blog.listen(blogPort, host, resolve));
 const blogUrl = `http://${host}:${blogPort}`;
 
-if (await seedIfEmpty(parley.url, blogUrl, parley.store, command.config.PARLEY_ADMIN_TOKEN)) {
+if (await seedIfEmpty(parley.url, blogUrl, parley.store, config.PARLEY_ADMIN_TOKEN)) {
   console.log('Seeded a demo thread into the empty database.');
 }
 console.log(

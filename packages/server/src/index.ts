@@ -10,7 +10,7 @@ export {
   type Logger,
   silentLogger,
 } from './app-deps.ts';
-export { parseCommandLine, type ServerConfig } from './config.ts';
+export { ConfigError, parseCommandLine, type ServerConfig } from './config.ts';
 export { migrateToLatest } from './db/migrate.ts';
 export { type Dialect, openStore, parseDatabaseUrl, type Store } from './db/store.ts';
 export { TrustedProxies } from './http/client-address.ts';

@@ -328,6 +328,12 @@ describe('parley-server', () => {
         says: ['every instance must be given the same PARLEY_SECRET'],
       },
       {
+        name: 'a PARLEY_WIDGET_DIR without a widget build',
+        args: [],
+        env: { PARLEY_WIDGET_DIR: '/nowhere/widget-dist' },
+        says: ['PARLEY_WIDGET_DIR / --widget-dir: /nowhere/widget-dist holds no widget.js'],
+      },
+      {
         name: 'an unknown flag',
         args: ['--prot', '8080'],
         says: ["'--prot'", 'parley-server --help'],

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp, type ParleyApp } from './app.ts';
@@ -59,6 +60,11 @@ export async function startServer(
   const logger = options.logger ?? consoleLogger;
   // Refusals first: a server that will not start opens and creates nothing.
   await checkAdminToken(config.PARLEY_ADMIN_TOKEN);
+  if (config.PARLEY_WIDGET_DIR && !existsSync(join(config.PARLEY_WIDGET_DIR, 'widget.js'))) {
+    throw new ConfigError(
+      `invalid setting: PARLEY_WIDGET_DIR / --widget-dir: ${config.PARLEY_WIDGET_DIR} holds no widget.js (build the widget, or point it at the folder that holds widget.js)`,
+    );
+  }
   const secret = loadServerSecret({
     secret: config.PARLEY_SECRET,
     databaseUrl: config.DATABASE_URL,
@@ -84,6 +90,13 @@ export async function startServer(
   const live = createLiveEvents({ store, bus, logger, maxStreams });
   const widgetDir =
     config.PARLEY_WIDGET_DIR ?? (existsSync(DEFAULT_WIDGET_DIR) ? DEFAULT_WIDGET_DIR : undefined);
+  if (!widgetDir) {
+    // Not fatal (an API-only server is valid), but an operator who expects
+    // the widget must hear why /widget.js and /admin will answer 404.
+    logger.info({
+      msg: 'no widget build found: /widget.js and /admin.js answer 404, so no thread and no /admin work; build it (npx -y pnpm@12.4.2 --filter @parley/widget build) or set PARLEY_WIDGET_DIR',
+    });
+  }
   const deps: AppDeps = {
     store,
     logger,

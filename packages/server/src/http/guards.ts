@@ -30,7 +30,7 @@ export function originGuard(config: AppConfig): MiddlewareHandler {
       throw new ApiError(
         403,
         'forbidden',
-        `Origin ${origin} may not write to this Parley server; add it to PARLEY_ORIGINS.`,
+        `Origin ${origin} may not write to this Parley server: add it to PARLEY_ORIGINS if it is a blog embedding the thread, or set PARLEY_PUBLIC_URL if it is this server's own public address (for /admin).`,
       );
     }
     if (allowed) {

@@ -42,6 +42,7 @@ export async function adminTokenWeakness(token: string): Promise<string | undefi
   if (result.score >= MIN_SCORE) return undefined;
   // The library's warnings are fixed sentences ("This is a very common
   // password."), never the token or a part of it.
-  const why = result.feedback.warning ? `: ${result.feedback.warning.replace(/\.$/, '')}` : '';
-  return `is too easy to guess (made of dictionary words, common passwords or patterns${why})`;
+  const warning = result.feedback.warning?.replace(/\.$/, '');
+  const why = warning ? `; ${warning.charAt(0).toLowerCase()}${warning.slice(1)}` : '';
+  return `is too easy to guess: it is made of dictionary words, common passwords or patterns${why}`;
 }

@@ -108,6 +108,38 @@ function serve(
   });
 }
 
+/**
+ * Serves the admin API over one set of messages the PATCHes change, as the
+ * server does: each list is what its filter selects now.
+ */
+function serveStore(messages: AdminMessage[]) {
+  const store = new Map(messages.map((m) => [m.id, m]));
+  const selects: Record<string, (m: AdminMessage) => boolean> = {
+    pending: (m) => m.status === 'pending',
+    published: (m) => m.status === 'published',
+    hidden: (m) => m.status === 'hidden',
+    spam: (m) => m.status === 'spam',
+    reported: (m) => m.reportCount > 0,
+  };
+  serve();
+  route('GET', '/api/admin/messages', (req) => {
+    const select = selects[new URL(req.url).searchParams.get('status')!]!;
+    return json({ messages: [...store.values()].filter(select), nextCursor: null });
+  });
+  for (const m of messages)
+    route('PATCH', `/api/admin/messages/${m.id}`, async (req) => {
+      const { status } = (await req.json()) as { status: 'published' | 'hidden' };
+      const hiddenReason = status === 'hidden' ? ('moderator' as const) : null;
+      const message = { ...store.get(m.id)!, status, hiddenReason, reportCount: 0, reports: [] };
+      store.set(m.id, message);
+      return json({ message });
+    });
+}
+
+/** How many times the list with status filter `status` was asked for. */
+const listed = (status: string) =>
+  calls.filter((c) => new URL(c.url).searchParams.get('status') === status).length;
+
 const OWNER_TOKEN = `pok_${'Q'.repeat(43)}`;
 
 /** Serves the owner-key routes over a list the test can read; returns that list. */
@@ -1097,6 +1129,96 @@ describe('<parley-admin>', () => {
       );
       expect(row(el, 'pending', 53).querySelector('.thread-private')).to.equal(null);
       expect(row(el, 'pending', 54).querySelector('.thread-private')).to.equal(null);
+    });
+  });
+
+  describe('lists across tabs', () => {
+    it('shows a message hidden in Recent on the Hidden tab, without reloading Recent', async () => {
+      serveStore([
+        makeMessage(61),
+        makeMessage(62),
+        makeMessage(63, { status: 'hidden', hiddenReason: 'moderator' }),
+      ]);
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+      expect(listed('hidden')).to.equal(1);
+      const hide = button(row(el, 'recent', 61), 'Hide');
+      hide.focus();
+      hide.click();
+      await oneEvent(el, 'parley-message-moderated');
+      await waitUntil(() => announced(el) === 'Message hidden');
+      // The list in view changes in place, and keeps the focus in the row.
+      expect(text(row(el, 'recent', 61).querySelector('.status-hidden'))).to.equal('Hidden');
+      expect(listed('published')).to.equal(1);
+      await waitUntil(() => row(el, 'recent', 61).contains(el.shadowRoot!.activeElement));
+
+      await openTab(el, 'Hidden');
+      expect($$(el, '#panel-hidden [part~=author]').map(text)).to.deep.equal([
+        'Reader 61',
+        'Reader 63',
+      ]);
+      expect(text($(el, '#h-hidden'))).to.equal('Hidden messages (2)');
+      expect(text(row(el, 'hidden', 61).querySelector('.by-moderator'))).to.equal(
+        'Hidden by a moderator',
+      );
+      // Loaded again once, not at every visit; Recent, changed in place, is not reloaded.
+      await openTab(el, 'Recent');
+      await openTab(el, 'Hidden');
+      expect(listed('hidden')).to.equal(2);
+      expect(listed('published')).to.equal(1);
+    });
+
+    it('shows a message restored from Hidden in Recent, and the reports notice and count follow', async () => {
+      serveStore([
+        makeMessage(71),
+        makeMessage(72, { status: 'hidden', hiddenReason: 'reports', reportCount: 2 }),
+      ]);
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+      expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal(['Reader 71']);
+      await waitUntil(() => $(el, '.notice'));
+      expect(text($(el, '#tab-hidden'))).to.equal('Hidden1, 1 hidden by reports');
+
+      await openTab(el, 'Hidden');
+      button(row(el, 'hidden', 72), 'Restore').click();
+      await oneEvent(el, 'parley-message-moderated');
+      await waitUntil(() => announced(el) === 'Message restored');
+      expect($(el, '.notice')).to.equal(null);
+      expect(text($(el, '#tab-hidden'))).to.equal('Hidden');
+      expect(listed('hidden')).to.equal(1);
+
+      await openTab(el, 'Recent');
+      expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
+        'Reader 71',
+        'Reader 72',
+      ]);
+      expect(text(row(el, 'recent', 72).querySelector('.status-published'))).to.equal('Published');
+      // The Queue's reported list held it too: it no longer does.
+      await openTab(el, 'Queue');
+      expect($(el, '#a-reported-72')).to.equal(null);
+      expect($(el, '.notice')).to.equal(null);
+    });
+
+    it('shows a message approved in Spam in Recent', async () => {
+      serveStore([makeMessage(81), makeMessage(82, { status: 'spam' })]);
+      const el = await signedIn();
+      await openTab(el, 'Recent');
+      await openTab(el, 'Spam');
+      button(row(el, 'spam', 82), 'Approve').click();
+      await oneEvent(el, 'parley-message-moderated');
+      await waitUntil(() => announced(el) === 'Message approved');
+      expect(listed('spam')).to.equal(1);
+
+      await openTab(el, 'Recent');
+      expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
+        'Reader 81',
+        'Reader 82',
+      ]);
+      // The threads' counts changed too: the Threads tab asks again.
+      const threadLists = () => calls.filter((c) => c.url.endsWith('/api/admin/threads')).length;
+      expect(threadLists()).to.equal(1);
+      await openTab(el, 'Threads');
+      expect(threadLists()).to.equal(2);
     });
   });
 

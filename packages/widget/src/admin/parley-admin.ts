@@ -24,6 +24,7 @@ import {
 } from './message-notes.js';
 import { OwnerKeys } from './owner-keys.js';
 import { styles } from './parley-admin.styles.js';
+import { type ListName, MESSAGE_LISTS, StaleLists, touchedBy } from './stale-lists.js';
 
 /** What a moderator did to a message. */
 export type MessageAction =
@@ -54,7 +55,6 @@ const TABS: Tab[] = ['queue', 'hidden', 'spam', 'recent', 'threads', 'owner'];
 /** Storage key of the admin token in `sessionStorage`. */
 export const TOKEN_KEY = 'parley:admin-token';
 
-type ListName = 'pending' | 'reported' | 'hidden' | 'spam' | 'recent';
 const FILTER = {
   pending: 'pending',
   reported: 'reported',
@@ -199,6 +199,8 @@ export class ParleyAdmin extends LitElement {
     recent: 0,
     threads: 0,
   };
+  /** Lists another tab's action may have changed: loaded again when next shown. */
+  #stale = new StaleLists();
   /** The owner-posting keys section. */
   #ownerKeys = new OwnerKeys({
     el: this,
@@ -248,6 +250,7 @@ export class ParleyAdmin extends LitElement {
       recent: emptyList(),
     };
     this._threads = emptyList();
+    this.#stale.clear();
     this.#ownerKeys.reset();
   }
 
@@ -351,23 +354,26 @@ export class ParleyAdmin extends LitElement {
 
   // ---- loading ---------------------------------------------------------
 
-  /** Loads what `tab` shows, unless loaded already (`force` reloads). */
+  /** Loads what `tab` shows, unless loaded already and not stale (`force` reloads). */
   #loadTab(tab: Tab, force = false): Promise<unknown> {
-    const need = (list: List<unknown>) => force || list.state === 'idle';
+    const need = (key: ListName | 'threads') =>
+      force ||
+      this.#stale.has(key) ||
+      (key === 'threads' ? this._threads : this._lists[key]).state === 'idle';
     const loads: Promise<void>[] = [];
     // Every tab: the notice at the top counts what readers' reports hid.
-    if (need(this._lists.hidden)) loads.push(this.#loadList('hidden'));
+    if (need('hidden')) loads.push(this.#loadList('hidden'));
     if (tab === 'queue') {
-      if (need(this._lists.pending)) loads.push(this.#loadList('pending'));
-      if (need(this._lists.reported)) loads.push(this.#loadList('reported'));
+      if (need('pending')) loads.push(this.#loadList('pending'));
+      if (need('reported')) loads.push(this.#loadList('reported'));
     } else if (tab === 'spam') {
-      if (need(this._lists.spam)) loads.push(this.#loadList('spam'));
+      if (need('spam')) loads.push(this.#loadList('spam'));
     } else if (tab === 'owner') {
       loads.push(this.#ownerKeys.load(force));
     } else if (tab === 'recent') {
-      if (need(this._lists.recent)) loads.push(this.#loadList('recent'));
+      if (need('recent')) loads.push(this.#loadList('recent'));
       if (force) loads.push(this.#loadThreads());
-    } else if (tab === 'threads' && need(this._threads)) loads.push(this.#loadThreads());
+    } else if (tab === 'threads' && need('threads')) loads.push(this.#loadThreads());
     return Promise.all(loads);
   }
 
@@ -375,6 +381,7 @@ export class ParleyAdmin extends LitElement {
     const session = this.#session;
     if (!session) return;
     const gen = more ? this.#gen[name] : ++this.#gen[name];
+    if (!more) this.#stale.loading(name);
     const list = this._lists[name];
     const signal = this.#abort.signal;
     this.#setList(name, { state: more ? 'more' : 'loading', error: '' });
@@ -411,6 +418,7 @@ export class ParleyAdmin extends LitElement {
     const session = this.#session;
     if (!session) return;
     const gen = more ? this.#gen.threads : ++this.#gen.threads;
+    if (!more) this.#stale.loading('threads');
     const signal = this.#abort.signal;
     const cursor = this._threads.cursor;
     this._threads = { ...this._threads, state: more ? 'more' : 'loading', error: '' };
@@ -529,25 +537,28 @@ export class ParleyAdmin extends LitElement {
     target?.focus();
   }
 
-  /** Puts the server's copy of a message in every list that shows it. */
-  #replaceMessage(message: AdminMessage) {
+  /**
+   * Puts the server's copy of a message (`before` the action) in every list
+   * that shows it, and marks stale the lists of other tabs it may change.
+   */
+  #replaceMessage(before: AdminMessage, message: AdminMessage) {
     const lists = { ...this._lists };
-    for (const name of Object.keys(lists) as ListName[]) {
+    const holding: ListName[] = [];
+    for (const name of MESSAGE_LISTS) {
       const list = lists[name];
-      if (list.items.some((m) => m.id === message.id))
-        lists[name] = {
-          ...list,
-          items: list.items.map((m) => (m.id === message.id ? message : m)),
-        };
+      if (!list.items.some((m) => m.id === message.id)) continue;
+      holding.push(name);
+      lists[name] = { ...list, items: list.items.map((m) => (m.id === message.id ? message : m)) };
     }
     this._lists = lists;
+    this.#stale.mark(touchedBy(before, message, holding), this._tab);
   }
 
   #patchMessage(m: AdminMessage, action: MessageAction, patch: MessagePatch) {
     this._confirm = null;
     return this.#run(`m${m.id}`, async (session, signal) => {
       const { message } = await updateMessage(session, m.id, patch, signal);
-      this.#replaceMessage(message);
+      this.#replaceMessage(m, message);
       this.#say(s.done[action]);
       this.#emit('parley-message-moderated', { action, message });
     });
@@ -564,7 +575,7 @@ export class ParleyAdmin extends LitElement {
     return this.#run(`m${m.id}`, async (session, signal) => {
       await deleteMessage(session, m.id, signal);
       const message = { ...m, status: 'deleted' as const };
-      this.#replaceMessage(message);
+      this.#replaceMessage(m, message);
       this.#say(s.done.delete);
       this.#emit('parley-message-moderated', { action: 'delete', message });
     });
@@ -617,6 +628,8 @@ export class ParleyAdmin extends LitElement {
         try {
           const { thread } = await updateThread(session, t.key, patch, signal);
           this.#replaceThread(thread);
+          // Messages carry their thread's title (shown while it is not public).
+          if ('title' in patch) this.#stale.mark(MESSAGE_LISTS, this._tab);
           this._editing = null;
           this.#say(s.threadSaved);
           this.#emit('parley-thread-moderated', { thread });

@@ -69,7 +69,8 @@ const blog = createServer(async (req, res) => {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
       // A strict policy, like a careful blog would send: the widget must work
       // without inline scripts or inline styles.
-      // worker-src blob: lets the widget solve its proof of work in a worker
+      // worker-src blob: lets the widget solve its proof of work in a worker,
+      // a blob of the solver's code, which it fetches under connect-src
       // (without it, it solves on the page, and the browser logs the refusal).
       'Content-Security-Policy': `default-src 'self'; script-src 'self' ${parley.url}; connect-src ${parley.url}; worker-src blob:; style-src 'self'; img-src 'self' data:`,
     })

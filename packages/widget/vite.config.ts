@@ -55,13 +55,43 @@ function minifyTemplates(): Plugin {
 }
 
 /**
+ * Fails the build unless the proof-of-work solver is a chunk of its own that
+ * imports nothing: its text is also its worker's script, run from a blob URL,
+ * where no import would be allowed or resolve (see `src/thread/pow-solver.ts`).
+ * A shared chunk split out of it later would break the worker silently.
+ */
+function selfContainedSolver(): Plugin {
+  return {
+    name: 'parley:self-contained-solver',
+    generateBundle(_options, bundle) {
+      const isSolver = (id: string | null) => Boolean(id?.endsWith('/src/thread/pow-solver.ts'));
+      // Only the widget build has it (the admin build reuses these plugins).
+      if (![...this.getModuleIds()].some(isSolver)) return;
+      const solver = Object.values(bundle).find(
+        (c) => c.type === 'chunk' && isSolver(c.facadeModuleId),
+      );
+      if (solver?.type !== 'chunk') {
+        this.error('src/thread/pow-solver.ts must build into a chunk of its own.');
+      }
+      const imports = [...solver.imports, ...solver.dynamicImports];
+      if (imports.length > 0) {
+        this.error(
+          `${solver.fileName} must import nothing (its text runs as a blob worker), ` +
+            `but imports ${imports.join(', ')}.`,
+        );
+      }
+    },
+  };
+}
+
+/**
  * Builds `/widget.js`: one self-contained ES module with Lit bundled in and no
  * CSS file (styles live in the shadow root). Lazy chunks, such as other
  * locales' catalogs, go under `dist/widget/` and are resolved from
  * `import.meta.url`, so the server can serve the folder as is.
  */
 export default defineConfig({
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), selfContainedSolver()],
   build: {
     target: 'es2022',
     outDir: 'dist',

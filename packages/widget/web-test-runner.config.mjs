@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs';
 
 /**
@@ -21,6 +22,41 @@ function ariaSnapshotPlugin() {
 }
 
 /**
+ * Serves `src/thread/pow-solver.ts` bundled on its own, altcha-lib included,
+ * as the build makes it (vite.config.ts fails a build where it imports
+ * anything): the solver runs its own text as a blob worker, where the dev
+ * server's unbundled imports would not resolve. The tests then exercise the
+ * real worker path instead of its main-thread fallback.
+ */
+function bundledSolverPlugin() {
+  const SOLVER = '/src/thread/pow-solver.ts';
+  return {
+    name: 'parley:bundled-solver',
+    async serve(context) {
+      if (context.path !== SOLVER) return undefined;
+      const [result] = [].concat(
+        await build({
+          configFile: false,
+          root: fileURLToPath(new URL('.', import.meta.url)),
+          logLevel: 'silent',
+          build: {
+            write: false,
+            minify: false,
+            target: 'es2022',
+            lib: { entry: `.${SOLVER}`, formats: ['es'] },
+          },
+        }),
+      );
+      const chunks = result.output.filter((c) => c.type === 'chunk');
+      if (chunks.length !== 1 || chunks[0].imports.length > 0) {
+        throw new Error(`${SOLVER} did not bundle into one chunk without imports`);
+      }
+      return { body: chunks[0].code, type: 'js' };
+    },
+  };
+}
+
+/**
  * Browser tests in Debian's Chromium, driven by playwright-core (no browser
  * download). The esbuild plugin gets our tsconfig so it compiles exactly as
  * `tsc` checks. The clock's time zone and locale are fixed so rendered times
@@ -34,6 +70,7 @@ export default {
   testFramework: { config: { timeout: 5000 } },
   plugins: [
     ariaSnapshotPlugin(),
+    bundledSolverPlugin(),
     esbuildPlugin({
       ts: true,
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),

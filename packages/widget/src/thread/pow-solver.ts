@@ -1,15 +1,20 @@
 /**
  * Solves ALTCHA (v2) proof-of-work challenges with `altcha-lib`, the library
  * the server checks them with. A chunk of its own, loaded with `import()` by
- * the form's chunk the first time a reader uses the form, and imports
- * nothing from `/widget.js`: the same module is also the worker's script.
+ * the form's chunk the first time a reader uses the form. The same text is
+ * also the worker's script, so the build keeps this chunk free of imports
+ * (`vite.config.ts` fails the build otherwise): altcha-lib is bundled in.
  *
- * Why a blob worker that imports this module: the module is served from the
- * Parley server's origin while the page is on the blog's, and `new Worker()`
- * refuses a cross-origin script URL. A blob URL has the page's origin, and a
- * module worker may import a cross-origin module that is served with CORS
- * (the widget's assets are). Where the page's CSP forbids blob workers, the
- * challenge is solved on the main thread: each attempt is one awaited Web
+ * Why a blob worker made of this chunk's own text: the chunk is served from
+ * the Parley server's origin while the page is on the blog's, and
+ * `new Worker()` refuses a cross-origin script URL. A blob URL has the page's
+ * origin. A blob that merely imported the chunk's URL would not do: a module
+ * worker fetches its whole module graph as a worker, so the blog's
+ * `worker-src blob:` refuses that import. So the chunk fetches its own text
+ * (a `connect-src` request to the Parley server, answered from the HTTP cache
+ * as a rule) and runs it from a blob, which needs nothing but
+ * `worker-src blob:`. Where the page's CSP forbids blob workers (or the fetch),
+ * the challenge is solved on the main thread: each attempt is one awaited Web
  * Crypto PBKDF2, which the browser computes off the main thread, so the page
  * stays responsive either way.
  */
@@ -42,11 +47,13 @@ export async function solve(challenge: Challenge): Promise<Solution> {
   return solution;
 }
 
-function inWorker(challenge: Challenge): Promise<Solution | null> {
+async function inWorker(challenge: Challenge): Promise<Solution | null> {
+  const response = await fetch(import.meta.url);
+  if (!response.ok) throw new Error(`${import.meta.url} answered ${response.status}`);
+  const script = URL.createObjectURL(
+    new Blob([await response.text()], { type: 'text/javascript' }),
+  );
   return new Promise((resolve, reject) => {
-    const script = URL.createObjectURL(
-      new Blob([`import ${JSON.stringify(import.meta.url)};`], { type: 'text/javascript' }),
-    );
     let worker: Worker;
     try {
       worker = new Worker(script, { type: 'module' });
@@ -63,7 +70,7 @@ function inWorker(challenge: Challenge): Promise<Solution | null> {
       done();
       resolve(e.data);
     };
-    // The import failed (a CSP, or no CORS on the script): solve on the main thread instead.
+    // The script failed to load or run: solve on the main thread instead.
     worker.onerror = (e) => {
       done();
       reject(e);

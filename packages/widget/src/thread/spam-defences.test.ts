@@ -25,6 +25,12 @@ import {
 
 const SECRET = 'widget-test-secret';
 
+/** The browser's own fetch, for the test page's files (test-support fakes `window.fetch`). */
+const realFetch = window.fetch;
+/** Whether a request is for the test page's own origin (the dev server), not the fake server. */
+const ownOrigin = (input: RequestInfo | URL) =>
+  new URL(input instanceof Request ? input.url : input).origin === location.origin;
+
 /** A real challenge, as the server makes it (a small counter keeps the test quick). */
 const makeChallenge = () =>
   createChallenge({
@@ -58,14 +64,24 @@ const postBodies = async () =>
       .map(async (c) => (await c.clone().json()) as Record<string, string>),
   );
 
-/** Records each worker the page creates (the real one still runs). */
+/** A worker the page created: its script's URL, and what it sent back. */
+interface SpiedWorker {
+  url: string;
+  messages: unknown[];
+  errors: string[];
+}
+
+/** Records each worker the page creates and what it answers (the real one still runs). */
 function spyOnWorkers() {
   const real = window.Worker;
-  const created: string[] = [];
+  const created: SpiedWorker[] = [];
   window.Worker = class extends real {
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
-      created.push(String(url));
+      const worker: SpiedWorker = { url: String(url), messages: [], errors: [] };
+      created.push(worker);
+      this.addEventListener('message', (e) => worker.messages.push(e.data));
+      this.addEventListener('error', (e) => worker.errors.push(e.message || 'error'));
     }
   };
   return { created, restore: () => (window.Worker = real) };
@@ -121,6 +137,9 @@ describe('proof of work', () => {
   beforeEach(() => {
     workers = spyOnWorkers();
     solverSettings.worker = true;
+    // The solver fetches its own text for its worker: that comes from the dev server.
+    const fake = window.fetch;
+    window.fetch = (input, init) => (ownOrigin(input) ? realFetch : fake)(input, init);
   });
   afterEach(() => {
     workers.restore();
@@ -148,7 +167,11 @@ describe('proof of work', () => {
     expect(challenges).to.equal(1);
     const [body] = await postBodies();
     expect(await verified(body!.altcha)).to.equal(true);
-    expect(workers.created[0]).to.match(/^blob:/);
+    // The worker, a blob of the solver's own text, answered with the solution the post carries.
+    const [worker] = workers.created;
+    expect(worker!.url).to.match(/^blob:/);
+    expect(worker!.errors).to.deep.equal([]);
+    expect(worker!.messages).to.deep.equal([JSON.parse(atob(body!.altcha!)).solution]);
   });
 
   it('fetches a fresh challenge and tries once more on 400 challenge_required', async () => {
@@ -198,6 +221,24 @@ describe('proof of work', () => {
     } finally {
       window.Worker = real;
     }
+  });
+
+  it('solves on the page when the solver cannot fetch its own text (connect-src)', async () => {
+    const served = window.fetch;
+    window.fetch = (input, init) =>
+      ownOrigin(input) ? Promise.reject(new TypeError('Failed to fetch')) : served(input, init);
+    const k = uniqueKey();
+    serveThread(k);
+    route('GET', '/api/challenge', async () => json(await makeChallenge()));
+    route('POST', `${threadPath(k)}/messages`, () => posted(6));
+    const el = await mount({ thread: k });
+    type(el, '#parley-author', 'Ada');
+    type(el, '#parley-body', 'Hello');
+    const done = oneEvent(el, 'parley-message-posted');
+    await submit(el);
+    await done;
+    expect(await verified((await postBodies())[0]!.altcha)).to.equal(true);
+    expect(workers.created).to.deep.equal([]);
   });
 
   it('does nothing more when the server has proof of work off (404)', async () => {

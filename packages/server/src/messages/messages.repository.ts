@@ -198,17 +198,21 @@ export async function openReportNetworks(
   return Number(row.networks);
 }
 
+/** The tables that log a client's limited actions, one row per action (reports, edits). */
+export type SendLog = 'report_sends' | 'edit_sends';
+
 /**
- * Reports this client sent since `since`, and the oldest of them (to say when
- * it may send another).
+ * Actions this client took since `since` in `log`, and the oldest of them
+ * (to say when it may act again).
  */
-export async function recentReportsByClient(
-  trx: Kysely<Database>,
+export async function recentSends(
+  db: Kysely<Database>,
+  log: SendLog,
   clientHash: string,
   since: string,
 ): Promise<{ count: number; oldest: string | null }> {
-  const row = await trx
-    .selectFrom('report_sends')
+  const row = await db
+    .selectFrom(log)
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('sent_at').as('oldest')])
     .where('client_hash', '=', clientHash)
     .where('sent_at', '>', since)
@@ -216,15 +220,16 @@ export async function recentReportsByClient(
   return { count: Number(row.count), oldest: (row.oldest as string | null) ?? null };
 }
 
-/** Records that a client sent a report, and forgets every send older than `forgetBefore`. */
-export async function recordReportSent(
+/** Records one action of a client in `log`, and forgets every one older than `forgetBefore`. */
+export async function recordSend(
   trx: Kysely<Database>,
+  log: SendLog,
   clientHash: string,
   now: string,
   forgetBefore: string,
 ): Promise<void> {
-  await trx.insertInto('report_sends').values({ client_hash: clientHash, sent_at: now }).execute();
-  await trx.deleteFrom('report_sends').where('sent_at', '<=', forgetBefore).execute();
+  await trx.insertInto(log).values({ client_hash: clientHash, sent_at: now }).execute();
+  await trx.deleteFrom(log).where('sent_at', '<=', forgetBefore).execute();
 }
 
 /** Marks the message's open reports as decided by a moderator. */

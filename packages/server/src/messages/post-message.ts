@@ -6,8 +6,6 @@ import {
   challengeRequired,
   duplicateMessage,
   invalidField,
-  rateLimited,
-  secondsUntilFree,
   threadClosed,
 } from '../http/api-error.ts';
 import { type RenderedComment, renderComment } from '../markdown/render.ts';
@@ -22,6 +20,7 @@ import {
 } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
 import { isChallengeUsed, useChallenge } from './challenges.repository.ts';
+import { refuseOverLimit } from './client-limit.ts';
 import {
   findMessage,
   insertMessage,
@@ -260,9 +259,9 @@ async function checkRateLimit(
 ): Promise<void> {
   const since = new Date(now.getTime() - MINUTE).toISOString();
   const recent = await recentPostsByClient(db, ipHash, since);
-  if (recent.count < perMinute) return;
-  throw rateLimited(
-    'Too many messages from this client',
-    secondsUntilFree(recent.oldest, MINUTE, now),
+  refuseOverLimit(
+    recent,
+    { max: perMinute, windowMs: MINUTE, what: 'Too many messages from this client' },
+    now,
   );
 }

@@ -270,6 +270,21 @@ for (const dialect of dialects) {
         });
         assert.equal(later.status, 'published');
       });
+
+      it('holds a held word hidden by zero-width characters, soft hyphens or fullwidth letters in a title, a body or a name', async () => {
+        await open({ heldWords: ['casino'] });
+        const variants = ['CA\u200bSINO', 'C\u00adASINO', '\uff23\uff21\uff33\uff29\uff2e\uff2f'];
+        for (const [i, word] of variants.entries()) {
+          const title = await f.postMessage(`/blog/t${i}`, `hello ${i}`, {
+            thread: { title: `${word} – for sale` },
+          });
+          assert.equal(title.status, 'pending', `title ${JSON.stringify(word)}`);
+          const body = await f.postMessage('/blog/fine', `play ${word} today ${i}`);
+          assert.equal(body.status, 'pending', `body ${JSON.stringify(word)}`);
+          const name = await f.postMessage('/blog/fine', `hi ${i}`, { author: `${word} King` });
+          assert.equal(name.status, 'pending', `name ${JSON.stringify(word)}`);
+        }
+      });
     });
   });
 }

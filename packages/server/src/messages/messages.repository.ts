@@ -247,24 +247,23 @@ export async function decideReports(
 }
 
 /**
- * Whether this client posted a message with exactly this body since `since`
- * (any thread, any status): a seek on `messages_client_idx` (ip_hash,
- * created_at), then a comparison of the few rows a client can post in a
- * window the rate limit bounds.
+ * The bodies this client posted since `since` (any thread, any status),
+ * newest first, at most `cap`: a seek on `messages_client_idx` (ip_hash,
+ * created_at). The rate limit bounds how many a client can post in a window.
  */
-export async function sameBodyByClient(
+export async function recentBodiesByClient(
   db: Kysely<Database>,
   ipHash: string,
-  body: string,
   since: string,
-): Promise<boolean> {
-  const row = await db
+  cap: number,
+): Promise<string[]> {
+  const rows = await db
     .selectFrom('messages')
-    .select('id')
+    .select('body')
     .where('ip_hash', '=', ipHash)
     .where('created_at', '>', since)
-    .where('body', '=', body)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .orderBy('created_at', 'desc')
+    .limit(cap)
+    .execute();
+  return rows.map((row) => row.body);
 }

@@ -185,6 +185,23 @@ for (const dialect of dialects) {
         await f.postMessage(KEY, 'Great post!');
       });
 
+      it('refuses the same words changed only in case, format characters or spaces with 409', async () => {
+        await open();
+        await f.postMessage(KEY, 'Great post, thanks a lot');
+        for (const body of [
+          'GREAT POST, THANKS A LOT',
+          'Great po\u200bst, thanks a lot',
+          'Great post, tha\u00adnks a lot',
+          'Great\u00a0post, thanks a lot',
+          'Great  post,   thanks a lot',
+          '\uff27reat post, thanks a lot',
+        ]) {
+          await assertError(await send({ body }), 409, 'duplicate_message');
+        }
+        // Other words are another message.
+        await f.postMessage(KEY, 'Great post, thanks a lot!');
+      });
+
       it('accepts the same body again after 10 minutes', async () => {
         await open();
         await f.postMessage(KEY, 'ping');

@@ -63,7 +63,7 @@ export const SETTINGS = [
     flag: 'rate-limit',
     accepts: 'a whole number, 0 turns the limit off',
     fallback: '10',
-    help: 'posts per minute per client',
+    help: 'posts, and separately edits, per minute per client',
   },
   {
     env: 'PARLEY_ADMIN_TOKEN',

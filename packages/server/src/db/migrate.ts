@@ -14,6 +14,7 @@ import * as ownerKeys from './migrations/2026-12-04-owner-keys.ts';
 import * as reportsByNetwork from './migrations/2026-12-04-reports-by-network.ts';
 import * as spam from './migrations/2026-12-04-spam.ts';
 import * as threadVisibility from './migrations/2026-12-04-thread-visibility.ts';
+import * as editSends from './migrations/2026-12-05-edit-sends.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-reports-by-network': reportsByNetwork,
   '2026-12-04-spam': spam,
   '2026-12-04-thread-visibility': threadVisibility,
+  '2026-12-05-edit-sends': editSends,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -140,6 +140,8 @@ export interface Database {
   ip_salts: SaltTable;
   reports: ReportTable;
   report_sends: ReportSendTable;
+  /** Same shape as `report_sends`: one row per author edit in the last minute. */
+  edit_sends: ReportSendTable;
   auth_failures: AuthFailureTable;
   events: EventTable;
   owner_keys: OwnerKeyTable;

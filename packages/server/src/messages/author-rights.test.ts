@@ -92,6 +92,55 @@ for (const dialect of dialects) {
         });
       }
 
+      it('answers 429 rate_limited with Retry-After past PARLEY_RATE_LIMIT edits a minute per client, changing nothing', async () => {
+        await setup({ rateLimit: 3 });
+        const m = await post('v0');
+        const start = f.now.getTime();
+        for (let i = 1; i <= 3; i++) {
+          await json<EditMessageResponse>(
+            await edit(m.message.id, { body: `v${i}` }, bearer(m.editToken)),
+            200,
+          );
+          f.now = new Date(f.now.getTime() + 10_000);
+        }
+        const before = await row(m.message.id);
+        const s0 = await threadState(f.db.store, KEY);
+        const limited = await edit(m.message.id, { body: 'v4' }, bearer(m.editToken));
+        await assertError(limited, 429, 'rate_limited');
+        // The first edit was 30 s ago: it leaves the minute in 30 s.
+        assert.equal(limited.headers.get('Retry-After'), '30');
+        assert.deepEqual(await row(m.message.id), before);
+        assert.equal((await threadState(f.db.store, KEY)).eventSeq, s0.eventSeq, 'no event sent');
+        // Counted apart from posts: the same client may still post.
+        await post('a new message');
+        // Per client: another address with the token may edit.
+        f.peer = '198.51.100.9';
+        await json<EditMessageResponse>(
+          await edit(m.message.id, { body: 'v4' }, bearer(m.editToken)),
+          200,
+        );
+        // Once the first edit leaves the minute, the client may edit again.
+        f.peer = '203.0.113.7';
+        f.now = new Date(start + 60_001);
+        await json<EditMessageResponse>(
+          await edit(m.message.id, { body: 'v5' }, bearer(m.editToken)),
+          200,
+        );
+      });
+
+      it('lets no more than PARLEY_RATE_LIMIT of parallel edits through', async () => {
+        await setup({ rateLimit: 3 });
+        const m = await post('v0');
+        const statuses = await Promise.all(
+          Array.from(
+            { length: 8 },
+            async (_, i) =>
+              (await edit(m.message.id, { body: `p${i}` }, bearer(m.editToken))).status,
+          ),
+        );
+        assert.deepEqual(statuses.sort(), [200, 200, 200, 429, 429, 429, 429, 429]);
+      });
+
       it('returns 403 forbidden after the edit window, leaving the row unchanged', async () => {
         await setup({ editWindowMinutes: 15 });
         const m = await post('original');

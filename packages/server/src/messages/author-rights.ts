@@ -6,6 +6,7 @@ import { renderComment } from '../markdown/render.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import { findThreadById } from '../threads/threads.repository.ts';
+import { type ClientLimit, checkLimit, spendLimit } from './client-limit.ts';
 import { changeMessage, deleteMessage } from './message-state.ts';
 import { findMessage } from './messages.repository.ts';
 import { hashToken, needsModeration, type Renderer } from './post-message.ts';
@@ -61,6 +62,30 @@ export interface AuthorEdit {
   >;
   /** Markdown to HTML, with the link count; default `renderComment`. */
   render?: Renderer;
+  /**
+   * The editing client's limit (see {@link editLimit}); unset: no limit
+   * (tests driving this directly).
+   */
+  limit?: ClientLimit;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Edits one client may make per minute: `PARLEY_RATE_LIMIT`, the posts'
+ * number, counted apart from its posts (in `edit_sends`). An edit costs the
+ * server what a post costs (a markdown render, a write, a live event to every
+ * reader of the thread), so it gets the same budget; counted apart, fixing a
+ * typo never stops a reader from posting, nor the reverse. 0: no limit.
+ */
+export function editLimit(clientHash: string, perMinute: number): ClientLimit {
+  return {
+    log: 'edit_sends',
+    clientHash,
+    max: perMinute,
+    windowMs: MINUTE,
+    what: 'Too many edits from this client',
+  };
 }
 
 /**
@@ -98,11 +123,14 @@ async function editableMessage(
  * More than `maxLinks` links in the new text hold it like a held word.
  */
 export async function editMessage(store: Store, edit: AuthorEdit): Promise<MessageRow> {
-  // Refusals first: a wrong token costs a lookup and a hash, never a render.
+  // Refusals first, read-only: a client past its edit limit, or a wrong
+  // token, costs a lookup or two, never a render or the write lock.
+  if (edit.limit) await checkLimit(store.db, edit.limit, edit.now);
   await editableMessage(store.db, edit);
   const { html, links } = (edit.render ?? renderComment)(edit.body);
   const now = edit.now.toISOString();
   return store.write(async (trx) => {
+    if (edit.limit) await spendLimit(trx, store.dialect, edit.limit, edit.now);
     const message = await editableMessage(trx, edit);
     const held =
       message.status === 'published' &&

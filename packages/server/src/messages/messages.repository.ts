@@ -198,17 +198,21 @@ export async function openReportNetworks(
   return Number(row.networks);
 }
 
+/** The tables that log a client's limited actions, one row per action (reports, edits). */
+export type SendLog = 'report_sends' | 'edit_sends';
+
 /**
- * Reports this client sent since `since`, and the oldest of them (to say when
- * it may send another).
+ * Actions this client took since `since` in `log`, and the oldest of them
+ * (to say when it may act again).
  */
-export async function recentReportsByClient(
-  trx: Kysely<Database>,
+export async function recentSends(
+  db: Kysely<Database>,
+  log: SendLog,
   clientHash: string,
   since: string,
 ): Promise<{ count: number; oldest: string | null }> {
-  const row = await trx
-    .selectFrom('report_sends')
+  const row = await db
+    .selectFrom(log)
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('sent_at').as('oldest')])
     .where('client_hash', '=', clientHash)
     .where('sent_at', '>', since)
@@ -216,15 +220,16 @@ export async function recentReportsByClient(
   return { count: Number(row.count), oldest: (row.oldest as string | null) ?? null };
 }
 
-/** Records that a client sent a report, and forgets every send older than `forgetBefore`. */
-export async function recordReportSent(
+/** Records one action of a client in `log`, and forgets every one older than `forgetBefore`. */
+export async function recordSend(
   trx: Kysely<Database>,
+  log: SendLog,
   clientHash: string,
   now: string,
   forgetBefore: string,
 ): Promise<void> {
-  await trx.insertInto('report_sends').values({ client_hash: clientHash, sent_at: now }).execute();
-  await trx.deleteFrom('report_sends').where('sent_at', '<=', forgetBefore).execute();
+  await trx.insertInto(log).values({ client_hash: clientHash, sent_at: now }).execute();
+  await trx.deleteFrom(log).where('sent_at', '<=', forgetBefore).execute();
 }
 
 /** Marks the message's open reports as decided by a moderator. */
@@ -242,24 +247,23 @@ export async function decideReports(
 }
 
 /**
- * Whether this client posted a message with exactly this body since `since`
- * (any thread, any status): a seek on `messages_client_idx` (ip_hash,
- * created_at), then a comparison of the few rows a client can post in a
- * window the rate limit bounds.
+ * The bodies this client posted since `since` (any thread, any status),
+ * newest first, at most `cap`: a seek on `messages_client_idx` (ip_hash,
+ * created_at). The rate limit bounds how many a client can post in a window.
  */
-export async function sameBodyByClient(
+export async function recentBodiesByClient(
   db: Kysely<Database>,
   ipHash: string,
-  body: string,
   since: string,
-): Promise<boolean> {
-  const row = await db
+  cap: number,
+): Promise<string[]> {
+  const rows = await db
     .selectFrom('messages')
-    .select('id')
+    .select('body')
     .where('ip_hash', '=', ipHash)
     .where('created_at', '>', since)
-    .where('body', '=', body)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .orderBy('created_at', 'desc')
+    .limit(cap)
+    .execute();
+  return rows.map((row) => row.body);
 }

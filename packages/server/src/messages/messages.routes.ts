@@ -4,12 +4,13 @@ import type { AppServices } from '../app-services.ts';
 import { toMessage } from '../db/rows.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
+import { keyedHash } from '../http/client-identity.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { EditMessageResponse, MessagePage, PostMessageResponse } from '../wire.ts';
-import { deleteOwnMessage, editMessage } from './author-rights.ts';
+import { deleteOwnMessage, editLimit, editMessage } from './author-rights.ts';
 import { messagePage } from './message-page.ts';
 import {
   editMessageBody,
@@ -93,12 +94,16 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('json', editMessageBody),
       async (c) => {
         const { id } = c.req.valid('param');
+        // Per client, under a hash that survives midnight; readers whose
+        // address is unknown share one count, as for reports.
+        const client = keyedHash(secret, 'edit-limit', locate(c)?.client ?? 'unknown');
         const row = await editMessage(store, {
           id,
           token: bearerToken(c.req.header('Authorization')),
           body: c.req.valid('json').body,
           now: clock(),
           policy,
+          limit: editLimit(client, config.rateLimit),
         });
         const body: EditMessageResponse = {
           message: toMessage(row),

@@ -6,11 +6,10 @@ import {
   challengeRequired,
   duplicateMessage,
   invalidField,
-  rateLimited,
-  secondsUntilFree,
   threadClosed,
 } from '../http/api-error.ts';
 import { type RenderedComment, renderComment } from '../markdown/render.ts';
+import { comparableText } from '../moderation/comparable-text.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import {
@@ -22,11 +21,12 @@ import {
 } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
 import { isChallengeUsed, useChallenge } from './challenges.repository.ts';
+import { refuseOverLimit } from './client-limit.ts';
 import {
   findMessage,
   insertMessage,
+  recentBodiesByClient,
   recentPostsByClient,
-  sameBodyByClient,
 } from './messages.repository.ts';
 import type { SolvedChallenge } from './proof-of-work.ts';
 
@@ -235,9 +235,21 @@ async function precheckPost(store: Store, post: NewPost): Promise<SolvedChalleng
 }
 
 /**
- * Throws 409 when this client posted the same body (as stored: trimmed, line
- * ends normalised) in the last `DUPLICATE_WINDOW_MINUTES` minutes, to any
- * thread, whatever became of it (published, held, hidden or kept as spam).
+ * The most recent bodies of one client the duplicate check compares: the
+ * default rate limit lets a client post 100 in the window; with the limit off
+ * or raised, a flood older than its last 200 posts is not compared.
+ */
+const DUPLICATE_ROWS = 200;
+
+/**
+ * Throws 409 when this client posted the same words in the last
+ * `DUPLICATE_WINDOW_MINUTES` minutes, to any thread, whatever became of them
+ * (published, held, hidden or kept as spam). Bodies are compared in their
+ * {@link comparableText} form (NFKC, case folded, format characters removed,
+ * whitespace collapsed), so changing case, adding a zero-width space or
+ * swapping a space for a no-break one does not make a new message. Compared
+ * here rather than in SQL: no stored column to keep in step, and the rows
+ * are few (the client's own, in the window).
  */
 async function checkDuplicate(
   db: Kysely<Database>,
@@ -246,7 +258,10 @@ async function checkDuplicate(
   now: Date,
 ): Promise<void> {
   const since = new Date(now.getTime() - DUPLICATE_WINDOW_MINUTES * MINUTE).toISOString();
-  if (await sameBodyByClient(db, ipHash, body, since)) {
+  const recent = await recentBodiesByClient(db, ipHash, since, DUPLICATE_ROWS);
+  if (recent.length === 0) return;
+  const words = comparableText(body);
+  if (recent.some((earlier) => comparableText(earlier) === words)) {
     throw duplicateMessage(DUPLICATE_WINDOW_MINUTES);
   }
 }
@@ -260,9 +275,9 @@ async function checkRateLimit(
 ): Promise<void> {
   const since = new Date(now.getTime() - MINUTE).toISOString();
   const recent = await recentPostsByClient(db, ipHash, since);
-  if (recent.count < perMinute) return;
-  throw rateLimited(
-    'Too many messages from this client',
-    secondsUntilFree(recent.oldest, MINUTE, now),
+  refuseOverLimit(
+    recent,
+    { max: perMinute, windowMs: MINUTE, what: 'Too many messages from this client' },
+    now,
   );
 }

@@ -4,8 +4,9 @@ import { ApiError } from '../http/api-error.ts';
 import { renderComment } from '../markdown/render.ts';
 import { resolvePolicy } from '../moderation/policy.ts';
 import { type AppFixture, appFixture } from '../testing/app-fixture.ts';
+import { countWrites } from '../testing/count-writes.ts';
 import { dialects } from '../testing/dialects.ts';
-import { editMessage } from './author-rights.ts';
+import { editLimit, editMessage } from './author-rights.ts';
 import { type NewPost, postMessage, type Renderer } from './post-message.ts';
 import { proofOfWork } from './proof-of-work.ts';
 
@@ -77,6 +78,28 @@ for (const dialect of dialects) {
         const edited = await edit({});
         assert.equal(render.calls, 1, 'an accepted edit renders once');
         assert.match(edited.html, /^<p><strong>long/);
+      });
+
+      it('renders nothing and takes no write lock for an edit past the client’s edit limit', async () => {
+        const posted = await f.postMessage(KEY, 'mine');
+        const render = countingRenderer();
+        const edit = () =>
+          editMessage(f.db.store, {
+            id: posted.message.id,
+            token: posted.editToken,
+            body,
+            now: f.now,
+            policy,
+            render,
+            limit: editLimit('client-a', 2),
+          });
+        await edit();
+        await edit();
+        assert.equal(render.calls, 2);
+        const writes = countWrites(f.db.store);
+        for (let i = 0; i < 3; i++) assert.equal(await refusal(edit()), '429 rate_limited');
+        assert.equal(render.calls, 2, 'a refused edit renders nothing');
+        assert.equal(writes.count, 0, 'a refused edit takes no write lock');
       });
     });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { TrustedProxies } from '../http/client-address.ts';
 import { ADMIN, ADMIN_TOKEN, type AppFixture, appFixture } from '../testing/app-fixture.ts';
 import { assertError, json, storedCounts } from '../testing/assertions.ts';
+import { countWrites } from '../testing/count-writes.ts';
 import { dialects } from '../testing/dialects.ts';
 import type { AdminMessage, AdminMessageList } from '../wire.ts';
 
@@ -136,6 +137,19 @@ for (const dialect of dialects) {
         await assertError(await report(ids[10]!), 429, 'rate_limited');
         f.now = new Date('2026-03-02T00:55:01.000Z');
         await reportFrom('198.51.100.1', ids[10]!);
+      });
+
+      it('refuses a client past the limit with a read: its 429s take no write lock', async () => {
+        await setup({ reportThreshold: 0 });
+        const ids: number[] = [];
+        for (let i = 0; i < 11; i++) ids.push((await f.postMessage(KEY, `m${i}`)).message.id);
+        for (const id of ids.slice(0, 10)) await reportFrom('198.51.100.1', id);
+        const writes = countWrites(f.db.store);
+        for (let i = 0; i < 5; i++) await assertError(await report(ids[10]!), 429, 'rate_limited');
+        assert.equal(writes.count, 0);
+        // Another client's report still writes.
+        await reportFrom('203.0.113.50', ids[10]!);
+        assert.equal(writes.count, 1);
       });
 
       it('limits every address of an IPv6 /64 together, and no other client', async () => {

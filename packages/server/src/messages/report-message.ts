@@ -1,13 +1,12 @@
-import { lockKey, type Store } from '../db/store.ts';
-import { messageNotFound, rateLimited, secondsUntilFree } from '../http/api-error.ts';
+import type { Store } from '../db/store.ts';
+import { messageNotFound } from '../http/api-error.ts';
 import { type ClientIdentity, keyedHash } from '../http/client-identity.ts';
+import { checkLimit, spendLimit } from './client-limit.ts';
 import { changeMessage } from './message-state.ts';
 import {
   findMessage,
   insertReport,
   openReportNetworks,
-  recentReportsByClient,
-  recordReportSent,
   updateMessage,
 } from './messages.repository.ts';
 
@@ -66,18 +65,17 @@ function reportKeys(report: Report) {
 export async function reportMessage(store: Store, report: Report): Promise<void> {
   const now = report.now.toISOString();
   const keys = reportKeys(report);
+  const limit = {
+    log: 'report_sends' as const,
+    clientHash: keys.limit,
+    max: MAX_REPORTS_PER_HOUR,
+    windowMs: HOUR,
+    what: 'Too many reports from this client',
+  };
+  // A read first: a client past its limit never takes the write lock.
+  await checkLimit(store.db, limit, report.now);
   await store.write(async (trx) => {
-    // Two instances could both count before either records.
-    await lockKey(trx, store.dialect, `report-limit:${keys.limit}`);
-    const since = new Date(report.now.getTime() - HOUR).toISOString();
-    const sent = await recentReportsByClient(trx, keys.limit, since);
-    if (sent.count >= MAX_REPORTS_PER_HOUR) {
-      throw rateLimited(
-        'Too many reports from this client',
-        secondsUntilFree(sent.oldest, HOUR, report.now),
-      );
-    }
-    await recordReportSent(trx, keys.limit, now, since);
+    await spendLimit(trx, store.dialect, limit, report.now);
     const message = await findMessage(trx, report.id);
     // Only what readers can see can be reported; anything else is not theirs to know of.
     if (message?.status !== 'published') throw messageNotFound(report.id);

@@ -185,6 +185,23 @@ for (const dialect of dialects) {
         await f.postMessage(KEY, 'Great post!');
       });
 
+      it('refuses the same words changed only in case, format characters or spaces with 409', async () => {
+        await open();
+        await f.postMessage(KEY, 'Great post, thanks a lot');
+        for (const body of [
+          'GREAT POST, THANKS A LOT',
+          'Great po\u200bst, thanks a lot',
+          'Great post, tha\u00adnks a lot',
+          'Great\u00a0post, thanks a lot',
+          'Great  post,   thanks a lot',
+          '\uff27reat post, thanks a lot',
+        ]) {
+          await assertError(await send({ body }), 409, 'duplicate_message');
+        }
+        // Other words are another message.
+        await f.postMessage(KEY, 'Great post, thanks a lot!');
+      });
+
       it('accepts the same body again after 10 minutes', async () => {
         await open();
         await f.postMessage(KEY, 'ping');
@@ -269,6 +286,21 @@ for (const dialect of dialects) {
           thread: { title: 'casino' },
         });
         assert.equal(later.status, 'published');
+      });
+
+      it('holds a held word hidden by zero-width characters, soft hyphens or fullwidth letters in a title, a body or a name', async () => {
+        await open({ heldWords: ['casino'] });
+        const variants = ['CA\u200bSINO', 'C\u00adASINO', '\uff23\uff21\uff33\uff29\uff2e\uff2f'];
+        for (const [i, word] of variants.entries()) {
+          const title = await f.postMessage(`/blog/t${i}`, `hello ${i}`, {
+            thread: { title: `${word} – for sale` },
+          });
+          assert.equal(title.status, 'pending', `title ${JSON.stringify(word)}`);
+          const body = await f.postMessage('/blog/fine', `play ${word} today ${i}`);
+          assert.equal(body.status, 'pending', `body ${JSON.stringify(word)}`);
+          const name = await f.postMessage('/blog/fine', `hi ${i}`, { author: `${word} King` });
+          assert.equal(name.status, 'pending', `name ${JSON.stringify(word)}`);
+        }
       });
     });
   });

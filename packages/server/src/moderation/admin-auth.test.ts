@@ -11,6 +11,7 @@ import {
   threadPath,
 } from '../testing/app-fixture.ts';
 import { assertError, json, storedCounts } from '../testing/assertions.ts';
+import { countWrites } from '../testing/count-writes.ts';
 import { dialects, type TestDatabase } from '../testing/dialects.ts';
 import type { AdminMessageList, PostMessageResponse, ThreadPage } from '../wire.ts';
 
@@ -140,6 +141,20 @@ for (const dialect of dialects) {
         );
         assert.equal(await failures(), 10, 'refused attempts are not counted again');
         assert.deepEqual(await storedCounts(f.db.store), { threads: 0, messages: 0 });
+      });
+
+      it('refuses a locked-out client with a read: its 429s take no write lock', async () => {
+        f = await appFixture(dialect, { adminToken: ADMIN_TOKEN });
+        for (let i = 0; i < 10; i++) {
+          await assertError(await f.get('/api/admin/messages', bad), 401, 'unauthorized');
+        }
+        const writes = countWrites(f.db.store);
+        await assertError(await f.get('/api/admin/messages', bad), 429, 'rate_limited');
+        await assertError(await f.get('/api/admin/messages', ADMIN), 429, 'rate_limited');
+        assert.equal(writes.count, 0);
+        f.peer = '198.51.100.77';
+        await assertError(await f.get('/api/admin/messages', bad), 401, 'unauthorized');
+        assert.equal(writes.count, 1, 'a client not locked out is counted in a write');
       });
 
       it('does not limit another client, and one client’s success clears nobody’s count', async () => {

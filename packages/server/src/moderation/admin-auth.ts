@@ -88,25 +88,34 @@ export function adminVerifier(options: AdminAuthOptions): (c: Context) => Promis
     const now = options.clock();
     const client = (await options.identify(c, now)) ?? 'unknown';
     const since = new Date(now.getTime() - windowMs).toISOString();
-    const outcome = await store.write(async (trx) => {
-      // Parallel guesses must not all pass the count before any is recorded.
-      await lockKey(trx, store.dialect, `admin:${client}`);
-      const failures = await recentAuthFailures(trx, client, since);
-      if (failures.count >= maxFailures) {
-        return {
-          kind: 'locked' as const,
-          retryAfter: secondsUntilFree(failures.oldest, windowMs, now),
-        };
-      }
-      if (given === undefined) return { kind: 'missing' as const };
-      const ok = given !== null && timingSafeEqual(digest(given), expected);
-      if (ok) return { kind: 'ok' as const };
-      // A wrong or revoked owner key is a failed sign-in like any other guess.
-      if (given && ownerKeys && (await useOwnerKey(trx, given, now.toISOString())))
-        return { kind: 'ok' as const };
-      await recordAuthFailure(trx, client, now.toISOString(), since);
-      return { kind: 'wrong' as const };
-    });
+    // A read first: a locked-out client's guesses never take the write lock
+    // (SQLite's single writer). The transaction below counts again.
+    const before = await recentAuthFailures(store.db, client, since);
+    const outcome =
+      before.count >= maxFailures
+        ? {
+            kind: 'locked' as const,
+            retryAfter: secondsUntilFree(before.oldest, windowMs, now),
+          }
+        : await store.write(async (trx) => {
+            // Parallel guesses must not all pass the count before any is recorded.
+            await lockKey(trx, store.dialect, `admin:${client}`);
+            const failures = await recentAuthFailures(trx, client, since);
+            if (failures.count >= maxFailures) {
+              return {
+                kind: 'locked' as const,
+                retryAfter: secondsUntilFree(failures.oldest, windowMs, now),
+              };
+            }
+            if (given === undefined) return { kind: 'missing' as const };
+            const ok = given !== null && timingSafeEqual(digest(given), expected);
+            if (ok) return { kind: 'ok' as const };
+            // A wrong or revoked owner key is a failed sign-in like any other guess.
+            if (given && ownerKeys && (await useOwnerKey(trx, given, now.toISOString())))
+              return { kind: 'ok' as const };
+            await recordAuthFailure(trx, client, now.toISOString(), since);
+            return { kind: 'wrong' as const };
+          });
     switch (outcome.kind) {
       case 'ok':
         return;

@@ -20,6 +20,22 @@ describe('heldWordsMatcher', () => {
     assert.equal(held('Un CAFÉ noir'), true);
   });
 
+  it('sees through zero-width characters, soft hyphens, fullwidth letters and odd spaces', () => {
+    const held = heldWordsMatcher(['casino', 'buy now']);
+    for (const text of [
+      'CA\u200bSINO',
+      'C\u00adASINO',
+      '\uff23\uff21\uff33\uff29\uff2e\uff2f',
+      'ca\u200dsi\u2060no',
+      'buy\u00a0now',
+      'BUY\u3000\u200bNOW',
+    ]) {
+      assert.equal(held(text), true, JSON.stringify(text));
+    }
+    assert.equal(held('casinos'), false, 'still whole words');
+    assert.equal(heldWordsMatcher(['ＣＡＳＩＮＯ'])('casino'), true, 'the list is normalised too');
+  });
+
   it('never matches with an empty list or blank entries', () => {
     assert.equal(heldWordsMatcher([])('anything'), false);
     assert.equal(heldWordsMatcher(['', '  '])('anything at all'), false);

@@ -1,3 +1,5 @@
+import { comparableText } from './comparable-text.ts';
+
 /**
  * Held words (`PARLEY_HELD_WORDS`): a message whose body or author name
  * contains one waits for a moderator, whatever the moderation mode.
@@ -6,6 +8,8 @@
  * "class" or "passage". A phrase matches across any run of whitespace, so
  * "buy now" holds "Buy   now". Letters, digits and `_` of any script count as
  * word characters, so the rule works for names and bodies in any language.
+ * Text and words are compared in their {@link comparableText} form, so
+ * `CA\u200bSINO`, `C\u00adASINO` and fullwidth `ＣＡＳＩＮＯ` all hold "casino".
  */
 export type HeldWordsMatcher = (text: string) => boolean;
 
@@ -18,12 +22,12 @@ function escapeRegExp(text: string): string {
 /** A matcher for `words`; with no words it never matches. */
 export function heldWordsMatcher(words: readonly string[]): HeldWordsMatcher {
   const alternatives = words
-    .map((w) => w.trim())
+    .map((w) => comparableText(w))
     .filter((w) => w !== '')
     .map((w) => w.split(/\s+/u).map(escapeRegExp).join('\\s+'));
   if (alternatives.length === 0) return () => false;
   // One regex for the whole list: linear in the text, no backtracking between
   // alternatives beyond their literal prefixes.
   const pattern = new RegExp(`(?<!${WORD})(?:${alternatives.join('|')})(?!${WORD})`, 'iu');
-  return (text) => pattern.test(text);
+  return (text) => pattern.test(comparableText(text));
 }

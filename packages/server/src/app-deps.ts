@@ -12,12 +12,17 @@ export interface AppConfig {
    */
   origins: readonly string[] | '*';
   /**
-   * The server's public base URL (`PARLEY_PUBLIC_URL`; `main` falls back to
-   * the address it listens on). Its origin is the server's own origin, always
-   * allowed to write and to be a thread's url; the `Host` header never is.
-   * Unset: the server has no own origin, only `origins`.
+   * The server's public base URL (`PARLEY_PUBLIC_URL`). Its origin is the
+   * server's own origin, always allowed to write and to be a thread's url
+   * (never its `/api/` paths); the `Host` header never is.
    */
   publicUrl?: string;
+  /**
+   * The address `main` listens on (`http://HOST:PORT`). Without `publicUrl`
+   * its origin is the server's own origin for writes (/admin); it is never a
+   * place for threads. Both unset: the server has no own origin, only `origins`.
+   */
+  listenUrl?: string;
   /**
    * Whether a post that would create a thread must carry a `thread.url` that
    * answers 200 when fetched (`PARLEY_VERIFY_URLS`; `parley-server` defaults

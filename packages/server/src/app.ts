@@ -11,7 +11,7 @@ import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
-import { isAllowedOrigin } from './http/origin-policy.ts';
+import { isThreadUrl } from './http/origin-policy.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { challengeRoutes } from './messages/challenge.routes.ts';
@@ -49,7 +49,12 @@ export function createApp(deps: AppDeps) {
     // With `*` any host could be named: the server never fetches arbitrary hosts.
     verifyThreadUrl:
       deps.config.verifyUrls && deps.config.origins !== '*'
-        ? threadUrlCheck({ isAllowed: (url) => isAllowedOrigin(url, deps.config), logger })
+        ? threadUrlCheck({
+            isAllowed: (url) => isThreadUrl(url, deps.config),
+            // A failed check costs like a post: the same per-minute number.
+            failureBudget: deps.config.rateLimit,
+            logger,
+          })
         : undefined,
     verifyAdmin: adminVerifier({
       store: deps.store,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { threadPath } from './testing/app-fixture.ts';
+import { type BlogServer, blogServer, ok } from './testing/blog-server.ts';
 import { dialects, type TestDatabase } from './testing/dialects.ts';
 import {
   freePort,
@@ -57,16 +58,24 @@ describe('parley-server', () => {
     let port: number;
     let url: string;
     let server: ServerProcess;
+    /** The blog whose article the first thread is on (its own address never is one). */
+    let blog: BlogServer;
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
       file = join(dir, 'nested', 'x.db');
       port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      server = startBinary(['--port', String(port)], { DATABASE_URL: `sqlite:${file}` });
+      blog = await blogServer();
+      blog.page('/blog/first', ok);
+      server = startBinary(['--port', String(port)], {
+        DATABASE_URL: `sqlite:${file}`,
+        PARLEY_ORIGINS: blog.origin,
+      });
     });
 
     after(async () => {
+      await blog.close();
       if (server.child.exitCode === null && server.child.signalCode === null) {
         server.child.kill('SIGKILL');
       }
@@ -89,8 +98,8 @@ describe('parley-server', () => {
       const unchecked = await postMessage(url, '/blog/first', post);
       assert.equal(unchecked.status, 400);
       assert.match(await unchecked.text(), /thread\.url/);
-      // A page on the server's own origin that answers 200 (a blog's article in real life).
-      const thread = { url: `${url}/healthz` };
+      // The blog's article at the thread key's path, answering 200.
+      const thread = { url: `${blog.origin}/blog/first` };
       const res = await postMessage(url, '/blog/first', { ...post, thread });
       assert.equal(res.status, 201);
       const body = (await res.json()) as { message: { author: { name: string }; html: string } };

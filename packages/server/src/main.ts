@@ -150,7 +150,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const url = `http://${host}:${port}`;
-  app = createApp({ ...deps, config: { publicUrl: url, ...deps.config } });
+  app = createApp({ ...deps, config: { ...deps.config, listenUrl: url } });
   logger.info({
     msg: 'listening',
     url,

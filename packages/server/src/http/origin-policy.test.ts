@@ -146,17 +146,21 @@ describe('the server’s own origin (a real server)', () => {
       );
       assert.equal(phish.status, 400, phish.text);
       assert.match(phish.text, /thread\.url/);
-      // The address it listens on is its own origin, whatever Host says.
+      // The address it listens on is its own origin for writes, whatever Host says.
       const own = await post(
         server,
         { Host: 'evil.example', Origin: server.url },
-        {
-          author: 'A',
-          body: 'from /admin',
-          thread: { url: `${server.url}/t` },
-        },
+        { author: 'A', body: 'from /admin' },
       );
       assert.equal(own.status, 201, own.text);
+      // ...but never a place for threads: only PARLEY_ORIGINS (and PARLEY_PUBLIC_URL) are.
+      const there = await post(
+        server,
+        { Origin: server.url },
+        { author: 'A', body: 'on the server', thread: { url: `${server.url}/t` } },
+      );
+      assert.equal(there.status, 400, there.text);
+      assert.match(there.text, /thread\.url/);
     } finally {
       await server.stop();
     }

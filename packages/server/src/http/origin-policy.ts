@@ -53,10 +53,63 @@ export function isAllowedOrigin(origin: string, config: AppConfig): boolean {
   const normalized = normalizeOrigin(origin);
   if (normalized === undefined) return false;
   if (config.origins === '*') return true;
+  return ownOriginsOf(config).includes(normalized) || config.origins.includes(normalized);
+}
+
+/** The server's own origins for a config: `publicUrl`, else `listenUrl` (cached). */
+function ownOriginsOf(config: AppConfig): readonly string[] {
   let own = ownOriginsByConfig.get(config);
   if (own === undefined) {
-    own = ownOrigins(config.publicUrl);
+    own = ownOrigins(config.publicUrl ?? config.listenUrl);
     ownOriginsByConfig.set(config, own);
   }
-  return own.includes(normalized) || config.origins.includes(normalized);
+  return own;
+}
+
+/** `decodeURIComponent`, or the text as it is when it is not valid percent-encoding. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Whether `url` is one of this server's own API paths (`/api/...` on any of
+ * its origins, the listen address's included, also under PARLEY_PUBLIC_URL's
+ * path). Decoded and lowercased before the test, so `/%61pi/` or `/API/` is
+ * caught too. A thread's url never is one: fetching the server's own event
+ * stream would hold a check for its whole timeout.
+ */
+export function isOwnApiUrl(url: string, config: AppConfig): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  const own = [...ownOriginsOf(config), ...ownOrigins(config.listenUrl)];
+  if (!own.includes(target.origin)) return false;
+  const path = safeDecode(target.pathname).toLowerCase();
+  const base = config.publicUrl ? new URL(config.publicUrl).pathname.replace(/\/?$/, '/') : '/';
+  return [`/api`, `${base.toLowerCase()}api`].some(
+    (prefix) => path === prefix || path.startsWith(`${prefix}/`),
+  );
+}
+
+/**
+ * Whether `url` may be a thread's url: on an origin listed in
+ * `PARLEY_ORIGINS` (any with `*`), or on `PARLEY_PUBLIC_URL`'s origin where
+ * that is set, and never one of the server's own API paths. Unlike
+ * {@link isAllowedOrigin}, the address the server listens on does not count:
+ * it is where /admin writes from, not a page threads are on.
+ */
+export function isThreadUrl(url: string, config: AppConfig): boolean {
+  const origin = normalizeOrigin(url);
+  if (origin === undefined || isOwnApiUrl(url, config)) return false;
+  if (config.origins === '*') return true;
+  const publicOrigin =
+    config.publicUrl === undefined ? undefined : normalizeOrigin(config.publicUrl);
+  return config.origins.includes(origin) || origin === publicOrigin;
 }

@@ -5,7 +5,7 @@ import { toMessage } from '../db/rows.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import { keyedHash } from '../http/client-identity.ts';
-import { isAllowedOrigin } from '../http/origin-policy.ts';
+import { isThreadUrl } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
@@ -22,6 +22,17 @@ import {
 import { postMessage } from './post-message.ts';
 import { proofOfWork } from './proof-of-work.ts';
 import { reportMessage } from './report-message.ts';
+
+/**
+ * A thread's url as stored: without its fragment, which is never part of the
+ * page (the widget drops it too), so `#%3Cscript%3E-PHISH` never rides along.
+ */
+function withoutFragment(url: string | null): string | null {
+  if (url === null) return null;
+  const parsed = new URL(url);
+  parsed.hash = '';
+  return parsed.href;
+}
 
 /** Reader routes for messages, mounted under `/api`. */
 export function messageRoutes(deps: AppDeps, services: AppServices) {
@@ -49,11 +60,15 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       async (c) => {
         const { key } = c.req.valid('param');
         const input = c.req.valid('json');
-        const url = input.thread?.url ?? null;
+        const url = withoutFragment(input.thread?.url ?? null);
         // The thread's url is shown as a link and used in feeds: it must point
-        // at a site this server serves, not wherever a poster likes.
-        if (url !== null && !isAllowedOrigin(url, config)) {
-          throw invalidField('thread.url', 'must be on an origin listed in PARLEY_ORIGINS');
+        // at a site this server serves (PARLEY_ORIGINS, or PARLEY_PUBLIC_URL
+        // where set), not wherever a poster likes, nor the server's own API.
+        if (url !== null && !isThreadUrl(url, config)) {
+          throw invalidField(
+            'thread.url',
+            'must be on an origin listed in PARLEY_ORIGINS (or PARLEY_PUBLIC_URL), not under /api/',
+          );
         }
         // A post with any Authorization header claims to be the site owner's:
         // it must carry an owner-posting key or the admin token (else 401,
@@ -77,7 +92,9 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           policy,
           spam: (input.website ?? '').trim() !== '',
           ...(pow ? { proveWork: () => pow.verify(input.altcha, now) } : {}),
-          ...(verifyThreadUrl ? { verifyNewThread: verifyThreadUrl } : {}),
+          ...(verifyThreadUrl
+            ? { verifyNewThread: (u: string | null) => verifyThreadUrl(u, { key, client: ipHash }) }
+            : {}),
         });
         const body: PostMessageResponse = {
           message: toMessage(message),

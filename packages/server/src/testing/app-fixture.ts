@@ -68,7 +68,7 @@ export async function appFixture(
       config: {
         origins: [BLOG_ORIGIN],
         // The URL app.request() uses when given a bare path.
-        publicUrl: 'http://localhost',
+        listenUrl: 'http://localhost',
         trustedProxies: new TrustedProxies([]),
         rateLimit: 0,
         ...config,

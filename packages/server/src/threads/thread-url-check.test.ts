@@ -154,7 +154,7 @@ describe('threadUrlCheck', () => {
       });
     hold('/a');
     hold('/b');
-    const bounded = check({ maxInFlight: 2 });
+    const bounded = check({ maxInFlight: 2, maxPerClient: 10 });
     const a1 = bounded(`${blog.origin}/a`);
     const a2 = bounded(`${blog.origin}/a`);
     const b = bounded(`${blog.origin}/b`);

@@ -139,7 +139,8 @@ describe('connection limits on a real server', () => {
       );
       const ms = performance.now() - started;
       assert.ok(ms >= IDLE_MS * 0.9, `dropped after ${ms} ms, before the bound`);
-      assert.ok(ms < IDLE_MS * 4, `dropped only after ${ms} ms`);
+      // Node postpones the timeout once if a write was still draining: 2x at most.
+      assert.ok(ms < IDLE_MS * 3, `dropped only after ${ms} ms`);
       socket.destroy();
     });
   });

@@ -4,7 +4,9 @@ import { clientOfAddress, type TrustedProxies } from './client-address.ts';
 
 /**
  * How long a connection may make no progress (nothing read from it, no write
- * to it completed) before it is destroyed. A client that sends pipelined
+ * to it completed) before it is destroyed. Node postpones the timeout once
+ * when a write was still draining when it fired, so a stuck connection goes
+ * after 30 to 60 s. A client that sends pipelined
  * requests and never reads the answers otherwise pins their buffered pages
  * for as long as it likes. Live event streams are not idle: they write a
  * `: ping` comment every `live.heartbeatMs` (20 s), so this bound stays

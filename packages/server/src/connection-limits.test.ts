@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { silentLogger } from './app-deps.ts';
 import { parseCommandLine, type ServerConfig } from './config.ts';
-import { MAX_CONNECTIONS_PER_CLIENT } from './http/connection-limits.ts';
+import { MAX_CONNECTIONS_PER_CLIENT, MAX_PIPELINED } from './http/connection-limits.ts';
 import { type RunningServer, startServer } from './main.ts';
 import { threadPath } from './testing/app-fixture.ts';
 import { openSse } from './testing/sse-client.ts';
@@ -117,7 +117,7 @@ async function statusOf(socket: Socket, path = '/healthz'): Promise<string> {
 describe('connection limits on a real server', () => {
   it('destroys a client that sends pipelined requests and reads nothing, after the idle bound', async () => {
     await withServer('idle', {}, async (server) => {
-      // Pages of about 400 KB: 30 of them cannot all fit the socket buffers.
+      // Pages of about 800 KB: 16 of them (as many as may wait) cannot all fit the socket buffers.
       for (let i = 0; i < 40; i++) {
         const posted = await fetch(`${server.url}${threadPath('/big', '/messages')}`, {
           method: 'POST',
@@ -131,7 +131,7 @@ describe('connection limits on a real server', () => {
       const socket = await open(server.url);
       socket.pause();
       const page = threadPath('/big', '?limit=100');
-      socket.write(`GET ${page} HTTP/1.1\r\nHost: localhost\r\n\r\n`.repeat(30));
+      socket.write(`GET ${page} HTTP/1.1\r\nHost: localhost\r\n\r\n`.repeat(MAX_PIPELINED));
       const started = performance.now();
       await until(
         'the server to drop the connection',
@@ -143,6 +143,35 @@ describe('connection limits on a real server', () => {
       assert.ok(ms < IDLE_MS * 3, `dropped only after ${ms} ms`);
       socket.destroy();
     });
+  });
+
+  it(`closes a connection with more than ${MAX_PIPELINED} requests waiting, long before the idle bound`, async () => {
+    await withServer(
+      'pipelined',
+      {},
+      async (server) => {
+        for (let i = 0; i < 20; i++) {
+          const posted = await fetch(`${server.url}${threadPath('/big', '/messages')}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ author: 'Big', body: `page ${i} ${'word '.repeat(1_900)}` }),
+          });
+          assert.equal(posted.status, 201);
+        }
+        const socket = await open(server.url);
+        socket.pause();
+        const page = threadPath('/big', '?limit=100');
+        // One write: Node reads them all in one chunk and runs each.
+        socket.write(`GET ${page} HTTP/1.1\r\nHost: localhost\r\n\r\n`.repeat(200));
+        // The default idle bound (30 s) is far off: only the pipelining bound can close it this soon.
+        assert.equal(await closedWithin(socket, 5_000), true, 'the connection is closed');
+        // A browser-like client is served.
+        const served = await open(server.url);
+        assert.match(await statusOf(served), /^HTTP\/1\.1 200 /);
+        served.destroy();
+      },
+      false,
+    );
   });
 
   it(`closes the connection of one address over ${MAX_CONNECTIONS_PER_CLIENT} at once, and serves others`, async () => {

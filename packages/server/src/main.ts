@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -18,7 +18,7 @@ import { type EventBus, inProcessBus } from './events/bus.ts';
 import { createLiveEvents } from './events/live.ts';
 import { postgresBus } from './events/pg-bus.ts';
 import { defaultMaxStreams } from './events/stream-limits.ts';
-import { limitConnections } from './http/connection-limits.ts';
+import { admitPipelined, limitConnections } from './http/connection-limits.ts';
 import { loadServerSecret } from './server-secret.ts';
 
 /** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
@@ -136,8 +136,13 @@ export async function startServer(
   // The app is built once the address is known (PORT may be 0): unless
   // PARLEY_PUBLIC_URL says otherwise, that address is the server's own origin.
   let app: ParleyApp | undefined;
-  const fetch: ParleyApp['fetch'] = (...args) =>
-    app ? app.fetch(...args) : new Response(null, { status: 503 });
+  const fetch: ParleyApp['fetch'] = (...args) => {
+    const env = args[1] as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+    if (env?.incoming && env.outgoing && !admitPipelined(env.incoming, env.outgoing)) {
+      return new Response(null, { status: 503 });
+    }
+    return app ? app.fetch(...args) : new Response(null, { status: 503 });
+  };
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {

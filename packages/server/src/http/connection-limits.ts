@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { clientOfAddress, type TrustedProxies } from './client-address.ts';
 
@@ -62,4 +62,35 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
       else open.delete(client);
     });
   });
+}
+
+/**
+ * Requests one connection may have waiting for their answers at once. Node
+ * stops reading a connection whose answers back up, but every request
+ * already in the chunk it read (64 KB: hundreds of small pipelined GETs) is
+ * run, each answer queued in memory until the client reads the ones before.
+ * A browser never pipelines; the connection over this is destroyed.
+ */
+export const MAX_PIPELINED = 16;
+
+const waiting = new WeakMap<Socket, number>();
+
+/**
+ * Counts one more request waiting on `incoming`'s connection until `outgoing`
+ * closes. False (and the connection destroyed) when it is one over `max`.
+ */
+export function admitPipelined(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  max = MAX_PIPELINED,
+): boolean {
+  const socket = incoming.socket;
+  const count = waiting.get(socket) ?? 0;
+  if (count >= max) {
+    socket.destroy();
+    return false;
+  }
+  waiting.set(socket, count + 1);
+  outgoing.once('close', () => waiting.set(socket, (waiting.get(socket) ?? 1) - 1));
+  return true;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -18,6 +18,7 @@ import { type EventBus, inProcessBus } from './events/bus.ts';
 import { createLiveEvents } from './events/live.ts';
 import { postgresBus } from './events/pg-bus.ts';
 import { defaultMaxStreams } from './events/stream-limits.ts';
+import { admitPipelined, limitConnections } from './http/connection-limits.ts';
 import { loadServerSecret } from './server-secret.ts';
 
 /** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
@@ -30,7 +31,7 @@ const STOP_GRACE_MS = 10_000;
  * How long a client may take to send a whole request, headers and body
  * (Node's defaults held a trickled body for 306 s: a 300 s `requestTimeout`
  * checked every 30 s). Only the request: a response may stream for as long as
- * it likes, so live streams are never cut.
+ * the client takes it (see `IDLE_SOCKET_MS`), so live streams are never cut.
  */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -39,6 +40,8 @@ export interface RunningServer {
   /** The URL it listens on. */
   url: string;
   store: Store;
+  /** How many connections are open (tests, diagnostics). */
+  connections(): Promise<number>;
   /**
    * Stops accepting, ends every live stream (a final frame asks EventSource
    * to reconnect in a second, to another instance), lets in-flight requests
@@ -55,6 +58,10 @@ export async function startServer(
     onStore?: (store: Store) => Promise<void>;
     /** {@link REQUEST_TIMEOUT_MS}, shorter in tests. */
     requestTimeoutMs?: number;
+    /** `IDLE_SOCKET_MS` (http/connection-limits.ts), shorter in tests. */
+    idleSocketMs?: number;
+    /** The live streams' heartbeat (default 20 s): tests keep it below `idleSocketMs`. */
+    heartbeatMs?: number;
   } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? consoleLogger;
@@ -87,7 +94,13 @@ export async function startServer(
   // Every stream holds a socket: by default streams may take the open-file
   // limit less a headroom for API requests and the database.
   const maxStreams = config.PARLEY_MAX_STREAMS ?? defaultMaxStreams();
-  const live = createLiveEvents({ store, bus, logger, maxStreams });
+  const live = createLiveEvents({
+    store,
+    bus,
+    logger,
+    maxStreams,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
   const widgetDir =
     config.PARLEY_WIDGET_DIR ?? (existsSync(DEFAULT_WIDGET_DIR) ? DEFAULT_WIDGET_DIR : undefined);
   if (!widgetDir) {
@@ -123,8 +136,13 @@ export async function startServer(
   // The app is built once the address is known (PORT may be 0): unless
   // PARLEY_PUBLIC_URL says otherwise, that address is the server's own origin.
   let app: ParleyApp | undefined;
-  const fetch: ParleyApp['fetch'] = (...args) =>
-    app ? app.fetch(...args) : new Response(null, { status: 503 });
+  const fetch: ParleyApp['fetch'] = (...args) => {
+    const env = args[1] as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+    if (env?.incoming && env.outgoing && !admitPipelined(env.incoming, env.outgoing)) {
+      return new Response(null, { status: 503 });
+    }
+    return app ? app.fetch(...args) : new Response(null, { status: 503 });
+  };
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
@@ -138,6 +156,11 @@ export async function startServer(
         () => resolve(s as Server),
       ) as Server;
       s.once('error', reject);
+      // Before the first connection: listening has not begun yet.
+      limitConnections(s, {
+        trusted: config.PARLEY_TRUSTED_PROXIES,
+        ...(options.idleSocketMs ? { idleMs: options.idleSocketMs } : {}),
+      });
     });
   } catch (error) {
     // Nothing may keep the process alive after a failed start (the LISTEN client would).
@@ -171,6 +194,10 @@ export async function startServer(
   return {
     url,
     store,
+    connections: () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      ),
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -197,7 +224,8 @@ export async function startServer(
  * Node's request timeouts, all at `ms`: the headers (`headersTimeout`) and the
  * whole request (`requestTimeout`) must have arrived within it, or Node
  * answers 408 and closes the connection. Both count only while the request is
- * arriving: once it is in, the response (a live stream) runs unbounded.
+ * arriving: once it is in, the response (a live stream) runs on while the
+ * client reads it (`limitConnections` cuts a connection that stops).
  * Node checks them every `connectionsCheckingInterval` (default 30 s, which
  * would let a slow client stay 40 s): a tenth of the timeout here.
  */

@@ -249,6 +249,18 @@ describe('clientOfAddress', () => {
     assert.notEqual(clientOfAddress('::ffff:203.0.113.7'), clientOfAddress('::ffff:203.0.113.8'));
   });
 
+  it('counts NAT64 (64:ff9b::/96) and 6to4 (2002::/16) as the IPv4 address they carry', () => {
+    assert.equal(clientOfAddress('64:ff9b::198.51.110.1'), '198.51.110.1');
+    assert.equal(clientOfAddress('64:ff9b::c633:6e01'), '198.51.110.1');
+    assert.equal(clientOfAddress('2002:c633:6e01::1'), '198.51.110.1');
+    // A 6to4 site's other hosts and subnets are the same IPv4 client.
+    assert.equal(clientOfAddress('2002:c633:6e01:7:1:2:3:4'), '198.51.110.1');
+    assert.notEqual(clientOfAddress('2002:c633:6e02::1'), clientOfAddress('2002:c633:6e01::1'));
+    assert.notEqual(clientOfAddress('64:ff9b::198.51.110.2'), '198.51.110.1');
+    // Only the well-known prefixes: another /96 is ordinary IPv6.
+    assert.equal(clientOfAddress('64:ff9c::198.51.110.1'), '64:ff9c::/64');
+  });
+
   it('keeps an address it cannot parse as it is', () => {
     assert.equal(clientOfAddress('unix-socket'), 'unix-socket');
     assert.equal(clientOfAddress('10'), '10');
@@ -270,6 +282,12 @@ describe('networkOfAddress', () => {
 
   it('counts IPv4-mapped IPv6 as the IPv4 /24', () => {
     assert.equal(networkOfAddress('::ffff:203.0.113.7'), '203.0.113.0/24');
+  });
+
+  it('counts NAT64 and 6to4 addresses as the IPv4 /24 they carry', () => {
+    assert.equal(networkOfAddress('64:ff9b::198.51.110.1'), '198.51.110.0/24');
+    assert.equal(networkOfAddress('2002:c633:6e01::1'), '198.51.110.0/24');
+    assert.equal(networkOfAddress('2002:c633:6eff:1::1'), '198.51.110.0/24');
   });
 
   it('keeps an address it cannot parse as it is', () => {

@@ -86,15 +86,30 @@ export function clientAddress(
 }
 
 /**
- * Parses an address as `clientAddress` returns it; IPv4-mapped IPv6
- * (`::ffff:a.b.c.d`) is its IPv4 address. Undefined when it is not an IP.
+ * Parses an address as `clientAddress` returns it. IPv6 forms that carry an
+ * IPv4 address are that address: IPv4-mapped (`::ffff:a.b.c.d`), NAT64's
+ * well-known prefix (`64:ff9b::a.b.c.d`, RFC 6052) and 6to4 (`2002:AABB:CCDD::/48`,
+ * RFC 3056), or one IPv4 host would count as two or three clients.
+ * Undefined when it is not an IP.
  */
 function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   // ipaddr.js reads "10" as 0.0.0.10: only the plain four-part form is IPv4 here.
   if (!ipaddr.IPv4.isValidFourPartDecimal(address) && !ipaddr.IPv6.isValid(address)) {
     return undefined;
   }
-  return normalize(address);
+  const ip = normalize(address);
+  if (ip?.kind() !== 'ipv6') return ip;
+  const v6 = ip as ipaddr.IPv6;
+  const [, w1 = 0, w2 = 0, , , , w6 = 0, w7 = 0] = v6.parts;
+  const range = v6.range();
+  if (range === 'rfc6052') return ipv4Of(w6, w7);
+  if (range === '6to4') return ipv4Of(w1, w2);
+  return v6;
+}
+
+/** The IPv4 address held in two 16-bit words. */
+function ipv4Of(high: number, low: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
 /** The address with every bit past the first `bits` cleared, in canonical form. */
@@ -111,8 +126,9 @@ function prefixOf(ip: ipaddr.IPv4 | ipaddr.IPv6, bits: number): string {
  * The client an address belongs to, as every limit in Parley counts them: an
  * IPv4 address is one client, and an IPv6 address stands for its /64, since
  * one home or one server is routinely given a whole /64 and can pick any of
- * its 2^64 addresses per request. IPv4-mapped IPv6 is its IPv4 address. An
- * address that does not parse is its own client, as given.
+ * its 2^64 addresses per request. IPv6 that carries an IPv4 address
+ * (IPv4-mapped, NAT64, 6to4) is that IPv4 address. An address that does not
+ * parse is its own client, as given.
  */
 export function clientOfAddress(address: string): string {
   const ip = parseAddress(address);
@@ -123,8 +139,9 @@ export function clientOfAddress(address: string): string {
 /**
  * The network an address belongs to, for counting readers' reports: an IPv4
  * /24 or an IPv6 /48 (a typical site or customer allocation), so that one
- * party with a handful of neighbouring addresses weighs as one. An address
- * that does not parse is its own network, as given.
+ * party with a handful of neighbouring addresses weighs as one. IPv6 that
+ * carries an IPv4 address counts in that address's /24. An address that does
+ * not parse is its own network, as given.
  */
 export function networkOfAddress(address: string): string {
   const ip = parseAddress(address);

@@ -15,6 +15,7 @@ import * as reportsByNetwork from './migrations/2026-12-04-reports-by-network.ts
 import * as spam from './migrations/2026-12-04-spam.ts';
 import * as threadVisibility from './migrations/2026-12-04-thread-visibility.ts';
 import * as editSends from './migrations/2026-12-05-edit-sends.ts';
+import * as fingerprints from './migrations/2026-12-05-fingerprints.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-spam': spam,
   '2026-12-04-thread-visibility': threadVisibility,
   '2026-12-05-edit-sends': editSends,
+  '2026-12-05-fingerprints': fingerprints,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -60,6 +60,11 @@ export interface MessageTable {
    * status `spam`). Null otherwise, and on rows hidden before it was recorded.
    */
   hidden_reason: HiddenReason | null;
+  /**
+   * SHA-256 of the body's comparable form (`comparableText`), for the
+   * duplicate check; null on placeholders and on rows older than it.
+   */
+  body_fingerprint: string | null;
 }
 
 /** Why a hidden message is hidden; see `MessageTable.hidden_reason`. */

@@ -9,7 +9,7 @@ import { findThreadById } from '../threads/threads.repository.ts';
 import { type ClientLimit, checkLimit, spendLimit } from './client-limit.ts';
 import { changeMessage, deleteMessage } from './message-state.ts';
 import { findMessage } from './messages.repository.ts';
-import { hashToken, needsModeration, type Renderer } from './post-message.ts';
+import { bodyFingerprint, hashToken, needsModeration, type Renderer } from './post-message.ts';
 
 /**
  * What a message's author may do with the edit token the post returned: edit
@@ -143,7 +143,13 @@ export async function editMessage(store: Store, edit: AuthorEdit): Promise<Messa
     return changeMessage(
       trx,
       message,
-      { body: edit.body, html, edited_at: now, ...(held ? { status: 'pending' } : {}) },
+      {
+        body: edit.body,
+        body_fingerprint: bodyFingerprint(edit.body),
+        html,
+        edited_at: now,
+        ...(held ? { status: 'pending' } : {}),
+      },
       now,
     );
   });

@@ -109,6 +109,7 @@ export async function deleteMessage(
       author_name: '',
       author_role: null,
       body: '',
+      body_fingerprint: null,
       html: '',
       highlighted: 0,
       ip_hash: null,

@@ -247,23 +247,22 @@ export async function decideReports(
 }
 
 /**
- * The bodies this client posted since `since` (any thread, any status),
- * newest first, at most `cap`: a seek on `messages_client_idx` (ip_hash,
- * created_at). The rate limit bounds how many a client can post in a window.
+ * Whether this client posted a body with this fingerprint since `since` (any
+ * thread, any status): a seek on `messages_client_idx` (ip_hash, created_at).
  */
-export async function recentBodiesByClient(
+export async function postedFingerprintSince(
   db: Kysely<Database>,
   ipHash: string,
+  fingerprint: string,
   since: string,
-  cap: number,
-): Promise<string[]> {
-  const rows = await db
+): Promise<boolean> {
+  const row = await db
     .selectFrom('messages')
-    .select('body')
+    .select('id')
     .where('ip_hash', '=', ipHash)
     .where('created_at', '>', since)
-    .orderBy('created_at', 'desc')
-    .limit(cap)
-    .execute();
-  return rows.map((row) => row.body);
+    .where('body_fingerprint', '=', fingerprint)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

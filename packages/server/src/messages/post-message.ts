@@ -25,7 +25,7 @@ import { refuseOverLimit } from './client-limit.ts';
 import {
   findMessage,
   insertMessage,
-  recentBodiesByClient,
+  postedFingerprintSince,
   recentPostsByClient,
 } from './messages.repository.ts';
 import type { SolvedChallenge } from './proof-of-work.ts';
@@ -198,6 +198,7 @@ export async function postMessage(
       // Only a post that proved the admin token or an owner key gets the role; readers' input never can.
       author_role: post.owner ? 'owner' : null,
       body: post.body,
+      body_fingerprint: bodyFingerprint(post.body),
       html,
       status,
       ...(spam ? { hidden_reason: 'spam' as const } : {}),
@@ -234,22 +235,18 @@ async function precheckPost(store: Store, post: NewPost): Promise<SolvedChalleng
   return challenge;
 }
 
-/**
- * The most recent bodies of one client the duplicate check compares: the
- * default rate limit lets a client post 100 in the window; with the limit off
- * or raised, a flood older than its last 200 posts is not compared.
- */
-const DUPLICATE_ROWS = 200;
+/** The fingerprint the duplicate check compares: SHA-256 of the body's {@link comparableText} form. */
+export function bodyFingerprint(body: string): string {
+  return createHash('sha256').update(comparableText(body)).digest('base64url');
+}
 
 /**
  * Throws 409 when this client posted the same words in the last
  * `DUPLICATE_WINDOW_MINUTES` minutes, to any thread, whatever became of them
- * (published, held, hidden or kept as spam). Bodies are compared in their
- * {@link comparableText} form (NFKC, case folded, format characters removed,
- * whitespace collapsed), so changing case, adding a zero-width space or
- * swapping a space for a no-break one does not make a new message. Compared
- * here rather than in SQL: no stored column to keep in step, and the rows
- * are few (the client's own, in the window).
+ * (published, held, hidden or kept as spam). Bodies are compared by
+ * {@link bodyFingerprint}, so changing case, adding a zero-width space or
+ * swapping a space for a no-break one does not make a new message; one
+ * indexed lookup, however many messages the client posted.
  */
 async function checkDuplicate(
   db: Kysely<Database>,
@@ -258,10 +255,7 @@ async function checkDuplicate(
   now: Date,
 ): Promise<void> {
   const since = new Date(now.getTime() - DUPLICATE_WINDOW_MINUTES * MINUTE).toISOString();
-  const recent = await recentBodiesByClient(db, ipHash, since, DUPLICATE_ROWS);
-  if (recent.length === 0) return;
-  const words = comparableText(body);
-  if (recent.some((earlier) => comparableText(earlier) === words)) {
+  if (await postedFingerprintSince(db, ipHash, bodyFingerprint(body), since)) {
     throw duplicateMessage(DUPLICATE_WINDOW_MINUTES);
   }
 }

@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { toMessage } from '../db/rows.ts';
+import type { MessageRow } from '../db/schema.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
-import { keyedHash } from '../http/client-identity.ts';
 import { isThreadUrl } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
@@ -19,7 +19,7 @@ import {
   postMessageBody,
   reportBody,
 } from './messages.schemas.ts';
-import { postMessage } from './post-message.ts';
+import { needsModeration, postMessage } from './post-message.ts';
 import { proofOfWork } from './proof-of-work.ts';
 import { reportMessage } from './report-message.ts';
 
@@ -39,6 +39,14 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { clock, identify, locate, policy, secret, verifyOwner, verifyThreadUrl } = services;
   const pow = config.proofOfWork === 'on' ? proofOfWork(services.secret) : undefined;
+  /**
+   * A spam message's author is a bot: its edit is answered as a real
+   * message's edit would be (held under moderation, a held word or too many
+   * links), so the bot cannot tell it was caught.
+   */
+  const caughtEditPublishes = (row: MessageRow) =>
+    row.hidden_reason === 'spam' &&
+    !needsModeration(policy, { body: row.body, author: row.author_name, owner: false });
 
   return new Hono()
     .get(
@@ -78,7 +86,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         if (owner) await verifyOwner(c);
         const now = clock();
         const ipHash = await identify(c, now);
-        const { message, editToken } = await postMessage(store, {
+        const { message, editToken, answer } = await postMessage(store, {
           key,
           author: input.author,
           body: input.body,
@@ -99,8 +107,8 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         const body: PostMessageResponse = {
           message: toMessage(message),
           editToken,
-          // Spam (a filled honeypot) answers as published: the bot must not learn it failed.
-          status: message.status === 'pending' ? 'pending' : 'published',
+          // Spam (a filled honeypot) answers as the post would have: the bot must not learn it failed.
+          status: answer,
         };
         return c.json(body, 201);
       },
@@ -111,20 +119,22 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('json', editMessageBody),
       async (c) => {
         const { id } = c.req.valid('param');
-        // Per client, under a hash that survives midnight; readers whose
-        // address is unknown share one count, as for reports.
-        const client = keyedHash(secret, 'edit-limit', locate(c)?.client ?? 'unknown');
+        // Per client, under the day's client hash as posts are: the limit
+        // lasts a minute, and a hash that changes daily cannot tie an old edit
+        // to an address. Readers whose address is unknown share one count.
+        const now = clock();
+        const client = (await identify(c, now)) ?? 'unknown';
         const row = await editMessage(store, {
           id,
           token: bearerToken(c.req.header('Authorization')),
           body: c.req.valid('json').body,
-          now: clock(),
+          now,
           policy,
           limit: editLimit(client, config.rateLimit),
         });
         const body: EditMessageResponse = {
           message: toMessage(row),
-          status: row.status === 'published' ? 'published' : 'pending',
+          status: row.status === 'published' || caughtEditPublishes(row) ? 'published' : 'pending',
         };
         return c.json(body);
       },

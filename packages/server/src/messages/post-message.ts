@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, MessageRow } from '../db/schema.ts';
+import type { Database, MessageRow, ThreadRow } from '../db/schema.ts';
 import { lockKey, type Store } from '../db/store.ts';
 import {
   challengeRequired,
@@ -15,6 +15,7 @@ import { effectiveStatus } from '../threads/auto-close.ts';
 import {
   findOrCreateThread,
   findPublicThreadByKey,
+  findThreadByKey,
   isPublicThread,
   makeThreadPublic,
   recordPublished,
@@ -115,7 +116,7 @@ export function needsModeration(
 export async function postMessage(
   store: Store,
   post: NewPost,
-): Promise<{ message: MessageRow; editToken: string }> {
+): Promise<{ message: MessageRow; editToken: string; answer: 'published' | 'pending' }> {
   // 1. Every cheap refusal first, read-only: a refused post costs no fetch and no markdown.
   const challenge = await precheckPost(store, post);
   // 2. A thread this post would create, or make public (setting its title and
@@ -134,16 +135,16 @@ export async function postMessage(
   // post so the bot learns nothing.
   // The owner's post is never spam: the widget never fills the honeypot for anyone.
   const spam = post.spam === true && !post.owner;
-  const status = spam
-    ? 'hidden'
-    : needsModeration(post.policy, {
-          ...post,
-          links,
-          // A title is shown only with the thread this post creates.
-          title: createsThread ? post.thread.title : null,
-        })
-      ? 'pending'
-      : 'published';
+  const held = needsModeration(post.policy, {
+    ...post,
+    links,
+    // A title is shown only with the thread this post creates.
+    title: createsThread ? post.thread.title : null,
+  });
+  // Spam is answered with the status the same post would have had, so the
+  // bot cannot tell it was caught (not even by a held word or a link count).
+  const answer = held ? 'pending' : 'published';
+  const status = spam ? 'hidden' : answer;
 
   const message = await store.write(async (trx) => {
     if (post.ipHash && !post.owner) {
@@ -176,20 +177,7 @@ export async function postMessage(
         now,
       });
     }
-    if (effectiveStatus(thread, post.now, post.policy.autoCloseDays) === 'closed') {
-      throw threadClosed();
-    }
-    // Not even after held messages: the opening post is the first one listed,
-    // and an approved held message would be listed before it.
-    if (post.kind === 'opening' && !found.created) {
-      throw invalidField('kind', 'only the first post of a thread can be its opening post');
-    }
-    if (post.parentId != null) {
-      const parent = await findMessage(trx, post.parentId);
-      if (!parent || parent.thread_id !== thread.id || parent.status !== 'published') {
-        throw invalidField('parentId', 'is not a message in this thread');
-      }
-    }
+    await refuseByThread(trx, post, found.created ? undefined : thread);
     const row = await insertMessage(trx, {
       thread_id: thread.id,
       parent_id: post.parentId,
@@ -211,7 +199,7 @@ export async function postMessage(
     if (status === 'published') await recordPublished(trx, thread.id, row.id, now);
     return row;
   });
-  return { message, editToken };
+  return { message, editToken, answer };
 }
 
 /**
@@ -232,7 +220,37 @@ async function precheckPost(store: Store, post: NewPost): Promise<SolvedChalleng
     if (post.rateLimit > 0) await checkRateLimit(store.db, post.ipHash, post.now, post.rateLimit);
     await checkDuplicate(store.db, post.ipHash, post.body, post.now);
   }
+  await refuseByThread(store.db, post, await findThreadByKey(store.db, post.key));
   return challenge;
+}
+
+/**
+ * The refusals that depend on the thread as stored (`existing`, undefined
+ * when this post creates it): a closed thread, an opening post for a thread
+ * that has messages, a parent that is not a published message of this
+ * thread. Run read-only before any expensive work, so such a post costs no
+ * fetch and no render, and again in the transaction, which decides.
+ */
+async function refuseByThread(
+  db: Kysely<Database>,
+  post: NewPost,
+  existing: ThreadRow | undefined,
+): Promise<void> {
+  if (existing && effectiveStatus(existing, post.now, post.policy.autoCloseDays) === 'closed') {
+    throw threadClosed();
+  }
+  // Not even after held messages: the opening post is the first one listed,
+  // and an approved held message would be listed before it.
+  if (post.kind === 'opening' && existing) {
+    throw invalidField('kind', 'only the first post of a thread can be its opening post');
+  }
+  if (post.parentId != null) {
+    // A thread this post creates has no message to answer.
+    const parent = existing ? await findMessage(db, post.parentId) : undefined;
+    if (!parent || parent.thread_id !== existing?.id || parent.status !== 'published') {
+      throw invalidField('parentId', 'is not a message in this thread');
+    }
+  }
 }
 
 /** The fingerprint the duplicate check compares: SHA-256 of the body's {@link comparableText} form. */

@@ -157,6 +157,33 @@ for (const dialect of dialects) {
         );
         assert.equal(verified, 1, 'a duplicate costs no fetch');
       });
+
+      it('renders and fetches nothing for a closed thread, a second opening post or a parent that is not there', async () => {
+        const render = countingRenderer();
+        let verified = 0;
+        const verifyNewThread = async () => {
+          verified++;
+        };
+        const first = await postMessage(f.db.store, post({ body: 'first', render }));
+        assert.equal(render.calls, 1);
+        const refused = (over: Partial<NewPost>) =>
+          refusal(postMessage(f.db.store, post({ render, verifyNewThread, ...over })));
+        // A parent on a thread this post would create: no message to answer, so no fetch.
+        assert.equal(
+          await refused({ key: '/new', body: 'a', parentId: first.message.id }),
+          '400 invalid_request',
+        );
+        assert.equal(await refused({ body: 'b', parentId: 2_147_483_647 }), '400 invalid_request');
+        assert.equal(await refused({ body: 'c', kind: 'opening' }), '400 invalid_request');
+        await f.db.store.db
+          .updateTable('threads')
+          .set({ status: 'closed' })
+          .where('key', '=', KEY)
+          .execute();
+        assert.equal(await refused({ body: 'd' }), '409 thread_closed');
+        assert.equal(render.calls, 1, 'no refused post rendered');
+        assert.equal(verified, 0, 'no refused post fetched its thread');
+      });
     });
   });
 }

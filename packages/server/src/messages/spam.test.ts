@@ -105,6 +105,29 @@ for (const dialect of dialects) {
         });
       });
 
+      it('answers a caught post, and its edit, as the same post would have been answered', async () => {
+        await open({ moderation: 'all' });
+        const held = await json<PostMessageResponse>(await send({ body: 'real one' }), 201);
+        assert.equal(held.status, 'pending');
+        const caught = await json<PostMessageResponse>(
+          await send({ body: 'bot one', website: 'x' }),
+          201,
+        );
+        assert.equal(caught.status, 'pending', 'held like any post under moderation all');
+        assert.equal((await stored(caught.message.id)).hidden_reason, 'spam');
+        const edited = await f.patch(
+          `/api/messages/${caught.message.id}`,
+          { body: 'bot edit' },
+          { Authorization: `Bearer ${caught.editToken}` },
+        );
+        assert.equal(edited.status, 200);
+        assert.equal(
+          ((await edited.json()) as { status: string }).status,
+          'pending',
+          'as a held message edited under moderation all',
+        );
+      });
+
       it('takes a blank honeypot as empty (the widget sends it empty)', async () => {
         await open();
         const res = await send({ body: 'hello', website: '  ' });

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { PostgresAdapter } from 'kysely';
 
 // Author edits are limited per client, like reports: `edit_sends` keeps one
-// row per edit a client made in the last minute, keyed by a hash that does
-// not rotate at midnight; older rows are deleted as new ones arrive. Same
+// row per edit a client made in the last minute, keyed by the day's client
+// hash (as posts are); older rows are deleted as new ones arrive. Same
 // shape as `report_sends`, so one piece of code counts both.
 // Named after 2026-12-04-thread-visibility so it sorts after every released one.
 // Like every migration it takes Kysely<any> and imports nothing from the app.

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Logger } from './app-deps.ts';
 import type { ThreadView } from './db/rows.ts';
 import type { ClientIdentifier, ClientLocator } from './http/client-identity.ts';
+import type { ProofOfWork } from './messages/proof-of-work.ts';
 import type { ModerationPolicy } from './moderation/policy.ts';
 import type { ThreadUrlCheck } from './threads/thread-url-check.ts';
 
@@ -18,6 +19,8 @@ export interface AppServices {
   logger: Logger;
   /** How a thread looks right now (for auto-close): the time and the policy. */
   threadView: () => ThreadView;
+  /** Proof-of-work challenges and their checks, keyed by the secret; undefined when it is off. */
+  proofOfWork: ProofOfWork | undefined;
   /** The server secret (`AppConfig.secret`, or one random per app when unset). Never stored. */
   secret: string;
   /**

@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { challengeRoutes } from './messages/challenge.routes.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
+import { proofOfWork } from './messages/proof-of-work.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
 import { adminPage } from './moderation/admin-page.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
     policy,
     logger,
     secret,
+    proofOfWork: deps.config.proofOfWork === 'on' ? proofOfWork(secret) : undefined,
     threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
     // With `*` any host could be named: the server never fetches arbitrary hosts.
     verifyThreadUrl:
@@ -166,7 +168,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', eventRoutes(deps, services, live));
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));
-  app.route('/api', challengeRoutes(deps, services));
+  app.route('/api', challengeRoutes(services));
   return app;
 }
 

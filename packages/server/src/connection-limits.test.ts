@@ -17,7 +17,7 @@ import { parseCommandLine, type ServerConfig } from './config.ts';
 import { MAX_CONNECTIONS_PER_CLIENT, MAX_PIPELINED } from './http/connection-limits.ts';
 import { type RunningServer, startServer } from './main.ts';
 import { threadPath } from './testing/app-fixture.ts';
-import { openSse } from './testing/sse-client.ts';
+import { assertPostArrives, openSse } from './testing/sse-client.ts';
 
 /** The idle bound the test servers run with, and their heartbeat, well below it. */
 const IDLE_MS = 1_000;
@@ -241,14 +241,7 @@ describe('connection limits on a real server', () => {
         () => reader.comments.filter((c) => c === 'ping').length >= pings,
       );
       assert.equal(reader.ended, false, 'the stream is still open');
-      const posted = await fetch(`${server.url}${threadPath('/blog/long', '/messages')}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ author: 'Ada', body: 'still there?' }),
-      });
-      assert.equal(posted.status, 201);
-      const [created] = await reader.take(1);
-      assert.equal(created?.event, 'message.created');
+      await assertPostArrives(server.url, '/blog/long', reader);
       reader.close();
     });
   });

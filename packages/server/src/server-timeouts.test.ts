@@ -15,7 +15,7 @@ import { silentLogger } from './app-deps.ts';
 import { parseCommandLine, type ServerConfig } from './config.ts';
 import { REQUEST_TIMEOUT_MS, type RunningServer, startServer } from './main.ts';
 import { threadPath } from './testing/app-fixture.ts';
-import { openSse } from './testing/sse-client.ts';
+import { assertPostArrives, openSse } from './testing/sse-client.ts';
 
 /** The timeout the short-timeout server runs with. */
 const SHORT_MS = 1_000;
@@ -113,14 +113,7 @@ describe('request timeouts on a real server', () => {
     // Nothing to wait on here but time itself: the stream must outlive the timeout.
     await new Promise((resolve) => setTimeout(resolve, SHORT_MS * 3));
     assert.equal(reader.ended, false, 'the stream is still open');
-    const posted = await fetch(`${short.url}${threadPath('/blog/long', '/messages')}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ author: 'Ada', body: 'still there?' }),
-    });
-    assert.equal(posted.status, 201);
-    const [created] = await reader.take(1);
-    assert.equal(created?.event, 'message.created');
+    await assertPostArrives(short.url, '/blog/long', reader);
     reader.close();
   });
 

@@ -1,16 +1,14 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { ApiError } from '../http/api-error.ts';
-import { proofOfWork } from './proof-of-work.ts';
 
 /**
  * `GET /api/challenge`, mounted under `/api`: a signed ALTCHA challenge for
  * the next post when proof of work is on (`PARLEY_PROOF_OF_WORK=on`), else
  * 404, which tells the widget to send none.
  */
-export function challengeRoutes(deps: AppDeps, services: AppServices) {
-  const pow = deps.config.proofOfWork === 'on' ? proofOfWork(services.secret) : undefined;
+export function challengeRoutes(services: AppServices) {
+  const pow = services.proofOfWork;
   return new Hono().get('/challenge', async (c) => {
     if (!pow) {
       throw new ApiError(

@@ -20,7 +20,6 @@ import {
   reportBody,
 } from './messages.schemas.ts';
 import { needsModeration, postMessage } from './post-message.ts';
-import { proofOfWork } from './proof-of-work.ts';
 import { reportMessage } from './report-message.ts';
 
 /**
@@ -38,7 +37,7 @@ function withoutFragment(url: string | null): string | null {
 export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { clock, identify, locate, policy, secret, verifyOwner, verifyThreadUrl } = services;
-  const pow = config.proofOfWork === 'on' ? proofOfWork(services.secret) : undefined;
+  const pow = services.proofOfWork;
   /**
    * A spam message's author is a bot: its edit is answered as a real
    * message's edit would be (held under moderation, a held word or too many

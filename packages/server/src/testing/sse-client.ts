@@ -3,6 +3,7 @@
  * body stream and parsing frames as EventSource would (event, id, data,
  * retry, comments). Tests wait on conditions, each bounded by a deadline.
  */
+import assert from 'node:assert/strict';
 
 /** One dispatched event. */
 export interface SseEvent {
@@ -138,4 +139,23 @@ export async function openSse(
     }
   })();
   return client;
+}
+
+/**
+ * Posts to `key` on the server at `baseUrl` over real HTTP, and asserts that
+ * the open stream `reader` then receives the new message as its next event.
+ */
+export async function assertPostArrives(
+  baseUrl: string,
+  key: string,
+  reader: SseClient,
+): Promise<void> {
+  const posted = await fetch(`${baseUrl}/api/threads/${encodeURIComponent(key)}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ author: 'Ada', body: 'still there?' }),
+  });
+  assert.equal(posted.status, 201);
+  const [created] = await reader.take(1);
+  assert.equal(created?.event, 'message.created');
 }

@@ -6,6 +6,7 @@ import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { type Challenge, createChallenge, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/web/pbkdf2';
+import type { ParleyThread } from './parley-thread.js';
 import { solverSettings } from './pow-solver.js';
 import {
   $,
@@ -87,6 +88,15 @@ function spyOnWorkers() {
   return { created, restore: () => (window.Worker = real) };
 }
 
+/** Fills the reply form as a reader would, posts it, and waits until it is posted. */
+async function postFromForm(el: ParleyThread, author: string, body: string) {
+  type(el, '#parley-author', author);
+  type(el, '#parley-body', body);
+  const done = oneEvent(el, 'parley-message-posted');
+  await submit(el);
+  await done;
+}
+
 describe('the honeypot field', () => {
   it('is sent empty with the post, and hidden from people, keyboards and assistive technology', async () => {
     const k = uniqueKey();
@@ -108,11 +118,7 @@ describe('the honeypot field', () => {
     expect(tree).to.contain('textbox "Name"');
     expect(tree).to.not.match(/website/i);
 
-    type(el, '#parley-author', 'Ada');
-    type(el, '#parley-body', 'Hello');
-    const done = oneEvent(el, 'parley-message-posted');
-    await submit(el);
-    await done;
+    await postFromForm(el, 'Ada', 'Hello');
     const [body] = await postBodies();
     expect(body!.website).to.equal('');
   });
@@ -123,11 +129,7 @@ describe('the honeypot field', () => {
     route('POST', `${threadPath(k)}/messages`, () => posted(6));
     const el = await mount({ thread: k });
     type(el, '#parley-website', 'https://spam.example');
-    type(el, '#parley-author', 'Bot');
-    type(el, '#parley-body', 'Buy');
-    const done = oneEvent(el, 'parley-message-posted');
-    await submit(el);
-    await done;
+    await postFromForm(el, 'Bot', 'Buy');
     expect((await postBodies())[0]!.website).to.equal('https://spam.example');
   });
 });
@@ -160,10 +162,7 @@ describe('proof of work', () => {
     type(el, '#parley-author', 'Ada');
     // Solved in a worker before the reader submits.
     await waitUntil(() => workers.created.length === 1, 'a worker solves it');
-    type(el, '#parley-body', 'Hello');
-    const done = oneEvent(el, 'parley-message-posted');
-    await submit(el);
-    await done;
+    await postFromForm(el, 'Ada', 'Hello');
     expect(challenges).to.equal(1);
     const [body] = await postBodies();
     expect(await verified(body!.altcha)).to.equal(true);
@@ -187,11 +186,7 @@ describe('proof of work', () => {
       ++posts === 1 ? apiError(400, 'challenge_required') : posted(6),
     );
     const el = await mount({ thread: k });
-    type(el, '#parley-author', 'Ada');
-    type(el, '#parley-body', 'Hello');
-    const done = oneEvent(el, 'parley-message-posted');
-    await submit(el);
-    await done;
+    await postFromForm(el, 'Ada', 'Hello');
     expect(challenges).to.equal(2);
     const [first, second] = await postBodies();
     expect(first!.altcha).to.not.equal(second!.altcha);
@@ -212,11 +207,7 @@ describe('proof of work', () => {
       route('GET', '/api/challenge', async () => json(await makeChallenge()));
       route('POST', `${threadPath(k)}/messages`, () => posted(6));
       const el = await mount({ thread: k });
-      type(el, '#parley-author', 'Ada');
-      type(el, '#parley-body', 'Hello');
-      const done = oneEvent(el, 'parley-message-posted');
-      await submit(el);
-      await done;
+      await postFromForm(el, 'Ada', 'Hello');
       expect(await verified((await postBodies())[0]!.altcha)).to.equal(true);
     } finally {
       window.Worker = real;
@@ -232,11 +223,7 @@ describe('proof of work', () => {
     route('GET', '/api/challenge', async () => json(await makeChallenge()));
     route('POST', `${threadPath(k)}/messages`, () => posted(6));
     const el = await mount({ thread: k });
-    type(el, '#parley-author', 'Ada');
-    type(el, '#parley-body', 'Hello');
-    const done = oneEvent(el, 'parley-message-posted');
-    await submit(el);
-    await done;
+    await postFromForm(el, 'Ada', 'Hello');
     expect(await verified((await postBodies())[0]!.altcha)).to.equal(true);
     expect(workers.created).to.deep.equal([]);
   });
@@ -247,13 +234,7 @@ describe('proof of work', () => {
     let id = 5;
     route('POST', `${threadPath(k)}/messages`, () => posted(++id));
     const el = await mount({ thread: k });
-    for (const text of ['Hello', 'Hello again']) {
-      type(el, '#parley-author', 'Ada');
-      type(el, '#parley-body', text);
-      const done = oneEvent(el, 'parley-message-posted');
-      await submit(el);
-      await done;
-    }
+    for (const text of ['Hello', 'Hello again']) await postFromForm(el, 'Ada', text);
     const asked = calls.filter((c) => c.url.endsWith('/api/challenge')).length;
     expect(asked, 'asked once, for the first post').to.equal(1);
     expect((await postBodies()).map((b) => b.altcha)).to.deep.equal([undefined, undefined]);

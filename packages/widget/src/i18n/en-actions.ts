@@ -55,6 +55,7 @@ export const enActions = {
   errors: {
     thread_closed: 'This discussion is closed.',
     rate_limited: 'You are posting too quickly. Please wait a moment and try again.',
+    duplicate_message: 'You already posted this message a few minutes ago.',
     forbidden: 'This site is not allowed to post to this comments server.',
     payload_too_large: 'Your message is too long.',
   } as Record<string, string>,

@@ -651,6 +651,13 @@ describe('<parley-thread>', () => {
       await submit(el);
       await waitUntil(() => text($(el, 'form [role=alert]')).includes('too quickly'));
       expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Draft');
+
+      // The same words twice in ten minutes: said plainly, not as a failure to retry.
+      answer = () => apiError(409, 'duplicate_message');
+      await waitUntil(() => !$<HTMLButtonElement>(el, 'button.primary').disabled);
+      await submit(el);
+      await waitUntil(() => text($(el, 'form [role=alert]')).includes('already posted'));
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Draft');
     });
 
     it('creates the thread with the first post and then shows its stats', async () => {

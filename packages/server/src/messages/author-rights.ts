@@ -122,7 +122,10 @@ async function editableMessage(
  * (its moderator sees the new text). The site owner's messages never wait.
  * More than `maxLinks` links in the new text hold it like a held word.
  */
-export async function editMessage(store: Store, edit: AuthorEdit): Promise<MessageRow> {
+export async function editMessage(
+  store: Store,
+  edit: AuthorEdit,
+): Promise<MessageRow & { answer: 'published' | 'pending' }> {
   // Refusals first, read-only: a client past its edit limit, or a wrong
   // token, costs a lookup or two, never a render or the write lock.
   if (edit.limit) await checkLimit(store.db, edit.limit, edit.now);
@@ -132,15 +135,28 @@ export async function editMessage(store: Store, edit: AuthorEdit): Promise<Messa
   return store.write(async (trx) => {
     if (edit.limit) await spendLimit(trx, store.dialect, edit.limit, edit.now);
     const message = await editableMessage(trx, edit);
-    const held =
-      message.status === 'published' &&
+    const holds = (body: string, linkCount: number) =>
       needsModeration(edit.policy, {
-        body: edit.body,
+        body,
         author: message.author_name,
         owner: message.author_role === 'owner',
-        links,
+        links: linkCount,
       });
-    return changeMessage(
+    const held = message.status === 'published' && holds(edit.body, links);
+    // Spam (a filled honeypot) is answered as the same message would be had
+    // it been real: held if its first text would have been, or its new one is.
+    const caught = message.status === 'hidden' && message.hidden_reason === 'spam';
+    const answer =
+      message.status === 'published'
+        ? held
+          ? 'pending'
+          : 'published'
+        : caught &&
+            !holds(edit.body, links) &&
+            !holds(message.body, (edit.render ?? renderComment)(message.body).links)
+          ? 'published'
+          : 'pending';
+    const row = await changeMessage(
       trx,
       message,
       {
@@ -152,6 +168,7 @@ export async function editMessage(store: Store, edit: AuthorEdit): Promise<Messa
       },
       now,
     );
+    return { ...row, answer };
   });
 }
 

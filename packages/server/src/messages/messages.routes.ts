@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { toMessage } from '../db/rows.ts';
-import type { MessageRow } from '../db/schema.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import { isThreadUrl } from '../http/origin-policy.ts';
@@ -19,7 +18,7 @@ import {
   postMessageBody,
   reportBody,
 } from './messages.schemas.ts';
-import { needsModeration, postMessage } from './post-message.ts';
+import { postMessage } from './post-message.ts';
 import { reportMessage } from './report-message.ts';
 
 /**
@@ -38,14 +37,6 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { clock, identify, locate, policy, secret, verifyOwner, verifyThreadUrl } = services;
   const pow = services.proofOfWork;
-  /**
-   * A spam message's author is a bot: its edit is answered as a real
-   * message's edit would be (held under moderation, a held word or too many
-   * links), so the bot cannot tell it was caught.
-   */
-  const caughtEditPublishes = (row: MessageRow) =>
-    row.hidden_reason === 'spam' &&
-    !needsModeration(policy, { body: row.body, author: row.author_name, owner: false });
 
   return new Hono()
     .get(
@@ -133,7 +124,8 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         });
         const body: EditMessageResponse = {
           message: toMessage(row),
-          status: row.status === 'published' || caughtEditPublishes(row) ? 'published' : 'pending',
+          // A caught spam message is answered as a real one would be (see editMessage).
+          status: row.answer,
         };
         return c.json(body);
       },

@@ -128,6 +128,32 @@ for (const dialect of dialects) {
         );
       });
 
+      it('answers a caught edit as a real one: held by its links, or by its first text', async () => {
+        await open({ maxLinks: 2, heldWords: ['viagra'] });
+        const editOf = async (first: string, then: string, website?: string) => {
+          const sent = await json<PostMessageResponse>(
+            await send({ body: first, ...(website ? { website } : {}) }),
+            201,
+          );
+          const res = await f.patch(
+            `/api/messages/${sent.message.id}`,
+            { body: then },
+            { Authorization: `Bearer ${sent.editToken}` },
+          );
+          return ((await json<{ status: string }>(res, 200)) as { status: string }).status;
+        };
+        const links = '[a](http://x.example/1) [b](http://x.example/2) [c](http://x.example/3)';
+        for (const [first, then] of [
+          ['plain words', links],
+          ['buy viagra', 'clean words'],
+          ['fine words', 'other fine words'],
+        ] as const) {
+          const real = await editOf(first, then);
+          const caught = await editOf(`${first} (bot)`, `${then} (bot)`, 'x');
+          assert.equal(caught, real, `${first} → ${then}`);
+        }
+      });
+
       it('takes a blank honeypot as empty (the widget sends it empty)', async () => {
         await open();
         const res = await send({ body: 'hello', website: '  ' });

@@ -54,6 +54,7 @@ export const styles = css`
   }
   .admin {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--parley-space);
     max-width: 56rem;
     margin: 0 auto;
@@ -233,6 +234,9 @@ export const styles = css`
   [role='tabpanel'],
   .section {
     display: grid;
+    /* One column no wider than the page: an auto column grows to its widest
+       content (a long thread title in the filter) and pushes the page sideways. */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--parley-space);
   }
   [role='tabpanel'] > .section + .section {
@@ -246,16 +250,21 @@ export const styles = css`
     gap: 0.5rem 1rem;
   }
   .filter {
+    min-width: 0;
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: 0.5rem;
   }
   .filter select {
+    /* A flex or grid item is as wide as its longest option unless told it may shrink. */
+    min-width: 0;
+    flex: 1 1 12rem;
     max-width: min(100%, 20rem);
   }
   .list {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.75rem;
     padding: 0;
     list-style: none;
@@ -263,6 +272,7 @@ export const styles = css`
   .message,
   .thread {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.5rem;
   }
   .message.hidden,

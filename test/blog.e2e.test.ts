@@ -152,9 +152,11 @@ describe('the example blog with a Parley thread', () => {
   });
 
   it('shows a reply another reader posts, live, without a reload', async () => {
-    const { page, problems } = await openArticle();
+    // Listening before the page loads: the widget may open its stream before goto() returns.
     const reads: string[] = [];
-    page.on('request', (request) => reads.push(new URL(request.url()).pathname));
+    const fresh = await browser.newPage();
+    fresh.on('request', (request) => reads.push(new URL(request.url()).pathname));
+    const { page, problems } = await openArticle(example.articleUrl, fresh);
     await waitForReply(page, 'MoE cuts latency via sparse activation.');
     const loaded = reads.length;
     const key = encodeURIComponent(new URL(example.articleUrl).pathname);

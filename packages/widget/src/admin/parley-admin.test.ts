@@ -1,52 +1,25 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import type { AdminMessage, AdminThread, OwnerKey } from '@parley/server/wire';
-import { clientSettings } from '../api/client.js';
 import '../admin.js';
+import {
+  apiError,
+  calls,
+  deferred,
+  json,
+  lastCall as last,
+  MIN,
+  NOW,
+  route,
+  SERVER,
+  useFakeServer,
+} from '../testing/fake-server.js';
 import { ParleyAdmin, TOKEN_KEY } from './parley-admin.js';
 
-// The fake server behind `window.fetch`: the element's only seam to the network.
-type Handler = (req: Request) => Response | Promise<Response>;
-const SERVER = 'https://parley.test/';
 const TOKEN = 'admin-secret-token';
-const NOW = Date.parse('2025-06-01T12:00:00Z');
-const ago = (min: number) => new Date(NOW - min * 60_000).toISOString();
+/** `min` minutes before the tests' now. */
+const ago = (min: number) => new Date(NOW - min * MIN).toISOString();
 
-let routes: Map<string, Handler>;
-let calls: Request[];
-const realFetch = window.fetch;
-
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
-  });
-const apiError = (
-  status: number,
-  code: string,
-  message = `${code} (from the server)`,
-  extra: { issues?: { path: string; message: string }[]; headers?: Record<string, string> } = {},
-) =>
-  json(
-    { error: { code, message, ...(extra.issues ? { issues: extra.issues } : {}) } },
-    status,
-    extra.headers,
-  );
-
-function route(method: string, path: string, handler: Handler | object) {
-  routes.set(
-    `${method} ${path}`,
-    typeof handler === 'function' ? (handler as Handler) : () => json(handler),
-  );
-}
-
-/** A response the test decides when to send. */
-function deferred() {
-  let resolve!: (r: Response) => void;
-  const promise = new Promise<Response>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+useFakeServer();
 
 function makeThread(key: string, over: Partial<AdminThread> = {}): AdminThread {
   return {
@@ -100,7 +73,7 @@ function serve(
   route('GET', '/api/admin/threads', (req) =>
     req.headers.get('Authorization') === `Bearer ${TOKEN}`
       ? json({ threads: threadList, nextCursor: null })
-      : apiError(401, 'unauthorized', 'Wrong admin token.'),
+      : apiError(401, 'unauthorized', { message: 'Wrong admin token.' }),
   );
   route('GET', '/api/admin/messages', (req) => {
     const status = new URL(req.url).searchParams.get('status') as keyof typeof lists;
@@ -229,28 +202,6 @@ async function openTab(el: ParleyAdmin, name: string) {
   await waitUntil(() => !$(el, '[role=tabpanel]:not([hidden]) [aria-busy=true]'), 'tab not loaded');
 }
 
-const last = (method: string) => calls.filter((c) => c.method === method).at(-1)!;
-
-beforeEach(() => {
-  routes = new Map();
-  calls = [];
-  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const req = new Request(input, init);
-    calls.push(req.clone());
-    const handler = routes.get(`${req.method} ${new URL(req.url).pathname}`);
-    return handler ? handler(req) : apiError(404, 'not_found');
-  };
-  sessionStorage.clear();
-  localStorage.clear();
-  clientSettings.timeoutMs = 10_000;
-});
-
-afterEach(() => {
-  window.fetch = realFetch;
-  sessionStorage.clear();
-  localStorage.clear();
-});
-
 describe('<parley-admin>', () => {
   it('passes an accessibility audit: sign-in, queue, recent, threads and owner sections', async () => {
     serve({
@@ -339,7 +290,7 @@ describe('<parley-admin>', () => {
     it('shows the server message that explains an unset PARLEY_ADMIN_TOKEN', async () => {
       const message =
         'No admin token is configured: set PARLEY_ADMIN_TOKEN and restart the server.';
-      route('GET', '/api/admin/threads', () => apiError(401, 'unauthorized', message));
+      route('GET', '/api/admin/threads', () => apiError(401, 'unauthorized', { message }));
       const el = await mount();
       type(el, '#token', TOKEN);
       button(el, 'Sign in').click();
@@ -349,7 +300,10 @@ describe('<parley-admin>', () => {
 
     it('says when to try again after too many failed attempts (429 with Retry-After)', async () => {
       route('GET', '/api/admin/threads', () =>
-        apiError(429, 'rate_limited', 'Too many requests', { headers: { 'Retry-After': '42' } }),
+        apiError(429, 'rate_limited', {
+          message: 'Too many requests',
+          headers: { 'Retry-After': '42' },
+        }),
       );
       const el = await mount();
       type(el, '#token', TOKEN);
@@ -407,7 +361,7 @@ describe('<parley-admin>', () => {
       serve({ pending: [makeMessage(1, { status: 'pending' })] });
       const el = await signedIn();
       route('PATCH', '/api/admin/messages/1', () =>
-        apiError(401, 'unauthorized', 'Wrong admin token.'),
+        apiError(401, 'unauthorized', { message: 'Wrong admin token.' }),
       );
       button(row(el, 'pending', 1), 'Approve').click();
       await waitUntil(() => $(el, '#token-error'), 'not signed out');
@@ -499,7 +453,7 @@ describe('<parley-admin>', () => {
     it('shows the server message in the row and keeps its state when an action fails', async () => {
       serve({ pending: [makeMessage(5, { status: 'pending' })] });
       route('PATCH', '/api/admin/messages/5', () =>
-        apiError(404, 'message_not_found', 'No message 5.'),
+        apiError(404, 'message_not_found', { message: 'No message 5.' }),
       );
       const el = await signedIn();
       button(row(el, 'pending', 5), 'Approve').click();
@@ -728,7 +682,8 @@ describe('<parley-admin>', () => {
       route('PATCH', `/api/admin/threads/${encodeURIComponent('/blog/post-1')}`, async (req) => {
         const body = await req.json();
         return ++attempt === 1
-          ? apiError(400, 'invalid_request', 'Some fields are not valid.', {
+          ? apiError(400, 'invalid_request', {
+              message: 'Some fields are not valid.',
               issues: [{ path: 'summary', message: 'The summary is at most 500 characters.' }],
             })
           : json({ thread: { ...threads[0], ...body } });
@@ -927,7 +882,8 @@ describe('<parley-admin>', () => {
       serve();
       serveOwnerKeys();
       route('POST', '/api/admin/owner-keys', () =>
-        apiError(400, 'invalid_request', 'Invalid request: label: must be at most 80 characters', {
+        apiError(400, 'invalid_request', {
+          message: 'Invalid request: label: must be at most 80 characters',
           issues: [{ path: 'label', message: 'must be at most 80 characters' }],
         }),
       );
@@ -994,7 +950,9 @@ describe('<parley-admin>', () => {
       type(el, '#owner-url', 'https://blog.example/posts/hello');
       button(el, 'Create posting link').click();
       await waitUntil(() => $(el, '#owner-link'));
-      route('DELETE', '/api/admin/owner-keys/100', () => apiError(401, 'unauthorized', 'Gone.'));
+      route('DELETE', '/api/admin/owner-keys/100', () =>
+        apiError(401, 'unauthorized', { message: 'Gone.' }),
+      );
       button(el, 'Revoke, key Posting link').click();
       await el.updateComplete;
       const out = oneEvent(el, 'parley-session-changed');

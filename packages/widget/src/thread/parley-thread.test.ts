@@ -610,10 +610,12 @@ describe('<parley-thread>', () => {
       const key = uniqueKey();
       serveThread(key);
       route('POST', `${threadPath(key)}/messages`, () =>
-        apiError(400, 'invalid_request', [
-          { path: 'author', message: 'Name contains control characters' },
-          { path: 'body', message: 'Message must not be empty' },
-        ]),
+        apiError(400, 'invalid_request', {
+          issues: [
+            { path: 'author', message: 'Name contains control characters' },
+            { path: 'body', message: 'Message must not be empty' },
+          ],
+        }),
       );
       const el = await mount({ thread: key });
       type(el, '#parley-author', 'Gr\u202eace');

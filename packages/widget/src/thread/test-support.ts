@@ -1,55 +1,19 @@
 /**
- * Shared by the thread's browser tests: a fake Parley server behind
- * `window.fetch` and a fake `window.EventSource` (both reset before each
+ * Shared by the thread's browser tests: the fake Parley server (see
+ * `testing/fake-server.ts`), a fake `window.EventSource` (reset before each
  * test), message and thread factories, and helpers to mount the element and
  * use it the way a reader does.
  */
 import { fixture, oneEvent } from '@open-wc/testing';
 import type { Message, Thread } from '@parley/server/wire';
-import { clientSettings } from '../api/client.js';
 import '../define.js';
+
+import { ago, HOUR, MIN, route, SERVER, useFakeServer } from '../testing/fake-server.js';
 import type { ParleyThread } from './parley-thread.js';
 
-// The fake server behind `window.fetch`: the element's only seam to the network.
-export type Handler = (req: Request) => Response | Promise<Response>;
-export const SERVER = 'https://parley.test/';
-export const NOW = Date.parse('2025-06-01T12:00:00Z');
-export const MIN = 60_000;
-export const HOUR = 60 * MIN;
-export const ago = (ms: number) => new Date(NOW - ms).toISOString();
+export * from '../testing/fake-server.js';
 
-export let routes: Map<string, Handler>;
-export let calls: Request[];
 let uid = 0;
-const realFetch = window.fetch;
-const realNow = Date.now;
-
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
-  });
-export const apiError = (
-  status: number,
-  code: string,
-  issues?: { path: string; message: string }[],
-) =>
-  json(
-    { error: { code, message: `${code} (from the server)`, ...(issues ? { issues } : {}) } },
-    status,
-  );
-/** A response that never comes; it fails with an AbortError when the request is aborted. */
-export const hang: Handler = (req) =>
-  new Promise((_, reject) =>
-    req.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
-  );
-
-export function route(method: string, path: string, handler: Handler | object) {
-  routes.set(
-    `${method} ${path}`,
-    typeof handler === 'function' ? (handler as Handler) : () => json(handler),
-  );
-}
 
 /** A unique thread key per test, so no state can leak between tests. */
 export const uniqueKey = () => `/blog/post-${++uid}`;
@@ -169,15 +133,6 @@ export async function submit(el: ParleyThread) {
   await el.updateComplete;
 }
 
-/** A response the test decides when to send. */
-export function deferred() {
-  let resolve!: (r: Response) => void;
-  const promise = new Promise<Response>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 /**
  * The fake behind `window.EventSource`: records every stream the element
  * opens (and whether it closed it) and lets a test open it, push frames and
@@ -226,26 +181,13 @@ export class FakeEventSource extends EventTarget {
 export const openStreams = () => FakeEventSource.streams.filter((s) => !s.closed);
 const realEventSource = window.EventSource;
 
+useFakeServer();
+
 beforeEach(() => {
   FakeEventSource.streams = [];
   window.EventSource = FakeEventSource as unknown as typeof EventSource;
-  routes = new Map();
-  calls = [];
-  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const req = new Request(input, init);
-    // A copy for the test to read; the handler may consume the original's body.
-    calls.push(req.clone());
-    const handler = routes.get(`${req.method} ${new URL(req.url).pathname}`);
-    return handler ? handler(req) : apiError(404, 'not_found');
-  };
-  Date.now = () => NOW;
-  localStorage.clear();
-  clientSettings.timeoutMs = 10_000;
 });
 
 afterEach(() => {
   window.EventSource = realEventSource;
-  window.fetch = realFetch;
-  Date.now = realNow;
-  localStorage.clear();
 });

@@ -308,7 +308,9 @@ describe('<parley-thread> interactive part', () => {
       const k = uniqueKey();
       serveThread(k);
       route('PATCH', '/api/messages/3', () =>
-        apiError(400, 'invalid_request', [{ path: 'body', message: 'Message must not be empty' }]),
+        apiError(400, 'invalid_request', {
+          issues: [{ path: 'body', message: 'Message must not be empty' }],
+        }),
       );
       const el = await mount({ thread: k });
       button(el, '#parley-3', 'Edit').click();

@@ -105,10 +105,12 @@ const tokenStore = {
  * create and revoke owner-posting links (see `owner-keys.ts`). Loaded by the
  * server's `/admin` page from `/admin.js`; never part of `/widget.js`.
  *
- * @fires parley-session-changed - Signed in or out (`detail.signedIn`).
- * @fires parley-message-moderated - A message action succeeded (`detail.action`, `detail.message`).
- * @fires parley-thread-moderated - A thread was closed, reopened or edited (`detail.thread`).
- * @fires parley-admin-error - A request failed (`detail.code`, `detail.message`).
+ * @attr {string} server - Base URL of the Parley server. Default: where `admin.js` was loaded from.
+ *
+ * @fires parley-session-changed - The moderator signed in (the token was accepted) or out (by the button, or when the server refused the token). `detail.signedIn`: whether signed in now.
+ * @fires parley-message-moderated - A message action succeeded. `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
+ * @fires parley-thread-moderated - A thread was closed, reopened or edited. `detail.thread`: the server's answer.
+ * @fires parley-admin-error - A request failed. `detail.message`: the words shown for it; `detail.code`: an error code of the HTTP API (`unauthorized` signs out), or `network`, `timeout`, `bad_response` (an answer that is not Parley's JSON), `internal` (a bug in the element).
  *
  * @csspart admin - The whole page.
  * @csspart header - The page title and the sign-out button.

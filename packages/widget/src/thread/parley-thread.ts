@@ -109,35 +109,49 @@ const fontProbe = html`<div class="vh" aria-hidden="true">
  * right after the thread is first on screen; `updateComplete` waits for them.
  * Live updates (server-sent events) follow in a chunk of their own.
  *
- * @fires parley-thread-loaded - The thread loaded (`detail.thread` is null for a new thread).
- * @fires parley-message-posted - The reader posted a message (`detail.message`).
- * @fires parley-error - Loading or posting failed (`detail.code`, `detail.message`).
+ * Attributes are all optional and are the source of truth; a bad enumerated
+ * value falls back to its default with one console warning.
+ *
+ * @attr {string} server - Base URL of the Parley server. Changing it at run time loads the thread from the other server. Default: where `widget.js` was loaded from.
+ * @attr {string} thread - Thread key (query and hash dropped). Required on a page not served over http(s). Changing it at run time loads the other thread. Default: the path of `<link rel=canonical>`, else `location.pathname`.
+ * @attr {string} thread-title - Title of a thread this page creates with its first post, also shown while the thread has none. Default: `document.title`.
+ * @attr {string} back-href - URL of the back link. Default: none (no back link).
+ * @attr {string} back-label - Text of the back link. Default: `← Back`, in the element's locale.
+ * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` (follows `prefers-color-scheme`); reflected.
+ * @attr {string} locale - Locale of numbers, dates and plurals (English text for now; an invalid tag means `en`). Default: the closest `lang` in the page, else the browser's.
+ * @attr {number} [page-size=20] - Replies per page, rounded and clamped to 1..100; a value that is not a number means 20.
+ * @attr {'oldest' | 'newest'} [sort=oldest] - `oldest` or `newest`; the opening post always comes first.
+ * @attr {'on' | 'off'} [live=on] - `on`: new, edited and removed messages show as they happen, while the thread is on screen and its tab visible; `off`: only on reload.
+ *
+ * @fires parley-thread-loaded - The thread was loaded (again after `thread` or `server` changed, or a retry). `detail.thread`: the thread, or null when no one has posted yet.
+ * @fires parley-message-posted - The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator.
+ * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
  *
  * @csspart thread - The whole thread.
- * @csspart header - Back link, title, summary, stats and status.
+ * @csspart header - Back link, title, summary, stats, status and the view toggle.
  * @csspart back-link - The back link.
  * @csspart title - The thread title.
  * @csspart summary - The thread summary.
  * @csspart stats - The line with message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".
- * @csspart messages - The list of replies (nested lists inside it).
+ * @csspart view - The "All" / "Highlights" toggle.
+ * @csspart messages - The list of replies (nested lists inside it), or of highlights.
  * @csspart message - Each message, opening post included.
  * @csspart message-opening - The opening post.
  * @csspart target - The message the page's `#parley-<id>` hash points at.
  * @csspart author - A message's author name.
  * @csspart time - A message's time, a permalink to it.
  * @csspart body - A message's text.
- * @csspart view - The "All" / "Highlights" toggle.
  * @csspart actions - A message's actions (reply, edit, delete, report).
  * @csspart editor - The inline editor of the reader's own message.
  * @csspart form - The reply form (a placeholder of its size while it loads).
  * @csspart input - The name field.
- * @csspart textarea - The message field.
+ * @csspart textarea - The message field of the form and of the editor.
  * @csspart button - Every button.
- * @csspart error - Error messages in the form.
+ * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report.
  * @csspart load-more - The "load more" button.
  *
- * @cssproperty --parley-accent - Links, focus rings and the main button. Default a quiet blue.
+ * @cssproperty --parley-accent - Links, focus rings and the main button. Default a quiet blue (lighter in dark).
  * @cssproperty --parley-on-accent - Text on the accent colour. Default white (dark text in dark).
  * @cssproperty --parley-danger - Errors. Default a muted red.
  * @cssproperty --parley-success - The "in progress" dot. Default green.

@@ -15,7 +15,8 @@ const ATTR_TAGS = new Set(['attr', 'attribute']);
  * `{type} [name=default] - description` or `{type} name - description`, as
  * written after `@attr`.
  */
-const ATTR_LINE = /^(?:\{(?<type>[^}]+)\}\s+)?(?:\[(?<optional>[\w-]+)=(?<default>[^\]]+)\]|(?<name>[\w-]+))\s+-\s+(?<description>[\s\S]+)$/;
+const ATTR_LINE =
+  /^(?:\{(?<type>[^}]+)\}\s+)?(?:\[(?<optional>[\w-]+)=(?<default>[^\]]+)\]|(?<name>[\w-]+))\s+-\s+(?<description>[\s\S]+)$/;
 
 /** The `@attr` lines of a class's JSDoc, by attribute name. */
 function attrLines(ts, node) {
@@ -24,7 +25,10 @@ function attrLines(ts, node) {
     if (!ATTR_TAGS.has(tag.tagName.text)) continue;
     const text = ts.getTextOfJSDocComment(tag.comment)?.replace(/\s+/g, ' ').trim() ?? '';
     const m = ATTR_LINE.exec(text);
-    if (!m) throw new Error(`@${tag.tagName.text} ${text}: write it as {values} [name=default] - meaning`);
+    if (!m)
+      throw new Error(
+        `@${tag.tagName.text} ${text}: write it as {values} [name=default] - meaning`,
+      );
     const { type, optional, name, description } = m.groups;
     lines.set(optional ?? name, { type, default: m.groups.default, description });
   }
@@ -64,7 +68,9 @@ function publicSurfacePlugin() {
       for (const attribute of doc.attributes) {
         const line = lines.get(attribute.name);
         if (!line)
-          throw new Error(`${where}: attribute "${attribute.name}" has no @attr line in the class JSDoc`);
+          throw new Error(
+            `${where}: attribute "${attribute.name}" has no @attr line in the class JSDoc`,
+          );
         // Only what the line says: a default the code computes is described, not given.
         delete attribute.default;
         Object.assign(attribute, {

@@ -141,6 +141,7 @@ const wtrCounts = (output) => {
 const pnpm = (...args) => [PNPM[0], [...PNPM.slice(1), ...args]];
 
 await step('lint (biome)', ...pnpm('run', 'lint'));
+await step('generated docs up to date', ...pnpm('run', 'docs:check'));
 await step('type check', ...pnpm('run', 'typecheck'));
 await step('build', ...pnpm('-r', 'build'));
 await step(

@@ -57,8 +57,8 @@ function publicSurfacePlugin() {
     analyzePhase({ ts, node, moduleDoc }) {
       if (node.kind !== ts.SyntaxKind.ClassDeclaration) return;
       const doc = moduleDoc.declarations.find((d) => d.name === node.name?.getText());
+      if (!doc) return;
       const lines = attrLines(ts, node);
-      if (!doc || lines.size === 0) return;
       const internal = stateProperties(ts, node);
       doc.attributes = doc.attributes.filter((a) => !internal.has(a.fieldName));
       for (const member of doc.members) {

@@ -6,43 +6,26 @@
  * which own their buttons, requests and focus), `owner-keys.ts` (the Owner
  * tab) and `stale-lists.ts` (what an action in one tab changed in another).
  */
-import type { AdminMessage, AdminThread, AdminThreadList } from '@parley/server/wire';
+import type { AdminThreadList } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { listMessages, listThreads } from './admin-client.js';
 import { emit, type ParleyAdminEventMap } from './admin-events.js';
+import { AdminLists } from './admin-lists.js';
 import { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
-import { httpUrl } from './format.js';
 import { listMore, listStatus } from './list-status.js';
 import { OwnerKeys } from './owner-keys.js';
-import { PagedList } from './paged-list.js';
 import { styles } from './parley-admin.styles.js';
 import type { MessageCardHost } from './parley-admin-message.js';
 import type { ThreadCardHost } from './parley-admin-thread.js';
 import { byReportsCount, byReportsNotice, noticeStyles } from './reports-notice.js';
 import { baseStyles, fieldStyles } from './shared.styles.js';
-import {
-  type ListKey,
-  type ListName,
-  MESSAGE_LISTS,
-  StaleLists,
-  touchedBy,
-} from './stale-lists.js';
+import type { ListName } from './stale-lists.js';
 import { tabForKey } from './tab-keys.js';
 
 /** The sections of the dashboard, each a tab. */
 export type Tab = 'queue' | 'hidden' | 'spam' | 'recent' | 'threads' | 'owner';
 const TABS: Tab[] = ['queue', 'hidden', 'spam', 'recent', 'threads', 'owner'];
-
-/** The `status` filter of `GET /api/admin/messages` behind each message list. */
-const FILTER = {
-  pending: 'pending',
-  reported: 'reported',
-  hidden: 'hidden',
-  spam: 'spam',
-  recent: 'published',
-} as const;
 
 /** The parts of the cards that stay styleable from the page, through `::part`. */
 const MESSAGE_PARTS = 'message, author, badge, body, source, button, error';
@@ -104,7 +87,6 @@ export class ParleyAdmin extends LitElement {
   static override properties: PropertyDeclarations = {
     server: {},
     _tab: { state: true },
-    _filter: { state: true },
     _confirm: { state: true },
     _editing: { state: true },
     _announcement: { state: true },
@@ -114,8 +96,6 @@ export class ParleyAdmin extends LitElement {
   declare server?: string;
 
   declare private _tab: Tab;
-  /** Thread key the Recent list is filtered by; empty for all threads. */
-  declare private _filter: string;
   /** The message whose Delete was clicked once and now asks for confirmation. */
   declare private _confirm: number | null;
   /** Key of the thread whose edit form is open. */
@@ -128,22 +108,7 @@ export class ParleyAdmin extends LitElement {
     started: (threads) => this.#started(threads),
     ended: (reason) => this.#ended(reason),
   });
-  #messages: Record<ListName, PagedList<AdminMessage>> = {
-    pending: this.#messageList('pending'),
-    reported: this.#messageList('reported'),
-    hidden: this.#messageList('hidden'),
-    spam: this.#messageList('spam'),
-    recent: this.#messageList('recent'),
-  };
-  #threads = new PagedList<AdminThread>(this, this.#session, {
-    fetch: async (session, cursor, signal) => {
-      const page = await listThreads(session, cursor ? { cursor } : {}, signal);
-      return { items: page.threads, nextCursor: page.nextCursor };
-    },
-    key: (thread) => thread.key,
-  });
-  /** Lists another tab's action may have changed: loaded again when next shown. */
-  #stale = new StaleLists();
+  #lists = new AdminLists(this, this.#session);
   /** The owner-posting keys section. */
   #ownerKeys = new OwnerKeys({
     el: this,
@@ -151,7 +116,7 @@ export class ParleyAdmin extends LitElement {
     signal: () => this.#session.signal,
     fail: (e) => this.#session.fail(e),
     announce: (text) => this.#announce(text),
-    blogPage: () => this.#threads.items.map((t) => httpUrl(t.url)).find(Boolean)?.href ?? '',
+    blogPage: () => this.#lists.blogPage(),
   });
   #messageHost: MessageCardHost = {
     session: this.#session,
@@ -160,7 +125,7 @@ export class ParleyAdmin extends LitElement {
       this._confirm = id;
     },
     moderated: (before, after, action) => {
-      this.#replaceMessage(before, after);
+      this.#lists.replaceMessage(before, after, this._tab);
       this.#announce(strings.done[action]);
       emit(this, 'parley-message-moderated', { action, message: after });
     },
@@ -169,9 +134,7 @@ export class ParleyAdmin extends LitElement {
     session: this.#session,
     settled: () => this.updateComplete,
     changed: (thread, done, retitled) => {
-      this.#threads.replace(thread);
-      // Messages carry their thread's title (shown while it is not public).
-      if (retitled) this.#stale.mark(MESSAGE_LISTS, this._tab);
+      this.#lists.replaceThread(thread, retitled, this._tab);
       this.#announce(done);
       emit(this, 'parley-thread-moderated', { thread });
     },
@@ -184,7 +147,7 @@ export class ParleyAdmin extends LitElement {
   constructor() {
     super();
     this._tab = 'queue';
-    this._filter = this._announcement = '';
+    this._announcement = '';
     this._confirm = this._editing = null;
   }
 
@@ -192,25 +155,6 @@ export class ParleyAdmin extends LitElement {
     super.connectedCallback();
     // Loads cut short by a disconnect start again when the element comes back.
     if (this.#session.signedIn) this.#loadTab(this._tab, true);
-  }
-
-  #messageList(name: ListName) {
-    return new PagedList<AdminMessage>(this, this.#session, {
-      fetch: async (session, cursor, signal) => {
-        const thread = name === 'recent' && this._filter ? this._filter : undefined;
-        const page = await listMessages(
-          session,
-          { status: FILTER[name], ...(thread ? { thread } : {}), ...(cursor ? { cursor } : {}) },
-          signal,
-        );
-        return { items: page.messages, nextCursor: page.nextCursor };
-      },
-      key: (message) => message.id,
-    });
-  }
-
-  #list(key: ListKey) {
-    return key === 'threads' ? this.#threads : this.#messages[key];
   }
 
   /**
@@ -223,23 +167,16 @@ export class ParleyAdmin extends LitElement {
     this._announcement = text;
   }
 
-  #resetData() {
-    for (const name of MESSAGE_LISTS) this.#messages[name].reset();
-    this.#threads.reset();
-    this.#stale.clear();
-    this.#ownerKeys.reset();
-  }
-
   #started(threads: AdminThreadList) {
-    this.#resetData();
-    this.#threads.fill({ items: threads.threads, nextCursor: threads.nextCursor });
+    this.#lists.reset(threads);
+    this.#ownerKeys.reset();
     this.#loadTab(this._tab);
   }
 
   #ended(reason: string) {
-    this.#resetData();
+    this.#lists.reset();
+    this.#ownerKeys.reset();
     this._confirm = this._editing = null;
-    this._filter = '';
     this.#announce(reason || strings.signedOut);
     this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#token')?.focus());
   }
@@ -255,30 +192,10 @@ export class ParleyAdmin extends LitElement {
     else if (this.#session.error) field.focus();
   }
 
-  /** Loads `key` from its first page, fresh. */
-  #reload(key: ListKey) {
-    this.#stale.loading(key);
-    return this.#list(key).load();
-  }
-
   /** Loads what `tab` shows, unless loaded already and not stale (`force` reloads). */
   #loadTab(tab: Tab, force = false): Promise<unknown> {
-    const need = (key: ListKey) =>
-      force || this.#stale.has(key) || this.#list(key).state === 'idle';
-    const loads: Promise<unknown>[] = [];
-    // Every tab: the notice at the top counts what readers' reports hid.
-    if (need('hidden')) loads.push(this.#reload('hidden'));
-    if (tab === 'queue') {
-      if (need('pending')) loads.push(this.#reload('pending'));
-      if (need('reported')) loads.push(this.#reload('reported'));
-    } else if (tab === 'spam') {
-      if (need('spam')) loads.push(this.#reload('spam'));
-    } else if (tab === 'owner') {
-      loads.push(this.#ownerKeys.load(force));
-    } else if (tab === 'recent') {
-      if (need('recent')) loads.push(this.#reload('recent'));
-      if (force) loads.push(this.#reload('threads'));
-    } else if (tab === 'threads' && need('threads')) loads.push(this.#reload('threads'));
+    const loads = this.#lists.loadTab(tab, force);
+    if (tab === 'owner') loads.push(this.#ownerKeys.load(force));
     return Promise.all(loads);
   }
 
@@ -305,27 +222,12 @@ export class ParleyAdmin extends LitElement {
   }
 
   #onFilter(e: Event) {
-    this._filter = (e.target as HTMLSelectElement).value;
-    this.#reload('recent');
+    this.#lists.filterBy((e.target as HTMLSelectElement).value);
   }
 
   #showThread(key: string) {
-    this._filter = key;
-    this.#reload('recent');
+    this.#lists.filterBy(key);
     this.#select('recent', true);
-  }
-
-  /**
-   * Puts the server's copy of a message (`before` the action) in every list
-   * that shows it, and marks stale the lists of other tabs it may change.
-   */
-  #replaceMessage(before: AdminMessage, message: AdminMessage) {
-    const holding = MESSAGE_LISTS.filter((name) => this.#messages[name].replace(message));
-    this.#stale.mark(touchedBy(before, message, holding), this._tab);
-  }
-
-  #threadName(key: string) {
-    return this.#threads.items.find((thread) => thread.key === key)?.title || key;
   }
 
   override render() {
@@ -380,7 +282,7 @@ export class ParleyAdmin extends LitElement {
   }
 
   #renderDashboard() {
-    const hidden = this.#messages.hidden;
+    const hidden = this.#lists.messages.hidden;
     const tab = (id: Tab) => html`<button
       part="tab"
       role="tab"
@@ -423,8 +325,8 @@ export class ParleyAdmin extends LitElement {
   }
 
   #renderFilter() {
-    const threads = this.#threads.items;
-    const filter = this._filter;
+    const threads = this.#lists.threads.items;
+    const filter = this.#lists.filter;
     return html`<div class="filter">
       <label for="filter">${strings.filter}</label>
       <select id="filter" part="input" @change=${this.#onFilter}>
@@ -445,14 +347,14 @@ export class ParleyAdmin extends LitElement {
   }
 
   #renderMessages(name: ListName, title: string, empty: string) {
-    const list = this.#messages[name];
+    const list = this.#lists.messages[name];
     const counted = name === 'recent' ? '' : strings.count(list.items.length, !!list.cursor);
     return html`<div class="section" aria-labelledby="h-${name}" role="region">
       <div class="section-head">
         <h2 id="h-${name}">${title}${list.state === 'ready' ? counted : ''}</h2>
         ${name === 'recent' ? this.#renderFilter() : nothing}
       </div>
-      ${listStatus(list, empty, () => this.#reload(name))}
+      ${listStatus(list, empty, () => this.#lists.reload(name))}
       ${
         list.items.length
           ? html`<ol part="messages" class="list" aria-labelledby="h-${name}">
@@ -464,7 +366,7 @@ export class ParleyAdmin extends LitElement {
                     exportparts=${MESSAGE_PARTS}
                     .message=${message}
                     .list=${name}
-                    .threadName=${this.#threadName(message.threadKey)}
+                    .threadName=${this.#lists.threadName(message.threadKey)}
                     .confirming=${this._confirm === message.id}
                     .host=${this.#messageHost}
                   ></parley-admin-message>
@@ -478,10 +380,10 @@ export class ParleyAdmin extends LitElement {
   }
 
   #renderThreads() {
-    const list = this.#threads;
+    const list = this.#lists.threads;
     return html`<div class="section" role="region" aria-labelledby="h-threads">
       <div class="section-head"><h2 id="h-threads">${strings.threadsTitle}</h2></div>
-      ${listStatus(list, strings.noThreads, () => this.#reload('threads'))}
+      ${listStatus(list, strings.noThreads, () => this.#lists.reload('threads'))}
       ${
         list.items.length
           ? html`<ol part="threads" class="list" aria-labelledby="h-threads">

@@ -68,6 +68,9 @@ export const notesStyles = css`
   .reasons ul {
     margin: 0;
     padding-inline-start: 1.25em;
+    /* The browser's marker for a list inside a list: the card's list item
+       is in the page's shadow root, so it no longer counts as nested. */
+    list-style-type: circle;
   }
   .reason {
     white-space: pre-wrap;

@@ -22,7 +22,7 @@ export interface AdminSession {
 }
 
 /** The `status` filter of `GET /api/admin/messages`; `reported` means "has undecided reports". */
-export type MessageFilter = 'pending' | 'published' | 'hidden' | 'spam' | 'reported';
+type MessageFilter = 'pending' | 'published' | 'hidden' | 'spam' | 'reported';
 
 /** `PATCH /api/admin/messages/:id` request body. */
 export interface MessagePatch {

@@ -20,7 +20,7 @@ import {
   listOwnerKeys,
   revokeOwnerKey,
 } from './admin-client.js';
-import { strings as s } from './admin-strings.js';
+import { strings } from './admin-strings.js';
 import { httpUrl, when } from './format.js';
 
 /** What the section needs from the page. */
@@ -33,7 +33,7 @@ export interface OwnerKeysHost {
   /** Reports a failure (a 401 signs out) and returns the words for it. */
   fail(error: unknown): string;
   /** Says `text` in the page's live region. */
-  say(text: string): void;
+  announce(text: string): void;
   /** A page of the blog to suggest, such as a thread's URL; '' for none. */
   blogPage(): string;
 }
@@ -42,7 +42,7 @@ type Fields = { label: string; url: string };
 type Errors = Partial<Record<keyof Fields | 'form', string>>;
 
 export class OwnerKeys implements ReactiveController {
-  #h: OwnerKeysHost;
+  #host: OwnerKeysHost;
   #keys: OwnerKey[] = [];
   #state: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   #error = '';
@@ -57,22 +57,22 @@ export class OwnerKeys implements ReactiveController {
   #confirm: number | null = null;
 
   constructor(host: OwnerKeysHost) {
-    this.#h = host;
+    this.#host = host;
     host.el.addController(this);
   }
 
   hostConnected() {}
 
   #update() {
-    this.#h.el.requestUpdate();
+    this.#host.el.requestUpdate();
   }
 
   #find<T extends HTMLElement>(selector: string) {
-    return this.#h.el.renderRoot.querySelector<T>(selector);
+    return this.#host.el.renderRoot.querySelector<T>(selector);
   }
 
   async #focus(selector: string) {
-    await this.#h.el.updateComplete;
+    await this.#host.el.updateComplete;
     this.#find(selector)?.focus();
   }
 
@@ -93,13 +93,13 @@ export class OwnerKeys implements ReactiveController {
 
   /** Loads the keys in use, unless loaded already (`force` reloads). */
   async load(force = false) {
-    const session = this.#h.session();
+    const session = this.#host.session();
     if (!session || (!force && this.#state !== 'idle')) return;
     const gen = ++this.#gen;
-    const signal = this.#h.signal();
+    const signal = this.#host.signal();
     this.#state = 'loading';
     this.#error = '';
-    if (!this.#fields.url) this.#fields = { ...this.#fields, url: this.#h.blogPage() };
+    if (!this.#fields.url) this.#fields = { ...this.#fields, url: this.#host.blogPage() };
     this.#update();
     try {
       const { ownerKeys } = await listOwnerKeys(session, signal);
@@ -108,7 +108,7 @@ export class OwnerKeys implements ReactiveController {
       this.#state = 'ready';
     } catch (e) {
       if (gen !== this.#gen || signal.aborted) return;
-      this.#error = this.#h.fail(e);
+      this.#error = this.#host.fail(e);
       this.#state = 'error';
     }
     this.#update();
@@ -122,16 +122,16 @@ export class OwnerKeys implements ReactiveController {
 
   #onCreate = async (e: SubmitEvent) => {
     e.preventDefault();
-    const session = this.#h.session();
+    const session = this.#host.session();
     if (!session || this.#creating) return;
     const url = httpUrl(this.#fields.url.trim());
     const label = this.#fields.label.trim();
-    this.#errors = url ? {} : { url: s.badUrl };
+    this.#errors = url ? {} : { url: strings.badUrl };
     if (!url) {
       this.#update();
       return this.#focus('#owner-url');
     }
-    const signal = this.#h.signal();
+    const signal = this.#host.signal();
     this.#creating = true;
     this.#update();
     try {
@@ -144,7 +144,7 @@ export class OwnerKeys implements ReactiveController {
       this.#created = { key: created.ownerKey, token: created.token, link };
       this.#keys = [created.ownerKey, ...this.#keys.filter((k) => k.id !== created.ownerKey.id)];
       this.#fields = { label: '', url: this.#fields.url };
-      this.#h.say(s.ownerCreated);
+      this.#host.announce(strings.ownerCreated);
       this.#creating = false;
       this.#update();
       await this.#focus('#owner-link');
@@ -152,7 +152,7 @@ export class OwnerKeys implements ReactiveController {
     } catch (err) {
       if (signal.aborted) return;
       const issues = err instanceof ApiError ? err.issues : [];
-      const message = this.#h.fail(err);
+      const message = this.#host.fail(err);
       const label = issues.find((i) => i.path === 'label')?.message;
       this.#errors = label ? { label } : { form: message };
       this.#creating = false;
@@ -164,14 +164,14 @@ export class OwnerKeys implements ReactiveController {
   async #copy(value: string, field: string) {
     try {
       await navigator.clipboard.writeText(value);
-      this.#h.say(s.copied);
+      this.#host.announce(strings.copied);
     } catch {
       // No clipboard access (permissions, an insecure page): the text is
       // selected instead, ready for Ctrl+C.
       const input = this.#find<HTMLInputElement>(field);
       input?.focus();
       input?.select();
-      this.#h.say(s.copyFailed);
+      this.#host.announce(strings.copyFailed);
     }
   }
 
@@ -187,9 +187,9 @@ export class OwnerKeys implements ReactiveController {
       this.#confirm = key.id;
       return this.#update();
     }
-    const session = this.#h.session();
+    const session = this.#host.session();
     if (!session || this.#busy.has(key.id)) return;
-    const signal = this.#h.signal();
+    const signal = this.#host.signal();
     this.#confirm = null;
     this.#busy.add(key.id);
     this.#rowErrors.delete(key.id);
@@ -200,10 +200,10 @@ export class OwnerKeys implements ReactiveController {
       if (signal.aborted) return;
       this.#keys = this.#keys.filter((k) => k.id !== key.id);
       if (this.#created?.key.id === key.id) this.#created = null;
-      this.#h.say(s.revoked);
+      this.#host.announce(strings.revoked);
     } catch (e) {
       if (signal.aborted) return;
-      this.#rowErrors.set(key.id, this.#h.fail(e));
+      this.#rowErrors.set(key.id, this.#host.fail(e));
     } finally {
       this.#busy.delete(key.id);
     }
@@ -216,12 +216,12 @@ export class OwnerKeys implements ReactiveController {
 
   render() {
     return html`<div class="section" role="region" aria-labelledby="h-owner">
-      <h2 id="h-owner">${s.ownerTitle}</h2>
-      <p>${s.ownerAbout}</p>
-      <p>${s.ownerHow}</p>
-      <p class="warn">${s.ownerWarn}</p>
+      <h2 id="h-owner">${strings.ownerTitle}</h2>
+      <p>${strings.ownerAbout}</p>
+      <p>${strings.ownerHow}</p>
+      <p class="warn">${strings.ownerWarn}</p>
       ${this.#created ? this.#renderCreated(this.#created) : this.#renderForm()}
-      <h3 id="h-owner-keys" tabindex="-1">${s.ownerKeysTitle}</h3>
+      <h3 id="h-owner-keys" tabindex="-1">${strings.ownerKeysTitle}</h3>
       ${this.#renderKeys()}
     </div>`;
   }
@@ -238,9 +238,9 @@ export class OwnerKeys implements ReactiveController {
       @input=${this.#onInput}
       @submit=${this.#onCreate}
     >
-      <h3 id="h-owner-new">${s.ownerCreateTitle}</h3>
+      <h3 id="h-owner-new">${strings.ownerCreateTitle}</h3>
       <div class="field">
-        <label for="owner-label">${s.ownerLabel}</label>
+        <label for="owner-label">${strings.ownerLabel}</label>
         <input
           id="owner-label"
           name="label"
@@ -251,11 +251,11 @@ export class OwnerKeys implements ReactiveController {
           aria-describedby=${describe('label')}
           .value=${this.#fields.label}
         />
-        <p id="owner-label-help" class="muted">${s.ownerLabelHelp}</p>
+        <p id="owner-label-help" class="muted">${strings.ownerLabelHelp}</p>
         ${errors.label ? html`<p id="owner-label-error" part="error">${errors.label}</p>` : nothing}
       </div>
       <div class="field">
-        <label for="owner-url">${s.ownerUrl}</label>
+        <label for="owner-url">${strings.ownerUrl}</label>
         <input
           id="owner-url"
           name="url"
@@ -268,12 +268,12 @@ export class OwnerKeys implements ReactiveController {
           aria-describedby=${describe('url')}
           .value=${this.#fields.url}
         />
-        <p id="owner-url-help" class="muted">${s.ownerUrlHelp}</p>
+        <p id="owner-url-help" class="muted">${strings.ownerUrlHelp}</p>
         ${errors.url ? html`<p id="owner-url-error" part="error">${errors.url}</p>` : nothing}
       </div>
       ${errors.form ? html`<p part="error" role="alert">${errors.form}</p>` : nothing}
       <button part="button" class="primary" ?disabled=${this.#creating}>
-        ${this.#creating ? s.ownerCreating : s.ownerCreate}
+        ${this.#creating ? strings.ownerCreating : strings.ownerCreate}
       </button>
     </form>`;
   }
@@ -293,31 +293,31 @@ export class OwnerKeys implements ReactiveController {
           .value=${value}
         />
         <button part="button" aria-label=${copyLabel} @click=${() => this.#copy(value, `#${id}`)}>
-          ${s.copy}
+          ${strings.copy}
         </button>
       </div>
     </div>`;
     return html`<div class="card owner-form created" role="group" aria-labelledby="h-owner-link">
-      <h3 id="h-owner-link">${s.ownerLinkTitle(created.key.label)}</h3>
-      <p id="owner-link-help">${s.ownerLinkHelp}</p>
-      ${field('owner-link', s.ownerLink, created.link, s.copyLink)}
-      ${field('owner-token', s.ownerKeyOnly, created.token, s.copyKey)}
+      <h3 id="h-owner-link">${strings.ownerLinkTitle(created.key.label)}</h3>
+      <p id="owner-link-help">${strings.ownerLinkHelp}</p>
+      ${field('owner-link', strings.ownerLink, created.link, strings.copyLink)}
+      ${field('owner-token', strings.ownerKeyOnly, created.token, strings.copyKey)}
       <div class="actions">
-        <a href=${created.link} target="_blank" rel="noopener noreferrer">${s.openLink}</a>
-        <button part="button" @click=${() => this.#done()}>${s.ownerDone}</button>
+        <a href=${created.link} target="_blank" rel="noopener noreferrer">${strings.openLink}</a>
+        <button part="button" @click=${() => this.#done()}>${strings.ownerDone}</button>
       </div>
     </div>`;
   }
 
   #renderKeys() {
     if (this.#state === 'idle' || this.#state === 'loading')
-      return html`<p class="muted" aria-busy="true">${s.loading}</p>`;
+      return html`<p class="muted" aria-busy="true">${strings.loading}</p>`;
     if (this.#state === 'error')
       return html`<div class="problem">
         <p part="error" role="alert">${this.#error}</p>
-        <button part="button" @click=${() => this.load(true)}>${s.retry}</button>
+        <button part="button" @click=${() => this.load(true)}>${strings.retry}</button>
       </div>`;
-    if (!this.#keys.length) return html`<p class="muted empty">${s.noOwnerKeys}</p>`;
+    if (!this.#keys.length) return html`<p class="muted empty">${strings.noOwnerKeys}</p>`;
     return html`<ul class="list" aria-labelledby="h-owner-keys">
       ${repeat(
         this.#keys,
@@ -334,7 +334,7 @@ export class OwnerKeys implements ReactiveController {
     const button = (label: string, action: () => unknown, cls: string) => html`<button
       part="button"
       class=${cls}
-      aria-label=${s.revokeAct(label, k.label)}
+      aria-label=${strings.revokeAct(label, k.label)}
       ?disabled=${busy}
       @click=${action}
     >
@@ -354,20 +354,20 @@ export class OwnerKeys implements ReactiveController {
       <p>
         <strong>${k.label}</strong>
         <span class="muted">
-          · ${s.ownerKeyCreated} <time datetime=${k.createdAt}>${when(k.createdAt)}</time> ·
+          · ${strings.ownerKeyCreated} <time datetime=${k.createdAt}>${when(k.createdAt)}</time> ·
           ${
             k.lastUsedAt
-              ? html`${s.ownerKeyUsed} <time datetime=${k.lastUsedAt}>${when(k.lastUsedAt)}</time>`
-              : s.ownerKeyNeverUsed
+              ? html`${strings.ownerKeyUsed} <time datetime=${k.lastUsedAt}>${when(k.lastUsedAt)}</time>`
+              : strings.ownerKeyNeverUsed
           }
         </span>
       </p>
       <div class="actions">
-        ${button(confirming ? s.confirmRevoke : s.revoke, () => this.#revoke(k), confirming ? 'danger' : 'quiet')}
+        ${button(confirming ? strings.confirmRevoke : strings.revoke, () => this.#revoke(k), confirming ? 'danger' : 'quiet')}
         ${
           confirming
             ? button(
-                s.cancel,
+                strings.cancel,
                 () => {
                   this.#confirm = null;
                   this.#update();

@@ -1,11 +1,11 @@
 import { css } from 'lit';
 
 /**
- * Styles of `<parley-admin>`, adopted into its shadow root: no `<style>`
- * element and no `style` attribute, so the page's CSP needs no
- * 'unsafe-inline'. Calm and readable: the page's font, a centred column, cards
- * mixed from `currentColor`, and `--parley-*` custom properties with light and
- * dark defaults (from `prefers-color-scheme`).
+ * Styles of `<parley-admin>` itself (the cards carry their own), adopted into
+ * its shadow root after the shared pieces (`shared.styles.ts`). Calm and
+ * readable: the page's font, a centred column, cards mixed from
+ * `currentColor`, and the `--parley-*` custom properties with light and dark
+ * defaults (from `prefers-color-scheme`), inherited by the cards.
  */
 export const styles = css`
   :host {
@@ -46,12 +46,6 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
-  * {
-    box-sizing: border-box;
-  }
-  [hidden] {
-    display: none !important;
-  }
   .admin {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
@@ -60,42 +54,12 @@ export const styles = css`
     margin: 0 auto;
     padding: var(--parley-space) calc(var(--parley-space) * 0.75);
   }
-  h1,
-  h2,
-  h3,
-  p,
-  ol,
-  pre {
-    margin: 0;
-  }
   h1 {
     font-size: 1.4em;
     line-height: 1.25;
   }
   h2 {
     font-size: 1.15em;
-  }
-  h3 {
-    font-size: 1em;
-  }
-  a {
-    color: var(--parley-accent);
-  }
-  :focus-visible {
-    outline: 2px solid var(--parley-accent);
-    outline-offset: 2px;
-  }
-  .muted,
-  .where,
-  .counts,
-  .key {
-    color: var(--parley-muted);
-  }
-  .where,
-  .counts,
-  .key,
-  .muted {
-    font-size: 0.875em;
   }
   header {
     display: flex;
@@ -105,109 +69,19 @@ export const styles = css`
     gap: 0.5rem 1rem;
   }
   .tools,
-  .actions,
   .row {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: 0.5rem;
   }
-  .card {
-    padding: var(--parley-space);
-    border: 1px solid var(--parley-border);
-    border-radius: var(--parley-radius);
-    background: var(--parley-surface);
-  }
   .sign-in {
     display: grid;
     gap: 0.75rem;
     max-width: 34rem;
   }
-  .field {
-    display: grid;
-    gap: 0.3rem;
-  }
-  label {
-    font-size: 0.875em;
-    font-weight: 600;
-  }
-  input,
-  textarea,
-  select {
-    font: inherit;
-    color: inherit;
-    min-height: 2.5rem;
-    padding: 0.45em 0.7em;
-    border: 1px solid var(--parley-border);
-    border-radius: var(--parley-radius);
-    background: Canvas;
-    max-width: 100%;
-  }
   .row input {
     flex: 1 1 12rem;
-  }
-  .edit-form input,
-  .edit-form textarea,
-  .owner-form input {
-    width: 100%;
-  }
-  textarea {
-    resize: vertical;
-  }
-  input:focus-visible,
-  textarea:focus-visible,
-  select:focus-visible {
-    outline-offset: 0;
-    border-color: var(--parley-accent);
-  }
-  [aria-invalid='true'] {
-    border-color: var(--parley-danger);
-  }
-  [part~='error'] {
-    color: var(--parley-danger);
-    font-size: 0.875em;
-  }
-  button {
-    font: inherit;
-    cursor: pointer;
-    min-height: 2.25rem;
-    padding: 0.35em 0.9em;
-    border-radius: var(--parley-radius);
-    border: 1px solid var(--parley-border);
-    color: inherit;
-    background: Canvas;
-  }
-  button:hover:not(:disabled) {
-    border-color: color-mix(in srgb, currentColor 40%, transparent);
-  }
-  button:disabled {
-    cursor: default;
-    opacity: 0.6;
-  }
-  .primary {
-    font-weight: 600;
-    border-color: transparent;
-    color: var(--parley-on-accent);
-    background: var(--parley-accent);
-  }
-  .primary:hover:not(:disabled) {
-    border-color: transparent;
-    background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
-  }
-  .danger {
-    font-weight: 600;
-    border-color: var(--parley-danger);
-    color: var(--parley-danger);
-  }
-  .quiet {
-    color: var(--parley-muted);
-  }
-  .toggle[aria-pressed='true'] {
-    border-color: var(--parley-star);
-    background: color-mix(in srgb, var(--parley-star) 14%, Canvas);
-  }
-  .star {
-    color: var(--parley-star);
   }
   [role='tablist'] {
     display: flex;
@@ -269,114 +143,16 @@ export const styles = css`
     padding: 0;
     list-style: none;
   }
-  .message,
-  .thread {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr);
-    gap: 0.5rem;
-  }
-  .message.hidden,
-  .message.deleted {
-    border-style: dashed;
-  }
-  .message.deleted .body {
-    opacity: 0.6;
-    text-decoration: line-through;
-  }
-  .meta {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    gap: 0.25rem 0.5rem;
-  }
-  .badge {
-    padding: 0 0.55em;
-    border-radius: 1em;
-    border: 1px solid currentColor;
-    font-size: 0.8em;
-    font-weight: 600;
-    white-space: nowrap;
-  }
-  .status-published,
-  .status-open {
-    color: var(--parley-success);
-  }
-  .status-pending,
-  .reported {
-    color: var(--parley-warning);
-  }
-  .status-hidden,
-  .status-deleted,
-  .status-closed {
-    color: var(--parley-muted);
-  }
-  .owner.badge {
-    border-color: transparent;
-    color: var(--parley-on-accent);
-    background: var(--parley-accent);
-  }
-  .highlighted {
-    color: var(--parley-warning);
-  }
-  .thread-name {
-    font-weight: 600;
-  }
-  .body {
-    line-height: 1.6;
-  }
-  .body > :first-child {
-    margin-top: 0;
-  }
-  .body > :last-child {
-    margin-bottom: 0;
-  }
-  .body p,
-  .body ul,
-  .body ol,
-  .body pre,
-  .body blockquote {
-    margin: 0.5em 0;
-  }
-  .body ul,
-  .body ol {
-    padding-inline-start: 1.5em;
-  }
-  .body pre,
-  pre {
-    overflow-x: auto;
-    padding: 0.6em;
-    border-radius: var(--parley-radius);
-    background: var(--parley-surface);
-    white-space: pre-wrap;
-  }
-  .body blockquote {
-    padding-inline-start: 0.75em;
-    border-inline-start: 3px solid var(--parley-border);
-    color: var(--parley-muted);
-  }
-  .body img {
-    max-width: 100%;
-    height: auto;
-  }
-  details summary {
-    cursor: pointer;
-    font-size: 0.875em;
-    color: var(--parley-muted);
-  }
-  details[open] summary {
-    margin-bottom: 0.4rem;
-  }
-  .edit-form,
   .owner-form {
     display: grid;
     gap: 0.75rem;
     padding-top: 0.5rem;
-  }
-  .owner-form {
     max-width: 34rem;
   }
-  .owner-form .primary,
-  .edit-form .primary {
+  .owner-form input {
+    width: 100%;
+  }
+  .owner-form .primary {
     justify-self: start;
   }
   .warn {
@@ -397,12 +173,6 @@ export const styles = css`
     border: 1px dashed var(--parley-border);
     border-radius: var(--parley-radius);
     text-align: center;
-  }
-  @media (prefers-reduced-motion: reduce) {
-    * {
-      transition: none !important;
-      animation: none !important;
-    }
   }
   .vh {
     position: absolute;

@@ -13,7 +13,8 @@ import {
   SERVER,
   useFakeServer,
 } from '../testing/fake-server.js';
-import { ParleyAdmin, TOKEN_KEY } from './parley-admin.js';
+import { TOKEN_KEY } from './admin-session.js';
+import { ParleyAdmin } from './parley-admin.js';
 
 const TOKEN = 'admin-secret-token';
 /** `min` minutes before the tests' now. */
@@ -154,17 +155,48 @@ async function mount() {
   return el;
 }
 
-const $ = <T extends Element = HTMLElement>(el: ParleyAdmin, selector: string) =>
-  el.shadowRoot!.querySelector<T>(selector)!;
-const $$ = <T extends Element = HTMLElement>(el: ParleyAdmin, selector: string) => [
-  ...el.shadowRoot!.querySelectorAll<T>(selector),
-];
+/** `root` and every open shadow root inside it (the cards'), depth first. */
+function roots(root: ParentNode): ParentNode[] {
+  const found = [root];
+  for (const node of root.querySelectorAll('*'))
+    if (node.shadowRoot) found.push(...roots(node.shadowRoot));
+  return found;
+}
+/** A node's parent element, stepping out of a shadow root to its host. */
+const parentOf = (node: Element) =>
+  node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null;
+/**
+ * Whether `node` matches `selector` (a list of compound selectors joined by
+ * spaces) when a descendant may sit in a shadow root of its ancestor:
+ * `#panel-queue article` finds a card's article inside the Queue panel.
+ */
+function matchesThroughShadows(node: Element, selector: string): boolean {
+  return selector.split(',').some((one) => {
+    const ancestors = one.trim().split(/\s+/);
+    if (!node.matches(ancestors.pop()!)) return false;
+    for (let at = parentOf(node); at && ancestors.length; at = parentOf(at))
+      if (at.matches(ancestors.at(-1)!)) ancestors.pop();
+    return ancestors.length === 0;
+  });
+}
+/** What `selector` finds under `scope` (the page's shadow root for the page), cards included. */
+const $$ = <T extends Element = HTMLElement>(scope: ParleyAdmin | Element, selector: string) =>
+  roots(scope instanceof ParleyAdmin ? scope.shadowRoot! : scope).flatMap((root) =>
+    [...root.querySelectorAll<T>('*')].filter((node) => matchesThroughShadows(node, selector)),
+  );
+const $ = <T extends Element = HTMLElement>(scope: ParleyAdmin | Element, selector: string) =>
+  ($$<T>(scope, selector)[0] ?? null) as T;
+/** The focused element inside `el`, looked for through the cards' shadow roots. */
+const focused = (el: ParleyAdmin): Element | null => {
+  let node: Element | null = el.shadowRoot!.activeElement;
+  while (node?.shadowRoot?.activeElement) node = node.shadowRoot.activeElement;
+  return node;
+};
 const text = (node: Element | null | undefined) =>
   node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 /** The button whose accessible name (aria-label, else text) starts with `name`, inside `scope`. */
 const button = (scope: ParleyAdmin | Element, name: string) => {
-  const root = scope instanceof ParleyAdmin ? scope.shadowRoot! : scope;
-  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) =>
+  const found = $$<HTMLButtonElement>(scope, 'button').find((b) =>
     (b.getAttribute('aria-label') ?? text(b)).startsWith(name),
   );
   if (!found) throw new Error(`no button named "${name}"`);
@@ -268,7 +300,7 @@ describe('<parley-admin>', () => {
         'Threads',
         'Owner',
       ]);
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
+      expect(focused(el)?.id).to.equal('tab-queue');
       await waitUntil(() => announced(el) === 'Signed in');
     });
 
@@ -284,7 +316,7 @@ describe('<parley-admin>', () => {
       expect(field.getAttribute('aria-invalid')).to.equal('true');
       expect(field.getAttribute('aria-describedby')).to.equal('token-error');
       expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
-      expect(el.shadowRoot!.activeElement).to.equal(field);
+      expect(focused(el)).to.equal(field);
     });
 
     it('shows the server message that explains an unset PARLEY_ADMIN_TOKEN', async () => {
@@ -407,7 +439,7 @@ describe('<parley-admin>', () => {
       expect(() => button(updated, 'Approve')).to.throw();
       await waitUntil(() => announced(el) === 'Message approved');
       // Focus stays in the row for the next key press.
-      await waitUntil(() => updated.contains(el.shadowRoot!.activeElement));
+      await waitUntil(() => updated.contains(focused(el)));
     });
 
     it('hides a pending message', async () => {
@@ -626,7 +658,7 @@ describe('<parley-admin>', () => {
       await el.updateComplete;
       expect($(el, '#panel-recent').hidden).to.equal(false);
       expect($<HTMLSelectElement>(el, '#filter').value).to.equal('/blog/post-1');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-recent');
+      expect(focused(el)?.id).to.equal('tab-recent');
     });
   });
 
@@ -694,7 +726,7 @@ describe('<parley-admin>', () => {
       edit.click();
       await el.updateComplete;
       expect(edit.getAttribute('aria-expanded')).to.equal('true');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('edit-title');
+      expect(focused(el)?.id).to.equal('edit-title');
       expect($<HTMLInputElement>(el, '#edit-title').value).to.equal('Thread /blog/post-1');
       expect(text($(el, 'label[for=edit-summary]'))).to.equal('Summary');
 
@@ -706,7 +738,7 @@ describe('<parley-admin>', () => {
       const summary = $(el, '#edit-summary');
       expect(summary.getAttribute('aria-invalid')).to.equal('true');
       expect(summary.getAttribute('aria-describedby')).to.equal('edit-summary-error');
-      expect(el.shadowRoot!.activeElement).to.equal(summary);
+      expect(focused(el)).to.equal(summary);
 
       type(el, '#edit-summary', 'A shorter summary.');
       button($(el, '.edit-form'), 'Save').click();
@@ -768,7 +800,7 @@ describe('<parley-admin>', () => {
       expect(text(card.querySelector('.summary'))).to.equal(evil);
       // A non-http(s) url is shown nowhere as a link.
       expect(card.querySelector('a')).to.equal(null);
-      expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+      expect($(el, 'img')).to.equal(null);
       await new Promise((r) => setTimeout(r, 50));
       expect(w.__parleyPwned).to.equal(undefined);
     });
@@ -819,7 +851,7 @@ describe('<parley-admin>', () => {
       expect(text($(el, '#owner-url-error'))).to.equal(
         'Enter a full address starting with https:// or http://.',
       );
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-url');
+      await waitUntil(() => focused(el)?.id === 'owner-url');
 
       type(el, '#owner-label', '  Laptop ');
       type(el, '#owner-url', 'https://blog.example/posts/hello#comments');
@@ -833,7 +865,7 @@ describe('<parley-admin>', () => {
       expect($<HTMLInputElement>(el, '#owner-link').value).to.equal(link);
       expect($<HTMLInputElement>(el, '#owner-token').value).to.equal(OWNER_TOKEN);
       expect(text(panel)).to.contain('It is shown only now');
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-link');
+      await waitUntil(() => focused(el)?.id === 'owner-link');
       await waitUntil(() => announced(el).startsWith('Posting link created'));
       const open = [...panel.querySelectorAll('a')].find((a) => text(a) === 'Open it now')!;
       expect(open.href).to.equal(link);
@@ -851,7 +883,7 @@ describe('<parley-admin>', () => {
       expect(text(panel.querySelector('[data-key="100"]'))).to.contain('never used');
 
       button(panel, 'Done, hide the link').click();
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-label');
+      await waitUntil(() => focused(el)?.id === 'owner-label');
       expect($(el, '#owner-link')).to.equal(null);
       expect(el.shadowRoot!.innerHTML).not.to.contain(OWNER_TOKEN);
       // Nothing of the key is kept by the page.
@@ -874,7 +906,7 @@ describe('<parley-admin>', () => {
       button(el, 'Copy, posting link').click();
       await waitUntil(() => announced(el).startsWith('Could not copy'));
       const field = $<HTMLInputElement>(el, '#owner-link');
-      expect(el.shadowRoot!.activeElement).to.equal(field);
+      expect(focused(el)).to.equal(field);
       expect(field.selectionEnd! - field.selectionStart!).to.equal(link.length);
     });
 
@@ -895,7 +927,7 @@ describe('<parley-admin>', () => {
       await waitUntil(() => $(el, '#owner-label-error'));
       expect(text($(el, '#owner-label-error'))).to.equal('must be at most 80 characters');
       expect($(el, '#owner-label').getAttribute('aria-invalid')).to.equal('true');
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'owner-label');
+      await waitUntil(() => focused(el)?.id === 'owner-label');
       expect($(el, '#owner-link')).to.equal(null);
     });
 
@@ -933,13 +965,13 @@ describe('<parley-admin>', () => {
       expect(req.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
       expect(keys.map((k) => k.id)).to.deep.equal([1]);
       await waitUntil(() => announced(el) === 'Key revoked: it can no longer post');
-      await waitUntil(() => el.shadowRoot!.activeElement === button(el, 'Revoke, key Laptop'));
+      await waitUntil(() => focused(el) === button(el, 'Revoke, key Laptop'));
 
       button(el, 'Revoke, key Laptop').click();
       await el.updateComplete;
       button(el, 'Confirm revoke, key Laptop').click();
       await waitUntil(() => text($(el, '#panel-owner')).includes('No posting keys yet.'));
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'h-owner-keys');
+      await waitUntil(() => focused(el)?.id === 'h-owner-keys');
     });
 
     it('goes back to sign-in when the admin token stops working, forgetting a shown key', async () => {
@@ -1018,7 +1050,7 @@ describe('<parley-admin>', () => {
       );
       expect(text($(el, '#tab-hidden'))).to.equal('Hidden1, 1 hidden by reports');
       button(el, 'Review hidden messages').click();
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'tab-hidden');
+      await waitUntil(() => focused(el)?.id === 'tab-hidden');
       expect($(el, '#panel-hidden').hidden).to.equal(false);
       await el.updateComplete;
       expect(() => button(el, 'Review hidden messages')).to.throw();
@@ -1108,7 +1140,7 @@ describe('<parley-admin>', () => {
       // The list in view changes in place, and keeps the focus in the row.
       expect(text(row(el, 'recent', 61).querySelector('.status-hidden'))).to.equal('Hidden');
       expect(listed('published')).to.equal(1);
-      await waitUntil(() => row(el, 'recent', 61).contains(el.shadowRoot!.activeElement));
+      await waitUntil(() => row(el, 'recent', 61).contains(focused(el)));
 
       await openTab(el, 'Hidden');
       expect($$(el, '#panel-hidden [part~=author]').map(text)).to.deep.equal([
@@ -1194,7 +1226,10 @@ describe('<parley-admin>', () => {
         expect(name.startsWith(text(b).replace(/^[★☆] /, '')), name).to.equal(true);
       }
       for (const field of $$(el, 'input, select, textarea'))
-        expect($(el, `label[for="${field.id}"]`), field.id).to.exist;
+        expect(
+          (field.getRootNode() as ShadowRoot).querySelector(`label[for="${field.id}"]`),
+          field.id,
+        ).to.exist;
       expect($$(el, '[role=tab]').map((t) => t.tabIndex)).to.deep.equal([0, -1, -1, -1, -1, -1]);
       expect($$(el, 'h1, h2').map((h) => h.tagName)).to.include.members(['H1', 'H2']);
 
@@ -1206,18 +1241,18 @@ describe('<parley-admin>', () => {
       };
       $(el, '#tab-queue').focus();
       await key('ArrowRight');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-hidden');
+      expect(focused(el)?.id).to.equal('tab-hidden');
       expect($(el, '#tab-hidden').getAttribute('aria-selected')).to.equal('true');
       expect($(el, '#panel-hidden').hidden).to.equal(false);
       expect($(el, '#panel-queue').hidden).to.equal(true);
       await key('End');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-owner');
+      expect(focused(el)?.id).to.equal('tab-owner');
       await key('ArrowRight');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
+      expect(focused(el)?.id).to.equal('tab-queue');
       await key('ArrowLeft');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-owner');
+      expect(focused(el)?.id).to.equal('tab-owner');
       await key('Home');
-      expect(el.shadowRoot!.activeElement?.id).to.equal('tab-queue');
+      expect(focused(el)?.id).to.equal('tab-queue');
     });
 
     it('is registered once, even when the entry runs twice', async () => {
@@ -1226,11 +1261,20 @@ describe('<parley-admin>', () => {
       expect(customElements.get('parley-admin')).to.equal(ParleyAdmin);
     });
 
-    it('styles only its shadow root: adopted style sheets, no style element or attribute', async () => {
+    it('styles only its shadow roots and its cards’: adopted style sheets, no style element or attribute', async () => {
       serve({ pending: [makeMessage(1, { status: 'pending' })] });
       const el = await signedIn();
-      expect(el.shadowRoot!.querySelector('style, [style]')).to.equal(null);
-      expect(el.shadowRoot!.adoptedStyleSheets.length).to.be.greaterThan(0);
+      await openTab(el, 'Threads');
+      const shadowRoots = roots(el.shadowRoot!) as ShadowRoot[];
+      expect(shadowRoots.map((root) => root.host.localName)).to.include.members([
+        'parley-admin',
+        'parley-admin-message',
+        'parley-admin-thread',
+      ]);
+      for (const root of shadowRoots) {
+        expect(root.querySelector('style, [style]'), root.host.localName).to.equal(null);
+        expect(root.adoptedStyleSheets.length, root.host.localName).to.be.greaterThan(0);
+      }
     });
   });
 });

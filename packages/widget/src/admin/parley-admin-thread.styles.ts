@@ -1,0 +1,17 @@
+import { css } from 'lit';
+
+/** Styles of `<parley-admin-thread>` beyond the shared card: its edit form. */
+export const threadStyles = css`
+  .edit-form {
+    display: grid;
+    gap: 0.75rem;
+    padding-top: 0.5rem;
+  }
+  .edit-form input,
+  .edit-form textarea {
+    width: 100%;
+  }
+  .edit-form .primary {
+    justify-self: start;
+  }
+`;

@@ -1,0 +1,134 @@
+import { css } from 'lit';
+
+/**
+ * The style pieces every shadow root of the moderation page shares (the page
+ * `<parley-admin>` and its cards), adopted into each: no `<style>` element
+ * and no `style` attribute, so the page's CSP needs no 'unsafe-inline'. The
+ * `--parley-*` properties they use are declared on the page element and
+ * inherited through the cards' shadow roots.
+ */
+
+/** Text, focus, cards, action rows and buttons. */
+export const baseStyles = css`
+  * {
+    box-sizing: border-box;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  h1,
+  h2,
+  h3,
+  p,
+  ol,
+  pre {
+    margin: 0;
+  }
+  h3 {
+    font-size: 1em;
+  }
+  a {
+    color: var(--parley-accent);
+  }
+  :focus-visible {
+    outline: 2px solid var(--parley-accent);
+    outline-offset: 2px;
+  }
+  .muted {
+    color: var(--parley-muted);
+    font-size: 0.875em;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+  }
+  .card {
+    padding: var(--parley-space);
+    border: 1px solid var(--parley-border);
+    border-radius: var(--parley-radius);
+    background: var(--parley-surface);
+  }
+  [part~='error'] {
+    color: var(--parley-danger);
+    font-size: 0.875em;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    min-height: 2.25rem;
+    padding: 0.35em 0.9em;
+    border-radius: var(--parley-radius);
+    border: 1px solid var(--parley-border);
+    color: inherit;
+    background: Canvas;
+  }
+  button:hover:not(:disabled) {
+    border-color: color-mix(in srgb, currentColor 40%, transparent);
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+  .primary {
+    font-weight: 600;
+    border-color: transparent;
+    color: var(--parley-on-accent);
+    background: var(--parley-accent);
+  }
+  .primary:hover:not(:disabled) {
+    border-color: transparent;
+    background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
+  }
+  .danger {
+    font-weight: 600;
+    border-color: var(--parley-danger);
+    color: var(--parley-danger);
+  }
+  .quiet {
+    color: var(--parley-muted);
+  }
+  @media (prefers-reduced-motion: reduce) {
+    * {
+      transition: none !important;
+      animation: none !important;
+    }
+  }
+`;
+
+/** Labelled form fields: the sign-in, owner and thread edit forms. */
+export const fieldStyles = css`
+  .field {
+    display: grid;
+    gap: 0.3rem;
+  }
+  label {
+    font-size: 0.875em;
+    font-weight: 600;
+  }
+  input,
+  textarea,
+  select {
+    font: inherit;
+    color: inherit;
+    min-height: 2.5rem;
+    padding: 0.45em 0.7em;
+    border: 1px solid var(--parley-border);
+    border-radius: var(--parley-radius);
+    background: Canvas;
+    max-width: 100%;
+  }
+  textarea {
+    resize: vertical;
+  }
+  input:focus-visible,
+  textarea:focus-visible,
+  select:focus-visible {
+    outline-offset: 0;
+    border-color: var(--parley-accent);
+  }
+  [aria-invalid='true'] {
+    border-color: var(--parley-danger);
+  }
+`;

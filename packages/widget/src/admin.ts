@@ -9,10 +9,8 @@ import { ParleyAdmin } from './admin/parley-admin.js';
 import { ParleyAdminMessage } from './admin/parley-admin-message.js';
 import { ParleyAdminThread } from './admin/parley-admin-thread.js';
 
-const elements = {
-  'parley-admin': ParleyAdmin,
-  'parley-admin-message': ParleyAdminMessage,
-  'parley-admin-thread': ParleyAdminThread,
-};
-for (const [tag, element] of Object.entries(elements))
-  if (!customElements.get(tag)) customElements.define(tag, element);
+if (!customElements.get('parley-admin')) customElements.define('parley-admin', ParleyAdmin);
+if (!customElements.get('parley-admin-message'))
+  customElements.define('parley-admin-message', ParleyAdminMessage);
+if (!customElements.get('parley-admin-thread'))
+  customElements.define('parley-admin-thread', ParleyAdminThread);

@@ -6,7 +6,7 @@
 // can), then runs lint, type check, build, the server suite on SQLite and
 // PostgreSQL, the widget suite in Chromium and the end-to-end suite. It ends
 // with one line "N passed, N failed, N skipped", then why anything was
-// skipped, and exits non-zero if anything failed (in CI, or was skipped).
+// skipped, and exits non-zero if anything failed or, in CI, was skipped.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChromium } from './chromium.mjs';

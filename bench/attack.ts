@@ -21,13 +21,13 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '@parley/server/testing/free-port';
 import Database from 'better-sqlite3';
 import { runIfMain } from './lib/cli.ts';
 import { describeMachine } from './lib/machine.ts';
 import { formatReport, renderMarkdown } from './lib/markdown.ts';
-import { type ServerProcess, startChild } from './lib/parley-server.ts';
-import { REPORT_JSON, REPORT_MD, ROOT, SERVER_BIN, WIDGET_DIST } from './lib/paths.ts';
-import { freePort } from './lib/ports.ts';
+import { type BenchServer, startBenchServer } from './lib/parley-server.ts';
+import { REPORT_JSON, REPORT_MD, ROOT, WIDGET_DIST } from './lib/paths.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import { call, holdStream, type RawReply, trickle } from './lib/raw-http.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
@@ -167,30 +167,12 @@ async function startBlog(): Promise<Blog> {
 
 // ---------------------------------------------------------------- servers
 
-/** The environment without the operator's own Parley settings, which would skew the probes. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('PARLEY_') || name === 'DATABASE_URL') delete env[name];
-  }
-  return env;
-}
-
-/** Starts `parley-server` on loopback with `settings` (environment variables). */
-async function startServer(
-  databaseUrl: string,
-  settings: Record<string, string>,
-): Promise<ServerProcess> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...cleanEnv(),
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    NODE_ENV: 'production',
-    ...settings,
-  };
-  return startChild([SERVER_BIN], env, `http://127.0.0.1:${port}`);
+/**
+ * Starts `parley-server` on loopback with `settings` (environment variables),
+ * and none of the operator's own, which would skew the probes.
+ */
+function startServer(databaseUrl: string, settings: Record<string, string>): Promise<BenchServer> {
+  return startBenchServer({ DATABASE_URL: databaseUrl, ...settings });
 }
 
 /** User + system CPU time of `pid` so far, in ms (Linux /proc; USER_HZ is 100). */
@@ -234,7 +216,7 @@ async function runServer<T>(
   settings: Record<string, string>,
   fn: (base: string) => Promise<T>,
 ): Promise<T> {
-  let server: ServerProcess | undefined;
+  let server: BenchServer | undefined;
   try {
     server = await startServer(databaseUrl, settings);
     pids.set(server.url, server.pid);

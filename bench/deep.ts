@@ -12,7 +12,7 @@ import type { MessagePage } from '@parley/server/wire';
 import Database from 'better-sqlite3';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
-import { type ServerProcess, startParley } from './lib/parley-server.ts';
+import { type BenchServer, startParley } from './lib/parley-server.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { median, round } from './lib/stats.ts';
 import { tempDir } from './lib/temp.ts';
@@ -147,7 +147,7 @@ async function alternate(
 export async function deepBench(): Promise<BenchResult> {
   const tmp = tempDir('deep');
   const file = join(tmp.dir, 'parley.db');
-  let parley: ServerProcess | undefined;
+  let parley: BenchServer | undefined;
   try {
     const seedStart = Date.now();
     await seed(file);

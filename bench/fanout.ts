@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { PostMessageResponse } from '@parley/server/wire';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
-import { type ServerProcess, startParley } from './lib/parley-server.ts';
+import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { readRss } from './lib/rss.ts';
@@ -73,7 +73,7 @@ const readerHeaders = (i: number) => ({
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** RSS of every server, summed, after a short settle so lazy allocations have happened. */
-async function totalRss(servers: readonly ServerProcess[]): Promise<number> {
+async function totalRss(servers: readonly BenchServer[]): Promise<number> {
   await sleep(1_000);
   return servers.reduce((sum, s) => sum + readRss(s.pid), 0);
 }
@@ -94,7 +94,7 @@ async function createThread(baseUrl: string): Promise<void> {
  * Opens the streams (stream i on `servers[i % servers.length]`), posts once
  * to `servers[0]`, and waits for every stream to have the message.
  */
-async function fanout(servers: readonly ServerProcess[]): Promise<FanoutRun> {
+async function fanout(servers: readonly BenchServer[]): Promise<FanoutRun> {
   const post = servers[0]!.url;
   await createThread(post);
   const before = await totalRss(servers);
@@ -126,7 +126,7 @@ async function fanout(servers: readonly ServerProcess[]): Promise<FanoutRun> {
     };
     for (const stream of streams) {
       stream.onEvent = (event) => {
-        if (event.type === 'message.created') record(stream, event.data, event.at);
+        if (event.event === 'message.created') record(stream, event.data, event.at);
       };
     }
 
@@ -217,7 +217,7 @@ export async function fanoutBench(): Promise<BenchResult> {
   if (await postgresReachable()) {
     const url = await freshBenchDatabase(PG_DATABASE);
     let pgRun: FanoutRun | undefined;
-    const servers: ServerProcess[] = [];
+    const servers: BenchServer[] = [];
     try {
       // One after the other: the first migrates the empty database.
       servers.push(await startParley({ databaseUrl: url, trustedProxies: TRUSTED_PROXY }));

@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { bundleBench } from './bundle.ts';
 import { freshPage, launchChromium, SETTLE_MS } from './lib/chromium.ts';
 import { runIfMain } from './lib/cli.ts';
-import { type ServerProcess, startParley } from './lib/parley-server.ts';
+import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { WIDGET_DIST } from './lib/paths.ts';
 import type { BenchResult } from './lib/report.ts';
 import { seedThread } from './lib/seed.ts';
@@ -218,7 +218,7 @@ export async function firstRenderBench(): Promise<BenchResult> {
   const notes: string[] = [];
   if (!existsSync(join(WIDGET_DIST, 'widget.js'))) await bundleBench(); // builds it
   const tmp = tempDir('render');
-  let parley: ServerProcess | undefined;
+  let parley: BenchServer | undefined;
   let pages: PageServer | undefined;
   let browser: Browser | undefined;
   try {

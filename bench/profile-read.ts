@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import autocannon from 'autocannon';
 import { killAll } from './lib/children.ts';
 import { closeIdleSockets, getJson, threadPath } from './lib/http.ts';
-import { type ServerProcess, startParley } from './lib/parley-server.ts';
+import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { ROOT } from './lib/paths.ts';
 import { seedThread } from './lib/seed.ts';
 import { tempDir } from './lib/temp.ts';
@@ -56,7 +56,7 @@ function selfTimes(profile: CpuProfile): { name: string; ms: number; share: numb
 async function main(): Promise<void> {
   const uncached = process.argv.includes('--uncached');
   const tmp = tempDir('profile');
-  let parley: ServerProcess | undefined;
+  let parley: BenchServer | undefined;
   try {
     const databaseUrl = `sqlite:${join(tmp.dir, 'parley.db')}`;
     // Seed with one server, profile with a fresh one, so seeding stays out of the profile.

@@ -12,7 +12,7 @@ import { startBaseline } from './lib/baseline.ts';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
 import { combineRounds, type LoadRound, loadRound } from './lib/load.ts';
-import { type ServerProcess, startParley } from './lib/parley-server.ts';
+import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { mib, readRss, sampleRss } from './lib/rss.ts';
@@ -38,7 +38,7 @@ interface Page {
 }
 
 /** Both servers must answer with the same 51 messages, or the comparison means nothing. */
-async function assertSamePage(a: ServerProcess, b: ServerProcess): Promise<void> {
+async function assertSamePage(a: BenchServer, b: BenchServer): Promise<void> {
   const [pa, pb] = await Promise.all([
     send<Page>('GET', `${a.url}${PATH}`),
     send<Page>('GET', `${b.url}${PATH}`),
@@ -96,7 +96,7 @@ function loadFigures(label: string, rounds: LoadRound[]): Figure[] {
 }
 
 /** Whether the server revalidates with ETag: the ETag it sent, if a conditional GET gets a 304. */
-async function etagSupport(server: ServerProcess): Promise<string | undefined> {
+async function etagSupport(server: BenchServer): Promise<string | undefined> {
   const first = await send('GET', `${server.url}${PATH}`);
   const etag = first.headers.etag;
   if (typeof etag !== 'string') return undefined;
@@ -108,8 +108,8 @@ async function etagSupport(server: ServerProcess): Promise<string | undefined> {
 async function readSqlite(figures: Figure[], notes: string[]): Promise<void> {
   const tmp = tempDir('read');
   const file = join(tmp.dir, 'parley.db');
-  let parley: ServerProcess | undefined;
-  let bare: ServerProcess | undefined;
+  let parley: BenchServer | undefined;
+  let bare: BenchServer | undefined;
   try {
     parley = await startParley({ databaseUrl: `sqlite:${file}` });
     await seedThread(parley.url, KEY, MESSAGES);
@@ -190,7 +190,7 @@ async function readPostgres(figures: Figure[], notes: string[]): Promise<void> {
     notes.push('PostgreSQL: not reachable on 127.0.0.1:5432, skipped.');
     return;
   }
-  let parley: ServerProcess | undefined;
+  let parley: BenchServer | undefined;
   try {
     parley = await startParley({ databaseUrl: await freshBenchDatabase() });
     await seedThread(parley.url, KEY, MESSAGES);

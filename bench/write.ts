@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { MessagePage, PostMessageResponse, ThreadPage } from '@parley/server/wire';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
-import { type ServerProcess, startParley } from './lib/parley-server.ts';
+import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { markdownBody, prng } from './lib/seed.ts';
@@ -113,7 +113,7 @@ async function readBack(
 
 /** Writes, verifies, and returns the figures for one database. */
 async function writeOn(label: string, databaseUrl: string, notes: string[]): Promise<Figure[]> {
-  let parley: ServerProcess | undefined;
+  let parley: BenchServer | undefined;
   try {
     parley = await startParley({ databaseUrl });
     const run = await write(parley.url);

@@ -5,14 +5,24 @@
 // Chromium, makes sure PostgreSQL answers (starting the local cluster when it
 // can), then runs lint, type check, build, the server suite on SQLite and
 // PostgreSQL, the widget suite in Chromium and the end-to-end suite. It ends
-// with one line "N passed, N failed" and exits non-zero if anything failed.
+// with one line "N passed, N failed, N skipped", then why anything was
+// skipped, and exits non-zero if anything failed or, in CI, was skipped.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChromium } from './chromium.mjs';
 import { hasCommand, installDependencies, isListening, isRoot, PNPM, ROOT, run } from './lib.mjs';
+import { nodeCounts, settleStep, summarize, wtrCounts } from './test-counts.mjs';
 
 const started = Date.now();
 const results = [];
+const ci = Boolean(process.env.CI);
+/** This script's own warnings about what will not run, repeated in the summary. */
+const notices = [];
+
+function warnSkipped(message) {
+  console.warn(`!!! ${message}`);
+  notices.push(message);
+}
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
@@ -65,8 +75,8 @@ if (hasNginx()) console.log('nginx found');
 else if (process.env.CI)
   fail('nginx is missing: the scale-out test needs it (apt-get install nginx).');
 else {
-  console.warn(
-    '!!! nginx is missing: the scale-out test will be SKIPPED. On Debian/Ubuntu: sudo apt-get install -y nginx',
+  warnSkipped(
+    'nginx is missing: the scale-out test will be SKIPPED. On Debian/Ubuntu: sudo apt-get install -y nginx',
   );
 }
 
@@ -90,15 +100,15 @@ if (await isListening(pgUrl.hostname, pgPort)) {
 } else if (process.env.CI) {
   fail(`PostgreSQL does not answer at ${pgUrl.host}; CI runs every suite on both dialects.`);
 } else {
-  console.warn(
-    `!!! PostgreSQL does not answer at ${pgUrl.host}: the PostgreSQL half of the storage suite ` +
+  warnSkipped(
+    `PostgreSQL does not answer at ${pgUrl.host}: the PostgreSQL half of the storage suite ` +
       'will be SKIPPED. Start PostgreSQL or set PARLEY_TEST_POSTGRES_URL.',
   );
 }
 
 /**
- * Runs one step, echoing its output, and records its pass/fail counts from the
- * runner's own summary (`countsFrom` reads them from the captured output).
+ * Runs one step, echoing its output, and records its passed, failed and
+ * skipped counts from the runner's own output (`countsFrom` reads them).
  */
 function step(name, command, args, countsFrom) {
   return new Promise((resolve) => {
@@ -113,30 +123,12 @@ function step(name, command, args, countsFrom) {
     child.stdout.on('data', echo(process.stdout));
     child.stderr.on('data', echo(process.stderr));
     child.on('close', (code) => {
-      const counts = countsFrom?.(output) ?? {
-        passed: code === 0 ? 1 : 0,
-        failed: code === 0 ? 0 : 1,
-      };
-      // A runner that failed without reporting a failed test still failed.
-      if (code !== 0 && counts.failed === 0) counts.failed = 1;
-      results.push({ name, code, seconds: (Date.now() - t0) / 1000, ...counts });
+      const seconds = (Date.now() - t0) / 1000;
+      results.push(settleStep(name, code, countsFrom?.(output), ci, seconds));
       resolve();
     });
   });
 }
-
-const nodeCounts = (output) => {
-  // Node's tap reporter says "# pass N", its spec reporter "ℹ pass N".
-  const pass = [...output.matchAll(/^(?:# |ℹ )pass (\d+)/gm)].map((m) => Number(m[1]));
-  const failed = [...output.matchAll(/^(?:# |ℹ )fail (\d+)/gm)].map((m) => Number(m[1]));
-  if (pass.length === 0) return undefined;
-  return { passed: pass.reduce((a, b) => a + b, 0), failed: failed.reduce((a, b) => a + b, 0) };
-};
-const wtrCounts = (output) => {
-  // web-test-runner ends with e.g. "Chromium: ... | 42 passed, 0 failed".
-  const m = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
-};
 
 const pnpm = (...args) => [PNPM[0], [...PNPM.slice(1), ...args]];
 
@@ -161,16 +153,7 @@ await step(
 );
 
 section('summary');
-let passed = 0;
-let failed = 0;
-for (const r of results) {
-  passed += r.passed;
-  failed += r.failed;
-  const mark = r.code === 0 ? '✓' : '✗';
-  console.log(
-    `${mark} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(1)} s)`,
-  );
-}
+const summary = summarize(results, notices, ci);
 console.log(`total time ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(results.every((r) => r.code === 0) ? 0 : 1);
+for (const line of summary.lines) console.log(line);
+process.exit(summary.ok ? 0 : 1);

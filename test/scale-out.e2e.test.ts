@@ -15,11 +15,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { dialects, type TestDatabase } from '@parley/server/testing/dialects';
+import { type ListeningServer, startListening } from '@parley/server/testing/server-process';
+import { openSse, type SseClient, type SseEvent } from '@parley/server/testing/sse-client';
 import type { LiveEventData, Message } from '@parley/server/wire';
-import { dialects, type TestDatabase } from '../packages/server/src/testing/dialects.ts';
 import { nginxPath, type RunningNginx, startNginx } from './support/nginx.ts';
-import { type ParleyInstance, startParleyInstance } from './support/parley-server.ts';
-import { openEventStream, type SseEvent, type SseStream } from './support/sse.ts';
 
 /** How long a live event may take to cross instances before the test fails: generous on purpose. */
 const DELIVERY_BOUND_MS = 10_000;
@@ -47,7 +47,14 @@ function freshKey(): string {
 }
 
 function isCreated(event: SseEvent): boolean {
-  return event.type === 'message.created';
+  return event.event === 'message.created';
+}
+
+/** Resolves with the `message.created` event of message `id` on `reader`, once it is there. */
+async function createdEvent(reader: SseClient, id: number): Promise<SseEvent> {
+  const find = () => reader.events.find((e) => isCreated(e) && messageOf(e).id === id);
+  await reader.until(`message.created for ${id}`, () => find() !== undefined, DELIVERY_BOUND_MS);
+  return find()!;
 }
 
 function messageOf(event: SseEvent): Message {
@@ -59,10 +66,10 @@ function messageOf(event: SseEvent): Message {
 
 describe('scale-out: two instances behind nginx on one PostgreSQL database', { skip }, () => {
   let database: TestDatabase;
-  let a: ParleyInstance;
-  let b: ParleyInstance;
+  let a: ListeningServer;
+  let b: ListeningServer;
   let balancer: RunningNginx;
-  const streams: SseStream[] = [];
+  const streams: SseClient[] = [];
 
   before(async () => {
     database = await postgres!.create();
@@ -77,8 +84,8 @@ describe('scale-out: two instances behind nginx on one PostgreSQL database', { s
       PARLEY_VERIFY_URLS: 'off',
     };
     // One after the other: the first migrates (already done here) and the second finds it done.
-    a = await startParleyInstance(env);
-    b = await startParleyInstance(env);
+    a = await startListening(env);
+    b = await startListening(env);
     balancer = await startNginx(nginx!, { a: a.address, b: b.address });
   });
 
@@ -86,8 +93,9 @@ describe('scale-out: two instances behind nginx on one PostgreSQL database', { s
     for (const stream of streams) stream.close();
     const steps = [
       () => balancer?.stop(),
-      () => a?.stop(),
-      () => b?.stop(),
+      // Open event streams may hold a graceful shutdown for its full 10 s: do not wait that long.
+      () => a?.stop(3_000),
+      () => b?.stop(3_000),
       () => database?.dispose(),
     ];
     for (const step of steps) {
@@ -100,11 +108,15 @@ describe('scale-out: two instances behind nginx on one PostgreSQL database', { s
   });
 
   /** Opens a thread's event stream through nginx, optionally pinned to one instance. */
-  async function stream(key: string, instance?: 'a' | 'b'): Promise<SseStream> {
-    const opened = await openEventStream(`${balancer.url}/api/threads/${key}/events`, {
-      headers: instance ? { 'x-parley-instance': instance } : {},
-    });
+  async function stream(key: string, instance?: 'a' | 'b'): Promise<SseClient> {
+    const opened = await openSse(
+      `${balancer.url}/api/threads/${key}/events`,
+      instance ? { 'x-parley-instance': instance } : {},
+    );
     streams.push(opened);
+    const { status } = opened.response;
+    if (status !== 200)
+      assert.fail(`the stream answered ${status}: ${await opened.response.text()}`);
     return opened;
   }
 
@@ -161,19 +173,15 @@ describe('scale-out: two instances behind nginx on one PostgreSQL database', { s
     const key = freshKey();
     // The thread does not exist yet: a stream may be opened before its first post.
     const reader = await stream(key, 'a');
-    assert.equal(reader.headers.get('x-upstream'), a.address, 'the stream is served by A');
-    assert.match(reader.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.equal(reader.response.headers.get('x-upstream'), a.address, 'the stream is served by A');
+    assert.match(reader.response.headers.get('content-type') ?? '', /^text\/event-stream/);
 
     const posted = await post(key, 'Hello from the other instance.', '127.0.1.1', 'b');
     assert.equal(posted.status, 201, JSON.stringify(posted.json));
     assert.equal(posted.upstream, b.address, 'the post is served by B');
     const acknowledged = performance.now();
 
-    const id = posted.json.message!.id;
-    const event = await reader.waitFor(
-      (e) => isCreated(e) && messageOf(e).id === id,
-      DELIVERY_BOUND_MS,
-    );
+    const event = await createdEvent(reader, posted.json.message!.id);
     const ms = performance.now() - acknowledged;
     t.diagnostic(`message.created reached A's stream ${ms.toFixed(1)} ms after B's 201`);
     assert.equal(messageOf(event).author.name, 'Scale Tester');
@@ -200,10 +208,7 @@ describe('scale-out: two instances behind nginx on one PostgreSQL database', { s
     // A last post marks the end: once it is on the stream, any duplicate of the 20 would be too.
     const sentinel = await post(key, 'The end.', '127.0.2.99');
     assert.equal(sentinel.status, 201);
-    await reader.waitFor(
-      (e) => isCreated(e) && messageOf(e).id === sentinel.json.message!.id,
-      DELIVERY_BOUND_MS,
-    );
+    await createdEvent(reader, sentinel.json.message!.id);
     t.diagnostic(`21 posts and their events in ${(performance.now() - started).toFixed(0)} ms`);
 
     const created = reader.events.filter(isCreated).map((e) => messageOf(e).id);

@@ -12,12 +12,13 @@ import { dirname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import budget from '../packages/widget/bundle-budget.json' with { type: 'json' };
 import { launchChromium } from './support/example.ts';
 
 const DIST = fileURLToPath(new URL('../packages/widget/dist/', import.meta.url));
 const ENTRY = join(DIST, 'widget.js');
 /** Brotli budget of everything a page downloads before the thread renders, Lit included. */
-const BUDGET = 12 * 1024;
+const BUDGET = budget.eagerBrotliBytes;
 
 function readBuilt(path: string): string {
   if (!existsSync(path)) {

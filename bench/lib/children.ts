@@ -21,19 +21,6 @@ export function killAll(): void {
   live.clear();
 }
 
-/**
- * Stops `child` politely (SIGTERM, which lets Parley close its database and
- * lets `--cpu-prof` write its profile), then by force after `graceMs`.
- */
-export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
 // `exit` handlers must be synchronous, which kill() is. Signals would
 // otherwise end this process and orphan the servers it started.
 process.once('exit', killAll);

@@ -4,11 +4,6 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The `parley-server` command, run exactly as an operator runs it. */
-export const SERVER_BIN = fileURLToPath(
-  new URL('../../packages/server/bin/parley-server.mjs', import.meta.url),
-);
-
 /** The widget's build output, served by the Parley server as `/widget.js` and `/widget/*`. */
 export const WIDGET_DIST = fileURLToPath(new URL('../../packages/widget/dist/', import.meta.url));
 

@@ -1,15 +1,13 @@
 /**
  * Many cheap event-stream readers for the fan-out benchmark: node:http (no
  * pooling, one socket per stream, as one browser tab per reader would have),
- * a minimal frame parser, and the arrival time of each event.
+ * the tests' own frame parser, and the arrival time of each event.
  */
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+import { type SseEvent, SseParser } from '@parley/server/testing/sse-parser';
 
-/** One received event: its SSE id, type, data, and when it was parsed (hrtime, ns). */
-export interface ReceivedEvent {
-  id: string | undefined;
-  type: string;
-  data: string;
+/** One received event, and when it was parsed (hrtime, ns). */
+export interface ReceivedEvent extends SseEvent {
   at: bigint;
 }
 
@@ -21,28 +19,6 @@ export interface BenchStream {
   /** Called after each event. */
   onEvent?: (event: ReceivedEvent) => void;
   close(): void;
-}
-
-/** Parses event-stream text; good enough for a server that ends lines with `\n`. */
-function parseFrames(stream: BenchStream, text: string): void {
-  for (const frame of text.split('\n\n')) {
-    let id: string | undefined;
-    let type = 'message';
-    const data: string[] = [];
-    for (const line of frame.split('\n')) {
-      if (line.startsWith(':') || line === '') continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') id = value;
-      else if (field === 'event') type = value;
-      else if (field === 'data') data.push(value);
-    }
-    if (data.length === 0) continue;
-    const event = { id, type, data: data.join('\n'), at: process.hrtime.bigint() };
-    stream.events.push(event);
-    stream.onEvent?.(event);
-  }
 }
 
 /** Opens `url` as an event stream; resolves once the 200 and its headers are in. */
@@ -71,15 +47,15 @@ export function openBenchStream(
         reject(new Error(`${url} answered ${res.statusCode} ${res.headers['content-type']}`));
         return;
       }
-      res.setEncoding('utf8');
-      let buffer = '';
-      res.on('data', (chunk: string) => {
-        buffer += chunk.replaceAll('\r\n', '\n');
-        const end = buffer.lastIndexOf('\n\n');
-        if (end === -1) return;
-        parseFrames(stream, buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
+      const parser = new SseParser({
+        event(parsed) {
+          const event = { ...parsed, at: process.hrtime.bigint() };
+          stream.events.push(event);
+          stream.onEvent?.(event);
+        },
       });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => parser.push(chunk));
       const finish = () => {
         stream.ended = true;
       };

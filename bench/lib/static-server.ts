@@ -3,7 +3,7 @@
  * its own origin, like a real site embedding a Parley server elsewhere.
  */
 import { createServer, type Server } from 'node:http';
-import { freePort } from './ports.ts';
+import { freePort } from '@parley/server/testing/free-port';
 
 /** A running page server. */
 export interface PageServer {

@@ -9,15 +9,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@parley/server/testing/free-port';
 import { type Browser, chromium, type Page, type Response } from 'playwright-core';
-import { freePort } from '../../packages/server/src/testing/server-process.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-// A free TCP port on 127.0.0.1: the server tests' own helper, for every e2e test.
-export { freePort };
 
 /** A running example: its URLs, its output so far, and how to stop it. */
 export interface RunningExample {

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort } from './example.ts';
+import { freePort } from '@parley/server/testing/free-port';
 
 /** The nginx binary: `$NGINX_PATH`, else `nginx` on PATH, else Debian's /usr/sbin/nginx. */
 export function nginxPath(): string | undefined {

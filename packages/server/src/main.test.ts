@@ -12,8 +12,8 @@ import SQLite from 'better-sqlite3';
 import { threadPath } from './testing/app-fixture.ts';
 import { type BlogServer, blogServer, ok } from './testing/blog-server.ts';
 import { dialects, type TestDatabase } from './testing/dialects.ts';
+import { freePort } from './testing/free-port.ts';
 import {
-  freePort,
   postDuringStop,
   runToExit,
   type ServerProcess,

@@ -9,8 +9,8 @@ import { sql } from 'kysely';
 import { MIGRATION_NAMES } from '../db/migrate.ts';
 import { threadPath } from '../testing/app-fixture.ts';
 import { dialects, type TestDatabase } from '../testing/dialects.ts';
+import { freePort } from '../testing/free-port.ts';
 import {
-  freePort,
   postDuringStop,
   type ServerProcess,
   startBinary,

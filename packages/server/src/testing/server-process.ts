@@ -1,18 +1,19 @@
 /**
- * Test support: the `parley-server` command as a real child process, with
- * bounded waits on its log lines and its exit.
+ * Test support: the `parley-server` command (or another Node script) as a
+ * real child process, as an operator runs it, for the server tests, the
+ * end-to-end tests and the benchmarks: bounded waits on its log lines, its
+ * health check and its exit, and a polite stop.
  */
 
-import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SETTINGS } from '../config.ts';
+import { freePort } from './free-port.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/parley-server.mjs', import.meta.url));
 
@@ -25,29 +26,33 @@ export const TEST_SECRET = randomBytes(32).toString('base64url');
 /** Upper bound for a child to start or stop: generous, it only stops a hung test. */
 export const CHILD_DEADLINE_MS = 30_000;
 
-/** A port nothing listens on right now: the kernel picks one, we release it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
-
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
-/** A running `parley-server` child and what it has printed so far. */
+/** How to run the child, besides its arguments and settings. */
+export interface LaunchOptions {
+  /** Node flags before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** The script to run; default the `parley-server` command ({@link BIN}). */
+  script?: string;
+  /**
+   * Working directory; default a scratch folder removed when the child exits,
+   * so a database path the server ignored could not land in the repository.
+   */
+  cwd?: string;
+  /** Called with the child as soon as it is spawned, e.g. to kill it if the caller is interrupted. */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+/** A running child and what it has printed so far. */
 export interface ServerProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
+  /** Both, for error messages. */
+  output(): string;
   /** The JSON log lines printed on stdout so far. */
   logs(): Array<Record<string, unknown>>;
   /** Resolves with the first log line whose `msg` is `msg`; rejects if the child exits first. */
@@ -56,21 +61,33 @@ export interface ServerProcess {
   waitForExit(): Promise<Exit>;
   /** Resolves when the child has exited, however long that takes. */
   exited: Promise<Exit>;
+  /**
+   * SIGTERM (a graceful stop: the database is closed, `--cpu-prof` writes its
+   * profile), then SIGKILL after `graceMs` (default 10 s); resolves once it exited.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
-export function startBinary(args: string[], env: Record<string, string> = {}): ServerProcess {
+/**
+ * Starts `node [nodeArgs] script args` with `env` as its only Parley
+ * settings: none comes from the shell running the tests, only what the
+ * caller passes.
+ */
+export function startBinary(
+  args: string[],
+  env: Record<string, string> = {},
+  options: LaunchOptions = {},
+): ServerProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  // No setting comes from the shell running the tests: only what the test passes.
   for (const { env } of SETTINGS) delete childEnv[env];
   Object.assign(childEnv, env);
-  // A scratch working directory: were a database path ignored, the default
-  // ./data/parley.db would land there, not in the repository.
-  const cwd = mkdtempSync(join(tmpdir(), 'parley-cwd-'));
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const scratch = options.cwd ? undefined : mkdtempSync(join(tmpdir(), 'parley-cwd-'));
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), options.script ?? BIN, ...args],
+    { cwd: options.cwd ?? scratch, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -81,7 +98,7 @@ export function startBinary(args: string[], env: Record<string, string> = {}): S
   });
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
-      rmSync(cwd, { recursive: true, force: true });
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       resolve({ code, signal });
     });
   });
@@ -90,11 +107,7 @@ export function startBinary(args: string[], env: Record<string, string> = {}): S
     new Promise<T>((resolve, reject) => {
       const deadline = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(
-          new Error(
-            `parley-server: no ${what} within ${CHILD_DEADLINE_MS} ms:\n${stdout}\n${stderr}`,
-          ),
-        );
+        reject(new Error(`${what}: not within ${CHILD_DEADLINE_MS} ms:\n${stdout}\n${stderr}`));
       }, CHILD_DEADLINE_MS);
       promise.then(
         (value) => {
@@ -114,7 +127,7 @@ export function startBinary(args: string[], env: Record<string, string> = {}): S
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   const waitForLog = (msg: string) =>
     bounded(
-      `"${msg}" log line`,
+      `parley-server: "${msg}" log line`,
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const check = () => {
           const found = logs().find((entry) => entry.msg === msg);
@@ -130,15 +143,24 @@ export function startBinary(args: string[], env: Record<string, string> = {}): S
         );
       }),
     );
-  const waitForExit = () => bounded('exit', exited);
+  const stop = async (graceMs = 10_000) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
+    output: () => `${stdout}${stderr}`,
     logs,
     waitForLog,
-    waitForExit,
+    waitForExit: () => bounded('parley-server: exit', exited),
     exited,
+    stop,
   };
 }
 
@@ -150,20 +172,85 @@ export async function runToExit(args: string[], env: Record<string, string> = {}
 }
 
 /**
- * Waits until the server answers /healthz: first for its "listening" log line,
- * then a bounded number of attempts (the socket is already bound by then).
+ * `GET url` on a socket of its own, closed afterwards: a pooled keep-alive
+ * connection left open would count against the per-client connection limits
+ * that some tests and benchmarks measure.
+ */
+function getOnce(url: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, timeout: 1_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('error', reject);
+      res.on('end', () => resolve(new Response(body, { status: res.statusCode ?? 0 })));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Resolves with the first answer of `${url}/healthz`, asked every 50 ms;
+ * rejects with the child's output if it exits first or after
+ * {@link CHILD_DEADLINE_MS}.
  */
 export async function waitUntilHealthy(server: ServerProcess, url: string): Promise<Response> {
-  await server.waitForLog('listening');
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      return await fetch(`${url}/healthz`);
-    } catch (error) {
-      lastError = error;
+  const deadline = Date.now() + CHILD_DEADLINE_MS;
+  for (;;) {
+    const { exitCode, signalCode } = server.child;
+    if (exitCode !== null || signalCode !== null) {
+      throw new Error(
+        `${url}: the server exited (${exitCode ?? signalCode}) before it answered:\n${server.output()}`,
+      );
     }
+    try {
+      return await getOnce(`${url}/healthz`);
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${url}/healthz: no answer within ${CHILD_DEADLINE_MS} ms:\n${server.output()}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw lastError;
+}
+
+/** A child listening on 127.0.0.1 and healthy. */
+export interface ListeningServer extends ServerProcess {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  /** `127.0.0.1:PORT`, as an upstream address. */
+  address: string;
+}
+
+/**
+ * Starts the child on a free port on 127.0.0.1 (`HOST` and `PORT` in its
+ * environment, then `env`) and resolves once `/healthz` answers 200; a child
+ * that fails to is stopped, and the error carries its output.
+ */
+export async function startListening(
+  env: Record<string, string> = {},
+  options: LaunchOptions = {},
+): Promise<ListeningServer> {
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const url = `http://${address}`;
+  const server = startBinary([], { HOST: '127.0.0.1', PORT: String(port), ...env }, options);
+  try {
+    const health = await waitUntilHealthy(server, url);
+    if (health.status !== 200) {
+      throw new Error(`${url}/healthz answered ${health.status}:\n${server.output()}`);
+    }
+  } catch (error) {
+    await server.stop(1_000);
+    throw error;
+  }
+  return { ...server, url, address };
 }
 
 /**

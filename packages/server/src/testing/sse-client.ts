@@ -1,18 +1,16 @@
 /**
- * Test support: a small server-sent-events client over `fetch`, reading the
- * body stream and parsing frames as EventSource would (event, id, data,
- * retry, comments). Tests wait on conditions, each bounded by a deadline.
+ * Test support: a server-sent-events client over `fetch` for the server and
+ * end-to-end tests: the response body, decoded, through the one frame parser
+ * (`sse-parser.ts`). It never reconnects: a test sees exactly what one
+ * connection got. Tests wait on conditions, each bounded by a deadline.
  */
 import assert from 'node:assert/strict';
+import { type SseEvent, SseParser } from './sse-parser.ts';
 
-/** One dispatched event. */
-export interface SseEvent {
-  event: string;
-  id: string | undefined;
-  data: string;
-}
+export type { SseEvent };
 
 export interface SseClient {
+  /** The response head (any status: a refused stream is a result too). */
   response: Response;
   /** Events received so far, in order. */
   events: SseEvent[];
@@ -26,7 +24,7 @@ export interface SseClient {
   until(what: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
   /** Waits until at least `n` events arrived and returns the first `n`. */
   take(n: number, timeoutMs?: number): Promise<SseEvent[]>;
-  /** Cuts the connection. */
+  /** Cuts the connection; safe to call twice. */
   close(): void;
 }
 
@@ -35,16 +33,27 @@ export function dataOf<T = Record<string, unknown>>(event: SseEvent): T {
   return JSON.parse(event.data) as T;
 }
 
+/** Bound for the response head: generous, it only stops a hung test. */
+const HEAD_DEADLINE_MS = 10_000;
+
 /** Opens a stream; resolves once the response head arrived (any status). */
 export async function openSse(
   url: string,
   headers: Record<string, string> = {},
 ): Promise<SseClient> {
   const abort = new AbortController();
-  const response = await fetch(url, {
-    headers: { Accept: 'text/event-stream', ...headers },
-    signal: abort.signal,
-  });
+  const headDeadline = setTimeout(() => abort.abort(), HEAD_DEADLINE_MS);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { Accept: 'text/event-stream', ...headers },
+      signal: abort.signal,
+    });
+  } catch (error) {
+    throw new Error(`could not open the event stream ${url}: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(headDeadline);
+  }
   const waiters = new Set<() => void>();
   const changed = () => {
     for (const waiter of [...waiters]) waiter();
@@ -90,45 +99,25 @@ export async function openSse(
       abort.abort();
     },
   };
-  if (!response.ok || !response.body) {
+  const { body } = response;
+  if (!response.ok || !body) {
     client.ended = true;
     return client;
   }
+  const parser = new SseParser({
+    event: (event) => client.events.push(event),
+    comment: (text) => client.comments.push(text),
+    retry: (ms) => {
+      client.retry = ms;
+    },
+  });
   void (async () => {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    let fields: { event?: string; id?: string; data: string[] } = { data: [] };
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        buffer += value;
-        const lines = buffer.split(/\r\n|\r|\n/);
-        buffer = lines.pop() ?? '';
-        for (const line of lines) {
-          if (line === '') {
-            if (fields.data.length > 0) {
-              client.events.push({
-                event: fields.event ?? 'message',
-                id: fields.id,
-                data: fields.data.join('\n'),
-              });
-            }
-            fields = { data: [] };
-            continue;
-          }
-          const colon = line.indexOf(':');
-          if (colon === 0) {
-            client.comments.push(line.slice(1).trimStart());
-            continue;
-          }
-          const name = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (name === 'event') fields.event = value;
-          else if (name === 'id') fields.id = value;
-          else if (name === 'data') fields.data.push(value);
-          else if (name === 'retry' && /^\d+$/.test(value)) client.retry = Number(value);
-        }
+        parser.push(value);
         changed();
       }
     } catch {

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import type { Logger } from './app-deps.ts';
-import type { ThreadView } from './db/rows.ts';
 import type { ClientIdentifier, ClientLocator } from './http/client-identity.ts';
 import type { ProofOfWork } from './messages/proof-of-work.ts';
 import type { ModerationPolicy } from './moderation/policy.ts';
 import type { ThreadUrlCheck } from './threads/thread-url-check.ts';
+import type { ThreadView } from './wire-mapping.ts';
 
 /** What `createApp` builds once from its dependencies and shares with every route. */
 export interface AppServices {

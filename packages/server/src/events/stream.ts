@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import type { SSEStreamingApi } from 'hono/streaming';
-import { type ThreadView, toMessage, toThread } from '../db/rows.ts';
 import type { EventRow, ThreadRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import { findPublicThreadByKey, findThreadById } from '../threads/threads.repository.ts';
 import type { LiveEventData } from '../wire.ts';
+import { type ThreadView, toMessage, toThread } from '../wire-mapping.ts';
 import { eventsAfter, listedMessagesById } from './events.repository.ts';
 import type { LiveEvents, LiveStream } from './live.ts';
 

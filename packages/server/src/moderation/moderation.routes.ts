@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { toAdminMessage, toAdminThread } from '../db/rows.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
@@ -10,6 +9,7 @@ import { messageIdParams } from '../messages/messages.schemas.ts';
 import { findThreadByKey, listAdminThreads } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { AdminMessage, AdminMessageList, AdminThread, AdminThreadList } from '../wire.ts';
+import { toAdminMessage, toAdminThread } from '../wire-mapping.ts';
 import { changeThread, moderateMessage, removeMessage } from './moderate.ts';
 import { listAdminMessages } from './moderation.repository.ts';
 import {

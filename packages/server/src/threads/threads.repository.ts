@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { AdminThreadRow } from '../db/rows.ts';
 import type { Database, ThreadRow, ThreadUpdate } from '../db/schema.ts';
 import { type NewEvent, recordEvents } from '../events/events.repository.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
@@ -256,6 +255,9 @@ export async function countsByKey(
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.message_count)]));
 }
+
+/** A thread row with its moderation counts, as the admin API reads it. */
+export type AdminThreadRow = ThreadRow & { pending_count: number; reported_count: number };
 
 /** Threads with their pending and reported message counts. */
 function threadsWithModerationCounts(db: Kysely<Database>) {

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { toThread } from '../db/rows.ts';
 import { fromZodError, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { etagMatches } from '../http/etag.ts';
@@ -9,6 +8,7 @@ import { LruCache } from '../http/lru-cache.ts';
 import { validate } from '../http/validate.ts';
 import { messagePage } from '../messages/message-page.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
+import { toThread } from '../wire-mapping.ts';
 import { effectiveStatus } from './auto-close.ts';
 import { countsByKey, findPublicThreadByKey, listThreads } from './threads.repository.ts';
 import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';

@@ -1,7 +1,16 @@
-import type { PublicMessageRow } from '../messages/messages.repository.ts';
-import { effectiveStatus } from '../threads/auto-close.ts';
-import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from '../wire.ts';
-import type { MessageRow, OwnerKeyRow, StoredTime, ThreadRow } from './schema.ts';
+/**
+ * The one place rows become wire objects (wire.ts): one mapping per entity,
+ * each taking only the columns its readers may see, so private columns
+ * (client hash, token hash, markdown source) cannot leak by accident. It sits
+ * above the repositories, whose row shapes it reads, and below the routes
+ * and streams that answer with its objects.
+ */
+import type { OwnerKeyRow, ThreadRow } from './db/schema.ts';
+import type { PublicMessageRow } from './messages/messages.repository.ts';
+import type { AdminMessageRow } from './moderation/moderation.repository.ts';
+import { effectiveStatus } from './threads/auto-close.ts';
+import type { AdminThreadRow } from './threads/threads.repository.ts';
+import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from './wire.ts';
 
 /**
  * When a thread is looked at, for the status it shows: with auto-close on, a
@@ -61,20 +70,6 @@ export function toMessage(row: PublicMessageRow): Message {
   };
 }
 
-/** An open report as moderators see it: never who sent it. */
-export interface OpenReportRow {
-  reason: string | null;
-  created_at: StoredTime;
-}
-
-/** A message row with its thread's key, title and visibility and its open reports, as the admin API reads it. */
-export type AdminMessageRow = MessageRow & {
-  thread_key: string;
-  thread_title: string | null;
-  thread_public: number;
-  open_reports: OpenReportRow[];
-};
-
 /**
  * The one mapping from a message row to what moderators see: the public
  * message plus its status, thread, markdown source and open reports. Never
@@ -103,9 +98,6 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
     })),
   };
 }
-
-/** A thread row with its moderation counts, as the admin API reads it. */
-export type AdminThreadRow = ThreadRow & { pending_count: number; reported_count: number };
 
 /** The one mapping from a thread row to what moderators see. */
 export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThread {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { changeThread, moderateMessage } from '../moderation/moderate.ts';
 import { type AppFixture, appFixture, BLOG_ORIGIN, threadPath } from '../testing/app-fixture.ts';
 import { assertError, json, storedCounts } from '../testing/assertions.ts';
 import { dialects, type TestDatabase } from '../testing/dialects.ts';
@@ -247,7 +248,12 @@ for (const dialect of dialects) {
 
       it('returns 409 thread_closed for a closed thread and stores nothing', async () => {
         await reply('first');
-        await f.db.store.db.updateTable('threads').set({ status: 'closed' }).execute();
+        await changeThread(f.db.store, {
+          key: KEY,
+          status: 'closed',
+          now: f.now,
+          autoCloseDays: undefined,
+        });
         const res = await f.post(threadPath(KEY, '/messages'), { author: 'A', body: 'late' });
         await assertError(res, 409, 'thread_closed');
         assert.deepEqual(await storedCounts(f.db.store), { threads: 1, messages: 1 });
@@ -338,15 +344,16 @@ for (const dialect of dialects) {
       it('never lists messages that are not published', async () => {
         const kept = await reply('kept');
         const gone = await reply('gone');
-        await f.db.store.db
-          .updateTable('messages')
-          .set({ status: 'hidden' })
-          .where('id', '=', gone.message.id)
-          .execute();
+        await moderateMessage(f.db.store, { id: gone.message.id, status: 'hidden', now: f.now });
         const page = await json<MessagePage>(await f.get(threadPath(KEY, '/messages')), 200);
         assert.deepEqual(
           page.messages.map((m) => m.id),
           [kept.message.id],
+        );
+        assert.equal(
+          (await f.threadPage(KEY)).thread.messageCount,
+          1,
+          'the count agrees with the list',
         );
       });
     });

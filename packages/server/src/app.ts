@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps) {
     logger,
     secret,
     proofOfWork: deps.config.proofOfWork === 'on' ? proofOfWork(secret) : undefined,
-    threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
+    statusClock: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
     // With `*` any host could be named: the server never fetches arbitrary hosts.
     verifyThreadUrl:
       deps.config.verifyUrls && deps.config.origins !== '*'

@@ -13,22 +13,25 @@ import type { AdminThreadRow } from './threads/threads.repository.ts';
 import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from './wire.ts';
 
 /**
- * When a thread is looked at, for the status it shows: with auto-close on, a
- * thread idle for `autoCloseDays` shows as closed (see `effectiveStatus`).
+ * What decides the status a thread shows besides its row: the time it is
+ * looked at and the auto-close setting (a thread idle for `autoCloseDays`
+ * shows as closed; see `effectiveStatus`).
  */
-export interface ThreadView {
+export interface StatusClock {
   now: Date;
   autoCloseDays: number | undefined;
 }
 
 /** The one mapping from a thread row to the public wire object. */
-export function toThread(row: ThreadRow, view?: ThreadView): Thread {
+export function toThread(row: ThreadRow, statusClock?: StatusClock): Thread {
   return {
     key: row.key,
     title: row.title,
     summary: row.summary,
     url: row.url,
-    status: view ? effectiveStatus(row, view.now, view.autoCloseDays) : row.status,
+    status: statusClock
+      ? effectiveStatus(row, statusClock.now, statusClock.autoCloseDays)
+      : row.status,
     messageCount: Number(row.message_count),
     highlightCount: Number(row.highlight_count),
     lastActivityAt: row.last_activity_at,
@@ -100,9 +103,9 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
 }
 
 /** The one mapping from a thread row to what moderators see. */
-export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThread {
+export function toAdminThread(row: AdminThreadRow, statusClock?: StatusClock): AdminThread {
   return {
-    ...toThread(row, view),
+    ...toThread(row, statusClock),
     pendingCount: Number(row.pending_count),
     reportedCount: Number(row.reported_count),
     public: Number(row.public) === 1,

@@ -5,7 +5,7 @@ import type { Store } from '../db/store.ts';
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import { findPublicThreadByKey, findThreadById } from '../threads/threads.repository.ts';
 import type { LiveEventData } from '../wire.ts';
-import { type ThreadView, toMessage, toThread } from '../wire-mapping.ts';
+import { type StatusClock, toMessage, toThread } from '../wire-mapping.ts';
 import { eventsAfter, listedMessagesById } from './events.repository.ts';
 import type { LiveEvents, LiveStream } from './live.ts';
 
@@ -47,9 +47,9 @@ export async function runStream(
   c: Context,
   sse: SSEStreamingApi,
   start: StreamStart,
-  deps: { store: Store; live: LiveEvents; view: () => ThreadView },
+  deps: { store: Store; live: LiveEvents; statusClock: () => StatusClock },
 ): Promise<void> {
-  const { store, live, view } = deps;
+  const { store, live, statusClock } = deps;
   const db = store.db;
   let threadId = start.thread?.id;
   let lastSent = start.after;
@@ -151,7 +151,7 @@ export async function runStream(
     messages: Map<number, PublicMessageRow>,
   ): LiveEventData {
     if (event.type === 'thread.updated')
-      return { type: 'thread.updated', thread: toThread(thread, view()) };
+      return { type: 'thread.updated', thread: toThread(thread, statusClock()) };
     const id = Number(event.message_id);
     const row = messages.get(id);
     if (event.type === 'message.removed' || !row) return { type: 'message.removed', id };

@@ -27,7 +27,7 @@ import {
 export function moderationRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { db } = store;
-  const { clock, threadView: view } = services;
+  const { clock, statusClock } = services;
 
   return new Hono()
     .use('*', async function noStore(c, next) {
@@ -76,9 +76,9 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listAdminThreads(db, { limit, after });
       const { page, nextCursor } = keysetPage(rows, limit, scope, (row) => row.last_activity_at);
-      const now = view();
+      const shownAt = statusClock();
       const body: AdminThreadList = {
-        threads: page.map((row) => toAdminThread(row, now)),
+        threads: page.map((row) => toAdminThread(row, shownAt)),
         nextCursor,
       };
       return c.json(body);
@@ -95,14 +95,14 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
         if (typeof input.url === 'string' && !isAllowedOrigin(input.url, config)) {
           throw invalidField('url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
-        const at = view();
+        const shownAt = statusClock();
         const row = await changeThread(store, {
           key,
           ...input,
-          now: at.now,
-          autoCloseDays: at.autoCloseDays,
+          now: shownAt.now,
+          autoCloseDays: shownAt.autoCloseDays,
         });
-        return c.json({ thread: toAdminThread(row, at) } satisfies { thread: AdminThread });
+        return c.json({ thread: toAdminThread(row, shownAt) } satisfies { thread: AdminThread });
       },
     );
 }

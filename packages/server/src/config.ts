@@ -40,7 +40,7 @@ const setting = <const Env extends string, Schema extends z.ZodType>(
 ): Setting<Env, Schema> => row;
 
 /** Shortest admin token accepted: long enough that guessing it is hopeless. */
-export const MIN_ADMIN_TOKEN = 16;
+const MIN_ADMIN_TOKEN = 16;
 
 /** Shortest server secret accepted: 32 characters of base64 carry 192 bits. */
 export const MIN_SECRET = 32;
@@ -327,7 +327,7 @@ export function settingDefault(row: AnySetting): string {
  * A held-words file: one word or phrase per line; blank lines and lines
  * starting with `#` are ignored.
  */
-export function parseHeldWordsFile(text: string): string[] {
+function parseHeldWordsFile(text: string): string[] {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())

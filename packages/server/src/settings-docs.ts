@@ -24,7 +24,7 @@ export function helpText(): string {
 }
 
 /** The markers around the generated table in the root README.md. */
-export const SETTINGS_MARKERS = {
+const SETTINGS_MARKERS = {
   start: '<!-- generated: settings (npm run docs) -->',
   end: '<!-- end generated: settings -->',
 } as const;

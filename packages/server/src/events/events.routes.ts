@@ -19,7 +19,7 @@ import {
  * when it reconnects), else the `lastEventId` query parameter (the page's
  * `lastEventId`), else undefined ("now").
  */
-export function resumePoint(header: string | undefined, query: string | undefined) {
+function resumePoint(header: string | undefined, query: string | undefined) {
   const given = header ?? query;
   if (given === undefined) return undefined;
   if (!/^\d{1,15}$/.test(given))

@@ -13,7 +13,7 @@ import type { LiveEvents, LiveStream } from './live.ts';
 const BATCH = 100;
 
 /** The frame sent on shutdown: EventSource reconnects after `retry` ms, to another instance. */
-export const SHUTDOWN_FRAME = ': server shutting down\nretry: 1000\n\n';
+const SHUTDOWN_FRAME = ': server shutting down\nretry: 1000\n\n';
 
 /** How long the shutdown frame may take before the stream is closed anyway. */
 const SHUTDOWN_WRITE_MS = 1_000;

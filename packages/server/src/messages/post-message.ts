@@ -83,7 +83,7 @@ export function hashToken(token: string): string {
 const MINUTE = 60_000;
 
 /** How long the same body from the same client is refused as a duplicate. */
-export const DUPLICATE_WINDOW_MINUTES = 10;
+const DUPLICATE_WINDOW_MINUTES = 10;
 
 /**
  * Whether a new or edited message waits for a moderator: in moderation mode

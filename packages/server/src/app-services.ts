@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import type { Logger } from './app-deps.ts';
-import type { ThreadView } from './db/rows.ts';
 import type { ClientIdentifier, ClientLocator } from './http/client-identity.ts';
 import type { ProofOfWork } from './messages/proof-of-work.ts';
 import type { ModerationPolicy } from './moderation/policy.ts';
 import type { ThreadUrlCheck } from './threads/thread-url-check.ts';
+import type { StatusClock } from './wire-mapping.ts';
 
 /** What `createApp` builds once from its dependencies and shares with every route. */
 export interface AppServices {
@@ -17,8 +17,8 @@ export interface AppServices {
   /** Moderation settings with their defaults applied. */
   policy: ModerationPolicy;
   logger: Logger;
-  /** How a thread looks right now (for auto-close): the time and the policy. */
-  threadView: () => ThreadView;
+  /** The time now and the auto-close setting, which decide the status threads show. */
+  statusClock: () => StatusClock;
   /** Proof-of-work challenges and their checks, keyed by the secret; undefined when it is off. */
   proofOfWork: ProofOfWork | undefined;
   /** The server secret (`AppConfig.secret`, or one random per app when unset). Never stored. */

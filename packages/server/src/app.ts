@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
 import type { AppServices } from './app-services.ts';
-import { isTransientDbError } from './db/store.ts';
+import { isTransientDbError, StoreUnavailableError } from './db/store.ts';
 import { inProcessBus } from './events/bus.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { createLiveEvents } from './events/live.ts';
@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps) {
     logger,
     secret,
     proofOfWork: deps.config.proofOfWork === 'on' ? proofOfWork(secret) : undefined,
-    threadView: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
+    statusClock: () => ({ now: clock(), autoCloseDays: policy.autoCloseDays }),
     // With `*` any host could be named: the server never fetches arbitrary hosts.
     verifyThreadUrl:
       deps.config.verifyUrls && deps.config.origins !== '*'
@@ -89,9 +89,12 @@ export function createApp(deps: AppDeps) {
 
   app.onError((caught, c) => {
     // The database cannot answer now (busy, unreachable): 503, reads and writes alike.
-    const error = isTransientDbError(caught)
-      ? unavailable('The database is busy or unreachable; try again shortly.')
-      : caught;
+    const error =
+      caught instanceof StoreUnavailableError
+        ? unavailable(caught.message)
+        : isTransientDbError(caught)
+          ? unavailable('The database is busy or unreachable; try again shortly.')
+          : caught;
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       return c.json(error.toBody(), error.status);

@@ -1,155 +1,46 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_SQLITE_PATH } from './db/store.ts';
 import { TrustedProxies } from './http/client-address.ts';
 import { normalizeOrigin } from './http/origin-policy.ts';
 
 /**
- * Every server setting: its environment variable, its flag, what it accepts
- * and its default. `--help` prints this table; flags win over the environment.
+ * One server setting: where it is read from, how it is parsed and what it
+ * defaults to. `--help` and the README's settings table are rendered from
+ * these rows (`settings-docs.ts`), so what they say is what the parser does.
  */
-export const SETTINGS = [
-  {
-    env: 'PORT',
-    flag: 'port',
-    accepts: 'a port number 0..65535',
-    fallback: '8787',
-    help: 'TCP port to listen on',
-  },
-  {
-    env: 'HOST',
-    flag: 'host',
-    accepts: 'a host name or IP address',
-    fallback: '127.0.0.1',
-    help: 'address to listen on (0.0.0.0 for every interface)',
-  },
-  {
-    env: 'DATABASE_URL',
-    flag: 'database-url',
-    accepts: 'postgres://..., postgresql://..., sqlite:PATH or a file path',
-    fallback: './data/parley.db',
-    help: 'where messages are stored; SQLite unless it is a PostgreSQL URL',
-  },
-  {
-    env: 'PARLEY_PUBLIC_URL',
-    flag: 'public-url',
-    accepts: 'an absolute http(s) URL such as https://comments.example.com',
-    fallback: 'the address it listens on (http://HOST:PORT)',
-    help: "the server's public base URL: its origin is the server's own (the Host header never is)",
-  },
-  {
-    env: 'PARLEY_ORIGINS',
-    flag: 'origins',
-    accepts: 'comma-separated origins such as https://blog.example.com, or *',
-    fallback: "the server's own origin",
-    help: 'sites allowed to embed the thread and post to it',
-  },
-  {
-    env: 'PARLEY_VERIFY_URLS',
-    flag: 'verify-urls',
-    accepts: 'on or off',
-    fallback: 'on (always off when PARLEY_ORIGINS is *)',
-    help: "on: a new thread's url is fetched once and must answer 200 (off with PARLEY_ORIGINS=*: arbitrary hosts are never fetched)",
-  },
-  {
-    env: 'PARLEY_TRUSTED_PROXIES',
-    flag: 'trusted-proxies',
-    accepts: 'comma-separated IP addresses or CIDR ranges',
-    fallback: 'none',
-    help: 'proxies whose X-Forwarded-For header is believed',
-  },
-  {
-    env: 'PARLEY_RATE_LIMIT',
-    flag: 'rate-limit',
-    accepts: 'a whole number, 0 turns the limit off',
-    fallback: '10',
-    help: 'posts, and separately edits, per minute per client',
-  },
-  {
-    env: 'PARLEY_ADMIN_TOKEN',
-    flag: 'admin-token',
-    accepts:
-      'a random secret of at least 16 characters, not words or a pattern (e.g. openssl rand -base64 24)',
-    fallback: 'unset: the admin API and owner posts are off',
-    help: "the site owner's token for /admin and the admin API (prefer the variable: flags show in ps)",
-  },
-  {
-    env: 'PARLEY_SECRET',
-    flag: 'secret',
-    accepts: `a random secret of at least 32 characters (e.g. openssl rand -base64 32)`,
-    fallback:
-      'SQLite: a key file beside the database, created on first start; PostgreSQL: required',
-    help: "keys the hashes of readers' addresses; never stored in the database (prefer the variable: flags show in ps)",
-  },
-  {
-    env: 'PARLEY_MODERATION',
-    flag: 'moderation',
-    accepts: 'none or all',
-    fallback: 'none',
-    help: 'all: every new message waits for a moderator before readers see it',
-  },
-  {
-    env: 'PARLEY_EDIT_WINDOW',
-    flag: 'edit-window',
-    accepts: 'a whole number of minutes, 0 turns editing off',
-    fallback: '15',
-    help: 'how long after posting an author may edit a message',
-  },
-  {
-    env: 'PARLEY_AUTO_CLOSE_DAYS',
-    flag: 'auto-close-days',
-    accepts: 'a whole number of days, at least 1',
-    fallback: 'unset: threads stay open',
-    help: 'close a thread to new messages after this many days without activity',
-  },
-  {
-    env: 'PARLEY_HELD_WORDS',
-    flag: 'held-words',
-    accepts: 'comma-separated words or phrases, or @/path/to/file with one per line',
-    fallback: 'none',
-    help: "messages whose body, author name or new thread's title contains one wait for a moderator",
-  },
-  {
-    env: 'PARLEY_REPORT_THRESHOLD',
-    flag: 'report-threshold',
-    accepts: 'a whole number, 0 never hides',
-    fallback: '3',
-    help: "readers' reports that hide a message until a moderator decides",
-  },
-  {
-    env: 'PARLEY_MAX_STREAMS',
-    flag: 'max-streams',
-    accepts: 'a whole number, at least 1',
-    fallback: 'the open-file limit less max(256, a quarter of it)',
-    help: 'live streams open at once on this instance, all readers together',
-  },
-  {
-    env: 'PARLEY_MAX_LINKS',
-    flag: 'max-links',
-    accepts: 'a whole number, 0 holds any link',
-    fallback: '3',
-    help: 'messages with more links than this wait for a moderator',
-  },
-  {
-    env: 'PARLEY_PROOF_OF_WORK',
-    flag: 'proof-of-work',
-    accepts: 'off or on',
-    fallback: 'off',
-    help: "on: every reader's post carries a solved ALTCHA challenge from GET /api/challenge",
-  },
-  {
-    env: 'PARLEY_WIDGET_DIR',
-    flag: 'widget-dir',
-    accepts: 'a folder path',
-    fallback: "the widget package's dist folder",
-    help: 'where the built widget.js is served from',
-  },
-] as const;
+interface Setting<Env extends string, Schema extends z.ZodType> {
+  /** The environment variable, also the setting's key in {@link ServerConfig}. */
+  env: Env;
+  /** The command-line flag, without its leading `--`. */
+  flag: string;
+  /**
+   * Parses the raw text. A schema with a zod `.default()` declares the
+   * default that `--help` and the README show; one without says what
+   * happens unset in {@link Setting.unset}.
+   */
+  schema: Schema;
+  /** What values it accepts, quoted in refusals and in the docs. */
+  accepts: string;
+  /** What it does: one line of plain text for `--help` and the README. */
+  help: string;
+  /**
+   * What happens when it is unset, for a setting without a single default
+   * value (derived from other settings or the machine, or simply off). The
+   * code that derives such a default cites this row.
+   */
+  unset?: string;
+  /** More for the README's table only (markdown). */
+  details?: string;
+}
 
-type SettingName = (typeof SETTINGS)[number]['env'];
+const setting = <const Env extends string, Schema extends z.ZodType>(
+  row: Setting<Env, Schema>,
+): Setting<Env, Schema> => row;
 
 /** Shortest admin token accepted: long enough that guessing it is hopeless. */
-export const MIN_ADMIN_TOKEN = 16;
+const MIN_ADMIN_TOKEN = 16;
 
 /** Shortest server secret accepted: 32 characters of base64 carry 192 bits. */
 export const MIN_SECRET = 32;
@@ -166,107 +57,277 @@ const wholeNumber = z
   .regex(/^\s*\d+\s*$/, 'must be a whole number written in decimal digits')
   .transform(Number);
 
-const schema = z.object({
-  PORT: wholeNumber.pipe(z.number().max(65535, 'must be at most 65535')).default(8787),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.string().optional(),
-  PARLEY_PUBLIC_URL: z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not an absolute URL` });
-        return z.NEVER;
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL` });
-        return z.NEVER;
-      }
-      return url.href;
-    }),
-  PARLEY_ORIGINS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return [] as string[];
-      if (value.trim() === '*') return '*' as const;
-      const origins: string[] = [];
-      for (const entry of list(value)) {
-        const origin = normalizeOrigin(entry);
-        if (!origin) {
-          ctx.addIssue({ code: 'custom', message: `"${entry}" is not an http(s) origin` });
+/**
+ * Every server setting, in the order `--help` and the README list them.
+ * Flags win over the environment.
+ */
+export const SETTINGS = [
+  setting({
+    env: 'PORT',
+    flag: 'port',
+    schema: wholeNumber.pipe(z.number().max(65535, 'must be at most 65535')).default(8787),
+    accepts: 'a port number 0..65535',
+    help: 'TCP port to listen on',
+  }),
+  setting({
+    env: 'HOST',
+    flag: 'host',
+    schema: z.string().min(1).default('127.0.0.1'),
+    accepts: 'a host name or IP address',
+    help: 'address to listen on (0.0.0.0 for every interface)',
+  }),
+  setting({
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    schema: z.string().optional(),
+    accepts: 'postgres://..., postgresql://..., sqlite:PATH or a file path',
+    unset: DEFAULT_SQLITE_PATH,
+    help: 'where messages are stored; SQLite unless it is a PostgreSQL URL',
+    details: "A SQLite file's folder is created when missing.",
+  }),
+  setting({
+    env: 'PARLEY_PUBLIC_URL',
+    flag: 'public-url',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `"${value}" is not an absolute URL` });
           return z.NEVER;
         }
-        origins.push(origin);
-      }
-      return origins;
-    }),
-  PARLEY_VERIFY_URLS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
-  PARLEY_TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      try {
-        return new TrustedProxies(list(value ?? ''));
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-  PARLEY_RATE_LIMIT: wholeNumber.default(10),
-  PARLEY_WIDGET_DIR: z.string().optional(),
-  PARLEY_ADMIN_TOKEN: z
-    .string()
-    .trim()
-    // Never echo the value in the message: it is a secret.
-    .min(MIN_ADMIN_TOKEN, `must be at least ${MIN_ADMIN_TOKEN} characters long`)
-    .optional(),
-  PARLEY_SECRET: z
-    .string()
-    .trim()
-    // Never echo the value in the message: it is a secret.
-    .min(MIN_SECRET, `must be at least ${MIN_SECRET} characters long`)
-    .optional(),
-  PARLEY_MODERATION: z.enum(['none', 'all'], { error: 'must be none or all' }).default('none'),
-  PARLEY_EDIT_WINDOW: wholeNumber.default(15),
-  PARLEY_AUTO_CLOSE_DAYS: wholeNumber
-    .pipe(z.number().min(1, 'must be at least 1 day; leave it unset to keep threads open'))
-    .optional(),
-  PARLEY_HELD_WORDS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return [] as string[];
-      if (!value.trim().startsWith('@')) return list(value);
-      const path = value.trim().slice(1);
-      try {
-        return parseHeldWordsFile(readFileSync(path, 'utf8'));
-      } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        });
-        return z.NEVER;
-      }
-    }),
-  PARLEY_REPORT_THRESHOLD: wholeNumber.default(3),
-  PARLEY_MAX_STREAMS: wholeNumber
-    .pipe(z.number().min(1, 'must be at least 1; leave it unset for the default'))
-    .optional(),
-  PARLEY_MAX_LINKS: wholeNumber.default(3),
-  PARLEY_PROOF_OF_WORK: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
-});
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+          ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL` });
+          return z.NEVER;
+        }
+        return url.href;
+      }),
+    accepts: 'an absolute http(s) URL such as https://comments.example.com',
+    unset: 'the address it listens on (http://HOST:PORT)',
+    help: "the server's public base URL: its origin is the server's own (the Host header never is)",
+    details:
+      'That origin may write (`/admin`) and, when this is set, hold threads (the listen address never does): set it behind a proxy or on `0.0.0.0`.',
+  }),
+  setting({
+    env: 'PARLEY_ORIGINS',
+    flag: 'origins',
+    schema: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === '') return [] as string[];
+        if (value.trim() === '*') return '*' as const;
+        const origins: string[] = [];
+        for (const entry of list(value)) {
+          const origin = normalizeOrigin(entry);
+          if (!origin) {
+            ctx.addIssue({ code: 'custom', message: `"${entry}" is not an http(s) origin` });
+            return z.NEVER;
+          }
+          origins.push(origin);
+        }
+        return origins;
+      }),
+    accepts: 'comma-separated origins such as https://blog.example.com, or *',
+    unset: "the server's own origin",
+    help: 'sites allowed to embed the thread and post to it',
+    details: '`*` allows any.',
+  }),
+  setting({
+    env: 'PARLEY_VERIFY_URLS',
+    flag: 'verify-urls',
+    schema: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    accepts: 'on or off (always off when PARLEY_ORIGINS is *)',
+    help: "on: a new thread's url is fetched once and must answer 200 (off with PARLEY_ORIGINS=*: arbitrary hosts are never fetched)",
+    details:
+      'A post that creates a thread must then carry `thread.url`, which the server fetches once (GET, 5 s, same-origin redirects only, 2 MiB).',
+  }),
+  setting({
+    env: 'PARLEY_TRUSTED_PROXIES',
+    flag: 'trusted-proxies',
+    schema: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return new TrustedProxies(list(value ?? ''));
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    accepts: 'comma-separated IP addresses or CIDR ranges',
+    unset: 'none',
+    help: 'proxies whose X-Forwarded-For header is believed',
+    details: 'The client is the rightmost untrusted hop.',
+  }),
+  setting({
+    env: 'PARLEY_RATE_LIMIT',
+    flag: 'rate-limit',
+    schema: wholeNumber.default(10),
+    accepts: 'a whole number, 0 turns the limit off',
+    help: 'posts, and separately edits, per minute per client',
+    details: 'Failed new-thread URL checks are counted apart too, at the same rate.',
+  }),
+  setting({
+    env: 'PARLEY_ADMIN_TOKEN',
+    flag: 'admin-token',
+    schema: z
+      .string()
+      .trim()
+      // Never echo the value in the message: it is a secret.
+      .min(MIN_ADMIN_TOKEN, `must be at least ${MIN_ADMIN_TOKEN} characters long`)
+      .optional(),
+    accepts:
+      'a random secret of at least 16 characters, not words or a pattern (e.g. openssl rand -base64 24)',
+    unset: 'unset: the admin API and owner posts are off',
+    help: "the site owner's token for /admin and the admin API (prefer the variable: flags show in ps)",
+    details:
+      "It signs in at `/admin` and makes posts the owner's. Easy guesses are refused: a repeated character or short pattern, dictionary words, common passwords.",
+  }),
+  setting({
+    env: 'PARLEY_SECRET',
+    flag: 'secret',
+    schema: z
+      .string()
+      .trim()
+      // Never echo the value in the message: it is a secret.
+      .min(MIN_SECRET, `must be at least ${MIN_SECRET} characters long`)
+      .optional(),
+    accepts: 'a random secret of at least 32 characters (e.g. openssl rand -base64 32)',
+    unset: 'SQLite: a key file beside the database, created on first start; PostgreSQL: required',
+    help: "keys the hashes of readers' addresses; never stored in the database (prefer the variable: flags show in ps)",
+    details:
+      'Never logged either. Unset on SQLite, the server creates `<database>.key` (mode 0600) beside the database on first start and reads it after; every instance on one PostgreSQL database must be given the same one, and the server refuses to start without it.',
+  }),
+  setting({
+    env: 'PARLEY_MODERATION',
+    flag: 'moderation',
+    schema: z.enum(['none', 'all'], { error: 'must be none or all' }).default('none'),
+    accepts: 'none or all',
+    help: 'all: every new message waits for a moderator before readers see it',
+    details: 'So does every edit.',
+  }),
+  setting({
+    env: 'PARLEY_EDIT_WINDOW',
+    flag: 'edit-window',
+    schema: wholeNumber.default(15),
+    accepts: 'a whole number of minutes, 0 turns editing off',
+    help: 'how long after posting an author may edit a message',
+  }),
+  setting({
+    env: 'PARLEY_AUTO_CLOSE_DAYS',
+    flag: 'auto-close-days',
+    schema: wholeNumber
+      .pipe(z.number().min(1, 'must be at least 1 day; leave it unset to keep threads open'))
+      .optional(),
+    accepts: 'a whole number of days, at least 1',
+    unset: 'unset: threads stay open',
+    help: 'close a thread to new messages after this many days without activity',
+  }),
+  setting({
+    env: 'PARLEY_HELD_WORDS',
+    flag: 'held-words',
+    schema: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return [] as string[];
+        if (!value.trim().startsWith('@')) return list(value);
+        const path = value.trim().slice(1);
+        try {
+          return parseHeldWordsFile(readFileSync(path, 'utf8'));
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          });
+          return z.NEVER;
+        }
+      }),
+    accepts: 'comma-separated words or phrases, or @/path/to/file with one per line',
+    unset: 'none',
+    help: "messages whose body, author name or new thread's title contains one wait for a moderator",
+    details: 'Whole words, any case; a file may hold `#` comments.',
+  }),
+  setting({
+    env: 'PARLEY_REPORT_THRESHOLD',
+    flag: 'report-threshold',
+    schema: wholeNumber.default(3),
+    accepts: 'a whole number, 0 never hides',
+    help: "readers' reports that hide a message until a moderator decides",
+  }),
+  setting({
+    env: 'PARLEY_MAX_STREAMS',
+    flag: 'max-streams',
+    schema: wholeNumber
+      .pipe(z.number().min(1, 'must be at least 1; leave it unset for the default'))
+      .optional(),
+    accepts: 'a whole number, at least 1',
+    // Derived by `defaultMaxStreams` (events/stream-limits.ts).
+    unset: 'the open-file limit less max(256, a quarter of it)',
+    help: 'live streams open at once on this instance, all readers together',
+    details:
+      'Each holds a socket: the default leaves a quarter of the soft open-file limit (from `/proc/self/limits`, else 1,024), at least 256 files, to the rest: 768 streams with 1,024 files, 49,152 with 65,536.',
+  }),
+  setting({
+    env: 'PARLEY_MAX_LINKS',
+    flag: 'max-links',
+    schema: wholeNumber.default(3),
+    accepts: 'a whole number, 0 holds any link',
+    help: 'messages with more links than this wait for a moderator',
+    details: 'New or edited.',
+  }),
+  setting({
+    env: 'PARLEY_PROOF_OF_WORK',
+    flag: 'proof-of-work',
+    schema: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
+    accepts: 'off or on',
+    help: "on: every reader's post carries a solved ALTCHA challenge from GET /api/challenge",
+    details:
+      'An [ALTCHA](https://altcha.org) v2 challenge, which the widget solves in a worker while the reader types.',
+  }),
+  setting({
+    env: 'PARLEY_WIDGET_DIR',
+    flag: 'widget-dir',
+    schema: z.string().optional(),
+    accepts: 'a folder path',
+    // Derived in main.ts (`DEFAULT_WIDGET_DIR`).
+    unset: "the widget package's dist folder",
+    help: 'where the built widget.js is served from',
+    details: '`/admin.js` too.',
+  }),
+] as const;
+
+type AnySetting = (typeof SETTINGS)[number];
+type SettingName = AnySetting['env'];
+
+const schema = z.object(
+  Object.fromEntries(SETTINGS.map((s) => [s.env, s.schema])) as {
+    [S in AnySetting as S['env']]: S['schema'];
+  },
+);
+
+/**
+ * What a setting is when unset, as `--help` and the README say it: the
+ * default its schema declares, or its {@link Setting.unset} text.
+ */
+export function settingDefault(row: AnySetting): string {
+  if (row.schema instanceof z.ZodDefault) return String(row.schema.def.defaultValue);
+  if (row.unset !== undefined) return row.unset;
+  throw new Error(`${row.env} has neither a default nor an unset text`);
+}
 
 /**
  * A held-words file: one word or phrase per line; blank lines and lines
  * starting with `#` are ignored.
  */
-export function parseHeldWordsFile(text: string): string[] {
+function parseHeldWordsFile(text: string): string[] {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -275,6 +336,12 @@ export function parseHeldWordsFile(text: string): string[] {
 
 /** Validated server settings. */
 export type ServerConfig = z.output<typeof schema>;
+
+/**
+ * The settings as they are with nothing given: the defaults `createApp`
+ * falls back to where a test's config leaves a setting out.
+ */
+export const DEFAULT_SERVER_CONFIG: ServerConfig = schema.parse({});
 
 /** A setting that failed validation: the message names the setting and the accepted form. */
 export class ConfigError extends Error {
@@ -351,22 +418,4 @@ export async function checkAdminToken(token: string | undefined): Promise<void> 
   throw new ConfigError(
     `invalid setting: PARLEY_ADMIN_TOKEN / --${setting.flag}: ${weakness} (accepts ${setting.accepts})`,
   );
-}
-
-/** The `--help` text. */
-export function helpText(): string {
-  const rows = SETTINGS.map(
-    (s) =>
-      `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}\n  ${''.padEnd(45)} accepts ${s.accepts}; default ${s.fallback}`,
-  );
-  return [
-    'Usage: parley-server [options]',
-    '',
-    'Serves the Parley comments API, the widget script and its database.',
-    'Every option can also be set as an environment variable; flags win.',
-    '',
-    '  --help, -h                                    show this help',
-    ...rows,
-    '',
-  ].join('\n');
 }

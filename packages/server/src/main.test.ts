@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { threadPath } from './testing/app-fixture.ts';
-import { type BlogServer, blogServer, ok } from './testing/blog-server.ts';
-import { dialects, type TestDatabase } from './testing/dialects.ts';
+import { blogServer, ok } from './testing/blog-server.ts';
+import { dialects } from './testing/dialects.ts';
 import { freePort } from './testing/free-port.ts';
 import {
   postDuringStop,
@@ -22,6 +22,15 @@ import {
   waitUntilHealthy,
 } from './testing/server-process.ts';
 import { openSse } from './testing/sse-client.ts';
+
+/** Kills a server a test left running, waits for it to exit, and removes its folder. */
+async function stopAndRemove(server: ServerProcess, dir?: string): Promise<void> {
+  if (server.child.exitCode === null && server.child.signalCode === null) {
+    server.child.kill('SIGKILL');
+  }
+  await server.exited;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
 
 async function postMessage(url: string, key: string, body: unknown): Promise<Response> {
   return fetch(`${url}${threadPath(key, '/messages')}`, {
@@ -49,154 +58,145 @@ function inspectSqlite(file: string) {
 }
 
 // Each child spends over a second of CPU loading the app: the suites run one
-// after another (side by side they only fight for the two cores), and the
-// steps of one server's life run in order against that one process.
+// after another (side by side they only fight for the two cores). The steps
+// of one server's life are subtests of one test that starts that process, so
+// each test stands alone (--test-name-pattern runs any one of them).
 describe('parley-server', () => {
-  describe('on a SQLite file', () => {
-    let dir: string;
-    let file: string;
-    let port: number;
-    let url: string;
-    let server: ServerProcess;
+  it('on a SQLite file: serves, finishes a write in flight on SIGTERM, stops cleanly and keeps every message', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
+    const file = join(dir, 'nested', 'x.db');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
     /** The blog whose article the first thread is on (its own address never is one). */
-    let blog: BlogServer;
-
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
-      file = join(dir, 'nested', 'x.db');
-      port = await freePort();
-      url = `http://127.0.0.1:${port}`;
-      blog = await blogServer();
-      blog.page('/blog/first', ok);
-      server = startBinary(['--port', String(port)], {
-        DATABASE_URL: `sqlite:${file}`,
-        PARLEY_ORIGINS: blog.origin,
-      });
+    const blog = await blogServer();
+    blog.page('/blog/first', ok);
+    const server = startBinary(['--port', String(port)], {
+      DATABASE_URL: `sqlite:${file}`,
+      PARLEY_ORIGINS: blog.origin,
     });
-
-    after(async () => {
+    t.after(async () => {
       await blog.close();
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-      }
-      await server.exited;
-      rmSync(dir, { recursive: true, force: true });
+      await stopAndRemove(server, dir);
     });
 
-    it('answers GET /healthz 200 {status: ok} once it logs that it is listening', async () => {
-      const res = await waitUntilHealthy(server, url);
-      assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { status: 'ok' });
-      const listening = await server.waitForLog('listening');
-      assert.equal(listening.url, url);
-      assert.match(String(listening.database), /^sqlite /);
-      assert.ok(existsSync(file), 'creates the database file, and its missing folder');
-    });
+    await t.test(
+      'answers GET /healthz 200 {status: ok} once it logs that it is listening',
+      async () => {
+        const res = await waitUntilHealthy(server, url);
+        assert.equal(res.status, 200);
+        assert.deepEqual(await res.json(), { status: 'ok' });
+        const listening = await server.waitForLog('listening');
+        assert.equal(listening.url, url);
+        assert.match(String(listening.database), /^sqlite /);
+        assert.ok(existsSync(file), 'creates the database file, and its missing folder');
+      },
+    );
 
-    it('accepts a post and returns it, once its new thread’s url answers 200 (on by default)', async () => {
-      const post = { author: 'Ada', body: 'Hello **there**' };
-      const unchecked = await postMessage(url, '/blog/first', post);
-      assert.equal(unchecked.status, 400);
-      assert.match(await unchecked.text(), /thread\.url/);
-      // The blog's article at the thread key's path, answering 200.
-      const thread = { url: `${blog.origin}/blog/first` };
-      const res = await postMessage(url, '/blog/first', { ...post, thread });
-      assert.equal(res.status, 201);
-      const body = (await res.json()) as { message: { author: { name: string }; html: string } };
-      assert.equal(body.message.author.name, 'Ada');
-      assert.equal(body.message.html, '<p>Hello <strong>there</strong></p>');
+    await t.test(
+      'accepts a post and returns it, once its new thread’s url answers 200 (on by default)',
+      async () => {
+        const post = { author: 'Ada', body: 'Hello **there**' };
+        const unchecked = await postMessage(url, '/blog/first', post);
+        assert.equal(unchecked.status, 400);
+        assert.match(await unchecked.text(), /thread\.url/);
+        // The blog's article at the thread key's path, answering 200.
+        const thread = { url: `${blog.origin}/blog/first` };
+        const res = await postMessage(url, '/blog/first', { ...post, thread });
+        assert.equal(res.status, 201);
+        const body = (await res.json()) as { message: { author: { name: string }; html: string } };
+        assert.equal(body.message.author.name, 'Ada');
+        assert.equal(body.message.html, '<p>Hello <strong>there</strong></p>');
 
-      const read = await fetch(`${url}${threadPath('/blog/first')}`);
-      assert.equal(read.status, 200);
-      const page = (await read.json()) as { messages: { html: string }[] };
-      assert.deepEqual(
-        page.messages.map((m) => m.html),
-        ['<p>Hello <strong>there</strong></p>'],
-      );
-    });
+        const read = await fetch(`${url}${threadPath('/blog/first')}`);
+        assert.equal(read.status, 200);
+        const page = (await read.json()) as { messages: { html: string }[] };
+        assert.deepEqual(
+          page.messages.map((m) => m.html),
+          ['<p>Hello <strong>there</strong></p>'],
+        );
+      },
+    );
 
-    it('finishes a write that is in flight when SIGTERM arrives, and ends live streams', async () => {
-      const reader = await openSse(`${url}${threadPath('/blog/first', '/events')}`);
-      await reader.until('the opening comment', () => reader.comments.includes('connected'));
-      const res = await postDuringStop(server, port, threadPath('/blog/first', '/messages'));
-      assert.equal(res.status, 201, res.body);
-      // The stream got its final frame (reconnect in a second, elsewhere) and ended.
-      await reader.until('the end of the stream', () => reader.ended);
-      assert.ok(reader.comments.includes('server shutting down'));
-      assert.equal(reader.retry, 1000);
-    });
+    await t.test(
+      'finishes a write that is in flight when SIGTERM arrives, and ends live streams',
+      async () => {
+        const reader = await openSse(`${url}${threadPath('/blog/first', '/events')}`);
+        await reader.until('the opening comment', () => reader.comments.includes('connected'));
+        const res = await postDuringStop(server, port, threadPath('/blog/first', '/messages'));
+        assert.equal(res.status, 201, res.body);
+        // The stream got its final frame (reconnect in a second, elsewhere) and ended.
+        await reader.until('the end of the stream', () => reader.ended);
+        assert.ok(reader.comments.includes('server shutting down'));
+        assert.equal(reader.retry, 1000);
+      },
+    );
 
-    it('stops cleanly on SIGTERM: exit code 0, a "stopped" log line, no WAL left behind', async () => {
-      const exit = await server.waitForExit();
-      assert.deepEqual(exit, { code: 0, signal: null }, server.stderr());
-      const stopping = await server.waitForLog('stopping');
-      assert.equal(stopping.signal, 'SIGTERM');
-      await server.waitForLog('stopped');
-      assert.equal(server.stderr(), '');
-      // The last connection to close checkpoints and removes the WAL.
-      assert.equal(existsSync(`${file}-wal`), false);
-    });
+    await t.test(
+      'stops cleanly on SIGTERM: exit code 0, a "stopped" log line, no WAL left behind',
+      async () => {
+        const exit = await server.waitForExit();
+        assert.deepEqual(exit, { code: 0, signal: null }, server.stderr());
+        const stopping = await server.waitForLog('stopping');
+        assert.equal(stopping.signal, 'SIGTERM');
+        await server.waitForLog('stopped');
+        assert.equal(server.stderr(), '');
+        // The last connection to close checkpoints and removes the WAL.
+        assert.equal(existsSync(`${file}-wal`), false);
+      },
+    );
 
-    it('leaves a database that passes its integrity check and keeps every message', () => {
-      const { integrity, messages } = inspectSqlite(file);
-      assert.equal(integrity, 'ok');
-      assert.deepEqual(
-        messages.map((m) => [m.author_name, m.body]),
-        [
-          ['Ada', 'Hello **there**'],
-          ['Grace', 'written during shutdown'],
-        ],
-      );
-      // The real socket's peer address reached the hasher, and only its hash was kept.
-      for (const m of messages) {
-        assert.equal(typeof m.ip_hash, 'string');
-        assert.ok(!m.ip_hash?.includes('127.0.0.1'));
-      }
-    });
+    await t.test(
+      'leaves a database that passes its integrity check and keeps every message',
+      () => {
+        const { integrity, messages } = inspectSqlite(file);
+        assert.equal(integrity, 'ok');
+        assert.deepEqual(
+          messages.map((m) => [m.author_name, m.body]),
+          [
+            ['Ada', 'Hello **there**'],
+            ['Grace', 'written during shutdown'],
+          ],
+        );
+        // The real socket's peer address reached the hasher, and only its hash was kept.
+        for (const m of messages) {
+          assert.equal(typeof m.ip_hash, 'string');
+          assert.ok(!m.ip_hash?.includes('127.0.0.1'));
+        }
+      },
+    );
   });
 
-  describe('flags and SIGINT', () => {
-    let dir: string;
-    let file: string;
-    let port: number;
-    let server: ServerProcess;
-
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
-      file = join(dir, 'flags.db');
-      port = await freePort();
-      // The environment names another port and another database: the flags must win.
-      server = startBinary(['--port', String(port), '--database-url', `sqlite:${file}`], {
-        PORT: '1',
-        DATABASE_URL: `sqlite:${join(dir, 'from-env.db')}`,
-        PARLEY_VERIFY_URLS: 'off',
-      });
+  it('flags and SIGINT: --port and --database-url win over the environment, SIGINT stops cleanly', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-main-'));
+    const file = join(dir, 'flags.db');
+    const port = await freePort();
+    // The environment names another port and another database: the flags must win.
+    const server = startBinary(['--port', String(port), '--database-url', `sqlite:${file}`], {
+      PORT: '1',
+      DATABASE_URL: `sqlite:${join(dir, 'from-env.db')}`,
+      PARLEY_VERIFY_URLS: 'off',
     });
+    t.after(() => stopAndRemove(server, dir));
 
-    after(async () => {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-      }
-      await server.exited;
-      rmSync(dir, { recursive: true, force: true });
-    });
+    await t.test(
+      'listens on --port and uses --database-url even when PORT and DATABASE_URL are set',
+      async () => {
+        const res = await waitUntilHealthy(server, `http://127.0.0.1:${port}`);
+        assert.equal(res.status, 200);
+        const listening = await server.waitForLog('listening');
+        assert.equal(listening.url, `http://127.0.0.1:${port}`);
+        assert.ok(existsSync(file));
+        assert.equal(existsSync(join(dir, 'from-env.db')), false);
 
-    it('listens on --port and uses --database-url even when PORT and DATABASE_URL are set', async () => {
-      const res = await waitUntilHealthy(server, `http://127.0.0.1:${port}`);
-      assert.equal(res.status, 200);
-      const listening = await server.waitForLog('listening');
-      assert.equal(listening.url, `http://127.0.0.1:${port}`);
-      assert.ok(existsSync(file));
-      assert.equal(existsSync(join(dir, 'from-env.db')), false);
+        const post = await postMessage(`http://127.0.0.1:${port}`, '/sigint', {
+          author: 'Linus',
+          body: 'before the interrupt',
+        });
+        assert.equal(post.status, 201);
+      },
+    );
 
-      const post = await postMessage(`http://127.0.0.1:${port}`, '/sigint', {
-        author: 'Linus',
-        body: 'before the interrupt',
-      });
-      assert.equal(post.status, 201);
-    });
-
-    it('stops cleanly on SIGINT and keeps the message', async () => {
+    await t.test('stops cleanly on SIGINT and keeps the message', async () => {
       server.child.kill('SIGINT');
       const exit = await server.waitForExit();
       assert.deepEqual(exit, { code: 0, signal: null }, server.stderr());
@@ -401,38 +401,31 @@ describe('parley-server', () => {
   });
 
   for (const dialect of dialects.filter((d) => d.name === 'postgres')) {
-    describe(`on ${dialect.name}`, () => {
-      let db: TestDatabase;
-      let server: ServerProcess;
-      let url: string;
-
-      before(async () => {
-        db = await dialect.create();
-        const port = await freePort();
-        url = `http://127.0.0.1:${port}`;
-        server = startBinary(['--port', String(port)], {
-          DATABASE_URL: db.url,
-          PARLEY_SECRET: TEST_SECRET,
-          PARLEY_VERIFY_URLS: 'off',
-        });
+    it(`on ${dialect.name}: serves from the URL's schema and stops cleanly on SIGTERM`, async (t) => {
+      const db = await dialect.create();
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const server = startBinary(['--port', String(port)], {
+        DATABASE_URL: db.url,
+        PARLEY_SECRET: TEST_SECRET,
+        PARLEY_VERIFY_URLS: 'off',
       });
-
-      after(async () => {
-        if (server.child.exitCode === null && server.child.signalCode === null) {
-          server.child.kill('SIGKILL');
-        }
-        await server.exited;
+      t.after(async () => {
+        await stopAndRemove(server);
         await db.dispose();
       });
 
-      it('serves /healthz from the PostgreSQL URL, search_path option included', async () => {
-        const res = await waitUntilHealthy(server, url);
-        assert.equal(res.status, 200);
-        assert.deepEqual(await res.json(), { status: 'ok' });
-        assert.match(String((await server.waitForLog('listening')).database), /^postgres /);
-      });
+      await t.test(
+        'serves /healthz from the PostgreSQL URL, search_path option included',
+        async () => {
+          const res = await waitUntilHealthy(server, url);
+          assert.equal(res.status, 200);
+          assert.deepEqual(await res.json(), { status: 'ok' });
+          assert.match(String((await server.waitForLog('listening')).database), /^postgres /);
+        },
+      );
 
-      it('writes into the schema the URL names', async () => {
+      await t.test('writes into the schema the URL names', async () => {
         const res = await postMessage(url, '/pg', { author: 'Edgar', body: 'relational' });
         assert.equal(res.status, 201);
         const rows = await db.store.db
@@ -442,7 +435,7 @@ describe('parley-server', () => {
         assert.deepEqual(rows, [{ author_name: 'Edgar', body: 'relational' }]);
       });
 
-      it('stops cleanly on SIGTERM', async () => {
+      await t.test('stops cleanly on SIGTERM', async () => {
         server.child.kill('SIGTERM');
         const exit = await server.waitForExit();
         assert.deepEqual(exit, { code: 0, signal: null }, server.stderr());

@@ -5,13 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp, type ParleyApp } from './app.ts';
 import { type AppDeps, consoleLogger, type Logger } from './app-deps.ts';
-import {
-  ConfigError,
-  checkAdminToken,
-  helpText,
-  parseCommandLine,
-  type ServerConfig,
-} from './config.ts';
+import { ConfigError, checkAdminToken, parseCommandLine, type ServerConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore, parseDatabaseUrl, type Store } from './db/store.ts';
 import { type EventBus, inProcessBus } from './events/bus.ts';
@@ -20,8 +14,9 @@ import { postgresBus } from './events/pg-bus.ts';
 import { defaultMaxStreams } from './events/stream-limits.ts';
 import { admitPipelined, limitConnections } from './http/connection-limits.ts';
 import { loadServerSecret } from './server-secret.ts';
+import { helpText } from './settings-docs.ts';
 
-/** The widget's build output in this repository, used when PARLEY_WIDGET_DIR is unset. */
+/** The widget's build output in this repository: PARLEY_WIDGET_DIR's default (its row in `SETTINGS`). */
 const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
 
 /** How long a graceful stop waits for in-flight requests before it closes them. */
@@ -91,8 +86,8 @@ export async function startServer(
     await store.close();
     throw error;
   }
-  // Every stream holds a socket: by default streams may take the open-file
-  // limit less a headroom for API requests and the database.
+  // PARLEY_MAX_STREAMS's default, as its row in `SETTINGS` says: every stream
+  // holds a socket, so streams may take the open-file limit less a headroom.
   const maxStreams = config.PARLEY_MAX_STREAMS ?? defaultMaxStreams();
   const live = createLiveEvents({
     store,
@@ -134,7 +129,8 @@ export async function startServer(
     },
   };
   // The app is built once the address is known (PORT may be 0): unless
-  // PARLEY_PUBLIC_URL says otherwise, that address is the server's own origin.
+  // PARLEY_PUBLIC_URL says otherwise, that address is the server's own origin
+  // (PARLEY_PUBLIC_URL's default, as its row in `SETTINGS` says).
   let app: ParleyApp | undefined;
   const fetch: ParleyApp['fetch'] = (...args) => {
     const env = args[1] as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;

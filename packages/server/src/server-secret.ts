@@ -6,7 +6,7 @@ import { ConfigError, MIN_SECRET } from './config.ts';
 import { parseDatabaseUrl } from './db/store.ts';
 
 /** The key file of a SQLite database: beside it, named after it (`parley.db` → `parley.db.key`). */
-export function keyFilePath(databasePath: string): string {
+function keyFilePath(databasePath: string): string {
   return `${databasePath}.key`;
 }
 

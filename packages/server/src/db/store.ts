@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { unavailable } from '../http/api-error.ts';
 import type { Database } from './schema.ts';
 
 /** Which database engine a store runs on. */
@@ -18,7 +17,8 @@ export interface Store {
   /**
    * Runs `fn` in a write transaction. On SQLite it takes the write lock up
    * front (`BEGIN IMMEDIATE`) so two writers can never deadlock upgrading a
-   * read lock; a busy database is retried on a timer, then refused with 503.
+   * read lock; a busy database is retried on a timer, then refused with a
+   * {@link StoreUnavailableError} (which the HTTP layer answers 503).
    */
   write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
@@ -148,6 +148,16 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
 }
 
 /**
+ * The database cannot take a write now: SQLite stayed busy through every
+ * retry, or PostgreSQL is unreachable, overloaded or shutting down. Thrown by
+ * `Store.write`; the HTTP layer answers it 503 `unavailable` with
+ * `Retry-After`, its message as the error's.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/**
  * Whether `error` means "the database cannot answer now" rather than "wrong":
  * SQLite busy or locked, PostgreSQL unreachable, overloaded or shutting down.
  * Such errors answer 503 with Retry-After, on reads and writes alike.
@@ -207,7 +217,8 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
         } catch (error) {
           if (!isSqliteBusy(error)) throw error;
           const delay = SQLITE_RETRIES[i];
-          if (delay === undefined) throw unavailable('The database is busy; try again shortly.');
+          if (delay === undefined)
+            throw new StoreUnavailableError('The database is busy; try again shortly.');
           await new Promise((r) => setTimeout(r, delay));
         }
       }
@@ -287,7 +298,8 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
           }),
         );
       } catch (error) {
-        if (isPgTransient(error)) throw unavailable('The database is unavailable; try again.');
+        if (isPgTransient(error))
+          throw new StoreUnavailableError('The database is unavailable; try again.');
         throw error;
       }
     },

@@ -19,7 +19,7 @@ import {
  * when it reconnects), else the `lastEventId` query parameter (the page's
  * `lastEventId`), else undefined ("now").
  */
-export function resumePoint(header: string | undefined, query: string | undefined) {
+function resumePoint(header: string | undefined, query: string | undefined) {
   const given = header ?? query;
   if (given === undefined) return undefined;
   if (!/^\d{1,15}$/.test(given))
@@ -36,7 +36,7 @@ export function resumePoint(header: string | undefined, query: string | undefine
  */
 export function eventRoutes(
   { store }: AppDeps,
-  { threadView: view, identify, clock }: AppServices,
+  { statusClock, identify, clock }: AppServices,
   live: LiveEvents,
 ) {
   return new Hono().get('/threads/:key/events', validate('param', threadKeyParams), async (c) => {
@@ -70,7 +70,7 @@ export function eventRoutes(
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (sse) => {
       try {
-        await runStream(c, sse, { key, thread, after }, { store, live, view });
+        await runStream(c, sse, { key, thread, after }, { store, live, statusClock });
       } finally {
         place.release();
       }

@@ -40,7 +40,8 @@ export function openFileLimit(
 }
 
 /**
- * The default global cap on open streams (`PARLEY_MAX_STREAMS` unset): every
+ * The default global cap on open streams (`PARLEY_MAX_STREAMS` unset, as
+ * its row in config.ts `SETTINGS` says): every
  * stream holds a socket, one file, for as long as it is open, so streams may
  * take the process's open-file limit less a headroom of a quarter of it (at
  * least 256 files) for API requests, the database, logs and Node itself:

@@ -39,7 +39,7 @@ describe('a live stream whose client does not read', () => {
         },
       },
     } as unknown as Context;
-    const view = () => ({ now: new Date(), autoCloseDays: undefined });
+    const statusClock = () => ({ now: new Date(), autoCloseDays: undefined });
     const running = runStream(
       c,
       sse,
@@ -47,7 +47,7 @@ describe('a live stream whose client does not read', () => {
       {
         store: db.store,
         live,
-        view,
+        statusClock,
       },
     );
     assert.equal(live.size, 1);

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import type { SSEStreamingApi } from 'hono/streaming';
-import { type ThreadView, toMessage, toThread } from '../db/rows.ts';
 import type { EventRow, ThreadRow } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import type { PublicMessageRow } from '../messages/messages.repository.ts';
 import { findPublicThreadByKey, findThreadById } from '../threads/threads.repository.ts';
 import type { LiveEventData } from '../wire.ts';
+import { type StatusClock, toMessage, toThread } from '../wire-mapping.ts';
 import { eventsAfter, listedMessagesById } from './events.repository.ts';
 import type { LiveEvents, LiveStream } from './live.ts';
 
@@ -13,7 +13,7 @@ import type { LiveEvents, LiveStream } from './live.ts';
 const BATCH = 100;
 
 /** The frame sent on shutdown: EventSource reconnects after `retry` ms, to another instance. */
-export const SHUTDOWN_FRAME = ': server shutting down\nretry: 1000\n\n';
+const SHUTDOWN_FRAME = ': server shutting down\nretry: 1000\n\n';
 
 /** How long the shutdown frame may take before the stream is closed anyway. */
 const SHUTDOWN_WRITE_MS = 1_000;
@@ -47,9 +47,9 @@ export async function runStream(
   c: Context,
   sse: SSEStreamingApi,
   start: StreamStart,
-  deps: { store: Store; live: LiveEvents; view: () => ThreadView },
+  deps: { store: Store; live: LiveEvents; statusClock: () => StatusClock },
 ): Promise<void> {
-  const { store, live, view } = deps;
+  const { store, live, statusClock } = deps;
   const db = store.db;
   let threadId = start.thread?.id;
   let lastSent = start.after;
@@ -151,7 +151,7 @@ export async function runStream(
     messages: Map<number, PublicMessageRow>,
   ): LiveEventData {
     if (event.type === 'thread.updated')
-      return { type: 'thread.updated', thread: toThread(thread, view()) };
+      return { type: 'thread.updated', thread: toThread(thread, statusClock()) };
     const id = Number(event.message_id);
     const row = messages.get(id);
     if (event.type === 'message.removed' || !row) return { type: 'message.removed', id };

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { takeDaySalt } from '../db/ip-salts.repository.ts';
 import type { Store } from '../db/store.ts';
 
 /**
@@ -41,21 +42,7 @@ export class ClientHasher {
 
   /** The day's salt, created by whichever instance needs it first. */
   #loadSalt(day: string): Promise<string> {
-    return this.#store.write(async (trx) => {
-      await trx
-        .insertInto('ip_salts')
-        .values({ day, salt: randomBytes(32).toString('base64url') })
-        .onConflict((oc) => oc.column('day').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('ip_salts')
-        .select('salt')
-        .where('day', '=', day)
-        .executeTakeFirstOrThrow();
-      // Older salts serve no one any more; dropping them makes old hashes unlinkable.
-      await trx.deleteFrom('ip_salts').where('day', '<', day).execute();
-      return row.salt;
-    });
+    return this.#store.write((trx) => takeDaySalt(trx, day));
   }
 }
 

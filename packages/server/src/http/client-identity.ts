@@ -21,7 +21,7 @@ export interface ClientIdentity {
 export type ClientLocator = (c: Context) => ClientIdentity | null;
 
 /** The Node socket's remote address, when Hono runs on @hono/node-server. */
-export function socketAddress(c: Context): string | undefined {
+function socketAddress(c: Context): string | undefined {
   return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
     ?.socket?.remoteAddress;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sortOrder } from '../wire.ts';
 
 /** Length of a string in Unicode code points, as a reader counts characters. */
-export function codePoints(value: string): number {
+function codePoints(value: string): number {
   let n = 0;
   for (const _ of value) n++;
   return n;

@@ -5,7 +5,7 @@ import { ApiError } from './api-error.ts';
 import { isAllowedOrigin } from './origin-policy.ts';
 
 /** Largest request body the API reads, in bytes (design.md: 64 KB). */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -82,7 +82,7 @@ export function safeDecode(text: string): string {
  * caught too. A thread's url never is one: fetching the server's own event
  * stream would hold a check for its whole timeout.
  */
-export function isOwnApiUrl(url: string, config: AppConfig): boolean {
+function isOwnApiUrl(url: string, config: AppConfig): boolean {
   let target: URL;
   try {
     target = new URL(url);

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { toMessage } from '../db/rows.ts';
 import type { Database, ThreadRow } from '../db/schema.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import type { MessagePage, SortOrder } from '../wire.ts';
+import { toMessage } from '../wire-mapping.ts';
 import { findOpening, listReplies } from './messages.repository.ts';
 
 /**

@@ -4,6 +4,7 @@ import type { NewEvent } from '../events/events.repository.ts';
 import { recordChange, removeThreadIfAbandoned } from '../threads/threads.repository.ts';
 import {
   deleteMessageRow,
+  deleteReports,
   findMessage,
   hasReplies,
   isListed,
@@ -55,34 +56,60 @@ export async function changeMessage(
   // approving spam, or restoring a hidden message, clears it.
   const reason = set.status !== undefined && set.status !== 'hidden' ? { hidden_reason: null } : {};
   const after = await updateMessage(trx, before.id, { ...set, ...reason, updated_at: now });
-  const was = weight(before);
-  const is = weight(after);
-  const listedBefore = isListed(before.status);
-  const listedAfter = isListed(after.status);
-  if (listedBefore || listedAfter) {
-    const messages = is.messages - was.messages;
-    const highlights = is.highlights - was.highlights;
-    const events: NewEvent[] = [
-      {
-        type: !listedBefore
-          ? 'message.created'
-          : !listedAfter
-            ? 'message.removed'
-            : 'message.updated',
-        messageId: after.id,
-      },
-    ];
-    if (messages !== 0 || highlights !== 0 || activityAt) {
-      events.push({ type: 'thread.updated', messageId: null });
-    }
-    await recordChange(
-      trx,
-      after.thread_id,
-      { messages, highlights, now, ...(activityAt ? { activityAt } : {}) },
-      events,
-    );
-  }
+  await followTransition(trx, before, after, now, activityAt);
   return after;
+}
+
+/**
+ * Keeps the thread in step with a message just inserted: a published one
+ * enters its counts, last activity and events as any message that becomes
+ * listed does; a held one, or one kept as spam, moves nothing.
+ */
+export async function recordNewMessage(
+  trx: Kysely<Database>,
+  message: MessageRow,
+  now: string,
+): Promise<void> {
+  await followTransition(trx, undefined, message, now, message.created_at);
+}
+
+/**
+ * Moves the thread's counts, event sequence and events (the rules above) for
+ * a message going from `before` (undefined: it did not exist) to `after`.
+ */
+async function followTransition(
+  trx: Kysely<Database>,
+  before: Counted | undefined,
+  after: MessageRow,
+  now: string,
+  activityAt: string | undefined,
+): Promise<void> {
+  const was = before ? weight(before) : { messages: 0, highlights: 0 };
+  const is = weight(after);
+  const listedBefore = before !== undefined && isListed(before.status);
+  const listedAfter = isListed(after.status);
+  if (!listedBefore && !listedAfter) return;
+  const messages = is.messages - was.messages;
+  const highlights = is.highlights - was.highlights;
+  const events: NewEvent[] = [
+    {
+      type: !listedBefore
+        ? 'message.created'
+        : !listedAfter
+          ? 'message.removed'
+          : 'message.updated',
+      messageId: after.id,
+    },
+  ];
+  if (messages !== 0 || highlights !== 0 || activityAt) {
+    events.push({ type: 'thread.updated', messageId: null });
+  }
+  await recordChange(
+    trx,
+    after.thread_id,
+    { messages, highlights, now, ...(activityAt ? { activityAt } : {}) },
+    events,
+  );
 }
 
 /**
@@ -119,7 +146,7 @@ export async function deleteMessage(
       updated_at: now,
     });
     // Its reports are about text that no longer exists.
-    await trx.deleteFrom('reports').where('message_id', '=', message.id).execute();
+    await deleteReports(trx, message.id);
     // A listed message shows as its placeholder now; a hidden one with
     // replies appears as one.
     events.push({

@@ -154,6 +154,11 @@ export async function deleteMessageRow(trx: Kysely<Database>, id: number): Promi
   await trx.deleteFrom('messages').where('id', '=', id).execute();
 }
 
+/** Removes every report of a message (its text is gone: they are about nothing now). */
+export async function deleteReports(trx: Kysely<Database>, messageId: number): Promise<void> {
+  await trx.deleteFrom('reports').where('message_id', '=', messageId).execute();
+}
+
 /**
  * Records a reader's report of a message, once per reader: returns false when
  * this reader had already reported it.

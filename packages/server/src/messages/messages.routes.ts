@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { toMessage } from '../db/rows.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { bearerToken } from '../http/bearer.ts';
 import { isThreadUrl } from '../http/origin-policy.ts';
@@ -9,6 +8,7 @@ import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { EditMessageResponse, MessagePage, PostMessageResponse } from '../wire.ts';
+import { toMessage } from '../wire-mapping.ts';
 import { deleteOwnMessage, editLimit, editMessage } from './author-rights.ts';
 import { messagePage } from './message-page.ts';
 import {

@@ -13,14 +13,14 @@ import {
 import { messageKind } from '../wire.ts';
 
 /** Longest author name, in code points. */
-export const MAX_AUTHOR = 80;
+const MAX_AUTHOR = 80;
 /** Longest thread title, in code points. */
 export const MAX_TITLE = 200;
 
 /** Longest honeypot value accepted, in UTF-16 units. */
-export const MAX_WEBSITE = 2048;
+const MAX_WEBSITE = 2048;
 /** Longest proof-of-work payload accepted, in characters. */
-export const MAX_ALTCHA = 4096;
+const MAX_ALTCHA = 4096;
 
 /** `POST /api/threads/:key/messages` body (unknown fields are ignored). */
 export const postMessageBody = z.object({
@@ -50,7 +50,7 @@ export const messagesQuery = z.object({
 });
 
 /** Longest report reason, in code points. */
-export const MAX_REASON = 500;
+const MAX_REASON = 500;
 
 /** Path parameters of `/api/messages/:id` and `/api/admin/messages/:id`. */
 export const messageIdParams = z.object({

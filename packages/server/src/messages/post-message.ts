@@ -18,11 +18,11 @@ import {
   findThreadByKey,
   isPublicThread,
   makeThreadPublic,
-  recordPublished,
 } from '../threads/threads.repository.ts';
 import type { MessageKind } from '../wire.ts';
 import { isChallengeUsed, useChallenge } from './challenges.repository.ts';
 import { refuseOverLimit } from './client-limit.ts';
+import { recordNewMessage } from './message-state.ts';
 import {
   findMessage,
   insertMessage,
@@ -83,7 +83,7 @@ export function hashToken(token: string): string {
 const MINUTE = 60_000;
 
 /** How long the same body from the same client is refused as a duplicate. */
-export const DUPLICATE_WINDOW_MINUTES = 10;
+const DUPLICATE_WINDOW_MINUTES = 10;
 
 /**
  * Whether a new or edited message waits for a moderator: in moderation mode
@@ -196,7 +196,7 @@ export async function postMessage(
       edited_at: null,
       updated_at: now,
     });
-    if (status === 'published') await recordPublished(trx, thread.id, row.id, now);
+    await recordNewMessage(trx, row, now);
     return row;
   });
   return { message, editToken, answer };

@@ -26,7 +26,7 @@ import { challengeRequired } from '../http/api-error.ts';
  */
 
 /** PBKDF2 iterations per attempt. */
-export const COST = 1_000;
+const COST = 1_000;
 /** The range the secret counter is drawn from: the number of attempts a solver makes. */
 export const COUNTER = { min: 50, max: 150 } as const;
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ApiError } from '../http/api-error.ts';
 import { renderComment } from '../markdown/render.ts';
+import { changeThread } from '../moderation/moderate.ts';
 import { resolvePolicy } from '../moderation/policy.ts';
 import { type AppFixture, appFixture } from '../testing/app-fixture.ts';
 import { countWrites } from '../testing/count-writes.ts';
@@ -175,11 +176,12 @@ for (const dialect of dialects) {
         );
         assert.equal(await refused({ body: 'b', parentId: 2_147_483_647 }), '400 invalid_request');
         assert.equal(await refused({ body: 'c', kind: 'opening' }), '400 invalid_request');
-        await f.db.store.db
-          .updateTable('threads')
-          .set({ status: 'closed' })
-          .where('key', '=', KEY)
-          .execute();
+        await changeThread(f.db.store, {
+          key: KEY,
+          status: 'closed',
+          now: f.now,
+          autoCloseDays: undefined,
+        });
         assert.equal(await refused({ body: 'd' }), '409 thread_closed');
         assert.equal(render.calls, 1, 'no refused post rendered');
         assert.equal(verified, 0, 'no refused post fetched its thread');

@@ -11,7 +11,7 @@ import {
 } from './messages.repository.ts';
 
 /** Reports one client may send per hour; the next is refused with 429. */
-export const MAX_REPORTS_PER_HOUR = 10;
+const MAX_REPORTS_PER_HOUR = 10;
 const HOUR = 60 * 60_000;
 
 /** A reader's report of a message. */

@@ -1,11 +1,11 @@
 import type { Updateable } from 'kysely';
-import type { AdminMessageRow, AdminThreadRow } from '../db/rows.ts';
 import type { MessageTable, ThreadUpdate } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { messageNotFound, threadNotFound } from '../http/api-error.ts';
 import { changeMessage, deleteMessage } from '../messages/message-state.ts';
 import { decideReports, findMessage, updateMessage } from '../messages/messages.repository.ts';
 import { effectiveStatus, isIdle } from '../threads/auto-close.ts';
+import type { AdminThreadRow } from '../threads/threads.repository.ts';
 import {
   findAdminThread,
   findThreadById,
@@ -15,6 +15,7 @@ import {
   updateThread,
 } from '../threads/threads.repository.ts';
 import type { ThreadStatus } from '../wire.ts';
+import type { AdminMessageRow } from './moderation.repository.ts';
 import { findAdminMessage } from './moderation.repository.ts';
 
 /** A moderator's decision on one message. */

@@ -1,7 +1,20 @@
 import { type Kysely, sql } from 'kysely';
-import type { AdminMessageRow, OpenReportRow } from '../db/rows.ts';
-import type { Database, StoredTime } from '../db/schema.ts';
+import type { Database, MessageRow, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
+
+/** An open report as moderators see it: never who sent it. */
+export interface OpenReportRow {
+  reason: string | null;
+  created_at: StoredTime;
+}
+
+/** A message row with its thread's key, title and visibility and its open reports, as the admin API reads it. */
+export type AdminMessageRow = MessageRow & {
+  thread_key: string;
+  thread_title: string | null;
+  thread_public: number;
+  open_reports: OpenReportRow[];
+};
 
 /**
  * Which messages a moderator lists: one status, those with open reports, or

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { toAdminMessage, toAdminThread } from '../db/rows.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
@@ -10,6 +9,7 @@ import { messageIdParams } from '../messages/messages.schemas.ts';
 import { findThreadByKey, listAdminThreads } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { AdminMessage, AdminMessageList, AdminThread, AdminThreadList } from '../wire.ts';
+import { toAdminMessage, toAdminThread } from '../wire-mapping.ts';
 import { changeThread, moderateMessage, removeMessage } from './moderate.ts';
 import { listAdminMessages } from './moderation.repository.ts';
 import {
@@ -27,7 +27,7 @@ import {
 export function moderationRoutes(deps: AppDeps, services: AppServices) {
   const { store, config } = deps;
   const { db } = store;
-  const { clock, threadView: view } = services;
+  const { clock, statusClock } = services;
 
   return new Hono()
     .use('*', async function noStore(c, next) {
@@ -76,9 +76,9 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listAdminThreads(db, { limit, after });
       const { page, nextCursor } = keysetPage(rows, limit, scope, (row) => row.last_activity_at);
-      const now = view();
+      const shownAt = statusClock();
       const body: AdminThreadList = {
-        threads: page.map((row) => toAdminThread(row, now)),
+        threads: page.map((row) => toAdminThread(row, shownAt)),
         nextCursor,
       };
       return c.json(body);
@@ -95,14 +95,14 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
         if (typeof input.url === 'string' && !isAllowedOrigin(input.url, config)) {
           throw invalidField('url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
-        const at = view();
+        const shownAt = statusClock();
         const row = await changeThread(store, {
           key,
           ...input,
-          now: at.now,
-          autoCloseDays: at.autoCloseDays,
+          now: shownAt.now,
+          autoCloseDays: shownAt.autoCloseDays,
         });
-        return c.json({ thread: toAdminThread(row, at) } satisfies { thread: AdminThread });
+        return c.json({ thread: toAdminThread(row, shownAt) } satisfies { thread: AdminThread });
       },
     );
 }

@@ -4,7 +4,7 @@ import { MAX_TITLE } from '../messages/messages.schemas.ts';
 import { threadStatus } from '../wire.ts';
 
 /** Longest thread summary, in code points. */
-export const MAX_SUMMARY = 1000;
+const MAX_SUMMARY = 1000;
 
 /** `GET /api/admin/messages` query. */
 export const adminMessagesQuery = z.object({

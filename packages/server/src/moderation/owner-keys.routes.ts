@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { toOwnerKey } from '../db/rows.ts';
 import { ApiError } from '../http/api-error.ts';
 import { validate } from '../http/validate.ts';
 import type { CreatedOwnerKey, OwnerKeyList } from '../wire.ts';
+import { toOwnerKey } from '../wire-mapping.ts';
 import { insertOwnerKey, listOwnerKeys, revokeOwnerKey } from './owner-keys.repository.ts';
 import {
   createOwnerKeyBody,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lineText } from '../http/fields.ts';
 
 /** Longest owner-key label, in code points. */
-export const MAX_OWNER_KEY_LABEL = 80;
+const MAX_OWNER_KEY_LABEL = 80;
 
 /** The label a key gets when none is given. */
 export const DEFAULT_OWNER_KEY_LABEL = 'Posting link';

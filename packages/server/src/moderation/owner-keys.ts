@@ -12,7 +12,7 @@ import { activeOwnerKeyHashes, touchOwnerKey } from './owner-keys.repository.ts'
  */
 
 /** Every owner key starts with this, so the widget can tell one from an admin token. */
-export const OWNER_KEY_PREFIX = 'pok_';
+const OWNER_KEY_PREFIX = 'pok_';
 
 /** A new key: the prefix and 256 random bits, URL-safe (it travels in a link's fragment). */
 export function newOwnerKey(): string {

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../app-deps.ts';
+import { DEFAULT_SERVER_CONFIG as DEFAULTS } from '../config.ts';
 import { type HeldWordsMatcher, heldWordsMatcher } from './held-words.ts';
 
 /** The moderation settings with their defaults applied, resolved once per app. */
@@ -19,15 +20,15 @@ export interface ModerationPolicy {
   maxLinks: number;
 }
 
-/** Defaults: no admin token, moderation `none`, 15-minute edits, no auto-close, threshold 3, 3 links. */
+/** A setting `config` leaves out takes its default from the settings table (config.ts `SETTINGS`). */
 export function resolvePolicy(config: AppConfig): ModerationPolicy {
   return {
     adminToken: config.adminToken || undefined,
-    moderation: config.moderation ?? 'none',
-    editWindowMs: (config.editWindowMinutes ?? 15) * 60_000,
+    moderation: config.moderation ?? DEFAULTS.PARLEY_MODERATION,
+    editWindowMs: (config.editWindowMinutes ?? DEFAULTS.PARLEY_EDIT_WINDOW) * 60_000,
     autoCloseDays: config.autoCloseDays || undefined,
     isHeld: heldWordsMatcher(config.heldWords ?? []),
-    reportThreshold: config.reportThreshold ?? 3,
-    maxLinks: config.maxLinks ?? 3,
+    reportThreshold: config.reportThreshold ?? DEFAULTS.PARLEY_REPORT_THRESHOLD,
+    maxLinks: config.maxLinks ?? DEFAULTS.PARLEY_MAX_LINKS,
   };
 }

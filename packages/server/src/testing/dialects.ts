@@ -13,7 +13,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { type Dialect, openStore, type Store } from '../db/store.ts';
 
 /** PostgreSQL the tests use; override with PARLEY_TEST_POSTGRES_URL. */
-export const TEST_POSTGRES_URL =
+const TEST_POSTGRES_URL =
   process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A migrated, empty database of one dialect, and how to throw it away. */

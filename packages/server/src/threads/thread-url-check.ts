@@ -275,7 +275,7 @@ const MINUTE = 60_000;
  * are percent-decoded (so `/a/../b`, `/%61` or `/a?b` never stand for `/b`,
  * `/a` or `/a`).
  */
-export function keyIsUrlPath(key: string, url: URL): boolean {
+function keyIsUrlPath(key: string, url: URL): boolean {
   if (!key.startsWith('/')) return true;
   let asPath: string;
   try {

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { AdminThreadRow } from '../db/rows.ts';
 import type { Database, ThreadRow, ThreadUpdate } from '../db/schema.ts';
 import { type NewEvent, recordEvents } from '../events/events.repository.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
@@ -69,37 +68,6 @@ export async function findOrCreateThread(
 }
 
 /**
- * Records a newly published message on its thread: one more message, new last
- * activity, and two events (`message.created`, then `thread.updated` for the
- * counts), each its own event id. Runs in the writing transaction, so readers
- * never count and never see a count that disagrees with the rows.
- */
-export async function recordPublished(
-  trx: Kysely<Database>,
-  threadId: number,
-  messageId: number,
-  now: string,
-): Promise<ThreadRow> {
-  const events: NewEvent[] = [
-    { type: 'message.created', messageId },
-    { type: 'thread.updated', messageId: null },
-  ];
-  const row = await trx
-    .updateTable('threads')
-    .set((eb) => ({
-      message_count: eb('message_count', '+', 1),
-      event_seq: eb('event_seq', '+', events.length),
-      last_activity_at: now,
-      updated_at: now,
-    }))
-    .where('id', '=', threadId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordEvents(trx, threadId, Number(row.event_seq), events, now);
-  return row;
-}
-
-/**
  * Makes a thread public, optionally replacing its provisional title and url
  * (a post that makes it public brings its own). Records no event: it runs in
  * the transaction that publishes a message, whose events (`message.created`,
@@ -157,7 +125,9 @@ export async function findThreadById(
  * Records a change readers can see on a thread's messages: adjusts its counts
  * by the given amounts (which may be 0 or negative), moves last activity
  * forward when `activityAt` is later, and takes one event id per event, in
- * order. Runs in the writing transaction, like {@link recordPublished}.
+ * order. Runs in the writing transaction, so readers never count and never
+ * see a count that disagrees with the rows. Only `messages/message-state.ts`
+ * decides the amounts.
  */
 export async function recordChange(
   trx: Kysely<Database>,
@@ -256,6 +226,9 @@ export async function countsByKey(
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.message_count)]));
 }
+
+/** A thread row with its moderation counts, as the admin API reads it. */
+export type AdminThreadRow = ThreadRow & { pending_count: number; reported_count: number };
 
 /** Threads with their pending and reported message counts. */
 function threadsWithModerationCounts(db: Kysely<Database>) {

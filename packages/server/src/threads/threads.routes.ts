@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { toThread } from '../db/rows.ts';
 import { fromZodError, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { etagMatches } from '../http/etag.ts';
@@ -9,6 +8,7 @@ import { LruCache } from '../http/lru-cache.ts';
 import { validate } from '../http/validate.ts';
 import { messagePage } from '../messages/message-page.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
+import { toThread } from '../wire-mapping.ts';
 import { effectiveStatus } from './auto-close.ts';
 import { countsByKey, findPublicThreadByKey, listThreads } from './threads.repository.ts';
 import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';
@@ -17,7 +17,7 @@ import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './th
 const FIRST_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** Reader routes for threads, mounted under `/api`. */
-export function threadRoutes({ store }: AppDeps, { threadView: view }: AppServices) {
+export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
   const { db } = store;
   const firstPages = new LruCache(FIRST_PAGE_CACHE_BYTES);
   return new Hono()
@@ -26,11 +26,11 @@ export function threadRoutes({ store }: AppDeps, { threadView: view }: AppServic
       const scope = `threads:${sort}`;
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listThreads(db, { sort, limit, after });
-      const now = view();
+      const shownAt = statusClock();
       const { page, nextCursor } = keysetPage(rows, limit, scope, (row) =>
         sort === 'active' ? row.last_activity_at : row.created_at,
       );
-      const body: ThreadList = { threads: page.map((row) => toThread(row, now)), nextCursor };
+      const body: ThreadList = { threads: page.map((row) => toThread(row, shownAt)), nextCursor };
       return c.json(body);
     })
     .get(
@@ -50,8 +50,8 @@ export function threadRoutes({ store }: AppDeps, { threadView: view }: AppServic
         // the ETag, and the key of the serialized page cached in memory. Any
         // number of instances stay consistent: the sequence comes from the database.
         // Auto-close changes the status with time alone, so the status is in it too.
-        const now = view();
-        const status = effectiveStatus(thread, now.now, now.autoCloseDays);
+        const shownAt = statusClock();
+        const status = effectiveStatus(thread, shownAt.now, shownAt.autoCloseDays);
         const version = `${thread.id}.${thread.event_seq}.${status}.${sort}.${limit}`;
         const etag = `W/"${version}"`;
         c.header('ETag', etag);
@@ -60,7 +60,7 @@ export function threadRoutes({ store }: AppDeps, { threadView: view }: AppServic
         const body = await firstPages.get(version, async () => {
           const page = await messagePage(db, thread, { sort, limit });
           const body: ThreadPage = {
-            thread: toThread(thread, now),
+            thread: toThread(thread, shownAt),
             ...page,
             lastEventId: Number(thread.event_seq),
           };

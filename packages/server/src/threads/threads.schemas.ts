@@ -21,7 +21,7 @@ export const threadListQuery = z.object({
 });
 
 /** Most keys one `GET /api/counts` may ask about. */
-export const MAX_COUNT_KEYS = 100;
+const MAX_COUNT_KEYS = 100;
 
 /** `GET /api/counts?key=a&key=b` query (keys arrive as an array). */
 export const countsQuery = z.object({

@@ -1,25 +1,37 @@
-import type { PublicMessageRow } from '../messages/messages.repository.ts';
-import { effectiveStatus } from '../threads/auto-close.ts';
-import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from '../wire.ts';
-import type { MessageRow, OwnerKeyRow, StoredTime, ThreadRow } from './schema.ts';
+/**
+ * The one place rows become wire objects (wire.ts): one mapping per entity,
+ * each taking only the columns its readers may see, so private columns
+ * (client hash, token hash, markdown source) cannot leak by accident. It sits
+ * above the repositories, whose row shapes it reads, and below the routes
+ * and streams that answer with its objects.
+ */
+import type { OwnerKeyRow, ThreadRow } from './db/schema.ts';
+import type { PublicMessageRow } from './messages/messages.repository.ts';
+import type { AdminMessageRow } from './moderation/moderation.repository.ts';
+import { effectiveStatus } from './threads/auto-close.ts';
+import type { AdminThreadRow } from './threads/threads.repository.ts';
+import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from './wire.ts';
 
 /**
- * When a thread is looked at, for the status it shows: with auto-close on, a
- * thread idle for `autoCloseDays` shows as closed (see `effectiveStatus`).
+ * What decides the status a thread shows besides its row: the time it is
+ * looked at and the auto-close setting (a thread idle for `autoCloseDays`
+ * shows as closed; see `effectiveStatus`).
  */
-export interface ThreadView {
+export interface StatusClock {
   now: Date;
   autoCloseDays: number | undefined;
 }
 
 /** The one mapping from a thread row to the public wire object. */
-export function toThread(row: ThreadRow, view?: ThreadView): Thread {
+export function toThread(row: ThreadRow, statusClock?: StatusClock): Thread {
   return {
     key: row.key,
     title: row.title,
     summary: row.summary,
     url: row.url,
-    status: view ? effectiveStatus(row, view.now, view.autoCloseDays) : row.status,
+    status: statusClock
+      ? effectiveStatus(row, statusClock.now, statusClock.autoCloseDays)
+      : row.status,
     messageCount: Number(row.message_count),
     highlightCount: Number(row.highlight_count),
     lastActivityAt: row.last_activity_at,
@@ -61,20 +73,6 @@ export function toMessage(row: PublicMessageRow): Message {
   };
 }
 
-/** An open report as moderators see it: never who sent it. */
-export interface OpenReportRow {
-  reason: string | null;
-  created_at: StoredTime;
-}
-
-/** A message row with its thread's key, title and visibility and its open reports, as the admin API reads it. */
-export type AdminMessageRow = MessageRow & {
-  thread_key: string;
-  thread_title: string | null;
-  thread_public: number;
-  open_reports: OpenReportRow[];
-};
-
 /**
  * The one mapping from a message row to what moderators see: the public
  * message plus its status, thread, markdown source and open reports. Never
@@ -104,13 +102,10 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
   };
 }
 
-/** A thread row with its moderation counts, as the admin API reads it. */
-export type AdminThreadRow = ThreadRow & { pending_count: number; reported_count: number };
-
 /** The one mapping from a thread row to what moderators see. */
-export function toAdminThread(row: AdminThreadRow, view?: ThreadView): AdminThread {
+export function toAdminThread(row: AdminThreadRow, statusClock?: StatusClock): AdminThread {
   return {
-    ...toThread(row, view),
+    ...toThread(row, statusClock),
     pendingCount: Number(row.pending_count),
     reportedCount: Number(row.reported_count),
     public: Number(row.public) === 1,

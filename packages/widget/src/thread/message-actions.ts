@@ -6,7 +6,7 @@
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { deleteMessage, editMessage, reportMessage } from '../api/client.js';
+import { deleteMessage, editMessage, reportMessage } from '../api/interactive.js';
 import type { Catalog } from '../i18n/en.js';
 import { fill } from '../i18n/format.js';
 import { forgetEditToken, loadFor, REPORTED_KEY, saveFor } from '../storage.js';

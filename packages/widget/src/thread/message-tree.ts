@@ -27,15 +27,15 @@ export interface ReplyNode {
   message: Message;
   /** Its place in reading order, the opening post (if any) being 0. */
   order: number;
-  /** Set past {@link MAX_DEPTH}, where it is listed flat: the name of the author it answers. */
-  replyTo?: string;
+  /** Past {@link MAX_DEPTH}, where it is listed flat: the name of the author it answers. */
+  replyTo: string | undefined;
   /** The replies nested under it (none past {@link MAX_DEPTH}: those follow it flat). */
   replies: ReplyNode[];
 }
 
 export interface MessageTree {
   /** The opening post, when the page starts with one. */
-  opening?: Message;
+  opening: Message | undefined;
   /** The top-level replies within the budget, each with its branch. */
   replies: ReplyNode[];
   /** Replies the page holds in all: what the batches render in the end. */
@@ -49,8 +49,8 @@ export interface MessageTree {
  * the replies nested by parent, listing at most `budget` replies in reading
  * order (depth first, each branch in the page's order). A reply to the opening
  * post, or to a message not loaded (yet), starts a branch of its own. Past
- * {@link MAX_DEPTH} a branch is flattened with an explicit stack, so even a
- * reply chain thousands deep neither nests nor recurses.
+ * {@link MAX_DEPTH} a branch is listed flat. One explicit stack walks the
+ * tree, so even a reply chain thousands deep neither nests nor recurses.
  */
 export function messageTree(messages: readonly Message[], budget: number): MessageTree {
   const [first] = messages;
@@ -64,40 +64,25 @@ export function messageTree(messages: readonly Message[], budget: number): Messa
     if (siblings) siblings.push(m);
     else repliesTo.set(parent, [m]);
   }
-  let left = budget;
+  const replies: ReplyNode[] = [];
   let order = opening ? 1 : 0;
-  const node = (message: Message, replyTo?: string): ReplyNode => {
-    left--;
-    return { message, order: order++, ...(replyTo === undefined ? {} : { replyTo }), replies: [] };
+  // Depth first, from a stack of [reply, depth, the list it joins, whom it answers when flat].
+  const stack: [Message, number, ReplyNode[], string?][] = [];
+  const push = (below: readonly Message[], depth: number, into: ReplyNode[], replyTo?: string) => {
+    for (let i = below.length; i--; ) stack.push([below[i]!, depth, into, replyTo]);
   };
-  const list = (siblings: readonly Message[], depth: number): ReplyNode[] => {
-    const nodes: ReplyNode[] = [];
-    for (const m of siblings) {
-      if (left <= 0) break;
-      if (depth < MAX_DEPTH) {
-        const branch = node(m);
-        branch.replies = list(repliesTo.get(m.id) ?? [], depth + 1);
-        nodes.push(branch);
-        continue;
-      }
-      nodes.push(node(m));
-      const stack: [Message, string][] = [];
-      const push = (parent: Message) => {
-        const below = repliesTo.get(parent.id) ?? [];
-        for (let i = below.length; i--; ) stack.push([below[i]!, parent.author.name]);
-      };
-      push(m);
-      while (stack.length && left > 0) {
-        const [reply, replyTo] = stack.pop()!;
-        nodes.push(node(reply, replyTo));
-        push(reply);
-      }
-    }
-    return nodes;
-  };
-  const replies = list(repliesTo.get(null) ?? [], 1);
+  push(repliesTo.get(null) ?? [], 1, replies);
+  while (stack.length && order - (opening ? 1 : 0) < budget) {
+    const [message, depth, into, replyTo] = stack.pop()!;
+    const node: ReplyNode = { message, order: order++, replyTo, replies: [] };
+    into.push(node);
+    const below = repliesTo.get(message.id) ?? [];
+    // Past MAX_DEPTH, replies join their parent's list, saying whom they answer.
+    if (depth < MAX_DEPTH) push(below, depth + 1, node.replies);
+    else push(below, depth, into, message.author.name);
+  }
   return {
-    ...(opening ? { opening } : {}),
+    opening,
     replies,
     replyCount: messages.length - (opening ? 1 : 0),
     shownCount: order,

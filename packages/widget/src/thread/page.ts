@@ -53,9 +53,7 @@ export function pageFacts(attributes: PageAttributes): PageFacts {
       return attributes.threadTitle || document.title;
     },
     get url() {
-      const page = canonicalUrl();
-      page.hash = '';
-      return page.href;
+      return canonicalUrl().href.split('#')[0]!;
     },
   };
 }

@@ -185,11 +185,15 @@ export class ParleyThread extends LitElement {
   #locale = 'en';
   #t!: ReadCatalog;
   /** The time relative times are counted from. */
-  #now = 0;
+  #now!: number;
   /** The replies as listed, within the batch. */
-  #tree: MessageTree = messageTree([], 0);
+  #tree!: MessageTree;
   /** In the highlights view, the messages it lists; null in the full view. */
-  #highlighted: Message[] | null = null;
+  #highlighted!: Message[] | null;
+  /** Replies the page has to render in all: none to batch in the highlights view. */
+  #repliesToShow!: number;
+  /** Messages the render shows, in reading order. */
+  #messagesShown!: number;
 
   constructor() {
     super();
@@ -239,18 +243,12 @@ export class ParleyThread extends LitElement {
     );
     this.#t = catalogFor(this.#locale, () => this.requestUpdate());
     this.#now = Date.now();
-    this.#tree = messageTree(this._messages, this.#batches.replies);
-    this.#highlighted = this._highlightsOnly ? highlights(this._messages) : null;
-  }
-
-  /** Replies the page has to render in all: none to batch in the highlights view. */
-  get #repliesToShow() {
-    return this.#highlighted ? 0 : this.#tree.replyCount;
-  }
-
-  /** Messages the last render showed, in reading order. */
-  get #messagesShown() {
-    return this.#highlighted ? this.#highlighted.length : this.#tree.shownCount;
+    const tree = messageTree(this._messages, this.#batches.replies);
+    const starred = this._highlightsOnly ? highlights(this._messages) : null;
+    this.#tree = tree;
+    this.#highlighted = starred;
+    this.#repliesToShow = starred ? 0 : tree.replyCount;
+    this.#messagesShown = starred ? starred.length : tree.shownCount;
   }
 
   protected override async scheduleUpdate() {
@@ -365,9 +363,9 @@ export class ParleyThread extends LitElement {
     // The interactive part follows once the whole page is in, so its own
     // evaluation and render never pile onto a batch, and it is added to the
     // messages a batch per task as well.
-    if (batches.replies < this.#repliesToShow) batches.moreReplies();
+    if (batches.replies < this.#repliesToShow) batches.grow('replies');
     else if (!this.#actions) this.#loadActions();
-    else if (batches.withActions < this.#messagesShown) batches.moreActions();
+    else if (batches.withActions < this.#messagesShown) batches.grow('withActions');
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
@@ -474,13 +472,9 @@ export class ParleyThread extends LitElement {
     if (time) time.title = exact(this.#locale, time.dateTime);
   };
 
-  #showEverything = () => {
-    this._highlightsOnly = false;
-  };
-
-  #showHighlights = () => {
-    this._highlightsOnly = true;
-  };
+  #showHighlightsOnly(on: boolean) {
+    this._highlightsOnly = on;
+  }
 
   override render() {
     const t = this.#t;
@@ -533,7 +527,8 @@ export class ParleyThread extends LitElement {
     const locale = this.#locale;
     const title = thread?.title || this.#page!.title;
     const closed = thread?.status === 'closed';
-    const highlightsOnly = this._highlightsOnly;
+    const viewButton = (highlightsOnly: boolean, label: string) =>
+      html`<button part="button" aria-pressed=${this._highlightsOnly === highlightsOnly} @click=${() => this.#showHighlightsOnly(highlightsOnly)}>${label}</button>`;
     return html`<header part="header">
         ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
         ${title ? html`<h2 part="title">${title}</h2>` : nothing}
@@ -543,7 +538,7 @@ export class ParleyThread extends LitElement {
             ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, this.#now, 'narrow')}</time></p>
               <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
               <div part="view" role="group" aria-label=${t.view}>
-                <button part="button" aria-pressed=${!highlightsOnly} @click=${this.#showEverything}>${t.all}</button><button part="button" aria-pressed=${highlightsOnly} @click=${this.#showHighlights}>${fill(t.highlightsTab, { n: num(locale, thread.highlightCount) })}</button>
+                ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
               </div>`
             : nothing
         }

@@ -9,32 +9,28 @@ import { FIRST_BATCH, nextBatchReach } from './message-tree.js';
 
 export class RenderBatches implements ReactiveController {
   /** How many replies are rendered; grows a batch per task after a load. */
-  replies = FIRST_BATCH;
+  declare replies: number;
   /**
    * How many rendered messages (in reading order) have their actions; grows a
    * batch per task once the actions chunk is in, as `replies` did.
    */
-  withActions = 0;
+  declare withActions: number;
+  /** The batch due, settling once it has run (or was cancelled); undefined when none is due. */
+  due?: Promise<void>;
 
   #host: ReactiveControllerHost;
   #timer?: ReturnType<typeof setTimeout>;
-  /** Settles when the due batch has run (or was cancelled). */
-  #due?: Promise<void>;
   #settle?: () => void;
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
+    this.restart();
     host.addController(this);
   }
 
   hostDisconnected() {
     // Batches cut short go on from the next render.
     this.cancel();
-  }
-
-  /** The due batch, settling once it has run; undefined when none is due. */
-  get due(): Promise<void> | undefined {
-    return this.#due;
   }
 
   /** Back to the first batch, for a new load. */
@@ -49,35 +45,26 @@ export class RenderBatches implements ReactiveController {
     this.replies = this.withActions = Number.POSITIVE_INFINITY;
   }
 
-  /** Renders the next batch of replies in a task of its own, unless a batch is due. */
-  moreReplies() {
-    this.#next(() => {
-      this.replies = nextBatchReach(this.replies);
+  /**
+   * Grows `count` by the next batch in a task of its own, then renders, unless
+   * a batch is due already: `replies` renders more replies, `withActions`
+   * gives more rendered messages their actions.
+   */
+  grow(count: 'replies' | 'withActions') {
+    if (this.due) return;
+    this.due = new Promise((resolve) => {
+      this.#settle = resolve;
     });
-  }
-
-  /** Gives the next batch of messages their actions in a task of its own, unless a batch is due. */
-  moreActions() {
-    this.#next(() => {
-      this.withActions = nextBatchReach(this.withActions);
+    this.#timer = setTimeout(() => {
+      this[count] = nextBatchReach(this[count]);
+      this.#host.requestUpdate();
+      this.cancel();
     });
   }
 
   cancel() {
     clearTimeout(this.#timer);
     this.#settle?.();
-    this.#due = this.#settle = undefined;
-  }
-
-  #next(step: () => void) {
-    if (this.#due) return;
-    this.#due = new Promise((resolve) => {
-      this.#settle = resolve;
-    });
-    this.#timer = setTimeout(() => {
-      step();
-      this.#host.requestUpdate();
-      this.cancel();
-    });
+    this.due = this.#settle = undefined;
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { ApiError, postMessage } from '../api/client.js';
+import { ApiError } from '../api/client.js';
+import { postMessage } from '../api/interactive.js';
 import { fill, num } from '../i18n/format.js';
 import { load, NAME_KEY, save, saveEditToken } from '../storage.js';
 import { bodyError, MAX_BODY, submitOnCtrlEnter } from './form-fields.js';

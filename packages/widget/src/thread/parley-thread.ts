@@ -241,7 +241,7 @@ export class ParleyThread extends LitElement {
     this.#locale = safeLocale(
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
-    this.#t = catalogFor(this.#locale, () => this.requestUpdate());
+    this.#t = catalogFor(this.#locale);
     this.#now = Date.now();
     const tree = messageTree(this._messages, this.#batches.replies);
     const starred = this._highlightsOnly ? highlights(this._messages) : null;

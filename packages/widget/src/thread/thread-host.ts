@@ -7,8 +7,9 @@
 import type { Message, Thread } from '@parley/server/wire';
 import type { ApiError, PageOptions } from '../api/client.js';
 import type { ReadCatalog } from '../i18n/en.js';
+import type { ParleyEventMap } from './events.js';
 import type { PageFacts } from './page.js';
-import type { ParleyEventMap, ParleyThread } from './parley-thread.js';
+import type { ParleyThread } from './parley-thread.js';
 
 /** What the element lends its lazy parts (each a Lit controller of it). */
 export interface ThreadHost {

@@ -216,9 +216,9 @@ export class LiveUpdates implements ReactiveController {
   };
 
   #fallBack() {
-    const s = liveSettings;
-    this.#poll ??= setInterval(this.#pollOnce, s.pollMs);
-    this.#later(s.retryMs[Math.min(this.#tries++, s.retryMs.length - 1)]!);
+    const settings = liveSettings;
+    this.#poll ??= setInterval(this.#pollOnce, settings.pollMs);
+    this.#later(settings.retryMs[Math.min(this.#tries++, settings.retryMs.length - 1)]!);
   }
 
   /** Opens the stream again after `ms`. */

@@ -12,7 +12,7 @@ const canonicalUrl = () =>
   new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
 
 /** The element's attributes the page facts depend on. */
-export interface PageAttributes {
+interface PageAttributes {
   server?: string;
   thread?: string;
   threadTitle?: string;

@@ -318,7 +318,7 @@ export class ParleyThread extends LitElement {
         el._messages = v;
         // A change shows at once, wherever it falls, in one render: the
         // reader's own post or edit, and a live change, whose scroll
-        // compensation (live.ts #keepingScroll) must follow the render that
+        // compensation (live.ts #applyKeepingScroll) must follow the render that
         // moves the page before it is painted, not batches later.
         el.#batches.showAll();
       },

@@ -63,7 +63,8 @@ function bundledSolverPlugin() {
  * are stable.
  */
 export default {
-  files: ['src/**/*.test.ts'],
+  // Node-only tests (`*.unit.test.ts`, no DOM) run under `node --test` instead: see `test:unit`.
+  files: ['src/**/*.test.ts', '!src/**/*.unit.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 120_000,

@@ -5,5 +5,6 @@
 import './define.js';
 
 export { ApiError } from './api/client.js';
-export type { ParleyEventMap, Theme } from './thread/parley-thread.js';
+export type { Theme } from './thread/attributes.js';
+export type { ParleyEventMap } from './thread/events.js';
 export { ParleyThread } from './thread/parley-thread.js';

@@ -1,20 +1,18 @@
 /**
  * The HTTP API v1 client: one small function per endpoint, each taking an
  * `AbortSignal`, and one fetch helper that turns error envelopes into an
- * {@link ApiError}. Only types come from the server package, so no validation
+ * {@link ApiError}. This module holds what reading a thread needs (it is in
+ * `/widget.js`); the calls only the thread's lazy parts make are in
+ * `interactive.ts`, so they travel with those chunks. Only types come from the server package, so no validation
  * code reaches the bundle.
  */
 import type {
-  EditMessageResponse,
   ErrorBody,
   FieldIssue,
   MessagePage,
-  PostMessageRequest,
-  PostMessageResponse,
   SortOrder,
   ThreadPage,
 } from '@parley/server/wire';
-import type { Challenge } from 'altcha-lib';
 
 /**
  * Client settings. `timeoutMs` (default 10,000) bounds every request so a
@@ -98,7 +96,9 @@ export async function request<T>(url: string, signal: AbortSignal, init?: Reques
   }
 }
 
-const threadUrl = (base: string, key: string) => `${base}api/threads/${encodeURIComponent(key)}`;
+/** The address of the thread `key` on the server at `base`. */
+export const threadUrl = (base: string, key: string) =>
+  `${base}api/threads/${encodeURIComponent(key)}`;
 
 const query = (o: PageOptions) =>
   `?${new URLSearchParams({ ...(o.cursor ? { cursor: o.cursor } : {}), limit: `${o.limit}`, sort: o.sort })}`;
@@ -107,70 +107,6 @@ const query = (o: PageOptions) =>
 export const getThread = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<ThreadPage>(threadUrl(base, key) + query(o), signal);
 
-/**
- * `GET /api/threads/:key/events`: the address of the thread's live event
- * stream (server-sent events), replaying every event after `lastEventId`.
- * A URL, not a request: `EventSource` does the fetching (and reconnecting).
- */
-export const eventsUrl = (base: string, key: string, lastEventId: number) =>
-  `${threadUrl(base, key)}/events?lastEventId=${lastEventId}`;
-
 /** `GET /api/threads/:key/messages`: a further page of replies after `o.cursor`. */
 export const getMessages = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<MessagePage>(`${threadUrl(base, key)}/messages${query(o)}`, signal);
-
-/** A JSON write, with `Authorization: Bearer <token>` when a token is given. */
-const write = (method: string, body: unknown, token?: string): RequestInit => ({
-  method,
-  headers: {
-    'Content-Type': 'application/json',
-    ...(token ? { Authorization: `Bearer ${token}` } : {}),
-  },
-  body: JSON.stringify(body),
-});
-
-const messageUrl = (base: string, id: number) => `${base}api/messages/${id}`;
-
-/**
- * `POST /api/threads/:key/messages`: posts a message; the first post creates
- * the thread. With the site owner's admin `token` the post is the owner's.
- */
-export const postMessage = (
-  base: string,
-  key: string,
-  body: PostMessageRequest,
-  signal: AbortSignal,
-  token?: string,
-) =>
-  request<PostMessageResponse>(
-    `${threadUrl(base, key)}/messages`,
-    signal,
-    write('POST', body, token),
-  );
-
-/** `PATCH /api/messages/:id`: the author's edit, with the message's edit token. */
-export const editMessage = (
-  base: string,
-  id: number,
-  body: string,
-  token: string,
-  signal: AbortSignal,
-) => request<EditMessageResponse>(messageUrl(base, id), signal, write('PATCH', { body }, token));
-
-/** `DELETE /api/messages/:id`: the author deletes their message, with its edit token. */
-export const deleteMessage = (base: string, id: number, token: string, signal: AbortSignal) =>
-  request<null>(messageUrl(base, id), signal, {
-    method: 'DELETE',
-    headers: { Authorization: `Bearer ${token}` },
-  });
-
-/** `POST /api/messages/:id/report`: flags a message for the moderators. */
-export const reportMessage = (base: string, id: number, signal: AbortSignal) =>
-  request<null>(`${messageUrl(base, id)}/report`, signal, write('POST', {}));
-
-/**
- * `GET /api/challenge`: an ALTCHA (v2) proof-of-work challenge for the next
- * post. 404 `not_found` when the server has proof of work off.
- */
-export const getChallenge = (base: string, signal: AbortSignal) =>
-  request<Challenge>(`${base}api/challenge`, signal);

@@ -1,35 +1,14 @@
 /**
- * Finds the catalog for a locale. English is built in; other locales are
- * meant to be lazy chunks (`dist/widget/*.js`), added to `loaders` as
- * `xx: () => import('./xx.js')`, so readers only download their own language.
- * A locale chunk exports a whole {@link Catalog}; English's interactive part
+ * Finds the catalog for a locale: the one place the element asks for its
+ * words. English is the only catalog so far, and built in. A locale added
+ * later comes as a lazy chunk (`dist/widget/*.js`, a whole `Catalog`,
+ * imported here on first use, the element re-rendering once it is in), so
+ * readers only download their own language; English's interactive part
  * (`en-actions.ts`) travels with the actions chunk instead of `/widget.js`.
  */
-import { type Catalog, en, type ReadCatalog } from './en.js';
+import { en, type ReadCatalog } from './en.js';
 
-const loaded: Record<string, ReadCatalog> = { en };
-const loaders: Record<string, () => Promise<{ default: Catalog }>> = {};
-
-/**
- * The catalog for `locale`'s language, synchronously: English until a lazy
- * catalog has arrived, then `onLoad` runs once so the caller can re-render.
- * For English this is the reading part only: see `withActions()`.
- */
-export function catalogFor(locale: string, onLoad: () => void): ReadCatalog {
-  const lang = locale.split('-')[0]!.toLowerCase();
-  const found = loaded[lang];
-  if (found) return found;
-  const load = loaders[lang];
-  if (load) {
-    // Mark as English meanwhile so a re-render does not start a second import.
-    loaded[lang] = en;
-    load().then(
-      (m) => {
-        loaded[lang] = m.default;
-        onLoad();
-      },
-      () => {},
-    );
-  }
+/** The reading catalog for `locale`'s language: for now, English whatever the locale. */
+export function catalogFor(_locale: string): ReadCatalog {
   return en;
 }

@@ -45,7 +45,7 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The reading part of a catalog: what `/widget.js` itself renders. */
 export type ReadCatalog = Widen<typeof en>;
 /** The interactive part of a catalog: what the lazy actions chunk renders. */
-export type ActionsCatalog = Widen<typeof enActions>;
+type ActionsCatalog = Widen<typeof enActions>;
 /** The shape every locale's catalog has. */
 export type Catalog = ReadCatalog & ActionsCatalog;
 

@@ -14,12 +14,14 @@
 
 import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
 import type { ReactiveController } from 'lit';
-import { ApiError, eventsUrl, getThread } from '../api/client.js';
+import { ApiError, getThread } from '../api/client.js';
+import { eventsUrl } from '../api/interactive.js';
 import { withActions } from '../i18n/en-actions.js';
 import { plural } from '../i18n/format.js';
 import { loadFor, TOKENS_KEY } from '../storage.js';
-import type { ActionsHost, Site } from './actions-host.js';
 import { newestIndex, replaced, withoutMessage } from './message-list.js';
+import type { PageFacts } from './page.js';
+import type { ThreadHost } from './thread-host.js';
 
 /**
  * Timings of live updates; tests shorten them. A stream that fails
@@ -57,9 +59,9 @@ const TYPES: LiveEventType[] = [
  * arrives; it registers itself as a Lit controller of the element.
  */
 export class LiveUpdates implements ReactiveController {
-  #h: ActionsHost;
+  #host: ThreadHost;
   /** The load the stream follows; a new one (re-key, retry) starts afresh. */
-  #site?: Site;
+  #page?: PageFacts;
   /** The id of the last event applied: the stream resumes after it. */
   #last?: number;
   #es?: EventSource;
@@ -75,7 +77,7 @@ export class LiveUpdates implements ReactiveController {
   #poll?: ReturnType<typeof setInterval>;
   #retry?: ReturnType<typeof setTimeout>;
   #wait?: ReturnType<typeof setTimeout>;
-  #say?: ReturnType<typeof setTimeout>;
+  #announceTimer?: ReturnType<typeof setTimeout>;
   /** The poll or reload on the network. */
   #abort?: AbortController;
   /** Events of this task, applied together so the scroll position is kept once. */
@@ -83,8 +85,8 @@ export class LiveUpdates implements ReactiveController {
   /** Replies that arrived since the last announcement. */
   #fresh = new Set<number>();
 
-  constructor(host: ActionsHost) {
-    this.#h = host;
+  constructor(host: ThreadHost) {
+    this.#host = host;
     host.el.addController(this);
   }
 
@@ -99,7 +101,7 @@ export class LiveUpdates implements ReactiveController {
       },
       { rootMargin: liveSettings.rootMargin },
     );
-    this.#io.observe(this.#h.el);
+    this.#io.observe(this.#host.el);
     this.#sync();
   }
 
@@ -107,8 +109,8 @@ export class LiveUpdates implements ReactiveController {
     document.removeEventListener('visibilitychange', this.#sync);
     this.#io?.disconnect();
     this.#stop();
-    clearTimeout(this.#say);
-    this.#say = undefined;
+    clearTimeout(this.#announceTimer);
+    this.#announceTimer = undefined;
     this.#fresh.clear();
   }
 
@@ -118,29 +120,29 @@ export class LiveUpdates implements ReactiveController {
 
   /** Opens or closes the stream (or the polling) to match what the element wants now. */
   #sync = () => {
-    const h = this.#h;
-    const el = h.el;
-    if (h.site !== this.#site) {
+    const host = this.#host;
+    const el = host.el;
+    if (host.page !== this.#page) {
       this.#stop();
-      this.#site = h.site;
+      this.#page = host.page;
       this.#last = undefined;
       this.#outage = false;
       this.#tries = 0;
       this.#fails = [];
       this.#reloading = false;
-      clearTimeout(this.#say);
-      this.#say = undefined;
+      clearTimeout(this.#announceTimer);
+      this.#announceTimer = undefined;
       this.#fresh.clear();
     }
     // A reload in flight opens the stream itself when its page is in.
     if (this.#reloading) return;
-    this.#last ??= h.eventId;
+    this.#last ??= host.eventId;
     const want =
       el.live !== 'off' &&
       el.isConnected &&
       document.visibilityState !== 'hidden' &&
       this.#near &&
-      h.eventId !== undefined &&
+      host.eventId !== undefined &&
       this.#last !== undefined;
     if (!want) this.#stop();
     else if (!this.#es && !this.#poll && !this.#retry)
@@ -148,11 +150,11 @@ export class LiveUpdates implements ReactiveController {
   };
 
   #open() {
-    const h = this.#h;
+    const host = this.#host;
     this.#close();
     try {
       // Looked up at call time, so tests (and polyfills) can replace it.
-      const es = new window.EventSource(eventsUrl(h.site.base, h.site.key, this.#last!));
+      const es = new window.EventSource(eventsUrl(host.page.base, host.page.key, this.#last!));
       this.#es = es;
       es.addEventListener('open', this.#opened);
       es.addEventListener('error', this.#error);
@@ -202,7 +204,7 @@ export class LiveUpdates implements ReactiveController {
     this.#fails = [];
     if (!this.#outage) {
       this.#outage = true;
-      this.#h.fail(
+      this.#host.fail(
         new ApiError(
           0,
           'network',
@@ -214,9 +216,9 @@ export class LiveUpdates implements ReactiveController {
   };
 
   #fallBack() {
-    const s = liveSettings;
-    this.#poll ??= setInterval(this.#pollOnce, s.pollMs);
-    this.#later(s.retryMs[Math.min(this.#tries++, s.retryMs.length - 1)]!);
+    const settings = liveSettings;
+    this.#poll ??= setInterval(this.#pollOnce, settings.pollMs);
+    this.#later(settings.retryMs[Math.min(this.#tries++, settings.retryMs.length - 1)]!);
   }
 
   /** Opens the stream again after `ms`. */
@@ -250,14 +252,15 @@ export class LiveUpdates implements ReactiveController {
 
   /** Merges the thread's first page as events would: new messages in, known ones replaced. */
   #pollOnce = async () => {
-    const h = this.#h;
-    const site = h.site;
+    const host = this.#host;
+    const page = host.page;
     try {
-      const page = await getThread(site.base, site.key, h.options(), this.#signal());
-      if (site !== h.site) return;
-      this.#take({ type: 'thread.updated', thread: page.thread });
+      const first = await getThread(page.base, page.key, host.options(), this.#signal());
+      if (page !== host.page) return;
+      this.#take({ type: 'thread.updated', thread: first.thread });
       // Oldest first, as events come: each new one then lands where an event would put it.
-      const list = h.options().sort === 'newest' ? [...page.messages].reverse() : page.messages;
+      const list =
+        host.options().sort === 'newest' ? [...first.messages].reverse() : first.messages;
       for (const message of list) this.#take({ type: 'message.created', message });
     } catch {
       // The outage was reported once already; the next poll tries again.
@@ -266,20 +269,20 @@ export class LiveUpdates implements ReactiveController {
 
   /** The stream's last event is too old to replay: loads the first page again, quietly. */
   async #reload() {
-    const h = this.#h;
-    const site = h.site;
+    const host = this.#host;
+    const page = host.page;
     this.#close();
     this.#reloading = true;
     const signal = this.#signal();
     let failed = false;
     try {
-      const page = await getThread(site.base, site.key, h.options(), signal);
-      if (site !== h.site) return;
-      this.#last = page.lastEventId;
-      await this.#keepScroll(() => {
-        h.thread = page.thread;
-        h.messages = page.messages;
-        h.cursor = page.nextCursor;
+      const first = await getThread(page.base, page.key, host.options(), signal);
+      if (page !== host.page) return;
+      this.#last = first.lastEventId;
+      await this.#applyKeepingScroll(() => {
+        host.thread = first.thread;
+        host.messages = first.messages;
+        host.cursor = first.nextCursor;
       });
     } catch {
       failed = !signal.aborted;
@@ -310,23 +313,23 @@ export class LiveUpdates implements ReactiveController {
   #flush = () => {
     const batch = this.#inbox;
     this.#inbox = [];
-    void this.#keepScroll(() => {
+    void this.#applyKeepingScroll(() => {
       for (const event of batch) this.#apply(event);
     });
   };
 
   #apply(event: LiveEventData) {
-    const h = this.#h;
-    const list = h.messages;
-    if (event.type === 'thread.updated') h.thread = event.thread;
+    const host = this.#host;
+    const list = host.messages;
+    if (event.type === 'thread.updated') host.thread = event.thread;
     else if (event.type === 'message.removed') {
-      h.messages = withoutMessage(list, event.id);
+      host.messages = withoutMessage(list, event.id);
     } else if (event.type === 'message.created' || event.type === 'message.updated') {
       const m = event.message;
       // On the public stream, so no longer awaiting moderation.
-      h.pending.delete(m.id);
+      host.pending.delete(m.id);
       // Already here (the page read it, or this reader posted it): replaced, never doubled.
-      if (list.some((x) => x.id === m.id)) h.messages = replaced(list, m);
+      if (list.some((x) => x.id === m.id)) host.messages = replaced(list, m);
       else if (event.type === 'message.created') this.#insert(m, list);
     }
   }
@@ -338,30 +341,30 @@ export class LiveUpdates implements ReactiveController {
    * screen are shown at once.
    */
   #insert(m: Message, list: Message[]) {
-    const h = this.#h;
+    const host = this.#host;
     const first = newestIndex(list);
     const parent = list.find((x) => x.id === m.parentId);
-    if (m.kind === 'opening') h.messages = [m, ...list];
-    else if (h.options().sort === 'newest')
-      h.messages = [...list.slice(0, first), m, ...list.slice(first)];
-    else if (!h.cursor || parent?.kind === 'reply') h.messages = [...list, m];
+    if (m.kind === 'opening') host.messages = [m, ...list];
+    else if (host.options().sort === 'newest')
+      host.messages = [...list.slice(0, first), m, ...list.slice(first)];
+    else if (!host.cursor || parent?.kind === 'reply') host.messages = [...list, m];
     else return;
     if (m.kind === 'reply') {
       this.#fresh.add(m.id);
-      this.#say ??= setTimeout(this.#announce, liveSettings.announceMs);
+      this.#announceTimer ??= setTimeout(this.#announce, liveSettings.announceMs);
     }
   }
 
   /** "1 new reply" / "N new replies", for the replies of the last moments that are not the reader's own. */
   #announce = () => {
-    this.#say = undefined;
-    const h = this.#h;
-    const own = loadFor<Record<string, string>>(TOKENS_KEY, h.site.base) ?? {};
+    this.#announceTimer = undefined;
+    const host = this.#host;
+    const own = loadFor<Record<string, string>>(TOKENS_KEY, host.page.base) ?? {};
     const n = [...this.#fresh].filter(
-      (id) => !(id in own) && h.messages.some((m) => m.id === id),
+      (id) => !(id in own) && host.messages.some((m) => m.id === id),
     ).length;
     this.#fresh.clear();
-    if (n) h.announce(plural(h.locale, withActions(h.t).newReplies, n));
+    if (n) host.announce(plural(host.locale, withActions(host.t).newReplies, n));
   };
 
   /**
@@ -369,8 +372,8 @@ export class LiveUpdates implements ReactiveController {
    * message on screen keeps its place (or, with the thread scrolled past, what
    * follows it does), whatever lands above it.
    */
-  async #keepScroll(change: () => void) {
-    const el = this.#h.el;
+  async #applyKeepingScroll(change: () => void) {
+    const el = this.#host.el;
     const onScreen = [...el.renderRoot.querySelectorAll('article')].find((a) => {
       const r = a.getBoundingClientRect();
       return r.bottom > 0 && r.top < innerHeight;

@@ -1,4 +1,5 @@
 import { aTimeout, expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import type { Message } from '@parley/server/wire';
 import { clientSettings } from '../api/client.js';
 import { ParleyThread } from './parley-thread.js';
 import {
@@ -436,11 +437,20 @@ describe('<parley-thread>', () => {
     it('loads further pages with the cursor and hides "load more" on the last page', async () => {
       const key = uniqueKey();
       serveThread(key, { messageCount: 7 }, seedMessages.slice(0, 3), 'cursor-1');
+      // Pages by cursor, as the server serves them: no cursor is the first
+      // page, a cursor it did not issue is a 400 naming `cursor`.
+      const pages: Record<string, { messages: Message[]; nextCursor: string | null }> = {
+        '': { messages: seedMessages.slice(1, 3), nextCursor: 'cursor-1' },
+        'cursor-1': { messages: [makeMessage(4), makeMessage(5)], nextCursor: 'cursor-2' },
+        'cursor-2': { messages: [makeMessage(5), makeMessage(6)], nextCursor: null },
+      };
       route('GET', `${threadPath(key)}/messages`, (req) => {
-        const cursor = new URL(req.url).searchParams.get('cursor');
-        return cursor === 'cursor-1'
-          ? json({ messages: [makeMessage(4), makeMessage(5)], nextCursor: 'cursor-2' })
-          : json({ messages: [makeMessage(5), makeMessage(6)], nextCursor: null });
+        const page = pages[new URL(req.url).searchParams.get('cursor') ?? ''];
+        return page
+          ? json(page)
+          : apiError(400, 'invalid_request', {
+              issues: [{ path: 'cursor', message: 'is not a cursor this server issued' }],
+            });
       });
       const el = await mount({ thread: key });
       expect($$(el, '[part~=messages] article')).to.have.length(2);
@@ -456,6 +466,7 @@ describe('<parley-thread>', () => {
 
       $<HTMLButtonElement>(el, '[part~=load-more]').click();
       await waitUntil(() => !$(el, '[part~=load-more]'));
+      expect(new URL(calls[2]!.url).searchParams.get('cursor')).to.equal('cursor-2');
       // Message 5 came back on both pages: shown once.
       expect(ids($$(el, '[part~=messages] article'))).to.deep.equal([
         'parley-2',

@@ -1,74 +1,33 @@
+/**
+ * `<parley-thread>`: the element a page embeds, in `/widget.js`. It loads the
+ * thread and renders it for reading; what the reader does (the form, each
+ * message's actions) and live updates load as chunks and talk to it through
+ * `thread-host.ts`. The shape of the replies comes from `message-tree.ts`, a
+ * long page's batches from `render-batches.ts`, the page facts from `page.ts`.
+ *
+ * Over 500 lines on purpose: a third of it is the public surface's docs (the
+ * class JSDoc the manifest analyzer reads, one line per property), and its
+ * templates stay here because moving them to a module of their own grew the
+ * eager bundle (11,539 B to 11,631 B brotli, measured), which must not grow.
+ */
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { ApiError, getMessages, getThread, serverBase } from '../api/client.js';
+import { ApiError, getMessages, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
 import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
-import type { ActionsHost, Site } from './actions-host.js';
+import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
+import type { ParleyEventMap } from './events.js';
+import { highlights, type MessageTree, messageTree, type ReplyNode } from './message-tree.js';
+import { type PageFacts, pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
+import { RenderBatches } from './render-batches.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type { ThreadActions } from './thread-actions.js';
+import type { ThreadHost } from './thread-host.js';
 
-/** Colour scheme: `auto` follows `prefers-color-scheme`. */
-export type Theme = 'auto' | 'light' | 'dark';
-/** Live updates: `on` (default) or `off`. */
-export type Live = 'on' | 'off';
-
-/** Detail of each event `<parley-thread>` fires. */
-export interface ParleyEventMap {
-  /** The thread was loaded; `thread` is null when no one has posted yet. */
-  'parley-thread-loaded': { thread: Thread | null };
-  /**
-   * The reader's message was accepted by the server; `status` is `pending`
-   * when it awaits a moderator (only its author sees it meanwhile).
-   */
-  'parley-message-posted': { message: Message; status: 'published' | 'pending' };
-  /** Loading or posting failed; `code` is an API error code, `network` or `timeout`. */
-  'parley-error': { code: string; message: string };
-}
-
-/** Replies nest this deep; deeper ones are listed flat, marked "in reply to". */
-const MAX_DEPTH = 3;
-/**
- * Replies rendered in the first task after a load, then per further task, in
- * reading order: a long page is laid out a slice at a time, whatever the shape
- * of its branches, so no task blocks the reader's page for long.
- */
-const FIRST_BATCH = 8;
-const BATCH = 12;
-/**
- * The next batch's reach. Each render also revisits what is on screen already,
- * so batches grow with it: a page of thousands takes dozens of tasks, not hundreds.
- */
-const grow = (n: number) => n + Math.max(BATCH, n >> 2);
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
-
-const warned = new Set<string>();
-/** Integrator mistakes get one console warning per kind, never an exception. */
-function warn(code: string, message: string) {
-  if (warned.has(code)) return;
-  warned.add(code);
-  console.warn(`<parley-thread>: ${message}`);
-}
-
-const oneOf =
-  <T extends string>(name: string, values: readonly T[]) =>
-  (v: string | null): T => {
-    if (values.includes(v as T)) return v as T;
-    if (v !== null)
-      warn(name, `${name}="${v}" is not one of ${values.join(', ')}; using ${values[0]}.`);
-    return values[0]!;
-  };
-const toTheme = oneOf<Theme>('theme', ['auto', 'light', 'dark']);
-const toSort = oneOf<SortOrder>('sort', ['oldest', 'newest']);
-const toLive = oneOf<Live>('live', ['on', 'off']);
-const toPageSize = (v: unknown): number => {
-  const n = Math.round(Number(v));
-  if (v != null && v !== '' && Number.isFinite(n)) return Math.min(100, Math.max(1, n));
-  if (v != null) warn('page-size', `page-size="${v}" is not a number; using 20.`);
-  return 20;
-};
 
 /**
  * Parts loaded on demand, as chunks under `/widget/`: the reply form and the
@@ -79,10 +38,6 @@ export const lazy = {
   actions: () => import('./thread-actions.js'),
   live: () => import('./live.js'),
 };
-
-/** The canonical URL of the page: `<link rel=canonical>`, else its address (hash included). */
-export const canonicalUrl = () =>
-  new URL(document.querySelector<HTMLLinkElement>('link[rel=canonical]')?.href || location.href);
 
 type State = 'loading' | 'ready' | 'error';
 
@@ -181,12 +136,10 @@ export class ParleyThread extends LitElement {
     _thread: { state: true },
     _messages: { state: true },
     _cursor: { state: true },
-    _more: { state: true },
-    _hl: { state: true },
+    _loadingMore: { state: true },
+    _highlightsOnly: { state: true },
     _announce: { state: true },
     _target: { state: true },
-    _shown: { state: true },
-    _armed: { state: true },
   };
 
   /** Base URL of the Parley server. Default: where this script was loaded from. */
@@ -218,39 +171,36 @@ export class ParleyThread extends LitElement {
   declare private _thread: Thread | null;
   declare private _messages: Message[];
   declare private _cursor: string | null;
-  declare private _more: boolean;
-  /** Whether only the highlighted messages are shown. */
-  declare private _hl: boolean;
+  declare private _loadingMore: boolean;
+  declare private _highlightsOnly: boolean;
   declare private _announce: string;
+  /** The id of the message the page's `#parley-<id>` hash names. */
   declare private _target: number | null;
-  /** How many replies are rendered; grows a batch per task after a load. */
-  declare private _shown: number;
-  /**
-   * How many rendered messages (in reading order) have their actions; grows a
-   * batch per task once the actions chunk is in, as `_shown` did.
-   */
-  declare private _armed: number;
 
+  #batches = new RenderBatches(this);
   #abort?: AbortController;
-  #site?: Site;
-  #timer?: ReturnType<typeof setInterval>;
-  #batch?: ReturnType<typeof setTimeout>;
-  /** Settles when the batch timer has fired (or was cancelled); see `#nextBatch`. */
-  #batchDone?: Promise<void>;
-  #endBatch?: () => void;
-  /** Replies the last render had to show. */
-  #toShow = 0;
-  /** Messages the last render showed. */
-  #rendered = 0;
+  #page?: PageFacts;
+  #clock?: ReturnType<typeof setInterval>;
   /** Whether the hash's message is still to be scrolled to. */
   #scrollPending = false;
-  #t!: ReadCatalog;
-  #locale = 'en';
   #pending = new Set<number>();
   #actions?: ThreadActions;
   #actionsLoad?: Promise<void>;
-  /** See `ActionsHost.eventId`. */
+  /** See `ThreadHost.eventId`. */
   #eventId?: number;
+  // Derived from the state in `willUpdate`, for `render`:
+  #locale = 'en';
+  #t!: ReadCatalog;
+  /** The time relative times are counted from. */
+  #now!: number;
+  /** The replies as listed, within the batch. */
+  #tree!: MessageTree;
+  /** In the highlights view, the messages it lists; null in the full view. */
+  #highlighted!: Message[] | null;
+  /** Replies the page has to render in all: none to batch in the highlights view. */
+  #repliesToShow!: number;
+  /** Messages the render shows, in reading order. */
+  #messagesShown!: number;
 
   constructor() {
     super();
@@ -262,16 +212,14 @@ export class ParleyThread extends LitElement {
     this._thread = null;
     this._messages = [];
     this._cursor = null;
-    this._more = this._hl = false;
+    this._loadingMore = this._highlightsOnly = false;
     this._announce = '';
     this._target = null;
-    this._shown = FIRST_BATCH;
-    this._armed = 0;
   }
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#timer = setInterval(() => this.requestUpdate(), TICK_MS);
+    this.#clock = setInterval(() => this.requestUpdate(), TICK_MS);
     addEventListener('hashchange', this.#onHash);
     // A load cut short by a disconnect starts again when the element comes
     // back; batches it cut short go on from the next render.
@@ -283,8 +231,7 @@ export class ParleyThread extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    clearInterval(this.#timer);
-    this.#cancelBatch();
+    clearInterval(this.#clock);
     removeEventListener('hashchange', this.#onHash);
     this.#abort?.abort();
   }
@@ -298,6 +245,17 @@ export class ParleyThread extends LitElement {
       changed.has('pageSize')
     )
       this.#load();
+    this.#locale = safeLocale(
+      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
+    );
+    this.#t = catalogFor(this.#locale);
+    this.#now = Date.now();
+    const tree = messageTree(this._messages, this.#batches.replies);
+    const starred = this._highlightsOnly ? highlights(this._messages) : null;
+    this.#tree = tree;
+    this.#highlighted = starred;
+    this.#repliesToShow = starred ? 0 : tree.replyCount;
+    this.#messagesShown = starred ? starred.length : tree.shownCount;
   }
 
   protected override async scheduleUpdate() {
@@ -315,8 +273,8 @@ export class ParleyThread extends LitElement {
    */
   protected override async getUpdateComplete() {
     let settled = await super.getUpdateComplete();
-    while (this.#batchDone || (this.#actionsLoad && !this.#actions)) {
-      await this.#batchDone;
+    while (this.#batches.due || (this.#actionsLoad && !this.#actions)) {
+      await this.#batches.due;
       await this.#actionsLoad;
       settled = await super.getUpdateComplete();
     }
@@ -348,12 +306,12 @@ export class ParleyThread extends LitElement {
     );
   }
 
-  #host(): ActionsHost {
+  #host(): ThreadHost {
     const el = this;
     return {
       el,
-      get site() {
-        return el.#site!;
+      get page() {
+        return el.#page!;
       },
       get t() {
         return el.#t;
@@ -374,9 +332,9 @@ export class ParleyThread extends LitElement {
         el._messages = v;
         // A change shows at once, wherever it falls, in one render: the
         // reader's own post or edit, and a live change, whose scroll
-        // compensation (live.ts #keepScroll) must follow the render that
+        // compensation (live.ts #applyKeepingScroll) must follow the render that
         // moves the page before it is painted, not batches later.
-        el._shown = el._armed = Number.POSITIVE_INFINITY;
+        el.#batches.showAll();
       },
       get eventId() {
         return el.#eventId;
@@ -400,10 +358,11 @@ export class ParleyThread extends LitElement {
 
   protected override updated() {
     if (this._state !== 'ready') return;
+    const batches = this.#batches;
     if (this.#scrollPending) {
       const target = this.renderRoot.querySelector(`#parley-${this._target}`);
       // Not on this page at all once every batch is in: nothing to scroll to.
-      if (target || this._shown >= this.#toShow) this.#scrollPending = false;
+      if (target || batches.replies >= this.#repliesToShow) this.#scrollPending = false;
       target?.scrollIntoView({ block: 'center' });
     }
     // A long page is rendered a batch of replies per task, so no task blocks
@@ -411,27 +370,9 @@ export class ParleyThread extends LitElement {
     // The interactive part follows once the whole page is in, so its own
     // evaluation and render never pile onto a batch, and it is added to the
     // messages a batch per task as well.
-    if (this._shown < this.#toShow) this.#nextBatch(() => (this._shown = grow(this._shown)));
+    if (batches.replies < this.#repliesToShow) batches.grow('replies');
     else if (!this.#actions) this.#loadActions();
-    else if (this._armed < this.#rendered) this.#nextBatch(() => (this._armed = grow(this._armed)));
-  }
-
-  /** Runs `step` in a task of its own, unless a batch is already due. */
-  #nextBatch(step: () => void) {
-    if (this.#batchDone) return;
-    this.#batchDone = new Promise((resolve) => {
-      this.#endBatch = resolve;
-    });
-    this.#batch = setTimeout(() => {
-      step();
-      this.#cancelBatch();
-    });
-  }
-
-  #cancelBatch() {
-    clearTimeout(this.#batch);
-    this.#endBatch?.();
-    this.#batchDone = this.#endBatch = undefined;
+    else if (batches.withActions < this.#messagesShown) batches.grow('withActions');
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
@@ -445,27 +386,16 @@ export class ParleyThread extends LitElement {
     return error;
   }
 
-  #resolveSite(): Site {
-    const url = canonicalUrl();
-    if (!this.thread && !url.protocol.startsWith('http')) {
-      warn('thread', 'no thread key: set the thread attribute on pages not served over http(s).');
-      throw new ApiError(0, 'no_thread_key', 'No thread key');
-    }
-    return { base: serverBase(this.server, import.meta.url), key: this.thread || url.pathname };
-  }
-
   #options() {
     return { limit: toPageSize(this.pageSize), sort: toSort(this.sort) };
   }
 
   async #load() {
     this.#abort?.abort();
-    this.#cancelBatch();
+    this.#batches.restart();
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
-    this._shown = FIRST_BATCH;
-    this._armed = 0;
     this._thread = null;
     this._messages = [];
     this._cursor = null;
@@ -473,14 +403,14 @@ export class ParleyThread extends LitElement {
     // After this render, while the request is out (see warmUp).
     setTimeout(() => warmUp(this.#locale));
     try {
-      const site = this.#resolveSite();
-      this.#site = site;
+      const page = pageFacts(this);
+      this.#page = page;
       try {
-        const page = await getThread(site.base, site.key, this.#options(), ctl.signal);
-        this._thread = page.thread;
-        this._messages = page.messages;
-        this._cursor = page.nextCursor;
-        this.#eventId = page.lastEventId;
+        const first = await getThread(page.base, page.key, this.#options(), ctl.signal);
+        this._thread = first.thread;
+        this._messages = first.messages;
+        this._cursor = first.nextCursor;
+        this.#eventId = first.lastEventId;
       } catch (e) {
         // No one has posted yet: an empty thread with the form, not an error.
         // Its stream can be opened all the same, and brings its first post.
@@ -499,26 +429,26 @@ export class ParleyThread extends LitElement {
 
   async #loadMore() {
     const ctl = this.#abort!;
-    const site = this.#site!;
-    this._more = true;
+    const page = this.#page!;
+    this._loadingMore = true;
     try {
-      const page = await getMessages(
-        site.base,
-        site.key,
+      const next = await getMessages(
+        page.base,
+        page.key,
         { ...this.#options(), cursor: this._cursor! },
         ctl.signal,
       );
       // A reply posted here may also come back on a later page.
       const seen = new Set(this._messages.map((m) => m.id));
-      this._messages = [...this._messages, ...page.messages.filter((m) => !seen.has(m.id))];
-      this._cursor = page.nextCursor;
+      this._messages = [...this._messages, ...next.messages.filter((m) => !seen.has(m.id))];
+      this._cursor = next.nextCursor;
     } catch (e) {
       if (!ctl.signal.aborted) {
         this.#fail(e);
         this._announce = this.#t.unavailable;
       }
     }
-    this._more = false;
+    this._loadingMore = false;
   }
 
   /**
@@ -542,19 +472,19 @@ export class ParleyThread extends LitElement {
    */
   #onExactTime = (e: Event) => {
     // Also the latest moment to (re)load the interactive part, once the page is in.
-    if (this._state === 'ready' && this._shown >= this.#toShow) this.#loadActions();
+    if (this._state === 'ready' && this.#batches.replies >= this.#repliesToShow)
+      this.#loadActions();
     const el = e.target as Element;
     const time = el.closest?.('time') ?? el.querySelector?.('time');
     if (time) time.title = exact(this.#locale, time.dateTime);
   };
 
+  #showHighlightsOnly(on: boolean) {
+    this._highlightsOnly = on;
+  }
+
   override render() {
-    const locale = safeLocale(
-      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
-    );
-    const t = catalogFor(locale, () => this.requestUpdate());
-    this.#locale = locale;
-    this.#t = t;
+    const t = this.#t;
     const state = this._state;
     return html`<section
       part="thread"
@@ -571,38 +501,90 @@ export class ParleyThread extends LitElement {
                 <p>${t.unavailable}</p>
                 <button part="button" @click=${this.#load}>${t.retry}</button>
               </div>`
-            : this.#renderThread(t, locale)
+            : this.#renderThread(t)
       }
       <div role="status" class="vh">${this._announce}</div>
     </section>`;
   }
 
-  #renderThread(t: ReadCatalog, locale: string) {
-    const th = this._thread;
-    const now = Date.now();
-    const title = th?.title || this.threadTitle || document.title;
-    const a = this.#actions;
-    const hl = this._hl;
-    const all = this._messages;
-    const [first] = all;
-    const opening = first?.kind === 'opening' ? first : undefined;
-    // Replies to the opening post, or to a message not loaded (yet), start a branch of their own.
-    const ids = new Set(all.map((m) => m.id));
-    const kids = new Map<number | null, Message[]>();
-    for (const m of all) {
-      if (m === opening) continue;
-      const parent = m.parentId !== opening?.id && ids.has(m.parentId!) ? m.parentId : null;
-      const siblings = kids.get(parent);
-      if (siblings) siblings.push(m);
-      else kids.set(parent, [m]);
-    }
-    // Messages count in reading order: the first `_armed` of them have their actions.
-    let count = 0;
-    const message = (m: Message, replyTo?: string) => {
-      const armed = a && count++ < this._armed;
-      return html`<article
+  #renderThread(t: ReadCatalog) {
+    const thread = this._thread;
+    const closed = thread?.status === 'closed';
+    const actions = this.#actions;
+    return html`${this.#renderHeader(t, thread)}
+      ${this.#renderMessages(t)}
+      ${
+        this._cursor
+          ? html`<button part="button load-more" ?disabled=${this._loadingMore} @click=${this.#loadMore}>
+              ${t.loadMore}
+            </button>`
+          : nothing
+      }
+      ${
+        actions
+          ? actions.form(closed)
+          : closed
+            ? nothing
+            : // Holds the form's place while its code loads, so nothing below it moves.
+              html`<form part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
+      }`;
+  }
+
+  #renderHeader(t: ReadCatalog, thread: Thread | null) {
+    const locale = this.#locale;
+    const title = thread?.title || this.#page!.title;
+    const closed = thread?.status === 'closed';
+    const viewButton = (highlightsOnly: boolean, label: string) =>
+      html`<button part="button" aria-pressed=${this._highlightsOnly === highlightsOnly} @click=${() => this.#showHighlightsOnly(highlightsOnly)}>${label}</button>`;
+    return html`<header part="header">
+        ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
+        ${title ? html`<h2 part="title">${title}</h2>` : nothing}
+        ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
+        ${
+          thread
+            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, this.#now, 'narrow')}</time></p>
+              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
+              <div part="view" role="group" aria-label=${t.view}>
+                ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
+              </div>`
+            : nothing
+        }
+      </header>`;
+  }
+
+  #renderMessages(t: ReadCatalog) {
+    const starred = this.#highlighted;
+    if (starred)
+      return starred.length
+        ? html`<ol part="messages" aria-label=${t.highlightsList}>${starred.map((m, i) => html`<li>${this.#renderMessage(t, m, i)}</li>`)}</ol>`
+        : html`<p class="empty">${t.noHighlights}</p>`;
+    const { opening, replies } = this.#tree;
+    return html`${opening ? this.#renderMessage(t, opening, 0) : nothing}${
+      replies.length
+        ? html`<ol part="messages" aria-label=${t.repliesLabel}>${this.#renderReplies(t, replies)}</ol>`
+        : opening
+          ? nothing
+          : html`<p class="empty">${t.empty}</p>`
+    }`;
+  }
+
+  #renderReplies(t: ReadCatalog, replies: ReplyNode[]): unknown {
+    return replies.map(
+      (reply) =>
+        html`<li>${this.#renderMessage(t, reply.message, reply.order, reply.replyTo)}${
+          reply.replies.length ? html`<ol>${this.#renderReplies(t, reply.replies)}</ol>` : nothing
+        }</li>`,
+    );
+  }
+
+  /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
+  #renderMessage(t: ReadCatalog, m: Message, order: number, replyTo?: string) {
+    const actions = this.#actions;
+    const opening = m === this.#tree.opening;
+    const target = this._target === m.id;
+    return html`<article
       id="parley-${m.id}"
-      part="message${m === opening ? ' message-opening' : ''}${this._target === m.id ? ' target' : ''}"
+      part="message${opening ? ' message-opening' : ''}${target ? ' target' : ''}"
       class=${m.highlighted ? 'highlighted' : ''}
       aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
     >
@@ -617,103 +599,21 @@ export class ParleyThread extends LitElement {
                 ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
                 <a part="time" href="#parley-${m.id}"
                   ><time datetime=${m.createdAt}
-                    >${relative(locale, m.createdAt, now, 'long')}</time
+                    >${relative(this.#locale, m.createdAt, this.#now, 'long')}</time
                   ></a
                 >
                 ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
                 ${this.#pending.has(m.id) ? html`<span class="pending">${t.pending}</span>` : nothing}
               </div>
-              ${a?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
+              ${actions?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
               ${
                 // An empty row holds the actions' place while their code loads.
-                armed ? a.actions(m, m === opening) : html`<div class="actions"></div>`
+                actions && order < this.#batches.withActions
+                  ? actions.actions(m, opening)
+                  : html`<div class="actions"></div>`
               }`
       }
     </article>`;
-    };
-    // Replies are rendered in reading order until the batch is spent (see FIRST_BATCH).
-    let budget = this._shown;
-    const list = (ms: Message[], depth: number) => {
-      const items = [];
-      for (const m of ms) {
-        if (budget <= 0) break;
-        items.push(branch(m, depth));
-      }
-      return items;
-    };
-    // Past MAX_DEPTH a branch is flattened with an explicit stack, so even a
-    // reply chain thousands deep neither nests nor recurses.
-    const branch = (m: Message, depth: number): unknown => {
-      budget--;
-      if (depth < MAX_DEPTH) {
-        const children = list(kids.get(m.id) ?? [], depth + 1);
-        return html`<li>
-          ${message(m)}${children.length ? html`<ol>${children}</ol>` : nothing}
-        </li>`;
-      }
-      const items = [html`<li>${message(m)}</li>`];
-      const stack: [Message, string][] = [];
-      const push = (x: Message) => {
-        const below = kids.get(x.id) ?? [];
-        for (let i = below.length; i--; ) stack.push([below[i]!, x.author.name]);
-      };
-      push(m);
-      while (stack.length && budget > 0) {
-        budget--;
-        const [x, replyTo] = stack.pop()!;
-        items.push(html`<li>${message(x, replyTo)}</li>`);
-        push(x);
-      }
-      return items;
-    };
-    const roots = kids.get(null) ?? [];
-    const stars = all.filter((m) => m.highlighted && !m.deleted);
-    this.#toShow = hl ? 0 : all.length - (opening ? 1 : 0);
-    const closed = th?.status === 'closed';
-    const view = (on: boolean, label: string) =>
-      html`<button part="button" aria-pressed=${hl === on} @click=${() => (this._hl = on)}>${label}</button>`;
-    const messages = hl
-      ? stars.length
-        ? html`<ol part="messages" aria-label=${t.highlightsList}>${stars.map((m) => html`<li>${message(m)}</li>`)}</ol>`
-        : html`<p class="empty">${t.noHighlights}</p>`
-      : html`${opening ? message(opening) : nothing}${
-          roots.length
-            ? html`<ol part="messages" aria-label=${t.repliesLabel}>${list(roots, 1)}</ol>`
-            : opening
-              ? nothing
-              : html`<p class="empty">${t.empty}</p>`
-        }`;
-    this.#rendered = count;
-    return html`<header part="header">
-        ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
-        ${title ? html`<h2 part="title">${title}</h2>` : nothing}
-        ${th?.summary ? html`<p part="summary">${th.summary}</p>` : nothing}
-        ${
-          th
-            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, th.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, th.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${th.lastActivityAt}>${relative(locale, th.lastActivityAt, now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
-              <div part="view" role="group" aria-label=${t.view}>
-                ${view(false, t.all)}${view(true, fill(t.highlightsTab, { n: num(locale, th.highlightCount) }))}
-              </div>`
-            : nothing
-        }
-      </header>
-      ${messages}
-      ${
-        this._cursor
-          ? html`<button part="button load-more" ?disabled=${this._more} @click=${this.#loadMore}>
-              ${t.loadMore}
-            </button>`
-          : nothing
-      }
-      ${
-        a
-          ? a.form(closed)
-          : closed
-            ? nothing
-            : // Holds the form's place while its code loads, so nothing below it moves.
-              html`<form part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
-      }`;
   }
 }
 

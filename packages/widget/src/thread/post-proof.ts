@@ -6,7 +6,8 @@
  * answers 404) it does nothing more for that server.
  */
 import type { Challenge } from 'altcha-lib';
-import { ApiError, getChallenge } from '../api/client.js';
+import { ApiError } from '../api/client.js';
+import { getChallenge } from '../api/interactive.js';
 
 /** A solved challenge, as the post sends it. */
 interface Proof {

@@ -1,26 +1,22 @@
 /**
  * The seam between `<parley-thread>` (eager, in `/widget.js`) and its lazily
- * loaded parts (`thread-actions.ts`, `live.ts`): types only, so neither side
- * pulls the other's code in through it.
+ * loaded parts, the reader's actions (`thread-actions.ts`) and the live
+ * updates (`live.ts`): what the element lends them. Types only, so neither
+ * side pulls the other's code in through it.
  */
 import type { Message, Thread } from '@parley/server/wire';
 import type { ApiError, PageOptions } from '../api/client.js';
 import type { ReadCatalog } from '../i18n/en.js';
-import type { ParleyEventMap, ParleyThread } from './parley-thread.js';
+import type { ParleyEventMap } from './events.js';
+import type { PageFacts } from './page.js';
+import type { ParleyThread } from './parley-thread.js';
 
-/** The server base and thread key a load used; posts and further pages reuse it. */
-export interface Site {
-  /** Base URL of the server, ending in `/`. */
-  base: string;
-  key: string;
-}
-
-/** What the element lends its actions controller. */
-export interface ActionsHost {
+/** What the element lends its lazy parts (each a Lit controller of it). */
+export interface ThreadHost {
   /** The element, for `addController`, `requestUpdate`, `updateComplete`, `renderRoot` and its attributes. */
   readonly el: ParleyThread;
   /** Where the thread on screen was loaded from; a new object per load. */
-  readonly site: Site;
+  readonly page: PageFacts;
   /** The catalog of the current locale (for English, its reading part only). */
   readonly t: ReadCatalog;
   readonly locale: string;

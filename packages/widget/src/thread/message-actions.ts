@@ -1,0 +1,314 @@
+/**
+ * Each message's actions in `<parley-thread>` (part of the lazy actions
+ * chunk): reply; edit (in an inline editor) and delete (after a confirmation)
+ * for the reader's own messages, those whose edit token this browser holds;
+ * report for the others'.
+ */
+import type { Message } from '@parley/server/wire';
+import { html, nothing } from 'lit';
+import { deleteMessage, editMessage, reportMessage } from '../api/interactive.js';
+import type { Catalog } from '../i18n/en.js';
+import { fill } from '../i18n/format.js';
+import { forgetEditToken, loadFor, REPORTED_KEY, saveFor } from '../storage.js';
+import { bodyError, submitOnCtrlEnter } from './form-fields.js';
+import { replaced, withoutMessage } from './message-list.js';
+import type { ThreadActions } from './thread-actions.js';
+
+/** The inline editor's state. */
+interface Editor {
+  text: string;
+  error: string;
+  saving: boolean;
+  /** Prefilled from the rendered text, not from what the author typed: formatting is lost. */
+  plain: boolean;
+}
+
+/**
+ * The text of a message's HTML, with its paragraphs and list items on lines
+ * of their own: what an editor can be prefilled with when the Markdown the
+ * author typed is not at hand (the server sends only HTML). Links, emphasis
+ * and code marks are lost. Parsed in a document of its own, which is inert:
+ * nothing in it runs or loads (and the HTML was sanitized by the server).
+ */
+function plainText(html: string): string {
+  const body = new DOMParser().parseFromString(html, 'text/html').body;
+  for (const el of body.querySelectorAll('br')) el.replaceWith('\n');
+  for (const el of body.querySelectorAll('li')) el.prepend('- ');
+  for (const el of body.querySelectorAll('p,pre,blockquote,h1,h2,h3,h4,h5,h6,ul,ol,li'))
+    el.append(el.tagName === 'LI' ? '\n' : '\n\n');
+  return (body.textContent ?? '').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+export class MessageActions {
+  /** The id of the message whose editor is open, if any (the element hides its body meanwhile). */
+  editing: number | null = null;
+
+  #actions: ThreadActions;
+  #edit: Editor = { text: '', error: '', saving: false, plain: false };
+  /** The message whose delete awaits the reader's confirmation. */
+  #confirming: number | null = null;
+  /** Messages with a delete or report on the network. */
+  #busy = new Set<number>();
+  /** A failed delete or report, per message. */
+  #failed = new Map<number, string>();
+  /** Messages whose edit window has passed (the server said 403). */
+  #expired = new Set<number>();
+
+  constructor(actions: ThreadActions) {
+    this.#actions = actions;
+  }
+
+  /** A new load (another thread or server, or a retry): the old one's transient state goes. */
+  reset() {
+    this.editing = this.#confirming = null;
+    this.#failed.clear();
+  }
+
+  #startEdit(m: Message) {
+    const typed = this.#actions.typed.get(m.id);
+    this.#edit = {
+      text: typed ?? plainText(m.html),
+      error: '',
+      saving: false,
+      plain: typed === undefined,
+    };
+    this.editing = m.id;
+    this.#actions.update();
+    this.#actions.focus(`#parley-edit-${m.id}`);
+  }
+
+  #endEdit() {
+    const id = this.editing;
+    this.editing = null;
+    this.#actions.update();
+    this.#actions.focus(`#parley-${id} .edit`, `#parley-${id}`);
+  }
+
+  async #save(e: SubmitEvent, id: number) {
+    e.preventDefault();
+    const actions = this.#actions;
+    const host = actions.host;
+    const t = actions.t;
+    const page = host.page;
+    const edit = this.#edit;
+    const body = edit.text.trim();
+    edit.error = bodyError(t, host.locale, body);
+    if (!edit.error) {
+      edit.saving = true;
+      this.#actions.update();
+      try {
+        const res = await editMessage(
+          page.base,
+          id,
+          body,
+          actions.tokens[id]!,
+          new AbortController().signal,
+        );
+        if (page !== host.page) return;
+        const pending = res.status === 'pending';
+        if (pending) host.pending.add(id);
+        else host.pending.delete(id);
+        this.#actions.typed.set(id, body);
+        host.messages = replaced(host.messages, res.message);
+        host.announce(pending ? t.savedPending : t.saved);
+        return this.#endEdit();
+      } catch (x) {
+        const error = host.fail(x);
+        // The draft stays in the open editor whatever went wrong.
+        if (error.status === 403) this.#expired.add(id);
+        if (error.code === 'thread_closed') actions.closeThread();
+        edit.error =
+          error.status === 403
+            ? t.editExpired
+            : (error.issues.find((i) => i.path === 'body')?.message ??
+              t.errors[error.code] ??
+              t.editFailed);
+      } finally {
+        edit.saving = false;
+        this.#actions.update();
+      }
+    }
+    this.#actions.update();
+    this.#actions.focus(`#parley-edit-${id}`);
+  }
+
+  #ask(id: number | null, focus: string) {
+    const was = this.#confirming;
+    this.#confirming = id;
+    this.#actions.update();
+    this.#actions.focus(`#parley-${id ?? was} ${focus}`);
+  }
+
+  async #delete(m: Message) {
+    const actions = this.#actions;
+    const host = actions.host;
+    const t = actions.t;
+    const page = host.page;
+    const id = m.id;
+    this.#busy.add(id);
+    this.#actions.update();
+    try {
+      await deleteMessage(page.base, id, actions.tokens[id]!, new AbortController().signal).catch(
+        (e) => {
+          // Already gone is what the reader asked for.
+          if (e.code !== 'message_not_found') throw e;
+        },
+      );
+      forgetEditToken(page.base, id);
+      actions.refresh();
+      if (page !== host.page) return;
+      host.messages = withoutMessage(host.messages, id);
+      // A placeholder stays where it had replies: focus goes back to it.
+      const kept = host.messages.some((x) => x.id === id);
+      const thread = host.thread;
+      if (thread && !host.pending.delete(id))
+        host.thread = {
+          ...thread,
+          messageCount: thread.messageCount - 1,
+          highlightCount: thread.highlightCount - (m.highlighted ? 1 : 0),
+        };
+      actions.replyForm.forget(id);
+      this.#confirming = null;
+      host.announce(t.deletedDone);
+      this.#actions.focus(kept ? `#parley-${id}` : '[part~=thread]');
+    } catch (e) {
+      host.fail(e);
+      this.#failed.set(id, t.deleteFailed);
+      this.#actions.focus(`#parley-${id} .confirm`);
+    } finally {
+      this.#busy.delete(id);
+      this.#actions.update();
+    }
+  }
+
+  async #report(id: number) {
+    const actions = this.#actions;
+    const host = actions.host;
+    const page = host.page;
+    this.#busy.add(id);
+    this.#failed.delete(id);
+    this.#actions.update();
+    try {
+      await reportMessage(page.base, id, new AbortController().signal);
+      // Remembered so this browser does not offer it again; the server ignores repeats anyway.
+      saveFor(REPORTED_KEY, page.base, [...(loadFor<number[]>(REPORTED_KEY, page.base) ?? []), id]);
+      actions.refresh();
+      host.announce(actions.t.reported);
+      this.#actions.focus(`#parley-${id} .done`);
+    } catch (e) {
+      host.fail(e);
+      this.#failed.set(id, actions.t.reportFailed);
+    } finally {
+      this.#busy.delete(id);
+      this.#actions.update();
+    }
+  }
+
+  /** A message's actions (or its editor, or the delete confirmation), under its body. */
+  render(m: Message, opening: boolean) {
+    const actions = this.#actions;
+    const t = actions.t;
+    const id = m.id;
+    const closed = actions.host.thread?.status === 'closed';
+    const own = id in actions.tokens;
+    const busy = this.#busy.has(id);
+    const failed = this.#failed.get(id);
+    if (this.editing === id) return this.#editor(id, t);
+    const link = (label: string, cls: string, onClick: () => void) =>
+      html`<button
+        part="button"
+        class="link ${cls}"
+        aria-describedby="parley-a-${id}"
+        ?disabled=${busy}
+        @click=${onClick}
+      >
+        ${label}
+      </button>`;
+    const items =
+      this.#confirming === id
+        ? [
+            html`<span id="parley-q-${id}">${t.deleteQuestion}</span>`,
+            link(t.confirm, 'confirm', () => this.#delete(m)),
+            link(t.cancel, 'cancel', () => this.#ask(null, '.delete')),
+          ]
+        : [
+            closed || opening
+              ? nothing
+              : html`<button
+                  part="button"
+                  class="link"
+                  aria-label=${fill(t.replyTo, { name: m.author.name })}
+                  @click=${() => actions.replyForm.replyTo(m)}
+                >
+                  ${t.reply}
+                </button>`,
+            own && !closed && !this.#expired.has(id)
+              ? link(t.edit, 'edit', () => this.#startEdit(m))
+              : nothing,
+            own ? link(t.delete, 'delete', () => this.#ask(id, '.cancel')) : nothing,
+            // Not on one's own messages, nor the owner's, nor for the owner (who moderates in /admin).
+            own || m.author.role === 'owner' || actions.ownerKey
+              ? nothing
+              : actions.reported.includes(id)
+                ? html`<span class="done">${t.reported}</span>`
+                : link(t.report, 'report', () => this.#report(id)),
+          ];
+    return html`<div
+        part="actions"
+        class="actions"
+        role=${this.#confirming === id ? 'group' : nothing}
+        aria-labelledby=${this.#confirming === id ? `parley-q-${id}` : nothing}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Escape' && this.#confirming === id) this.#ask(null, '.delete');
+        }}
+      >
+        ${items}
+      </div>
+      ${failed ? html`<p part="error" role="alert">${failed}</p>` : nothing}`;
+  }
+
+  #editor(id: number, t: Catalog) {
+    const edit = this.#edit;
+    const described = [edit.error && 'parley-edit-error', edit.plain && 'parley-edit-hint']
+      .filter(Boolean)
+      .join(' ');
+    return html`<form
+      part="editor"
+      class="editor"
+      novalidate
+      @submit=${(e: SubmitEvent) => this.#save(e, id)}
+      @keydown=${this.#onEditorKeydown}
+    >
+      <label for="parley-edit-${id}">${t.editLabel}</label>
+      <textarea
+        id="parley-edit-${id}"
+        part="textarea"
+        required
+        aria-invalid=${edit.error ? 'true' : nothing}
+        aria-describedby=${described || nothing}
+        .value=${edit.text}
+        @input=${(e: Event) => {
+          edit.text = (e.target as HTMLTextAreaElement).value;
+        }}
+      ></textarea>
+      ${edit.plain ? html`<p id="parley-edit-hint" class="help">${t.editPlain}</p>` : nothing}
+      ${edit.error ? html`<p id="parley-edit-error" part="error" role="alert">${edit.error}</p>` : nothing}
+      <div class="buttons">
+        ${
+          this.#expired.has(id)
+            ? nothing
+            : html`<button part="button" class="primary" ?disabled=${edit.saving}>
+                ${edit.saving ? t.saving : t.save}
+              </button>`
+        }
+        <button type="button" part="button" @click=${() => this.#endEdit()}>${t.cancel}</button>
+      </div>
+    </form>`;
+  }
+
+  #onEditorKeydown = (e: KeyboardEvent) => {
+    submitOnCtrlEnter(e);
+    // Escape leaves the editor (not the reply form: a stray key must not drop a draft).
+    if (e.key === 'Escape') this.#endEdit();
+  };
+}

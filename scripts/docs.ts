@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { settingsMarkdown } from '../packages/server/src/settings-docs.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WIDGET = join(ROOT, 'packages/widget');
@@ -21,6 +22,7 @@ interface Output {
 }
 
 const OUTPUTS: Output[] = [
+  { file: 'README.md', section: 'settings', render: async () => `\n${settingsMarkdown()}\n` },
   { file: 'packages/widget/custom-elements.json', render: async () => manifestJson() },
   {
     file: 'README.md',

@@ -23,16 +23,11 @@ export function helpText(): string {
   ].join('\n');
 }
 
-/** The markers around the generated table in the root README.md. */
-const SETTINGS_MARKERS = {
-  start: '<!-- generated: settings (npm run docs) -->',
-  end: '<!-- end generated: settings -->',
-} as const;
-
 /**
  * The README's settings table as markdown: one row per setting with its flag,
  * variable, default, what it accepts and what it does, its columns padded
- * as a markdown formatter pads them.
+ * as a markdown formatter pads them. `npm run docs` (scripts/docs.ts) writes it
+ * into the root README.md, and `npm run docs:check` fails when that drifted.
  */
 export function settingsMarkdown(): string {
   const header = ['flag', 'environment', 'default', 'accepts', 'meaning'];
@@ -55,23 +50,6 @@ export function settingsMarkdown(): string {
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.map(line),
   ].join('\n');
-}
-
-/**
- * `readme` with the text between {@link SETTINGS_MARKERS} replaced by
- * {@link settingsMarkdown}: what `npm run docs` writes, and what a README
- * that has not drifted already is.
- */
-export function withSettingsTable(readme: string): string {
-  const start = readme.indexOf(SETTINGS_MARKERS.start);
-  const end = readme.indexOf(SETTINGS_MARKERS.end);
-  if (start === -1 || end < start) {
-    throw new Error(
-      `the README has no "${SETTINGS_MARKERS.start}" ... "${SETTINGS_MARKERS.end}" section`,
-    );
-  }
-  const before = readme.slice(0, start + SETTINGS_MARKERS.start.length);
-  return `${before}\n\n${settingsMarkdown()}\n\n${readme.slice(end)}`;
 }
 
 function capitalise(text: string): string {

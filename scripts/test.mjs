@@ -142,8 +142,13 @@ await step(
   nodeCounts,
 );
 await step(
-  'widget: <parley-thread> in Chromium',
-  ...pnpm('--filter', '@parley/widget', 'test'),
+  'widget: pure modules under Node',
+  ...pnpm('--filter', '@parley/widget', 'run', 'test:unit'),
+  nodeCounts,
+);
+await step(
+  'widget: the elements in Chromium',
+  ...pnpm('--filter', '@parley/widget', 'run', 'test:browser'),
   wtrCounts,
 );
 await step(

@@ -8,7 +8,7 @@ const ADMIN_URL =
   process.env.PARLEY_BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The bench database's name. */
-export const BENCH_DATABASE = 'parley_bench';
+const BENCH_DATABASE = 'parley_bench';
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });

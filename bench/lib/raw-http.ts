@@ -17,7 +17,7 @@ export function closeRawSockets(): void {
 }
 
 /** Throws unless `url` points at this machine: the attack script never leaves loopback. */
-export function assertLoopback(url: string): URL {
+function assertLoopback(url: string): URL {
   const parsed = new URL(url);
   if (parsed.hostname !== '127.0.0.1' && parsed.hostname !== '[::1]') {
     throw new Error(`refusing to send to ${parsed.host}: the attack script stays on loopback`);

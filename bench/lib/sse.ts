@@ -22,7 +22,7 @@ export interface BenchStream {
 }
 
 /** Opens `url` as an event stream; resolves once the 200 and its headers are in. */
-export function openBenchStream(
+function openBenchStream(
   url: string,
   timeoutMs = 30_000,
   headers: Record<string, string> = {},

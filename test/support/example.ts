@@ -14,7 +14,7 @@ import { type Browser, chromium, type Page, type Response } from 'playwright-cor
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs';
 
 /** The repository root. */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A running example: its URLs, its output so far, and how to stop it. */
 export interface RunningExample {

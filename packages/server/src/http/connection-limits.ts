@@ -13,7 +13,7 @@ import { clientOfAddress, type TrustedProxies } from './client-address.ts';
  * comfortably above that; a stream whose client takes no writes is dropped
  * by `events/stream.ts` sooner anyway (its write timeout, 10 s).
  */
-export const IDLE_SOCKET_MS = 30_000;
+const IDLE_SOCKET_MS = 30_000;
 
 /**
  * Open connections one client (an IPv4 address or an IPv6 /64, as

@@ -133,6 +133,7 @@ function step(name, command, args, countsFrom) {
 const pnpm = (...args) => [PNPM[0], [...PNPM.slice(1), ...args]];
 
 await step('lint (biome)', ...pnpm('run', 'lint'));
+await step('no dead code (knip)', ...pnpm('run', 'deadcode'));
 await step('generated docs up to date', ...pnpm('run', 'docs:check'));
 await step('type check', ...pnpm('run', 'typecheck'));
 await step('build', ...pnpm('-r', 'build'));

@@ -25,6 +25,7 @@ import { RenderBatches } from './render-batches.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
+import { fontProbe, renderHeader, renderMessages } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -40,21 +41,6 @@ export const lazy = {
 };
 
 type State = 'loading' | 'ready' | 'error';
-
-/**
- * Text in each face and size the thread uses, laid out (unseen) while the
- * thread is on the network. The first layout of a face, a size or a character
- * the page's font lacks (the stats line's icons) asks the browser for the font,
- * a synchronous round trip per lookup in Chromium: a dozen of them made the
- * thread's first layout one of its longest tasks. Made here, they overlap the
- * request instead. The probe reuses the thread's own selectors, so it follows
- * the styles (and the page's ::part rules) it stands in for.
- */
-const fontProbe = html`<div class="vh" aria-hidden="true">
-  <h2>A</h2><p part="stats">💬⭐🕐·</p>
-  <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
-  <div part="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
-</div>`;
 
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
@@ -479,9 +465,9 @@ export class ParleyThread extends LitElement {
     if (time) time.title = exact(this.#locale, time.dateTime);
   };
 
-  #showHighlightsOnly(on: boolean) {
+  #showHighlightsOnly = (on: boolean) => {
     this._highlightsOnly = on;
-  }
+  };
 
   override render() {
     const t = this.#t;
@@ -511,8 +497,28 @@ export class ParleyThread extends LitElement {
     const thread = this._thread;
     const closed = thread?.status === 'closed';
     const actions = this.#actions;
-    return html`${this.#renderHeader(t, thread)}
-      ${this.#renderMessages(t)}
+    return html`${renderHeader(
+      t,
+      this.#locale,
+      this.#now,
+      thread,
+      thread?.title || this.#page!.title,
+      this.backHref,
+      this.backLabel,
+      this._highlightsOnly,
+      this.#showHighlightsOnly,
+    )}
+      ${renderMessages(
+        t,
+        this.#locale,
+        this.#now,
+        this.#tree,
+        this.#highlighted,
+        this._target,
+        this.#pending,
+        this.#actions,
+        this.#batches.withActions,
+      )}
       ${
         this._cursor
           ? html`<button part="button load-more" ?disabled=${this._loadingMore} @click=${this.#loadMore}>
@@ -528,92 +534,6 @@ export class ParleyThread extends LitElement {
             : // Holds the form's place while its code loads, so nothing below it moves.
               html`<form part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
       }`;
-  }
-
-  #renderHeader(t: ReadCatalog, thread: Thread | null) {
-    const locale = this.#locale;
-    const title = thread?.title || this.#page!.title;
-    const closed = thread?.status === 'closed';
-    const viewButton = (highlightsOnly: boolean, label: string) =>
-      html`<button part="button" aria-pressed=${this._highlightsOnly === highlightsOnly} @click=${() => this.#showHighlightsOnly(highlightsOnly)}>${label}</button>`;
-    return html`<header part="header">
-        ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
-        ${title ? html`<h2 part="title">${title}</h2>` : nothing}
-        ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
-        ${
-          thread
-            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, this.#now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
-              <div part="view" role="group" aria-label=${t.view}>
-                ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
-              </div>`
-            : nothing
-        }
-      </header>`;
-  }
-
-  #renderMessages(t: ReadCatalog) {
-    const starred = this.#highlighted;
-    if (starred)
-      return starred.length
-        ? html`<ol part="messages" aria-label=${t.highlightsList}>${starred.map((m, i) => html`<li>${this.#renderMessage(t, m, i)}</li>`)}</ol>`
-        : html`<p class="empty">${t.noHighlights}</p>`;
-    const { opening, replies } = this.#tree;
-    return html`${opening ? this.#renderMessage(t, opening, 0) : nothing}${
-      replies.length
-        ? html`<ol part="messages" aria-label=${t.repliesLabel}>${this.#renderReplies(t, replies)}</ol>`
-        : opening
-          ? nothing
-          : html`<p class="empty">${t.empty}</p>`
-    }`;
-  }
-
-  #renderReplies(t: ReadCatalog, replies: ReplyNode[]): unknown {
-    return replies.map(
-      (reply) =>
-        html`<li>${this.#renderMessage(t, reply.message, reply.order, reply.replyTo)}${
-          reply.replies.length ? html`<ol>${this.#renderReplies(t, reply.replies)}</ol>` : nothing
-        }</li>`,
-    );
-  }
-
-  /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
-  #renderMessage(t: ReadCatalog, m: Message, order: number, replyTo?: string) {
-    const actions = this.#actions;
-    const opening = m === this.#tree.opening;
-    const target = this._target === m.id;
-    return html`<article
-      id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${target ? ' target' : ''}"
-      class=${m.highlighted ? 'highlighted' : ''}
-      aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
-    >
-      ${
-        // A placeholder keeps its replies in place; nothing of the deleted message remains.
-        m.deleted
-          ? html`<p class="gone">${t.deleted}</p>`
-          : html`<div class="meta">
-                <h3 id="parley-a-${m.id}" part="author">${m.author.name}</h3>
-                ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
-                ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
-                ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
-                <a part="time" href="#parley-${m.id}"
-                  ><time datetime=${m.createdAt}
-                    >${relative(this.#locale, m.createdAt, this.#now, 'long')}</time
-                  ></a
-                >
-                ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
-                ${this.#pending.has(m.id) ? html`<span class="pending">${t.pending}</span>` : nothing}
-              </div>
-              ${actions?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
-              ${
-                // An empty row holds the actions' place while their code loads.
-                actions && order < this.#batches.withActions
-                  ? actions.actions(m, opening)
-                  : html`<div class="actions"></div>`
-              }`
-      }
-    </article>`;
   }
 }
 

@@ -15,10 +15,10 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import { ApiError, getMessages, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
-import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
+import { exact, safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
-import { highlights, type MessageTree, messageTree, type ReplyNode } from './message-tree.js';
+import { highlights, type MessageTree, messageTree } from './message-tree.js';
 import { type PageFacts, pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';

@@ -42,6 +42,8 @@ export const lazy = {
 
 type State = 'loading' | 'ready' | 'error';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
  * nested replies (or only the highlighted messages), "load more" and the reply
@@ -164,19 +166,56 @@ export class ParleyThread extends LitElement {
   declare private _target: number | null;
 
   #batches = new RenderBatches(this);
+  /**
+   * What the element lends its lazy parts, one object for both: it holds the
+   * page facts, catalog, locale and event id itself (set by each load and in
+   * `willUpdate`, before any lazy part loads) and reaches the rest.
+   */
+  #host: Mutable<ThreadHost> = {
+    el: this,
+    page: undefined!,
+    t: undefined!,
+    locale: 'en',
+    eventId: undefined,
+    get thread() {
+      return this.el._thread;
+    },
+    set thread(v) {
+      this.el._thread = v;
+    },
+    get messages() {
+      return this.el._messages;
+    },
+    set messages(v) {
+      this.el._messages = v;
+      // A change shows at once, wherever it falls, in one render: the
+      // reader's own post or edit, and a live change, whose scroll
+      // compensation (live.ts #applyKeepingScroll) must follow the render that
+      // moves the page before it is painted, not batches later.
+      this.el.#batches.showAll();
+    },
+    get cursor() {
+      return this.el._cursor;
+    },
+    set cursor(v) {
+      this.el._cursor = v;
+    },
+    options: () => this.#options(),
+    pending: new Set(),
+    // The same words twice would not be spoken again: a no-break space makes them new.
+    announce: (s) => {
+      this._announce = s === this._announce ? `${s}\u00a0` : s;
+    },
+    emit: (type, detail) => this.#emit(type, detail),
+    fail: (e) => this.#fail(e),
+  };
   #abort?: AbortController;
-  #page?: PageFacts;
   #clock?: ReturnType<typeof setInterval>;
   /** Whether the hash's message is still to be scrolled to. */
   #scrollPending = false;
-  #pending = new Set<number>();
   #actions?: ThreadActions;
   #actionsLoad?: Promise<void>;
-  /** See `ThreadHost.eventId`. */
-  #eventId?: number;
   // Derived from the state in `willUpdate`, for `render`:
-  #locale = 'en';
-  #t!: ReadCatalog;
   /** The time relative times are counted from. */
   #now!: number;
   /** The replies as listed, within the batch. */
@@ -231,10 +270,10 @@ export class ParleyThread extends LitElement {
       changed.has('pageSize')
     )
       this.#load();
-    this.#locale = safeLocale(
+    this.#host.locale = safeLocale(
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
-    this.#t = catalogFor(this.#locale);
+    this.#host.t = catalogFor(this.#host.locale);
     this.#now = Date.now();
     const tree = messageTree(this._messages, this.#batches.replies);
     const starred = this._highlightsOnly ? highlights(this._messages) : null;
@@ -277,11 +316,11 @@ export class ParleyThread extends LitElement {
       async ({ ThreadActions }) => {
         // The chunk was evaluated in this task: its first render gets a task of its own.
         await new Promise((r) => setTimeout(r));
-        this.#actions = new ThreadActions(this.#host());
+        this.#actions = new ThreadActions(this.#host);
         this.requestUpdate();
         return lazy.live().then(
           ({ LiveUpdates }) => {
-            new LiveUpdates(this.#host());
+            new LiveUpdates(this.#host);
           },
           () => {},
         );
@@ -290,56 +329,6 @@ export class ParleyThread extends LitElement {
         this.#actionsLoad = undefined;
       },
     );
-  }
-
-  #host(): ThreadHost {
-    const el = this;
-    return {
-      el,
-      get page() {
-        return el.#page!;
-      },
-      get t() {
-        return el.#t;
-      },
-      get locale() {
-        return el.#locale;
-      },
-      get thread() {
-        return el._thread;
-      },
-      set thread(v) {
-        el._thread = v;
-      },
-      get messages() {
-        return el._messages;
-      },
-      set messages(v) {
-        el._messages = v;
-        // A change shows at once, wherever it falls, in one render: the
-        // reader's own post or edit, and a live change, whose scroll
-        // compensation (live.ts #applyKeepingScroll) must follow the render that
-        // moves the page before it is painted, not batches later.
-        el.#batches.showAll();
-      },
-      get eventId() {
-        return el.#eventId;
-      },
-      get cursor() {
-        return el._cursor;
-      },
-      set cursor(v) {
-        el._cursor = v;
-      },
-      options: () => el.#options(),
-      pending: el.#pending,
-      // The same words twice would not be spoken again: a no-break space makes them new.
-      announce: (s) => {
-        el._announce = s === el._announce ? `${s}\u00a0` : s;
-      },
-      emit: (type, detail) => el.#emit(type, detail),
-      fail: (e) => el.#fail(e),
-    };
   }
 
   protected override updated() {
@@ -385,23 +374,23 @@ export class ParleyThread extends LitElement {
     this._thread = null;
     this._messages = [];
     this._cursor = null;
-    this.#eventId = undefined;
+    this.#host.eventId = undefined;
     // After this render, while the request is out (see warmUp).
-    setTimeout(() => warmUp(this.#locale));
+    setTimeout(() => warmUp(this.#host.locale));
     try {
       const page = pageFacts(this);
-      this.#page = page;
+      this.#host.page = page;
       try {
         const first = await getThread(page.base, page.key, this.#options(), ctl.signal);
         this._thread = first.thread;
         this._messages = first.messages;
         this._cursor = first.nextCursor;
-        this.#eventId = first.lastEventId;
+        this.#host.eventId = first.lastEventId;
       } catch (e) {
         // No one has posted yet: an empty thread with the form, not an error.
         // Its stream can be opened all the same, and brings its first post.
         if ((e as ApiError).code !== 'thread_not_found') throw e;
-        this.#eventId = 0;
+        this.#host.eventId = 0;
       }
       this._state = 'ready';
       this.#emit('parley-thread-loaded', { thread: this._thread });
@@ -415,7 +404,7 @@ export class ParleyThread extends LitElement {
 
   async #loadMore() {
     const ctl = this.#abort!;
-    const page = this.#page!;
+    const page = this.#host.page;
     this._loadingMore = true;
     try {
       const next = await getMessages(
@@ -431,7 +420,7 @@ export class ParleyThread extends LitElement {
     } catch (e) {
       if (!ctl.signal.aborted) {
         this.#fail(e);
-        this._announce = this.#t.unavailable;
+        this._announce = this.#host.t.unavailable;
       }
     }
     this._loadingMore = false;
@@ -462,7 +451,7 @@ export class ParleyThread extends LitElement {
       this.#loadActions();
     const el = e.target as Element;
     const time = el.closest?.('time') ?? el.querySelector?.('time');
-    if (time) time.title = exact(this.#locale, time.dateTime);
+    if (time) time.title = exact(this.#host.locale, time.dateTime);
   };
 
   #showHighlightsOnly = (on: boolean) => {
@@ -470,7 +459,7 @@ export class ParleyThread extends LitElement {
   };
 
   override render() {
-    const t = this.#t;
+    const t = this.#host.t;
     const state = this._state;
     return html`<section
       part="thread"
@@ -499,10 +488,10 @@ export class ParleyThread extends LitElement {
     const actions = this.#actions;
     return html`${renderHeader(
       t,
-      this.#locale,
+      this.#host.locale,
       this.#now,
       thread,
-      thread?.title || this.#page!.title,
+      thread?.title || this.#host.page.title,
       this.backHref,
       this.backLabel,
       this._highlightsOnly,
@@ -510,12 +499,12 @@ export class ParleyThread extends LitElement {
     )}
       ${renderMessages(
         t,
-        this.#locale,
+        this.#host.locale,
         this.#now,
         this.#tree,
         this.#highlighted,
         this._target,
-        this.#pending,
+        this.#host.pending,
         this.#actions,
         this.#batches.withActions,
       )}

@@ -4,11 +4,6 @@
  * message's actions) and live updates load as chunks and talk to it through
  * `thread-host.ts`. The shape of the replies comes from `message-tree.ts`, a
  * long page's batches from `render-batches.ts`, the page facts from `page.ts`.
- *
- * Over 500 lines on purpose: a third of it is the public surface's docs (the
- * class JSDoc the manifest analyzer reads, one line per property), and its
- * templates stay here because moving them to a module of their own grew the
- * eager bundle (11,539 B to 11,631 B brotli, measured), which must not grow.
  */
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
@@ -19,7 +14,7 @@ import { exact, safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
 import { highlights, type MessageTree, messageTree } from './message-tree.js';
-import { type PageFacts, pageFacts } from './page.js';
+import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
@@ -149,9 +144,8 @@ export class ParleyThread extends LitElement {
   /** Reply order, `oldest` (default) or `newest`; the opening post always comes first. */
   declare sort: SortOrder;
   /**
-   * `on` (default): new, edited and removed messages and thread changes show as
-   * they happen, while the thread is on screen and the tab visible. `off`: the
-   * thread changes only when reloaded. Bad values mean `on`.
+   * `on` (default): changes show as they happen, while the thread is on screen
+   * and the tab visible; `off`: only when reloaded. Bad values mean `on`.
    */
   declare live: Live;
 
@@ -234,12 +228,10 @@ export class ParleyThread extends LitElement {
     this.sort = 'oldest';
     this.live = 'on';
     this._state = 'loading';
-    this._thread = null;
+    this._thread = this._cursor = this._target = null;
     this._messages = [];
-    this._cursor = null;
     this._loadingMore = this._highlightsOnly = false;
     this._announce = '';
-    this._target = null;
   }
 
   override connectedCallback() {
@@ -262,14 +254,8 @@ export class ParleyThread extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (
-      !this.hasUpdated ||
-      changed.has('thread') ||
-      changed.has('server') ||
-      changed.has('sort') ||
-      changed.has('pageSize')
-    )
-      this.#load();
+    const reloading = ['thread', 'server', 'sort', 'pageSize'] as const;
+    if (!this.hasUpdated || reloading.some((name) => changed.has(name))) this.#load();
     this.#host.locale = safeLocale(
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
@@ -371,9 +357,8 @@ export class ParleyThread extends LitElement {
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
-    this._thread = null;
+    this._thread = this._cursor = null;
     this._messages = [];
-    this._cursor = null;
     this.#host.eventId = undefined;
     // After this render, while the request is out (see warmUp).
     setTimeout(() => warmUp(this.#host.locale));
@@ -461,13 +446,8 @@ export class ParleyThread extends LitElement {
   override render() {
     const t = this.#host.t;
     const state = this._state;
-    return html`<section
-      part="thread"
-      class="thread"
-      aria-busy=${state === 'loading'}
-      @pointerover=${this.#onExactTime}
-      @focusin=${this.#onExactTime}
-    >
+    return html`<section part="thread" class="thread" aria-busy=${state === 'loading'}
+      @pointerover=${this.#onExactTime} @focusin=${this.#onExactTime}>
       ${
         state === 'loading'
           ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>${fontProbe}`
@@ -483,29 +463,16 @@ export class ParleyThread extends LitElement {
   }
 
   #renderThread(t: ReadCatalog) {
-    const thread = this._thread;
-    const closed = thread?.status === 'closed';
+    const closed = this._thread?.status === 'closed';
     const actions = this.#actions;
-    return html`${renderHeader(
-      t,
-      this.#host.locale,
-      this.#now,
-      thread,
-      thread?.title || this.#host.page.title,
-      this.backHref,
-      this.backLabel,
-      this._highlightsOnly,
-      this.#showHighlightsOnly,
-    )}
+    return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly)}
       ${renderMessages(
-        t,
-        this.#host.locale,
+        this.#host,
         this.#now,
         this.#tree,
         this.#highlighted,
         this._target,
-        this.#host.pending,
-        this.#actions,
+        actions,
         this.#batches.withActions,
       )}
       ${
@@ -529,10 +496,5 @@ export class ParleyThread extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'parley-thread': ParleyThread;
-  }
-  interface HTMLElementEventMap {
-    'parley-thread-loaded': CustomEvent<ParleyEventMap['parley-thread-loaded']>;
-    'parley-message-posted': CustomEvent<ParleyEventMap['parley-message-posted']>;
-    'parley-error': CustomEvent<ParleyEventMap['parley-error']>;
   }
 }

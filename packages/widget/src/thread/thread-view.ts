@@ -3,12 +3,12 @@
  * element decides: the font probe of its loading state and the list of
  * messages (the opening post and nested replies, or the highlights).
  */
-import type { Message, Thread } from '@parley/server/wire';
+import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import type { ReadCatalog } from '../i18n/en.js';
 import { fill, num, plural, relative } from '../i18n/format.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
 import type { ThreadActions } from './thread-actions.js';
+import type { ThreadHost } from './thread-host.js';
 
 /**
  * Text in each face and size the thread uses, laid out (unseen) while the
@@ -27,20 +27,16 @@ export const fontProbe = html`<div class="vh" aria-hidden="true">
 
 /**
  * Back link, title, summary, stats, status and the "All" / "Highlights"
- * toggle of `thread` (null until its first post); `title` is the thread's or
- * the page's, `now` what relative times count from.
+ * toggle; `now` is what relative times count from.
  */
 export function renderHeader(
-  t: ReadCatalog,
-  locale: string,
+  { el, t, locale, thread, page }: ThreadHost,
   now: number,
-  thread: Thread | null,
-  title: string,
-  backHref: string | undefined,
-  backLabel: string | undefined,
   highlightsOnly: boolean,
   showHighlightsOnly: (on: boolean) => void,
 ) {
+  const { backHref, backLabel } = el;
+  const title = thread?.title || page.title;
   const closed = thread?.status === 'closed';
   const viewButton = (on: boolean, label: string) =>
     html`<button part="button" aria-pressed=${highlightsOnly === on} @click=${() => showHighlightsOnly(on)}>${label}</button>`;
@@ -63,18 +59,15 @@ export function renderHeader(
 /**
  * The opening post and the nested replies of `tree`, or the `highlighted`
  * messages in the highlights view; an empty state when there are none.
- * `target` is the id the page's hash names, `pending` the reader's messages
- * awaiting moderation, and the first `withActions` messages in reading order
+ * `target` is the id the page's hash names, and the first `withActions` messages in reading order
  * have their `actions`, once that chunk is in.
  */
 export function renderMessages(
-  t: ReadCatalog,
-  locale: string,
+  { t, locale, pending }: ThreadHost,
   now: number,
   tree: MessageTree,
   highlighted: Message[] | null,
   target: number | null,
-  pending: Set<number>,
   actions: ThreadActions | undefined,
   withActions: number,
 ) {

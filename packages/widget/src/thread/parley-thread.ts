@@ -144,8 +144,9 @@ export class ParleyThread extends LitElement {
   /** Reply order, `oldest` (default) or `newest`; the opening post always comes first. */
   declare sort: SortOrder;
   /**
-   * `on` (default): changes show as they happen, while the thread is on screen
-   * and the tab visible; `off`: only when reloaded. Bad values mean `on`.
+   * `on` (default): new, edited and removed messages and thread changes show as
+   * they happen, while the thread is on screen and the tab visible. `off`: the
+   * thread changes only when reloaded. Bad values mean `on`.
    */
   declare live: Live;
 
@@ -161,9 +162,8 @@ export class ParleyThread extends LitElement {
 
   #batches = new RenderBatches(this);
   /**
-   * What the element lends its lazy parts, one object for both: it holds the
-   * page facts, catalog, locale and event id itself (set by each load and in
-   * `willUpdate`, before any lazy part loads) and reaches the rest.
+   * What the element lends its lazy parts and its views, one object: it holds the page
+   * facts, catalog, locale and event id itself (set by each load and each `willUpdate`).
    */
   #host: Mutable<ThreadHost> = {
     el: this,

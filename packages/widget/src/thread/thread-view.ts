@@ -1,7 +1,8 @@
 /**
- * What `<parley-thread>` shows of its messages, as functions of what the
- * element decides: the font probe of its loading state and the list of
- * messages (the opening post and nested replies, or the highlights).
+ * The markup of `<parley-thread>`'s thread, as functions of what the element
+ * decides (its state stays in the element): the font probe of its loading
+ * state, the header, and the list of messages (the opening post and nested
+ * replies, or the highlights). They read the element's `ThreadHost`.
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';

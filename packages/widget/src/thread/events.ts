@@ -13,3 +13,11 @@ export interface ParleyEventMap {
   /** Loading or posting failed; `code` is an API error code, `network` or `timeout`. */
   'parley-error': { code: string; message: string };
 }
+
+declare global {
+  interface HTMLElementEventMap {
+    'parley-thread-loaded': CustomEvent<ParleyEventMap['parley-thread-loaded']>;
+    'parley-message-posted': CustomEvent<ParleyEventMap['parley-message-posted']>;
+    'parley-error': CustomEvent<ParleyEventMap['parley-error']>;
+  }
+}

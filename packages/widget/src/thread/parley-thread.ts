@@ -4,27 +4,23 @@
  * message's actions) and live updates load as chunks and talk to it through
  * `thread-host.ts`. The shape of the replies comes from `message-tree.ts`, a
  * long page's batches from `render-batches.ts`, the page facts from `page.ts`.
- *
- * Over 500 lines on purpose: a third of it is the public surface's docs (the
- * class JSDoc the manifest analyzer reads, one line per property), and its
- * templates stay here because moving them to a module of their own grew the
- * eager bundle (11,539 B to 11,631 B brotli, measured), which must not grow.
  */
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ApiError, getMessages, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
-import { exact, fill, num, plural, relative, safeLocale, warmUp } from '../i18n/format.js';
+import { exact, safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
-import { highlights, type MessageTree, messageTree, type ReplyNode } from './message-tree.js';
-import { type PageFacts, pageFacts } from './page.js';
+import { highlights, type MessageTree, messageTree } from './message-tree.js';
+import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
+import { fontProbe, renderHeader, renderMessages } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -41,20 +37,7 @@ export const lazy = {
 
 type State = 'loading' | 'ready' | 'error';
 
-/**
- * Text in each face and size the thread uses, laid out (unseen) while the
- * thread is on the network. The first layout of a face, a size or a character
- * the page's font lacks (the stats line's icons) asks the browser for the font,
- * a synchronous round trip per lookup in Chromium: a dozen of them made the
- * thread's first layout one of its longest tasks. Made here, they overlap the
- * request instead. The probe reuses the thread's own selectors, so it follows
- * the styles (and the page's ::part rules) it stands in for.
- */
-const fontProbe = html`<div class="vh" aria-hidden="true">
-  <h2>A</h2><p part="stats">💬⭐🕐·</p>
-  <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
-  <div part="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
-</div>`;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
@@ -178,19 +161,55 @@ export class ParleyThread extends LitElement {
   declare private _target: number | null;
 
   #batches = new RenderBatches(this);
+  /**
+   * What the element lends its lazy parts and its views, one object: it holds the page
+   * facts, catalog, locale and event id itself (set by each load and each `willUpdate`).
+   */
+  #host: Mutable<ThreadHost> = {
+    el: this,
+    page: undefined!,
+    t: undefined!,
+    locale: 'en',
+    eventId: undefined,
+    get thread() {
+      return this.el._thread;
+    },
+    set thread(v) {
+      this.el._thread = v;
+    },
+    get messages() {
+      return this.el._messages;
+    },
+    set messages(v) {
+      this.el._messages = v;
+      // A change shows at once, wherever it falls, in one render: the
+      // reader's own post or edit, and a live change, whose scroll
+      // compensation (live.ts #applyKeepingScroll) must follow the render that
+      // moves the page before it is painted, not batches later.
+      this.el.#batches.showAll();
+    },
+    get cursor() {
+      return this.el._cursor;
+    },
+    set cursor(v) {
+      this.el._cursor = v;
+    },
+    options: () => this.#options(),
+    pending: new Set(),
+    // The same words twice would not be spoken again: a no-break space makes them new.
+    announce: (s) => {
+      this._announce = s === this._announce ? `${s}\u00a0` : s;
+    },
+    emit: (type, detail) => this.#emit(type, detail),
+    fail: (e) => this.#fail(e),
+  };
   #abort?: AbortController;
-  #page?: PageFacts;
   #clock?: ReturnType<typeof setInterval>;
   /** Whether the hash's message is still to be scrolled to. */
   #scrollPending = false;
-  #pending = new Set<number>();
   #actions?: ThreadActions;
   #actionsLoad?: Promise<void>;
-  /** See `ThreadHost.eventId`. */
-  #eventId?: number;
   // Derived from the state in `willUpdate`, for `render`:
-  #locale = 'en';
-  #t!: ReadCatalog;
   /** The time relative times are counted from. */
   #now!: number;
   /** The replies as listed, within the batch. */
@@ -209,12 +228,10 @@ export class ParleyThread extends LitElement {
     this.sort = 'oldest';
     this.live = 'on';
     this._state = 'loading';
-    this._thread = null;
+    this._thread = this._cursor = this._target = null;
     this._messages = [];
-    this._cursor = null;
     this._loadingMore = this._highlightsOnly = false;
     this._announce = '';
-    this._target = null;
   }
 
   override connectedCallback() {
@@ -237,18 +254,12 @@ export class ParleyThread extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (
-      !this.hasUpdated ||
-      changed.has('thread') ||
-      changed.has('server') ||
-      changed.has('sort') ||
-      changed.has('pageSize')
-    )
-      this.#load();
-    this.#locale = safeLocale(
+    const reloading = ['thread', 'server', 'sort', 'pageSize'] as const;
+    if (!this.hasUpdated || reloading.some((name) => changed.has(name))) this.#load();
+    this.#host.locale = safeLocale(
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
-    this.#t = catalogFor(this.#locale);
+    this.#host.t = catalogFor(this.#host.locale);
     this.#now = Date.now();
     const tree = messageTree(this._messages, this.#batches.replies);
     const starred = this._highlightsOnly ? highlights(this._messages) : null;
@@ -291,11 +302,11 @@ export class ParleyThread extends LitElement {
       async ({ ThreadActions }) => {
         // The chunk was evaluated in this task: its first render gets a task of its own.
         await new Promise((r) => setTimeout(r));
-        this.#actions = new ThreadActions(this.#host());
+        this.#actions = new ThreadActions(this.#host);
         this.requestUpdate();
         return lazy.live().then(
           ({ LiveUpdates }) => {
-            new LiveUpdates(this.#host());
+            new LiveUpdates(this.#host);
           },
           () => {},
         );
@@ -304,56 +315,6 @@ export class ParleyThread extends LitElement {
         this.#actionsLoad = undefined;
       },
     );
-  }
-
-  #host(): ThreadHost {
-    const el = this;
-    return {
-      el,
-      get page() {
-        return el.#page!;
-      },
-      get t() {
-        return el.#t;
-      },
-      get locale() {
-        return el.#locale;
-      },
-      get thread() {
-        return el._thread;
-      },
-      set thread(v) {
-        el._thread = v;
-      },
-      get messages() {
-        return el._messages;
-      },
-      set messages(v) {
-        el._messages = v;
-        // A change shows at once, wherever it falls, in one render: the
-        // reader's own post or edit, and a live change, whose scroll
-        // compensation (live.ts #applyKeepingScroll) must follow the render that
-        // moves the page before it is painted, not batches later.
-        el.#batches.showAll();
-      },
-      get eventId() {
-        return el.#eventId;
-      },
-      get cursor() {
-        return el._cursor;
-      },
-      set cursor(v) {
-        el._cursor = v;
-      },
-      options: () => el.#options(),
-      pending: el.#pending,
-      // The same words twice would not be spoken again: a no-break space makes them new.
-      announce: (s) => {
-        el._announce = s === el._announce ? `${s}\u00a0` : s;
-      },
-      emit: (type, detail) => el.#emit(type, detail),
-      fail: (e) => el.#fail(e),
-    };
   }
 
   protected override updated() {
@@ -396,26 +357,25 @@ export class ParleyThread extends LitElement {
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
-    this._thread = null;
+    this._thread = this._cursor = null;
     this._messages = [];
-    this._cursor = null;
-    this.#eventId = undefined;
+    this.#host.eventId = undefined;
     // After this render, while the request is out (see warmUp).
-    setTimeout(() => warmUp(this.#locale));
+    setTimeout(() => warmUp(this.#host.locale));
     try {
       const page = pageFacts(this);
-      this.#page = page;
+      this.#host.page = page;
       try {
         const first = await getThread(page.base, page.key, this.#options(), ctl.signal);
         this._thread = first.thread;
         this._messages = first.messages;
         this._cursor = first.nextCursor;
-        this.#eventId = first.lastEventId;
+        this.#host.eventId = first.lastEventId;
       } catch (e) {
         // No one has posted yet: an empty thread with the form, not an error.
         // Its stream can be opened all the same, and brings its first post.
         if ((e as ApiError).code !== 'thread_not_found') throw e;
-        this.#eventId = 0;
+        this.#host.eventId = 0;
       }
       this._state = 'ready';
       this.#emit('parley-thread-loaded', { thread: this._thread });
@@ -429,7 +389,7 @@ export class ParleyThread extends LitElement {
 
   async #loadMore() {
     const ctl = this.#abort!;
-    const page = this.#page!;
+    const page = this.#host.page;
     this._loadingMore = true;
     try {
       const next = await getMessages(
@@ -445,7 +405,7 @@ export class ParleyThread extends LitElement {
     } catch (e) {
       if (!ctl.signal.aborted) {
         this.#fail(e);
-        this._announce = this.#t.unavailable;
+        this._announce = this.#host.t.unavailable;
       }
     }
     this._loadingMore = false;
@@ -476,23 +436,18 @@ export class ParleyThread extends LitElement {
       this.#loadActions();
     const el = e.target as Element;
     const time = el.closest?.('time') ?? el.querySelector?.('time');
-    if (time) time.title = exact(this.#locale, time.dateTime);
+    if (time) time.title = exact(this.#host.locale, time.dateTime);
   };
 
-  #showHighlightsOnly(on: boolean) {
+  #showHighlightsOnly = (on: boolean) => {
     this._highlightsOnly = on;
-  }
+  };
 
   override render() {
-    const t = this.#t;
+    const t = this.#host.t;
     const state = this._state;
-    return html`<section
-      part="thread"
-      class="thread"
-      aria-busy=${state === 'loading'}
-      @pointerover=${this.#onExactTime}
-      @focusin=${this.#onExactTime}
-    >
+    return html`<section part="thread" class="thread" aria-busy=${state === 'loading'}
+      @pointerover=${this.#onExactTime} @focusin=${this.#onExactTime}>
       ${
         state === 'loading'
           ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>${fontProbe}`
@@ -508,11 +463,18 @@ export class ParleyThread extends LitElement {
   }
 
   #renderThread(t: ReadCatalog) {
-    const thread = this._thread;
-    const closed = thread?.status === 'closed';
+    const closed = this._thread?.status === 'closed';
     const actions = this.#actions;
-    return html`${this.#renderHeader(t, thread)}
-      ${this.#renderMessages(t)}
+    return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly)}
+      ${renderMessages(
+        this.#host,
+        this.#now,
+        this.#tree,
+        this.#highlighted,
+        this._target,
+        actions,
+        this.#batches.withActions,
+      )}
       ${
         this._cursor
           ? html`<button part="button load-more" ?disabled=${this._loadingMore} @click=${this.#loadMore}>
@@ -529,101 +491,10 @@ export class ParleyThread extends LitElement {
               html`<form part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
       }`;
   }
-
-  #renderHeader(t: ReadCatalog, thread: Thread | null) {
-    const locale = this.#locale;
-    const title = thread?.title || this.#page!.title;
-    const closed = thread?.status === 'closed';
-    const viewButton = (highlightsOnly: boolean, label: string) =>
-      html`<button part="button" aria-pressed=${this._highlightsOnly === highlightsOnly} @click=${() => this.#showHighlightsOnly(highlightsOnly)}>${label}</button>`;
-    return html`<header part="header">
-        ${this.backHref ? html`<a part="back-link" class="back" href=${this.backHref}>${this.backLabel || t.back}</a>` : nothing}
-        ${title ? html`<h2 part="title">${title}</h2>` : nothing}
-        ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
-        ${
-          thread
-            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, this.#now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
-              <div part="view" role="group" aria-label=${t.view}>
-                ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
-              </div>`
-            : nothing
-        }
-      </header>`;
-  }
-
-  #renderMessages(t: ReadCatalog) {
-    const starred = this.#highlighted;
-    if (starred)
-      return starred.length
-        ? html`<ol part="messages" aria-label=${t.highlightsList}>${starred.map((m, i) => html`<li>${this.#renderMessage(t, m, i)}</li>`)}</ol>`
-        : html`<p class="empty">${t.noHighlights}</p>`;
-    const { opening, replies } = this.#tree;
-    return html`${opening ? this.#renderMessage(t, opening, 0) : nothing}${
-      replies.length
-        ? html`<ol part="messages" aria-label=${t.repliesLabel}>${this.#renderReplies(t, replies)}</ol>`
-        : opening
-          ? nothing
-          : html`<p class="empty">${t.empty}</p>`
-    }`;
-  }
-
-  #renderReplies(t: ReadCatalog, replies: ReplyNode[]): unknown {
-    return replies.map(
-      (reply) =>
-        html`<li>${this.#renderMessage(t, reply.message, reply.order, reply.replyTo)}${
-          reply.replies.length ? html`<ol>${this.#renderReplies(t, reply.replies)}</ol>` : nothing
-        }</li>`,
-    );
-  }
-
-  /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
-  #renderMessage(t: ReadCatalog, m: Message, order: number, replyTo?: string) {
-    const actions = this.#actions;
-    const opening = m === this.#tree.opening;
-    const target = this._target === m.id;
-    return html`<article
-      id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${target ? ' target' : ''}"
-      class=${m.highlighted ? 'highlighted' : ''}
-      aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
-    >
-      ${
-        // A placeholder keeps its replies in place; nothing of the deleted message remains.
-        m.deleted
-          ? html`<p class="gone">${t.deleted}</p>`
-          : html`<div class="meta">
-                <h3 id="parley-a-${m.id}" part="author">${m.author.name}</h3>
-                ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
-                ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
-                ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
-                <a part="time" href="#parley-${m.id}"
-                  ><time datetime=${m.createdAt}
-                    >${relative(this.#locale, m.createdAt, this.#now, 'long')}</time
-                  ></a
-                >
-                ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
-                ${this.#pending.has(m.id) ? html`<span class="pending">${t.pending}</span>` : nothing}
-              </div>
-              ${actions?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
-              ${
-                // An empty row holds the actions' place while their code loads.
-                actions && order < this.#batches.withActions
-                  ? actions.actions(m, opening)
-                  : html`<div class="actions"></div>`
-              }`
-      }
-    </article>`;
-  }
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'parley-thread': ParleyThread;
-  }
-  interface HTMLElementEventMap {
-    'parley-thread-loaded': CustomEvent<ParleyEventMap['parley-thread-loaded']>;
-    'parley-message-posted': CustomEvent<ParleyEventMap['parley-message-posted']>;
-    'parley-error': CustomEvent<ParleyEventMap['parley-error']>;
   }
 }

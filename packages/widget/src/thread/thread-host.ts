@@ -1,8 +1,9 @@
 /**
  * The seam between `<parley-thread>` (eager, in `/widget.js`) and its lazily
  * loaded parts, the reader's actions (`thread-actions.ts`) and the live
- * updates (`live.ts`): what the element lends them. Types only, so neither
- * side pulls the other's code in through it.
+ * updates (`live.ts`): what the element lends them (its templates in
+ * `thread-view.ts` read it too). Types only, so neither side pulls the
+ * other's code in through it.
  */
 import type { Message, Thread } from '@parley/server/wire';
 import type { ApiError, PageOptions } from '../api/client.js';

@@ -19,6 +19,7 @@ import { styles } from './parley-admin.styles.js';
 import type { MessageCardHost } from './parley-admin-message.js';
 import type { ThreadCardHost } from './parley-admin-thread.js';
 import { byReportsCount, byReportsNotice, noticeStyles } from './reports-notice.js';
+import { BusyItems } from './row-runner.js';
 import { baseStyles, fieldStyles } from './shared.styles.js';
 import type { ListName } from './stale-lists.js';
 import { tabForKey } from './tab-keys.js';
@@ -123,6 +124,7 @@ export class ParleyAdmin extends LitElement {
   #messageHost: MessageCardHost = {
     session: this.#session,
     settled: () => this.updateComplete,
+    busy: new BusyItems(this),
     confirm: (id) => {
       this._confirm = id;
     },
@@ -135,6 +137,7 @@ export class ParleyAdmin extends LitElement {
   #threadHost: ThreadCardHost = {
     session: this.#session,
     settled: () => this.updateComplete,
+    busy: new BusyItems(this),
     changed: (thread, done, retitled) => {
       this.#lists.replaceThread(thread, retitled, this._tab);
       this.#announce(done);
@@ -370,6 +373,7 @@ export class ParleyAdmin extends LitElement {
                     .list=${name}
                     .threadName=${this.#lists.threadName(message.threadKey)}
                     .confirming=${this._confirm === message.id}
+                    .busy=${this.#messageHost.busy.has(message.id)}
                     .host=${this.#messageHost}
                   ></parley-admin-message>
                 </li>`,
@@ -397,6 +401,7 @@ export class ParleyAdmin extends LitElement {
                     exportparts=${THREAD_PARTS}
                     .thread=${thread}
                     .editing=${this._editing === thread.key}
+                    .busy=${this.#threadHost.busy.has(thread.key)}
                     .host=${this.#threadHost}
                   ></parley-admin-thread>
                 </li>`,

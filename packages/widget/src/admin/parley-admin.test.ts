@@ -407,7 +407,12 @@ describe('<parley-admin>', () => {
         pending: [makeMessage(1, { status: 'pending' }), makeMessage(2, { status: 'pending' })],
       });
       const el = await signedIn();
-      route('PATCH', '/api/admin/messages/1', hang);
+      let abortedRequestSettled = false;
+      route('PATCH', '/api/admin/messages/1', (req) =>
+        Promise.resolve(hang(req)).finally(() => {
+          abortedRequestSettled = true;
+        }),
+      );
       route('PATCH', '/api/admin/messages/2', () =>
         apiError(401, 'unauthorized', { message: 'Wrong admin token.' }),
       );
@@ -417,8 +422,8 @@ describe('<parley-admin>', () => {
       await waitUntil(() => calls.some((c) => c.url.endsWith('/messages/1')));
       button(row(el, 'pending', 2), 'Approve').click();
       await waitUntil(() => $(el, '#token-error'), 'not signed out');
-      // The aborted request has settled: its fetch rejected when sign-out aborted it.
-      await new Promise((settle) => setTimeout(settle));
+      // Sign-out aborted the first request; by the next check its rejection has been handled.
+      await waitUntil(() => abortedRequestSettled, 'the first request was not aborted');
       expect(errors).to.deep.equal(['unauthorized']);
       expect($(el, 'article')).to.equal(null);
     });

@@ -63,18 +63,19 @@ function call<T>(
 }
 
 const query = (params: Record<string, string | number | undefined>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, `${v}`);
-  const s = q.toString();
-  return s ? `?${s}` : '';
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(name, `${value}`);
+  const text = search.toString();
+  return text ? `?${text}` : '';
 };
 
 /** `GET /api/admin/messages`: one page of messages, newest first. */
 export const listMessages = (
   session: AdminSession,
-  o: { status: MessageFilter; thread?: string; cursor?: string; limit?: number },
+  filters: { status: MessageFilter; thread?: string; cursor?: string; limit?: number },
   signal: AbortSignal,
-) => call<AdminMessageList>(session, `messages${query(o)}`, signal);
+) => call<AdminMessageList>(session, `messages${query(filters)}`, signal);
 
 /** `PATCH /api/admin/messages/:id`: approve, hide, restore, highlight or unhighlight. */
 export const updateMessage = (
@@ -89,8 +90,11 @@ export const deleteMessage = (session: AdminSession, id: number, signal: AbortSi
   call<void>(session, `messages/${id}`, signal, 'DELETE');
 
 /** `GET /api/admin/threads`: threads, most recently active first. Also checks the token. */
-export const listThreads = (session: AdminSession, o: { cursor?: string }, signal: AbortSignal) =>
-  call<AdminThreadList>(session, `threads${query(o)}`, signal);
+export const listThreads = (
+  session: AdminSession,
+  page: { cursor?: string },
+  signal: AbortSignal,
+) => call<AdminThreadList>(session, `threads${query(page)}`, signal);
 
 /** `PATCH /api/admin/threads/:key`: edit title, summary or url, or close and reopen. */
 export const updateThread = (

@@ -150,9 +150,15 @@ export class SessionController implements ReactiveController {
     return e.message || strings.failed;
   }
 
-  /** Reports a failure and returns the words for it; a 401 mid-session signs out. */
+  /**
+   * Reports a failure and returns the words for it; a 401 mid-session signs
+   * out. A request the session aborted (sign-out, disconnect) is not a
+   * failure: nothing is reported, and the words are ''.
+   */
   fail(e: unknown): string {
     const error = e instanceof ApiError ? e : undefined;
+    // The client says `aborted` only when the caller's signal, the session's, was aborted.
+    if (error?.code === 'aborted') return '';
     const message = this.describe(e);
     emit(this.#host, 'parley-admin-error', { code: error?.code ?? 'internal', message });
     if (error?.status === 401 && this.signedIn) this.signOut(error.message || strings.sessionEnded);

@@ -16,7 +16,7 @@ export const strings = {
   signedIn: 'Signed in',
   signedOut: 'Signed out',
   sessionEnded: 'Your session ended: sign in again.',
-  tooMany: (s: number) => `Too many failed attempts, try again in ${s} s`,
+  tooMany: (seconds: number) => `Too many failed attempts, try again in ${seconds} s`,
   offline: 'The Parley server could not be reached. Check your connection and try again.',
   failed: 'That did not work. Try again.',
   sections: 'Sections',
@@ -31,7 +31,7 @@ export const strings = {
     owner: 'Owner',
   },
   /** After the Hidden tab's name: how many of its messages readers' reports hid. */
-  tabByReports: (n: number, more: boolean) => `${n}${more ? '+' : ''} hidden by reports`,
+  tabByReports: (count: number, more: boolean) => `${count}${more ? '+' : ''} hidden by reports`,
 
   pendingTitle: 'Waiting for approval',
   reportedTitle: 'Reported by readers',
@@ -42,8 +42,8 @@ export const strings = {
   noSpam: 'Nothing was kept as spam.',
   spamHelp:
     'Posts that filled the hidden form field only robots see. Their senders were told they were published; nobody else sees them.',
-  hiddenNotice: (n: number, more: boolean) =>
-    `Readers’ reports hid ${n}${more ? ' or more' : ''} ${n === 1 && !more ? 'message' : 'messages'}. Review them: restore what is fine, delete the rest.`,
+  hiddenNotice: (count: number, more: boolean) =>
+    `Readers’ reports hid ${count}${more ? ' or more' : ''} ${count === 1 && !more ? 'message' : 'messages'}. Review them: restore what is fine, delete the rest.`,
   reviewHidden: 'Review hidden messages',
   threadsTitle: 'Threads',
   noPending: 'Nothing is waiting for approval.',
@@ -55,7 +55,7 @@ export const strings = {
   loadMore: 'Load more',
   filter: 'Thread',
   allThreads: 'All threads',
-  count: (n: number, more: boolean) => ` (${n}${more ? '+' : ''})`,
+  count: (count: number, more: boolean) => ` (${count}${more ? '+' : ''})`,
 
   status: {
     pending: 'Pending',
@@ -73,7 +73,7 @@ export const strings = {
     title
       ? `This message started a thread readers cannot see yet. Approving it makes the thread public with the title “${title}”.`
       : 'This message started a thread readers cannot see yet. Approving it makes the thread public (it has no title).',
-  reports: (n: number) => (n === 1 ? '1 report' : `${n} reports`),
+  reports: (count: number) => (count === 1 ? '1 report' : `${count} reports`),
   highlighted: 'Highlighted',
   owner: 'Author',
   edited: 'edited',
@@ -101,17 +101,17 @@ export const strings = {
     delete: 'Message deleted',
   },
 
-  threadCounts: (t: {
+  threadCounts: (thread: {
     messageCount: number;
     highlightCount: number;
     pendingCount: number;
     reportedCount: number;
   }) =>
     [
-      t.messageCount === 1 ? '1 message' : `${t.messageCount} messages`,
-      t.highlightCount === 1 ? '1 highlight' : `${t.highlightCount} highlights`,
-      `${t.pendingCount} pending`,
-      `${t.reportedCount} reported`,
+      thread.messageCount === 1 ? '1 message' : `${thread.messageCount} messages`,
+      thread.highlightCount === 1 ? '1 highlight' : `${thread.highlightCount} highlights`,
+      `${thread.pendingCount} pending`,
+      `${thread.reportedCount} reported`,
     ].join(' · '),
   lastActivity: 'last activity',
   open: 'Open',

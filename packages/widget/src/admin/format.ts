@@ -4,8 +4,8 @@ const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyl
 
 /** An ISO time as a moderator reads it; the input itself when it is not a time. */
 export const when = (iso: string) => {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 };
 
 /** Only http(s) URLs become links: a thread's url is user input and could be `javascript:`. */

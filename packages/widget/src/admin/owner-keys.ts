@@ -46,15 +46,18 @@ export class OwnerKeys implements ReactiveController {
   #keys: OwnerKey[] = [];
   #state: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   #error = '';
-  #gen = 0;
+  /** Bumped per load and at sign-out, so only the latest load's answer is kept. */
+  #generation = 0;
   #fields: Fields = { label: '', url: '' };
   #errors: Errors = {};
   #creating = false;
   /** The key just created, with its secret: shown until "Done" or sign-out, never again. */
   #created: { key: OwnerKey; token: string; link: string } | null = null;
-  #busy = new Set<number>();
+  /** Keys whose revocation is on its way. */
+  #revoking = new Set<number>();
   #rowErrors = new Map<number, string>();
-  #confirm: number | null = null;
+  /** The key whose Revoke was clicked once and now asks for confirmation. */
+  #confirmingRevoke: number | null = null;
 
   constructor(host: OwnerKeysHost) {
     this.#host = host;
@@ -81,21 +84,21 @@ export class OwnerKeys implements ReactiveController {
     this.#keys = [];
     this.#state = 'idle';
     this.#error = '';
-    this.#gen++;
+    this.#generation++;
     this.#fields = { label: '', url: '' };
     this.#errors = {};
     this.#creating = false;
     this.#created = null;
-    this.#busy = new Set();
+    this.#revoking = new Set();
     this.#rowErrors = new Map();
-    this.#confirm = null;
+    this.#confirmingRevoke = null;
   }
 
   /** Loads the keys in use, unless loaded already (`force` reloads). */
   async load(force = false) {
     const session = this.#host.session();
     if (!session || (!force && this.#state !== 'idle')) return;
-    const gen = ++this.#gen;
+    const generation = ++this.#generation;
     const signal = this.#host.signal();
     this.#state = 'loading';
     this.#error = '';
@@ -103,11 +106,11 @@ export class OwnerKeys implements ReactiveController {
     this.#update();
     try {
       const { ownerKeys } = await listOwnerKeys(session, signal);
-      if (gen !== this.#gen || signal.aborted) return;
+      if (generation !== this.#generation || signal.aborted) return;
       this.#keys = ownerKeys;
       this.#state = 'ready';
     } catch (e) {
-      if (gen !== this.#gen || signal.aborted) return;
+      if (generation !== this.#generation || signal.aborted) return;
       this.#error = this.#host.fail(e);
       this.#state = 'error';
     }
@@ -142,7 +145,8 @@ export class OwnerKeys implements ReactiveController {
       // and the widget on that page removes it from the address bar at once.
       const link = `${url.href}#parley-owner=${encodeURIComponent(created.token)}`;
       this.#created = { key: created.ownerKey, token: created.token, link };
-      this.#keys = [created.ownerKey, ...this.#keys.filter((k) => k.id !== created.ownerKey.id)];
+      const others = this.#keys.filter((listed) => listed.id !== created.ownerKey.id);
+      this.#keys = [created.ownerKey, ...others];
       this.#fields = { label: '', url: this.#fields.url };
       this.#host.announce(strings.ownerCreated);
       this.#creating = false;
@@ -153,7 +157,7 @@ export class OwnerKeys implements ReactiveController {
       if (signal.aborted) return;
       const issues = err instanceof ApiError ? err.issues : [];
       const message = this.#host.fail(err);
-      const label = issues.find((i) => i.path === 'label')?.message;
+      const label = issues.find((issue) => issue.path === 'label')?.message;
       this.#errors = label ? { label } : { form: message };
       this.#creating = false;
       this.#update();
@@ -181,37 +185,45 @@ export class OwnerKeys implements ReactiveController {
     this.#focus('#owner-label');
   }
 
-  async #revoke(key: OwnerKey) {
+  async #revoke(ownerKey: OwnerKey) {
     // Two clicks, as for deleting a message: "Revoke", then "Confirm revoke".
-    if (this.#confirm !== key.id) {
-      this.#confirm = key.id;
+    if (this.#confirmingRevoke !== ownerKey.id) {
+      this.#confirmingRevoke = ownerKey.id;
       return this.#update();
     }
     const session = this.#host.session();
-    if (!session || this.#busy.has(key.id)) return;
+    if (!session || this.#revoking.has(ownerKey.id)) return;
     const signal = this.#host.signal();
-    this.#confirm = null;
-    this.#busy.add(key.id);
-    this.#rowErrors.delete(key.id);
+    this.#confirmingRevoke = null;
+    this.#revoking.add(ownerKey.id);
+    this.#rowErrors.delete(ownerKey.id);
     this.#update();
-    const index = this.#keys.findIndex((k) => k.id === key.id);
+    const index = this.#keys.findIndex((listed) => listed.id === ownerKey.id);
     try {
-      await revokeOwnerKey(session, key.id, signal);
+      await revokeOwnerKey(session, ownerKey.id, signal);
       if (signal.aborted) return;
-      this.#keys = this.#keys.filter((k) => k.id !== key.id);
-      if (this.#created?.key.id === key.id) this.#created = null;
+      this.#keys = this.#keys.filter((listed) => listed.id !== ownerKey.id);
+      if (this.#created?.key.id === ownerKey.id) this.#created = null;
       this.#host.announce(strings.revoked);
     } catch (e) {
       if (signal.aborted) return;
-      this.#rowErrors.set(key.id, this.#host.fail(e));
+      this.#rowErrors.set(ownerKey.id, this.#host.fail(e));
     } finally {
-      this.#busy.delete(key.id);
+      this.#revoking.delete(ownerKey.id);
     }
     this.#update();
     // Focus stays in the list: on the same row (a failure), the next key, the
     // one before, or the list's heading when none is left.
-    const next = this.#keys.find((k) => k.id === key.id) ?? this.#keys[index] ?? this.#keys.at(-1);
+    const next =
+      this.#keys.find((listed) => listed.id === ownerKey.id) ??
+      this.#keys[index] ??
+      this.#keys.at(-1);
     await this.#focus(next ? `[data-key="${next.id}"] button` : '#h-owner-keys');
+  }
+
+  #cancelRevoke() {
+    this.#confirmingRevoke = null;
+    this.#update();
   }
 
   render() {
@@ -321,61 +333,48 @@ export class OwnerKeys implements ReactiveController {
     return html`<ul class="list" aria-labelledby="h-owner-keys">
       ${repeat(
         this.#keys,
-        (k) => k.id,
-        (k) => this.#renderKey(k),
+        (ownerKey) => ownerKey.id,
+        (ownerKey) => this.#renderKey(ownerKey),
       )}
     </ul>`;
   }
 
-  #renderKey(k: OwnerKey) {
-    const busy = this.#busy.has(k.id);
-    const confirming = this.#confirm === k.id;
-    const error = this.#rowErrors.get(k.id);
-    const button = (label: string, action: () => unknown, cls: string) => html`<button
+  #renderKey(ownerKey: OwnerKey) {
+    const revoking = this.#revoking.has(ownerKey.id);
+    const confirming = this.#confirmingRevoke === ownerKey.id;
+    const error = this.#rowErrors.get(ownerKey.id);
+    const button = (label: string, action: () => unknown, className: string) => html`<button
       part="button"
-      class=${cls}
-      aria-label=${strings.revokeAct(label, k.label)}
-      ?disabled=${busy}
+      class=${className}
+      aria-label=${strings.revokeAct(label, ownerKey.label)}
+      ?disabled=${revoking}
       @click=${action}
     >
       ${label}
     </button>`;
+    const { createdAt, lastUsedAt } = ownerKey;
     return html`<li
       class="card owner-key"
-      data-key=${k.id}
-      aria-busy=${busy ? 'true' : nothing}
+      data-key=${ownerKey.id}
+      aria-busy=${revoking ? 'true' : nothing}
       @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Escape' && confirming) {
-          this.#confirm = null;
-          this.#update();
-        }
+        if (e.key === 'Escape' && confirming) this.#cancelRevoke();
       }}
     >
       <p>
-        <strong>${k.label}</strong>
+        <strong>${ownerKey.label}</strong>
         <span class="muted">
-          · ${strings.ownerKeyCreated} <time datetime=${k.createdAt}>${when(k.createdAt)}</time> ·
+          · ${strings.ownerKeyCreated} <time datetime=${createdAt}>${when(createdAt)}</time> ·
           ${
-            k.lastUsedAt
-              ? html`${strings.ownerKeyUsed} <time datetime=${k.lastUsedAt}>${when(k.lastUsedAt)}</time>`
+            lastUsedAt
+              ? html`${strings.ownerKeyUsed} <time datetime=${lastUsedAt}>${when(lastUsedAt)}</time>`
               : strings.ownerKeyNeverUsed
           }
         </span>
       </p>
       <div class="actions">
-        ${button(confirming ? strings.confirmRevoke : strings.revoke, () => this.#revoke(k), confirming ? 'danger' : 'quiet')}
-        ${
-          confirming
-            ? button(
-                strings.cancel,
-                () => {
-                  this.#confirm = null;
-                  this.#update();
-                },
-                '',
-              )
-            : nothing
-        }
+        ${button(confirming ? strings.confirmRevoke : strings.revoke, () => this.#revoke(ownerKey), confirming ? 'danger' : 'quiet')}
+        ${confirming ? button(strings.cancel, () => this.#cancelRevoke(), '') : nothing}
       </div>
       ${error ? html`<p part="error" role="alert">${error}</p>` : nothing}
     </li>`;

@@ -19,7 +19,7 @@ import { baseStyles } from './shared.styles.js';
 import type { ListName } from './stale-lists.js';
 
 /** What a message card asks of the page, given as its `host` property. */
-export interface MessageCardHost extends CardHost {
+export interface MessageCardHost extends CardHost<number> {
   /** An action on `before` succeeded; `after` is the server's copy. */
   moderated(before: AdminMessage, after: AdminMessage, action: MessageAction): void;
   /** Makes message `id` the one whose Delete waits for confirmation; null for none. */
@@ -54,6 +54,7 @@ export class ParleyAdminMessage extends LitElement {
     list: {},
     threadName: { attribute: false },
     confirming: { type: Boolean },
+    busy: { type: Boolean },
     host: { attribute: false },
   };
 
@@ -65,13 +66,19 @@ export class ParleyAdminMessage extends LitElement {
   declare threadName: string;
   /** Delete was clicked once: the button now asks for confirmation. */
   declare confirming: boolean;
+  /** An action on the message runs, started from this card or another list's. */
+  declare busy: boolean;
   declare host: MessageCardHost;
 
-  #runner = new RowRunner(this, () => this.host);
+  #runner = new RowRunner(
+    this,
+    () => this.host,
+    () => this.message.id,
+  );
 
   constructor() {
     super();
-    this.confirming = false;
+    this.confirming = this.busy = false;
   }
 
   #moderate(action: MessageAction, patch: MessagePatch) {
@@ -162,7 +169,7 @@ export class ParleyAdminMessage extends LitElement {
       class=${action.className ?? nothing}
       aria-label=${strings.act(action.label, this.message.id, author)}
       aria-pressed=${action.pressed === undefined ? nothing : String(action.pressed)}
-      ?disabled=${this.#runner.busy}
+      ?disabled=${this.busy}
       @click=${action.run}
     >
       ${action.content ?? action.label}
@@ -171,7 +178,7 @@ export class ParleyAdminMessage extends LitElement {
 
   override render() {
     const message = this.message;
-    const busy = this.#runner.busy;
+    const busy = this.busy;
     const error = this.#runner.error;
     const id = `${this.list}-${message.id}`;
     const author = message.author.name || strings.deletedAuthor;

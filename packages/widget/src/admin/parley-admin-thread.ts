@@ -24,7 +24,7 @@ import { type CardHost, RowRunner } from './row-runner.js';
 import { baseStyles, fieldStyles } from './shared.styles.js';
 
 /** What a thread card asks of the page, given as its `host` property. */
-export interface ThreadCardHost extends CardHost {
+export interface ThreadCardHost extends CardHost<string> {
   /**
    * A change succeeded: `thread` is the server's copy, `done` the words to
    * announce; `retitled` when the title changed (messages carry it).
@@ -56,6 +56,7 @@ export class ParleyAdminThread extends LitElement {
   static override properties: PropertyDeclarations = {
     thread: { attribute: false },
     editing: { type: Boolean },
+    busy: { type: Boolean },
     host: { attribute: false },
     _fields: { state: true },
     _fieldErrors: { state: true },
@@ -65,15 +66,21 @@ export class ParleyAdminThread extends LitElement {
   declare thread: AdminThread;
   /** Its edit form is open. */
   declare editing: boolean;
+  /** A change of the thread runs. */
+  declare busy: boolean;
   declare host: ThreadCardHost;
   declare private _fields: Fields;
   declare private _fieldErrors: FieldErrors;
 
-  #runner = new RowRunner(this, () => this.host);
+  #runner = new RowRunner(
+    this,
+    () => this.host,
+    () => this.thread.key,
+  );
 
   constructor() {
     super();
-    this.editing = false;
+    this.editing = this.busy = false;
     this._fields = { title: '', summary: '', url: '' };
     this._fieldErrors = {};
   }
@@ -162,7 +169,7 @@ export class ParleyAdminThread extends LitElement {
 
   override render() {
     const thread = this.thread;
-    const busy = this.#runner.busy;
+    const busy = this.busy;
     const error = this.#runner.error;
     const name = thread.title || thread.key;
     const closed = thread.status === 'closed';

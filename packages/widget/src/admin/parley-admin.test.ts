@@ -5,6 +5,7 @@ import {
   apiError,
   calls,
   deferred,
+  hang,
   json,
   lastCall as last,
   MIN,
@@ -399,6 +400,32 @@ describe('<parley-admin>', () => {
       await waitUntil(() => $(el, '#token-error'), 'not signed out');
       expect(text($(el, '#token-error'))).to.equal('Wrong admin token.');
       expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
+    });
+
+    it('reports only the 401 when it signs out during another row’s request, not that request’s abort', async () => {
+      serve({
+        pending: [makeMessage(1, { status: 'pending' }), makeMessage(2, { status: 'pending' })],
+      });
+      const el = await signedIn();
+      let abortedRequestSettled = false;
+      route('PATCH', '/api/admin/messages/1', (req) =>
+        Promise.resolve(hang(req)).finally(() => {
+          abortedRequestSettled = true;
+        }),
+      );
+      route('PATCH', '/api/admin/messages/2', () =>
+        apiError(401, 'unauthorized', { message: 'Wrong admin token.' }),
+      );
+      const errors: string[] = [];
+      el.addEventListener('parley-admin-error', (e) => errors.push(e.detail.code));
+      button(row(el, 'pending', 1), 'Approve').click();
+      await waitUntil(() => calls.some((c) => c.url.endsWith('/messages/1')));
+      button(row(el, 'pending', 2), 'Approve').click();
+      await waitUntil(() => $(el, '#token-error'), 'not signed out');
+      // Sign-out aborted the first request; by the next check its rejection has been handled.
+      await waitUntil(() => abortedRequestSettled, 'the first request was not aborted');
+      expect(errors).to.deep.equal(['unauthorized']);
+      expect($(el, 'article')).to.equal(null);
     });
   });
 
@@ -1123,6 +1150,34 @@ describe('<parley-admin>', () => {
   });
 
   describe('lists across tabs', () => {
+    it('shows a message busy in every list that holds it while an action on it runs', async () => {
+      const m = makeMessage(51, { status: 'pending', reportCount: 1 });
+      serve({ pending: [m], reported: [m] });
+      const answer = deferred();
+      route('PATCH', '/api/admin/messages/51', () => answer.promise);
+      const el = await signedIn();
+      button(row(el, 'pending', 51), 'Approve').click();
+      await el.updateComplete;
+      // Waiting and Reported show the same message: neither lets a second action start.
+      for (const list of ['pending', 'reported']) {
+        await waitUntil(() => row(el, list, 51).getAttribute('aria-busy') === 'true', list);
+        const buttons = [...row(el, list, 51).querySelectorAll('button')];
+        expect(
+          buttons.every((b) => b.disabled),
+          list,
+        ).to.equal(true);
+      }
+      button(row(el, 'reported', 51), 'Hide').click();
+      expect(calls.filter((c) => c.method === 'PATCH').length).to.equal(1);
+
+      answer.resolve(json({ message: { ...m, status: 'published' } }));
+      await oneEvent(el, 'parley-message-moderated');
+      for (const list of ['pending', 'reported']) {
+        await waitUntil(() => !row(el, list, 51).hasAttribute('aria-busy'), list);
+        expect(button(row(el, list, 51), 'Hide').disabled, list).to.equal(false);
+      }
+    });
+
     it('shows a message hidden in Recent on the Hidden tab, without reloading Recent', async () => {
       serveStore([
         makeMessage(61),
@@ -1259,6 +1314,30 @@ describe('<parley-admin>', () => {
       expect(customElements.get('parley-admin')).to.equal(ParleyAdmin);
       await import(/* @vite-ignore */ `../admin.ts?again=${Date.now()}`);
       expect(customElements.get('parley-admin')).to.equal(ParleyAdmin);
+    });
+
+    it('lets the page style the cards’ parts through parley-admin::part, as it does its own', async () => {
+      serve({ pending: [makeMessage(1, { status: 'pending' })] });
+      const style = document.createElement('style');
+      style.textContent = `
+        parley-admin::part(message) { outline-color: rgb(1, 2, 3); }
+        parley-admin::part(button) { outline-color: rgb(4, 5, 6); }
+        parley-admin::part(thread) { outline-color: rgb(7, 8, 9); }
+      `;
+      document.head.append(style);
+      try {
+        const el = await signedIn();
+        await openTab(el, 'Threads');
+        const outline = (node: Element) => getComputedStyle(node).outlineColor;
+        expect(outline(row(el, 'pending', 1))).to.equal('rgb(1, 2, 3)');
+        expect(outline(button(row(el, 'pending', 1), 'Approve'))).to.equal('rgb(4, 5, 6)');
+        expect(outline(button(el, 'Sign out'))).to.equal('rgb(4, 5, 6)');
+        const thread = $(el, '#panel-threads [part~=thread]');
+        expect(outline(thread)).to.equal('rgb(7, 8, 9)');
+        expect(outline(thread.querySelector('[part~=button]')!)).to.equal('rgb(4, 5, 6)');
+      } finally {
+        style.remove();
+      }
     });
 
     it('styles only its shadow roots and its cards’: adopted style sheets, no style element or attribute', async () => {

@@ -1,10 +1,12 @@
 /**
- * `<parley-admin>`, the moderation page's shell: the sign-in form, the tabs
- * and what each tab lists. Its parts do the rest: `admin-session.ts` (the
- * session, a reactive controller), `paged-list.ts` (each list and its "load
- * more"), `<parley-admin-message>` and `<parley-admin-thread>` (the cards,
- * which own their buttons, requests and focus), `owner-keys.ts` (the Owner
- * tab) and `stale-lists.ts` (what an action in one tab changed in another).
+ * `<parley-admin>`, the moderation page's shell: sign-in, tabs, panels. Its
+ * parts do the rest: `sign-in-form.ts` (the form), `admin-session.ts` (the
+ * session, a reactive controller), `admin-lists.ts` and `paged-list.ts` (what
+ * each tab lists, and its "load more"), `<parley-admin-message>` and
+ * `<parley-admin-thread>` (the cards, which own their buttons, requests and
+ * focus; `row-runner.ts`), `thread-filter.ts` (Recent's thread filter),
+ * `owner-keys.ts` (the Owner tab) and `stale-lists.ts` (what an action in one
+ * tab changed in another).
  */
 import type { AdminThreadList } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
@@ -19,9 +21,12 @@ import { styles } from './parley-admin.styles.js';
 import type { MessageCardHost } from './parley-admin-message.js';
 import type { ThreadCardHost } from './parley-admin-thread.js';
 import { byReportsCount, byReportsNotice, noticeStyles } from './reports-notice.js';
+import { BusyItems } from './row-runner.js';
 import { baseStyles, fieldStyles } from './shared.styles.js';
+import { SignInForm } from './sign-in-form.js';
 import type { ListName } from './stale-lists.js';
 import { tabForKey } from './tab-keys.js';
+import { threadFilter } from './thread-filter.js';
 
 /** The sections of the dashboard, each a tab. */
 export type Tab = 'queue' | 'hidden' | 'spam' | 'recent' | 'threads' | 'owner';
@@ -89,8 +94,8 @@ export class ParleyAdmin extends LitElement {
   static override properties: PropertyDeclarations = {
     server: {},
     _tab: { state: true },
-    _confirm: { state: true },
-    _editing: { state: true },
+    _confirmingDelete: { state: true },
+    _editingThread: { state: true },
     _announcement: { state: true },
   };
 
@@ -99,9 +104,9 @@ export class ParleyAdmin extends LitElement {
 
   declare private _tab: Tab;
   /** The message whose Delete was clicked once and now asks for confirmation. */
-  declare private _confirm: number | null;
+  declare private _confirmingDelete: number | null;
   /** Key of the thread whose edit form is open. */
-  declare private _editing: string | null;
+  declare private _editingThread: string | null;
   /** The words in the polite live region. */
   declare private _announcement: string;
 
@@ -111,6 +116,15 @@ export class ParleyAdmin extends LitElement {
     ended: (reason) => this.#ended(reason),
   });
   #lists = new AdminLists(this, this.#session);
+  #signInForm = new SignInForm({
+    el: this,
+    session: this.#session,
+    signedIn: async () => {
+      this.#announce(strings.signedIn);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[role=tab][aria-selected=true]')?.focus();
+    },
+  });
   /** The owner-posting keys section. */
   #ownerKeys = new OwnerKeys({
     el: this,
@@ -123,8 +137,9 @@ export class ParleyAdmin extends LitElement {
   #messageHost: MessageCardHost = {
     session: this.#session,
     settled: () => this.updateComplete,
+    busy: new BusyItems(this),
     confirm: (id) => {
-      this._confirm = id;
+      this._confirmingDelete = id;
     },
     moderated: (before, after, action) => {
       this.#lists.replaceMessage(before, after, this._tab);
@@ -135,13 +150,14 @@ export class ParleyAdmin extends LitElement {
   #threadHost: ThreadCardHost = {
     session: this.#session,
     settled: () => this.updateComplete,
+    busy: new BusyItems(this),
     changed: (thread, done, retitled) => {
       this.#lists.replaceThread(thread, retitled, this._tab);
       this.#announce(done);
       emit(this, 'parley-thread-moderated', { thread });
     },
     edit: (key) => {
-      this._editing = key;
+      this._editingThread = key;
     },
     showMessages: (key) => this.#showThread(key),
   };
@@ -150,7 +166,7 @@ export class ParleyAdmin extends LitElement {
     super();
     this._tab = 'queue';
     this._announcement = '';
-    this._confirm = this._editing = null;
+    this._confirmingDelete = this._editingThread = null;
   }
 
   override connectedCallback() {
@@ -178,20 +194,9 @@ export class ParleyAdmin extends LitElement {
   #ended(reason: string) {
     this.#lists.reset();
     this.#ownerKeys.reset();
-    this._confirm = this._editing = null;
+    this._confirmingDelete = this._editingThread = null;
     this.#announce(reason || strings.signedOut);
-    this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#token')?.focus());
-  }
-
-  async #onSignIn(e: SubmitEvent) {
-    e.preventDefault();
-    const field = this.renderRoot.querySelector<HTMLInputElement>('#token')!;
-    const signedIn = await this.#session.signIn(field.value.trim());
-    if (signedIn) this.#announce(strings.signedIn);
-    await this.updateComplete;
-    if (signedIn)
-      this.renderRoot.querySelector<HTMLElement>('[role=tab][aria-selected=true]')?.focus();
-    else if (this.#session.error) field.focus();
+    this.#signInForm.focus();
   }
 
   /** Loads what `tab` shows, unless loaded already and not stale (`force` reloads). */
@@ -209,7 +214,7 @@ export class ParleyAdmin extends LitElement {
 
   async #select(tab: Tab, focus = false) {
     this._tab = tab;
-    this._confirm = null;
+    this._confirmingDelete = null;
     this.#loadTab(tab);
     if (!focus) return;
     await this.updateComplete;
@@ -221,10 +226,6 @@ export class ParleyAdmin extends LitElement {
     if (!next) return;
     e.preventDefault();
     this.#select(next, true);
-  }
-
-  #onFilter(e: Event) {
-    this.#lists.filterBy((e.target as HTMLSelectElement).value);
   }
 
   #showThread(key: string) {
@@ -245,42 +246,9 @@ export class ParleyAdmin extends LitElement {
             : nothing
         }
       </header>
-      ${this.#session.signedIn ? this.#renderDashboard() : this.#renderSignIn()}
+      ${this.#session.signedIn ? this.#renderDashboard() : this.#signInForm.render()}
       <div role="status" class="vh">${this._announcement}</div>
     </div>`;
-  }
-
-  #renderSignIn() {
-    const { error, checking } = this.#session;
-    return html`<form
-      part="sign-in"
-      class="card sign-in"
-      aria-labelledby="sign-in-title"
-      novalidate
-      @submit=${this.#onSignIn}
-    >
-      <h2 id="sign-in-title">${strings.signInTitle}</h2>
-      <p class="muted">${strings.signInHelp}</p>
-      <div class="field">
-        <label for="token">${strings.token}</label>
-        <div class="row">
-          <input
-            id="token"
-            part="input"
-            type="password"
-            autocomplete="current-password"
-            spellcheck="false"
-            required
-            aria-invalid=${error ? 'true' : nothing}
-            aria-describedby=${error ? 'token-error' : nothing}
-          />
-          <button part="button" class="primary" ?disabled=${checking}>
-            ${checking ? strings.signingIn : strings.signIn}
-          </button>
-        </div>
-        ${error ? html`<p id="token-error" part="error" role="alert">${error}</p>` : nothing}
-      </div>
-    </form>`;
   }
 
   #renderDashboard() {
@@ -326,35 +294,13 @@ export class ParleyAdmin extends LitElement {
       ${panel('owner', this.#ownerKeys.render())}`;
   }
 
-  #renderFilter() {
-    const threads = this.#lists.threads.items;
-    const filter = this.#lists.filter;
-    return html`<div class="filter">
-      <label for="filter">${strings.filter}</label>
-      <select id="filter" part="input" @change=${this.#onFilter}>
-        <option value="" ?selected=${!filter}>${strings.allThreads}</option>
-        ${
-          filter && !threads.some((thread) => thread.key === filter)
-            ? html`<option value=${filter} selected>${filter}</option>`
-            : nothing
-        }
-        ${threads.map(
-          (thread) =>
-            html`<option value=${thread.key} ?selected=${thread.key === filter}>
-              ${thread.title || thread.key}
-            </option>`,
-        )}
-      </select>
-    </div>`;
-  }
-
   #renderMessages(name: ListName, title: string, empty: string) {
     const list = this.#lists.messages[name];
     const counted = name === 'recent' ? '' : strings.count(list.items.length, !!list.cursor);
     return html`<div class="section" aria-labelledby="h-${name}" role="region">
       <div class="section-head">
         <h2 id="h-${name}">${title}${list.state === 'ready' ? counted : ''}</h2>
-        ${name === 'recent' ? this.#renderFilter() : nothing}
+        ${name === 'recent' ? threadFilter(this.#lists.threads.items, this.#lists.filter, (key) => this.#lists.filterBy(key)) : nothing}
       </div>
       ${listStatus(list, empty, () => this.#lists.reload(name))}
       ${
@@ -369,7 +315,8 @@ export class ParleyAdmin extends LitElement {
                     .message=${message}
                     .list=${name}
                     .threadName=${this.#lists.threadName(message.threadKey)}
-                    .confirming=${this._confirm === message.id}
+                    .confirming=${this._confirmingDelete === message.id}
+                    .busy=${this.#messageHost.busy.has(message.id)}
                     .host=${this.#messageHost}
                   ></parley-admin-message>
                 </li>`,
@@ -396,7 +343,8 @@ export class ParleyAdmin extends LitElement {
                   <parley-admin-thread
                     exportparts=${THREAD_PARTS}
                     .thread=${thread}
-                    .editing=${this._editing === thread.key}
+                    .editing=${this._editingThread === thread.key}
+                    .busy=${this.#threadHost.busy.has(thread.key)}
                     .host=${this.#threadHost}
                   ></parley-admin-thread>
                 </li>`,

@@ -1,7 +1,8 @@
 /**
  * Runs a card's request (approve, close, save, ...), as a Lit reactive
- * controller of the card: the card's buttons are disabled meanwhile, a
- * failure is shown in the card and leaves it as it was, and keyboard focus,
+ * controller of the card: the item is busy meanwhile in every card that
+ * shows it (a pending message with reports is in two lists), a failure is
+ * shown in the card clicked and leaves it as it was, and keyboard focus,
  * lost when the clicked button was disabled or replaced, comes back to the
  * row. Focus is only brought back when it was lost, never taken from where
  * the user moved it.
@@ -9,11 +10,41 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SessionController, SessionWork } from './admin-session.js';
 
-/** What every card needs from the page (`<parley-admin>`). */
-export interface CardHost {
+/**
+ * The items (message ids, thread keys) with a request running, held by the
+ * page so that every card showing one is busy: the page renders again on
+ * each change and gives each card its `busy`.
+ */
+export class BusyItems<Key> {
+  #keys = new Set<Key>();
+  #page: ReactiveControllerHost;
+
+  constructor(page: ReactiveControllerHost) {
+    this.#page = page;
+  }
+
+  has(key: Key): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: Key) {
+    this.#keys.add(key);
+    this.#page.requestUpdate();
+  }
+
+  delete(key: Key) {
+    this.#keys.delete(key);
+    this.#page.requestUpdate();
+  }
+}
+
+/** What every card needs from the page (`<parley-admin>`); `Key` tells its items apart. */
+export interface CardHost<Key> {
   session: SessionController;
   /** Resolves once the page has rendered what a request changed. */
   settled(): Promise<unknown>;
+  /** The items of this kind with a request running. */
+  busy: BusyItems<Key>;
 }
 
 type Card = ReactiveControllerHost & HTMLElement & { renderRoot: HTMLElement | DocumentFragment };
@@ -25,32 +56,34 @@ function focusedElement(): Element | null {
   return focused;
 }
 
-export class RowRunner implements ReactiveController {
-  /** A request is running. */
-  busy = false;
+export class RowRunner<Key> implements ReactiveController {
   /** Why the last request failed; '' when it did not. */
   error = '';
   #card: Card;
-  #page: () => CardHost;
+  #page: () => CardHost<Key>;
+  #key: () => Key;
 
-  constructor(card: Card, page: () => CardHost) {
+  /** `key`: the item the card shows, as the page's {@link BusyItems} knows it. */
+  constructor(card: Card, page: () => CardHost<Key>, key: () => Key) {
     this.#card = card;
     this.#page = page;
+    this.#key = key;
     card.addController(this);
   }
 
   hostConnected() {}
 
   async run(work: SessionWork) {
-    if (this.busy) return;
     const page = this.#page();
+    const key = this.#key();
+    if (page.busy.has(key)) return;
     const button = (this.#card.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
     const row = button?.closest<HTMLElement>('[data-row]') ?? null;
-    this.busy = true;
+    page.busy.add(key);
     this.error = '';
     this.#card.requestUpdate();
     this.error = await page.session.attempt(work);
-    this.busy = false;
+    page.busy.delete(key);
     this.#card.requestUpdate();
     await page.settled();
     await this.#card.updateComplete;

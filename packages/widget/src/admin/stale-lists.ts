@@ -32,15 +32,16 @@ const SHOWN: Record<Tab, readonly ListKey[]> = {
   owner: [],
 };
 
-/** The lists the server's filters put `m` in (Recent may be narrowed to a thread: still one). */
-function listsOf(m: AdminMessage): ListName[] {
+/** The lists the server's filters put `message` in (Recent may be narrowed to a thread: still one). */
+function listsOf(message: AdminMessage): ListName[] {
   const lists: ListName[] = [];
-  if (m.status === 'pending') lists.push('pending');
-  else if (m.status === 'published') lists.push('recent');
-  else if (m.status === 'hidden') lists.push('hidden');
-  else if (m.status === 'spam') lists.push('spam');
+  const { status } = message;
+  if (status === 'pending') lists.push('pending');
+  else if (status === 'published') lists.push('recent');
+  else if (status === 'hidden') lists.push('hidden');
+  else if (status === 'spam') lists.push('spam');
   // `reported` is every message with undecided reports, whatever its status.
-  if (m.reportCount > 0 && m.status !== 'deleted') lists.push('reported');
+  if (message.reportCount > 0 && status !== 'deleted') lists.push('reported');
   return lists;
 }
 

@@ -1,5 +1,6 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import type { AdminMessage, AdminThread, OwnerKey } from '@parley/server/wire';
+import { sendKeys } from '@web/test-runner-commands';
 import '../admin.js';
 import {
   apiError,
@@ -792,6 +793,34 @@ describe('<parley-admin>', () => {
         'Enter a full address starting with https:// or http://.',
       );
       expect(calls.some((c) => c.method === 'PATCH')).to.equal(false);
+    });
+
+    it('closes the edit form on Cancel (click or Enter) and on Escape, unsaved, the focus back on "Edit details"', async () => {
+      serve();
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      const edit = button(el, 'Edit details, thread Thread /blog/post-1');
+      const closesBy = async (close: () => Promise<unknown>) => {
+        edit.click();
+        await el.updateComplete;
+        expect(focused(el)?.id).to.equal('edit-title');
+        type(el, '#edit-title', 'Not saved');
+        await close();
+        await waitUntil(() => !$(el, '.edit-form'), 'the form stayed open');
+        await waitUntil(() => focused(el) === edit, `focus on ${focused(el)?.outerHTML}`);
+        expect(edit.getAttribute('aria-expanded')).to.equal('false');
+      };
+
+      await closesBy(async () => button($(el, '.edit-form'), 'Cancel').click());
+      await closesBy(async () => {
+        button($(el, '.edit-form'), 'Cancel').focus();
+        await sendKeys({ press: 'Enter' });
+      });
+      await closesBy(() => sendKeys({ press: 'Escape' }));
+      expect(calls.some((c) => c.method === 'PATCH')).to.equal(false);
+      edit.click();
+      await el.updateComplete;
+      expect($<HTMLInputElement>(el, '#edit-title').value).to.equal('Thread /blog/post-1');
     });
   });
 

@@ -825,6 +825,30 @@ describe('<parley-admin>', () => {
   });
 
   describe('rights and rendering', () => {
+    it('gives each message the buttons its status allows, as the READMEs list them', async () => {
+      serve({
+        pending: [makeMessage(1, { status: 'pending' })],
+        reported: [makeMessage(2, { reportCount: 1 })],
+        hidden: [makeMessage(3, { status: 'hidden', hiddenReason: 'moderator' })],
+        spam: [makeMessage(4, { status: 'spam', hiddenReason: 'spam' })],
+        published: [makeMessage(5), makeMessage(6, { reportCount: 1 })],
+      });
+      const el = await signedIn();
+      const buttons = (list: string, id: number) =>
+        [...row(el, list, id).querySelectorAll('.actions button')].map((b) =>
+          text(b).replace(/^[★☆] /, ''),
+        );
+      expect(buttons('pending', 1)).to.deep.equal(['Approve', 'Hide', 'Delete']);
+      expect(buttons('reported', 2)).to.deep.equal(['Keep', 'Hide', 'Delete']);
+      await openTab(el, 'Hidden');
+      expect(buttons('hidden', 3)).to.deep.equal(['Restore', 'Delete']);
+      await openTab(el, 'Spam');
+      expect(buttons('spam', 4)).to.deep.equal(['Approve', 'Delete']);
+      await openTab(el, 'Recent');
+      expect(buttons('recent', 5)).to.deep.equal(['Hide', 'Highlight', 'Delete']);
+      expect(buttons('recent', 6)).to.deep.equal(['Keep', 'Hide', 'Delete']);
+    });
+
     it('renders names, titles and sources as text: a hostile name stays text and runs nothing', async () => {
       const evil = '<img src=x onerror="window.__parleyPwned=1">';
       const w = window as unknown as { __parleyPwned?: number };

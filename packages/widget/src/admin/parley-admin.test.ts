@@ -830,7 +830,7 @@ describe('<parley-admin>', () => {
         pending: [makeMessage(1, { status: 'pending' })],
         reported: [makeMessage(2, { reportCount: 1 })],
         hidden: [makeMessage(3, { status: 'hidden', hiddenReason: 'moderator' })],
-        spam: [makeMessage(4, { status: 'spam', hiddenReason: 'spam' })],
+        spam: [makeMessage(4, { status: 'spam' })],
         published: [makeMessage(5), makeMessage(6, { reportCount: 1 })],
       });
       const el = await signedIn();

@@ -256,7 +256,7 @@ describe('parseCommandLine', () => {
     });
 
     it('says in --help that it is off when PARLEY_ORIGINS is *', () => {
-      assert.match(helpText(), /--verify-urls[^\n]*\n[^\n]*always off when PARLEY_ORIGINS is \*/);
+      assert.match(helpEntry('verify-urls'), /always off when PARLEY_ORIGINS is \*/);
     });
   });
 
@@ -336,10 +336,30 @@ describe('parseCommandLine', () => {
       });
     });
 
-    it('refuses an unknown flag, naming it and pointing at --help', () => {
-      const message = refusal(['--prot', '8080']);
-      assert.match(message, /'--prot'/);
-      assert.match(message, /Run parley-server --help for the settings\.$/);
+    it('refuses an unknown flag, naming it plainly and pointing at --help', () => {
+      assert.equal(
+        refusal(['--prot', '8080']),
+        'unknown option --prot. Run parley-server --help for the settings.',
+      );
+      assert.equal(
+        refusal(['--prot=8080']),
+        'unknown option --prot. Run parley-server --help for the settings.',
+      );
+      assert.equal(
+        refusal(['-x']),
+        'unknown option -x. Run parley-server --help for the settings.',
+      );
+    });
+
+    it('refuses an unknown flag even beside --help', () => {
+      assert.equal(
+        refusal(['--help', '--bogus']),
+        'unknown option --bogus. Run parley-server --help for the settings.',
+      );
+      assert.equal(
+        refusal(['-hx']),
+        'unknown option -x. Run parley-server --help for the settings.',
+      );
     });
 
     it('refuses a flag without its value, naming it', () => {
@@ -350,36 +370,51 @@ describe('parseCommandLine', () => {
       assert.match(refusal(['--help=yes']), /--help/);
     });
 
-    it('refuses an unknown subcommand, naming it and pointing at --help', () => {
-      const message = refusal(['serve-forever']);
-      assert.equal(
-        message,
-        'unknown command "serve-forever". Run parley-server --help for the commands.',
-      );
+    it('refuses any argument, saying it takes none, only settings', () => {
+      const says = (argument: string) =>
+        `unexpected argument "${argument}": parley-server takes no commands or arguments, only settings. Run parley-server --help for the settings.`;
+      assert.equal(refusal(['serve-forever']), says('serve-forever'));
+      assert.equal(refusal(['--port', '8080', 'extra']), says('extra'));
+      assert.equal(refusal(['--', '--port']), says('--port'));
     });
   });
 });
 
+/** The `--help` entry of `flag`, its wrapped lines joined with single spaces. */
+function helpEntry(flag: string): string {
+  const entry = helpText()
+    .split('\n\n')
+    .find((block) => block.startsWith(`  --${flag} `));
+  assert.ok(entry, `--help has an entry for --${flag}`);
+  return entry.replace(/\s+/g, ' ').trim();
+}
+
 describe('helpText', () => {
   const text = helpText();
+  /** The text as read, whatever the lines it is wrapped to. */
+  const unwrapped = text.replace(/\s+/g, ' ');
 
   it('starts with the usage line', () => {
     assert.match(text, /^Usage: parley-server \[options\]\n/);
   });
 
   it('lists --help and -h', () => {
-    assert.match(text, /--help, -h\s+show this help/);
+    assert.match(text, /--help, -h\s+show this help/i);
+  });
+
+  it('says the server takes no commands or arguments, only options', () => {
+    assert.match(unwrapped, /takes no commands or arguments, only these options/);
   });
 
   it('lists every setting of the server command with its flag, what it accepts and its default', () => {
     for (const setting of SETTINGS) {
       const { env } = setting;
       assert.match(
-        text,
-        new RegExp(`--${setting.flag}\\s+${env}\\s+${escapeRegExp(setting.help)}`),
+        unwrapped,
+        new RegExp(`--${setting.flag}\\s+${env}\\s+${escapeRegExp(setting.help)}`, 'i'),
       );
       assert.ok(
-        text.includes(`accepts ${setting.accepts}; default ${settingDefault(setting)}`),
+        unwrapped.includes(`Accepts ${setting.accepts}; default ${settingDefault(setting)}`),
         env,
       );
     }
@@ -387,8 +422,36 @@ describe('helpText', () => {
 
   it('gives the defaults design.md promises', () => {
     for (const expected of ['default 8787', 'default 127.0.0.1', 'default 10', 'default none']) {
-      assert.ok(text.includes(expected), expected);
+      assert.ok(unwrapped.includes(expected), expected);
     }
+  });
+
+  it('states the rules the README table gives in each setting’s details, as plain text', () => {
+    const rules: Array<[flag: string, rule: string]> = [
+      [
+        'moderation',
+        'every new message waits for a moderator before readers see it. So does every edit.',
+      ],
+      ['max-links', 'New or edited.'],
+      ['held-words', 'a file may hold # comments.'],
+      ['verify-urls', 'must then carry thread.url, which the server fetches once (GET, 5 s'],
+      ['public-url', 'That origin may write (/admin)'],
+      ['public-url', 'set it behind a proxy or on 0.0.0.0.'],
+      ['proof-of-work', 'An ALTCHA (https://altcha.org) v2 challenge'],
+    ];
+    for (const [flag, rule] of rules)
+      assert.ok(helpEntry(flag).includes(rule), `--${flag}: ${rule}`);
+    // Every setting's details, to their last words.
+    for (const setting of SETTINGS) {
+      if (!setting.details) continue;
+      const end = setting.details.replaceAll('`', '').split(' ').slice(-4).join(' ');
+      assert.ok(helpEntry(setting.flag).includes(end), `--${setting.flag}: ${end}`);
+    }
+    assert.doesNotMatch(text, /`|\]\(/, 'no markdown');
+  });
+
+  it('wraps its lines to 80 columns', () => {
+    for (const line of text.split('\n')) assert.ok(line.length <= 80, line);
   });
 
   it('says flags win over environment variables', () => {

@@ -357,26 +357,33 @@ export type Command = { kind: 'serve'; config: ServerConfig } | { kind: 'help' }
  * that says which setting and what it accepts.
  */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
+  const args = [...argv];
+  const options = {
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
+  } as const;
+  const seeHelp = 'Run parley-server --help for the settings.';
+  // Named plainly, even beside --help: node's own refusal of an unknown option
+  // suggests passing it as an argument after `--`, and the server takes none.
+  const unknown = parseArgs({
+    args,
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  }).tokens.find((token) => token.kind === 'option' && !Object.hasOwn(options, token.name));
+  if (unknown?.kind === 'option')
+    throw new ConfigError(`unknown option ${unknown.rawName}. ${seeHelp}`);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
-      },
-    });
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new ConfigError(
-      `${(error as Error).message}. Run parley-server --help for the settings.`,
-    );
+    throw new ConfigError(`${(error as Error).message}. ${seeHelp}`);
   }
   if (parsed.values.help) return { kind: 'help' };
   if (parsed.positionals.length > 0) {
     throw new ConfigError(
-      `unknown command "${parsed.positionals[0]}". Run parley-server --help for the commands.`,
+      `unexpected argument "${parsed.positionals[0]}": parley-server takes no commands or arguments, only settings. ${seeHelp}`,
     );
   }
   const raw: Partial<Record<SettingName, string>> = {};

@@ -5,22 +5,64 @@
  */
 import { SETTINGS, settingDefault } from './config.ts';
 
-/** The `--help` text. */
+type AnySetting = (typeof SETTINGS)[number];
+
+/** Columns `--help` wraps its prose to: a terminal's usual width. */
+const HELP_WIDTH = 80;
+/** Indent of a setting's description under its flag. */
+const HELP_INDENT = '      ';
+
+/**
+ * The `--help` text: each flag with its variable, then, wrapped beneath it,
+ * what it does with every rule the README's table states, what it accepts
+ * and its default.
+ */
 export function helpText(): string {
-  const rows = SETTINGS.map(
-    (s) =>
-      `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}\n  ${''.padEnd(45)} accepts ${s.accepts}; default ${settingDefault(s)}`,
+  const entry = (head: string, ...paragraphs: string[]) =>
+    [head, ...paragraphs.flatMap((text) => wrap(text, HELP_WIDTH - HELP_INDENT.length))]
+      .join(`\n${HELP_INDENT}`)
+      .concat('\n');
+  const entries = SETTINGS.map((s) =>
+    entry(
+      `  --${s.flag.padEnd(18)} ${s.env}`,
+      plainText(meaning(s)),
+      `Accepts ${s.accepts}; default ${settingDefault(s)}`,
+    ),
   );
   return [
     'Usage: parley-server [options]',
     '',
     'Serves the Parley comments API, the widget script and its database.',
+    'It takes no commands or arguments, only these options.',
     'Every option can also be set as an environment variable; flags win.',
     '',
-    '  --help, -h                                    show this help',
-    ...rows,
-    '',
+    entry('  --help, -h', 'Show this help.'),
+    ...entries,
   ].join('\n');
+}
+
+/** What a setting does, as one markdown paragraph: its help line, then its details. */
+function meaning(s: AnySetting): string {
+  const help = `${s.help.charAt(0).toUpperCase()}${s.help.slice(1)}.`;
+  return s.details ? `${help} ${s.details}` : help;
+}
+
+/** The markdown the details use, for a terminal: code without its backticks, a link as `text (url)`. */
+function plainText(markdown: string): string {
+  return markdown.replaceAll('`', '').replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)');
+}
+
+/** `text`'s lines, broken between words to at most `columns` (a longer word keeps its own line). */
+function wrap(text: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
 /**
@@ -34,13 +76,7 @@ export function settingsMarkdown(): string {
   const rows = SETTINGS.map((s) => {
     // A declared default is a value one can type; an unset text is prose.
     const fallback = s.unset ?? `\`${settingDefault(s)}\``;
-    return [
-      `\`--${s.flag}\``,
-      `\`${s.env}\``,
-      fallback,
-      s.accepts,
-      s.details ? `${capitalise(s.help)}. ${s.details}` : `${capitalise(s.help)}.`,
-    ];
+    return [`\`--${s.flag}\``, `\`${s.env}\``, fallback, s.accepts, meaning(s)];
   });
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => width(row[i]!))));
   const line = (cells: readonly string[]) =>
@@ -50,10 +86,6 @@ export function settingsMarkdown(): string {
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.map(line),
   ].join('\n');
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Width in code points, as a markdown formatter counts it. */

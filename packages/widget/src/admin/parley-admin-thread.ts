@@ -139,11 +139,25 @@ export class ParleyAdminThread extends LitElement {
     } else if (!errors.url) {
       this.host.edit(null);
     }
+    await this.#refocus();
+  }
+
+  /** Closes the form unsaved (Cancel, or Escape inside it). */
+  #cancel() {
+    this.host.edit(null);
+    return this.#refocus();
+  }
+
+  /**
+   * Once the page has drawn the outcome: the focus goes to the first field in
+   * error, or back to "Edit details" when the form closed, not to the page's body.
+   */
+  async #refocus() {
     await this.host.settled();
     await this.updateComplete;
+    if (!this.editing) return this.#focus('.edit');
     const first = FIELDS.find((name) => this._fieldErrors[name]);
     if (first) this.#focus(`#edit-${first}`);
-    else if (!this.editing) this.#focus('.edit');
   }
 
   /** Sends the edit; the server's field errors go beside their fields, the rest under the form. */
@@ -252,6 +266,9 @@ export class ParleyAdminThread extends LitElement {
       novalidate
       @input=${this.#onInput}
       @submit=${this.#onSubmit}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') this.#cancel();
+      }}
     >
       ${field(
         'title',
@@ -297,7 +314,7 @@ export class ParleyAdminThread extends LitElement {
         <button part="button" class="primary" ?disabled=${busy}>
           ${busy ? strings.saving : strings.save}
         </button>
-        <button part="button" type="button" @click=${() => this.host.edit(null)}>
+        <button part="button" type="button" @click=${() => this.#cancel()}>
           ${strings.cancel}
         </button>
       </div>

@@ -1,5 +1,6 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import type { AdminMessage, AdminThread, OwnerKey } from '@parley/server/wire';
+import { sendKeys } from '@web/test-runner-commands';
 import '../admin.js';
 import {
   apiError,
@@ -793,9 +794,61 @@ describe('<parley-admin>', () => {
       );
       expect(calls.some((c) => c.method === 'PATCH')).to.equal(false);
     });
+
+    it('closes the edit form on Cancel (click or Enter) and on Escape, unsaved, the focus back on "Edit details"', async () => {
+      serve();
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      const edit = button(el, 'Edit details, thread Thread /blog/post-1');
+      const closesBy = async (close: () => Promise<unknown>) => {
+        edit.click();
+        await el.updateComplete;
+        expect(focused(el)?.id).to.equal('edit-title');
+        type(el, '#edit-title', 'Not saved');
+        await close();
+        await waitUntil(() => !$(el, '.edit-form'), 'the form stayed open');
+        await waitUntil(() => focused(el) === edit, `focus on ${focused(el)?.outerHTML}`);
+        expect(edit.getAttribute('aria-expanded')).to.equal('false');
+      };
+
+      await closesBy(async () => button($(el, '.edit-form'), 'Cancel').click());
+      await closesBy(async () => {
+        button($(el, '.edit-form'), 'Cancel').focus();
+        await sendKeys({ press: 'Enter' });
+      });
+      await closesBy(() => sendKeys({ press: 'Escape' }));
+      expect(calls.some((c) => c.method === 'PATCH')).to.equal(false);
+      edit.click();
+      await el.updateComplete;
+      expect($<HTMLInputElement>(el, '#edit-title').value).to.equal('Thread /blog/post-1');
+    });
   });
 
   describe('rights and rendering', () => {
+    it('gives each message the buttons its status allows, as the READMEs list them', async () => {
+      serve({
+        pending: [makeMessage(1, { status: 'pending' })],
+        reported: [makeMessage(2, { reportCount: 1 })],
+        hidden: [makeMessage(3, { status: 'hidden', hiddenReason: 'moderator' })],
+        spam: [makeMessage(4, { status: 'spam' })],
+        published: [makeMessage(5), makeMessage(6, { reportCount: 1 })],
+      });
+      const el = await signedIn();
+      const buttons = (list: string, id: number) =>
+        [...row(el, list, id).querySelectorAll('.actions button')].map((b) =>
+          text(b).replace(/^[★☆] /, ''),
+        );
+      expect(buttons('pending', 1)).to.deep.equal(['Approve', 'Hide', 'Delete']);
+      expect(buttons('reported', 2)).to.deep.equal(['Keep', 'Hide', 'Delete']);
+      await openTab(el, 'Hidden');
+      expect(buttons('hidden', 3)).to.deep.equal(['Restore', 'Delete']);
+      await openTab(el, 'Spam');
+      expect(buttons('spam', 4)).to.deep.equal(['Approve', 'Delete']);
+      await openTab(el, 'Recent');
+      expect(buttons('recent', 5)).to.deep.equal(['Hide', 'Highlight', 'Delete']);
+      expect(buttons('recent', 6)).to.deep.equal(['Keep', 'Hide', 'Delete']);
+    });
+
     it('renders names, titles and sources as text: a hostile name stays text and runs nothing', async () => {
       const evil = '<img src=x onerror="window.__parleyPwned=1">';
       const w = window as unknown as { __parleyPwned?: number };

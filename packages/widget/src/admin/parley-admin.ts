@@ -37,11 +37,12 @@ const MESSAGE_PARTS = 'message, author, badge, body, source, button, error';
 const THREAD_PARTS = 'thread, badge, button, form, input, error';
 
 /**
- * The moderation page: sign in with the admin token, approve or hide held
- * and reported messages, restore or delete hidden ones (those hidden by
- * readers' reports announced at the top), approve or delete spam, hide,
- * highlight or delete published ones, close, reopen and edit threads, and
- * create and revoke owner-posting links (see `owner-keys.ts`). Loaded by the
+ * The moderation page: sign in with the admin token, approve, hide or
+ * delete held messages, keep, hide or delete reported ones, restore or delete
+ * hidden ones (those hidden by readers' reports announced at the top), approve
+ * or delete spam, hide, highlight or delete published ones, close, reopen and
+ * edit threads, and create and revoke owner-posting links (see
+ * `owner-keys.ts`). Every Delete asks for a second click. Loaded by the
  * server's `/admin` page from `/admin.js`; never part of `/widget.js`. Each
  * message and thread is a card element (`<parley-admin-message>`,
  * `<parley-admin-thread>`) whose parts are exported, so every part below is

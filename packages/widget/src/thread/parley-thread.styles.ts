@@ -52,8 +52,11 @@ export const styles = css`
   * {
     box-sizing: border-box;
   }
+  /* One column as wide as the host: an implicit (auto) column would grow to
+     its widest unbreakable content, a code block that is meant to scroll. */
   .thread {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--parley-space);
   }
   h2,

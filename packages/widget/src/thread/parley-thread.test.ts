@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
 import type { Message } from '@parley/server/wire';
 import { clientSettings } from '../api/client.js';
 import { ParleyThread } from './parley-thread.js';
@@ -161,6 +161,37 @@ describe('<parley-thread>', () => {
       expect(text($(el, '#parley-4 .meta'))).not.to.contain('in reply to');
       expect(text($(el, '#parley-5 .meta'))).to.contain('in reply to Reader 4');
       expect(text($(el, '#parley-6 .meta'))).to.contain('in reply to Reader 5');
+    });
+
+    it('keeps long code inside a phone-wide thread: a code block scrolls, inline code wraps', async () => {
+      const long = 'x'.repeat(200);
+      const html = `<pre><code>${long}</code></pre><p>See <code>${long}</code> and https://example.com/${long}</p>`;
+      const key = uniqueKey();
+      // The opening post, a reply at each nested depth, and two past it, listed flat.
+      serveThread(key, {}, [
+        { ...opening, html },
+        ...[2, 3, 4, 5, 6].map((id) => makeMessage(id, { parentId: id - 1, html })),
+      ]);
+      const phone = document.createElement('div');
+      phone.style.width = '390px';
+      const el = await mount({ thread: key }, phone);
+
+      const right = el.getBoundingClientRect().right;
+      for (const article of $$(el, 'article')) {
+        // Off screen a message is not laid out (content-visibility: auto): bring
+        // each one in and let the browser lay it out before measuring.
+        article.scrollIntoView();
+        await nextFrame();
+        await nextFrame();
+        expect(el.scrollWidth, `thread width with ${article.id} in view`).to.equal(el.clientWidth);
+        const pre = article.querySelector('pre')!;
+        expect(pre.scrollWidth, `${article.id} pre scrolls`).to.be.above(pre.clientWidth);
+        const inline = article.querySelector<HTMLElement>('p code')!;
+        for (const box of [article, pre, inline])
+          expect(box.getBoundingClientRect().right, `${article.id} ${box.localName}`).to.be.at.most(
+            right,
+          );
+      }
     });
 
     it('shows a reply chain thousands deep without overflowing', async () => {

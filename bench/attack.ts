@@ -535,7 +535,8 @@ async function networkProbes(base: string, blog: Blog): Promise<void> {
           const said = message.split('\n').find((l) => /ADMIN_TOKEN|admin token/i.test(l));
           return {
             did: said ? `refused to start: ${said.trim().slice(0, 160)}` : message.slice(0, 160),
-            held: message.includes('exited with') && said !== undefined,
+            // A refused setting exits with status 2, naming the setting.
+            held: /exited \(2\)/.test(message) && said !== undefined,
           };
         }
       },

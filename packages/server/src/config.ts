@@ -142,7 +142,7 @@ export const SETTINGS = [
     env: 'PARLEY_VERIFY_URLS',
     flag: 'verify-urls',
     schema: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
-    accepts: 'on or off (always off when PARLEY_ORIGINS is *)',
+    accepts: 'on or off',
     help: "on: a new thread's url is fetched once and must answer 200 (off with PARLEY_ORIGINS=*: arbitrary hosts are never fetched)",
     details:
       'A post that creates a thread must then carry `thread.url`, which the server fetches once (GET, 5 s, same-origin redirects only, 2 MiB).',

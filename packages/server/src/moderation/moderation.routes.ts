@@ -76,9 +76,9 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listAdminThreads(db, { limit, after });
       const { page, nextCursor } = keysetPage(rows, limit, scope, (row) => row.last_activity_at);
-      const shownAt = statusClock();
+      const clock = statusClock();
       const body: AdminThreadList = {
-        threads: page.map((row) => toAdminThread(row, shownAt)),
+        threads: page.map((row) => toAdminThread(row, clock)),
         nextCursor,
       };
       return c.json(body);
@@ -95,14 +95,14 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
         if (typeof input.url === 'string' && !isAllowedOrigin(input.url, config)) {
           throw invalidField('url', 'must be on an origin listed in PARLEY_ORIGINS');
         }
-        const shownAt = statusClock();
+        const clock = statusClock();
         const row = await changeThread(store, {
           key,
           ...input,
-          now: shownAt.now,
-          autoCloseDays: shownAt.autoCloseDays,
+          now: clock.now,
+          autoCloseDays: clock.autoCloseDays,
         });
-        return c.json({ thread: toAdminThread(row, shownAt) } satisfies { thread: AdminThread });
+        return c.json({ thread: toAdminThread(row, clock) } satisfies { thread: AdminThread });
       },
     );
 }

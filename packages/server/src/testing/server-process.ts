@@ -120,8 +120,10 @@ export function startBinary(
         },
       );
     });
+  // Complete lines only: a log line may arrive in two reads.
   const logs = () =>
     stdout
+      .slice(0, stdout.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -26,11 +26,11 @@ export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
       const scope = `threads:${sort}`;
       const after = cursor ? decodeCursor(scope, cursor) : undefined;
       const rows = await listThreads(db, { sort, limit, after });
-      const shownAt = statusClock();
+      const clock = statusClock();
       const { page, nextCursor } = keysetPage(rows, limit, scope, (row) =>
         sort === 'active' ? row.last_activity_at : row.created_at,
       );
-      const body: ThreadList = { threads: page.map((row) => toThread(row, shownAt)), nextCursor };
+      const body: ThreadList = { threads: page.map((row) => toThread(row, clock)), nextCursor };
       return c.json(body);
     })
     .get(
@@ -50,8 +50,8 @@ export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
         // the ETag, and the key of the serialized page cached in memory. Any
         // number of instances stay consistent: the sequence comes from the database.
         // Auto-close changes the status with time alone, so the status is in it too.
-        const shownAt = statusClock();
-        const status = effectiveStatus(thread, shownAt.now, shownAt.autoCloseDays);
+        const clock = statusClock();
+        const status = effectiveStatus(thread, clock.now, clock.autoCloseDays);
         const version = `${thread.id}.${thread.event_seq}.${status}.${sort}.${limit}`;
         const etag = `W/"${version}"`;
         c.header('ETag', etag);
@@ -60,7 +60,7 @@ export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
         const body = await firstPages.get(version, async () => {
           const page = await messagePage(db, thread, { sort, limit });
           const body: ThreadPage = {
-            thread: toThread(thread, shownAt),
+            thread: toThread(thread, clock),
             ...page,
             lastEventId: Number(thread.event_seq),
           };

@@ -101,6 +101,7 @@ export class SessionController implements ReactiveController {
         ? strings.tokenInvalid
         : '';
     if (this.error) {
+      if (restoring) tokenStore.set(null);
       this.#host.requestUpdate();
       return false;
     }

@@ -267,7 +267,8 @@ export class ParleyAdminThread extends LitElement {
       @input=${this.#onInput}
       @submit=${this.#onSubmit}
       @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Escape') this.#cancel();
+        // Not while saving: a failed save must still have its form to show why.
+        if (e.key === 'Escape' && !this.busy) this.#cancel();
       }}
     >
       ${field(

@@ -378,6 +378,15 @@ describe('<parley-admin>', () => {
       expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
     });
 
+    it('drops a stored token that is not a token at all, without asking the server', async () => {
+      serve();
+      sessionStorage.setItem(TOKEN_KEY, 'two words');
+      const el = await mount();
+      await waitUntil(() => $(el, '#token-error'), 'the stored token was not refused');
+      expect(sessionStorage.getItem(TOKEN_KEY)).to.equal(null);
+      expect(calls.length).to.equal(0);
+    });
+
     it('signs out: forgets the token and everything loaded with it', async () => {
       serve({ pending: [makeMessage(1, { status: 'pending' })] });
       const el = await signedIn();
@@ -821,6 +830,29 @@ describe('<parley-admin>', () => {
       edit.click();
       await el.updateComplete;
       expect($<HTMLInputElement>(el, '#edit-title').value).to.equal('Thread /blog/post-1');
+    });
+
+    it('keeps the edit form through Escape while it saves, so a failed save can say why', async () => {
+      const answer = deferred();
+      serve();
+      route(
+        'PATCH',
+        `/api/admin/threads/${encodeURIComponent('/blog/post-1')}`,
+        () => answer.promise,
+      );
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      button(el, 'Edit details, thread Thread /blog/post-1').click();
+      await el.updateComplete;
+      type(el, '#edit-title', 'A new title');
+      button($(el, '.edit-form'), 'Save').click();
+      await waitUntil(() => calls.some((c) => c.method === 'PATCH'), 'no PATCH sent');
+      $(el, '#edit-title').focus();
+      await sendKeys({ press: 'Escape' });
+      await el.updateComplete;
+      expect($(el, '.edit-form'), 'Escape closed the form mid-save').to.exist;
+      answer.resolve(apiError(500, 'internal_error', { message: 'The server failed.' }));
+      await waitUntil(() => text($(el, '.edit-form [role=alert]')) === 'The server failed.');
     });
   });
 

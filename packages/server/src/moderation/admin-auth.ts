@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Logger } from '../app-deps.ts';
 import { lockKey, type Store } from '../db/store.ts';
 import { ApiError, rateLimited, secondsUntilFree } from '../http/api-error.ts';
@@ -7,6 +7,24 @@ import { bearerToken } from '../http/bearer.ts';
 import type { ClientIdentifier } from '../http/client-identity.ts';
 import { recentAuthFailures, recordAuthFailure } from './moderation.repository.ts';
 import { useOwnerKey } from './owner-keys.ts';
+
+/**
+ * The start of every `/api/admin` sub-app: the admin token is checked before
+ * any route runs (`verify` is `services.verifyAdmin`), and no answer is ever
+ * cached, by the browser or a proxy: moderation data and new owner keys are
+ * for the signed-in moderator only.
+ */
+export function adminApi(verify: (c: Context) => Promise<void>) {
+  return new Hono()
+    .use('*', async function noStore(c, next) {
+      await next();
+      c.header('Cache-Control', 'no-store');
+    })
+    .use('*', async function adminOnly(c, next) {
+      await verify(c);
+      await next();
+    });
+}
 
 /** Options for {@link adminVerifier}. */
 export interface AdminAuthOptions {

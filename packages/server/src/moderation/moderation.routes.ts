@@ -1,4 +1,3 @@
-import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
@@ -10,6 +9,7 @@ import { findThreadByKey, listAdminThreads } from '../threads/threads.repository
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { AdminMessage, AdminMessageList, AdminThread, AdminThreadList } from '../wire.ts';
 import { toAdminMessage, toAdminThread } from '../wire-mapping.ts';
+import { adminApi } from './admin-auth.ts';
 import { changeThread, moderateMessage, removeMessage } from './moderate.ts';
 import { listAdminMessages } from './moderation.repository.ts';
 import {
@@ -29,17 +29,7 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
   const { db } = store;
   const { clock, statusClock } = services;
 
-  return new Hono()
-    .use('*', async function noStore(c, next) {
-      await next();
-      // Moderation data is for the signed-in moderator only: never cached,
-      // not by the browser and not by a proxy on the way.
-      c.header('Cache-Control', 'no-store');
-    })
-    .use('*', async function adminOnly(c, next) {
-      await services.verifyAdmin(c);
-      await next();
-    })
+  return adminApi(services.verifyAdmin)
     .get('/messages', validate('query', adminMessagesQuery), async (c) => {
       const { status, thread: key, cursor, limit } = c.req.valid('query');
       const scope = `admin-messages:${status ?? 'all'}`;

@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { ApiError } from '../http/api-error.ts';
 import { validate } from '../http/validate.ts';
 import type { CreatedOwnerKey, OwnerKeyList } from '../wire.ts';
 import { toOwnerKey } from '../wire-mapping.ts';
+import { adminApi } from './admin-auth.ts';
 import { insertOwnerKey, listOwnerKeys, revokeOwnerKey } from './owner-keys.repository.ts';
 import {
   createOwnerKeyBody,
@@ -22,16 +22,7 @@ export function ownerKeyRoutes(deps: AppDeps, services: AppServices) {
   const { store } = deps;
   const { clock } = services;
 
-  return new Hono()
-    .use('*', async function noStore(c, next) {
-      await next();
-      // A new key is in the body: never cached, by the browser or a proxy.
-      c.header('Cache-Control', 'no-store');
-    })
-    .use('*', async function adminOnly(c, next) {
-      await services.verifyAdmin(c);
-      await next();
-    })
+  return adminApi(services.verifyAdmin)
     .get('/', async (c) => {
       const body: OwnerKeyList = { ownerKeys: (await listOwnerKeys(store.db)).map(toOwnerKey) };
       return c.json(body);

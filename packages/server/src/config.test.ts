@@ -336,6 +336,11 @@ describe('parseCommandLine', () => {
       });
     });
 
+    it('answers version for --version, before validating the settings', () => {
+      assert.deepEqual(parseCommandLine(['--version'], {}), { kind: 'version' });
+      assert.deepEqual(parseCommandLine(['--port', 'abc', '--version'], {}), { kind: 'version' });
+    });
+
     it('refuses an unknown flag, naming it plainly and pointing at --help', () => {
       assert.equal(
         refusal(['--prot', '8080']),
@@ -460,7 +465,7 @@ describe('helpText', () => {
 
   it('lists exactly the flags the parser accepts', () => {
     const listed = [...text.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
-    assert.deepEqual(listed, ['help', ...SETTINGS.map((s) => s.flag)]);
+    assert.deepEqual(listed, ['help', 'version', ...SETTINGS.map((s) => s.flag)]);
     for (const setting of SETTINGS) {
       // A value may be refused, but never the flag itself.
       try {

@@ -349,7 +349,10 @@ export class ConfigError extends Error {
 }
 
 /** What the command line asked for. */
-export type Command = { kind: 'serve'; config: ServerConfig } | { kind: 'help' };
+export type Command =
+  | { kind: 'serve'; config: ServerConfig }
+  | { kind: 'help' }
+  | { kind: 'version' };
 
 /**
  * Reads the command line and the environment. Flags win over environment
@@ -360,6 +363,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const args = [...argv];
   const options = {
     help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
     ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
   } as const;
   const seeHelp = 'Run parley-server --help for the settings.';
@@ -381,6 +385,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError(`${(error as Error).message}. ${seeHelp}`);
   }
   if (parsed.values.help) return { kind: 'help' };
+  if (parsed.values.version) return { kind: 'version' };
   if (parsed.positionals.length > 0) {
     throw new ConfigError(
       `unexpected argument "${parsed.positionals[0]}": parley-server takes no commands or arguments, only settings. ${seeHelp}`,

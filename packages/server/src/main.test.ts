@@ -408,6 +408,18 @@ describe('parley-server', () => {
     });
   });
 
+  describe('--version', () => {
+    it("exits 0 and prints the package's version, as design.md promises", async () => {
+      const { version } = JSON.parse(
+        readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      const result = await runToExit(['--version']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, `parley-server ${version}\n`);
+      assert.equal(result.stderr, '');
+    });
+  });
+
   for (const dialect of dialects.filter((d) => d.name === 'postgres')) {
     it(`on ${dialect.name}: serves from the URL's schema and stops cleanly on SIGTERM`, async (t) => {
       const db = await dialect.create();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -247,6 +247,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   if (command.kind === 'help') {
     process.stdout.write(helpText());
+    return 0;
+  }
+  if (command.kind === 'version') {
+    // The package's own version; `../package.json` from src/ and from dist/ alike.
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    process.stdout.write(`parley-server ${version}\n`);
     return 0;
   }
   let running: RunningServer;

@@ -37,6 +37,7 @@ export function helpText(): string {
     'Every option can also be set as an environment variable; flags win.',
     '',
     entry('  --help, -h', 'Show this help.'),
+    entry('  --version', "Print the server's version."),
     ...entries,
   ].join('\n');
 }

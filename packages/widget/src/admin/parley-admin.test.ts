@@ -236,6 +236,18 @@ async function openTab(el: ParleyAdmin, name: string) {
   await waitUntil(() => !$(el, '[role=tabpanel]:not([hidden]) [aria-busy=true]'), 'tab not loaded');
 }
 
+/** Signed in on the Owner tab, with a posting link just created and shown. */
+async function withNewPostingLink() {
+  serve();
+  serveOwnerKeys();
+  const el = await signedIn();
+  await openTab(el, 'Owner');
+  type(el, '#owner-url', 'https://blog.example/posts/hello');
+  button(el, 'Create posting link').click();
+  await waitUntil(() => $(el, '#owner-link'));
+  return el;
+}
+
 describe('<parley-admin>', () => {
   it('passes an accessibility audit: sign-in, queue, recent, threads and owner sections', async () => {
     serve({
@@ -1007,13 +1019,7 @@ describe('<parley-admin>', () => {
         configurable: true,
         value: { writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
       });
-      serve();
-      serveOwnerKeys();
-      const el = await signedIn();
-      await openTab(el, 'Owner');
-      type(el, '#owner-url', 'https://blog.example/posts/hello');
-      button(el, 'Create posting link').click();
-      await waitUntil(() => $(el, '#owner-link'));
+      const el = await withNewPostingLink();
       $(el, '#owner-token').focus();
       button(el, 'Copy, posting link').click();
       await waitUntil(() => announced(el).startsWith('Could not copy'));
@@ -1087,13 +1093,7 @@ describe('<parley-admin>', () => {
     });
 
     it('goes back to sign-in when the admin token stops working, forgetting a shown key', async () => {
-      serve();
-      serveOwnerKeys();
-      const el = await signedIn();
-      await openTab(el, 'Owner');
-      type(el, '#owner-url', 'https://blog.example/posts/hello');
-      button(el, 'Create posting link').click();
-      await waitUntil(() => $(el, '#owner-link'));
+      const el = await withNewPostingLink();
       route('DELETE', '/api/admin/owner-keys/100', () =>
         apiError(401, 'unauthorized', { message: 'Gone.' }),
       );

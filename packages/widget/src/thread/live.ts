@@ -374,14 +374,14 @@ export class LiveUpdates implements ReactiveController {
    */
   async #applyKeepingScroll(change: () => void) {
     const el = this.#host.el;
-    const onScreen = [...el.renderRoot.querySelectorAll('article')].find((a) => {
-      const r = a.getBoundingClientRect();
+    const onScreen = [...el.renderRoot.querySelectorAll('article')].find((article) => {
+      const r = article.getBoundingClientRect();
       return r.bottom > 0 && r.top < innerHeight;
     });
     const anchor = onScreen ?? (el.getBoundingClientRect().bottom <= 0 ? el : undefined);
-    const edge = (a: Element) => {
-      const r = a.getBoundingClientRect();
-      return a === el ? r.bottom : r.top;
+    const edge = (node: Element) => {
+      const r = node.getBoundingClientRect();
+      return node === el ? r.bottom : r.top;
     };
     const before = anchor && edge(anchor);
     const id = onScreen?.id;

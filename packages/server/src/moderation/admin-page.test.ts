@@ -40,6 +40,9 @@ describe('GET /admin and /admin.js', () => {
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /<parley-admin><\/parley-admin>/);
     assert.match(html, /<script type="module" src="\/admin\.js"><\/script>/);
+    // An empty icon of its own (img-src allows data:), so the browser asks for no
+    // /favicon.ico, which would be a 404 in the moderator's console.
+    assert.match(html, /<link rel="icon" href="data:,">/);
     // Nothing inline that the CSP would block.
     assert.doesNotMatch(html, /<script(?![^>]*src=)/);
     assert.doesNotMatch(html, /<style|style=/);

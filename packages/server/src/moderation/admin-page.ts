@@ -14,6 +14,7 @@ const PAGE = `<!doctype html>
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <title>Parley moderation</title>
+<link rel="icon" href="data:,">
 <script type="module" src="/admin.js"></script>
 </head>
 <body>

@@ -180,6 +180,32 @@ describe('parseCommandLine', () => {
     });
   });
 
+  describe('DATABASE_URL', () => {
+    it('refuses a URL of another scheme, naming the scheme and never the URL', () => {
+      for (const url of ['mysql://u:Pw123Secret@host/db', 'postgress://u:Pw123Secret@host/db']) {
+        const message = refusal([], { DATABASE_URL: url });
+        assert.match(
+          message,
+          /DATABASE_URL \/ --database-url: uses the scheme \w+:, which is neither/,
+        );
+        assert.doesNotMatch(message, /Pw123Secret|host\/db/);
+      }
+    });
+
+    it('takes PostgreSQL URLs, sqlite:PATH and plain paths, a Windows drive included', () => {
+      for (const url of [
+        'postgres://h/db',
+        'POSTGRESQL://h/db',
+        'sqlite:./data/x.db',
+        './data/x.db',
+        '/srv/parley.db',
+        'C:\\parley\\x.db',
+      ]) {
+        assert.equal(serve([], { DATABASE_URL: url }).DATABASE_URL, url);
+      }
+    });
+  });
+
   describe('PARLEY_ORIGINS', () => {
     it('normalises each origin to scheme://host[:port], lowercased, default port dropped', () => {
       const config = serve([], {

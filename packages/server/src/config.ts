@@ -79,7 +79,20 @@ export const SETTINGS = [
   setting({
     env: 'DATABASE_URL',
     flag: 'database-url',
-    schema: z.string().optional(),
+    // A URL of another scheme (a typo such as postgress://, or mysql://) is
+    // refused, not taken for a file path: that would serve from a new, empty
+    // SQLite file named after the URL, credentials and all. The refusal names
+    // the scheme only, never the URL.
+    schema: z
+      .string()
+      .refine(
+        (value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^postgres(ql)?:\/\//i.test(value),
+        {
+          error: (issue) =>
+            `uses the scheme ${String(issue.input).split(':')[0]}:, which is neither PostgreSQL nor SQLite`,
+        },
+      )
+      .optional(),
     accepts: 'postgres://..., postgresql://..., sqlite:PATH or a file path',
     unset: DEFAULT_SQLITE_PATH,
     help: 'where messages are stored; SQLite unless it is a PostgreSQL URL',

@@ -131,6 +131,13 @@ for (const dialect of dialects) {
         assert.deepEqual(body.counts, { '/a': 2, '/b': 1, '/nope': 0 });
       });
 
+      it('answers keys named like Object.prototype members as any other key', async () => {
+        const res = await f.get('/api/counts?key=__proto__&key=constructor&key=toString');
+        assert.equal(res.status, 200);
+        // The raw text: JSON.parse would drop a "__proto__" member from the parsed object too.
+        assert.equal(await res.text(), '{"counts":{"__proto__":0,"constructor":0,"toString":0}}');
+      });
+
       it('returns 400 invalid_request naming key without keys or with over 100', async () => {
         await assertError(await f.get('/api/counts'), 400, 'invalid_request', ['key']);
         const many = Array.from({ length: 101 }, (_, i) => `key=/p${i}`).join('&');

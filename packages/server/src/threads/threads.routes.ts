@@ -75,7 +75,8 @@ export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
       const parsed = countsQuery.safeParse({ key: c.req.queries('key') ?? [] });
       if (!parsed.success) throw fromZodError(parsed.error);
       const found = await countsByKey(db, parsed.data.key);
-      const counts: Counts['counts'] = {};
+      // No prototype: a key such as `__proto__` is a thread key like any other.
+      const counts: Counts['counts'] = Object.create(null);
       for (const key of parsed.data.key) counts[key] = found.get(key) ?? 0;
       return c.json({ counts } satisfies Counts);
     });

@@ -401,12 +401,16 @@ describe('parseCommandLine', () => {
       assert.match(refusal(['--help=yes']), /--help/);
     });
 
-    it('refuses any argument, saying it takes none, only settings', () => {
-      const says = (argument: string) =>
-        `unexpected argument "${argument}": parley-server takes no commands or arguments, only settings. Run parley-server --help for the settings.`;
-      assert.equal(refusal(['serve-forever']), says('serve-forever'));
-      assert.equal(refusal(['--port', '8080', 'extra']), says('extra'));
-      assert.equal(refusal(['--', '--port']), says('--port'));
+    it('refuses any argument, saying it takes none, only settings, without repeating it', () => {
+      const says = (word: number) =>
+        `unexpected argument (word ${word} of the command line): parley-server takes no commands or arguments, only settings, each value right after its flag. Run parley-server --help for the settings.`;
+      assert.equal(refusal(['serve-forever']), says(1));
+      assert.equal(refusal(['--port', '8080', 'extra']), says(3));
+      assert.equal(refusal(['--', '--port']), says(2));
+      // A space after "=" leaves the value as an argument: a secret, never echoed.
+      const typo = refusal(['--admin-token=', 'Xk9#mQ2vL8pR4tZ7wB']);
+      assert.equal(typo, says(2));
+      assert.doesNotMatch(typo, /Xk9/);
     });
   });
 });

@@ -401,7 +401,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (parsed.values.version) return { kind: 'version' };
   if (parsed.positionals.length > 0) {
     throw new ConfigError(
-      `unexpected argument "${parsed.positionals[0]}": parley-server takes no commands or arguments, only settings. ${seeHelp}`,
+      // The word itself is not repeated: after a typo such as `--admin-token= SECRET`
+      // it is a secret, and this line may end up in a log.
+      `unexpected argument (word ${args.indexOf(parsed.positionals[0]!) + 1} of the command line): parley-server takes no commands or arguments, only settings, each value right after its flag. ${seeHelp}`,
     );
   }
   const raw: Partial<Record<SettingName, string>> = {};

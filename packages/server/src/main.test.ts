@@ -355,7 +355,7 @@ describe('parley-server', () => {
       {
         name: 'an argument',
         args: ['extra'],
-        says: ['unexpected argument "extra": parley-server takes no commands or arguments'],
+        says: ['unexpected argument (word 1 of the command line): parley-server takes no commands'],
       },
     ];
 

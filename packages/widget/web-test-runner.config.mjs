@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
@@ -64,7 +65,7 @@ function bundledSolverPlugin() {
  */
 export default {
   // Node-only tests (`*.unit.test.ts`, no DOM) run under `node --test` instead: see `test:unit`.
-  files: ['src/**/*.test.ts', '!src/**/*.unit.test.ts'],
+  files: ['src/**/*.test.ts', '!src/**/*.unit.test.ts', '!src/**/*.phone.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 120_000,
@@ -77,15 +78,46 @@ export default {
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
   ],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: chromiumPath(),
-        args: CHROMIUM_ARGS,
-      },
-      createBrowserContext: ({ browser }) =>
-        browser.newContext({ locale: 'en-US', timezoneId: 'UTC' }),
-    }),
-  ],
+  browsers: [chromium({})],
+  // Tests of what a phone is: a 390x844 touch screen, where `(pointer: coarse)` matches.
+  groups: phoneFiles().map((files) => ({
+    name: 'phone',
+    files,
+    // A phone lays a page without this out 980 px wide, as every real page has it.
+    testRunnerHtml: (framework) =>
+      `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head><body><script type="module" src="${framework}"></script></body></html>`,
+    browsers: [chromium({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })],
+  })),
 };
+
+/**
+ * The phone group's files, as a one-element list (none when there are none):
+ * all of them, or with `--files`, only the phone tests named there.
+ */
+function phoneFiles() {
+  const at = process.argv.indexOf('--files');
+  if (at === -1) {
+    const src = fileURLToPath(new URL('./src', import.meta.url));
+    const any = readdirSync(src, { recursive: true }).some((f) => f.endsWith('.phone.test.ts'));
+    return any ? ['src/**/*.phone.test.ts'] : [];
+  }
+  const named = process.argv.slice(at + 1).filter((f) => f.endsWith('.phone.test.ts'));
+  return named.length ? [named] : [];
+}
+
+/** Debian's Chromium in a context with a fixed locale and time zone, plus `options`. */
+function chromium(options) {
+  return playwrightLauncher({
+    product: 'chromium',
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    createBrowserContext: ({ browser }) =>
+      browser.newContext({ locale: 'en-US', timezoneId: 'UTC', ...options }),
+    // The launcher sizes every page 800x600 before each test file; a phone keeps its own size.
+    createPage: async ({ context }) => {
+      const page = await context.newPage();
+      const setViewportSize = page.setViewportSize.bind(page);
+      page.setViewportSize = (size) => setViewportSize(options.viewport ?? size);
+      return page;
+    },
+  });
+}

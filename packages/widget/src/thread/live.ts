@@ -19,7 +19,7 @@ import { eventsUrl } from '../api/interactive.js';
 import { withActions } from '../i18n/en-actions.js';
 import { plural } from '../i18n/format.js';
 import { loadFor, TOKENS_KEY } from '../storage.js';
-import { newestIndex, replaced, withoutMessage } from './message-list.js';
+import { replaced, withoutMessage } from './message-list.js';
 import type { PageFacts } from './page.js';
 import type { ThreadHost } from './thread-host.js';
 
@@ -280,9 +280,7 @@ export class LiveUpdates implements ReactiveController {
       if (page !== host.page) return;
       this.#last = first.lastEventId;
       await this.#applyKeepingScroll(() => {
-        host.thread = first.thread;
-        host.messages = first.messages;
-        host.cursor = first.nextCursor;
+        host.reset(first);
       });
     } catch {
       failed = !signal.aborted;
@@ -342,12 +340,9 @@ export class LiveUpdates implements ReactiveController {
    */
   #insert(m: Message, list: Message[]) {
     const host = this.#host;
-    const first = newestIndex(list);
     const parent = list.find((x) => x.id === m.parentId);
-    if (m.kind === 'opening') host.messages = [m, ...list];
-    else if (host.options().sort === 'newest')
-      host.messages = [...list.slice(0, first), m, ...list.slice(first)];
-    else if (!host.cursor || parent?.kind === 'reply') host.messages = [...list, m];
+    if (m.kind === 'opening' || host.options().sort === 'newest') host.add(m);
+    else if (!host.hasMore || parent?.kind === 'reply') host.add(m);
     else return;
     if (m.kind === 'reply') {
       this.#fresh.add(m.id);

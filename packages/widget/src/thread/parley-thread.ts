@@ -16,6 +16,7 @@ import type { ParleyEventMap } from './events.js';
 import { highlights, type MessageTree, messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
+import { placed } from './placement.js';
 import { RenderBatches } from './render-batches.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type { ThreadActions } from './thread-actions.js';
@@ -123,6 +124,7 @@ export class ParleyThread extends LitElement {
     _highlightsOnly: { state: true },
     _announce: { state: true },
     _target: { state: true },
+    _liveNote: { state: true },
   };
 
   /** Base URL of the Parley server. Default: where this script was loaded from. */
@@ -159,6 +161,7 @@ export class ParleyThread extends LitElement {
   declare private _announce: string;
   /** The id of the message the page's `#parley-<id>` hash names. */
   declare private _target: number | null;
+  declare private _liveNote: string;
 
   #batches = new RenderBatches(this);
   /**
@@ -188,11 +191,26 @@ export class ParleyThread extends LitElement {
       // moves the page before it is painted, not batches later.
       this.el.#batches.showAll();
     },
-    get cursor() {
-      return this.el._cursor;
+    get hasMore() {
+      return this.el._cursor !== null;
     },
-    set cursor(v) {
-      this.el._cursor = v;
+    add(m) {
+      this.messages = placed(this.messages, m, this.options().sort);
+    },
+    reveal: (id) => {
+      this._target = id;
+      this.#scrollPending = true;
+    },
+    reset: (page) => {
+      this._thread = page.thread;
+      this.#host.messages = page.messages;
+      this._cursor = page.nextCursor;
+    },
+    get liveNote() {
+      return this.el._liveNote;
+    },
+    set liveNote(v) {
+      this.el._liveNote = v;
     },
     options: () => this.#options(),
     pending: new Set(),
@@ -231,7 +249,7 @@ export class ParleyThread extends LitElement {
     this._thread = this._cursor = this._target = null;
     this._messages = [];
     this._loadingMore = this._highlightsOnly = false;
-    this._announce = '';
+    this._announce = this._liveNote = '';
   }
 
   override connectedCallback() {
@@ -466,6 +484,7 @@ export class ParleyThread extends LitElement {
     const closed = this._thread?.status === 'closed';
     const actions = this.#actions;
     return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly)}
+      ${this._liveNote ? html`<p class="live-note" role="status">${this._liveNote}</p>` : nothing}
       ${renderMessages(
         this.#host,
         this.#now,
@@ -488,7 +507,7 @@ export class ParleyThread extends LitElement {
           : closed
             ? nothing
             : // Holds the form's place while its code loads, so nothing below it moves.
-              html`<form part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
+              html`<form id="parley-form" part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
       }`;
   }
 }

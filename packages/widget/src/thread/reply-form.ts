@@ -11,7 +11,7 @@ import { postMessage } from '../api/interactive.js';
 import { fill, num } from '../i18n/format.js';
 import { load, NAME_KEY, save, saveEditToken } from '../storage.js';
 import { bodyError, MAX_BODY, submitOnCtrlEnter } from './form-fields.js';
-import { newestIndex, replaced } from './message-list.js';
+
 import { forgetOwnerKey } from './owner-key.js';
 import { PostProof } from './post-proof.js';
 import type { ThreadActions } from './thread-actions.js';
@@ -145,11 +145,10 @@ export class ReplyForm {
       const pending = res.status === 'pending';
       if (pending) host.pending.add(m.id);
       actions.typed.set(m.id, body);
-      const list = host.messages;
       // Live updates may have brought it (and counted it) before this answer did.
-      const live = list.some((x) => x.id === m.id);
-      const at = host.options().sort === 'newest' ? newestIndex(list) : list.length;
-      host.messages = live ? replaced(list, m) : [...list.slice(0, at), m, ...list.slice(at)];
+      const live = host.messages.some((x) => x.id === m.id);
+      host.add(m);
+      host.reveal(m.id);
       const thread = host.thread ?? {
         key: page.key,
         title: title || null,
@@ -219,6 +218,7 @@ export class ReplyForm {
     // the keyboard and from autofill; a bot that fills every field fills it too,
     // and the server keeps its post as spam.
     return html`<form
+      id="parley-form"
       part="form"
       aria-labelledby="parley-form-title"
       novalidate

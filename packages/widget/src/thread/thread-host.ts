@@ -31,8 +31,21 @@ export interface ThreadHost {
    * or after it failed.
    */
   readonly eventId: number | undefined;
-  /** The cursor of the next page ("load more"), null when everything is loaded. */
-  cursor: string | null;
+  /**
+   * A message new to this page (the reader's own post, or a live one) joins
+   * the list at its true place: in place of one with its id; under its parent
+   * when that is on the page; else where the sort puts it. The thread's counts
+   * are the caller's to change.
+   */
+  add(message: Message): void;
+  /** Once rendered, scrolls message `id` into view and marks it for a moment. */
+  reveal(id: number): void;
+  /** Replaces everything with a first page just read (live updates' reload). */
+  reset(page: { thread: Thread | null; messages: Message[]; nextCursor: string | null }): void;
+  /** A quiet note shown under the status line while not empty ("Reconnecting…"). */
+  liveNote: string;
+  /** Whether pages of replies are still to load ("load more"). */
+  readonly hasMore: boolean;
   /** Page size and order of the thread's reading requests, as the attributes say. */
   options(): PageOptions;
   /** Ids of this reader's messages (or edits) awaiting moderation, marked as such. */

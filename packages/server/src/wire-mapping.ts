@@ -86,6 +86,7 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
     threadKey: row.thread_key,
     // Approving a held first post makes its thread, this title included, public.
     threadTitle: row.thread_title,
+    threadUrl: row.thread_url,
     threadPublic: Number(row.thread_public) === 1,
     body: row.body,
     reportCount: Number(row.report_count),

@@ -102,6 +102,12 @@ export interface MessagePage {
   nextCursor: string | null;
 }
 
+/** `GET /api/threads/:key/messages?at=ID`: the page that holds reply ID. */
+export interface MessagePageAt extends MessagePage {
+  /** Replies listed (in this order) before the page's first message. */
+  before: number;
+}
+
 /** `GET /api/threads`: threads, most active or most recent first. */
 export interface ThreadList {
   threads: Thread[];
@@ -164,6 +170,8 @@ export interface AdminMessage extends Message {
   reports: AdminReport[];
   /** The title of the message's thread, as moderators must see it before approving. */
   threadTitle: string | null;
+  /** The page of the message's thread (its place on the blog is `threadUrl#parley-<id>`). */
+  threadUrl: string | null;
   /** Whether readers can see the thread yet (a thread created by a held message is not public). */
   threadPublic: boolean;
 }
@@ -212,6 +220,23 @@ export interface CreatedOwnerKey {
 export interface AdminMessageList {
   messages: AdminMessage[];
   nextCursor: string | null;
+}
+
+/** `POST /api/admin/messages/bulk` request. */
+export interface AdminBulkRequest {
+  /** 1..100 distinct message ids. */
+  ids: number[];
+  action: 'publish' | 'hide' | 'delete';
+}
+
+/** `POST /api/admin/messages/bulk` 200 response. */
+export interface AdminBulkResponse {
+  /** The messages the action changed, as they are now. */
+  messages: AdminMessage[];
+  /** Ids deleted. */
+  deleted: number[];
+  /** Ids that name no message. */
+  missing: number[];
 }
 
 /** `GET /api/admin/threads`. */

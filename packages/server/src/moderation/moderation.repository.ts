@@ -12,6 +12,7 @@ export interface OpenReportRow {
 export type AdminMessageRow = MessageRow & {
   thread_key: string;
   thread_title: string | null;
+  thread_url: string | null;
   thread_public: number;
   open_reports: OpenReportRow[];
 };
@@ -81,6 +82,7 @@ function messagesWithThreadKey(db: Kysely<Database>) {
     .select([
       'threads.key as thread_key',
       'threads.title as thread_title',
+      'threads.url as thread_url',
       'threads.public as thread_public',
     ]);
 }

@@ -59,6 +59,7 @@ function makeMessage(id: number, over: Partial<AdminMessage> = {}): AdminMessage
     hiddenReason: null,
     reports: [],
     threadTitle: 'Thread /blog/post-1',
+    threadUrl: 'https://blog.example/blog/post-1',
     threadPublic: true,
     ...over,
   };

@@ -60,7 +60,10 @@ try {
     if ((await name.isVisible()) && !(await name.inputValue())) await name.fill('Sam Reader');
   await shot(reader, 'reply-1-open.png');
   await body.press('Control+Enter');
-  await reader.getByText(/reply was posted/i).first().waitFor({ state: 'attached' });
+  await reader
+    .getByText(/reply was posted/i)
+    .first()
+    .waitFor({ state: 'attached' });
   await reader.waitForTimeout(300);
   await shot(reader, 'reply-2-posted.png');
   await reader.close();

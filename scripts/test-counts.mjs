@@ -55,18 +55,31 @@ function skipReason(name, reason) {
 }
 
 /**
- * Counts from web-test-runner's last progress line, e.g.
+ * Counts from web-test-runner's final progress block: one line per browser
+ * (the default group's and the phone group's Chromium), e.g.
  * `Chromium: |████| 12/12 test files | 40 passed, 0 failed, 2 skipped`
- * (it names skipped tests only when there are some, and never says why).
+ * (it names skipped tests only when there are some, and never says why),
+ * right before "Finished running tests". Without that line (a run cut
+ * short), the last progress line.
  */
 export function wtrCounts(output) {
   const text = output.replace(ANSI, '');
-  const m = [...text.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)].at(-1);
-  if (!m) return undefined;
-  const skipped = Number(m[3] ?? 0);
+  const PROGRESS = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
+  const end = text.lastIndexOf('Finished running tests');
+  const lines = (end === -1 ? text : text.slice(0, end)).split('\n').filter((l) => l.trim());
+  const block = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = PROGRESS.exec(lines[i]);
+    if (!m) break;
+    block.push(m);
+    if (end === -1) break;
+  }
+  if (!block.length) return undefined;
+  const sum = (n) => block.reduce((total, m) => total + Number(m[n] ?? 0), 0);
+  const skipped = sum(3);
   return {
-    passed: Number(m[1]),
-    failed: Number(m[2]),
+    passed: sum(1),
+    failed: sum(2),
     skipped,
     reasons: [
       ...(skipped > 0 ? [`${skipped} test(s) skipped in the browser (it.skip)`] : []),

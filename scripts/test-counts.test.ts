@@ -116,6 +116,17 @@ describe('wtrCounts', () => {
     );
   });
 
+  it('adds up the final block, one line per browser group, before "Finished"', () => {
+    const earlier = line('1 passed, 0 failed');
+    const done = 'Finished running tests in 8s, all tests passed!';
+    assert.deepEqual(
+      wtrCounts(
+        `${earlier}\nRunning...\n${line('140 passed, 0 failed')}\n${line('9 passed, 1 failed')}\n\n${done}\n`,
+      ),
+      { passed: 149, failed: 1, skipped: 0, reasons: [] },
+    );
+  });
+
   it('counts no skip when the line names none', () => {
     assert.equal(wtrCounts(line('42 passed, 0 failed'))?.skipped, 0);
   });

@@ -52,7 +52,7 @@ md.renderer.rules.heading_close = (tokens, idx) =>
 // such an image is its text, no link.
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const token = tokens[idx]!;
-  const href = token.attrGet('src') ?? '';
+  const href = String(token.attrGet('src') ?? '');
   const alt = self.renderInlineAsText(token.children ?? [], options, env).trim();
   const text = alt === '' ? escapeHtml(href) : escapeHtml(alt);
   if (token.meta?.insideLink || !isImageLinkable(href)) return text;
@@ -123,7 +123,7 @@ export function renderComment(source: string): RenderedComment {
       else if (token.type === 'image') {
         // Rendered as a link of its own, unless it is already inside one.
         if (insideLink > 0) token.meta = { ...token.meta, insideLink: true };
-        else if (isImageLinkable(token.attrGet('src') ?? '')) links++;
+        else if (isImageLinkable(String(token.attrGet('src') ?? ''))) links++;
       }
     }
   }

@@ -4,6 +4,7 @@
  * carrying anything private.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import {
   ADMIN,
@@ -50,6 +51,33 @@ const MESSAGE_FIELDS = [
   'updatedAt',
 ];
 const REPORT_FIELDS = ['id', 'messageId', 'reason', 'createdAt', 'decidedAt'];
+
+describe('docs/export-format.md', () => {
+  /** The field names in the first column of the table under `### heading`. */
+  function documented(text: string, heading: string): string[] {
+    const section = text.split(`### ${heading}\n`)[1]?.split('\n#')[0] ?? '';
+    return [...section.matchAll(/^\| `([A-Za-z]+)`/gm)].map((m) => m[1]!);
+  }
+
+  it('documents exactly the fields the export writes, in their order', () => {
+    const text = readFileSync(
+      new URL('../../../../docs/export-format.md', import.meta.url),
+      'utf8',
+    );
+    assert.deepEqual(documented(text, 'Top level'), [
+      'format',
+      'version',
+      'exportedAt',
+      'thread',
+      'threads',
+      'messages',
+      'reports',
+    ]);
+    assert.deepEqual(documented(text, 'Thread'), THREAD_FIELDS);
+    assert.deepEqual(documented(text, 'Message'), MESSAGE_FIELDS);
+    assert.deepEqual(documented(text, 'Report'), REPORT_FIELDS);
+  });
+});
 
 for (const dialect of dialects) {
   describe(`export on ${dialect.name}`, () => {
@@ -147,6 +175,15 @@ for (const dialect of dialects) {
       );
       assert.equal(res.headers.get('Cache-Control'), 'no-store');
       const doc = JSON.parse(text) as ExportDocument;
+      assert.deepEqual(Object.keys(doc), [
+        'format',
+        'version',
+        'exportedAt',
+        'thread',
+        'threads',
+        'messages',
+        'reports',
+      ]);
       assert.equal(doc.format, 'parley-export');
       assert.equal(doc.version, 1);
       assert.equal(doc.exportedAt, f.now.toISOString());

@@ -24,9 +24,9 @@ import {
 } from './export.repository.ts';
 
 /** The `format` of every export document. */
-export const EXPORT_FORMAT = 'parley-export';
+const EXPORT_FORMAT = 'parley-export';
 /** The document's version: changes when a field changes meaning or goes away. */
-export const EXPORT_VERSION = 1;
+const EXPORT_VERSION = 1;
 
 /** Rows read per query; each batch is one chunk. */
 const BATCH_SIZE = 500;

@@ -5,12 +5,27 @@
  * above the repositories, whose row shapes it reads, and below the routes
  * and streams that answer with its objects.
  */
+import type {
+  ExportMessageRow,
+  ExportReportRow,
+  ExportThreadRow,
+} from './data/export.repository.ts';
 import type { OwnerKeyRow, ThreadRow } from './db/schema.ts';
 import type { PublicMessageRow } from './messages/messages.repository.ts';
 import type { AdminMessageRow } from './moderation/moderation.repository.ts';
 import { effectiveStatus } from './threads/auto-close.ts';
 import type { AdminThreadRow } from './threads/threads.repository.ts';
-import type { AdminMessage, AdminThread, Message, OwnerKey, Thread } from './wire.ts';
+import type {
+  AdminMessage,
+  AdminThread,
+  ExportMessage,
+  ExportReport,
+  ExportThread,
+  Message,
+  MessageStatus,
+  OwnerKey,
+  Thread,
+} from './wire.ts';
 
 /**
  * What decides the status a thread shows besides its row: the time it is
@@ -73,6 +88,21 @@ export function toMessage(row: PublicMessageRow): Message {
   };
 }
 
+type ModeratedRow = Pick<AdminMessageRow, 'status' | 'hidden_reason'>;
+
+/** A message's status as moderators see it: spam is stored as a hidden message with the reason `spam`. */
+function shownStatus(row: ModeratedRow): MessageStatus {
+  return row.status === 'hidden' && row.hidden_reason === 'spam' ? 'spam' : row.status;
+}
+
+/** Why a hidden message is hidden; spam shows as its own status, so its reason is not repeated. */
+function shownHiddenReason(row: ModeratedRow): 'moderator' | 'reports' | null {
+  return row.status === 'hidden' &&
+    (row.hidden_reason === 'moderator' || row.hidden_reason === 'reports')
+    ? row.hidden_reason
+    : null;
+}
+
 /**
  * The one mapping from a message row to what moderators see: the public
  * message plus its status, thread, markdown source and open reports. Never
@@ -81,8 +111,7 @@ export function toMessage(row: PublicMessageRow): Message {
 export function toAdminMessage(row: AdminMessageRow): AdminMessage {
   return {
     ...toMessage(row),
-    // Spam is stored as a hidden message with the reason `spam`; moderators see it as its own list.
-    status: row.status === 'hidden' && row.hidden_reason === 'spam' ? 'spam' : row.status,
+    status: shownStatus(row),
     threadKey: row.thread_key,
     // Approving a held first post makes its thread, this title included, public.
     threadTitle: row.thread_title,
@@ -90,12 +119,7 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
     threadPublic: Number(row.thread_public) === 1,
     body: row.body,
     reportCount: Number(row.report_count),
-    // Spam shows as its own status, so its reason is not repeated here.
-    hiddenReason:
-      row.status === 'hidden' &&
-      (row.hidden_reason === 'moderator' || row.hidden_reason === 'reports')
-        ? row.hidden_reason
-        : null,
+    hiddenReason: shownHiddenReason(row),
     reports: row.open_reports.map((report) => ({
       reason: report.reason,
       createdAt: report.created_at,
@@ -120,5 +144,54 @@ export function toOwnerKey(row: OwnerKeyRow): OwnerKey {
     label: row.label,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
+  };
+}
+
+/** The one mapping from a thread row to the export document's thread. */
+export function toExportThread(row: ExportThreadRow): ExportThread {
+  return {
+    key: row.key,
+    title: row.title,
+    summary: row.summary,
+    url: row.url,
+    status: row.status,
+    public: Number(row.public) === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastActivityAt: row.last_activity_at,
+  };
+}
+
+/**
+ * The one mapping from a message row to the export document's message: its
+ * source, status and moderation state, never its client hash or token hash
+ * (the row type does not even hold them).
+ */
+export function toExportMessage(row: ExportMessageRow): ExportMessage {
+  return {
+    id: row.id,
+    threadKey: row.thread_key,
+    parentId: row.parent_id,
+    kind: row.kind,
+    status: shownStatus(row),
+    hiddenReason: shownHiddenReason(row),
+    author: { name: row.author_name, role: row.author_role },
+    body: row.body,
+    html: row.html,
+    highlighted: Number(row.highlighted) === 1,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The one mapping from a report row to the export document's report: never who sent it. */
+export function toExportReport(row: ExportReportRow): ExportReport {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    reason: row.reason,
+    createdAt: row.created_at,
+    decidedAt: row.decided_at,
   };
 }

@@ -245,6 +245,73 @@ export interface AdminThreadList {
   nextCursor: string | null;
 }
 
+/**
+ * The export document (`GET /api/admin/export`): everything needed to move a
+ * site's discussions elsewhere, and nothing private. Described field by field
+ * in `docs/export-format.md`; `version` changes when a field changes meaning
+ * or goes away (added fields do not change it).
+ */
+export interface ExportDocument {
+  format: 'parley-export';
+  version: 1;
+  /** When the export was taken. Rows written while it ran may be missing; none is half there. */
+  exportedAt: string;
+  /** The key of the one thread exported (`?thread=`), or null for every thread. */
+  thread: string | null;
+  /** Threads, in the order they were created. */
+  threads: ExportThread[];
+  /** Messages of those threads, oldest first: a parent always comes before its replies. */
+  messages: ExportMessage[];
+  /** Readers' reports on those messages, oldest first. */
+  reports: ExportReport[];
+}
+
+/** A thread in the export document. */
+export interface ExportThread {
+  key: string;
+  title: string | null;
+  summary: string | null;
+  url: string | null;
+  /** As set by a moderator: an auto-closed thread that nobody closed is `open` here. */
+  status: ThreadStatus;
+  /** Whether readers can see it (false while its only messages are held). */
+  public: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+}
+
+/** A message in the export document, whatever its status. */
+export interface ExportMessage {
+  /** This server's id: `parentId` and reports' `messageId` refer to it. */
+  id: number;
+  threadKey: string;
+  parentId: number | null;
+  kind: MessageKind;
+  status: MessageStatus;
+  /** Why a `hidden` message is hidden; null for every other status (spam is a status). */
+  hiddenReason: 'reports' | 'moderator' | null;
+  author: { name: string; role: 'owner' | null };
+  /** The markdown as written (empty on a deleted placeholder). */
+  body: string;
+  /** The sanitized HTML it was rendered to when written or last edited. */
+  html: string;
+  highlighted: boolean;
+  createdAt: string;
+  editedAt: string | null;
+  updatedAt: string;
+}
+
+/** A reader's report in the export document: never who sent it. */
+export interface ExportReport {
+  id: number;
+  messageId: number;
+  reason: string | null;
+  createdAt: string;
+  /** When a moderator decided on the message (approved, hid, restored...); null while open. */
+  decidedAt: string | null;
+}
+
 /** Every error code the API answers with. */
 export type ErrorCode =
   | 'invalid_request'

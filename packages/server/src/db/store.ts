@@ -119,6 +119,13 @@ export async function openStore(
 
 const SQLITE_RETRIES = [10, 25, 50, 100, 200];
 
+/**
+ * The name of the Unicode lower-case function every SQLite store registers
+ * on its connection (JavaScript's `toLowerCase`); PostgreSQL's `lower()`
+ * already folds by the database's locale.
+ */
+export const SQLITE_LOWER = 'parley_lower';
+
 /** How many prepared statements a SQLite store keeps; the app has a few dozen distinct queries. */
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -183,6 +190,11 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
   // better-sqlite3 blocks the event loop while it waits for a lock, so the
   // wait is kept short and longer waits happen on a timer in `write`.
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 50}`);
+  // SQLite's own lower() folds ASCII only (without ICU): the admin search
+  // folds with this instead, so `É` finds `é` as PostgreSQL's lower() does.
+  sqlite.function(SQLITE_LOWER, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });

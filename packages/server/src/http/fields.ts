@@ -34,6 +34,21 @@ export function lineText(max: number) {
 }
 
 /**
+ * Text to search for: trimmed, 1..max code points, on one line, valid
+ * Unicode. Unlike shown text it may hold bidi controls: a moderator may be
+ * looking for exactly the message that abuses them.
+ */
+export function searchText(max: number) {
+  return z
+    .string({ error: 'must be a string' })
+    .trim()
+    .refine((s) => s.length > 0, 'must not be empty')
+    .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+}
+
+/**
  * Text of several lines shown to others: line ends normalised to `\n`,
  * trimmed, at most `max` code points, no control characters but tab and
  * newline; empty only when `allowEmpty`.

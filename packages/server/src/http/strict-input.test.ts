@@ -26,6 +26,16 @@ const LISTINGS = [
     scope: 'messages:newest',
     headers: {},
   },
+  {
+    path: `${threadPath(KEY, '/messages')}?highlighted=true&cursor=`,
+    scope: 'messages-highlighted:oldest',
+    headers: {},
+  },
+  {
+    path: `${threadPath(KEY, '/messages')}?highlighted=true&sort=newest&cursor=`,
+    scope: 'messages-highlighted:newest',
+    headers: {},
+  },
   { path: '/api/threads?cursor=', scope: 'threads:active', headers: {} },
   { path: '/api/threads?sort=recent&cursor=', scope: 'threads:recent', headers: {} },
   { path: '/api/admin/messages?cursor=', scope: 'admin-messages:all', headers: ADMIN },
@@ -34,6 +44,7 @@ const LISTINGS = [
     scope: 'admin-messages:pending',
     headers: ADMIN,
   },
+  { path: '/api/admin/messages?q=first&cursor=', scope: 'admin-messages:all', headers: ADMIN },
   { path: '/api/admin/threads?cursor=', scope: 'admin-threads', headers: ADMIN },
 ];
 
@@ -110,6 +121,83 @@ for (const dialect of dialects) {
           await assertError(res, 400, 'invalid_request', ['id']);
         }
       }
+    });
+
+    it('answers hostile at, q and ids with a 4xx naming the field, never a 5xx', async () => {
+      const hostile = [
+        '',
+        ' ',
+        '0',
+        '-1',
+        '1.5',
+        '1e9',
+        '0x10',
+        String(TOO_BIG),
+        '9'.repeat(400),
+        "1' or '1'='1",
+        '1; drop table messages',
+        '%00',
+        '\u0000',
+        '[1]',
+        '{"a":1}',
+        '\u202E1',
+      ];
+      for (const value of hostile) {
+        const at = await f.get(`${threadPath(KEY, '/messages')}?at=${encodeURIComponent(value)}`);
+        assert.ok(at.status < 500, `at=${value}: ${at.status}`);
+        if (at.status !== 200) await assertError(at, 400, 'invalid_request', ['at']);
+        const q = await f.get(`/api/admin/messages?q=${encodeURIComponent(value)}`, ADMIN);
+        assert.ok(q.status < 500, `q=${value}: ${q.status}`);
+        if (q.status !== 200) await assertError(q, 400, 'invalid_request', ['q']);
+      }
+      // Bytes that are not UTF-8 (a lone surrogate's, a stray 0xFF), sent as they are.
+      for (const raw of ['%ED%A0%80', '%FF', '%C0%AF', '%', '%%32']) {
+        const at = await f.get(`${threadPath(KEY, '/messages')}?at=${raw}`);
+        assert.ok(at.status >= 400 && at.status < 500, `at=${raw}: ${at.status}`);
+        const q = await f.get(`/api/admin/messages?q=${raw}`, ADMIN);
+        assert.ok(q.status < 500, `q=${raw}: ${q.status}`);
+      }
+      // q: what a LIKE pattern or SQL might choke on is just text.
+      for (const value of [
+        '%',
+        '_',
+        '\\',
+        '%_%\\',
+        "' or 1=1 --",
+        'x'.repeat(200),
+        '😀'.repeat(200),
+      ]) {
+        const res = await f.get(`/api/admin/messages?q=${encodeURIComponent(value)}`, ADMIN);
+        assert.equal(res.status, 200, `q=${value}: ${await res.text()}`);
+      }
+      const before = await storedCounts(f.db.store);
+      const bodies: [unknown, string][] = [
+        [{ ids: [TOO_BIG], action: 'hide' }, 'ids.0'],
+        [{ ids: [-1], action: 'hide' }, 'ids.0'],
+        [{ ids: [null], action: 'hide' }, 'ids.0'],
+        [{ ids: [{}], action: 'hide' }, 'ids.0'],
+        [{ ids: [Number.MAX_VALUE], action: 'hide' }, 'ids.0'],
+        [{ ids: { 0: 1, length: 1 }, action: 'hide' }, 'ids'],
+        [{ ids: [1], action: { toString: 'hide' } }, 'action'],
+        [{ ids: [1], action: '__proto__' }, 'action'],
+        [{ ids: Array.from({ length: 10_000 }, (_, i) => i + 1), action: 'delete' }, 'ids'],
+      ];
+      for (const [body, path] of bodies) {
+        const res = await f.post('/api/admin/messages/bulk', body, ADMIN);
+        const error = await assertError(res, 400, 'invalid_request');
+        assert.deepEqual(new Set(error.error.issues?.map((i) => i.path)), new Set([path]));
+      }
+      for (const raw of [
+        '[1,2]',
+        '"ids"',
+        'null',
+        '{"ids": [1], "action": "hide"',
+        '{"ids":[1e400],"action":"hide"}',
+      ]) {
+        const res = await f.post('/api/admin/messages/bulk', raw, ADMIN);
+        assert.equal(res.status, 400, `${raw}: ${await res.text()}`);
+      }
+      assert.deepEqual(await storedCounts(f.db.store), before);
     });
 
     it('still answers 404 for the largest id that fits', async () => {

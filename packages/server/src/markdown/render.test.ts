@@ -206,7 +206,7 @@ describe('renderMarkdown', () => {
       assert.equal(renderMarkdown('a\n\n---\n\nb'), '<p>a</p>\n<hr />\n<p>b</p>');
     });
 
-    it('renders no headings, tables or images', () => {
+    it('renders no heading, table or image element', () => {
       const html = renderMarkdown(
         '# Title\n\nTitle\n===\n\na | b\n--|--\n1 | 2\n\n![alt](https://x.example/p.png)',
       );
@@ -216,6 +216,116 @@ describe('renderMarkdown', () => {
 
     it('trims the result', () => {
       assert.equal(renderMarkdown('hi'), '<p>hi</p>');
+    });
+  });
+
+  describe('headings', () => {
+    it('renders a heading of any level as a strong paragraph', () => {
+      for (let level = 1; level <= 6; level++) {
+        assert.equal(
+          renderMarkdown(`${'#'.repeat(level)} Title`),
+          '<p><strong>Title</strong></p>',
+          `level ${level}`,
+        );
+      }
+    });
+
+    it('renders setext headings (underlined with = or -) the same way', () => {
+      assert.equal(renderMarkdown('Title\n==='), '<p><strong>Title</strong></p>');
+      assert.equal(renderMarkdown('Title\n---'), '<p><strong>Title</strong></p>');
+    });
+
+    it('keeps emphasis, code and links nested in a heading', () => {
+      assert.equal(
+        renderMarkdown('## a *b* **c** `d` [e](https://e.example)'),
+        `<p><strong>a <em>b</em> <strong>c</strong> <code>d</code> <a href="https://e.example" rel="${LINK_REL}">e</a></strong></p>`,
+      );
+    });
+
+    it('keeps the text around a heading as paragraphs of its own', () => {
+      assert.equal(
+        renderMarkdown('before\n# Title\nafter'),
+        '<p>before</p>\n<p><strong>Title</strong></p>\n<p>after</p>',
+      );
+    });
+
+    it('renders an empty heading as nothing, not an empty strong paragraph', () => {
+      assert.equal(renderMarkdown('#'), '');
+      assert.equal(renderMarkdown('a\n\n##   \n\nb'), '<p>a</p>\n<p>b</p>');
+    });
+
+    it('escapes markup in a heading like anywhere else', () => {
+      const html = renderMarkdown('# <script>alert(1)</script> <img src=x onerror=alert(1)>');
+      assert.equal(
+        html,
+        '<p><strong>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;</strong></p>',
+      );
+      assertInert(html);
+    });
+  });
+
+  describe('images', () => {
+    it('renders an image as a link to it with the alt text, never loading it', () => {
+      assert.equal(
+        renderMarkdown('![a cat](https://x.example/cat.png)'),
+        `<p><a href="https://x.example/cat.png" rel="${LINK_REL}">a cat</a></p>`,
+      );
+    });
+
+    it('shows the url as the link text when the alt text is empty', () => {
+      assert.equal(
+        renderMarkdown('![](https://x.example/cat.png)'),
+        `<p><a href="https://x.example/cat.png" rel="${LINK_REL}">https://x.example/cat.png</a></p>`,
+      );
+    });
+
+    it('drops the title and renders reference images and relative urls alike', () => {
+      assert.equal(
+        renderMarkdown(
+          '![a](https://x.example/a.png "title") ![b][r] ![c](/c.png)\n\n[r]: https://r.example/b.png',
+        ),
+        `<p><a href="https://x.example/a.png" rel="${LINK_REL}">a</a> <a href="https://r.example/b.png" rel="${LINK_REL}">b</a> <a href="/c.png" rel="${LINK_REL}">c</a></p>`,
+      );
+    });
+
+    it('keeps markup in the alt text as text: escaped, emphasis dropped', () => {
+      const html = renderMarkdown(
+        '![<b>bold</b> *em* <img src=x onerror=alert(1)>](https://x.example/a.png)',
+      );
+      assert.equal(
+        html,
+        `<p><a href="https://x.example/a.png" rel="${LINK_REL}">&lt;b&gt;bold&lt;/b&gt; em &lt;img src=x onerror=alert(1)&gt;</a></p>`,
+      );
+      assertInert(html);
+    });
+
+    it('escapes quotes in the url, so it cannot leave the href', () => {
+      const html = renderMarkdown('![x](https://x.example/?a="onmouseover=alert(1))');
+      assertInert(html);
+      assert.deepEqual(hrefs(html), ['https://x.example/?a=%22onmouseover=alert(1)']);
+    });
+
+    it('makes no link of a javascript:, data: or protocol-relative image url', () => {
+      for (const input of [
+        '![x](javascript:alert(1))',
+        '![x](JAVASCRIPT:alert(1))',
+        '![x](data:image/png;base64,iVBORw0KGgo=)',
+        '![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)',
+        '![x](vbscript:msgbox(1))',
+        '![x](//evil.example/a.png)',
+      ]) {
+        const html = renderMarkdown(input);
+        assert.deepEqual(hrefs(html), [], input);
+        assert.ok(!html.includes('<a'), `${input} => ${html}`);
+        assertInert(html, input);
+      }
+    });
+
+    it('renders an image inside a link as the link\u2019s text, never a link inside a link', () => {
+      assert.equal(
+        renderMarkdown('[![logo](https://x.example/logo.png)](https://site.example)'),
+        `<p><a href="https://site.example" rel="${LINK_REL}">logo</a></p>`,
+      );
     });
   });
 
@@ -339,6 +449,10 @@ describe('renderMarkdown', () => {
       'vbscript: autolink': '<vbscript:msgbox(1)>',
       'file: link': '[x](file:///etc/passwd)',
       'image with javascript:': '![x](javascript:alert(1))',
+      'image with javascript: and a newline entity': '![x](JaVa&#x0a;ScRiPt:alert(1))',
+      'image with javascript: in a reference': '![x][e]\n\n[e]: javascript:alert(1)',
+      'image with html in its alt text': '![<svg onload=alert(1)>](https://x.example/a.png)',
+      'image in a heading': '# ![<script>x</script>](javascript:alert(1))',
       'image with an onerror in its url': '![x](https://x.example/p.png" onerror="alert(1))',
       'link title with double quotes': '[x](https://ok.example "a\\" onmouseover=\\"alert(1)")',
       'link title with single quotes': '[x](https://ok.example \'t" onclick="alert(1)\')',
@@ -428,6 +542,15 @@ describe('renderComment', () => {
   it('counts links as markdown-it sees them: explicit, autolinked and bare URLs', () => {
     const source = '[a](https://a.example) <https://b.example> https://c.example ada@e.example';
     assert.equal(renderComment(source).links, 4);
+  });
+
+  it('counts an image as the link it renders as, once inside a link, never when refused', () => {
+    assert.equal(renderComment('![a](https://a.example/a.png)').links, 1);
+    assert.equal(renderComment('[![a](https://a.example/a.png)](https://b.example)').links, 1);
+    assert.equal(
+      renderComment('![a](javascript:alert(1)) ![b](data:image/png;base64,AA)').links,
+      0,
+    );
   });
 
   it('does not count what is not a link: code, refused schemes, plain text', () => {

@@ -74,20 +74,34 @@ export async function findOpening(
 }
 
 /**
+ * Highlighted messages readers see: published (a placeholder is never
+ * highlighted) and highlighted. Literal, like {@link LISTED}, so both planners
+ * match it to the partial index `messages_highlighted_idx`.
+ */
+const HIGHLIGHTED = sql<boolean>`status = 'published' and highlighted = 1`;
+
+/**
  * A page of the thread's listed replies (published ones and placeholders of
- * deleted ones; never the opening post) in the given order, after the keyset position if one is given. Returns one row
- * more than `limit` when there is a next page.
+ * deleted ones; never the opening post) in the given order, after the keyset
+ * position if one is given; with `highlighted`, only the highlighted ones.
+ * Returns one row more than `limit` when there is a next page.
  */
 export async function listReplies(
   db: Kysely<Database>,
-  options: { threadId: number; sort: SortOrder; limit: number; after?: KeysetPosition },
+  options: {
+    threadId: number;
+    sort: SortOrder;
+    limit: number;
+    after?: KeysetPosition | undefined;
+    highlighted?: boolean;
+  },
 ): Promise<PublicMessageRow[]> {
   const direction = options.sort === 'oldest' ? 'asc' : 'desc';
   let query = db
     .selectFrom('messages')
     .select(PUBLIC_MESSAGE_COLUMNS)
     .where('thread_id', '=', options.threadId)
-    .where(LISTED)
+    .where(options.highlighted ? HIGHLIGHTED : LISTED)
     .where('kind', '=', 'reply')
     .orderBy('created_at', direction)
     .orderBy('id', direction)
@@ -103,6 +117,51 @@ export async function listReplies(
     );
   }
   return query.execute();
+}
+
+/** The listed reply (published, or a deleted placeholder) with this id in this thread, if any. */
+export async function findListedReply(
+  db: Kysely<Database>,
+  threadId: number,
+  id: number,
+): Promise<PublicMessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .select(PUBLIC_MESSAGE_COLUMNS)
+    .where('id', '=', id)
+    .where('thread_id', '=', threadId)
+    .where(LISTED)
+    .where('kind', '=', 'reply')
+    .executeTakeFirst();
+}
+
+/**
+ * How many listed messages of the thread come before `position` in `sort`
+ * order, the opening post included when it is listed and before it. Counted
+ * on the index alone (no `kind` filter, which would read every row): a
+ * covering range of `messages_thread_idx` on SQLite, of `messages_listed_idx`
+ * on PostgreSQL. Never OFFSET: the rows are counted, not read and skipped.
+ */
+export async function countListedBefore(
+  db: Kysely<Database>,
+  threadId: number,
+  sort: SortOrder,
+  position: KeysetPosition,
+): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('thread_id', '=', threadId)
+    .where(LISTED)
+    .where((eb) =>
+      eb(
+        eb.refTuple('created_at', 'id'),
+        sort === 'oldest' ? '<' : '>',
+        eb.tuple(position.at, position.id),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**

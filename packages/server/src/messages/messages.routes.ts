@@ -7,10 +7,15 @@ import { isThreadUrl } from '../http/origin-policy.ts';
 import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
-import type { EditMessageResponse, MessagePage, PostMessageResponse } from '../wire.ts';
+import type {
+  EditMessageResponse,
+  MessagePage,
+  MessagePageAt,
+  PostMessageResponse,
+} from '../wire.ts';
 import { toMessage } from '../wire-mapping.ts';
 import { deleteOwnMessage, editLimit, editMessage } from './author-rights.ts';
-import { messagePage } from './message-page.ts';
+import { messagePage, messagePageAt } from './message-page.ts';
 import {
   editMessageBody,
   messageIdParams,
@@ -45,9 +50,16 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('query', messagesQuery),
       async (c) => {
         const { key } = c.req.valid('param');
+        const { at, ...query } = c.req.valid('query');
         const thread = await findPublicThreadByKey(store.db, key);
         if (!thread) throw threadNotFound(key);
-        const page: MessagePage = await messagePage(store.db, thread, c.req.valid('query'));
+        // Built afresh on every request, never from the first-page cache or
+        // with its ETag (`GET /api/threads/:key`): an `at` page is not a
+        // first page, and its place moves with every write before it.
+        const page: MessagePage | MessagePageAt =
+          at === undefined
+            ? await messagePage(store.db, thread, query)
+            : await messagePageAt(store.db, thread, { sort: query.sort, limit: query.limit, at });
         return c.json(page);
       },
     )

@@ -42,12 +42,36 @@ export const postMessageBody = z.object({
 });
 export type PostMessageBody = z.infer<typeof postMessageBody>;
 
-/** `GET /api/threads/:key/messages` query. */
-export const messagesQuery = z.object({
-  cursor: cursorParam,
-  limit: limitParam(50),
-  sort: sortParam,
-});
+/**
+ * `GET /api/threads/:key/messages` query. `at` (the page that holds a reply)
+ * starts a listing of its own: it takes no cursor (its answer carries the
+ * next one), and the highlights have no "page that holds" (a message that is
+ * not highlighted has none), so either beside it is refused, naming it.
+ */
+export const messagesQuery = z
+  .object({
+    cursor: cursorParam,
+    limit: limitParam(50),
+    sort: sortParam,
+    at: idParam.optional(),
+    highlighted: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .optional()
+      .transform((v) => v === 'true'),
+  })
+  .superRefine((query, ctx) => {
+    if (query.at === undefined) return;
+    if (query.cursor !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'cannot be combined with at' });
+    }
+    if (query.highlighted) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['highlighted'],
+        message: 'cannot be combined with at',
+      });
+    }
+  });
 
 /** Longest report reason, in code points. */
 const MAX_REASON = 500;

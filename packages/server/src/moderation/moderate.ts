@@ -1,5 +1,5 @@
-import type { Updateable } from 'kysely';
-import type { MessageTable, ThreadUpdate } from '../db/schema.ts';
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, MessageRow, MessageTable, ThreadUpdate } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { messageNotFound, threadNotFound } from '../http/api-error.ts';
 import { changeMessage, deleteMessage } from '../messages/message-state.ts';
@@ -16,7 +16,7 @@ import {
 } from '../threads/threads.repository.ts';
 import type { ThreadStatus } from '../wire.ts';
 import type { AdminMessageRow } from './moderation.repository.ts';
-import { findAdminMessage } from './moderation.repository.ts';
+import { findAdminMessage, findAdminMessages } from './moderation.repository.ts';
 
 /** A moderator's decision on one message. */
 export interface MessageDecision {
@@ -36,52 +36,60 @@ export async function moderateMessage(
   store: Store,
   decision: MessageDecision,
 ): Promise<AdminMessageRow> {
-  const now = decision.now.toISOString();
   return store.write(async (trx) => {
     const message = await findMessage(trx, decision.id);
     if (!message || message.status === 'deleted') throw messageNotFound(decision.id);
-    const set: Updateable<MessageTable> = {};
-    if (decision.status !== undefined && decision.status !== message.status) {
-      set.status = decision.status;
-    }
-    // Why it is hidden: a moderator's hide is the moderator's, whatever hid it
-    // before (readers' reports, the spam trap); approving or restoring clears it.
-    if (decision.status === 'hidden' && message.hidden_reason !== 'moderator') {
-      set.hidden_reason = 'moderator';
-    }
-    if (decision.status === 'published' && message.hidden_reason !== null) {
-      set.hidden_reason = null;
-    }
-    const highlighted =
-      decision.highlighted === undefined ? undefined : decision.highlighted ? 1 : 0;
-    if (highlighted !== undefined && highlighted !== Number(message.highlighted)) {
-      set.highlighted = highlighted;
-    }
-    const visible = Object.keys(set).length > 0;
-    if (Number(message.report_count) > 0) {
-      set.report_count = 0;
-      await decideReports(trx, message.id, now);
-    }
-    if (set.status === 'published') {
-      // The first message a moderator lets through in a thread created by a
-      // held message makes the thread public, as it stands (the moderator
-      // saw its title beside the message), with this change's events.
-      const thread = await findThreadById(trx, message.thread_id);
-      if (thread && !isPublicThread(thread)) {
-        await makeThreadPublic(trx, thread.id, { now });
-      }
-    }
-    if (visible) {
-      // An approved message is the thread's activity as of when it was
-      // written (not when approved), like any other message.
-      const approved = message.status === 'pending' && set.status === 'published';
-      await changeMessage(trx, message, set, now, approved ? message.created_at : undefined);
-    } else if (set.report_count !== undefined) {
-      await updateMessage(trx, message.id, { ...set, updated_at: now });
-    }
+    await decide(trx, message, decision);
     // Found above, in this transaction.
     return (await findAdminMessage(trx, message.id))!;
   });
+}
+
+/** {@link moderateMessage}'s change, inside the caller's transaction, on a message it found. */
+async function decide(
+  trx: Kysely<Database>,
+  message: MessageRow,
+  decision: MessageDecision,
+): Promise<void> {
+  const now = decision.now.toISOString();
+  const set: Updateable<MessageTable> = {};
+  if (decision.status !== undefined && decision.status !== message.status) {
+    set.status = decision.status;
+  }
+  // Why it is hidden: a moderator's hide is the moderator's, whatever hid it
+  // before (readers' reports, the spam trap); approving or restoring clears it.
+  if (decision.status === 'hidden' && message.hidden_reason !== 'moderator') {
+    set.hidden_reason = 'moderator';
+  }
+  if (decision.status === 'published' && message.hidden_reason !== null) {
+    set.hidden_reason = null;
+  }
+  const highlighted = decision.highlighted === undefined ? undefined : decision.highlighted ? 1 : 0;
+  if (highlighted !== undefined && highlighted !== Number(message.highlighted)) {
+    set.highlighted = highlighted;
+  }
+  const visible = Object.keys(set).length > 0;
+  if (Number(message.report_count) > 0) {
+    set.report_count = 0;
+    await decideReports(trx, message.id, now);
+  }
+  if (set.status === 'published') {
+    // The first message a moderator lets through in a thread created by a
+    // held message makes the thread public, as it stands (the moderator
+    // saw its title beside the message), with this change's events.
+    const thread = await findThreadById(trx, message.thread_id);
+    if (thread && !isPublicThread(thread)) {
+      await makeThreadPublic(trx, thread.id, { now });
+    }
+  }
+  if (visible) {
+    // An approved message is the thread's activity as of when it was
+    // written (not when approved), like any other message.
+    const approved = message.status === 'pending' && set.status === 'published';
+    await changeMessage(trx, message, set, now, approved ? message.created_at : undefined);
+  } else if (set.report_count !== undefined) {
+    await updateMessage(trx, message.id, { ...set, updated_at: now });
+  }
 }
 
 /** A moderator's delete: like the author's (placeholder if it has replies). */
@@ -90,6 +98,58 @@ export async function removeMessage(store: Store, id: number, now: Date): Promis
     const message = await findMessage(trx, id);
     if (!message || message.status === 'deleted') throw messageNotFound(id);
     await deleteMessage(trx, message, now.toISOString());
+  });
+}
+
+/** What a bulk decision does to each message: what the single PATCH or DELETE would. */
+export type BulkAction = 'publish' | 'hide' | 'delete';
+
+/** The outcome of {@link moderateMany}. */
+export interface BulkOutcome {
+  /** The messages published or hidden, as they are now (one that was already so included: its reports are settled). */
+  messages: AdminMessageRow[];
+  /** The ids deleted (removed, or left as placeholders for their replies). */
+  deleted: number[];
+  /** The ids that name no message, or an already deleted one: nothing was done to them. */
+  missing: number[];
+}
+
+/**
+ * A moderator's decision on many messages at once, in one transaction: each
+ * id gets exactly what `PATCH {status}` (publish, hide) or `DELETE` would do
+ * to it alone, in the order given, so counts, events, reports and a held
+ * thread's going public follow as they would. Ids of no message are reported,
+ * not refused: another moderator may have deleted them a moment ago.
+ */
+export async function moderateMany(
+  store: Store,
+  request: { ids: readonly number[]; action: BulkAction; now: Date },
+): Promise<BulkOutcome> {
+  const { ids, action, now } = request;
+  return store.write(async (trx) => {
+    const changed: number[] = [];
+    const deleted: number[] = [];
+    const missing: number[] = [];
+    for (const id of ids) {
+      const message = await findMessage(trx, id);
+      if (!message || message.status === 'deleted') {
+        missing.push(id);
+      } else if (action === 'delete') {
+        await deleteMessage(trx, message, now.toISOString());
+        deleted.push(id);
+      } else {
+        await decide(trx, message, {
+          id,
+          status: action === 'publish' ? 'published' : 'hidden',
+          now,
+        });
+        changed.push(id);
+      }
+    }
+    // Read back in one query, in the order asked for.
+    const rows = new Map((await findAdminMessages(trx, changed)).map((row) => [row.id, row]));
+    const messages = changed.flatMap((id) => rows.get(id) ?? []);
+    return { messages, deleted, missing };
   });
 }
 

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, MessageRow, StoredTime } from '../db/schema.ts';
+import { type Dialect, SQLITE_LOWER } from '../db/store.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
 /** An open report as moderators see it: never who sent it. */
@@ -87,16 +88,41 @@ function messagesWithThreadKey(db: Kysely<Database>) {
     ]);
 }
 
+/** Text searched for in messages' body and author name, any case. */
+export interface MessageSearch {
+  text: string;
+  /** The store's dialect: each folds case with its own function. */
+  dialect: Dialect;
+}
+
+/** `text` as a LIKE pattern that matches it literally anywhere: `%`, `_` and `\` escaped. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Whether the message's body or author name contains `search.text`, in any
+ * case: both sides lower-cased (SQLite with the store's Unicode function,
+ * PostgreSQL with lower()), compared with LIKE and an explicit escape.
+ */
+function matches(search: MessageSearch) {
+  const pattern = containsPattern(search.text.toLowerCase());
+  const lower = search.dialect === 'postgres' ? sql.raw('lower') : sql.raw(SQLITE_LOWER);
+  return sql<boolean>`(${lower}(messages.body) like ${pattern} escape '\\' or ${lower}(messages.author_name) like ${pattern} escape '\\')`;
+}
+
 /**
  * Messages for moderators, newest first, keyset-paginated, optionally in one
- * thread. Returns one row more than `limit` when there is a next page.
- * Deleted placeholders are never listed: nothing of them is left to moderate.
+ * thread and matching a search. Returns one row more than `limit` when there
+ * is a next page. Deleted placeholders are never listed: nothing of them is
+ * left to moderate.
  */
 export async function listAdminMessages(
   db: Kysely<Database>,
   options: {
     filter: AdminMessageFilter;
     threadId?: number | undefined;
+    search?: MessageSearch | undefined;
     limit: number;
     after?: KeysetPosition | undefined;
   },
@@ -123,12 +149,23 @@ export async function listAdminMessages(
   } else if (filter) query = query.where('messages.status', '=', filter);
   else query = query.where('messages.status', '!=', 'deleted');
   if (threadId !== undefined) query = query.where('messages.thread_id', '=', threadId);
+  if (options.search) query = query.where(matches(options.search));
   if (after) {
     query = query.where((eb) =>
       eb(eb.refTuple('messages.created_at', 'messages.id'), '<', eb.tuple(after.at, after.id)),
     );
   }
   return withOpenReports(db, await query.execute());
+}
+
+/** The messages with these ids (those that exist), with their threads and open reports. */
+export async function findAdminMessages(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<AdminMessageRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await messagesWithThreadKey(db).where('messages.id', 'in', ids).execute();
+  return withOpenReports(db, rows);
 }
 
 /** One message with its thread's key, title and visibility, whatever its status. */

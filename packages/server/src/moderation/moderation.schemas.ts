@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { cursorParam, httpUrl, limitParam, lineText, threadKey } from '../http/fields.ts';
+import {
+  cursorParam,
+  httpUrl,
+  idNumber,
+  limitParam,
+  lineText,
+  searchText,
+  threadKey,
+} from '../http/fields.ts';
 import { MAX_TITLE } from '../messages/messages.schemas.ts';
 import { threadStatus } from '../wire.ts';
 
@@ -14,9 +22,29 @@ export const adminMessagesQuery = z.object({
     })
     .optional(),
   thread: threadKey.optional(),
+  /** Text the body or the author name contains, any case. */
+  q: searchText(200).optional(),
   cursor: cursorParam,
   limit: limitParam(50),
 });
+
+/** Most messages one bulk request may name. */
+const MAX_BULK_IDS = 100;
+
+/** `POST /api/admin/messages/bulk` body. */
+export const adminBulkBody = z.object({
+  ids: z
+    .array(idNumber, { error: 'must be an array of message ids' })
+    .min(1, 'give at least one id')
+    .max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} ids per request`)
+    // A repeated id is a client's mistake (two rows for one message): say so
+    // rather than decide twice, or once, silently.
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id'),
+  action: z.enum(['publish', 'hide', 'delete'], { error: 'must be publish, hide or delete' }),
+});
+
+/** `GET /api/admin/export` query. */
+export const adminExportQuery = z.object({ thread: threadKey.optional() });
 
 /** `GET /api/admin/threads` query. */
 export const adminThreadsQuery = z.object({

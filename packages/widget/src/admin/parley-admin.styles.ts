@@ -83,9 +83,10 @@ export const styles = css`
   .row input {
     flex: 1 1 12rem;
   }
+  /* Wrapped, never scrolled sideways: on a phone every tab stays in sight. */
   [role='tablist'] {
     display: flex;
-    overflow-x: auto;
+    flex-wrap: wrap;
     border-bottom: 1px solid var(--parley-border);
   }
   [role='tab'] {
@@ -173,13 +174,5 @@ export const styles = css`
     border: 1px dashed var(--parley-border);
     border-radius: var(--parley-radius);
     text-align: center;
-  }
-  .vh {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;

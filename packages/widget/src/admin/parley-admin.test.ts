@@ -274,7 +274,7 @@ describe('<parley-admin>', () => {
     await waitUntil(() => $$(el, '#panel-queue article').length === 2);
     await waitUntil(() => $(el, '.notice'));
     await expect(el).to.be.accessible();
-    for (const tab of ['Hidden', 'Spam', 'Recent', 'Threads', 'Owner']) {
+    for (const tab of ['Hidden', 'Spam', 'Published', 'Threads', 'Owner']) {
       await openTab(el, tab);
       await expect(el).to.be.accessible();
     }
@@ -311,7 +311,7 @@ describe('<parley-admin>', () => {
         'Queue',
         'Hidden',
         'Spam',
-        'Recent',
+        'Published',
         'Threads',
         'Owner',
       ]);
@@ -577,24 +577,49 @@ describe('<parley-admin>', () => {
     it('lists published messages with their thread, time, sanitized HTML and source as text', async () => {
       serve({ published: [makeMessage(3, { editedAt: ago(1) })] });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       const req = calls.find((c) => c.url.includes('status=published'))!;
       expect(new URL(req.url).searchParams.has('thread')).to.equal(false);
       const r = row(el, 'recent', 3);
       expect(text(r.querySelector('[part~=author]'))).to.equal('Reader 3');
       expect(text(r.querySelector('.where'))).to.equal(
-        'in Thread /blog/post-1 · Jun 1, 2025, 11:57 AM · edited',
+        'in Thread /blog/post-1 · Jun 1, 2025, 11:57 AM · edited · View on the blog',
       );
       expect(r.querySelector('time')!.getAttribute('datetime')).to.equal(ago(3));
       expect(r.querySelector('[part~=body] strong')?.textContent).to.equal('3');
       expect(r.querySelector('details pre')!.textContent).to.equal('Message number **3**');
     });
 
+    it('links each message to its place on the blog, in a new tab; no link without an http(s) thread url', async () => {
+      serve({
+        published: [
+          makeMessage(3),
+          makeMessage(4, { threadUrl: null }),
+          makeMessage(5, { threadUrl: 'javascript:alert(1)' }),
+          makeMessage(6, { threadUrl: 'https://blog.example/post?x=1#top' }),
+        ],
+      });
+      const el = await signedIn();
+      await openTab(el, 'Published');
+      const link = row(el, 'recent', 3).querySelector<HTMLAnchorElement>('a[part~=link]')!;
+      expect(link.href).to.equal('https://blog.example/blog/post-1#parley-3');
+      expect(link.target).to.equal('_blank');
+      expect(link.rel).to.equal('noopener noreferrer');
+      expect(text(link)).to.equal('View on the blog');
+      expect(link.getAttribute('aria-label')).to.equal('View on the blog, message 3 by Reader 3');
+      expect(row(el, 'recent', 4).querySelector('a')).to.equal(null);
+      expect(row(el, 'recent', 5).querySelector('a')).to.equal(null);
+      // The message's anchor replaces the page's own fragment.
+      expect(row(el, 'recent', 6).querySelector<HTMLAnchorElement>('a')!.href).to.equal(
+        'https://blog.example/post?x=1#parley-6',
+      );
+    });
+
     it('hides, highlights and unhighlights (a pressed star) a published message', async () => {
       const m = makeMessage(4);
       serve({ published: [m] });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
 
       route('PATCH', '/api/admin/messages/4', async (req) =>
         json({ message: { ...m, ...(await req.json()) } }),
@@ -630,7 +655,7 @@ describe('<parley-admin>', () => {
       serve({ published: [makeMessage(6)] });
       route('DELETE', '/api/admin/messages/6', () => new Response(null, { status: 204 }));
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
 
       const del = button(row(el, 'recent', 6), 'Delete');
       del.click();
@@ -667,7 +692,7 @@ describe('<parley-admin>', () => {
           : json({ messages: [makeMessage(4), makeMessage(3)], nextCursor: 'page-2' });
       });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent article').length).to.equal(2);
       const more = $<HTMLButtonElement>(el, '#panel-recent [part~=load-more]');
       expect(more.getAttribute('aria-label')).to.equal('Load more, Published messages');
@@ -688,7 +713,7 @@ describe('<parley-admin>', () => {
     it('filters by thread, from the select or from a thread’s "Show messages"', async () => {
       serve({ published: [makeMessage(1)] });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       const select = $<HTMLSelectElement>(el, '#filter');
       expect(text($(el, 'label[for=filter]'))).to.equal('Thread');
       expect([...select.options].map(text)).to.deep.equal([
@@ -889,7 +914,7 @@ describe('<parley-admin>', () => {
       expect(buttons('hidden', 3)).to.deep.equal(['Restore', 'Delete']);
       await openTab(el, 'Spam');
       expect(buttons('spam', 4)).to.deep.equal(['Approve', 'Delete']);
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect(buttons('recent', 5)).to.deep.equal(['Hide', 'Highlight', 'Delete']);
       expect(buttons('recent', 6)).to.deep.equal(['Keep', 'Hide', 'Delete']);
     });
@@ -1271,7 +1296,7 @@ describe('<parley-admin>', () => {
         makeMessage(63, { status: 'hidden', hiddenReason: 'moderator' }),
       ]);
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect(listed('hidden')).to.equal(1);
       const hide = button(row(el, 'recent', 61), 'Hide');
       hide.focus();
@@ -1293,7 +1318,7 @@ describe('<parley-admin>', () => {
         'Hidden by a moderator',
       );
       // Loaded again once, not at every visit; Recent, changed in place, is not reloaded.
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       await openTab(el, 'Hidden');
       expect(listed('hidden')).to.equal(2);
       expect(listed('published')).to.equal(1);
@@ -1305,7 +1330,7 @@ describe('<parley-admin>', () => {
         makeMessage(72, { status: 'hidden', hiddenReason: 'reports', reportCount: 2 }),
       ]);
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal(['Reader 71']);
       await waitUntil(() => $(el, '.notice'));
       expect(text($(el, '#tab-hidden'))).to.equal('Hidden1, 1 hidden by reports');
@@ -1318,7 +1343,7 @@ describe('<parley-admin>', () => {
       expect(text($(el, '#tab-hidden'))).to.equal('Hidden');
       expect(listed('hidden')).to.equal(1);
 
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
         'Reader 71',
         'Reader 72',
@@ -1333,14 +1358,14 @@ describe('<parley-admin>', () => {
     it('shows a message approved in Spam in Recent', async () => {
       serveStore([makeMessage(81), makeMessage(82, { status: 'spam' })]);
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       await openTab(el, 'Spam');
       button(row(el, 'spam', 82), 'Approve').click();
       await oneEvent(el, 'parley-message-moderated');
       await waitUntil(() => announced(el) === 'Message approved');
       expect(listed('spam')).to.equal(1);
 
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
         'Reader 81',
         'Reader 82',

@@ -134,7 +134,8 @@ export class BulkSelection implements ReactiveController {
     this.#el.requestUpdate();
     if (changed || missing) {
       const done = changed ? strings.bulkDone(changed, verb) : '';
-      this.#host.announce([done, missing ? strings.bulkMissing(missing) : ''].join(' ').trim());
+      const gone = missing ? strings.bulkMissing(missing) : '';
+      this.#host.announce(done && gone ? `${done}. ${gone}` : done || gone);
     }
     // The bar's buttons went away with the selection; "Select all shown" stays.
     if (!this.error) await this.#focus('#select-all');

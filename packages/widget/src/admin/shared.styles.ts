@@ -191,4 +191,11 @@ export const fieldStyles = css`
   [aria-invalid='true'] {
     border-color: var(--parley-danger);
   }
+  /* As buttons (baseStyles): 44 px for fingers; here, as these rules come later. */
+  @media (pointer: coarse) {
+    input:not([type='checkbox']),
+    select {
+      min-height: 44px;
+    }
+  }
 `;

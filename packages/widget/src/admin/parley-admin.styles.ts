@@ -124,6 +124,27 @@ export const styles = css`
     justify-content: space-between;
     gap: 0.5rem 1rem;
   }
+  /* The search bar: the field and its button on one line, the thread filter beside them when it fits. */
+  .search {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 0.5rem 1rem;
+  }
+  .search .query {
+    flex: 1 1 16rem;
+    min-width: 0;
+  }
+  .search .row {
+    flex-wrap: nowrap;
+  }
+  .search .row input {
+    flex: 1 1 auto;
+    min-width: 0;
+  }
+  .search .row button {
+    flex: none;
+  }
   .filter {
     min-width: 0;
     display: flex;

@@ -43,18 +43,20 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * The moderation page: sign in with the admin token, approve, hide or
  * delete held messages, keep, hide or delete reported ones, restore or delete
  * hidden ones (those hidden by readers' reports announced at the top), approve
- * or delete spam, hide, highlight or delete published ones, close, reopen and
- * edit threads, and create and revoke owner-posting links (see
- * `owner-keys.ts`). Every Delete asks for a second click. Loaded by the
- * server's `/admin` page from `/admin.js`; never part of `/widget.js`. Each
- * message and thread is a card element (`<parley-admin-message>`,
- * `<parley-admin-thread>`) whose parts are exported, so every part below is
- * styled through `parley-admin::part(...)`.
+ * or delete spam, hide, highlight or delete published ones, close, reopen,
+ * edit and export threads, and create and revoke owner-posting links (see
+ * `owner-keys.ts`). Every message list can be searched (text or author) and
+ * narrowed to one thread; ticked messages are approved, restored, hidden or
+ * deleted at once; each message links to its place on the blog. Every Delete
+ * asks for a second click. Loaded by the server's `/admin` page from
+ * `/admin.js`; never part of `/widget.js`. Each message and thread is a card
+ * element (`<parley-admin-message>`, `<parley-admin-thread>`) whose parts are
+ * exported, so every part below is styled through `parley-admin::part(...)`.
  *
  * @attr {string} server - Base URL of the Parley server. Default: where `admin.js` was loaded from.
  *
  * @fires parley-session-changed - The moderator signed in (the token was accepted) or out (by the button, or when the server refused the token). `detail.signedIn`: whether signed in now.
- * @fires parley-message-moderated - A message action succeeded. `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
+ * @fires parley-message-moderated - A message action succeeded (a bulk action fires one per message). `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
  * @fires parley-thread-moderated - A thread was closed, reopened or edited. `detail.thread`: the server's answer.
  * @fires parley-admin-error - A request failed. `detail.message`: the words shown for it; `detail.code`: an error code of the HTTP API (`unauthorized` signs out), or `network`, `timeout`, `bad_response` (an answer that is not Parley's JSON), `internal` (a bug in the element).
  *
@@ -65,16 +67,19 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * @csspart tabs - The row of section tabs.
  * @csspart tab - Each section tab.
  * @csspart panel - Each section.
+ * @csspart search - The search form above the message lists (text, thread).
+ * @csspart bulk - The bar of bulk actions on the selected messages.
  * @csspart messages - A list of messages.
  * @csspart message - Each message.
  * @csspart author - A message's author name.
  * @csspart badge - Status, report, highlight and owner badges.
  * @csspart body - A message's sanitized HTML.
  * @csspart source - A message's markdown source, in a disclosure.
+ * @csspart link - A message's link to its place on the blog.
  * @csspart threads - The list of threads.
  * @csspart thread - Each thread.
  * @csspart form - The thread edit form and the owner form.
- * @csspart input - Text fields and the thread filter.
+ * @csspart input - Text fields, the search field and the thread filter.
  * @csspart button - Every button.
  * @csspart error - Error messages.
  * @csspart load-more - "Load more" buttons.

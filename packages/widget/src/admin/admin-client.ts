@@ -147,7 +147,7 @@ export interface ExportFile {
 }
 
 /** The `filename` of a `Content-Disposition` header, kept to a plain, safe file name. */
-export function dispositionName(header: string | null, fallback: string): string {
+function dispositionName(header: string | null, fallback: string): string {
   const name = /filename="?([^";]+)"?/i.exec(header ?? '')?.[1] ?? '';
   // Only what a server-made name holds: a name with a path or odd characters is not used.
   return /^[\w.-]+$/.test(name) ? name : fallback;

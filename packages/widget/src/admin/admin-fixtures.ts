@@ -152,14 +152,14 @@ export function roots(root: ParentNode): ParentNode[] {
   return found;
 }
 /** A node's parent element, stepping out of a shadow root to its host. */
-export const parentOf = (node: Element) =>
+const parentOf = (node: Element) =>
   node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null;
 /**
  * Whether `node` matches `selector` (a list of compound selectors joined by
  * spaces) when a descendant may sit in a shadow root of its ancestor:
  * `#panel-queue article` finds a card's article inside the Queue panel.
  */
-export function matchesThroughShadows(node: Element, selector: string): boolean {
+function matchesThroughShadows(node: Element, selector: string): boolean {
   return selector.split(',').some((one) => {
     const ancestors = one.trim().split(/\s+/);
     if (!node.matches(ancestors.pop()!)) return false;

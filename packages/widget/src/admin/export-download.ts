@@ -27,7 +27,7 @@ export interface ExportHost {
 type Page = ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode };
 
 /** The one thread being exported: its key, or ALL for every thread; null for none. */
-export const ALL = '';
+const ALL = '';
 
 export class ExportDownload implements ReactiveController {
   /** What is being exported: a thread key, {@link ALL}, or null while idle. */

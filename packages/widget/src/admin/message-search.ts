@@ -12,7 +12,7 @@ import { strings } from './admin-strings.js';
 import { threadFilter } from './thread-filter.js';
 
 /** How long typing must pause before the search runs, in ms. */
-export const SEARCH_DEBOUNCE_MS = 300;
+const SEARCH_DEBOUNCE_MS = 300;
 /** The server's limit on `q`, in characters. */
 const MAX_QUERY = 200;
 

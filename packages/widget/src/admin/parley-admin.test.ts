@@ -90,7 +90,7 @@ async function withNewPostingLink() {
 describe('<parley-admin>', () => {
   it('passes an accessibility audit: sign-in, queue, published, threads and owner sections', async function () {
     // Seven axe runs: seconds on a busy machine.
-    this.timeout(20_000);
+    (this as { timeout(ms: number): void }).timeout(20_000);
     serve({
       pending: [makeMessage(1, { status: 'pending', threadPublic: false, threadTitle: 'New' })],
       reported: [

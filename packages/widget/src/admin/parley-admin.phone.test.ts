@@ -75,7 +75,9 @@ const controls = (el: ParleyAdmin) =>
 
 const TABS = ['Queue', 'Hidden', 'Spam', 'Published', 'Threads', 'Owner'];
 
-describe('<parley-admin> on a phone', () => {
+describe('<parley-admin> on a phone', function (this: { timeout(ms: number): void }) {
+  // Long content, every tab, axe: seconds when the machine is busy.
+  this.timeout(20_000);
   afterEach(() => setViewport({ width: 390, height: 844 }));
 
   for (const width of [390, 320]) {

@@ -112,11 +112,14 @@ function chromium(options) {
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
     createBrowserContext: ({ browser }) =>
       browser.newContext({ locale: 'en-US', timezoneId: 'UTC', ...options }),
-    // The launcher sizes every page 800x600 before each test file; a phone keeps its own size.
+    // The launcher sizes every page 800x600 before each test file; a phone keeps its own size
+    // then, while a test's own setViewport (320 px checks) still applies.
     createPage: async ({ context }) => {
       const page = await context.newPage();
       const setViewportSize = page.setViewportSize.bind(page);
-      page.setViewportSize = (size) => setViewportSize(options.viewport ?? size);
+      const launcherReset = (size) => size.width === 800 && size.height === 600;
+      page.setViewportSize = (size) =>
+        setViewportSize(options.viewport && launcherReset(size) ? options.viewport : size);
       return page;
     },
   });

@@ -39,6 +39,8 @@ describe('GET /admin and /admin.js', () => {
     const html = await res.text();
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /<parley-admin><\/parley-admin>/);
+    // Without it a phone lays the page out 980 px wide and shrinks it to fit.
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
     assert.match(html, /<script type="module" src="\/admin\.js"><\/script>/);
     // An empty icon of its own (img-src allows data:), so the browser asks for no
     // /favicon.ico, which would be a 404 in the moderator's console.

@@ -4,6 +4,8 @@
  * come from the server package, so no validation code reaches `/admin.js`.
  */
 import type {
+  AdminBulkRequest,
+  AdminBulkResponse,
   AdminMessage,
   AdminMessageList,
   AdminThread,
@@ -11,7 +13,7 @@ import type {
   CreatedOwnerKey,
   OwnerKeyList,
 } from '@parley/server/wire';
-import { request } from '../api/client.js';
+import { ApiError, request } from '../api/client.js';
 
 /** Where the admin API is and the token that opens it. */
 export interface AdminSession {
@@ -38,6 +40,18 @@ export interface ThreadPatch {
   status?: 'open' | 'closed';
 }
 
+/** Why these options: see {@link call}. */
+const adminInit = (session: AdminSession, method: string, json: boolean): RequestInit => ({
+  method,
+  headers: {
+    Authorization: `Bearer ${session.token}`,
+    Accept: 'application/json',
+    ...(json ? { 'Content-Type': 'application/json' } : {}),
+  },
+  credentials: 'omit',
+  cache: 'no-store',
+});
+
 /** One admin call: the token only in the Authorization header, JSON in and out. */
 function call<T>(
   session: AdminSession,
@@ -50,15 +64,8 @@ function call<T>(
   // URL would end up in logs and history); no cookies are needed or sent;
   // moderation data must not sit in the HTTP cache of a shared computer.
   return request<T>(`${session.base}api/admin/${path}`, signal, {
-    method,
-    headers: {
-      Authorization: `Bearer ${session.token}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
+    ...adminInit(session, method, body !== undefined),
     body: body === undefined ? null : JSON.stringify(body),
-    credentials: 'omit',
-    cache: 'no-store',
   });
 }
 
@@ -70,12 +77,18 @@ const query = (params: Record<string, string | number | undefined>) => {
   return text ? `?${text}` : '';
 };
 
+/** The filters of `GET /api/admin/messages`: `q` finds text in the body or the author's name. */
+export type MessageFilters = {
+  status: MessageFilter;
+  thread?: string;
+  q?: string;
+  cursor?: string | undefined;
+  limit?: number;
+};
+
 /** `GET /api/admin/messages`: one page of messages, newest first. */
-export const listMessages = (
-  session: AdminSession,
-  filters: { status: MessageFilter; thread?: string; cursor?: string; limit?: number },
-  signal: AbortSignal,
-) => call<AdminMessageList>(session, `messages${query(filters)}`, signal);
+export const listMessages = (session: AdminSession, filters: MessageFilters, signal: AbortSignal) =>
+  call<AdminMessageList>(session, `messages${query(filters)}`, signal);
 
 /** `PATCH /api/admin/messages/:id`: approve, hide, restore, highlight or unhighlight. */
 export const updateMessage = (
@@ -84,6 +97,10 @@ export const updateMessage = (
   patch: MessagePatch,
   signal: AbortSignal,
 ) => call<{ message: AdminMessage }>(session, `messages/${id}`, signal, 'PATCH', patch);
+
+/** `POST /api/admin/messages/bulk`: one action on up to 100 messages, in one transaction. */
+export const bulkMessages = (session: AdminSession, body: AdminBulkRequest, signal: AbortSignal) =>
+  call<AdminBulkResponse>(session, 'messages/bulk', signal, 'POST', body);
 
 /** `DELETE /api/admin/messages/:id`: deletes a message for good (204). */
 export const deleteMessage = (session: AdminSession, id: number, signal: AbortSignal) =>
@@ -122,3 +139,50 @@ export const createOwnerKey = (session: AdminSession, label: string, signal: Abo
 /** `DELETE /api/admin/owner-keys/:id`: revokes a key at once (204). */
 export const revokeOwnerKey = (session: AdminSession, id: number, signal: AbortSignal) =>
   call<void>(session, `owner-keys/${id}`, signal, 'DELETE');
+
+/** A downloaded export: its body and the file name the server gave it. */
+export interface ExportFile {
+  blob: Blob;
+  filename: string;
+}
+
+/** The `filename` of a `Content-Disposition` header, kept to a plain, safe file name. */
+function dispositionName(header: string | null, fallback: string): string {
+  const name = /filename="?([^";]+)"?/i.exec(header ?? '')?.[1] ?? '';
+  // Only what a server-made name holds: a name with a path or odd characters is not used.
+  return /^[\w.-]+$/.test(name) ? name : fallback;
+}
+
+/**
+ * `GET /api/admin/export[?thread=KEY]`: the versioned JSON export, read whole.
+ * Not through {@link request}: its answer is a file, streamed, and may take
+ * longer than the client's timeout; only the session's `signal` ends it.
+ */
+export async function downloadExport(
+  session: AdminSession,
+  thread: string | undefined,
+  signal: AbortSignal,
+): Promise<ExportFile> {
+  let res: Response;
+  try {
+    res = await fetch(`${session.base}api/admin/export${query({ thread })}`, {
+      ...adminInit(session, 'GET', false),
+      signal,
+    });
+    if (res.ok) {
+      const filename = dispositionName(
+        res.headers.get('Content-Disposition'),
+        'parley-export.json',
+      );
+      return { blob: await res.blob(), filename };
+    }
+  } catch (e) {
+    throw new ApiError(0, signal.aborted ? 'aborted' : 'network', String(e));
+  }
+  const error = ((await res.json().catch(() => null)) as { error?: ApiError } | null)?.error;
+  throw new ApiError(
+    res.status,
+    error?.code ?? 'bad_response',
+    error?.message ?? `HTTP ${res.status}`,
+  );
+}

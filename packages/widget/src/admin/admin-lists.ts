@@ -1,8 +1,8 @@
 /**
  * What `<parley-admin>` has loaded, as a Lit reactive controller: one paged
- * list per message status filter and one of threads, the thread the Recent
- * list is filtered by, which lists each tab needs, and which an action in
- * one tab made stale in another (`stale-lists.ts`).
+ * list per message status filter and one of threads, the thread and search
+ * text every message list is narrowed by, which lists each tab needs, and
+ * which an action in one tab made stale in another (`stale-lists.ts`).
  */
 import type { AdminMessage, AdminThread, AdminThreadList } from '@parley/server/wire';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -15,6 +15,7 @@ import {
   type ListKey,
   type ListName,
   MESSAGE_LISTS,
+  SHOWN,
   StaleLists,
   touchedBy,
 } from './stale-lists.js';
@@ -31,8 +32,10 @@ const FILTER = {
 export class AdminLists implements ReactiveController {
   readonly messages: Record<ListName, PagedList<AdminMessage>>;
   readonly threads: PagedList<AdminThread>;
-  /** Thread key the Recent list is filtered by; empty for all threads. */
+  /** Thread key every message list is narrowed to; empty for all threads. */
   filter = '';
+  /** Text every message list is searched for (body or author name); empty for all. */
+  query = '';
   #host: ReactiveControllerHost;
   #stale = new StaleLists();
 
@@ -42,12 +45,9 @@ export class AdminLists implements ReactiveController {
     const messageList = (name: ListName) =>
       new PagedList<AdminMessage>(host, session, {
         fetch: async (current, cursor, signal) => {
-          const thread = name === 'recent' && this.filter ? this.filter : undefined;
-          const page = await listMessages(
-            current,
-            { status: FILTER[name], ...(thread ? { thread } : {}), ...(cursor ? { cursor } : {}) },
-            signal,
-          );
+          const filters = { thread: this.filter, q: this.query, cursor };
+          // Only the filters in use go in the address (`listMessages` drops empty ones).
+          const page = await listMessages(current, { status: FILTER[name], ...filters }, signal);
           return { items: page.messages, nextCursor: page.nextCursor };
         },
         key: (message) => message.id,
@@ -80,7 +80,7 @@ export class AdminLists implements ReactiveController {
     this.threads.reset();
     if (threads) this.threads.fill({ items: threads.threads, nextCursor: threads.nextCursor });
     this.#stale.clear();
-    this.filter = '';
+    this.filter = this.query = '';
   }
 
   /** Loads `key` from its first page, fresh. */
@@ -95,24 +95,44 @@ export class AdminLists implements ReactiveController {
       force || this.#stale.has(key) || this.#list(key).state === 'idle';
     const loads: Promise<unknown>[] = [];
     // Every tab: the notice at the top counts what readers' reports hid.
-    if (need('hidden')) loads.push(this.reload('hidden'));
-    if (tab === 'queue') {
-      if (need('pending')) loads.push(this.reload('pending'));
-      if (need('reported')) loads.push(this.reload('reported'));
-    } else if (tab === 'spam') {
-      if (need('spam')) loads.push(this.reload('spam'));
-    } else if (tab === 'recent') {
-      if (need('recent')) loads.push(this.reload('recent'));
-      if (force) loads.push(this.reload('threads'));
-    } else if (tab === 'threads' && need('threads')) loads.push(this.reload('threads'));
+    const keys = new Set<ListKey>(['hidden', ...SHOWN[tab]]);
+    // A message tab's thread filter lists the threads: Refresh brings new ones.
+    if (force && SHOWN[tab].some((key) => key !== 'threads')) keys.add('threads');
+    for (const key of keys) if (need(key)) loads.push(this.reload(key));
     return loads;
   }
 
-  /** Shows only thread `key`'s messages in Recent ('' for all). */
-  filterBy(key: string) {
-    this.filter = key;
+  /**
+   * Narrows every message list to thread `thread` ('' for all) and search text
+   * `query` ('' for none); returns whether that changed anything. The lists
+   * load again when next shown (`loadTab`).
+   */
+  narrow(thread: string, query: string): boolean {
+    if (thread === this.filter && query === this.query) return false;
+    this.filter = thread;
+    this.query = query;
+    this.#stale.add(MESSAGE_LISTS);
     this.#host.requestUpdate();
-    return this.reload('recent');
+    return true;
+  }
+
+  /** The messages `tab` shows, each once (a pending message with reports is in two of its lists). */
+  shown(tab: Tab): AdminMessage[] {
+    const seen = new Set<number>();
+    return SHOWN[tab]
+      .flatMap((key) => (key === 'threads' ? [] : this.messages[key].items))
+      .filter((message) => !seen.has(message.id) && !!seen.add(message.id));
+  }
+
+  /** Whether a list of `tab` still has pages to load. */
+  hasMore(tab: Tab): boolean {
+    return SHOWN[tab].some((key) => !!this.#list(key).cursor);
+  }
+
+  /** Takes message `id` out of every list (deleted, or found missing), and marks the threads stale. */
+  removeMessage(id: number, open: Tab) {
+    for (const name of MESSAGE_LISTS) this.messages[name].remove(id);
+    this.#stale.mark(['threads'], open);
   }
 
   /**
@@ -128,6 +148,15 @@ export class AdminLists implements ReactiveController {
   replaceThread(thread: AdminThread, retitled: boolean, open: Tab) {
     this.threads.replace(thread);
     if (retitled) this.#stale.mark(MESSAGE_LISTS, open);
+  }
+
+  /** The loaded copy of message `id`, from whichever list holds it. */
+  find(id: number): AdminMessage | undefined {
+    for (const name of MESSAGE_LISTS) {
+      const found = this.messages[name].items.find((message) => message.id === id);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The title (else the key) of thread `key`. */

@@ -26,7 +26,7 @@ export const strings = {
     queue: 'Queue',
     hidden: 'Hidden',
     spam: 'Spam',
-    recent: 'Recent',
+    recent: 'Published',
     threads: 'Threads',
     owner: 'Owner',
   },
@@ -55,6 +55,20 @@ export const strings = {
   loadMore: 'Load more',
   filter: 'Thread',
   allThreads: 'All threads',
+  search: 'Search',
+  searchHelp: 'Text or author name',
+  searchFor: 'Search messages',
+  filtersLabel: 'Find messages',
+  clearFilters: 'Show all',
+  /** The empty state of a list narrowed by a search (`q`) or to a thread (`thread`, its name). */
+  noMatch: (q: string, thread: string) =>
+    q
+      ? `Nothing here matches “${q}”${thread ? ` in ${thread}` : ''}.`
+      : `Nothing here in ${thread}.`,
+  found: (count: number, more: boolean) =>
+    count === 0
+      ? 'No messages found'
+      : `${count}${more ? '+' : ''} ${count === 1 && !more ? 'message' : 'messages'} found`,
   count: (count: number, more: boolean) => ` (${count}${more ? '+' : ''})`,
 
   status: {
@@ -80,6 +94,25 @@ export const strings = {
   inThread: 'in',
   deletedAuthor: '(deleted)',
   source: 'Markdown source',
+  onBlog: 'View on the blog',
+  select: 'Select',
+  selectAll: (count: number) => `Select all ${count} shown`,
+  selected: (count: number) => (count === 1 ? '1 selected' : `${count} selected`),
+  bulkLabel: 'Selected messages',
+  clearSelection: 'Clear selection',
+  bulkVerb: { publish: 'Approve', restore: 'Restore', hide: 'Hide', delete: 'Delete' },
+  /** Bulk button names: the visible verb first, then how many. */
+  bulkAct: (verb: string, count: number) =>
+    `${verb}, ${count === 1 ? '1 selected message' : `${count} selected messages`}`,
+  bulkConfirm: (count: number) =>
+    `Delete ${count === 1 ? 'this message' : `these ${count} messages`} for good? This cannot be undone.`,
+  bulkWorking: 'Working…',
+  bulkDone: (count: number, action: 'publish' | 'restore' | 'hide' | 'delete') =>
+    `${count === 1 ? '1 message' : `${count} messages`} ${
+      { publish: 'approved', restore: 'restored', hide: 'hidden', delete: 'deleted' }[action]
+    }`,
+  bulkMissing: (count: number) =>
+    count === 1 ? '1 message no longer exists.' : `${count} messages no longer exist.`,
   actionsFor: (id: number, name: string) => `Message ${id} by ${name}`,
   /** Button names: the visible text first, so speech input can use it ("click Approve"). */
   act: (action: string, id: number, name: string) => `${action}, message ${id} by ${name}`,
@@ -120,6 +153,12 @@ export const strings = {
   reopen: 'Reopen',
   edit: 'Edit details',
   showMessages: 'Show messages',
+  exportThread: 'Export',
+  exportAll: 'Export all threads',
+  exporting: 'Exporting…',
+  exportStarted: 'Export started',
+  exportSaved: (filename: string) => `Export saved as ${filename}`,
+  exportFailed: (why: string) => `The export failed: ${why}`,
   threadAct: (action: string, name: string) => `${action}, thread ${name}`,
   threadClosed: 'Thread closed',
   threadReopened: 'Thread reopened',

@@ -95,6 +95,15 @@ export class PagedList<T> implements ReactiveController {
     return true;
   }
 
+  /** Takes the item with key `key` out of the list; returns whether it held one. */
+  remove(key: string | number): boolean {
+    const kept = this.items.filter((item) => this.#source.key(item) !== key);
+    if (kept.length === this.items.length) return false;
+    this.items = kept;
+    this.#host.requestUpdate();
+    return true;
+  }
+
   /** Back to idle and empty (sign-out); an answer still on its way is ignored. */
   reset() {
     this.#generation++;

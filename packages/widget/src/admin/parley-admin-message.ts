@@ -11,7 +11,7 @@ import { deleteMessage, type MessagePatch, updateMessage } from './admin-client.
 import type { MessageAction } from './admin-events.js';
 import { strings } from './admin-strings.js';
 import { cardStyles } from './card.styles.js';
-import { when } from './format.js';
+import { httpUrl, when } from './format.js';
 import { hiddenByReports, hiddenReasonBadge, messageNotes, notesStyles } from './message-notes.js';
 import { messageStyles } from './parley-admin-message.styles.js';
 import { type CardHost, RowRunner } from './row-runner.js';
@@ -24,6 +24,8 @@ export interface MessageCardHost extends CardHost<number> {
   moderated(before: AdminMessage, after: AdminMessage, action: MessageAction): void;
   /** Makes message `id` the one whose Delete waits for confirmation; null for none. */
   confirm(id: number | null): void;
+  /** Ticks or unticks message `id` for a bulk action. */
+  select(id: number, on: boolean): void;
 }
 
 /** One button of the card: its visible text, what it does, and how it looks. */
@@ -43,6 +45,7 @@ interface Action {
  * @csspart badge - Status, report, highlight and owner badges.
  * @csspart body - The sanitized HTML.
  * @csspart source - The markdown source, in a disclosure.
+ * @csspart link - The link to the message on the blog.
  * @csspart button - Every button.
  * @csspart error - Why the last action failed.
  */
@@ -55,6 +58,8 @@ export class ParleyAdminMessage extends LitElement {
     threadName: { attribute: false },
     confirming: { type: Boolean },
     busy: { type: Boolean },
+    selectable: { type: Boolean },
+    selected: { type: Boolean },
     host: { attribute: false },
   };
 
@@ -68,6 +73,10 @@ export class ParleyAdminMessage extends LitElement {
   declare confirming: boolean;
   /** An action on the message runs, started from this card or another list's. */
   declare busy: boolean;
+  /** The card has a checkbox, for bulk actions. */
+  declare selectable: boolean;
+  /** Its checkbox is ticked. */
+  declare selected: boolean;
   declare host: MessageCardHost;
 
   #runner = new RowRunner(
@@ -78,7 +87,7 @@ export class ParleyAdminMessage extends LitElement {
 
   constructor() {
     super();
-    this.confirming = this.busy = false;
+    this.confirming = this.busy = this.selectable = this.selected = false;
   }
 
   #moderate(action: MessageAction, patch: MessagePatch) {
@@ -155,7 +164,8 @@ export class ParleyAdminMessage extends LitElement {
       actions.push({
         label: this.confirming ? strings.confirmDelete : strings.delete,
         run: () => this.#delete(),
-        className: this.confirming ? 'danger' : 'quiet',
+        // A danger look, not a muted one: a muted Delete reads as disabled.
+        className: this.confirming ? 'danger solid' : 'danger',
       });
       if (this.confirming)
         actions.push({ label: strings.cancel, run: () => this.host.confirm(null) });
@@ -176,6 +186,42 @@ export class ParleyAdminMessage extends LitElement {
     </button>`;
   }
 
+  /** The checkbox of bulk actions, named with the message's author. */
+  #renderPick(id: string, author: string) {
+    // The label around the box is the touch target (44 px on coarse pointers).
+    return html`<label class="pick" for="s-${id}">
+      <input
+        id="s-${id}"
+        type="checkbox"
+        aria-label=${strings.act(strings.select, this.message.id, author)}
+        .checked=${this.selected}
+        @change=${(e: Event) =>
+          this.host.select(this.message.id, (e.target as HTMLInputElement).checked)}
+      /><span class="vh">${strings.select}</span>
+    </label>`;
+  }
+
+  /**
+   * The link to the message on the blog (its thread's page, at its anchor
+   * `#parley-<id>`), in a new tab. Only an http(s) thread url becomes a link:
+   * it is user input, and could be `javascript:`.
+   */
+  #renderPlace(author: string) {
+    const page = httpUrl(this.message.threadUrl);
+    if (!page) return nothing;
+    page.hash = `parley-${this.message.id}`;
+    return html` ·
+      <a
+        part="link"
+        class="target"
+        href=${page.href}
+        target="_blank"
+        rel="noopener noreferrer"
+        aria-label=${strings.act(strings.onBlog, this.message.id, author)}
+        >${strings.onBlog}</a
+      >`;
+  }
+
   override render() {
     const message = this.message;
     const busy = this.busy;
@@ -193,6 +239,7 @@ export class ParleyAdminMessage extends LitElement {
       @keydown=${this.#onKeydown}
     >
       <div class="meta">
+        ${this.selectable ? this.#renderPick(id, author) : nothing}
         <h3 id="a-${id}" part="author">${author}</h3>
         ${message.author.role === 'owner' ? html`<span part="badge" class="badge owner">${strings.owner}</span>` : nothing}
         <span part="badge" class="badge status-${message.status}">${strings.status[message.status] ?? message.status}</span>
@@ -206,7 +253,7 @@ export class ParleyAdminMessage extends LitElement {
       </div>
       <p class="where muted">
         ${strings.inThread} <span class="thread-name">${this.threadName}</span> ·
-        <time datetime=${message.createdAt}>${when(message.createdAt)}</time>${message.editedAt ? ` · ${strings.edited}` : ''}
+        <time datetime=${message.createdAt}>${when(message.createdAt)}</time>${message.editedAt ? ` · ${strings.edited}` : ''}${this.#renderPlace(author)}
       </p>
       ${messageNotes(message, id)}
       <div part="body" class="body" .innerHTML=${message.html}></div>

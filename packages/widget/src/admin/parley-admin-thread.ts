@@ -1,6 +1,6 @@
 /**
  * One thread as `<parley-admin>` lists it: its counts and status, buttons to
- * close or reopen it, show its messages, and edit its title, summary and
+ * close or reopen it, show its messages, export it, and edit its title, summary and
  * page URL in a form under it. It sends its own requests and keeps the
  * keyboard focus in the card through them (`row-runner.ts`); the page keeps
  * one form open at a time. Registered by the admin entry only.
@@ -32,8 +32,10 @@ export interface ThreadCardHost extends CardHost<string> {
   changed(thread: AdminThread, done: string, retitled: boolean): void;
   /** Opens the edit form of thread `key`, closing any other; null closes it. */
   edit(key: string | null): void;
-  /** Shows the thread's messages: the Recent tab, filtered to it. */
+  /** Shows the thread's messages: the Published tab, filtered to it. */
   showMessages(key: string): void;
+  /** Downloads the thread's export (`GET /api/admin/export?thread=KEY`). */
+  exportThread(key: string): void;
 }
 
 type Fields = { title: string; summary: string; url: string };
@@ -57,6 +59,7 @@ export class ParleyAdminThread extends LitElement {
     thread: { attribute: false },
     editing: { type: Boolean },
     busy: { type: Boolean },
+    exporting: { type: Boolean },
     host: { attribute: false },
     _fields: { state: true },
     _fieldErrors: { state: true },
@@ -68,6 +71,8 @@ export class ParleyAdminThread extends LitElement {
   declare editing: boolean;
   /** A change of the thread runs. */
   declare busy: boolean;
+  /** The thread's export is being downloaded. */
+  declare exporting: boolean;
   declare host: ThreadCardHost;
   declare private _fields: Fields;
   declare private _fieldErrors: FieldErrors;
@@ -80,7 +85,7 @@ export class ParleyAdminThread extends LitElement {
 
   constructor() {
     super();
-    this.editing = this.busy = false;
+    this.editing = this.busy = this.exporting = false;
     this._fields = { title: '', summary: '', url: '' };
     this._fieldErrors = {};
   }
@@ -208,7 +213,7 @@ export class ParleyAdminThread extends LitElement {
       ${
         link
           ? html`<p class="url">
-              <a href=${link.href} target="_blank" rel="noopener noreferrer">${thread.url}</a>
+              <a class="target" href=${link.href} target="_blank" rel="noopener noreferrer">${thread.url}</a>
             </p>`
           : nothing
       }
@@ -241,6 +246,15 @@ export class ParleyAdminThread extends LitElement {
           @click=${() => this.host.showMessages(thread.key)}
         >
           ${strings.showMessages}
+        </button>
+        <button
+          part="button"
+          class="export"
+          aria-label=${strings.threadAct(this.exporting ? strings.exporting : strings.exportThread, name)}
+          aria-busy=${this.exporting ? 'true' : nothing}
+          @click=${() => this.host.exportThread(thread.key)}
+        >
+          ${this.exporting ? strings.exporting : strings.exportThread}
         </button>
       </div>
       ${this.editing ? this.#renderForm(busy) : nothing}

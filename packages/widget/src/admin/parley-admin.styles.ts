@@ -83,9 +83,10 @@ export const styles = css`
   .row input {
     flex: 1 1 12rem;
   }
+  /* Wrapped, never scrolled sideways: on a phone every tab stays in sight. */
   [role='tablist'] {
     display: flex;
-    overflow-x: auto;
+    flex-wrap: wrap;
     border-bottom: 1px solid var(--parley-border);
   }
   [role='tab'] {
@@ -122,6 +123,27 @@ export const styles = css`
     align-items: end;
     justify-content: space-between;
     gap: 0.5rem 1rem;
+  }
+  /* The search bar: the field and its button on one line, the thread filter beside them when it fits. */
+  .search {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 0.5rem 1rem;
+  }
+  .search .query {
+    flex: 1 1 16rem;
+    min-width: 0;
+  }
+  .search .row {
+    flex-wrap: nowrap;
+  }
+  .search .row input {
+    flex: 1 1 auto;
+    min-width: 0;
+  }
+  .search .row button {
+    flex: none;
   }
   .filter {
     min-width: 0;
@@ -173,13 +195,5 @@ export const styles = css`
     border: 1px dashed var(--parley-border);
     border-radius: var(--parley-radius);
     text-align: center;
-  }
-  .vh {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;

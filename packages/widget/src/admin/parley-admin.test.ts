@@ -1,5 +1,5 @@
-import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
-import type { AdminMessage, AdminThread, OwnerKey } from '@parley/server/wire';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import type { AdminMessage, OwnerKey } from '@parley/server/wire';
 import { sendKeys } from '@web/test-runner-commands';
 import '../admin.js';
 import {
@@ -9,113 +9,36 @@ import {
   hang,
   json,
   lastCall as last,
-  MIN,
-  NOW,
   route,
-  SERVER,
   useFakeServer,
 } from '../testing/fake-server.js';
+import {
+  $,
+  $$,
+  ago,
+  announced,
+  button,
+  focused,
+  listed,
+  makeMessage,
+  makeThread,
+  mount,
+  openTab,
+  roots,
+  row,
+  serve,
+  serveStore,
+  signedIn,
+  signIn,
+  TOKEN,
+  text,
+  threads,
+  type,
+} from './admin-fixtures.js';
 import { TOKEN_KEY } from './admin-session.js';
 import { ParleyAdmin } from './parley-admin.js';
 
-const TOKEN = 'admin-secret-token';
-/** `min` minutes before the tests' now. */
-const ago = (min: number) => new Date(NOW - min * MIN).toISOString();
-
 useFakeServer();
-
-function makeThread(key: string, over: Partial<AdminThread> = {}): AdminThread {
-  return {
-    key,
-    title: `Thread ${key}`,
-    summary: 'What the thread is about.',
-    url: `https://blog.example${key}`,
-    status: 'open',
-    messageCount: 5,
-    highlightCount: 1,
-    lastActivityAt: ago(60),
-    createdAt: ago(600),
-    pendingCount: 1,
-    reportedCount: 1,
-    public: true,
-    ...over,
-  };
-}
-
-function makeMessage(id: number, over: Partial<AdminMessage> = {}): AdminMessage {
-  return {
-    id,
-    parentId: null,
-    kind: 'reply',
-    author: { name: `Reader ${id}` },
-    html: `<p>Message number <strong>${id}</strong></p>`,
-    createdAt: ago(id),
-    editedAt: null,
-    highlighted: false,
-    status: 'published',
-    threadKey: '/blog/post-1',
-    body: `Message number **${id}**`,
-    reportCount: 0,
-    hiddenReason: null,
-    reports: [],
-    threadTitle: 'Thread /blog/post-1',
-    threadUrl: 'https://blog.example/blog/post-1',
-    threadPublic: true,
-    ...over,
-  };
-}
-
-const threads = [makeThread('/blog/post-1'), makeThread('/blog/post-2', { title: null })];
-
-/** Serves the admin API: one list per status filter, threads, and echoing PATCHes. */
-function serve(
-  lists: Partial<
-    Record<'pending' | 'reported' | 'published' | 'hidden' | 'spam', AdminMessage[]>
-  > = {},
-  threadList: AdminThread[] = threads,
-) {
-  route('GET', '/api/admin/threads', (req) =>
-    req.headers.get('Authorization') === `Bearer ${TOKEN}`
-      ? json({ threads: threadList, nextCursor: null })
-      : apiError(401, 'unauthorized', { message: 'Wrong admin token.' }),
-  );
-  route('GET', '/api/admin/messages', (req) => {
-    const status = new URL(req.url).searchParams.get('status') as keyof typeof lists;
-    return json({ messages: lists[status] ?? [], nextCursor: null });
-  });
-}
-
-/**
- * Serves the admin API over one set of messages the PATCHes change, as the
- * server does: each list is what its filter selects now.
- */
-function serveStore(messages: AdminMessage[]) {
-  const store = new Map(messages.map((m) => [m.id, m]));
-  const selects: Record<string, (m: AdminMessage) => boolean> = {
-    pending: (m) => m.status === 'pending',
-    published: (m) => m.status === 'published',
-    hidden: (m) => m.status === 'hidden',
-    spam: (m) => m.status === 'spam',
-    reported: (m) => m.reportCount > 0,
-  };
-  serve();
-  route('GET', '/api/admin/messages', (req) => {
-    const select = selects[new URL(req.url).searchParams.get('status')!]!;
-    return json({ messages: [...store.values()].filter(select), nextCursor: null });
-  });
-  for (const m of messages)
-    route('PATCH', `/api/admin/messages/${m.id}`, async (req) => {
-      const { status } = (await req.json()) as { status: 'published' | 'hidden' };
-      const hiddenReason = status === 'hidden' ? ('moderator' as const) : null;
-      const message = { ...store.get(m.id)!, status, hiddenReason, reportCount: 0, reports: [] };
-      store.set(m.id, message);
-      return json({ message });
-    });
-}
-
-/** How many times the list with status filter `status` was asked for. */
-const listed = (status: string) =>
-  calls.filter((c) => new URL(c.url).searchParams.get('status') === status).length;
 
 const OWNER_TOKEN = `pok_${'Q'.repeat(43)}`;
 
@@ -152,91 +75,6 @@ function patchMessage(m: AdminMessage, extra: Partial<AdminMessage> = {}) {
   );
 }
 
-async function mount() {
-  const el = await fixture<ParleyAdmin>(`<parley-admin server=${SERVER}></parley-admin>`);
-  await el.updateComplete;
-  return el;
-}
-
-/** `root` and every open shadow root inside it (the cards'), depth first. */
-function roots(root: ParentNode): ParentNode[] {
-  const found = [root];
-  for (const node of root.querySelectorAll('*'))
-    if (node.shadowRoot) found.push(...roots(node.shadowRoot));
-  return found;
-}
-/** A node's parent element, stepping out of a shadow root to its host. */
-const parentOf = (node: Element) =>
-  node.parentElement ?? (node.parentNode as ShadowRoot | null)?.host ?? null;
-/**
- * Whether `node` matches `selector` (a list of compound selectors joined by
- * spaces) when a descendant may sit in a shadow root of its ancestor:
- * `#panel-queue article` finds a card's article inside the Queue panel.
- */
-function matchesThroughShadows(node: Element, selector: string): boolean {
-  return selector.split(',').some((one) => {
-    const ancestors = one.trim().split(/\s+/);
-    if (!node.matches(ancestors.pop()!)) return false;
-    for (let at = parentOf(node); at && ancestors.length; at = parentOf(at))
-      if (at.matches(ancestors.at(-1)!)) ancestors.pop();
-    return ancestors.length === 0;
-  });
-}
-/** What `selector` finds under `scope` (the page's shadow root for the page), cards included. */
-const $$ = <T extends Element = HTMLElement>(scope: ParleyAdmin | Element, selector: string) =>
-  roots(scope instanceof ParleyAdmin ? scope.shadowRoot! : scope).flatMap((root) =>
-    [...root.querySelectorAll<T>('*')].filter((node) => matchesThroughShadows(node, selector)),
-  );
-const $ = <T extends Element = HTMLElement>(scope: ParleyAdmin | Element, selector: string) =>
-  ($$<T>(scope, selector)[0] ?? null) as T;
-/** The focused element inside `el`, looked for through the cards' shadow roots. */
-const focused = (el: ParleyAdmin): Element | null => {
-  let node: Element | null = el.shadowRoot!.activeElement;
-  while (node?.shadowRoot?.activeElement) node = node.shadowRoot.activeElement;
-  return node;
-};
-const text = (node: Element | null | undefined) =>
-  node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-/** The button whose accessible name (aria-label, else text) starts with `name`, inside `scope`. */
-const button = (scope: ParleyAdmin | Element, name: string) => {
-  const found = $$<HTMLButtonElement>(scope, 'button').find((b) =>
-    (b.getAttribute('aria-label') ?? text(b)).startsWith(name),
-  );
-  if (!found) throw new Error(`no button named "${name}"`);
-  return found;
-};
-const row = (el: ParleyAdmin, list: string, id: number) =>
-  $(el, `#a-${list}-${id}`).closest('article')!;
-const announced = (el: ParleyAdmin) => text($(el, '[role=status]'));
-
-function type(el: ParleyAdmin, selector: string, value: string) {
-  const field = $<HTMLInputElement>(el, selector);
-  field.value = value;
-  field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-}
-
-async function signIn(el: ParleyAdmin, token = TOKEN) {
-  type(el, '#token', token);
-  const changed = oneEvent(el, 'parley-session-changed');
-  button(el, 'Sign in').click();
-  await changed;
-  await el.updateComplete;
-}
-
-/** Mounts, signs in, and waits until the queue lists have loaded. */
-async function signedIn() {
-  const el = await mount();
-  await signIn(el);
-  await waitUntil(() => !$(el, '#panel-queue [aria-busy=true]'), 'queue did not load');
-  return el;
-}
-
-async function openTab(el: ParleyAdmin, name: string) {
-  button(el, name).click();
-  await el.updateComplete;
-  await waitUntil(() => !$(el, '[role=tabpanel]:not([hidden]) [aria-busy=true]'), 'tab not loaded');
-}
-
 /** Signed in on the Owner tab, with a posting link just created and shown. */
 async function withNewPostingLink() {
   serve();
@@ -250,7 +88,9 @@ async function withNewPostingLink() {
 }
 
 describe('<parley-admin>', () => {
-  it('passes an accessibility audit: sign-in, queue, recent, threads and owner sections', async () => {
+  it('passes an accessibility audit: sign-in, queue, published, threads and owner sections', async function () {
+    // Seven axe runs: seconds on a busy machine.
+    (this as { timeout(ms: number): void }).timeout(20_000);
     serve({
       pending: [makeMessage(1, { status: 'pending', threadPublic: false, threadTitle: 'New' })],
       reported: [
@@ -274,7 +114,7 @@ describe('<parley-admin>', () => {
     await waitUntil(() => $$(el, '#panel-queue article').length === 2);
     await waitUntil(() => $(el, '.notice'));
     await expect(el).to.be.accessible();
-    for (const tab of ['Hidden', 'Spam', 'Recent', 'Threads', 'Owner']) {
+    for (const tab of ['Hidden', 'Spam', 'Published', 'Threads', 'Owner']) {
       await openTab(el, tab);
       await expect(el).to.be.accessible();
     }
@@ -311,7 +151,7 @@ describe('<parley-admin>', () => {
         'Queue',
         'Hidden',
         'Spam',
-        'Recent',
+        'Published',
         'Threads',
         'Owner',
       ]);
@@ -577,24 +417,49 @@ describe('<parley-admin>', () => {
     it('lists published messages with their thread, time, sanitized HTML and source as text', async () => {
       serve({ published: [makeMessage(3, { editedAt: ago(1) })] });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       const req = calls.find((c) => c.url.includes('status=published'))!;
       expect(new URL(req.url).searchParams.has('thread')).to.equal(false);
       const r = row(el, 'recent', 3);
       expect(text(r.querySelector('[part~=author]'))).to.equal('Reader 3');
       expect(text(r.querySelector('.where'))).to.equal(
-        'in Thread /blog/post-1 · Jun 1, 2025, 11:57 AM · edited',
+        'in Thread /blog/post-1 · Jun 1, 2025, 11:57 AM · edited · View on the blog',
       );
       expect(r.querySelector('time')!.getAttribute('datetime')).to.equal(ago(3));
       expect(r.querySelector('[part~=body] strong')?.textContent).to.equal('3');
       expect(r.querySelector('details pre')!.textContent).to.equal('Message number **3**');
     });
 
+    it('links each message to its place on the blog, in a new tab; no link without an http(s) thread url', async () => {
+      serve({
+        published: [
+          makeMessage(3),
+          makeMessage(4, { threadUrl: null }),
+          makeMessage(5, { threadUrl: 'javascript:alert(1)' }),
+          makeMessage(6, { threadUrl: 'https://blog.example/post?x=1#top' }),
+        ],
+      });
+      const el = await signedIn();
+      await openTab(el, 'Published');
+      const link = row(el, 'recent', 3).querySelector<HTMLAnchorElement>('a[part~=link]')!;
+      expect(link.href).to.equal('https://blog.example/blog/post-1#parley-3');
+      expect(link.target).to.equal('_blank');
+      expect(link.rel).to.equal('noopener noreferrer');
+      expect(text(link)).to.equal('View on the blog');
+      expect(link.getAttribute('aria-label')).to.equal('View on the blog, message 3 by Reader 3');
+      expect(row(el, 'recent', 4).querySelector('a')).to.equal(null);
+      expect(row(el, 'recent', 5).querySelector('a')).to.equal(null);
+      // The message's anchor replaces the page's own fragment.
+      expect(row(el, 'recent', 6).querySelector<HTMLAnchorElement>('a')!.href).to.equal(
+        'https://blog.example/post?x=1#parley-6',
+      );
+    });
+
     it('hides, highlights and unhighlights (a pressed star) a published message', async () => {
       const m = makeMessage(4);
       serve({ published: [m] });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
 
       route('PATCH', '/api/admin/messages/4', async (req) =>
         json({ message: { ...m, ...(await req.json()) } }),
@@ -630,7 +495,7 @@ describe('<parley-admin>', () => {
       serve({ published: [makeMessage(6)] });
       route('DELETE', '/api/admin/messages/6', () => new Response(null, { status: 204 }));
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
 
       const del = button(row(el, 'recent', 6), 'Delete');
       del.click();
@@ -667,7 +532,7 @@ describe('<parley-admin>', () => {
           : json({ messages: [makeMessage(4), makeMessage(3)], nextCursor: 'page-2' });
       });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent article').length).to.equal(2);
       const more = $<HTMLButtonElement>(el, '#panel-recent [part~=load-more]');
       expect(more.getAttribute('aria-label')).to.equal('Load more, Published messages');
@@ -688,7 +553,7 @@ describe('<parley-admin>', () => {
     it('filters by thread, from the select or from a thread’s "Show messages"', async () => {
       serve({ published: [makeMessage(1)] });
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       const select = $<HTMLSelectElement>(el, '#filter');
       expect(text($(el, 'label[for=filter]'))).to.equal('Thread');
       expect([...select.options].map(text)).to.deep.equal([
@@ -889,7 +754,7 @@ describe('<parley-admin>', () => {
       expect(buttons('hidden', 3)).to.deep.equal(['Restore', 'Delete']);
       await openTab(el, 'Spam');
       expect(buttons('spam', 4)).to.deep.equal(['Approve', 'Delete']);
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect(buttons('recent', 5)).to.deep.equal(['Hide', 'Highlight', 'Delete']);
       expect(buttons('recent', 6)).to.deep.equal(['Keep', 'Hide', 'Delete']);
     });
@@ -1271,7 +1136,7 @@ describe('<parley-admin>', () => {
         makeMessage(63, { status: 'hidden', hiddenReason: 'moderator' }),
       ]);
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect(listed('hidden')).to.equal(1);
       const hide = button(row(el, 'recent', 61), 'Hide');
       hide.focus();
@@ -1293,7 +1158,7 @@ describe('<parley-admin>', () => {
         'Hidden by a moderator',
       );
       // Loaded again once, not at every visit; Recent, changed in place, is not reloaded.
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       await openTab(el, 'Hidden');
       expect(listed('hidden')).to.equal(2);
       expect(listed('published')).to.equal(1);
@@ -1305,7 +1170,7 @@ describe('<parley-admin>', () => {
         makeMessage(72, { status: 'hidden', hiddenReason: 'reports', reportCount: 2 }),
       ]);
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal(['Reader 71']);
       await waitUntil(() => $(el, '.notice'));
       expect(text($(el, '#tab-hidden'))).to.equal('Hidden1, 1 hidden by reports');
@@ -1318,7 +1183,7 @@ describe('<parley-admin>', () => {
       expect(text($(el, '#tab-hidden'))).to.equal('Hidden');
       expect(listed('hidden')).to.equal(1);
 
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
         'Reader 71',
         'Reader 72',
@@ -1333,14 +1198,14 @@ describe('<parley-admin>', () => {
     it('shows a message approved in Spam in Recent', async () => {
       serveStore([makeMessage(81), makeMessage(82, { status: 'spam' })]);
       const el = await signedIn();
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       await openTab(el, 'Spam');
       button(row(el, 'spam', 82), 'Approve').click();
       await oneEvent(el, 'parley-message-moderated');
       await waitUntil(() => announced(el) === 'Message approved');
       expect(listed('spam')).to.equal(1);
 
-      await openTab(el, 'Recent');
+      await openTab(el, 'Published');
       expect($$(el, '#panel-recent [part~=author]').map(text)).to.deep.equal([
         'Reader 81',
         'Reader 82',

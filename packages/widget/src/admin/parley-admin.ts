@@ -4,18 +4,22 @@
  * session, a reactive controller), `admin-lists.ts` and `paged-list.ts` (what
  * each tab lists, and its "load more"), `<parley-admin-message>` and
  * `<parley-admin-thread>` (the cards, which own their buttons, requests and
- * focus; `row-runner.ts`), `thread-filter.ts` (Recent's thread filter),
- * `owner-keys.ts` (the Owner tab) and `stale-lists.ts` (what an action in one
- * tab changed in another).
+ * focus; `row-runner.ts`), `message-search.ts` (search and thread filter of
+ * every message list), `bulk-selection.ts` (bulk actions), `export-download.ts`
+ * (exports), `owner-keys.ts` (the Owner tab) and `stale-lists.ts` (what an
+ * action in one tab changed in another).
  */
-import type { AdminThreadList } from '@parley/server/wire';
+import type { AdminMessage, AdminThreadList } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { emit, type ParleyAdminEventMap } from './admin-events.js';
+import { emit, type MessageAction, type ParleyAdminEventMap } from './admin-events.js';
 import { AdminLists } from './admin-lists.js';
 import { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
+import { BulkSelection, bulkStyles } from './bulk-selection.js';
+import { ExportDownload } from './export-download.js';
 import { listMore, listStatus } from './list-status.js';
+import { MessageSearch } from './message-search.js';
 import { OwnerKeys } from './owner-keys.js';
 import { styles } from './parley-admin.styles.js';
 import type { MessageCardHost } from './parley-admin-message.js';
@@ -24,34 +28,35 @@ import { byReportsCount, byReportsNotice, noticeStyles } from './reports-notice.
 import { BusyItems } from './row-runner.js';
 import { baseStyles, fieldStyles } from './shared.styles.js';
 import { SignInForm } from './sign-in-form.js';
-import type { ListName } from './stale-lists.js';
+import { type ListName, SHOWN } from './stale-lists.js';
 import { tabForKey } from './tab-keys.js';
-import { threadFilter } from './thread-filter.js';
 
-/** The sections of the dashboard, each a tab. */
+/** The sections of the dashboard, each a tab ('recent' is the Published tab). */
 export type Tab = 'queue' | 'hidden' | 'spam' | 'recent' | 'threads' | 'owner';
 const TABS: Tab[] = ['queue', 'hidden', 'spam', 'recent', 'threads', 'owner'];
 
 /** The parts of the cards that stay styleable from the page, through `::part`. */
-const MESSAGE_PARTS = 'message, author, badge, body, source, button, error';
+const MESSAGE_PARTS = 'message, author, badge, body, source, link, button, error';
 const THREAD_PARTS = 'thread, badge, button, form, input, error';
 
 /**
  * The moderation page: sign in with the admin token, approve, hide or
  * delete held messages, keep, hide or delete reported ones, restore or delete
  * hidden ones (those hidden by readers' reports announced at the top), approve
- * or delete spam, hide, highlight or delete published ones, close, reopen and
- * edit threads, and create and revoke owner-posting links (see
- * `owner-keys.ts`). Every Delete asks for a second click. Loaded by the
- * server's `/admin` page from `/admin.js`; never part of `/widget.js`. Each
- * message and thread is a card element (`<parley-admin-message>`,
- * `<parley-admin-thread>`) whose parts are exported, so every part below is
- * styled through `parley-admin::part(...)`.
+ * or delete spam, hide, highlight or delete published ones, close, reopen,
+ * edit and export threads, and create and revoke owner-posting links (see
+ * `owner-keys.ts`). Every message list can be searched (text or author) and
+ * narrowed to one thread; ticked messages are approved, restored, hidden or
+ * deleted at once; each message links to its place on the blog. Every Delete
+ * asks for a second click. Loaded by the server's `/admin` page from
+ * `/admin.js`; never part of `/widget.js`. Each message and thread is a card
+ * element (`<parley-admin-message>`, `<parley-admin-thread>`) whose parts are
+ * exported, so every part below is styled through `parley-admin::part(...)`.
  *
  * @attr {string} server - Base URL of the Parley server. Default: where `admin.js` was loaded from.
  *
  * @fires parley-session-changed - The moderator signed in (the token was accepted) or out (by the button, or when the server refused the token). `detail.signedIn`: whether signed in now.
- * @fires parley-message-moderated - A message action succeeded. `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
+ * @fires parley-message-moderated - A message action succeeded (a bulk action fires one per message). `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
  * @fires parley-thread-moderated - A thread was closed, reopened or edited. `detail.thread`: the server's answer.
  * @fires parley-admin-error - A request failed. `detail.message`: the words shown for it; `detail.code`: an error code of the HTTP API (`unauthorized` signs out), or `network`, `timeout`, `bad_response` (an answer that is not Parley's JSON), `internal` (a bug in the element).
  *
@@ -62,16 +67,19 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * @csspart tabs - The row of section tabs.
  * @csspart tab - Each section tab.
  * @csspart panel - Each section.
+ * @csspart search - The search form above the message lists (text, thread).
+ * @csspart bulk - The bar of bulk actions on the selected messages.
  * @csspart messages - A list of messages.
  * @csspart message - Each message.
  * @csspart author - A message's author name.
  * @csspart badge - Status, report, highlight and owner badges.
  * @csspart body - A message's sanitized HTML.
  * @csspart source - A message's markdown source, in a disclosure.
+ * @csspart link - A message's link to its place on the blog.
  * @csspart threads - The list of threads.
  * @csspart thread - Each thread.
  * @csspart form - The thread edit form and the owner form.
- * @csspart input - Text fields and the thread filter.
+ * @csspart input - Text fields, the search field and the thread filter.
  * @csspart button - Every button.
  * @csspart error - Error messages.
  * @csspart load-more - "Load more" buttons.
@@ -90,7 +98,7 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * @cssproperty --parley-font - Font family. Default the system UI font.
  */
 export class ParleyAdmin extends LitElement {
-  static override styles = [baseStyles, fieldStyles, styles, noticeStyles];
+  static override styles = [baseStyles, fieldStyles, styles, noticeStyles, bulkStyles];
 
   static override properties: PropertyDeclarations = {
     server: {},
@@ -142,6 +150,7 @@ export class ParleyAdmin extends LitElement {
     confirm: (id) => {
       this._confirmingDelete = id;
     },
+    select: (id, on) => this.#bulk.toggle(id, on),
     moderated: (before, after, action) => {
       this.#lists.replaceMessage(before, after, this._tab);
       this.#announce(strings.done[action]);
@@ -161,7 +170,41 @@ export class ParleyAdmin extends LitElement {
       this._editingThread = key;
     },
     showMessages: (key) => this.#showThread(key),
+    exportThread: (key) => this.#export.start(key),
   };
+  #search = new MessageSearch(this, {
+    current: () => ({ thread: this.#lists.filter, query: this.#lists.query }),
+    narrow: (thread, query) => this.#narrow(thread, query),
+  });
+  #bulk = new BulkSelection(this, {
+    session: this.#session,
+    tab: () => this._tab,
+    shown: () => this.#lists.shown(this._tab),
+    applied: (result) => {
+      for (const after of result.messages) {
+        const before = this.#lists.find(after.id) ?? after;
+        this.#lists.replaceMessage(before, after, this._tab);
+        emit(this, 'parley-message-moderated', {
+          action: bulkAction(before, after),
+          message: after,
+        });
+      }
+      for (const id of [...result.deleted, ...result.missing]) {
+        const before = this.#lists.find(id);
+        this.#lists.removeMessage(id, this._tab);
+        if (before && result.deleted.includes(id))
+          emit(this, 'parley-message-moderated', {
+            action: 'delete',
+            message: { ...before, status: 'deleted' },
+          });
+      }
+    },
+    announce: (text) => this.#announce(text),
+  });
+  #export = new ExportDownload(this, {
+    session: this.#session,
+    announce: (text) => this.#announce(text),
+  });
 
   constructor() {
     super();
@@ -195,6 +238,9 @@ export class ParleyAdmin extends LitElement {
   #ended(reason: string) {
     this.#lists.reset();
     this.#ownerKeys.reset();
+    this.#bulk.clear();
+    this.#search.reset();
+    this.#export.reset();
     this._confirmingDelete = this._editingThread = null;
     this.#announce(reason || strings.signedOut);
     this.#signInForm.focus();
@@ -214,6 +260,8 @@ export class ParleyAdmin extends LitElement {
   }
 
   async #select(tab: Tab, focus = false) {
+    // A selection is of what the open tab shows: nothing hidden is ever acted on.
+    if (tab !== this._tab) this.#bulk.clear();
     this._tab = tab;
     this._confirmingDelete = null;
     this.#loadTab(tab);
@@ -230,8 +278,21 @@ export class ParleyAdmin extends LitElement {
   }
 
   #showThread(key: string) {
-    this.#lists.filterBy(key);
+    this.#lists.narrow(key, '');
+    this.#search.reset();
     this.#select('recent', true);
+  }
+
+  /** Narrows every message list, loads the open tab's again, and says what it found. */
+  async #narrow(thread: string, query: string) {
+    if (!this.#lists.narrow(thread, query)) return;
+    this.#bulk.clear();
+    const session = this.#session.current;
+    const tab = this._tab;
+    await this.#loadTab(tab);
+    if (session !== this.#session.current || tab !== this._tab || !(thread || query)) return;
+    const found = this.#lists.shown(tab).length;
+    this.#announce(strings.found(found, this.#lists.hasMore(tab)));
   }
 
   override render() {
@@ -265,14 +326,21 @@ export class ParleyAdmin extends LitElement {
     >
       ${strings.tabs[id]}${id === 'hidden' ? byReportsCount(hidden) : nothing}
     </button>`;
+    const open = this._tab;
+    // The search and bulk bars only in the open tab's panel: their ids stay unique.
+    const messageTools = (id: Tab) =>
+      id === open && SHOWN[id].some((key) => key !== 'threads')
+        ? html`${this.#search.render(this.#lists.threads.items)}
+          ${this.#bulk.render(id, this.#lists.shown(id))}`
+        : nothing;
     const panel = (id: Tab, content: unknown) => html`<section
       part="panel"
       role="tabpanel"
       id="panel-${id}"
       aria-labelledby="tab-${id}"
-      ?hidden=${this._tab !== id}
+      ?hidden=${open !== id}
     >
-      ${content}
+      ${messageTools(id)} ${content}
     </section>`;
     const review = this._tab === 'hidden' ? undefined : () => this.#select('hidden', true);
     return html`${byReportsNotice(hidden, review)}
@@ -297,13 +365,14 @@ export class ParleyAdmin extends LitElement {
 
   #renderMessages(name: ListName, title: string, empty: string) {
     const list = this.#lists.messages[name];
+    const { filter, query } = this.#lists;
     const counted = name === 'recent' ? '' : strings.count(list.items.length, !!list.cursor);
+    const none = filter || query ? strings.noMatch(query, this.#lists.threadName(filter)) : empty;
     return html`<div class="section" aria-labelledby="h-${name}" role="region">
       <div class="section-head">
         <h2 id="h-${name}">${title}${list.state === 'ready' ? counted : ''}</h2>
-        ${name === 'recent' ? threadFilter(this.#lists.threads.items, this.#lists.filter, (key) => this.#lists.filterBy(key)) : nothing}
       </div>
-      ${listStatus(list, empty, () => this.#lists.reload(name))}
+      ${listStatus(list, none, () => this.#lists.reload(name))}
       ${
         list.items.length
           ? html`<ol part="messages" class="list" aria-labelledby="h-${name}">
@@ -318,6 +387,8 @@ export class ParleyAdmin extends LitElement {
                     .threadName=${this.#lists.threadName(message.threadKey)}
                     .confirming=${this._confirmingDelete === message.id}
                     .busy=${this.#messageHost.busy.has(message.id)}
+                    .selectable=${true}
+                    .selected=${this.#bulk.has(message.id)}
                     .host=${this.#messageHost}
                   ></parley-admin-message>
                 </li>`,
@@ -332,7 +403,10 @@ export class ParleyAdmin extends LitElement {
   #renderThreads() {
     const list = this.#lists.threads;
     return html`<div class="section" role="region" aria-labelledby="h-threads">
-      <div class="section-head"><h2 id="h-threads">${strings.threadsTitle}</h2></div>
+      <div class="section-head">
+        <h2 id="h-threads">${strings.threadsTitle}</h2>
+        ${this.#export.render()}
+      </div>
       ${listStatus(list, strings.noThreads, () => this.#lists.reload('threads'))}
       ${
         list.items.length
@@ -346,6 +420,7 @@ export class ParleyAdmin extends LitElement {
                     .thread=${thread}
                     .editing=${this._editingThread === thread.key}
                     .busy=${this.#threadHost.busy.has(thread.key)}
+                    .exporting=${this.#export.running === thread.key}
                     .host=${this.#threadHost}
                   ></parley-admin-thread>
                 </li>`,
@@ -356,6 +431,13 @@ export class ParleyAdmin extends LitElement {
       ${listMore(list, strings.threadsTitle)}
     </div>`;
   }
+}
+
+/** The single action a bulk `publish` amounts to, for `parley-message-moderated`. */
+function bulkAction(before: AdminMessage, after: AdminMessage): MessageAction {
+  if (after.status === 'hidden') return 'hide';
+  if (before.status === 'hidden') return 'restore';
+  return before.status === 'published' ? 'keep' : 'approve';
 }
 
 declare global {

@@ -86,8 +86,68 @@ export const baseStyles = css`
     border-color: var(--parley-danger);
     color: var(--parley-danger);
   }
+  .danger.solid {
+    border-color: transparent;
+    color: Canvas;
+    background: var(--parley-danger);
+  }
+  .danger:hover:not(:disabled) {
+    border-color: var(--parley-danger);
+    background: color-mix(in srgb, var(--parley-danger) 10%, Canvas);
+  }
+  .danger.solid:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--parley-danger) 85%, currentColor);
+  }
   .quiet {
     color: var(--parley-muted);
+  }
+  /* A checkbox in a label that is its touch target. */
+  .pick {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
+    cursor: pointer;
+  }
+  .pick input {
+    width: 1.15rem;
+    height: 1.15rem;
+    margin: 0;
+    accent-color: var(--parley-accent);
+  }
+  .vh {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  /* Fingers, not a mouse: every control at least 44 px each way (WCAG 2.5.5). */
+  @media (pointer: coarse) {
+    button,
+    select,
+    input:not([type='checkbox']),
+    summary,
+    .pick {
+      min-height: 44px;
+    }
+    button,
+    .pick {
+      min-width: 44px;
+    }
+    .pick {
+      justify-content: center;
+    }
+    summary {
+      display: flex;
+      align-items: center;
+    }
+    /* Links of their own line (a message's place, a thread's page); links in text are exempt. */
+    a.target {
+      display: inline-block;
+      min-height: 44px;
+      line-height: 44px;
+    }
   }
   @media (prefers-reduced-motion: reduce) {
     * {
@@ -130,5 +190,12 @@ export const fieldStyles = css`
   }
   [aria-invalid='true'] {
     border-color: var(--parley-danger);
+  }
+  /* As buttons (baseStyles): 44 px for fingers; here, as these rules come later. */
+  @media (pointer: coarse) {
+    input:not([type='checkbox']),
+    select {
+      min-height: 44px;
+    }
   }
 `;

@@ -23,7 +23,7 @@ export const MESSAGE_LISTS: readonly ListName[] = [
 ];
 
 /** What each tab shows, and updates in place while it is open. */
-const SHOWN: Record<Tab, readonly ListKey[]> = {
+export const SHOWN: Record<Tab, readonly ListKey[]> = {
   queue: ['pending', 'reported'],
   hidden: ['hidden'],
   spam: ['spam'],
@@ -65,6 +65,11 @@ export class StaleLists {
   /** Marks `lists` stale, except those `open` shows: they were updated in place. */
   mark(lists: Iterable<ListKey>, open: Tab) {
     for (const list of lists) if (!SHOWN[open].includes(list)) this.#stale.add(list);
+  }
+
+  /** Marks `lists` stale, whatever is open (the filters changed: even the open tab reloads). */
+  add(lists: Iterable<ListKey>) {
+    for (const list of lists) this.#stale.add(list);
   }
 
   has(list: ListKey): boolean {

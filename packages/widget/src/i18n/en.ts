@@ -26,6 +26,13 @@ export const en = {
   empty: 'No replies yet. Be the first to start the discussion.',
   repliesLabel: 'Replies',
   loadMore: 'Load more replies',
+  /** A gap in a long thread, replies not loaded yet (listed before the ones after the gap). */
+  earlierReplies: { one: '{n} earlier reply', other: '{n} earlier replies' },
+  loadMoreHighlights: 'Load more highlights',
+  /** The page's #parley-<id> names a message the server does not list. */
+  missing: 'The linked message is not available.',
+  skip: 'Skip to the reply form',
+  closedNotice: 'This discussion is closed to new replies.',
   highlighted: 'Highlighted',
   owner: 'Author',
   edited: 'edited',

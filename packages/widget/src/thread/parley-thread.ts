@@ -7,21 +7,22 @@
  */
 import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { ApiError, getMessages, getThread } from '../api/client.js';
+import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
 import { exact, safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
-import { highlights, type MessageTree, messageTree } from './message-tree.js';
+import { highlights, messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
-import { placed } from './placement.js';
 import { RenderBatches } from './render-batches.js';
+import { listed, type ReplyState, replyList } from './reply-list.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
+import type * as LongThread from './long-thread.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
-import { fontProbe, renderHeader, renderMessages } from './thread-view.js';
+import { fontProbe, renderHeader, renderMessages, type ThreadView } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -34,7 +35,9 @@ const TICK_MS = 30_000;
 export const lazy = {
   actions: () => import('./thread-actions.js'),
   live: () => import('./live.js'),
+  long: () => import('./long-thread.js'),
 };
+
 
 type State = 'loading' | 'ready' | 'error';
 
@@ -118,9 +121,6 @@ export class ParleyThread extends LitElement {
     live: { useDefault: true, converter: toLive },
     _state: { state: true },
     _thread: { state: true },
-    _messages: { state: true },
-    _cursor: { state: true },
-    _loadingMore: { state: true },
     _highlightsOnly: { state: true },
     _announce: { state: true },
     _target: { state: true },
@@ -154,14 +154,18 @@ export class ParleyThread extends LitElement {
 
   declare private _state: State;
   declare private _thread: Thread | null;
-  declare private _messages: Message[];
-  declare private _cursor: string | null;
-  declare private _loadingMore: boolean;
   declare private _highlightsOnly: boolean;
   declare private _announce: string;
   /** The id of the message the page's `#parley-<id>` hash names. */
   declare private _target: number | null;
   declare private _liveNote: string;
+  /**
+   * The loaded replies (runs and gaps) and what is being read beyond the first
+   * page; a new object per load. Not reactive: who changes it re-renders.
+   */
+  #replies!: ReplyState;
+  /** The lazy `long-thread.ts`, once in (it is before the actions are). */
+  #long?: typeof LongThread;
 
   #batches = new RenderBatches(this);
   /**
@@ -181,30 +185,23 @@ export class ParleyThread extends LitElement {
       this.el._thread = v;
     },
     get messages() {
-      return this.el._messages;
+      return listed(this.el.#replies.list);
     },
+    // The lazy chunks that change the list load after long-thread.ts.
     set messages(v) {
-      this.el._messages = v;
-      // A change shows at once, wherever it falls, in one render: the
-      // reader's own post or edit, and a live change, whose scroll
-      // compensation (live.ts #applyKeepingScroll) must follow the render that
-      // moves the page before it is painted, not batches later.
-      this.el.#batches.showAll();
+      this.el.#showList(this.el.#long!.withMessages(this.el.#replies.list, v));
     },
     get hasMore() {
-      return this.el._cursor !== null;
+      return this.el.#replies.list.runs.some((r) => r.gap);
     },
     add(m) {
-      this.messages = placed(this.messages, m, this.options().sort);
+      this.el.#showList(this.el.#long!.withAdded(this.el.#replies.list, m, this));
     },
-    reveal: (id) => {
-      this._target = id;
-      this.#scrollPending = true;
-    },
+    reveal: (id) => this.#long!.reveal(this.#host, this.#replies, id),
     reset: (page) => {
       this._thread = page.thread;
-      this.#host.messages = page.messages;
-      this._cursor = page.nextCursor;
+      this.#replies = { signal: this.#replies.signal, list: replyList(page.messages, page.nextCursor) };
+      this.#showList(this.#replies.list);
     },
     get liveNote() {
       return this.el._liveNote;
@@ -223,21 +220,12 @@ export class ParleyThread extends LitElement {
   };
   #abort?: AbortController;
   #clock?: ReturnType<typeof setInterval>;
-  /** Whether the hash's message is still to be scrolled to. */
-  #scrollPending = false;
   #actions?: ThreadActions;
   #actionsLoad?: Promise<void>;
-  // Derived from the state in `willUpdate`, for `render`:
-  /** The time relative times are counted from. */
-  #now!: number;
-  /** The replies as listed, within the batch. */
-  #tree!: MessageTree;
-  /** In the highlights view, the messages it lists; null in the full view. */
-  #highlighted!: Message[] | null;
+  /** Derived from the state in `willUpdate`, for `render`. */
+  #view!: ThreadView;
   /** Replies the page has to render in all: none to batch in the highlights view. */
   #repliesToShow!: number;
-  /** Messages the render shows, in reading order. */
-  #messagesShown!: number;
 
   constructor() {
     super();
@@ -246,9 +234,8 @@ export class ParleyThread extends LitElement {
     this.sort = 'oldest';
     this.live = 'on';
     this._state = 'loading';
-    this._thread = this._cursor = this._target = null;
-    this._messages = [];
-    this._loadingMore = this._highlightsOnly = false;
+    this._thread = this._target = null;
+    this._highlightsOnly = false;
     this._announce = this._liveNote = '';
   }
 
@@ -268,7 +255,8 @@ export class ParleyThread extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.#clock);
     removeEventListener('hashchange', this.#onHash);
-    this.#abort?.abort();
+    // Only a first load is cut short: reads beyond it finish, for when the element is back.
+    if (this._state === 'loading') this.#abort?.abort();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -278,13 +266,24 @@ export class ParleyThread extends LitElement {
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
     this.#host.t = catalogFor(this.#host.locale);
-    this.#now = Date.now();
-    const tree = messageTree(this._messages, this.#batches.replies);
-    const starred = this._highlightsOnly ? highlights(this._messages) : null;
-    this.#tree = tree;
-    this.#highlighted = starred;
+    const messages = this.#host.messages;
+    // The server's list of highlights, once read (again each time the view is shown).
+    const starred = this._highlightsOnly
+      ? highlights(this.#replies.highlights?.messages ?? messages)
+      : null;
+    const tree = messageTree(messages, this.#batches.replies);
     this.#repliesToShow = starred ? 0 : tree.replyCount;
-    this.#messagesShown = starred ? starred.length : tree.shownCount;
+    this.#view = {
+      now: Date.now(),
+      tree,
+      highlighted: starred,
+      target: this._target,
+      actions: this.#actions,
+      withActions: this.#batches.withActions,
+      state: this.#replies,
+      show: this.#show,
+      read: this.#read,
+    };
   }
 
   protected override async scheduleUpdate() {
@@ -313,11 +312,12 @@ export class ParleyThread extends LitElement {
   /**
    * Loads the actions chunk once; a failed load is tried again on the next
    * pointer or focus visit. Live updates follow it; should their chunk fail,
-   * the thread works on without them.
+   * the thread works on without them. `long-thread.ts` comes first: the
+   * actions and live updates change the list through it.
    */
   #loadActions() {
-    this.#actionsLoad ??= lazy.actions().then(
-      async ({ ThreadActions }) => {
+    this.#actionsLoad ??= Promise.all([lazy.actions(), this.#withLong()]).then(
+      async ([{ ThreadActions }]) => {
         // The chunk was evaluated in this task: its first render gets a task of its own.
         await new Promise((r) => setTimeout(r));
         this.#actions = new ThreadActions(this.#host);
@@ -335,15 +335,44 @@ export class ParleyThread extends LitElement {
     );
   }
 
+  /** `long-thread.ts`, loaded once (a failed load is tried again on the next call). */
+  async #withLong() {
+    this.#long ??= await lazy.long();
+    return this.#long;
+  }
+
+  /** Runs a read of `long-thread.ts` (a gap, a linked message, highlights) on this load's replies. */
+  #read: ThreadView['read'] = (name, arg) => {
+    const state = this.#replies;
+    this.#withLong().then((long) => long[name](this.#host, state, arg as never));
+  };
+
+  /** Shows `list` at once, wherever it changed (see `ThreadHost.messages`). */
+  #showList(list: ReplyState['list']) {
+    this.#replies.list = list;
+    // A change shows at once, wherever it falls, in one render: the
+    // reader's own post or edit, and a live change, whose scroll
+    // compensation (live.ts #applyKeepingScroll) must follow the render that
+    // moves the page before it is painted, not batches later.
+    this.#batches.showAll();
+    this.requestUpdate();
+  }
+
   protected override updated() {
     if (this._state !== 'ready') return;
     const batches = this.#batches;
-    if (this.#scrollPending) {
-      const target = this.renderRoot.querySelector(`#parley-${this._target}`);
-      // Not on this page at all once every batch is in: nothing to scroll to.
-      if (target || batches.replies >= this.#repliesToShow) this.#scrollPending = false;
-      target?.scrollIntoView({ block: 'center' });
+    const root = this.renderRoot;
+    const state = this.#replies;
+    const id = state.scrollTo;
+    if (id) {
+      const target = root.querySelector(`#parley-${id}`);
+      // Not on this page at all once every batch is in and nothing is being read for it.
+      if (target || (batches.replies >= this.#repliesToShow && state.seeking !== id))
+        state.scrollTo = 0;
+      target?.scrollIntoView({ block: 'center', behavior: state.smooth ? 'smooth' : 'auto' });
     }
+    // The skip link was followed while the form's code loaded: its field takes the focus now.
+    if (state.skipping) this.#long!.skip(this.#host, state);
     // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
@@ -351,7 +380,11 @@ export class ParleyThread extends LitElement {
     // messages a batch per task as well.
     if (batches.replies < this.#repliesToShow) batches.grow('replies');
     else if (!this.#actions) this.#loadActions();
-    else if (batches.withActions < this.#messagesShown) batches.grow('withActions');
+    else {
+      const { tree, highlighted } = this.#view;
+      if (batches.withActions < (highlighted ? highlighted.length : tree.shownCount))
+        batches.grow('withActions');
+    }
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
@@ -375,8 +408,8 @@ export class ParleyThread extends LitElement {
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
-    this._thread = this._cursor = null;
-    this._messages = [];
+    this._thread = null;
+    this.#replies = { list: replyList([], null), signal: ctl.signal };
     this.#host.eventId = undefined;
     // After this render, while the request is out (see warmUp).
     setTimeout(() => warmUp(this.#host.locale));
@@ -386,8 +419,7 @@ export class ParleyThread extends LitElement {
       try {
         const first = await getThread(page.base, page.key, this.#options(), ctl.signal);
         this._thread = first.thread;
-        this._messages = first.messages;
-        this._cursor = first.nextCursor;
+        this.#replies.list = replyList(first.messages, first.nextCursor);
         this.#host.eventId = first.lastEventId;
       } catch (e) {
         // No one has posted yet: an empty thread with the form, not an error.
@@ -405,39 +437,21 @@ export class ParleyThread extends LitElement {
     }
   }
 
-  async #loadMore() {
-    const ctl = this.#abort!;
-    const page = this.#host.page;
-    this._loadingMore = true;
-    try {
-      const next = await getMessages(
-        page.base,
-        page.key,
-        { ...this.#options(), cursor: this._cursor! },
-        ctl.signal,
-      );
-      // A reply posted here may also come back on a later page.
-      const seen = new Set(this._messages.map((m) => m.id));
-      this._messages = [...this._messages, ...next.messages.filter((m) => !seen.has(m.id))];
-      this._cursor = next.nextCursor;
-    } catch (e) {
-      if (!ctl.signal.aborted) {
-        this.#fail(e);
-        this._announce = this.#host.t.unavailable;
-      }
-    }
-    this._loadingMore = false;
-  }
-
   /**
    * Marks the message a `#parley-<id>` hash names (it lives in our shadow
    * root, out of the browser's reach); `updated` scrolls to it once rendered,
-   * which on a long page may be a few batches later.
+   * which on a long page may be a few batches later. A message past the pages
+   * loaded is read first, with the page that holds it (`long-thread.ts`).
    */
   #onHash = () => {
-    const id = /^#parley-(\d+)$/.exec(location.hash)?.[1];
-    this._target = id ? Number(id) : null;
-    this.#scrollPending = Boolean(id);
+    const id = Number(/^#parley-(\d+)$/.exec(location.hash)?.[1]) || null;
+    const state = this.#replies;
+    this._target = state.scrollTo = id;
+    state.smooth = state.missing = false;
+    if (id && this._state === 'ready' && !this.#host.messages.some((m) => m.id === id)) {
+      state.seeking = id;
+      this.#read('loadAt', id);
+    }
     this.requestUpdate();
   };
 
@@ -457,8 +471,16 @@ export class ParleyThread extends LitElement {
     if (time) time.title = exact(this.#host.locale, time.dateTime);
   };
 
-  #showHighlightsOnly = (on: boolean) => {
-    this._highlightsOnly = on;
+  /** The highlights view reads its own list while the page lacks some replies. */
+  #show = (highlightsOnly: boolean) => {
+    this._highlightsOnly = highlightsOnly;
+    if (highlightsOnly && this.#host.hasMore) this.#read('loadHighlights');
+  };
+
+  /** The skip link focuses the main form's first field (long-thread.ts). */
+  #skip = (e: Event) => {
+    e.preventDefault();
+    this.#read('skip');
   };
 
   override render() {
@@ -483,24 +505,14 @@ export class ParleyThread extends LitElement {
   #renderThread(t: ReadCatalog) {
     const closed = this._thread?.status === 'closed';
     const actions = this.#actions;
-    return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly)}
-      ${this._liveNote ? html`<p class="live-note" role="status">${this._liveNote}</p>` : nothing}
-      ${renderMessages(
-        this.#host,
-        this.#now,
-        this.#tree,
-        this.#highlighted,
-        this._target,
-        actions,
-        this.#batches.withActions,
-      )}
-      ${
-        this._cursor
-          ? html`<button part="button load-more" ?disabled=${this._loadingMore} @click=${this.#loadMore}>
-              ${t.loadMore}
-            </button>`
-          : nothing
-      }
+    return html`${
+      closed
+        ? nothing
+        : html`<a part="skip-link" class="skip" href="#parley-form" @click=${this.#skip}>${t.skip}</a>`
+    }
+      ${renderHeader(this.#host, this.#view)}
+      ${renderMessages(this.#host, this.#view)}
+      ${closed ? html`<p part="closed-notice" class="empty">${t.closedNotice}</p>` : nothing}
       ${
         actions
           ? actions.form(closed)

@@ -8,48 +8,87 @@ import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { fill, num, plural, relative } from '../i18n/format.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
+import type { ReplyState } from './reply-list.js';
+import type * as LongThread from './long-thread.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
 
 /**
  * Text in each face and size the thread uses, laid out (unseen) while the
  * thread is on the network. The first layout of a face, a size or a character
- * the page's font lacks (the stats line's icons) asks the browser for the font,
- * a synchronous round trip per lookup in Chromium: a dozen of them made the
- * thread's first layout one of its longest tasks. Made here, they overlap the
- * request instead. The probe reuses the thread's own selectors, so it follows
- * the styles (and the page's ::part rules) it stands in for.
+ * the page's font lacks asks the browser for the font, a synchronous round
+ * trip per lookup in Chromium: a dozen of them made the thread's first layout
+ * one of its longest tasks. Made here, they overlap the request instead. The
+ * probe reuses the thread's own selectors, so it follows the styles (and the
+ * page's ::part rules) it stands in for. The stats line's icons are SVG, so
+ * they need no font.
  */
 export const fontProbe = html`<div class="vh" aria-hidden="true">
-  <h2>A</h2><p part="stats">💬⭐🕐·</p>
+  <h2>A</h2><p part="stats">A·</p>
   <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
   <div part="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
 </div>`;
 
 /**
- * Back link, title, summary, stats, status and the "All" / "Highlights"
- * toggle; `now` is what relative times count from.
+ * An icon of the stats line: inline SVG in the text colour, one text high,
+ * named by `label` (emoji would need a font the reader may not have), drawn
+ * by `d`, one outline path (the message bubble, the star, the clock).
+ */
+const icon = (label: string, d: string) =>
+  html`<svg role="img" aria-label=${label} viewBox="0 0 16 16"><path d=${d} /></svg>`;
+
+/** What the element decided to show (made afresh by each `willUpdate`), for the views. */
+export interface ThreadView {
+  /** What relative times count from. */
+  now: number;
+  /** The replies as listed, within the batch. */
+  tree: MessageTree;
+  /** In the highlights view, the messages it lists; null in the full view. */
+  highlighted: Message[] | null;
+  /** The id the page's hash names (part `target`). */
+  target: number | null;
+  /** The actions chunk, once in (the sort control is its). */
+  actions: ThreadActions | undefined;
+  /** The first `withActions` messages in reading order have their actions, once that chunk is in. */
+  withActions: number;
+  state: ReplyState;
+  /** Switches between all messages and the highlights. */
+  show: (highlightsOnly: boolean) => void;
+  /** Runs a part of `long-thread.ts` on `state`: a gap's page (`i`), a linked message, highlights, the skip link. */
+  read: <K extends 'loadGap' | 'loadAt' | 'loadHighlights' | 'skip'>(
+    name: K,
+    arg?: Parameters<(typeof LongThread)[K]>[2],
+  ) => void;
+}
+
+/**
+ * Back link, title, summary, stats, status (with the live note and a missing
+ * message's notice under it) and the "All" / "Highlights" toggle.
  */
 export function renderHeader(
-  { el, t, locale, thread, page }: ThreadHost,
-  now: number,
-  highlightsOnly: boolean,
-  showHighlightsOnly: (on: boolean) => void,
+  { el, t, locale, thread, page, liveNote }: ThreadHost,
+  { now, highlighted, show, state }: ThreadView,
 ) {
   const { backHref, backLabel } = el;
   const title = thread?.title || page.title;
   const closed = thread?.status === 'closed';
   const viewButton = (on: boolean, label: string) =>
-    html`<button part="button" aria-pressed=${highlightsOnly === on} @click=${() => showHighlightsOnly(on)}>${label}</button>`;
+    html`<button part="button" aria-pressed=${!highlighted === !on} @click=${() => show(on)}>${label}</button>`;
   return html`<header part="header">
         ${backHref ? html`<a part="back-link" class="back" href=${backHref}>${backLabel || t.back}</a>` : nothing}
         ${title ? html`<h2 part="title">${title}</h2>` : nothing}
         ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
         ${
           thread
-            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
-              <div part="view" role="group" aria-label=${t.view}>
+            ? html`<p part="stats">${icon(t.messagesIcon, 'M2 2.5h12v8.5H7l-3.5 3v-3H2z')} ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> ${icon(t.highlightsIcon, 'M8 1.5l2 4.3 4.6.5-3.4 3.2.9 4.6L8 11.8l-4.1 2.3.9-4.6-3.4-3.2 4.6-.5z')} ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> ${icon(t.activityIcon, 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13M8 4v4l2.5 2')} <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
+              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
+            : nothing
+        }
+        ${liveNote ? html`<p part="live-note" class="note" role="status">${liveNote}</p>` : nothing}
+        ${state.missing ? html`<p part="notice" class="note">${t.missing}</p>` : nothing}
+        ${
+          thread
+            ? html`<div part="view" role="group" aria-label=${t.view}>
                 ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
               </div>`
             : nothing
@@ -58,26 +97,23 @@ export function renderHeader(
 }
 
 /**
- * The opening post and the nested replies of `tree`, or the `highlighted`
- * messages in the highlights view; an empty state when there are none.
- * `target` is the id the page's hash names, and the first `withActions` messages in reading order
- * have their `actions`, once that chunk is in.
+ * The opening post and the nested replies, with a button in the place of each
+ * gap ("N earlier replies"; the last one, "Load more replies", after the
+ * list), or the highlighted messages in the highlights view (with "Load more
+ * highlights" when the server has more); an empty state when there are none.
  */
 export function renderMessages(
   { t, locale, pending }: ThreadHost,
-  now: number,
-  tree: MessageTree,
-  highlighted: Message[] | null,
-  target: number | null,
-  actions: ThreadActions | undefined,
-  withActions: number,
+  { now, tree, highlighted, target, actions, withActions, state, read }: ThreadView,
 ) {
+  const { runs } = state.list;
+  const busy = state.busy;
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
   const message = (m: Message, order: number, replyTo?: string) => {
     const opening = m === tree.opening;
     return html`<article
       id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${target === m.id ? ' target' : ''}"
+      part="message${opening ? ' message-opening' : ''}${target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}"
       class=${m.highlighted ? 'highlighted' : ''}
       aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
     >
@@ -115,16 +151,43 @@ export function renderMessages(
           node.replies.length ? html`<ol>${replies(node.replies)}</ol>` : nothing
         }</li>`,
     );
+  /** The button of the gap after run `i`; busy (`aria-disabled`, so it keeps the focus) while it loads. */
+  const gap = (i: number, part = 'gap') => {
+    const g = runs[i]!.gap!;
+    const n = part === 'gap' && g.count;
+    return html`<button part="button ${part}" aria-disabled=${busy === g} @click=${() => read('loadGap', i)}>${
+      n ? plural(locale, t.earlierReplies, n) : t.loadMore
+    }</button>`;
+  };
   if (highlighted)
     return highlighted.length
-      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>`
+      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>${
+          state.highlights?.cursor
+            ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${t.loadMoreHighlights}</button>`
+            : nothing
+        }`
       : html`<p class="empty">${t.noHighlights}</p>`;
+  // Top-level replies come in the runs' order: each gap goes before the first one past it.
+  const runOf = new Map(runs.flatMap((r, i) => r.messages.map((m) => [m.id, i])));
+  let run = 0;
+  const gapsBefore = (to: number) => {
+    const out = [];
+    for (; run < to; run++) if (runs[run]!.gap) out.push(html`<li>${gap(run)}</li>`);
+    return out;
+  };
+  const items = tree.replies.map((node) => [
+    gapsBefore(runOf.get(node.message.id) ?? run),
+    replies([node]),
+  ]);
+  const last = runs.length - 1;
+  // Gaps that no top-level reply follows, once every reply is in.
+  if (tree.shownCount >= tree.replyCount + (tree.opening ? 1 : 0)) items.push(gapsBefore(last));
   const { opening } = tree;
   return html`${opening ? message(opening, 0) : nothing}${
     tree.replies.length
-      ? html`<ol part="messages" aria-label=${t.repliesLabel}>${replies(tree.replies)}</ol>`
-      : opening
+      ? html`<ol part="messages" aria-label=${t.repliesLabel}>${items}</ol>`
+      : opening || runs.some((r) => r.gap)
         ? nothing
         : html`<p class="empty">${t.empty}</p>`
-  }`;
+  }${runs[last]!.gap ? gap(last, 'load-more') : nothing}`;
 }

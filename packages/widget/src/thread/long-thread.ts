@@ -6,10 +6,15 @@
  * element's `ThreadHost` (`add`, `messages`). The element keeps the state
  * (`ReplyState`); these functions change it and re-render.
  */
+import { html, nothing } from 'lit';
 import { type ApiError, getMessages, getMessagesAt } from '../api/client.js';
+import type { ReadCatalog } from '../i18n/en.js';
+import { plural } from '../i18n/format.js';
+import type { ReplyNode } from './message-tree.js';
 import type { ReplyState } from './reply-list.js';
 import { withGapPage, withPageAt } from './reply-list-changes.js';
 import type { ThreadHost } from './thread-host.js';
+import type { ThreadView } from './thread-view.js';
 
 export { withAdded, withMessages } from './reply-list-changes.js';
 
@@ -157,3 +162,53 @@ export function skip(host: ThreadHost, state: ReplyState) {
   state.skipping = !field;
   field?.focus();
 }
+
+/**
+ * The top-level replies of `view.tree` (rendered by `replies`) with a button
+ * in the place of each gap between runs ("N earlier replies"), before the
+ * first reply past it. The element renders the gap after the last run
+ * ("Load more replies") itself: the first page has one.
+ */
+export function withGaps(
+  locale: string,
+  t: ReadCatalog,
+  { tree, state, read }: ThreadView,
+  replies: (nodes: ReplyNode[]) => unknown,
+) {
+  const { runs } = state.list;
+  const runOf = new Map(runs.flatMap((r, i) => r.messages.map((m) => [m.id, i])));
+  let run = 0;
+  const gapsBefore = (to: number) => {
+    const out = [];
+    for (; run < to; run++) {
+      const gap = runs[run]!.gap;
+      const i = run;
+      // Busy while it loads: aria-disabled, not disabled, so it keeps the focus.
+      if (gap)
+        out.push(
+          html`<li><button part="button gap" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', i)}>${
+            gap.count ? plural(locale, t.earlierReplies, gap.count) : t.loadMore
+          }</button></li>`,
+        );
+    }
+    return out;
+  };
+  const items = tree.replies.map((node) => [
+    gapsBefore(runOf.get(node.message.id) ?? run),
+    replies([node]),
+  ]);
+  // Gaps that no top-level reply follows, once every reply is in.
+  if (tree.shownCount >= tree.replyCount + (tree.opening ? 1 : 0))
+    items.push(gapsBefore(runs.length - 1));
+  return items;
+}
+
+/** "Load more highlights", when the server has more than the highlights view lists. */
+export const moreHighlights = (t: ReadCatalog, state: ReplyState, read: ThreadView['read']) =>
+  state.highlights?.cursor
+    ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${t.loadMoreHighlights}</button>`
+    : nothing;
+
+/** The notice that the message the page's hash names is not available. */
+export const notice = (t: ReadCatalog, state: ReplyState) =>
+  state.missing ? html`<p part="notice" class="note">${t.missing}</p>` : nothing;

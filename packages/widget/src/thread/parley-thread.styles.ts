@@ -121,14 +121,13 @@ export const styles = css`
     background: var(--parley-success);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--parley-success) 20%, transparent);
   }
-  /* The stats line's icons: one text high, drawn in the text's colour. */
+  /* The stats line's icons: one text high, in the text's colour. */
   svg {
     width: 1em;
     height: 1em;
     vertical-align: -0.125em;
     fill: none;
     stroke: currentColor;
-    stroke-width: 1.5;
   }
   .closed .dot {
     background: var(--parley-muted);

@@ -9,20 +9,19 @@ import type { Message, SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
-import type { ReadCatalog } from '../i18n/en.js';
-import { exact, safeLocale, warmUp } from '../i18n/format.js';
+import { safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
 import { highlights, messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
-import { listed, type ReplyState, replyList } from './reply-list.js';
+import { listed, type ReplyState, replyList, scrollWhenRendered } from './reply-list.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type * as LongThread from './long-thread.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
-import { fontProbe, renderHeader, renderMessages, type ThreadView } from './thread-view.js';
+import { exactTitle, fontProbe, renderThread, type ThreadView } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -40,13 +39,13 @@ export const lazy = {
 
 
 type State = 'loading' | 'ready' | 'error';
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
- * nested replies (or only the highlighted messages), "load more" and the reply
- * form, talking to a Parley server. The form and the per-message actions
+ * nested replies (or only the highlighted messages), with a button in the place
+ * of each run of replies not loaded yet, and the reply form, talking to a
+ * Parley server. The form and the per-message actions
  * (reply, edit, delete, report, posting as the site owner) load as a chunk
  * right after the thread is first on screen; `updateComplete` waits for them.
  * Live updates (server-sent events) follow in a chunk of their own.
@@ -67,20 +66,24 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * @fires parley-thread-loaded - The thread was loaded (again after `thread` or `server` changed, or a retry). `detail.thread`: the thread, or null when no one has posted yet.
  * @fires parley-message-posted - The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator.
- * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
+ * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error, nor a `#parley-<id>` link to a message the server does not list, which a notice explains), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
  *
  * @csspart thread - The whole thread.
+ * @csspart skip-link - "Skip to the reply form", at the top, shown while focused (not on a closed thread).
  * @csspart header - Back link, title, summary, stats, status and the view toggle.
  * @csspart back-link - The back link.
  * @csspart title - The thread title.
  * @csspart summary - The thread summary.
  * @csspart stats - The line with message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".
+ * @csspart live-note - A quiet note under the status line while live updates reconnect.
+ * @csspart notice - Under the status line: the message the page's `#parley-<id>` names is not available.
  * @csspart view - The "All" / "Highlights" toggle.
  * @csspart messages - The list of replies (nested lists inside it), or of highlights.
  * @csspart message - Each message, opening post included.
  * @csspart message-opening - The opening post.
  * @csspart target - The message the page's `#parley-<id>` hash points at.
+ * @csspart fresh - The reader's own message just posted, scrolled to and marked for a moment.
  * @csspart author - A message's author name.
  * @csspart time - A message's time, a permalink to it.
  * @csspart body - A message's text.
@@ -91,7 +94,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @csspart textarea - The message field of the form and of the editor.
  * @csspart button - Every button.
  * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report.
- * @csspart load-more - The "load more" button.
+ * @csspart gap - In the list, a button standing for replies not loaded yet ("12 earlier replies"); it loads them.
+ * @csspart load-more - After the list, the button that loads the next page ("Load more replies", or in the highlights view "Load more highlights").
+ * @csspart closed-notice - Where the form would be on a closed thread: "This discussion is closed to new replies."
  *
  * @cssproperty --parley-accent - Links, focus rings and the main button. Default a quiet blue (lighter in dark).
  * @cssproperty --parley-on-accent - Text on the accent colour. Default white (dark text in dark).
@@ -123,7 +128,6 @@ export class ParleyThread extends LitElement {
     _thread: { state: true },
     _highlightsOnly: { state: true },
     _announce: { state: true },
-    _target: { state: true },
     _liveNote: { state: true },
   };
 
@@ -156,8 +160,6 @@ export class ParleyThread extends LitElement {
   declare private _thread: Thread | null;
   declare private _highlightsOnly: boolean;
   declare private _announce: string;
-  /** The id of the message the page's `#parley-<id>` hash names. */
-  declare private _target: number | null;
   declare private _liveNote: string;
   /**
    * The loaded replies (runs and gaps) and what is being read beyond the first
@@ -234,7 +236,7 @@ export class ParleyThread extends LitElement {
     this.sort = 'oldest';
     this.live = 'on';
     this._state = 'loading';
-    this._thread = this._target = null;
+    this._thread = null;
     this._highlightsOnly = false;
     this._announce = this._liveNote = '';
   }
@@ -277,12 +279,12 @@ export class ParleyThread extends LitElement {
       now: Date.now(),
       tree,
       highlighted: starred,
-      target: this._target,
       actions: this.#actions,
       withActions: this.#batches.withActions,
       state: this.#replies,
       show: this.#show,
       read: this.#read,
+      long: this.#long,
     };
   }
 
@@ -361,16 +363,8 @@ export class ParleyThread extends LitElement {
   protected override updated() {
     if (this._state !== 'ready') return;
     const batches = this.#batches;
-    const root = this.renderRoot;
     const state = this.#replies;
-    const id = state.scrollTo;
-    if (id) {
-      const target = root.querySelector(`#parley-${id}`);
-      // Not on this page at all once every batch is in and nothing is being read for it.
-      if (target || (batches.replies >= this.#repliesToShow && state.seeking !== id))
-        state.scrollTo = 0;
-      target?.scrollIntoView({ block: 'center', behavior: state.smooth ? 'smooth' : 'auto' });
-    }
+    scrollWhenRendered(this.renderRoot, state, batches.replies >= this.#repliesToShow);
     // The skip link was followed while the form's code loaded: its field takes the focus now.
     if (state.skipping) this.#long!.skip(this.#host, state);
     // A long page is rendered a batch of replies per task, so no task blocks
@@ -446,7 +440,7 @@ export class ParleyThread extends LitElement {
   #onHash = () => {
     const id = Number(/^#parley-(\d+)$/.exec(location.hash)?.[1]) || null;
     const state = this.#replies;
-    this._target = state.scrollTo = id;
+    state.target = state.scrollTo = id;
     state.smooth = state.missing = false;
     if (id && this._state === 'ready' && !this.#host.messages.some((m) => m.id === id)) {
       state.seeking = id;
@@ -455,32 +449,18 @@ export class ParleyThread extends LitElement {
     this.requestUpdate();
   };
 
-  /**
-   * Fills a time's `title` with the exact date and time as the pointer or
-   * focus reaches it. Not at render: the first Intl.DateTimeFormat of a page
-   * loads ICU's date data, a long task of its own (30-50 ms measured) that no
-   * reader should pay before the thread is on screen. Written on every visit,
-   * since Lit may reuse an element for another message.
-   */
+  /** Gives a time its exact date and time as the pointer or focus reaches it (see `exactTitle`). */
   #onExactTime = (e: Event) => {
     // Also the latest moment to (re)load the interactive part, once the page is in.
     if (this._state === 'ready' && this.#batches.replies >= this.#repliesToShow)
       this.#loadActions();
-    const el = e.target as Element;
-    const time = el.closest?.('time') ?? el.querySelector?.('time');
-    if (time) time.title = exact(this.#host.locale, time.dateTime);
+    exactTitle(this.#host.locale, e);
   };
 
   /** The highlights view reads its own list while the page lacks some replies. */
   #show = (highlightsOnly: boolean) => {
     this._highlightsOnly = highlightsOnly;
     if (highlightsOnly && this.#host.hasMore) this.#read('loadHighlights');
-  };
-
-  /** The skip link focuses the main form's first field (long-thread.ts). */
-  #skip = (e: Event) => {
-    e.preventDefault();
-    this.#read('skip');
   };
 
   override render() {
@@ -496,31 +476,10 @@ export class ParleyThread extends LitElement {
                 <p>${t.unavailable}</p>
                 <button part="button" @click=${this.#load}>${t.retry}</button>
               </div>`
-            : this.#renderThread(t)
+            : renderThread(this.#host, this.#view)
       }
       <div role="status" class="vh">${this._announce}</div>
     </section>`;
-  }
-
-  #renderThread(t: ReadCatalog) {
-    const closed = this._thread?.status === 'closed';
-    const actions = this.#actions;
-    return html`${
-      closed
-        ? nothing
-        : html`<a part="skip-link" class="skip" href="#parley-form" @click=${this.#skip}>${t.skip}</a>`
-    }
-      ${renderHeader(this.#host, this.#view)}
-      ${renderMessages(this.#host, this.#view)}
-      ${closed ? html`<p part="closed-notice" class="empty">${t.closedNotice}</p>` : nothing}
-      ${
-        actions
-          ? actions.form(closed)
-          : closed
-            ? nothing
-            : // Holds the form's place while its code loads, so nothing below it moves.
-              html`<form id="parley-form" part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
-      }`;
   }
 }
 

@@ -57,6 +57,8 @@ export interface ReplyState {
   highlights?: HighlightPage;
   /** Whether more highlights are being read. */
   highlightsBusy?: boolean;
+  /** The id of the message the page's `#parley-<id>` hash names (part `target`). */
+  target?: number | null;
   /** The id of a message to scroll to once it is rendered (the hash's, or one revealed); 0: none. */
   scrollTo?: number | null;
   /** Whether that scroll is smooth (a revealed message, unless the reader prefers reduced motion). */
@@ -88,3 +90,16 @@ export const listed = ({ opening, runs }: ReplyList): Message[] => [
   ...(opening ? [opening] : []),
   ...runs.flatMap((r) => r.messages),
 ];
+
+/**
+ * Scrolls to the message `state.scrollTo` names once it is rendered; forgets
+ * it once every batch is in (`allIn`) and nothing is being read for it: it is
+ * not on this page at all.
+ */
+export function scrollWhenRendered(root: ParentNode, state: ReplyState, allIn: boolean) {
+  const id = state.scrollTo;
+  if (!id) return;
+  const target = root.querySelector(`#parley-${id}`);
+  if (target || (allIn && state.seeking !== id)) state.scrollTo = 0;
+  target?.scrollIntoView({ block: 'center', behavior: state.smooth ? 'smooth' : 'auto' });
+}

@@ -6,7 +6,7 @@
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { fill, num, plural, relative } from '../i18n/format.js';
+import { exact, fill, num, plural, relative } from '../i18n/format.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
 import type { ReplyState } from './reply-list.js';
 import type * as LongThread from './long-thread.js';
@@ -45,13 +45,13 @@ export interface ThreadView {
   tree: MessageTree;
   /** In the highlights view, the messages it lists; null in the full view. */
   highlighted: Message[] | null;
-  /** The id the page's hash names (part `target`). */
-  target: number | null;
   /** The actions chunk, once in (the sort control is its). */
   actions: ThreadActions | undefined;
   /** The first `withActions` messages in reading order have their actions, once that chunk is in. */
   withActions: number;
   state: ReplyState;
+  /** `long-thread.ts`, once in: it renders what only its reads bring (gaps within the list, notices). */
+  long: typeof LongThread | undefined;
   /** Switches between all messages and the highlights. */
   show: (highlightsOnly: boolean) => void;
   /** Runs a part of `long-thread.ts` on `state`: a gap's page (`i`), a linked message, highlights, the skip link. */
@@ -65,9 +65,9 @@ export interface ThreadView {
  * Back link, title, summary, stats, status (with the live note and a missing
  * message's notice under it) and the "All" / "Highlights" toggle.
  */
-export function renderHeader(
+function renderHeader(
   { el, t, locale, thread, page, liveNote }: ThreadHost,
-  { now, highlighted, show, state }: ThreadView,
+  { now, highlighted, show, state, long }: ThreadView,
 ) {
   const { backHref, backLabel } = el;
   const title = thread?.title || page.title;
@@ -80,12 +80,12 @@ export function renderHeader(
         ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
         ${
           thread
-            ? html`<p part="stats">${icon(t.messagesIcon, 'M2 2.5h12v8.5H7l-3.5 3v-3H2z')} ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> ${icon(t.highlightsIcon, 'M8 1.5l2 4.3 4.6.5-3.4 3.2.9 4.6L8 11.8l-4.1 2.3.9-4.6-3.4-3.2 4.6-.5z')} ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> ${icon(t.activityIcon, 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13M8 4v4l2.5 2')} <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
+            ? html`<p part="stats">${icon(t.messagesIcon, 'M2 3h12v8H7l-4 3v-3H2z')} ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> ${icon(t.highlightsIcon, 'M8 1l2 4.5 5 .5-3.8 3.4 1.1 4.9L8 11.8l-4.3 2.5 1.1-4.9L1 6l5-.5z')} ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> ${icon(t.activityIcon, 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13M8 4v4l3 2')} <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
               <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
             : nothing
         }
         ${liveNote ? html`<p part="live-note" class="note" role="status">${liveNote}</p>` : nothing}
-        ${state.missing ? html`<p part="notice" class="note">${t.missing}</p>` : nothing}
+        ${long?.notice(t, state)}
         ${
           thread
             ? html`<div part="view" role="group" aria-label=${t.view}>
@@ -102,18 +102,18 @@ export function renderHeader(
  * list), or the highlighted messages in the highlights view (with "Load more
  * highlights" when the server has more); an empty state when there are none.
  */
-export function renderMessages(
+function renderMessages(
   { t, locale, pending }: ThreadHost,
-  { now, tree, highlighted, target, actions, withActions, state, read }: ThreadView,
+  view: ThreadView,
 ) {
+  const { now, tree, highlighted, actions, withActions, state, read, long } = view;
   const { runs } = state.list;
-  const busy = state.busy;
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
   const message = (m: Message, order: number, replyTo?: string) => {
     const opening = m === tree.opening;
     return html`<article
       id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}"
+      part="message${opening ? ' message-opening' : ''}${state.target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}"
       class=${m.highlighted ? 'highlighted' : ''}
       aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
     >
@@ -151,43 +151,70 @@ export function renderMessages(
           node.replies.length ? html`<ol>${replies(node.replies)}</ol>` : nothing
         }</li>`,
     );
-  /** The button of the gap after run `i`; busy (`aria-disabled`, so it keeps the focus) while it loads. */
-  const gap = (i: number, part = 'gap') => {
-    const g = runs[i]!.gap!;
-    const n = part === 'gap' && g.count;
-    return html`<button part="button ${part}" aria-disabled=${busy === g} @click=${() => read('loadGap', i)}>${
-      n ? plural(locale, t.earlierReplies, n) : t.loadMore
-    }</button>`;
-  };
+  const { opening } = tree;
+  const last = runs.length - 1;
+  const gap = runs[last]!.gap;
   if (highlighted)
     return highlighted.length
-      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>${
-          state.highlights?.cursor
-            ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${t.loadMoreHighlights}</button>`
-            : nothing
-        }`
+      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>${long?.moreHighlights(t, state, read)}`
       : html`<p class="empty">${t.noHighlights}</p>`;
-  // Top-level replies come in the runs' order: each gap goes before the first one past it.
-  const runOf = new Map(runs.flatMap((r, i) => r.messages.map((m) => [m.id, i])));
-  let run = 0;
-  const gapsBefore = (to: number) => {
-    const out = [];
-    for (; run < to; run++) if (runs[run]!.gap) out.push(html`<li>${gap(run)}</li>`);
-    return out;
-  };
-  const items = tree.replies.map((node) => [
-    gapsBefore(runOf.get(node.message.id) ?? run),
-    replies([node]),
-  ]);
-  const last = runs.length - 1;
-  // Gaps that no top-level reply follows, once every reply is in.
-  if (tree.shownCount >= tree.replyCount + (tree.opening ? 1 : 0)) items.push(gapsBefore(last));
-  const { opening } = tree;
   return html`${opening ? message(opening, 0) : nothing}${
     tree.replies.length
-      ? html`<ol part="messages" aria-label=${t.repliesLabel}>${items}</ol>`
-      : opening || runs.some((r) => r.gap)
+      ? html`<ol part="messages" aria-label=${t.repliesLabel}>${
+          // Gaps within the list come only from long-thread.ts, which renders them.
+          last && long ? long.withGaps(locale, t, view, replies) : replies(tree.replies)
+        }</ol>`
+      : opening || gap
         ? nothing
         : html`<p class="empty">${t.empty}</p>`
-  }${runs[last]!.gap ? gap(last, 'load-more') : nothing}`;
+  }${
+    // Busy while it loads: aria-disabled, not disabled, so it keeps the focus.
+    gap
+      ? html`<button part="button load-more" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', last)}>${t.loadMore}</button>`
+      : nothing
+  }`;
+}
+
+/**
+ * The thread once read: the skip link (not on a closed thread, which has no
+ * form to skip to), the header, the messages, then the form, or where it would
+ * be, the closed notice. Before the actions chunk is in, a placeholder of the
+ * form's size holds its place, so nothing below it moves.
+ */
+export function renderThread(host: ThreadHost, view: ThreadView) {
+  const { t, thread } = host;
+  const { actions, read } = view;
+  const closed = thread?.status === 'closed';
+  return html`${
+    closed
+      ? nothing
+      : html`<a part="skip-link" class="skip" href="#parley-form" @click=${(e: Event) => {
+          e.preventDefault();
+          read('skip');
+        }}>${t.skip}</a>`
+  }
+      ${renderHeader(host, view)}
+      ${renderMessages(host, view)}
+      ${closed ? html`<p part="closed-notice" class="empty">${t.closedNotice}</p>` : nothing}
+      ${
+        actions
+          ? actions.form(closed)
+          : closed
+            ? nothing
+            : html`<form id="parley-form" part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
+      }`;
+}
+
+/**
+ * Fills the `title` of the time an event reached with its exact date and
+ * time, as the pointer or focus reaches it. Not at render: the first
+ * Intl.DateTimeFormat of a page loads ICU's date data, a long task of its own
+ * (30-50 ms measured) that no reader should pay before the thread is on
+ * screen. Written on every visit, since Lit may reuse an element for another
+ * message.
+ */
+export function exactTitle(locale: string, e: Event) {
+  const el = e.target as Element;
+  const time = el.closest?.('time') ?? el.querySelector?.('time');
+  if (time) time.title = exact(locale, time.dateTime);
 }

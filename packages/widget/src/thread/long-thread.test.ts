@@ -190,10 +190,12 @@ describe('<parley-thread> long threads', () => {
       expect(text($(el, '[part~=gap]'))).to.equal('35 earlier replies');
       $<HTMLButtonElement>(el, '[part~=gap]').click();
       await waitUntil(() => text($(el, '[part~=gap]')) === '15 earlier replies');
+      await el.updateComplete;
       expect(new URL(calls.at(-1)!.url).searchParams.get('cursor')).to.equal('c20');
       expect(replyIds(el)).to.deep.equal([...range(10, 49), ...range(65, 84)]);
       $<HTMLButtonElement>(el, '[part~=gap]').click();
       await waitUntil(() => !$(el, '[part~=gap]'));
+      await el.updateComplete;
       // Shown once each, in order, though the last page overlapped the linked one.
       expect(replyIds(el)).to.deep.equal(range(10, 84));
       expect(text($(el, '[part~=load-more]'))).to.equal('Load more replies');
@@ -272,6 +274,7 @@ describe('<parley-thread> long threads', () => {
       serveListing(key, [...repliesFrom(10, 30), message]);
       $<HTMLButtonElement>(el, '[part~=gap]').click();
       await waitUntil(() => !$(el, '[part~=gap]'));
+      await el.updateComplete;
       expect(replyIds(el)).to.deep.equal([...range(10, 39), 100]);
     });
 
@@ -348,6 +351,7 @@ describe('<parley-thread> long threads', () => {
       await expect(el).to.be.accessible();
       more.click();
       await waitUntil(() => !$(el, '[part~=load-more]'));
+      await el.updateComplete;
       expect(replyIds(el)).to.deep.equal([15, 25, 35, 45, 55, 65]);
     });
 
@@ -369,7 +373,7 @@ describe('<parley-thread> long threads', () => {
       serveThread(key, { status: 'closed' });
       const el = await mount({ thread: key });
       const notice = $(el, '[part~=closed-notice]');
-      expect(text(notice)).to.equal('This discussion is closed to new replies.');
+      expect(text(notice)).to.equal('This discussion is closed.');
       // Where the form would be: after the replies.
       expect(notice.previousElementSibling!.matches('[part~=messages]')).to.equal(true);
       expect($(el, '#parley-form')).to.equal(null);

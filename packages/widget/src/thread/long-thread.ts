@@ -9,9 +9,10 @@
 import { html, nothing } from 'lit';
 import { type ApiError, getMessages, getMessagesAt } from '../api/client.js';
 import type { ReadCatalog } from '../i18n/en.js';
+import { withLong } from '../i18n/en-long.js';
 import { plural } from '../i18n/format.js';
 import type { ReplyNode } from './message-tree.js';
-import type { ReplyState } from './reply-list.js';
+import { listed, type ReplyState, replyList } from './reply-list.js';
 import { withGapPage, withPageAt } from './reply-list-changes.js';
 import type { ThreadHost } from './thread-host.js';
 import type { ThreadView } from './thread-view.js';
@@ -95,7 +96,7 @@ export async function loadAt(host: ThreadHost, state: ReplyState, id: number) {
     const code = (e as ApiError).code;
     if (code === 'message_not_found' || code === 'thread_not_found') {
       state.missing = true;
-      host.announce(host.t.missing);
+      host.announce(withLong(host.t).missing);
     } else failed(host, state, e);
   } finally {
     if (state.seeking === id) state.seeking = undefined;
@@ -132,6 +133,18 @@ export async function loadHighlights(host: ThreadHost, state: ReplyState, more =
   }
 }
 
+/**
+ * Replaces everything with a first page just read (live updates' reload):
+ * the gaps, what was being read and the highlights' list start afresh.
+ */
+export function reset(host: ThreadHost, state: ReplyState, page: Parameters<ThreadHost['reset']>[0]) {
+  host.thread = page.thread;
+  state.list = replyList(page.messages, page.nextCursor);
+  state.busy = state.seeking = state.highlights = undefined;
+  // Through the element's setter, so it shows at once (see ThreadHost.messages).
+  host.messages = listed(state.list);
+}
+
 /** How long a revealed message stays marked (part `fresh`). */
 export const FRESH_MS = 3_000;
 
@@ -140,27 +153,35 @@ export const FRESH_MS = 3_000;
  * reader prefers reduced motion) and marks it for a moment: the reader's own
  * post, found where it landed.
  */
-export function reveal(host: ThreadHost, state: ReplyState, id: number) {
-  state.fresh = state.scrollTo = id;
-  state.smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+export async function reveal(host: ThreadHost, state: ReplyState, id: number) {
+  const el = host.el;
+  state.fresh = id;
   clearTimeout(state.freshTimer);
   state.freshTimer = setTimeout(() => {
     state.fresh = undefined;
-    host.el.requestUpdate();
+    el.requestUpdate();
   }, FRESH_MS);
-  host.el.requestUpdate();
+  el.requestUpdate();
+  await el.updateComplete;
+  el.renderRoot.querySelector(`#parley-${id}`)?.scrollIntoView({
+    block: 'center',
+    behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+  });
 }
 
 /**
  * The skip link: focuses the main form's first field, or, while the form's
- * code is still on its way (its placeholder has none), once it is in.
+ * code is still on its way (its placeholder has none), once it is in (the
+ * element's `updateComplete` waits for it).
  */
-export function skip(host: ThreadHost, state: ReplyState) {
-  const field = host.el.renderRoot.querySelector<HTMLElement>(
-    '#parley-form [part~=input], #parley-form [part~=textarea]',
-  );
-  state.skipping = !field;
-  field?.focus();
+export async function skip(host: ThreadHost) {
+  const el = host.el;
+  const field = () =>
+    el.renderRoot.querySelector<HTMLElement>(
+      '#parley-form [part~=input], #parley-form [part~=textarea]',
+    );
+  if (!field()) await el.updateComplete;
+  field()?.focus();
 }
 
 /**
@@ -187,7 +208,7 @@ export function withGaps(
       if (gap)
         out.push(
           html`<li><button part="button gap" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', i)}>${
-            gap.count ? plural(locale, t.earlierReplies, gap.count) : t.loadMore
+            gap.count ? plural(locale, withLong(t).earlierReplies, gap.count) : t.loadMore
           }</button></li>`,
         );
     }
@@ -206,9 +227,9 @@ export function withGaps(
 /** "Load more highlights", when the server has more than the highlights view lists. */
 export const moreHighlights = (t: ReadCatalog, state: ReplyState, read: ThreadView['read']) =>
   state.highlights?.cursor
-    ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${t.loadMoreHighlights}</button>`
+    ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${withLong(t).loadMoreHighlights}</button>`
     : nothing;
 
 /** The notice that the message the page's hash names is not available. */
 export const notice = (t: ReadCatalog, state: ReplyState) =>
-  state.missing ? html`<p part="notice" class="note">${t.missing}</p>` : nothing;
+  state.missing ? html`<p part="notice" class="note">${withLong(t).missing}</p>` : nothing;

@@ -96,7 +96,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report.
  * @csspart gap - In the list, a button standing for replies not loaded yet ("12 earlier replies"); it loads them.
  * @csspart load-more - After the list, the button that loads the next page ("Load more replies", or in the highlights view "Load more highlights").
- * @csspart closed-notice - Where the form would be on a closed thread: "This discussion is closed to new replies."
+ * @csspart closed-notice - Where the form would be on a closed thread: "This discussion is closed."
  *
  * @cssproperty --parley-accent - Links, focus rings and the main button. Default a quiet blue (lighter in dark).
  * @cssproperty --parley-on-accent - Text on the accent colour. Default white (dark text in dark).
@@ -200,11 +200,7 @@ export class ParleyThread extends LitElement {
       this.el.#showList(this.el.#long!.withAdded(this.el.#replies.list, m, this));
     },
     reveal: (id) => this.#long!.reveal(this.#host, this.#replies, id),
-    reset: (page) => {
-      this._thread = page.thread;
-      this.#replies = { signal: this.#replies.signal, list: replyList(page.messages, page.nextCursor) };
-      this.#showList(this.#replies.list);
-    },
+    reset: (page) => this.#long!.reset(this.#host, this.#replies, page),
     get liveNote() {
       return this.el._liveNote;
     },
@@ -365,8 +361,6 @@ export class ParleyThread extends LitElement {
     const batches = this.#batches;
     const state = this.#replies;
     scrollWhenRendered(this.renderRoot, state, batches.replies >= this.#repliesToShow);
-    // The skip link was followed while the form's code loaded: its field takes the focus now.
-    if (state.skipping) this.#long!.skip(this.#host, state);
     // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
@@ -441,7 +435,7 @@ export class ParleyThread extends LitElement {
     const id = Number(/^#parley-(\d+)$/.exec(location.hash)?.[1]) || null;
     const state = this.#replies;
     state.target = state.scrollTo = id;
-    state.smooth = state.missing = false;
+    state.missing = false;
     if (id && this._state === 'ready' && !this.#host.messages.some((m) => m.id === id)) {
       state.seeking = id;
       this.#read('loadAt', id);

@@ -28,7 +28,7 @@ function tidy(opening: Message | undefined, runs: Run[]): ReplyList {
   for (const run of runs.slice(1)) {
     const last = out.at(-1)!;
     const ids = idsOf(last.messages);
-    const count = last.gap?.count ?? null;
+    const count = last.gap?.count;
     if (!last.gap || (typeof count === 'number' && count <= 0) || run.messages.some((m) => ids.has(m.id)))
       out[out.length - 1] = joined(last, run);
     else if (!run.messages.length)
@@ -38,7 +38,7 @@ function tidy(opening: Message | undefined, runs: Run[]): ReplyList {
         gap: run.gap
           ? {
               cursor: last.gap.cursor,
-              count: count === null || run.gap.count === null ? null : count + run.gap.count,
+              count: count == null || run.gap.count == null ? undefined : count + run.gap.count,
             }
           : last.gap,
       };
@@ -91,16 +91,16 @@ export function withPageAt(list: ReplyList, page: MessagePageAt): ReplyList {
   if (k < 0) k = runs.length;
   const prev = runs[k - 1]!;
   const next = runs[k];
-  const hid = prev.gap?.count ?? null;
+  const hid = prev.gap?.count;
   const between = before - (prev.start ?? 0) - prev.messages.length;
   if (prev.gap) runs[k - 1] = { ...prev, gap: { ...prev.gap, count: between } };
   // What the gap hid past this page, up to the run after it.
   const after =
     next?.start != null
       ? next.start - before - messages.length
-      : next && hid !== null
+      : next && hid != null
         ? Math.max(0, hid - between - messages.length)
-        : null;
+        : undefined;
   runs.splice(k, 0, {
     messages,
     start: before,

@@ -15,7 +15,7 @@ export interface Gap {
   /** The cursor that continues the listing after the run before the gap. */
   cursor: string;
   /** How many replies the gap hides, when known. */
-  count: number | null;
+  count?: number | undefined;
 }
 
 /** Replies that follow each other in the listing. */
@@ -61,13 +61,9 @@ export interface ReplyState {
   target?: number | null;
   /** The id of a message to scroll to once it is rendered (the hash's, or one revealed); 0: none. */
   scrollTo?: number | null;
-  /** Whether that scroll is smooth (a revealed message, unless the reader prefers reduced motion). */
-  smooth?: boolean;
   /** The id of the message `reveal` marks for a moment (part `fresh`). */
   fresh?: number;
   freshTimer?: ReturnType<typeof setTimeout>;
-  /** The skip link was followed before the form's fields were in: they take the focus on arrival. */
-  skipping?: boolean;
 }
 
 /** A first page (opening post first, when there is one) as a list, with "load more" after it. */
@@ -79,7 +75,7 @@ export function replyList(messages: Message[], cursor: string | null): ReplyList
       {
         messages: opening ? messages.slice(1) : messages,
         start: 0,
-        gap: cursor ? { cursor, count: null } : null,
+        gap: cursor ? { cursor } : null,
       },
     ],
   };
@@ -101,5 +97,5 @@ export function scrollWhenRendered(root: ParentNode, state: ReplyState, allIn: b
   if (!id) return;
   const target = root.querySelector(`#parley-${id}`);
   if (target || (allIn && state.seeking !== id)) state.scrollTo = 0;
-  target?.scrollIntoView({ block: 'center', behavior: state.smooth ? 'smooth' : 'auto' });
+  target?.scrollIntoView({ block: 'center' });
 }

@@ -113,7 +113,10 @@ describe('<parley-thread> long threads', () => {
   const realScroll = Element.prototype.scrollIntoView;
   beforeEach(() => {
     scrolled = [];
-    Element.prototype.scrollIntoView = function (this: Element, o?: boolean | ScrollIntoViewOptions) {
+    Element.prototype.scrollIntoView = function (
+      this: Element,
+      o?: boolean | ScrollIntoViewOptions,
+    ) {
       scrolled.push({ id: this.id, behavior: typeof o === 'object' ? o.behavior : undefined });
     };
   });
@@ -243,7 +246,9 @@ describe('<parley-thread> long threads', () => {
       const failed = oneEvent(el, 'parley-error');
       $<HTMLButtonElement>(el, '[part~=load-more]').click();
       expect((await failed).detail.code).to.equal('internal_error');
-      await waitUntil(() => text($(el, '[role=status].vh')) === 'Comments are unavailable right now.');
+      await waitUntil(
+        () => text($(el, '[role=status].vh')) === 'Comments are unavailable right now.',
+      );
       expect($(el, '[part~=load-more]').getAttribute('aria-disabled')).to.equal('false');
     });
   });
@@ -252,7 +257,10 @@ describe('<parley-thread> long threads', () => {
     it("puts the reader's own top-level reply at the end, after a gap of the replies not loaded, reveals it and marks it", async () => {
       const key = uniqueKey();
       serveLong(key, 30);
-      const message = makeMessage(100, { author: { name: 'Grace' }, createdAt: new Date().toISOString() });
+      const message = makeMessage(100, {
+        author: { name: 'Grace' },
+        createdAt: new Date().toISOString(),
+      });
       route('POST', `${threadPath(key)}/messages`, () => json({ message, editToken: 't' }, 201));
       const el = await mount({ thread: key });
       type(el, '#parley-author', 'Grace');
@@ -303,7 +311,9 @@ describe('<parley-thread> long threads', () => {
         host.add(makeMessage(201, { parentId: 15 }));
         await el.updateComplete;
         expect(replyIds(el).slice(0, 2)).to.deep.equal([200, 29]);
-        expect($(el, '#parley-15').closest('li')!.querySelector('ol #parley-201')).to.not.equal(null);
+        expect($(el, '#parley-15').closest('li')!.querySelector('ol #parley-201')).to.not.equal(
+          null,
+        );
         expect(text($(el, '[part~=load-more]'))).to.equal('Load more replies');
 
         host.liveNote = 'Reconnecting…';
@@ -336,7 +346,12 @@ describe('<parley-thread> long threads', () => {
       const listing = repliesFrom(10, 60).map((m) =>
         m.id % 10 === 5 ? { ...m, highlighted: true } : m,
       );
-      serveThread(key, { messageCount: 61, highlightCount: 6 }, [opening, ...listing.slice(0, 20)], 'c20');
+      serveThread(
+        key,
+        { messageCount: 61, highlightCount: 6 },
+        [opening, ...listing.slice(0, 20)],
+        'c20',
+      );
       serveListing(key, listing);
       const el = await mount({ thread: key, 'page-size': '4' });
       // The first page (page-size 4 is only for the highlights here) holds 15 and 25.
@@ -357,7 +372,11 @@ describe('<parley-thread> long threads', () => {
 
     it('needs no request while every reply is loaded', async () => {
       const key = uniqueKey();
-      serveThread(key, { highlightCount: 1 }, [opening, makeMessage(2, { highlighted: true }), makeMessage(3)]);
+      serveThread(key, { highlightCount: 1 }, [
+        opening,
+        makeMessage(2, { highlighted: true }),
+        makeMessage(3),
+      ]);
       const el = await mount({ thread: key });
       $$(el, '[part~=view] button')[1]!.click();
       await el.updateComplete;

@@ -137,7 +137,11 @@ export async function loadHighlights(host: ThreadHost, state: ReplyState, more =
  * Replaces everything with a first page just read (live updates' reload):
  * the gaps, what was being read and the highlights' list start afresh.
  */
-export function reset(host: ThreadHost, state: ReplyState, page: Parameters<ThreadHost['reset']>[0]) {
+export function reset(
+  host: ThreadHost,
+  state: ReplyState,
+  page: Parameters<ThreadHost['reset']>[0],
+) {
   host.thread = page.thread;
   state.list = replyList(page.messages, page.nextCursor);
   state.busy = state.seeking = state.highlights = undefined;

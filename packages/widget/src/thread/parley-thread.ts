@@ -5,20 +5,20 @@
  * `thread-host.ts`. The shape of the replies comes from `message-tree.ts`, a
  * long page's batches from `render-batches.ts`, the page facts from `page.ts`.
  */
-import type { Message, SortOrder, Thread } from '@parley/server/wire';
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { SortOrder, Thread } from '@parley/server/wire';
+import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
+// Types only: the lazy chunks must never be imported statically (see `lazy`).
+import type * as LongThread from './long-thread.js';
 import { highlights, messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
 import { listed, type ReplyState, replyList, scrollWhenRendered } from './reply-list.js';
-// Types only: the lazy chunks must never be imported statically (see `lazy`).
-import type * as LongThread from './long-thread.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
 import { exactTitle, fontProbe, renderThread, type ThreadView } from './thread-view.js';
@@ -36,7 +36,6 @@ export const lazy = {
   live: () => import('./live.js'),
   long: () => import('./long-thread.js'),
 };
-
 
 type State = 'loading' | 'ready' | 'error';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

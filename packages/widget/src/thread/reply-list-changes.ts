@@ -15,7 +15,11 @@ const idsOf = (messages: Message[]) => new Set(messages.map((m) => m.id));
 /** `a` then `b`, without the replies of `b` that `a` already holds. */
 function joined(a: Run, b: Run): Run {
   const ids = idsOf(a.messages);
-  return { ...a, messages: [...a.messages, ...b.messages.filter((m) => !ids.has(m.id))], gap: b.gap };
+  return {
+    ...a,
+    messages: [...a.messages, ...b.messages.filter((m) => !ids.has(m.id))],
+    gap: b.gap,
+  };
 }
 
 /**
@@ -29,7 +33,11 @@ function tidy(opening: Message | undefined, runs: Run[]): ReplyList {
     const last = out.at(-1)!;
     const ids = idsOf(last.messages);
     const count = last.gap?.count;
-    if (!last.gap || (typeof count === 'number' && count <= 0) || run.messages.some((m) => ids.has(m.id)))
+    if (
+      !last.gap ||
+      (typeof count === 'number' && count <= 0) ||
+      run.messages.some((m) => ids.has(m.id))
+    )
       out[out.length - 1] = joined(last, run);
     else if (!run.messages.length)
       out[out.length - 1] = {
@@ -147,7 +155,8 @@ export function withAdded(
     // The gap stands for every published reply neither loaded nor in another
     // gap (the server counts neither placeholders nor posts awaiting moderation);
     // the caller counts `m` in the thread after this.
-    let count = (thread?.messageCount ?? 0) - all.filter((x) => !x.deleted && !pending.has(x.id)).length;
+    let count =
+      (thread?.messageCount ?? 0) - all.filter((x) => !x.deleted && !pending.has(x.id)).length;
     for (const r of runs) count -= r === last ? 0 : (r.gap?.count ?? 0);
     out[out.length - 1] = { ...last, gap: { ...last.gap, count: Math.max(0, count) } };
     out.push({ messages: [m], start: null, gap: null });

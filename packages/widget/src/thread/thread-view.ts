@@ -7,9 +7,9 @@
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { exact, fill, num, plural, relative } from '../i18n/format.js';
+import type * as LongThread from './long-thread.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
 import type { ReplyState } from './reply-list.js';
-import type * as LongThread from './long-thread.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
 
@@ -102,10 +102,7 @@ function renderHeader(
  * list), or the highlighted messages in the highlights view (with "Load more
  * highlights" when the server has more); an empty state when there are none.
  */
-function renderMessages(
-  { t, locale, pending }: ThreadHost,
-  view: ThreadView,
-) {
+function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
   const { now, tree, highlighted, actions, withActions, state, read, long } = view;
   const { runs } = state.list;
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */

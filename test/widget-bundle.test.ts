@@ -203,7 +203,7 @@ describe('/widget.js in Chromium', () => {
       assert.equal(seen.count, 1);
       assert.equal(seen.title, 'Smoke <b>test</b>');
       assert.equal(seen.bold, null);
-      assert.equal(seen.stats, '💬 2 msgs · ⭐ 1 highlight · 🕐 1h ago');
+      assert.equal(seen.stats, '2 msgs · 1 highlight · 1h ago');
       assert.equal(seen.status, 'Discussion in progress');
       assert.equal(seen.body, '2');
       assert.ok(

@@ -10,6 +10,7 @@ import type {
   ErrorBody,
   FieldIssue,
   MessagePage,
+  MessagePageAt,
   SortOrder,
   ThreadPage,
 } from '@parley/server/wire';
@@ -52,7 +53,11 @@ export function serverBase(server: string | undefined, scriptUrl: string): strin
 export interface PageOptions {
   limit: number;
   sort: SortOrder;
-  cursor?: string;
+  cursor?: string | undefined;
+  /** Only the highlighted messages, with a cursor of their own. */
+  highlighted?: boolean;
+  /** The page that holds this reply (not with `cursor` or `highlighted`). */
+  at?: number;
 }
 
 /**
@@ -100,8 +105,9 @@ export async function request<T>(url: string, signal: AbortSignal, init?: Reques
 export const threadUrl = (base: string, key: string) =>
   `${base}api/threads/${encodeURIComponent(key)}`;
 
+// Every option that is set, as a query string (URLSearchParams turns numbers and booleans into text).
 const query = (o: PageOptions) =>
-  `?${new URLSearchParams({ ...(o.cursor ? { cursor: o.cursor } : {}), limit: `${o.limit}`, sort: o.sort })}`;
+  `?${new URLSearchParams(Object.entries(o).filter(([, v]) => v != null) as string[][])}`;
 
 /** `GET /api/threads/:key`: the thread and its first page (opening post first). */
 export const getThread = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
@@ -110,3 +116,15 @@ export const getThread = (base: string, key: string, o: PageOptions, signal: Abo
 /** `GET /api/threads/:key/messages`: a further page of replies after `o.cursor`. */
 export const getMessages = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<MessagePage>(`${threadUrl(base, key)}/messages${query(o)}`, signal);
+
+/**
+ * `GET /api/threads/:key/messages?at=`: the page of replies that holds reply
+ * `o.at`, with `before`, the number of replies listed before it. The same
+ * request as {@link getMessages}, typed for its answer.
+ */
+export const getMessagesAt = getMessages as (
+  base: string,
+  key: string,
+  o: PageOptions & { at: number },
+  signal: AbortSignal,
+) => Promise<MessagePageAt>;

@@ -4,12 +4,14 @@
  * `{name}`-style placeholders are filled by `fill()`; plural entries are keyed
  * by `Intl.PluralRules` categories and must have `other`.
  *
- * English comes in two parts so the bytes follow the code: this one, for
+ * English comes in parts so the bytes follow the code: this one, for
  * reading a thread, is in `/widget.js`; `en-actions.ts`, for the form and the
- * per-message actions, travels in the lazy actions chunk. A locale's catalog is
+ * per-message actions, travels in the lazy actions chunk, and `en-long.ts`
+ * with the chunk that reads long threads beyond their first page. A locale's catalog is
  * still one object of one shape: both parts.
  */
 import type { enActions } from './en-actions.js';
+import type { LongCatalog } from './en-long.js';
 
 export const en = {
   back: '← Back',
@@ -26,6 +28,8 @@ export const en = {
   empty: 'No replies yet. Be the first to start the discussion.',
   repliesLabel: 'Replies',
   loadMore: 'Load more replies',
+  skip: 'Skip to the reply form',
+  closedNotice: 'This discussion is closed.',
   highlighted: 'Highlighted',
   owner: 'Author',
   edited: 'edited',
@@ -47,7 +51,7 @@ export type ReadCatalog = Widen<typeof en>;
 /** The interactive part of a catalog: what the lazy actions chunk renders. */
 type ActionsCatalog = Widen<typeof enActions>;
 /** The shape every locale's catalog has. */
-export type Catalog = ReadCatalog & ActionsCatalog;
+export type Catalog = ReadCatalog & ActionsCatalog & LongCatalog;
 
 /** Plural forms keyed by `Intl.PluralRules` category; `other` is the fallback. */
 export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };

@@ -97,12 +97,14 @@ export const styles = css`
   [part~='stats'],
   .meta span,
   [part~='time'],
+  .note,
   .help {
     color: var(--parley-muted);
   }
   [part~='stats'],
   [part~='status'],
   .meta,
+  .note,
   .help {
     font-size: 0.875em;
     font-variant-numeric: tabular-nums;
@@ -118,6 +120,14 @@ export const styles = css`
     border-radius: 50%;
     background: var(--parley-success);
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--parley-success) 20%, transparent);
+  }
+  /* The stats line's icons: one text high, in the text's colour. */
+  svg {
+    width: 1em;
+    height: 1em;
+    vertical-align: -0.125em;
+    fill: none;
+    stroke: currentColor;
   }
   .closed .dot {
     background: var(--parley-muted);
@@ -158,7 +168,10 @@ export const styles = css`
   .highlighted {
     background: var(--parley-highlight);
   }
-  [part~='target'] {
+  /* The reader's own post, just revealed, is marked like the hash's target for
+     a moment, then fades (the transition on article) unless motion is reduced. */
+  [part~='target'],
+  [part~='fresh'] {
     outline: 2px solid var(--parley-accent);
     background: color-mix(in srgb, var(--parley-accent) 8%, transparent);
   }
@@ -419,12 +432,25 @@ export const styles = css`
       transition: none !important;
     }
   }
-  .vh {
+  /* The skip link shows only while it has the focus. */
+  .vh,
+  .skip:not(:focus) {
     position: absolute;
     width: 1px;
     height: 1px;
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+  /* Touch: every button and link-like control is at least 44 px square. */
+  @media (pointer: coarse) {
+    button,
+    summary,
+    .back,
+    .skip,
+    [part~='time'] {
+      min-width: 44px;
+      min-height: 44px;
+    }
   }
 `;

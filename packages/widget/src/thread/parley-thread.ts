@@ -5,23 +5,23 @@
  * `thread-host.ts`. The shape of the replies comes from `message-tree.ts`, a
  * long page's batches from `render-batches.ts`, the page facts from `page.ts`.
  */
-import type { Message, SortOrder, Thread } from '@parley/server/wire';
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { ApiError, getMessages, getThread } from '../api/client.js';
+import type { SortOrder, Thread } from '@parley/server/wire';
+import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
-import type { ReadCatalog } from '../i18n/en.js';
-import { exact, safeLocale, warmUp } from '../i18n/format.js';
+import { safeLocale, warmUp } from '../i18n/format.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
-import { highlights, type MessageTree, messageTree } from './message-tree.js';
+// Types only: the lazy chunks must never be imported statically (see `lazy`).
+import type * as LongThread from './long-thread.js';
+import { highlights, messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
-import { placed } from './placement.js';
 import { RenderBatches } from './render-batches.js';
-// Types only: the lazy chunks must never be imported statically (see `lazy`).
+import { listed, type ReplyState, replyList, scrollWhenRendered } from './reply-list.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
-import { fontProbe, renderHeader, renderMessages } from './thread-view.js';
+import { exactTitle, fontProbe, renderThread, type ThreadView } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -34,16 +34,17 @@ const TICK_MS = 30_000;
 export const lazy = {
   actions: () => import('./thread-actions.js'),
   live: () => import('./live.js'),
+  long: () => import('./long-thread.js'),
 };
 
 type State = 'loading' | 'ready' | 'error';
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A Parley discussion thread: title, summary, stats, status, the opening post,
- * nested replies (or only the highlighted messages), "load more" and the reply
- * form, talking to a Parley server. The form and the per-message actions
+ * nested replies (or only the highlighted messages), with a button in the place
+ * of each run of replies not loaded yet, and the reply form, talking to a
+ * Parley server. The form and the per-message actions
  * (reply, edit, delete, report, posting as the site owner) load as a chunk
  * right after the thread is first on screen; `updateComplete` waits for them.
  * Live updates (server-sent events) follow in a chunk of their own.
@@ -64,20 +65,24 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * @fires parley-thread-loaded - The thread was loaded (again after `thread` or `server` changed, or a retry). `detail.thread`: the thread, or null when no one has posted yet.
  * @fires parley-message-posted - The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator.
- * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
+ * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error, nor a `#parley-<id>` link to a message the server does not list, which a notice explains), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
  *
  * @csspart thread - The whole thread.
+ * @csspart skip-link - "Skip to the reply form", at the top, shown while focused (not on a closed thread).
  * @csspart header - Back link, title, summary, stats, status and the view toggle.
  * @csspart back-link - The back link.
  * @csspart title - The thread title.
  * @csspart summary - The thread summary.
  * @csspart stats - The line with message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".
+ * @csspart live-note - A quiet note under the status line while live updates reconnect.
+ * @csspart notice - Under the status line: the message the page's `#parley-<id>` names is not available.
  * @csspart view - The "All" / "Highlights" toggle.
  * @csspart messages - The list of replies (nested lists inside it), or of highlights.
  * @csspart message - Each message, opening post included.
  * @csspart message-opening - The opening post.
  * @csspart target - The message the page's `#parley-<id>` hash points at.
+ * @csspart fresh - The reader's own message just posted, scrolled to and marked for a moment.
  * @csspart author - A message's author name.
  * @csspart time - A message's time, a permalink to it.
  * @csspart body - A message's text.
@@ -88,7 +93,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @csspart textarea - The message field of the form and of the editor.
  * @csspart button - Every button.
  * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report.
- * @csspart load-more - The "load more" button.
+ * @csspart gap - In the list, a button standing for replies not loaded yet ("12 earlier replies"); it loads them.
+ * @csspart load-more - After the list, the button that loads the next page ("Load more replies", or in the highlights view "Load more highlights").
+ * @csspart closed-notice - Where the form would be on a closed thread: "This discussion is closed."
  *
  * @cssproperty --parley-accent - Links, focus rings and the main button. Default a quiet blue (lighter in dark).
  * @cssproperty --parley-on-accent - Text on the accent colour. Default white (dark text in dark).
@@ -118,12 +125,8 @@ export class ParleyThread extends LitElement {
     live: { useDefault: true, converter: toLive },
     _state: { state: true },
     _thread: { state: true },
-    _messages: { state: true },
-    _cursor: { state: true },
-    _loadingMore: { state: true },
     _highlightsOnly: { state: true },
     _announce: { state: true },
-    _target: { state: true },
     _liveNote: { state: true },
   };
 
@@ -154,14 +157,16 @@ export class ParleyThread extends LitElement {
 
   declare private _state: State;
   declare private _thread: Thread | null;
-  declare private _messages: Message[];
-  declare private _cursor: string | null;
-  declare private _loadingMore: boolean;
   declare private _highlightsOnly: boolean;
   declare private _announce: string;
-  /** The id of the message the page's `#parley-<id>` hash names. */
-  declare private _target: number | null;
   declare private _liveNote: string;
+  /**
+   * The loaded replies (runs and gaps) and what is being read beyond the first
+   * page; a new object per load. Not reactive: who changes it re-renders.
+   */
+  #replies!: ReplyState;
+  /** The lazy `long-thread.ts`, once in (it is before the actions are). */
+  #long?: typeof LongThread;
 
   #batches = new RenderBatches(this);
   /**
@@ -181,31 +186,20 @@ export class ParleyThread extends LitElement {
       this.el._thread = v;
     },
     get messages() {
-      return this.el._messages;
+      return listed(this.el.#replies.list);
     },
+    // The lazy chunks that change the list load after long-thread.ts.
     set messages(v) {
-      this.el._messages = v;
-      // A change shows at once, wherever it falls, in one render: the
-      // reader's own post or edit, and a live change, whose scroll
-      // compensation (live.ts #applyKeepingScroll) must follow the render that
-      // moves the page before it is painted, not batches later.
-      this.el.#batches.showAll();
+      this.el.#showList(this.el.#long!.withMessages(this.el.#replies.list, v));
     },
     get hasMore() {
-      return this.el._cursor !== null;
+      return this.el.#replies.list.runs.some((r) => r.gap);
     },
     add(m) {
-      this.messages = placed(this.messages, m, this.options().sort);
+      this.el.#showList(this.el.#long!.withAdded(this.el.#replies.list, m, this));
     },
-    reveal: (id) => {
-      this._target = id;
-      this.#scrollPending = true;
-    },
-    reset: (page) => {
-      this._thread = page.thread;
-      this.#host.messages = page.messages;
-      this._cursor = page.nextCursor;
-    },
+    reveal: (id) => this.#long!.reveal(this.#host, this.#replies, id),
+    reset: (page) => this.#long!.reset(this.#host, this.#replies, page),
     get liveNote() {
       return this.el._liveNote;
     },
@@ -223,21 +217,12 @@ export class ParleyThread extends LitElement {
   };
   #abort?: AbortController;
   #clock?: ReturnType<typeof setInterval>;
-  /** Whether the hash's message is still to be scrolled to. */
-  #scrollPending = false;
   #actions?: ThreadActions;
   #actionsLoad?: Promise<void>;
-  // Derived from the state in `willUpdate`, for `render`:
-  /** The time relative times are counted from. */
-  #now!: number;
-  /** The replies as listed, within the batch. */
-  #tree!: MessageTree;
-  /** In the highlights view, the messages it lists; null in the full view. */
-  #highlighted!: Message[] | null;
+  /** Derived from the state in `willUpdate`, for `render`. */
+  #view!: ThreadView;
   /** Replies the page has to render in all: none to batch in the highlights view. */
   #repliesToShow!: number;
-  /** Messages the render shows, in reading order. */
-  #messagesShown!: number;
 
   constructor() {
     super();
@@ -246,9 +231,8 @@ export class ParleyThread extends LitElement {
     this.sort = 'oldest';
     this.live = 'on';
     this._state = 'loading';
-    this._thread = this._cursor = this._target = null;
-    this._messages = [];
-    this._loadingMore = this._highlightsOnly = false;
+    this._thread = null;
+    this._highlightsOnly = false;
     this._announce = this._liveNote = '';
   }
 
@@ -268,7 +252,8 @@ export class ParleyThread extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.#clock);
     removeEventListener('hashchange', this.#onHash);
-    this.#abort?.abort();
+    // Only a first load is cut short: reads beyond it finish, for when the element is back.
+    if (this._state === 'loading') this.#abort?.abort();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -278,13 +263,24 @@ export class ParleyThread extends LitElement {
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
     this.#host.t = catalogFor(this.#host.locale);
-    this.#now = Date.now();
-    const tree = messageTree(this._messages, this.#batches.replies);
-    const starred = this._highlightsOnly ? highlights(this._messages) : null;
-    this.#tree = tree;
-    this.#highlighted = starred;
+    const messages = this.#host.messages;
+    // The server's list of highlights, once read (again each time the view is shown).
+    const starred = this._highlightsOnly
+      ? highlights(this.#replies.highlights?.messages ?? messages)
+      : null;
+    const tree = messageTree(messages, this.#batches.replies);
     this.#repliesToShow = starred ? 0 : tree.replyCount;
-    this.#messagesShown = starred ? starred.length : tree.shownCount;
+    this.#view = {
+      now: Date.now(),
+      tree,
+      highlighted: starred,
+      actions: this.#actions,
+      withActions: this.#batches.withActions,
+      state: this.#replies,
+      show: this.#show,
+      read: this.#read,
+      long: this.#long,
+    };
   }
 
   protected override async scheduleUpdate() {
@@ -313,11 +309,12 @@ export class ParleyThread extends LitElement {
   /**
    * Loads the actions chunk once; a failed load is tried again on the next
    * pointer or focus visit. Live updates follow it; should their chunk fail,
-   * the thread works on without them.
+   * the thread works on without them. `long-thread.ts` comes first: the
+   * actions and live updates change the list through it.
    */
   #loadActions() {
-    this.#actionsLoad ??= lazy.actions().then(
-      async ({ ThreadActions }) => {
+    this.#actionsLoad ??= Promise.all([lazy.actions(), this.#withLong()]).then(
+      async ([{ ThreadActions }]) => {
         // The chunk was evaluated in this task: its first render gets a task of its own.
         await new Promise((r) => setTimeout(r));
         this.#actions = new ThreadActions(this.#host);
@@ -335,15 +332,34 @@ export class ParleyThread extends LitElement {
     );
   }
 
+  /** `long-thread.ts`, loaded once (a failed load is tried again on the next call). */
+  async #withLong() {
+    this.#long ??= await lazy.long();
+    return this.#long;
+  }
+
+  /** Runs a read of `long-thread.ts` (a gap, a linked message, highlights) on this load's replies. */
+  #read: ThreadView['read'] = (name, arg) => {
+    const state = this.#replies;
+    this.#withLong().then((long) => long[name](this.#host, state, arg as never));
+  };
+
+  /** Shows `list` at once, wherever it changed (see `ThreadHost.messages`). */
+  #showList(list: ReplyState['list']) {
+    this.#replies.list = list;
+    // A change shows at once, wherever it falls, in one render: the
+    // reader's own post or edit, and a live change, whose scroll
+    // compensation (live.ts #applyKeepingScroll) must follow the render that
+    // moves the page before it is painted, not batches later.
+    this.#batches.showAll();
+    this.requestUpdate();
+  }
+
   protected override updated() {
     if (this._state !== 'ready') return;
     const batches = this.#batches;
-    if (this.#scrollPending) {
-      const target = this.renderRoot.querySelector(`#parley-${this._target}`);
-      // Not on this page at all once every batch is in: nothing to scroll to.
-      if (target || batches.replies >= this.#repliesToShow) this.#scrollPending = false;
-      target?.scrollIntoView({ block: 'center' });
-    }
+    const state = this.#replies;
+    scrollWhenRendered(this.renderRoot, state, batches.replies >= this.#repliesToShow);
     // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
@@ -351,7 +367,11 @@ export class ParleyThread extends LitElement {
     // messages a batch per task as well.
     if (batches.replies < this.#repliesToShow) batches.grow('replies');
     else if (!this.#actions) this.#loadActions();
-    else if (batches.withActions < this.#messagesShown) batches.grow('withActions');
+    else {
+      const { tree, highlighted } = this.#view;
+      if (batches.withActions < (highlighted ? highlighted.length : tree.shownCount))
+        batches.grow('withActions');
+    }
   }
 
   #emit<K extends keyof ParleyEventMap>(type: K, detail: ParleyEventMap[K]) {
@@ -375,8 +395,8 @@ export class ParleyThread extends LitElement {
     const ctl = new AbortController();
     this.#abort = ctl;
     this._state = 'loading';
-    this._thread = this._cursor = null;
-    this._messages = [];
+    this._thread = null;
+    this.#replies = { list: replyList([], null), signal: ctl.signal };
     this.#host.eventId = undefined;
     // After this render, while the request is out (see warmUp).
     setTimeout(() => warmUp(this.#host.locale));
@@ -386,8 +406,7 @@ export class ParleyThread extends LitElement {
       try {
         const first = await getThread(page.base, page.key, this.#options(), ctl.signal);
         this._thread = first.thread;
-        this._messages = first.messages;
-        this._cursor = first.nextCursor;
+        this.#replies.list = replyList(first.messages, first.nextCursor);
         this.#host.eventId = first.lastEventId;
       } catch (e) {
         // No one has posted yet: an empty thread with the form, not an error.
@@ -405,60 +424,36 @@ export class ParleyThread extends LitElement {
     }
   }
 
-  async #loadMore() {
-    const ctl = this.#abort!;
-    const page = this.#host.page;
-    this._loadingMore = true;
-    try {
-      const next = await getMessages(
-        page.base,
-        page.key,
-        { ...this.#options(), cursor: this._cursor! },
-        ctl.signal,
-      );
-      // A reply posted here may also come back on a later page.
-      const seen = new Set(this._messages.map((m) => m.id));
-      this._messages = [...this._messages, ...next.messages.filter((m) => !seen.has(m.id))];
-      this._cursor = next.nextCursor;
-    } catch (e) {
-      if (!ctl.signal.aborted) {
-        this.#fail(e);
-        this._announce = this.#host.t.unavailable;
-      }
-    }
-    this._loadingMore = false;
-  }
-
   /**
    * Marks the message a `#parley-<id>` hash names (it lives in our shadow
    * root, out of the browser's reach); `updated` scrolls to it once rendered,
-   * which on a long page may be a few batches later.
+   * which on a long page may be a few batches later. A message past the pages
+   * loaded is read first, with the page that holds it (`long-thread.ts`).
    */
   #onHash = () => {
-    const id = /^#parley-(\d+)$/.exec(location.hash)?.[1];
-    this._target = id ? Number(id) : null;
-    this.#scrollPending = Boolean(id);
+    const id = Number(/^#parley-(\d+)$/.exec(location.hash)?.[1]) || null;
+    const state = this.#replies;
+    state.target = state.scrollTo = id;
+    state.missing = false;
+    if (id && this._state === 'ready' && !this.#host.messages.some((m) => m.id === id)) {
+      state.seeking = id;
+      this.#read('loadAt', id);
+    }
     this.requestUpdate();
   };
 
-  /**
-   * Fills a time's `title` with the exact date and time as the pointer or
-   * focus reaches it. Not at render: the first Intl.DateTimeFormat of a page
-   * loads ICU's date data, a long task of its own (30-50 ms measured) that no
-   * reader should pay before the thread is on screen. Written on every visit,
-   * since Lit may reuse an element for another message.
-   */
+  /** Gives a time its exact date and time as the pointer or focus reaches it (see `exactTitle`). */
   #onExactTime = (e: Event) => {
     // Also the latest moment to (re)load the interactive part, once the page is in.
     if (this._state === 'ready' && this.#batches.replies >= this.#repliesToShow)
       this.#loadActions();
-    const el = e.target as Element;
-    const time = el.closest?.('time') ?? el.querySelector?.('time');
-    if (time) time.title = exact(this.#host.locale, time.dateTime);
+    exactTitle(this.#host.locale, e);
   };
 
-  #showHighlightsOnly = (on: boolean) => {
-    this._highlightsOnly = on;
+  /** The highlights view reads its own list while the page lacks some replies. */
+  #show = (highlightsOnly: boolean) => {
+    this._highlightsOnly = highlightsOnly;
+    if (highlightsOnly && this.#host.hasMore) this.#read('loadHighlights');
   };
 
   override render() {
@@ -474,41 +469,10 @@ export class ParleyThread extends LitElement {
                 <p>${t.unavailable}</p>
                 <button part="button" @click=${this.#load}>${t.retry}</button>
               </div>`
-            : this.#renderThread(t)
+            : renderThread(this.#host, this.#view)
       }
       <div role="status" class="vh">${this._announce}</div>
     </section>`;
-  }
-
-  #renderThread(t: ReadCatalog) {
-    const closed = this._thread?.status === 'closed';
-    const actions = this.#actions;
-    return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly)}
-      ${this._liveNote ? html`<p class="live-note" role="status">${this._liveNote}</p>` : nothing}
-      ${renderMessages(
-        this.#host,
-        this.#now,
-        this.#tree,
-        this.#highlighted,
-        this._target,
-        actions,
-        this.#batches.withActions,
-      )}
-      ${
-        this._cursor
-          ? html`<button part="button load-more" ?disabled=${this._loadingMore} @click=${this.#loadMore}>
-              ${t.loadMore}
-            </button>`
-          : nothing
-      }
-      ${
-        actions
-          ? actions.form(closed)
-          : closed
-            ? nothing
-            : // Holds the form's place while its code loads, so nothing below it moves.
-              html`<form id="parley-form" part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
-      }`;
   }
 }
 

@@ -6,50 +6,89 @@
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { fill, num, plural, relative } from '../i18n/format.js';
+import { exact, fill, num, plural, relative } from '../i18n/format.js';
+import type * as LongThread from './long-thread.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
+import type { ReplyState } from './reply-list.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
 
 /**
  * Text in each face and size the thread uses, laid out (unseen) while the
  * thread is on the network. The first layout of a face, a size or a character
- * the page's font lacks (the stats line's icons) asks the browser for the font,
- * a synchronous round trip per lookup in Chromium: a dozen of them made the
- * thread's first layout one of its longest tasks. Made here, they overlap the
- * request instead. The probe reuses the thread's own selectors, so it follows
- * the styles (and the page's ::part rules) it stands in for.
+ * the page's font lacks asks the browser for the font, a synchronous round
+ * trip per lookup in Chromium: a dozen of them made the thread's first layout
+ * one of its longest tasks. Made here, they overlap the request instead. The
+ * probe reuses the thread's own selectors, so it follows the styles (and the
+ * page's ::part rules) it stands in for. The stats line's icons are SVG, so
+ * they need no font.
  */
 export const fontProbe = html`<div class="vh" aria-hidden="true">
-  <h2>A</h2><p part="stats">💬⭐🕐·</p>
+  <h2>A</h2><p part="stats">A·</p>
   <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
   <div part="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
 </div>`;
 
 /**
- * Back link, title, summary, stats, status and the "All" / "Highlights"
- * toggle; `now` is what relative times count from.
+ * An icon of the stats line: inline SVG in the text colour, one text high,
+ * named by `label` (emoji would need a font the reader may not have), drawn
+ * by `d`, one outline path (the message bubble, the star, the clock).
  */
-export function renderHeader(
-  { el, t, locale, thread, page }: ThreadHost,
-  now: number,
-  highlightsOnly: boolean,
-  showHighlightsOnly: (on: boolean) => void,
+const icon = (label: string, d: string) =>
+  html`<svg role="img" aria-label=${label} viewBox="0 0 16 16"><path d=${d} /></svg>`;
+
+/** What the element decided to show (made afresh by each `willUpdate`), for the views. */
+export interface ThreadView {
+  /** What relative times count from. */
+  now: number;
+  /** The replies as listed, within the batch. */
+  tree: MessageTree;
+  /** In the highlights view, the messages it lists; null in the full view. */
+  highlighted: Message[] | null;
+  /** The actions chunk, once in (the sort control is its). */
+  actions: ThreadActions | undefined;
+  /** The first `withActions` messages in reading order have their actions, once that chunk is in. */
+  withActions: number;
+  state: ReplyState;
+  /** `long-thread.ts`, once in: it renders what only its reads bring (gaps within the list, notices). */
+  long: typeof LongThread | undefined;
+  /** Switches between all messages and the highlights. */
+  show: (highlightsOnly: boolean) => void;
+  /** Runs a part of `long-thread.ts` on `state`: a gap's page (`i`), a linked message, highlights, the skip link. */
+  read: <K extends 'loadGap' | 'loadAt' | 'loadHighlights' | 'skip'>(
+    name: K,
+    arg?: Parameters<(typeof LongThread)[K]>[2],
+  ) => void;
+}
+
+/**
+ * Back link, title, summary, stats, status (with the live note and a missing
+ * message's notice under it) and the "All" / "Highlights" toggle.
+ */
+function renderHeader(
+  { el, t, locale, thread, page, liveNote }: ThreadHost,
+  { now, highlighted, show, state, long }: ThreadView,
 ) {
   const { backHref, backLabel } = el;
   const title = thread?.title || page.title;
   const closed = thread?.status === 'closed';
   const viewButton = (on: boolean, label: string) =>
-    html`<button part="button" aria-pressed=${highlightsOnly === on} @click=${() => showHighlightsOnly(on)}>${label}</button>`;
+    html`<button part="button" aria-pressed=${!highlighted === !on} @click=${() => show(on)}>${label}</button>`;
   return html`<header part="header">
         ${backHref ? html`<a part="back-link" class="back" href=${backHref}>${backLabel || t.back}</a>` : nothing}
         ${title ? html`<h2 part="title">${title}</h2>` : nothing}
         ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
         ${
           thread
-            ? html`<p part="stats"><span role="img" aria-label=${t.messagesIcon}>💬</span> ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.highlightsIcon}>⭐</span> ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> <span role="img" aria-label=${t.activityIcon}>🕐</span> <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
-              <div part="view" role="group" aria-label=${t.view}>
+            ? html`<p part="stats">${icon(t.messagesIcon, 'M2 3h12v8H7l-4 3v-3H2z')} ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> ${icon(t.highlightsIcon, 'M8 1l2 4.5 5 .5-3.8 3.4 1.1 4.9L8 11.8l-4.3 2.5 1.1-4.9L1 6l5-.5z')} ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> ${icon(t.activityIcon, 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13M8 4v4l3 2')} <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
+              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
+            : nothing
+        }
+        ${liveNote ? html`<p part="live-note" class="note" role="status">${liveNote}</p>` : nothing}
+        ${long?.notice(t, state)}
+        ${
+          thread
+            ? html`<div part="view" role="group" aria-label=${t.view}>
                 ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
               </div>`
             : nothing
@@ -58,26 +97,20 @@ export function renderHeader(
 }
 
 /**
- * The opening post and the nested replies of `tree`, or the `highlighted`
- * messages in the highlights view; an empty state when there are none.
- * `target` is the id the page's hash names, and the first `withActions` messages in reading order
- * have their `actions`, once that chunk is in.
+ * The opening post and the nested replies, with a button in the place of each
+ * gap ("N earlier replies"; the last one, "Load more replies", after the
+ * list), or the highlighted messages in the highlights view (with "Load more
+ * highlights" when the server has more); an empty state when there are none.
  */
-export function renderMessages(
-  { t, locale, pending }: ThreadHost,
-  now: number,
-  tree: MessageTree,
-  highlighted: Message[] | null,
-  target: number | null,
-  actions: ThreadActions | undefined,
-  withActions: number,
-) {
+function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
+  const { now, tree, highlighted, actions, withActions, state, read, long } = view;
+  const { runs } = state.list;
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
   const message = (m: Message, order: number, replyTo?: string) => {
     const opening = m === tree.opening;
     return html`<article
       id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${target === m.id ? ' target' : ''}"
+      part="message${opening ? ' message-opening' : ''}${state.target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}"
       class=${m.highlighted ? 'highlighted' : ''}
       aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
     >
@@ -115,16 +148,70 @@ export function renderMessages(
           node.replies.length ? html`<ol>${replies(node.replies)}</ol>` : nothing
         }</li>`,
     );
+  const { opening } = tree;
+  const last = runs.length - 1;
+  const gap = runs[last]!.gap;
   if (highlighted)
     return highlighted.length
-      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>`
+      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>${long?.moreHighlights(t, state, read)}`
       : html`<p class="empty">${t.noHighlights}</p>`;
-  const { opening } = tree;
   return html`${opening ? message(opening, 0) : nothing}${
     tree.replies.length
-      ? html`<ol part="messages" aria-label=${t.repliesLabel}>${replies(tree.replies)}</ol>`
-      : opening
+      ? html`<ol part="messages" aria-label=${t.repliesLabel}>${
+          // Gaps within the list come only from long-thread.ts, which renders them.
+          last && long ? long.withGaps(locale, t, view, replies) : replies(tree.replies)
+        }</ol>`
+      : opening || gap
         ? nothing
         : html`<p class="empty">${t.empty}</p>`
+  }${
+    // Busy while it loads: aria-disabled, not disabled, so it keeps the focus.
+    gap
+      ? html`<button part="button load-more" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', last)}>${t.loadMore}</button>`
+      : nothing
   }`;
+}
+
+/**
+ * The thread once read: the skip link (not on a closed thread, which has no
+ * form to skip to), the header, the messages, then the form, or where it would
+ * be, the closed notice. Before the actions chunk is in, a placeholder of the
+ * form's size holds its place, so nothing below it moves.
+ */
+export function renderThread(host: ThreadHost, view: ThreadView) {
+  const { t, thread } = host;
+  const { actions, read } = view;
+  const closed = thread?.status === 'closed';
+  return html`${
+    closed
+      ? nothing
+      : html`<a part="skip-link" class="skip" href="#parley-form" @click=${(e: Event) => {
+          e.preventDefault();
+          read('skip');
+        }}>${t.skip}</a>`
+  }
+      ${renderHeader(host, view)}
+      ${renderMessages(host, view)}
+      ${closed ? html`<p part="closed-notice" class="empty">${t.closedNotice}</p>` : nothing}
+      ${
+        actions
+          ? actions.form(closed)
+          : closed
+            ? nothing
+            : html`<form id="parley-form" part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
+      }`;
+}
+
+/**
+ * Fills the `title` of the time an event reached with its exact date and
+ * time, as the pointer or focus reaches it. Not at render: the first
+ * Intl.DateTimeFormat of a page loads ICU's date data, a long task of its own
+ * (30-50 ms measured) that no reader should pay before the thread is on
+ * screen. Written on every visit, since Lit may reuse an element for another
+ * message.
+ */
+export function exactTitle(locale: string, e: Event) {
+  const el = e.target as Element;
+  const time = el.closest?.('time') ?? el.querySelector?.('time');
+  if (time) time.title = exact(locale, time.dateTime);
 }

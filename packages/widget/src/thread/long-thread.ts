@@ -1,0 +1,239 @@
+/**
+ * Reading a long thread beyond its first page, a lazy chunk of
+ * `<parley-thread>` (loaded with the actions, or on the first press of a gap):
+ * a gap's next page, the page that holds a linked message, the highlights
+ * view's own list, and the list changes the other lazy parts make through the
+ * element's `ThreadHost` (`add`, `messages`). The element keeps the state
+ * (`ReplyState`); these functions change it and re-render.
+ */
+import { html, nothing } from 'lit';
+import { type ApiError, getMessages, getMessagesAt } from '../api/client.js';
+import type { ReadCatalog } from '../i18n/en.js';
+import { withLong } from '../i18n/en-long.js';
+import { plural } from '../i18n/format.js';
+import type { ReplyNode } from './message-tree.js';
+import { listed, type ReplyState, replyList } from './reply-list.js';
+import { withGapPage, withPageAt } from './reply-list-changes.js';
+import type { ThreadHost } from './thread-host.js';
+import type { ThreadView } from './thread-view.js';
+
+export { withAdded, withMessages } from './reply-list-changes.js';
+
+/** Reports a failed read as `parley-error` and says, politely, that comments are unavailable. */
+function failed(host: ThreadHost, state: ReplyState, e: unknown) {
+  if (state.signal.aborted) return;
+  host.fail(e);
+  host.announce(host.t.unavailable);
+}
+
+/**
+ * Reads the next page of the gap after run `i`. Its button stays where it is
+ * (busy, `aria-disabled`, so it keeps the focus) while the page loads; then
+ * the focus, if it was on the button, stays on the gap's button while the gap
+ * remains, or moves to the first reply the page brought.
+ */
+export async function loadGap(host: ThreadHost, state: ReplyState, i: number) {
+  const gap = state.list.runs[i]?.gap;
+  // One page at a time: a busy gap's button stays pressable (it keeps the focus) but asks nothing.
+  if (!gap || state.busy) return;
+  const el = host.el;
+  const root = el.renderRoot as ShadowRoot;
+  const button = root.activeElement;
+  state.busy = gap;
+  el.requestUpdate();
+  try {
+    const page = await getMessages(
+      host.page.base,
+      host.page.key,
+      { ...host.options(), cursor: gap.cursor },
+      state.signal,
+    );
+    // Live changes may have moved it meanwhile.
+    const at = state.list.runs.findIndex((r) => r.gap === gap);
+    if (at < 0) return;
+    const had = new Set(host.messages.map((m) => m.id));
+    state.list = withGapPage(state.list, at, page);
+    state.busy = undefined;
+    el.requestUpdate();
+    await el.updateComplete;
+    const active = root.activeElement;
+    if (!button || (active !== button && document.activeElement !== document.body)) return;
+    const gaps = root.querySelectorAll<HTMLElement>('[part~=gap],[part~=load-more]');
+    const left = state.list.runs[at]?.gap;
+    const fresh = host.messages.find((m) => !had.has(m.id));
+    const next = left
+      ? gaps[state.list.runs.slice(0, at).filter((r) => r.gap).length]
+      : root.querySelector<HTMLElement>(`#parley-${fresh?.id}`);
+    if (next) {
+      // A message is not in the tab order; it takes the focus only from here.
+      if (!left) next.tabIndex = -1;
+      next.focus();
+    }
+  } catch (e) {
+    failed(host, state, e);
+  } finally {
+    if (state.busy === gap) state.busy = undefined;
+    el.requestUpdate();
+  }
+}
+
+/**
+ * Reads the page that holds message `id` (the page's hash names it and it is
+ * not loaded) and puts it in its place; the element then scrolls to it. A
+ * message the server does not list (deleted, hidden, another thread's) is no
+ * failure of the element: a quiet notice says it is not available.
+ */
+export async function loadAt(host: ThreadHost, state: ReplyState, id: number) {
+  try {
+    const page = await getMessagesAt(
+      host.page.base,
+      host.page.key,
+      { ...host.options(), at: id },
+      state.signal,
+    );
+    state.list = withPageAt(state.list, page);
+  } catch (e) {
+    const code = (e as ApiError).code;
+    if (code === 'message_not_found' || code === 'thread_not_found') {
+      state.missing = true;
+      host.announce(withLong(host.t).missing);
+    } else failed(host, state, e);
+  } finally {
+    if (state.seeking === id) state.seeking = undefined;
+    host.el.requestUpdate();
+  }
+}
+
+/**
+ * Reads the highlights view's list from the server (`?highlighted=true`),
+ * its first page, or with `more` the next one: the loaded pages of replies
+ * may hold only some of the thread's highlights.
+ */
+export async function loadHighlights(host: ThreadHost, state: ReplyState, more = false) {
+  const cursor = (more && state.highlights?.cursor) || undefined;
+  if (state.highlightsBusy || (more && !cursor)) return;
+  state.highlightsBusy = true;
+  host.el.requestUpdate();
+  try {
+    const page = await getMessages(
+      host.page.base,
+      host.page.key,
+      { ...host.options(), cursor, highlighted: true },
+      state.signal,
+    );
+    state.highlights = {
+      messages: [...(more ? state.highlights!.messages : []), ...page.messages],
+      cursor: page.nextCursor,
+    };
+  } catch (e) {
+    failed(host, state, e);
+  } finally {
+    state.highlightsBusy = false;
+    host.el.requestUpdate();
+  }
+}
+
+/**
+ * Replaces everything with a first page just read (live updates' reload):
+ * the gaps, what was being read and the highlights' list start afresh.
+ */
+export function reset(
+  host: ThreadHost,
+  state: ReplyState,
+  page: Parameters<ThreadHost['reset']>[0],
+) {
+  host.thread = page.thread;
+  state.list = replyList(page.messages, page.nextCursor);
+  state.busy = state.seeking = state.highlights = undefined;
+  // Through the element's setter, so it shows at once (see ThreadHost.messages).
+  host.messages = listed(state.list);
+}
+
+/** How long a revealed message stays marked (part `fresh`). */
+export const FRESH_MS = 3_000;
+
+/**
+ * Scrolls message `id` into view once it is rendered (smoothly unless the
+ * reader prefers reduced motion) and marks it for a moment: the reader's own
+ * post, found where it landed.
+ */
+export async function reveal(host: ThreadHost, state: ReplyState, id: number) {
+  const el = host.el;
+  state.fresh = id;
+  clearTimeout(state.freshTimer);
+  state.freshTimer = setTimeout(() => {
+    state.fresh = undefined;
+    el.requestUpdate();
+  }, FRESH_MS);
+  el.requestUpdate();
+  await el.updateComplete;
+  el.renderRoot.querySelector(`#parley-${id}`)?.scrollIntoView({
+    block: 'center',
+    behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+  });
+}
+
+/**
+ * The skip link: focuses the main form's first field, or, while the form's
+ * code is still on its way (its placeholder has none), once it is in (the
+ * element's `updateComplete` waits for it).
+ */
+export async function skip(host: ThreadHost) {
+  const el = host.el;
+  const field = () =>
+    el.renderRoot.querySelector<HTMLElement>(
+      '#parley-form [part~=input], #parley-form [part~=textarea]',
+    );
+  if (!field()) await el.updateComplete;
+  field()?.focus();
+}
+
+/**
+ * The top-level replies of `view.tree` (rendered by `replies`) with a button
+ * in the place of each gap between runs ("N earlier replies"), before the
+ * first reply past it. The element renders the gap after the last run
+ * ("Load more replies") itself: the first page has one.
+ */
+export function withGaps(
+  locale: string,
+  t: ReadCatalog,
+  { tree, state, read }: ThreadView,
+  replies: (nodes: ReplyNode[]) => unknown,
+) {
+  const { runs } = state.list;
+  const runOf = new Map(runs.flatMap((r, i) => r.messages.map((m) => [m.id, i])));
+  let run = 0;
+  const gapsBefore = (to: number) => {
+    const out = [];
+    for (; run < to; run++) {
+      const gap = runs[run]!.gap;
+      const i = run;
+      // Busy while it loads: aria-disabled, not disabled, so it keeps the focus.
+      if (gap)
+        out.push(
+          html`<li><button part="button gap" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', i)}>${
+            gap.count ? plural(locale, withLong(t).earlierReplies, gap.count) : t.loadMore
+          }</button></li>`,
+        );
+    }
+    return out;
+  };
+  const items = tree.replies.map((node) => [
+    gapsBefore(runOf.get(node.message.id) ?? run),
+    replies([node]),
+  ]);
+  // Gaps that no top-level reply follows, once every reply is in.
+  if (tree.shownCount >= tree.replyCount + (tree.opening ? 1 : 0))
+    items.push(gapsBefore(runs.length - 1));
+  return items;
+}
+
+/** "Load more highlights", when the server has more than the highlights view lists. */
+export const moreHighlights = (t: ReadCatalog, state: ReplyState, read: ThreadView['read']) =>
+  state.highlights?.cursor
+    ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${withLong(t).loadMoreHighlights}</button>`
+    : nothing;
+
+/** The notice that the message the page's hash names is not available. */
+export const notice = (t: ReadCatalog, state: ReplyState) =>
+  state.missing ? html`<p part="notice" class="note">${withLong(t).missing}</p>` : nothing;

@@ -99,4 +99,39 @@ export const actionStyles = css`
     font-size: 0.875em;
     color: var(--parley-muted);
   }
+  /* Report sits at the far end of the row, away from Reply. */
+  .actions .end {
+    margin-inline-start: auto;
+  }
+  .reply-box,
+  .report-step {
+    margin-top: 0.5rem;
+  }
+  .discard span {
+    font-size: 0.875em;
+    font-weight: 600;
+  }
+  [part~='confirmation'] {
+    margin-top: 0.5rem;
+    padding: 0.4em 0.75em;
+    border-inline-start: 3px solid var(--parley-success);
+    border-radius: var(--parley-radius);
+    background: color-mix(in srgb, var(--parley-success) 10%, transparent);
+    font-size: 0.875em;
+  }
+  [part~='sort'] {
+    display: flex;
+    gap: 0.5em;
+    margin-inline-start: auto;
+  }
+  /* Fingers need room: every control of the chunk is at least 44 px square. */
+  @media (pointer: coarse) {
+    button,
+    input {
+      min-height: 44px;
+    }
+    button {
+      min-width: 44px;
+    }
+  }
 `;

@@ -483,7 +483,7 @@ export class ParleyThread extends LitElement {
   #renderThread(t: ReadCatalog) {
     const closed = this._thread?.status === 'closed';
     const actions = this.#actions;
-    return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly)}
+    return html`${renderHeader(this.#host, this.#now, this._highlightsOnly, this.#showHighlightsOnly, actions)}
       ${this._liveNote ? html`<p class="live-note" role="status">${this._liveNote}</p>` : nothing}
       ${renderMessages(
         this.#host,

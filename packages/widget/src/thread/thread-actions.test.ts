@@ -440,7 +440,7 @@ describe('<parley-thread> interactive part', () => {
   });
 
   describe('reporting', () => {
-    it('reports another reader’s message once per browser, and thanks the reader', async () => {
+    it('asks first, with an optional reason for the moderators, then reports once per browser and says so', async () => {
       tokens({ 4: 'token-4' });
       const k = uniqueKey();
       serveThread(k);
@@ -450,38 +450,115 @@ describe('<parley-thread> interactive part', () => {
       expect(buttons(el, '#parley-1')).to.deep.equal([]);
       expect(buttons(el, '#parley-4')).to.not.include('Report');
       const report = button(el, '#parley-2', 'Report');
-      expect(report.getAttribute('aria-describedby')).to.equal('parley-a-2');
+      expect(report.getAttribute('aria-label')).to.equal('Report message by Reader 2');
+      expect(report.getAttribute('aria-expanded')).to.equal('false');
 
       report.click();
+      await waitUntil(() => active(el)?.id === 'parley-reason-2', 'focus in the reason field');
+      const step = $(el, '#parley-2 form[part~=report]');
+      expect(text(el.shadowRoot!.getElementById(step.getAttribute('aria-labelledby')!))).to.equal(
+        'Report this message by Reader 2?',
+      );
+      expect(text($(el, 'label[for=parley-reason-2]'))).to.equal('Reason (optional)');
+      expect(text($(el, '#parley-reason-2-hint'))).to.contain('Only the moderators see this');
+      expect(report.getAttribute('aria-expanded')).to.equal('true');
+      // Nothing is sent before the reader confirms.
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+      await expect(el).to.be.accessible();
+
+      type(el, '#parley-reason-2', '  Spam link  ');
+      button(el, '#parley-2', 'Send report').click();
       await waitUntil(() => $(el, '#parley-2 .done'));
       const req = lastWrite();
       expect(req.method).to.equal('POST');
       expect(req.url).to.equal(`${SERVER}api/messages/2/report`);
       expect(req.headers.get('Content-Type')).to.equal('application/json');
       expect(req.headers.get('Authorization')).to.equal(null);
-      expect(await req.clone().json()).to.deep.equal({});
-      expect(text($(el, '#parley-2 .done'))).to.equal('Reported — thank you');
+      expect(await req.clone().json()).to.deep.equal({ reason: 'Spam link' });
+      expect(text($(el, '#parley-2 .done'))).to.equal('Reported. A moderator will look at it.');
+      expect($(el, '#parley-2 form[part~=report]')).to.equal(null);
       expect(button(el, '#parley-2', 'Report')).to.equal(undefined);
-      expect(status(el)).to.equal('Reported — thank you');
+      expect(status(el)).to.equal('Reported. A moderator will look at it.');
       await waitUntil(() => active(el) === $(el, '#parley-2 .done'), 'focus stays by the message');
       expect(storage('parley:reported')).to.deep.equal({ [SERVER]: [2] });
+      await expect(el).to.be.accessible();
 
       const again = await mount({ thread: k });
-      expect(text($(again, '#parley-2 .done'))).to.equal('Reported — thank you');
+      expect(text($(again, '#parley-2 .done'))).to.equal('Reported. A moderator will look at it.');
       expect(button(again, '#parley-3', 'Report')).to.exist;
     });
 
-    it('says so when the report could not be sent, and offers it again', async () => {
+    it('sends no reason when none is given', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      route('POST', '/api/messages/3/report', () => new Response(null, { status: 202 }));
+      const el = await mount({ thread: k });
+      button(el, '#parley-3', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-3'));
+      button(el, '#parley-3', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-3 .done'));
+      expect(await lastWrite().clone().json()).to.deep.equal({});
+    });
+
+    it('closes on Cancel or Escape without sending, focus back on Report', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => active(el)?.id === 'parley-reason-2');
+      key(active(el)!, 'Escape');
+      await waitUntil(() => active(el) === button(el, '#parley-2', 'Report'), 'focus on Report');
+      expect($(el, '#parley-2 form[part~=report]')).to.equal(null);
+
+      button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => active(el)?.id === 'parley-reason-2');
+      button(el, '#parley-2', 'Cancel').click();
+      await waitUntil(() => active(el) === button(el, '#parley-2', 'Report'), 'focus on Report');
+      expect($(el, '#parley-2 form[part~=report]')).to.equal(null);
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+    });
+
+    it('keeps the reason within what the server takes (500 code points)', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      route('POST', '/api/messages/2/report', () => new Response(null, { status: 202 }));
+      const el = await mount({ thread: k });
+      button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-2'));
+      type(el, '#parley-reason-2', '😀'.repeat(501));
+      await el.updateComplete;
+      expect(text($(el, '#parley-reason-2-count'))).to.equal('501 / 500');
+      expect($(el, '#parley-reason-2-count').classList.contains('over')).to.equal(true);
+      button(el, '#parley-2', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-reason-2-error'));
+      expect(text($(el, '#parley-reason-2-error'))).to.equal(
+        'Please shorten the reason to 500 characters.',
+      );
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+
+      // 500 emoji are 1,000 UTF-16 units, and still within the limit.
+      type(el, '#parley-reason-2', '😀'.repeat(500));
+      button(el, '#parley-2', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-2 .done'));
+    });
+
+    it('says so when the report could not be sent, and keeps the step and its reason', async () => {
       const k = uniqueKey();
       serveThread(k);
       route('POST', '/api/messages/2/report', () => apiError(404, 'message_not_found'));
       const el = await mount({ thread: k });
       button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-2'));
+      type(el, '#parley-reason-2', 'Rude');
+      button(el, '#parley-2', 'Send report').click();
       await waitUntil(() => $(el, '#parley-2 [role=alert]'));
       expect(text($(el, '#parley-2 [role=alert]'))).to.equal(
         'The report could not be sent. Please try again.',
       );
-      expect((button(el, '#parley-2', 'Report') as HTMLButtonElement).disabled).to.equal(false);
+      expect($<HTMLTextAreaElement>(el, '#parley-reason-2').value).to.equal('Rude');
+      expect((button(el, '#parley-2', 'Send report') as HTMLButtonElement).disabled).to.equal(
+        false,
+      );
       expect(localStorage.getItem('parley:reported')).to.equal(null);
     });
   });

@@ -28,13 +28,14 @@ export const fontProbe = html`<div class="vh" aria-hidden="true">
 
 /**
  * Back link, title, summary, stats, status and the "All" / "Highlights"
- * toggle; `now` is what relative times count from.
+ * toggle, with the actions chunk's sort control; `now` is what relative times count from.
  */
 export function renderHeader(
   { el, t, locale, thread, page }: ThreadHost,
   now: number,
   highlightsOnly: boolean,
   showHighlightsOnly: (on: boolean) => void,
+  actions?: ThreadActions,
 ) {
   const { backHref, backLabel } = el;
   const title = thread?.title || page.title;
@@ -51,6 +52,7 @@ export function renderHeader(
               <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>
               <div part="view" role="group" aria-label=${t.view}>
                 ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
+                ${actions?.sortControl()}
               </div>`
             : nothing
         }

@@ -779,4 +779,98 @@ describe('<parley-thread> interactive part', () => {
       expect(text($(el, 'form [role=alert]'))).to.equal('This discussion is closed.');
     });
   });
+
+  describe('every action named with its author', () => {
+    it('names Reply, Report, Edit and Delete for what they act on', async () => {
+      tokens({ 3: 'token-3' });
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      const named = (selector: string) =>
+        $$(el, `${selector} [part~=actions] button`).map((b) => b.getAttribute('aria-label'));
+      expect(named('#parley-2')).to.deep.equal(['Reply to Reader 2', 'Report message by Reader 2']);
+      expect(named('#parley-3')).to.deep.equal([
+        'Reply to Reader 3',
+        'Edit your message',
+        'Delete your message',
+      ]);
+    });
+
+    it('keeps Report apart from Reply, at the far end of the row', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      const reply = button(el, '#parley-2', 'Reply').getBoundingClientRect();
+      const report = button(el, '#parley-2', 'Report').getBoundingClientRect();
+      const row = $(el, '#parley-2 [part~=actions]').getBoundingClientRect();
+      expect(report.left - reply.right).to.be.greaterThan(100);
+      expect(Math.round(row.right - report.right)).to.equal(0);
+    });
+  });
+
+  describe('Escape in the editor', () => {
+    it('asks before discarding a change: Keep editing goes back, Discard closes without saving', async () => {
+      tokens({ 3: 'token-3' });
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      button(el, '#parley-3', 'Edit').click();
+      await waitUntil(() => active(el)?.id === 'parley-edit-3');
+      type(el, '#parley-edit-3', 'Changed my mind');
+      key(active(el)!, 'Escape');
+      await waitUntil(() => active(el)?.id === 'parley-edit-3-keep', 'focus on Keep editing');
+      const group = $(el, '#parley-3 .discard');
+      expect(group.getAttribute('role')).to.equal('group');
+      expect(text(el.shadowRoot!.getElementById(group.getAttribute('aria-labelledby')!))).to.equal(
+        'Discard your changes?',
+      );
+      await expect(el).to.be.accessible();
+
+      // Escape again answers "keep editing".
+      key(active(el)!, 'Escape');
+      await waitUntil(() => active(el)?.id === 'parley-edit-3', 'back in the editor');
+      expect($<HTMLTextAreaElement>(el, '#parley-edit-3').value).to.equal('Changed my mind');
+      expect($(el, '#parley-3 .discard')).to.equal(null);
+
+      key(active(el)!, 'Escape');
+      await waitUntil(() => $(el, '#parley-3 .discard'));
+      button(el, '#parley-3', 'Discard').click();
+      await waitUntil(() => active(el) === button(el, '#parley-3', 'Edit'), 'focus back on Edit');
+      expect($(el, '#parley-edit-3')).to.equal(null);
+      expect(text($(el, '#parley-3 [part~=body]'))).to.equal('Message number 3');
+      expect(calls.filter((c) => c.method === 'PATCH')).to.have.length(0);
+    });
+  });
+
+  describe('sort control', () => {
+    it('offers Oldest / Newest in the header, bound to the sort attribute, keeping the draft and focus', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      const group = $(el, 'header [part~=sort]');
+      expect(group.getAttribute('role')).to.equal('group');
+      expect(group.getAttribute('aria-label')).to.equal('Order of replies');
+      const pressed = () =>
+        $$(el, '[part~=sort] button').map((b) => `${text(b)}:${b.getAttribute('aria-pressed')}`);
+      expect(pressed()).to.deep.equal(['Oldest:true', 'Newest:false']);
+      await expect(el).to.be.accessible();
+      type(el, '#parley-body', 'Kept through the reload');
+
+      const loaded = oneEvent(el, 'parley-thread-loaded');
+      $$(el, '[part~=sort] button')[1]!.click();
+      expect(el.getAttribute('sort')).to.equal('newest');
+      await loaded;
+      await el.updateComplete;
+      expect(new URL(calls.at(-1)!.url).searchParams.get('sort')).to.equal('newest');
+      expect(pressed()).to.deep.equal(['Oldest:false', 'Newest:true']);
+      await waitUntil(() => active(el) === $$(el, '[part~=sort] button')[1], 'focus on Newest');
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Kept through the reload');
+
+      // The attribute set from outside shows too.
+      el.setAttribute('sort', 'oldest');
+      await oneEvent(el, 'parley-thread-loaded');
+      await el.updateComplete;
+      expect(pressed()).to.deep.equal(['Oldest:true', 'Newest:false']);
+    });
+  });
 });

@@ -21,7 +21,7 @@ export const REPORTED_KEY = 'parley:reported';
  * where the slot is `0` for the thread's main form, else the id of the message
  * the draft answers.
  */
-export const DRAFTS_KEY = 'parley:drafts';
+const DRAFTS_KEY = 'parley:drafts';
 /** Threads per server whose drafts are kept; past it, the longest untouched go. */
 const MAX_DRAFT_THREADS = 20;
 

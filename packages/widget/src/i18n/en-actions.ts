@@ -8,8 +8,6 @@ import type { Catalog } from './en.js';
 export const enActions = {
   reply: 'Reply',
   replyTo: 'Reply to {name}',
-  replyingTo: 'Replying to {name}',
-  cancelReply: 'Cancel reply',
   name: 'Name',
   message: 'Message',
   hint: 'Markdown: **bold**, _italic_, `code`, [links](https://…)',
@@ -32,6 +30,7 @@ export const enActions = {
   ownerLinkRefused:
     'This link holds no owner posting key, so it was ignored. To post as the site owner, create a posting link on your Parley server’s /admin page (Owner tab) and open that link.',
   edit: 'Edit',
+  /** The Edit button's name and the editor's label. */
   editLabel: 'Edit your message',
   editPlain: 'Formatting is not kept here: add any Markdown again before saving.',
   save: 'Save',
@@ -57,7 +56,6 @@ export const enActions = {
   reported: 'Reported. A moderator will look at it.',
   reportFailed: 'The report could not be sent. Please try again.',
   reportTooQuick: 'You are sending reports too quickly.',
-  editAction: 'Edit your message',
   deleteAction: 'Delete your message',
   discardQuestion: 'Discard your changes?',
   discard: 'Discard',

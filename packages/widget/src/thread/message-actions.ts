@@ -242,7 +242,7 @@ export class MessageActions {
               ? nothing
               : link(t.reply, 'reply', () => actions.openReply(m), fill(t.replyTo, { name })),
             own && !closed && !this.#expired.has(id)
-              ? link(t.edit, 'edit', () => this.#startEdit(m), t.editAction)
+              ? link(t.edit, 'edit', () => this.#startEdit(m), t.editLabel)
               : nothing,
             own
               ? link(t.delete, 'delete', () => this.#ask(id, '.cancel'), t.deleteAction)

@@ -22,6 +22,3 @@ export function withoutMessage(list: Message[], id: number): Message[] {
 /** `list` with `m` in place of the message of the same id. */
 export const replaced = (list: Message[], m: Message): Message[] =>
   list.map((x) => (x.id === m.id ? m : x));
-
-/** Where the newest reply goes: first, after the opening post if there is one. */
-export const newestIndex = (list: Message[]): number => (list[0]?.kind === 'opening' ? 1 : 0);

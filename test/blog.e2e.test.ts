@@ -97,7 +97,8 @@ describe('the example blog with a Parley thread', () => {
     await page.getByLabel('Name', { exact: true }).fill('Grace Hopper');
     await page.getByLabel('Message', { exact: true }).fill('Efficiency *is* the **frontier**.');
     await page.getByRole('button', { name: 'Post reply' }).click();
-    await page.getByText('Your reply was posted.').waitFor();
+    // Shown under the new reply, and said through the thread's status line.
+    await page.getByText('Your reply was posted.').first().waitFor();
     await waitForReply(page, 'Grace Hopper');
     await page.getByText('6 msgs').waitFor();
     assert.equal(await page.locator('parley-thread strong', { hasText: 'frontier' }).count(), 1);

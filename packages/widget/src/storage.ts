@@ -16,6 +16,15 @@ export const OWNER_KEY = 'parley:owner';
 /** Storage key of the messages this browser reported: `{ [serverBase]: messageId[] }`. */
 export const REPORTED_KEY = 'parley:reported';
 
+/**
+ * Storage key of unsent drafts: `{ [serverBase]: { [threadKey]: { [slot]: text } } }`,
+ * where the slot is `0` for the thread's main form, else the id of the message
+ * the draft answers.
+ */
+const DRAFTS_KEY = 'parley:drafts';
+/** Threads per server whose drafts are kept; past it, the longest untouched go. */
+const MAX_DRAFT_THREADS = 20;
+
 /** The JSON stored under `key`, or `fallback`. */
 export function load<T>(key: string, fallback: T): T {
   try {
@@ -57,4 +66,36 @@ export function forgetEditToken(base: string, id: number): void {
   const tokens = { ...loadFor<Record<string, string>>(TOKENS_KEY, base) };
   delete tokens[id];
   saveFor(TOKENS_KEY, base, tokens);
+}
+
+type Drafts = Record<string, Record<string, string>>;
+
+/** The drafts kept for the server at `base`, whatever the stored value looks like. */
+const draftsFor = (base: string): Drafts => {
+  const all = loadFor<unknown>(DRAFTS_KEY, base);
+  return all && typeof all === 'object' ? (all as Drafts) : {};
+};
+
+/** The draft kept for `slot` (0: the main form, else the message answered) of thread `key`, or ''. */
+export function loadDraft(base: string, key: string, slot: number): string {
+  const text = draftsFor(base)[key]?.[slot];
+  return typeof text === 'string' ? text : '';
+}
+
+/**
+ * Keeps `text` as the draft of `slot` in thread `key` (empty or blank text
+ * forgets it). The thread moves to the end of the list, so the drafts of the
+ * threads touched longest ago are the ones dropped past {@link MAX_DRAFT_THREADS}.
+ */
+export function saveDraft(base: string, key: string, slot: number, text: string): void {
+  const drafts = draftsFor(base);
+  const prev = drafts[key];
+  const thread: Record<string, string> = prev && typeof prev === 'object' ? { ...prev } : {};
+  delete drafts[key];
+  if (text.trim()) thread[slot] = text;
+  else delete thread[slot];
+  if (Object.keys(thread).length) drafts[key] = thread;
+  const keys = Object.keys(drafts);
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_DRAFT_THREADS))) delete drafts[old];
+  saveFor(DRAFTS_KEY, base, Object.keys(drafts).length ? drafts : undefined);
 }

@@ -83,13 +83,15 @@ export async function request<T>(url: string, signal: AbortSignal, init?: Reques
     // 202 and 204 (report, delete) may come with no body at all.
     if (res.ok && (body || res.status > 201)) return body as T;
     const error = body?.error;
+    const after = String(res.headers.get('Retry-After'));
     throw new ApiError(
       res.status,
       error?.code ?? 'bad_response',
       error?.message ?? `HTTP ${res.status}`,
       error?.issues,
-      // Parley sends whole seconds; anything else reads as "no hint".
-      Number(res.headers.get('Retry-After')) || null,
+      // Seconds (as Parley sends it) or an HTTP-date (as a proxy may): at
+      // least 1; anything else (or no header) reads as "no hint".
+      Math.max(1, Math.ceil(+after || (Date.parse(after) - Date.now()) / 1000)) || null,
     );
   } catch (e) {
     if (e instanceof ApiError) throw e;

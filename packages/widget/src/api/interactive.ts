@@ -65,9 +65,12 @@ export const deleteMessage = (base: string, id: number, token: string, signal: A
     headers: { Authorization: `Bearer ${token}` },
   });
 
-/** `POST /api/messages/:id/report`: flags a message for the moderators. */
-export const reportMessage = (base: string, id: number, signal: AbortSignal) =>
-  request<null>(`${messageUrl(base, id)}/report`, signal, write('POST', {}));
+/**
+ * `POST /api/messages/:id/report`: flags a message for the moderators, with
+ * the reader's `reason` for them when there is one.
+ */
+export const reportMessage = (base: string, id: number, reason: string, signal: AbortSignal) =>
+  request<null>(`${messageUrl(base, id)}/report`, signal, write('POST', reason ? { reason } : {}));
 
 /**
  * `GET /api/challenge`: an ALTCHA (v2) proof-of-work challenge for the next

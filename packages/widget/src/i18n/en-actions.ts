@@ -8,8 +8,6 @@ import type { Catalog } from './en.js';
 export const enActions = {
   reply: 'Reply',
   replyTo: 'Reply to {name}',
-  replyingTo: 'Replying to {name}',
-  cancelReply: 'Cancel reply',
   name: 'Name',
   message: 'Message',
   hint: 'Markdown: **bold**, _italic_, `code`, [links](https://…)',
@@ -32,6 +30,7 @@ export const enActions = {
   ownerLinkRefused:
     'This link holds no owner posting key, so it was ignored. To post as the site owner, create a posting link on your Parley server’s /admin page (Owner tab) and open that link.',
   edit: 'Edit',
+  /** The Edit button's name and the editor's label. */
   editLabel: 'Edit your message',
   editPlain: 'Formatting is not kept here: add any Markdown again before saving.',
   save: 'Save',
@@ -47,8 +46,28 @@ export const enActions = {
   deletedDone: 'Your message was deleted.',
   deleteFailed: 'Your message could not be deleted. Please try again.',
   report: 'Report',
-  reported: 'Reported — thank you',
+  reportLabel: 'Report message by {name}',
+  reportQuestion: 'Report this message by {name}?',
+  reason: 'Reason (optional)',
+  reasonHint: 'What is wrong with it? Only the moderators see this.',
+  reasonTooLong: 'Please shorten the reason to {max} characters.',
+  sendReport: 'Send report',
+  reporting: 'Sending…',
+  reported: 'Reported. A moderator will look at it.',
   reportFailed: 'The report could not be sent. Please try again.',
+  reportTooQuick: 'You are sending reports too quickly.',
+  deleteAction: 'Delete your message',
+  discardQuestion: 'Discard your changes?',
+  discard: 'Discard',
+  keepEditing: 'Keep editing',
+  postTooQuick: 'You are posting too quickly.',
+  /** Counts down, once a second, after a 429 with `Retry-After`. */
+  waitFor: { one: 'Please wait {n} second.', other: 'Please wait {n} seconds.' },
+  canPostAgain: 'You can post again.',
+  /** The sort control in the header. */
+  sortLabel: 'Order of replies',
+  oldest: 'Oldest',
+  newest: 'Newest',
   /** Said (politely, batched) when replies arrive live. */
   newReplies: { one: '{n} new reply', other: '{n} new replies' },
   /** Post and edit failures by API error code; other codes get `postFailed` or `offline`. */

@@ -1,12 +1,17 @@
 /**
- * What the reply form and the inline editor share (part of the lazy actions
- * chunk): the message length rule and the Ctrl+Enter shortcut.
+ * What the reply forms, the inline editor and the report step share (part of
+ * the lazy actions chunk): the length rules, the Ctrl+Enter shortcut and the
+ * "Discard your changes?" step.
  */
+import { html } from 'lit';
 import type { Catalog } from '../i18n/en.js';
 import { fill, num } from '../i18n/format.js';
 
 /** The server counts message length in code points, as `[...s].length` does. */
 export const MAX_BODY = 10_000;
+
+/** The longest report reason the server takes, in code points (`messages.schemas.ts`). */
+export const MAX_REASON = 500;
 
 /** `body` checked as the server will: an error message, or ''. */
 export const bodyError = (t: Catalog, locale: string, body: string) =>
@@ -21,3 +26,15 @@ export function submitOnCtrlEnter(e: KeyboardEvent) {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey))
     (e.currentTarget as HTMLFormElement).requestSubmit();
 }
+
+/**
+ * "Discard your changes?" with Discard / Keep editing, in place of a form's
+ * buttons after Escape on a changed draft. Its ids start with `prefix`
+ * (`<prefix>-keep` is the button focus goes to: keeping is the safe answer).
+ */
+export const discardStep = (t: Catalog, prefix: string, discard: () => void, keep: () => void) =>
+  html`<div class="buttons discard" role="group" aria-labelledby="${prefix}-discard">
+    <span id="${prefix}-discard">${t.discardQuestion}</span>
+    <button type="button" part="button" @click=${discard}>${t.discard}</button>
+    <button type="button" part="button" id="${prefix}-keep" @click=${keep}>${t.keepEditing}</button>
+  </div>`;

@@ -1,22 +1,29 @@
 /**
  * Each message's actions in `<parley-thread>` (part of the lazy actions
- * chunk): reply; edit (in an inline editor) and delete (after a confirmation)
- * for the reader's own messages, those whose edit token this browser holds;
- * report for the others'.
+ * chunk): reply (a box that opens under the message, `reply-form.ts`); edit
+ * (in an inline editor that asks before Escape discards a change) and delete
+ * (after a confirmation) for the reader's own messages, those whose edit token
+ * this browser holds; report for the others' (`report-step.ts`), apart from
+ * the rest, so it is no easy mis-tap. Every action is named with its author.
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { deleteMessage, editMessage, reportMessage } from '../api/interactive.js';
+import { deleteMessage, editMessage } from '../api/interactive.js';
 import type { Catalog } from '../i18n/en.js';
 import { fill } from '../i18n/format.js';
-import { forgetEditToken, loadFor, REPORTED_KEY, saveFor } from '../storage.js';
-import { bodyError, submitOnCtrlEnter } from './form-fields.js';
+import { forgetEditToken } from '../storage.js';
+import { bodyError, discardStep, submitOnCtrlEnter } from './form-fields.js';
 import { replaced, withoutMessage } from './message-list.js';
+import { ReportStep } from './report-step.js';
 import type { ThreadActions } from './thread-actions.js';
 
 /** The inline editor's state. */
 interface Editor {
   text: string;
+  /** What it opened with: Escape asks before discarding anything else. */
+  initial: string;
+  /** "Discard your changes?" is asked. */
+  discarding: boolean;
   error: string;
   saving: boolean;
   /** Prefilled from the rendered text, not from what the author typed: formatting is lost. */
@@ -43,8 +50,18 @@ export class MessageActions {
   /** The id of the message whose editor is open, if any (the element hides its body meanwhile). */
   editing: number | null = null;
 
+  /** The report step, under the message it reports. */
+  readonly report: ReportStep;
+
   #actions: ThreadActions;
-  #edit: Editor = { text: '', error: '', saving: false, plain: false };
+  #edit: Editor = {
+    text: '',
+    initial: '',
+    discarding: false,
+    error: '',
+    saving: false,
+    plain: false,
+  };
   /** The message whose delete awaits the reader's confirmation. */
   #confirming: number | null = null;
   /** Messages with a delete or report on the network. */
@@ -56,18 +73,22 @@ export class MessageActions {
 
   constructor(actions: ThreadActions) {
     this.#actions = actions;
+    this.report = new ReportStep(actions);
   }
 
   /** A new load (another thread or server, or a retry): the old one's transient state goes. */
   reset() {
-    this.editing = this.#confirming = null;
+    this.editing = this.#confirming = this.report.open = null;
     this.#failed.clear();
   }
 
   #startEdit(m: Message) {
     const typed = this.#actions.typed.get(m.id);
+    const text = typed ?? plainText(m.html);
     this.#edit = {
-      text: typed ?? plainText(m.html),
+      text,
+      initial: text,
+      discarding: false,
       error: '',
       saving: false,
       plain: typed === undefined,
@@ -167,7 +188,7 @@ export class MessageActions {
           messageCount: thread.messageCount - 1,
           highlightCount: thread.highlightCount - (m.highlighted ? 1 : 0),
         };
-      actions.replyForm.forget(id);
+      actions.forget(id);
       this.#confirming = null;
       host.announce(t.deletedDone);
       this.#actions.focus(kept ? `#parley-${id}` : '[part~=thread]');
@@ -181,49 +202,34 @@ export class MessageActions {
     }
   }
 
-  async #report(id: number) {
-    const actions = this.#actions;
-    const host = actions.host;
-    const page = host.page;
-    this.#busy.add(id);
-    this.#failed.delete(id);
-    this.#actions.update();
-    try {
-      await reportMessage(page.base, id, new AbortController().signal);
-      // Remembered so this browser does not offer it again; the server ignores repeats anyway.
-      saveFor(REPORTED_KEY, page.base, [...(loadFor<number[]>(REPORTED_KEY, page.base) ?? []), id]);
-      actions.refresh();
-      host.announce(actions.t.reported);
-      this.#actions.focus(`#parley-${id} .done`);
-    } catch (e) {
-      host.fail(e);
-      this.#failed.set(id, actions.t.reportFailed);
-    } finally {
-      this.#busy.delete(id);
-      this.#actions.update();
-    }
-  }
-
-  /** A message's actions (or its editor, or the delete confirmation), under its body. */
+  /**
+   * A message's actions (or its editor, or the delete confirmation) under its
+   * body, then what opened from them: the reply box, the report step, the
+   * confirmation of a post, a failure.
+   */
   render(m: Message, opening: boolean) {
     const actions = this.#actions;
     const t = actions.t;
     const id = m.id;
+    const name = m.author.name;
     const closed = actions.host.thread?.status === 'closed';
     const own = id in actions.tokens;
     const busy = this.#busy.has(id);
     const failed = this.#failed.get(id);
+    const note = actions.note;
     if (this.editing === id) return this.#editor(id, t);
-    const link = (label: string, cls: string, onClick: () => void) =>
+    const link = (label: string, cls: string, onClick: () => void, named?: string) =>
       html`<button
         part="button"
         class="link ${cls}"
-        aria-describedby="parley-a-${id}"
+        aria-label=${named ?? nothing}
         ?disabled=${busy}
         @click=${onClick}
       >
         ${label}
       </button>`;
+    // Not on one's own messages, nor the owner's, nor for the owner (who moderates in /admin).
+    const reportable = !own && m.author.role !== 'owner' && !actions.ownerKey;
     const items =
       this.#confirming === id
         ? [
@@ -234,24 +240,28 @@ export class MessageActions {
         : [
             closed || opening
               ? nothing
-              : html`<button
-                  part="button"
-                  class="link"
-                  aria-label=${fill(t.replyTo, { name: m.author.name })}
-                  @click=${() => actions.replyForm.replyTo(m)}
-                >
-                  ${t.reply}
-                </button>`,
+              : link(t.reply, 'reply', () => actions.openReply(m), fill(t.replyTo, { name })),
             own && !closed && !this.#expired.has(id)
-              ? link(t.edit, 'edit', () => this.#startEdit(m))
+              ? link(t.edit, 'edit', () => this.#startEdit(m), t.editLabel)
               : nothing,
-            own ? link(t.delete, 'delete', () => this.#ask(id, '.cancel')) : nothing,
-            // Not on one's own messages, nor the owner's, nor for the owner (who moderates in /admin).
-            own || m.author.role === 'owner' || actions.ownerKey
+            own
+              ? link(t.delete, 'delete', () => this.#ask(id, '.cancel'), t.deleteAction)
+              : nothing,
+            // At the far end of the row, away from Reply: reporting is no easy mis-tap.
+            !reportable
               ? nothing
               : actions.reported.includes(id)
-                ? html`<span class="done">${t.reported}</span>`
-                : link(t.report, 'report', () => this.#report(id)),
+                ? html`<span class="done end">${t.reported}</span>`
+                : html`<button
+                    part="button"
+                    class="link report end"
+                    aria-label=${fill(t.reportLabel, { name })}
+                    aria-expanded=${this.report.open === id}
+                    ?disabled=${busy}
+                    @click=${() => this.report.start(id)}
+                  >
+                    ${t.report}
+                  </button>`,
           ];
     return html`<div
         part="actions"
@@ -264,6 +274,9 @@ export class MessageActions {
       >
         ${items}
       </div>
+      ${actions.inline?.parent?.id === id ? actions.inline.render(false) : nothing}
+      ${this.report.render(m)}
+      ${note?.id === id ? html`<p part="confirmation" class="confirmation">${note.text}</p>` : nothing}
       ${failed ? html`<p part="error" role="alert">${failed}</p>` : nothing}`;
   }
 
@@ -293,22 +306,40 @@ export class MessageActions {
       ></textarea>
       ${edit.plain ? html`<p id="parley-edit-hint" class="help">${t.editPlain}</p>` : nothing}
       ${edit.error ? html`<p id="parley-edit-error" part="error" role="alert">${edit.error}</p>` : nothing}
-      <div class="buttons">
-        ${
-          this.#expired.has(id)
-            ? nothing
-            : html`<button part="button" class="primary" ?disabled=${edit.saving}>
-                ${edit.saving ? t.saving : t.save}
-              </button>`
-        }
-        <button type="button" part="button" @click=${() => this.#endEdit()}>${t.cancel}</button>
-      </div>
+      ${
+        edit.discarding
+          ? discardStep(t, `parley-edit-${id}`, () => this.#endEdit(), this.#keepEditing)
+          : html`<div class="buttons">
+              ${
+                this.#expired.has(id)
+                  ? nothing
+                  : html`<button part="button" class="primary" ?disabled=${edit.saving}>
+                      ${edit.saving ? t.saving : t.save}
+                    </button>`
+              }
+              <button type="button" part="button" @click=${() => this.#endEdit()}>${t.cancel}</button>
+            </div>`
+      }
     </form>`;
   }
 
   #onEditorKeydown = (e: KeyboardEvent) => {
     submitOnCtrlEnter(e);
-    // Escape leaves the editor (not the reply form: a stray key must not drop a draft).
-    if (e.key === 'Escape') this.#endEdit();
+    if (e.key !== 'Escape') return;
+    // Escape leaves an unchanged editor at once, and asks before throwing a change away.
+    e.preventDefault();
+    const edit = this.#edit;
+    if (edit.discarding) this.#keepEditing();
+    else if (edit.text !== edit.initial) {
+      edit.discarding = true;
+      this.#actions.update();
+      this.#actions.focus(`#parley-edit-${this.editing}-keep`);
+    } else this.#endEdit();
+  };
+
+  #keepEditing = () => {
+    this.#edit.discarding = false;
+    this.#actions.update();
+    this.#actions.focus(`#parley-edit-${this.editing}`);
   };
 }

@@ -97,15 +97,13 @@ export const styles = css`
   [part~='stats'],
   .meta span,
   [part~='time'],
-  .note,
-  .help {
+  .note {
     color: var(--parley-muted);
   }
   [part~='stats'],
   [part~='status'],
   .meta,
-  .note,
-  .help {
+  .note {
     font-size: 0.875em;
     font-variant-numeric: tabular-nums;
   }
@@ -266,29 +264,11 @@ export const styles = css`
     cursor: default;
     opacity: 0.6;
   }
-  .primary {
-    justify-self: start;
-    font-weight: 600;
-    border-color: transparent;
-    color: var(--parley-on-accent);
-    background: var(--parley-accent);
-  }
-  .primary:hover:not(:disabled) {
-    background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
-  }
-  .link {
-    padding: 0.1em 0.4em;
-    margin-inline-start: -0.4em;
-    border: 0;
-    font-size: 0.875em;
-    color: var(--parley-muted);
-  }
   [part~='load-more'] {
     justify-self: center;
   }
   [part~='view'],
-  .actions,
-  .buttons {
+  .actions {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
@@ -307,7 +287,6 @@ export const styles = css`
     /* A row of link buttons, so the row is as tall before its buttons arrive. */
     min-height: 1.2em;
   }
-  .actions span,
   .gone {
     font-size: 0.875em;
     color: var(--parley-muted);
@@ -320,11 +299,6 @@ export const styles = css`
     border: 1px dashed;
     border-radius: 1em;
   }
-  .editor {
-    display: grid;
-    gap: 0.5rem;
-    margin-top: 0.5rem;
-  }
   /* The form's own height, held while its code loads, so nothing below it moves. */
   .shell {
     min-height: 20.5rem;
@@ -336,59 +310,6 @@ export const styles = css`
     border: 1px solid var(--parley-border);
     border-radius: var(--parley-radius);
     background: var(--parley-surface);
-  }
-  .field {
-    display: grid;
-    gap: 0.3rem;
-  }
-  label {
-    font-size: 0.875em;
-    font-weight: 600;
-  }
-  input,
-  textarea {
-    width: 100%;
-    font: inherit;
-    color: inherit;
-    padding: 0.55em 0.7em;
-    border: 1px solid var(--parley-border);
-    border-radius: var(--parley-radius);
-    background: color-mix(in srgb, Canvas 70%, transparent);
-  }
-  input {
-    max-width: 20rem;
-  }
-  textarea {
-    min-height: 6.5rem;
-    max-height: 60vh;
-    resize: vertical;
-    field-sizing: content;
-    line-height: 1.5;
-  }
-  input:focus-visible,
-  textarea:focus-visible {
-    outline-offset: 0;
-    border-color: var(--parley-accent);
-  }
-  [aria-invalid='true'] {
-    border-color: var(--parley-danger);
-  }
-  [part~='error'],
-  .over {
-    color: var(--parley-danger);
-    font-size: 0.875em;
-  }
-  .help {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: space-between;
-    gap: 0.25em 1em;
-  }
-  .replying {
-    display: flex;
-    align-items: center;
-    gap: 0.5em;
-    font-size: 0.875em;
   }
   .empty,
   .unavailable {

@@ -587,11 +587,11 @@ describe('<parley-thread>', () => {
       const replyButton = $<HTMLButtonElement>(el, '#parley-3 button');
       expect(replyButton.getAttribute('aria-label')).to.equal('Reply to Reader 3');
       replyButton.click();
-      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'parley-body');
-      expect(text($(el, '.replying'))).to.contain('Replying to Reader 3');
+      await waitUntil(() => el.shadowRoot!.activeElement?.id === 'parley-r3-body');
+      expect(text($(el, '#parley-3 .replying'))).to.equal('Reply to Reader 3');
 
-      type(el, '#parley-author', 'Linus');
-      type(el, '#parley-body', 'Agreed.');
+      type(el, '#parley-r3-author', 'Linus');
+      type(el, '#parley-r3-body', 'Agreed.');
       const posted = oneEvent(el, 'parley-message-posted');
       await submit(el);
       await posted;
@@ -603,7 +603,7 @@ describe('<parley-thread>', () => {
       expect(body.parentId).to.equal(3);
       expect($(el, '#parley-3').parentElement!.querySelector(':scope > ol > li > #parley-9')).to
         .exist;
-      expect($(el, '.replying')).to.equal(null);
+      expect($(el, '.reply-box')).to.equal(null);
     });
 
     it('counts the message length in code points', async () => {

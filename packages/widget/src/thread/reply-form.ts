@@ -1,64 +1,67 @@
 /**
- * The reply form of `<parley-thread>` (part of the lazy actions chunk): the
- * reader's name (remembered) and message, checked as the server will, the
- * honeypot, the proof of work solved while the reader types, posting as the
- * site owner, and what a post changes on screen (the new message, the counts).
+ * A reply form of `<parley-thread>` (part of the lazy actions chunk): the main
+ * one at the end of the thread (`#parley-form`, top-level replies) or the box
+ * that opens in place under the message it answers. The reader's name
+ * (remembered) and message, checked as the server will, kept as a draft per
+ * thread on this browser, the honeypot, the proof of work solved while the
+ * reader types, posting as the site owner, a rate limit's countdown, and what
+ * a post changes on screen (the new message revealed, the counts).
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { ApiError } from '../api/client.js';
 import { postMessage } from '../api/interactive.js';
-import { fill, num } from '../i18n/format.js';
-import { load, NAME_KEY, save, saveEditToken } from '../storage.js';
-import { bodyError, MAX_BODY, submitOnCtrlEnter } from './form-fields.js';
-
+import { fill, num, plural } from '../i18n/format.js';
+import { loadDraft, NAME_KEY, save, saveDraft, saveEditToken } from '../storage.js';
+import { bodyError, discardStep, MAX_BODY, submitOnCtrlEnter } from './form-fields.js';
 import { forgetOwnerKey } from './owner-key.js';
-import { PostProof } from './post-proof.js';
+import type { PageFacts } from './page.js';
 import type { ThreadActions } from './thread-actions.js';
 
 type FieldErrors = { author?: string; body?: string };
 
 export class ReplyForm {
+  /** The message this box answers; null for the main form at the end of the thread. */
+  readonly parent: Message | null;
+  /** What the reader wrote; kept as this thread's draft on every change. */
+  body: string;
+
   #actions: ThreadActions;
-  #name: string;
-  #body = '';
+  /** The load this form belongs to: its draft is that thread's. */
+  #page: PageFacts;
+  /** Prefix of the form's ids: `parley` (so the main form's fields are `#parley-body`, ...) or `parley-r<id>`. */
+  #p: string;
   /** The honeypot: people never see it, so only a bot fills it. */
   #website = '';
-  /** The proof of work for the next post, solved while the reader types. */
-  #proof = new PostProof();
-  #replyTo: Message | null = null;
   #errors: FieldErrors = {};
   #formError = '';
   #sending = false;
   /** After a post found the thread closed, the form stays so its draft is not lost. */
   #keepWhenClosed = false;
+  /** Escape was pressed on a draft: "Discard your changes?" is asked. */
+  #discarding = false;
 
-  constructor(actions: ThreadActions) {
+  constructor(actions: ThreadActions, parent: Message | null) {
     this.#actions = actions;
-    this.#name = load(NAME_KEY, '');
+    this.parent = parent;
+    this.#page = actions.host.page;
+    this.#p = parent ? `parley-r${parent.id}` : 'parley';
+    this.body = loadDraft(this.#page.base, this.#page.key, this.#slot);
   }
 
-  /** A new load (another thread or server, or a retry): the old one's transient state goes. */
-  reset() {
-    this.#replyTo = null;
-    this.#keepWhenClosed = false;
+  /** Where its draft is kept: 0 for the main form, else the id of the message answered. */
+  get #slot() {
+    return this.parent?.id ?? 0;
+  }
+
+  /** The id of the form's message field, for focusing it. */
+  get field() {
+    return `#${this.#p}-body`;
   }
 
   /** Says `text` in the form's alert. */
   showError(text: string) {
     this.#formError = text;
-  }
-
-  /** Makes the form a reply to `m` (or, with null, a new message) and focuses it. */
-  replyTo(m: Message | null) {
-    this.#replyTo = m;
-    this.#actions.update();
-    this.#actions.focus('#parley-body');
-  }
-
-  /** A message deleted: the form no longer replies to it. */
-  forget(id: number) {
-    if (this.#replyTo?.id === id) this.#replyTo = null;
   }
 
   #stopOwner = () => {
@@ -67,16 +70,49 @@ export class ReplyForm {
     actions.refresh();
     actions.host.announce(actions.t.ownerStopped);
     actions.update();
-    actions.focus('#parley-body');
+    actions.focus(this.field);
   };
 
   #onInput = (e: Event) => {
     const field = e.target as HTMLInputElement;
-    if (field.id === 'parley-author') this.#name = field.value;
-    else if (field.id === 'parley-website') this.#website = field.value;
-    else this.#body = field.value;
+    const actions = this.#actions;
+    if (field.id === `${this.#p}-author`) {
+      actions.name = field.value;
+      save(NAME_KEY, field.value);
+    } else if (field.id === `${this.#p}-website`) this.#website = field.value;
+    else if (field.id === `${this.#p}-body`) {
+      this.body = field.value;
+      saveDraft(this.#page.base, this.#page.key, this.#slot, this.body);
+    }
     this.#warm();
+    actions.update();
+  };
+
+  /**
+   * Escape closes a reply box at once when it is empty, and asks first when
+   * it holds text (the main form ignores it: a stray key must not drop a draft).
+   */
+  #onKeydown = (e: KeyboardEvent) => {
+    submitOnCtrlEnter(e);
+    if (e.key !== 'Escape' || !this.parent) return;
+    e.preventDefault();
+    if (this.#discarding) this.#keep();
+    else if (this.body.trim()) {
+      this.#discarding = true;
+      this.#actions.update();
+      this.#actions.focus(`#${this.#p}-keep`);
+    } else this.#actions.closeReply();
+  };
+
+  #keep = () => {
+    this.#discarding = false;
     this.#actions.update();
+    this.#actions.focus(this.field);
+  };
+
+  #discard = () => {
+    saveDraft(this.#page.base, this.#page.key, this.#slot, '');
+    this.#actions.closeReply();
   };
 
   /**
@@ -85,7 +121,7 @@ export class ReplyForm {
    * post, and a reader who is done should not fetch another challenge.
    */
   #warm = () => {
-    if (!this.#actions.ownerKey) this.#proof.warm(this.#actions.host.page.base);
+    if (!this.#actions.ownerKey) this.#actions.proof.warm(this.#page.base);
   };
 
   #onSubmit = async (e: SubmitEvent) => {
@@ -93,9 +129,10 @@ export class ReplyForm {
     const actions = this.#actions;
     const host = actions.host;
     const t = actions.t;
-    const page = host.page;
-    const author = this.#name.trim();
-    const body = this.#body.trim();
+    const page = this.#page;
+    if (this.#sending || actions.cooldowns.left('post')) return;
+    const author = actions.name.trim();
+    const body = this.body.trim();
     const errors: FieldErrors = {};
     if (!author) errors.author = t.nameRequired;
     const bodyProblem = bodyError(t, host.locale, body);
@@ -110,15 +147,16 @@ export class ReplyForm {
     const title = page.title;
     const url = page.url;
     const owner = actions.ownerKey;
+    const proof = actions.proof;
     const send = async () => {
-      const altcha = owner ? undefined : await this.#proof.take(page.base);
+      const altcha = owner ? undefined : await proof.take(page.base);
       return postMessage(
         page.base,
         page.key,
         {
           author,
           body,
-          parentId: this.#replyTo?.id,
+          parentId: this.parent?.id,
           thread: { ...(title ? { title } : {}), url },
           website: this.#website,
           ...(altcha ? { altcha } : {}),
@@ -134,65 +172,19 @@ export class ReplyForm {
         // The proof was refused (expired, or the server just turned proof of work
         // on): solve a fresh challenge and try once more.
         if (!(e instanceof ApiError && e.code === 'challenge_required')) throw e;
-        this.#proof.reset();
+        proof.reset();
         return send();
       });
       const m = res.message;
       saveEditToken(page.base, m.id, res.editToken);
+      // Posted: the draft has done its work, whatever is on screen now.
+      saveDraft(page.base, page.key, this.#slot, '');
       actions.refresh();
       if (page !== host.page) return;
-      // Pending: shown to its author only, marked, and not counted (the server does not count it either).
-      const pending = res.status === 'pending';
-      if (pending) host.pending.add(m.id);
-      actions.typed.set(m.id, body);
-      // Live updates may have brought it (and counted it) before this answer did.
-      const live = host.messages.some((x) => x.id === m.id);
-      host.add(m);
-      host.reveal(m.id);
-      const thread = host.thread ?? {
-        key: page.key,
-        title: title || null,
-        summary: null,
-        url,
-        status: 'open',
-        messageCount: 0,
-        highlightCount: 0,
-        createdAt: m.createdAt,
-        lastActivityAt: m.createdAt,
-      };
-      host.thread =
-        pending || live
-          ? thread
-          : { ...thread, messageCount: thread.messageCount + 1, lastActivityAt: m.createdAt };
-      this.#body = '';
-      this.#replyTo = null;
-      host.announce(pending ? t.postedPending : t.posted);
-      host.emit('parley-message-posted', { message: m, status: res.status ?? 'published' });
+      this.#posted(m, res.status === 'pending', body);
+      return;
     } catch (e) {
-      const error = host.fail(e);
-      if (owner && error.status === 401) {
-        // A revoked or mistyped key: forgotten, so the next try posts as a reader.
-        forgetOwnerKey(page.base);
-        actions.refresh();
-        this.#formError = t.ownerRefused;
-      } else {
-        const rest: string[] = [];
-        for (const issue of error.issues) {
-          if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
-          else rest.push(issue.message);
-        }
-        this.#errors = { ...errors };
-        this.#formError =
-          t.errors[error.code] ??
-          (error.status === 0 || error.status >= 500
-            ? t.offline
-            : rest.join(' ') || (error.issues.length ? '' : t.postFailed));
-      }
-      if (error.code === 'thread_closed') {
-        // Closed meanwhile: say so in the status line, but keep the form and its draft on screen.
-        this.#keepWhenClosed = true;
-        actions.closeThread();
-      }
+      this.#failed(host.fail(e), errors);
     } finally {
       this.#sending = false;
       actions.update();
@@ -200,35 +192,118 @@ export class ReplyForm {
     this.#focusField();
   };
 
-  /** Keeps focus in the form: on the first invalid field, else the message. */
-  #focusField() {
-    this.#actions.focus(this.#errors.author ? '#parley-author' : '#parley-body');
+  /** What a post accepted changes on screen: the message revealed in its place, the counts, the confirmation. */
+  #posted(m: Message, pending: boolean, body: string) {
+    const actions = this.#actions;
+    const host = actions.host;
+    const t = actions.t;
+    // Pending: shown to its author only, marked, and not counted (the server does not count it either).
+    if (pending) host.pending.add(m.id);
+    actions.typed.set(m.id, body);
+    // Live updates may have brought it (and counted it) before this answer did.
+    const live = host.messages.some((x) => x.id === m.id);
+    host.add(m);
+    host.reveal(m.id);
+    const thread = host.thread ?? {
+      key: this.#page.key,
+      title: this.#page.title || null,
+      summary: null,
+      url: this.#page.url,
+      status: 'open',
+      messageCount: 0,
+      highlightCount: 0,
+      createdAt: m.createdAt,
+      lastActivityAt: m.createdAt,
+    };
+    host.thread =
+      pending || live
+        ? thread
+        : { ...thread, messageCount: thread.messageCount + 1, lastActivityAt: m.createdAt };
+    this.body = '';
+    const said = pending ? t.postedPending : t.posted;
+    host.announce(said);
+    actions.confirm(m.id, said);
+    host.emit('parley-message-posted', { message: m, status: pending ? 'pending' : 'published' });
+    // A reply box closes with focus on the new message; the main form keeps it,
+    // ready for more, without scrolling back from the message just revealed.
+    if (this.parent) actions.closeReply(`#parley-${m.id}`);
+    else actions.focus({ preventScroll: true }, this.field);
   }
 
-  /** The reply form; in a closed thread, only while it holds a draft the server refused. */
+  /** Says why a post failed, keeping the draft on screen. */
+  #failed(error: ApiError, errors: FieldErrors) {
+    const actions = this.#actions;
+    const t = actions.t;
+    const page = this.#page;
+    if (actions.ownerKey && error.status === 401) {
+      // A revoked or mistyped key: forgotten, so the next try posts as a reader.
+      forgetOwnerKey(page.base);
+      actions.refresh();
+      this.#formError = t.ownerRefused;
+    } else if (error.code === 'rate_limited' && error.retryAfter) {
+      // Said once, politely; the countdown under the form is not a live region.
+      actions.cooldowns.start('post', error.retryAfter);
+      actions.host.announce(
+        `${t.postTooQuick} ${plural(actions.host.locale, t.waitFor, error.retryAfter)}`,
+      );
+    } else {
+      const rest: string[] = [];
+      for (const issue of error.issues) {
+        if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
+        else rest.push(issue.message);
+      }
+      this.#errors = { ...errors };
+      this.#formError =
+        t.errors[error.code] ??
+        (error.status === 0 || error.status >= 500
+          ? t.offline
+          : rest.join(' ') || (error.issues.length ? '' : t.postFailed));
+    }
+    if (error.code === 'thread_closed') {
+      // Closed meanwhile: say so in the status line, but keep the form and its draft on screen.
+      this.#keepWhenClosed = true;
+      actions.closeThread();
+    }
+  }
+
+  /** Keeps focus in the form: on the first invalid field, else the message. */
+  #focusField() {
+    this.#actions.focus(this.#errors.author ? `#${this.#p}-author` : this.field);
+  }
+
+  /** The form; in a closed thread, only while it holds a draft the server refused. */
   render(closed: boolean) {
     if (closed && !this.#keepWhenClosed) return nothing;
-    const t = this.#actions.t;
-    const locale = this.#actions.host.locale;
+    const actions = this.#actions;
+    const t = actions.t;
+    const locale = actions.host.locale;
+    const p = this.#p;
+    const parent = this.parent;
     const errors = this.#errors;
-    const length = [...this.#body].length;
+    const length = [...this.body].length;
+    const wait = actions.cooldowns.left('post');
     const invalid = (e?: string) => (e ? 'true' : nothing);
     // The honeypot (`website`) is hidden from people (`hidden`: no CSS a strict
     // CSP could block), from assistive technology (`aria-hidden`, `inert`), from
     // the keyboard and from autofill; a bot that fills every field fills it too,
     // and the server keeps its post as spam.
     return html`<form
-      id="parley-form"
-      part="form"
-      aria-labelledby="parley-form-title"
+      id=${parent ? nothing : 'parley-form'}
+      part=${parent ? 'form reply' : 'form'}
+      class=${parent ? 'reply-box' : nothing}
+      aria-labelledby=${parent ? `${p}-title` : 'parley-form-title'}
       novalidate
       @submit=${this.#onSubmit}
       @input=${this.#onInput}
-      @keydown=${submitOnCtrlEnter}
+      @keydown=${this.#onKeydown}
     >
-      <h3 id="parley-form-title">${t.formTitle}</h3>
       ${
-        this.#actions.ownerKey
+        parent
+          ? html`<p id="${p}-title" class="replying">${fill(t.replyTo, { name: parent.author.name })}</p>`
+          : html`<h3 id="parley-form-title">${t.formTitle}</h3>`
+      }
+      ${
+        actions.ownerKey
           ? html`<p class="replying">
               ${t.asOwner}
               <button
@@ -243,61 +318,71 @@ export class ReplyForm {
             </p>`
           : nothing
       }
-      ${
-        this.#replyTo
-          ? html`<p class="replying">
-              ${fill(t.replyingTo, { name: this.#replyTo.author.name })}
-              <button type="button" part="button" class="link" @click=${() => this.replyTo(null)}>
-                ${t.cancelReply}
-              </button>
-            </p>`
-          : nothing
-      }
       <div hidden aria-hidden="true" inert>
-        <label for="parley-website">Website</label>
-        <input
-          id="parley-website"
-          name="website"
-          tabindex="-1"
-          autocomplete="off"
-          .value=${this.#website}
-        />
+        <label for="${p}-website">Website</label>
+        <input id="${p}-website" name="website" tabindex="-1" autocomplete="off" .value=${this.#website} />
       </div>
       <div class="field">
-        <label for="parley-author">${t.name}</label>
+        <label for="${p}-author">${t.name}</label>
         <input
-          id="parley-author"
+          id="${p}-author"
           part="input"
           autocomplete="name"
           required
           aria-invalid=${invalid(errors.author)}
-          aria-describedby=${errors.author ? 'parley-author-error' : nothing}
-          .value=${this.#name}
+          aria-describedby=${errors.author ? `${p}-author-error` : nothing}
+          .value=${actions.name}
         />
-        ${errors.author ? html`<p id="parley-author-error" part="error">${errors.author}</p>` : nothing}
+        ${errors.author ? html`<p id="${p}-author-error" part="error">${errors.author}</p>` : nothing}
       </div>
       <div class="field">
-        <label for="parley-body">${t.message}</label>
+        <label for="${p}-body">${t.message}</label>
         <textarea
-          id="parley-body"
+          id="${p}-body"
           part="textarea"
           required
           aria-invalid=${invalid(errors.body)}
-          aria-describedby="${errors.body ? 'parley-body-error ' : ''}parley-hint parley-count"
-          .value=${this.#body}
+          aria-describedby="${errors.body ? `${p}-body-error ` : ''}${p}-hint ${p}-count"
+          .value=${this.body}
         ></textarea>
-        ${errors.body ? html`<p id="parley-body-error" part="error">${errors.body}</p>` : nothing}
+        ${errors.body ? html`<p id="${p}-body-error" part="error">${errors.body}</p>` : nothing}
         <div class="help">
-          <span id="parley-hint">${t.hint}</span>
-          <span id="parley-count" class=${length > MAX_BODY ? 'over' : ''}
+          <span id="${p}-hint">${t.hint}</span>
+          <span id="${p}-count" class=${length > MAX_BODY ? 'over' : ''}
             >${fill(t.counter, { n: num(locale, length), max: num(locale, MAX_BODY) })}</span
           >
         </div>
       </div>
-      ${this.#formError ? html`<p part="error" role="alert">${this.#formError}</p>` : nothing}
-      <button part="button" class="primary" ?disabled=${this.#sending}>
-        ${this.#sending ? t.posting : t.post}
-      </button>
+      ${
+        wait
+          ? html`<p id="${p}-wait" part="error" class="wait">
+              ${t.postTooQuick} ${plural(locale, t.waitFor, wait)}
+            </p>`
+          : this.#formError
+            ? html`<p part="error" role="alert">${this.#formError}</p>`
+            : nothing
+      }
+      ${
+        this.#discarding
+          ? discardStep(t, p, this.#discard, this.#keep)
+          : html`<div class="buttons">
+              <button
+                part="button"
+                class="primary"
+                ?disabled=${this.#sending || wait > 0}
+                aria-describedby=${wait ? `${p}-wait` : nothing}
+              >
+                ${this.#sending ? t.posting : t.post}
+              </button>
+              ${
+                parent
+                  ? html`<button type="button" part="button" @click=${() => actions.closeReply()}>
+                      ${t.cancel}
+                    </button>`
+                  : nothing
+              }
+            </div>`
+      }
     </form>`;
   }
 }

@@ -440,7 +440,7 @@ describe('<parley-thread> interactive part', () => {
   });
 
   describe('reporting', () => {
-    it('reports another reader’s message once per browser, and thanks the reader', async () => {
+    it('asks first, with an optional reason for the moderators, then reports once per browser and says so', async () => {
       tokens({ 4: 'token-4' });
       const k = uniqueKey();
       serveThread(k);
@@ -450,38 +450,115 @@ describe('<parley-thread> interactive part', () => {
       expect(buttons(el, '#parley-1')).to.deep.equal([]);
       expect(buttons(el, '#parley-4')).to.not.include('Report');
       const report = button(el, '#parley-2', 'Report');
-      expect(report.getAttribute('aria-describedby')).to.equal('parley-a-2');
+      expect(report.getAttribute('aria-label')).to.equal('Report message by Reader 2');
+      expect(report.getAttribute('aria-expanded')).to.equal('false');
 
       report.click();
+      await waitUntil(() => active(el)?.id === 'parley-reason-2', 'focus in the reason field');
+      const step = $(el, '#parley-2 form[part~=report]');
+      expect(text(el.shadowRoot!.getElementById(step.getAttribute('aria-labelledby')!))).to.equal(
+        'Report this message by Reader 2?',
+      );
+      expect(text($(el, 'label[for=parley-reason-2]'))).to.equal('Reason (optional)');
+      expect(text($(el, '#parley-reason-2-hint'))).to.contain('Only the moderators see this');
+      expect(report.getAttribute('aria-expanded')).to.equal('true');
+      // Nothing is sent before the reader confirms.
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+      await expect(el).to.be.accessible();
+
+      type(el, '#parley-reason-2', '  Spam link  ');
+      button(el, '#parley-2', 'Send report').click();
       await waitUntil(() => $(el, '#parley-2 .done'));
       const req = lastWrite();
       expect(req.method).to.equal('POST');
       expect(req.url).to.equal(`${SERVER}api/messages/2/report`);
       expect(req.headers.get('Content-Type')).to.equal('application/json');
       expect(req.headers.get('Authorization')).to.equal(null);
-      expect(await req.clone().json()).to.deep.equal({});
-      expect(text($(el, '#parley-2 .done'))).to.equal('Reported — thank you');
+      expect(await req.clone().json()).to.deep.equal({ reason: 'Spam link' });
+      expect(text($(el, '#parley-2 .done'))).to.equal('Reported. A moderator will look at it.');
+      expect($(el, '#parley-2 form[part~=report]')).to.equal(null);
       expect(button(el, '#parley-2', 'Report')).to.equal(undefined);
-      expect(status(el)).to.equal('Reported — thank you');
+      expect(status(el)).to.equal('Reported. A moderator will look at it.');
       await waitUntil(() => active(el) === $(el, '#parley-2 .done'), 'focus stays by the message');
       expect(storage('parley:reported')).to.deep.equal({ [SERVER]: [2] });
+      await expect(el).to.be.accessible();
 
       const again = await mount({ thread: k });
-      expect(text($(again, '#parley-2 .done'))).to.equal('Reported — thank you');
+      expect(text($(again, '#parley-2 .done'))).to.equal('Reported. A moderator will look at it.');
       expect(button(again, '#parley-3', 'Report')).to.exist;
     });
 
-    it('says so when the report could not be sent, and offers it again', async () => {
+    it('sends no reason when none is given', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      route('POST', '/api/messages/3/report', () => new Response(null, { status: 202 }));
+      const el = await mount({ thread: k });
+      button(el, '#parley-3', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-3'));
+      button(el, '#parley-3', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-3 .done'));
+      expect(await lastWrite().clone().json()).to.deep.equal({});
+    });
+
+    it('closes on Cancel or Escape without sending, focus back on Report', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => active(el)?.id === 'parley-reason-2');
+      key(active(el)!, 'Escape');
+      await waitUntil(() => active(el) === button(el, '#parley-2', 'Report'), 'focus on Report');
+      expect($(el, '#parley-2 form[part~=report]')).to.equal(null);
+
+      button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => active(el)?.id === 'parley-reason-2');
+      button(el, '#parley-2', 'Cancel').click();
+      await waitUntil(() => active(el) === button(el, '#parley-2', 'Report'), 'focus on Report');
+      expect($(el, '#parley-2 form[part~=report]')).to.equal(null);
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+    });
+
+    it('keeps the reason within what the server takes (500 code points)', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      route('POST', '/api/messages/2/report', () => new Response(null, { status: 202 }));
+      const el = await mount({ thread: k });
+      button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-2'));
+      type(el, '#parley-reason-2', '😀'.repeat(501));
+      await el.updateComplete;
+      expect(text($(el, '#parley-reason-2-count'))).to.equal('501 / 500');
+      expect($(el, '#parley-reason-2-count').classList.contains('over')).to.equal(true);
+      button(el, '#parley-2', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-reason-2-error'));
+      expect(text($(el, '#parley-reason-2-error'))).to.equal(
+        'Please shorten the reason to 500 characters.',
+      );
+      expect(calls.filter((c) => c.method === 'POST')).to.have.length(0);
+
+      // 500 emoji are 1,000 UTF-16 units, and still within the limit.
+      type(el, '#parley-reason-2', '😀'.repeat(500));
+      button(el, '#parley-2', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-2 .done'));
+    });
+
+    it('says so when the report could not be sent, and keeps the step and its reason', async () => {
       const k = uniqueKey();
       serveThread(k);
       route('POST', '/api/messages/2/report', () => apiError(404, 'message_not_found'));
       const el = await mount({ thread: k });
       button(el, '#parley-2', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-2'));
+      type(el, '#parley-reason-2', 'Rude');
+      button(el, '#parley-2', 'Send report').click();
       await waitUntil(() => $(el, '#parley-2 [role=alert]'));
       expect(text($(el, '#parley-2 [role=alert]'))).to.equal(
         'The report could not be sent. Please try again.',
       );
-      expect((button(el, '#parley-2', 'Report') as HTMLButtonElement).disabled).to.equal(false);
+      expect($<HTMLTextAreaElement>(el, '#parley-reason-2').value).to.equal('Rude');
+      expect((button(el, '#parley-2', 'Send report') as HTMLButtonElement).disabled).to.equal(
+        false,
+      );
       expect(localStorage.getItem('parley:reported')).to.equal(null);
     });
   });
@@ -700,6 +777,100 @@ describe('<parley-thread> interactive part', () => {
       expect(buttons(el, '#parley-3')).to.deep.equal(['Report']);
       expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Too late to say this');
       expect(text($(el, 'form [role=alert]'))).to.equal('This discussion is closed.');
+    });
+  });
+
+  describe('every action named with its author', () => {
+    it('names Reply, Report, Edit and Delete for what they act on', async () => {
+      tokens({ 3: 'token-3' });
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      const named = (selector: string) =>
+        $$(el, `${selector} [part~=actions] button`).map((b) => b.getAttribute('aria-label'));
+      expect(named('#parley-2')).to.deep.equal(['Reply to Reader 2', 'Report message by Reader 2']);
+      expect(named('#parley-3')).to.deep.equal([
+        'Reply to Reader 3',
+        'Edit your message',
+        'Delete your message',
+      ]);
+    });
+
+    it('keeps Report apart from Reply, at the far end of the row', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      const reply = button(el, '#parley-2', 'Reply').getBoundingClientRect();
+      const report = button(el, '#parley-2', 'Report').getBoundingClientRect();
+      const row = $(el, '#parley-2 [part~=actions]').getBoundingClientRect();
+      expect(report.left - reply.right).to.be.greaterThan(100);
+      expect(Math.round(row.right - report.right)).to.equal(0);
+    });
+  });
+
+  describe('Escape in the editor', () => {
+    it('asks before discarding a change: Keep editing goes back, Discard closes without saving', async () => {
+      tokens({ 3: 'token-3' });
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      button(el, '#parley-3', 'Edit').click();
+      await waitUntil(() => active(el)?.id === 'parley-edit-3');
+      type(el, '#parley-edit-3', 'Changed my mind');
+      key(active(el)!, 'Escape');
+      await waitUntil(() => active(el)?.id === 'parley-edit-3-keep', 'focus on Keep editing');
+      const group = $(el, '#parley-3 .discard');
+      expect(group.getAttribute('role')).to.equal('group');
+      expect(text(el.shadowRoot!.getElementById(group.getAttribute('aria-labelledby')!))).to.equal(
+        'Discard your changes?',
+      );
+      await expect(el).to.be.accessible();
+
+      // Escape again answers "keep editing".
+      key(active(el)!, 'Escape');
+      await waitUntil(() => active(el)?.id === 'parley-edit-3', 'back in the editor');
+      expect($<HTMLTextAreaElement>(el, '#parley-edit-3').value).to.equal('Changed my mind');
+      expect($(el, '#parley-3 .discard')).to.equal(null);
+
+      key(active(el)!, 'Escape');
+      await waitUntil(() => $(el, '#parley-3 .discard'));
+      button(el, '#parley-3', 'Discard').click();
+      await waitUntil(() => active(el) === button(el, '#parley-3', 'Edit'), 'focus back on Edit');
+      expect($(el, '#parley-edit-3')).to.equal(null);
+      expect(text($(el, '#parley-3 [part~=body]'))).to.equal('Message number 3');
+      expect(calls.filter((c) => c.method === 'PATCH')).to.have.length(0);
+    });
+  });
+
+  describe('sort control', () => {
+    it('offers Oldest / Newest in the header, bound to the sort attribute, keeping the draft and focus', async () => {
+      const k = uniqueKey();
+      serveThread(k);
+      const el = await mount({ thread: k });
+      const group = $(el, 'header [part~=sort]');
+      expect(group.getAttribute('role')).to.equal('group');
+      expect(group.getAttribute('aria-label')).to.equal('Order of replies');
+      const pressed = () =>
+        $$(el, '[part~=sort] button').map((b) => `${text(b)}:${b.getAttribute('aria-pressed')}`);
+      expect(pressed()).to.deep.equal(['Oldest:true', 'Newest:false']);
+      await expect(el).to.be.accessible();
+      type(el, '#parley-body', 'Kept through the reload');
+
+      const loaded = oneEvent(el, 'parley-thread-loaded');
+      $$(el, '[part~=sort] button')[1]!.click();
+      expect(el.getAttribute('sort')).to.equal('newest');
+      await loaded;
+      await el.updateComplete;
+      expect(new URL(calls.at(-1)!.url).searchParams.get('sort')).to.equal('newest');
+      expect(pressed()).to.deep.equal(['Oldest:false', 'Newest:true']);
+      await waitUntil(() => active(el) === $$(el, '[part~=sort] button')[1], 'focus on Newest');
+      expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Kept through the reload');
+
+      // The attribute set from outside shows too.
+      el.setAttribute('sort', 'oldest');
+      await oneEvent(el, 'parley-thread-loaded');
+      await el.updateComplete;
+      expect(pressed()).to.deep.equal(['Oldest:true', 'Newest:false']);
     });
   });
 });

@@ -67,7 +67,7 @@ export interface ThreadView {
  */
 function renderHeader(
   { el, t, locale, thread, page, liveNote }: ThreadHost,
-  { now, highlighted, show, state, long }: ThreadView,
+  { now, highlighted, show, state, long, actions }: ThreadView,
 ) {
   const { backHref, backLabel } = el;
   const title = thread?.title || page.title;
@@ -90,6 +90,7 @@ function renderHeader(
           thread
             ? html`<div part="view" role="group" aria-label=${t.view}>
                 ${viewButton(false, t.all)}${viewButton(true, fill(t.highlightsTab, { n: num(locale, thread.highlightCount) }))}
+                ${actions?.sortControl()}
               </div>`
             : nothing
         }

@@ -1,0 +1,137 @@
+import { css } from 'lit';
+
+/**
+ * Styles of what only the lazy actions chunk renders (the reply forms, each
+ * message's actions, the editor, the report step, the sort control), adopted
+ * into `<parley-thread>`'s shadow root when the chunk arrives (see
+ * `ThreadActions`), so their bytes stay out of `/widget.js`. They build on the
+ * element's own sheet (`parley-thread.styles.ts`: custom properties, buttons,
+ * the form's box, which the form's placeholder needs too).
+ */
+export const actionStyles = css`
+  .primary {
+    justify-self: start;
+    font-weight: 600;
+    border-color: transparent;
+    color: var(--parley-on-accent);
+    background: var(--parley-accent);
+  }
+  .primary:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
+  }
+  .link {
+    padding: 0.1em 0.4em;
+    margin-inline-start: -0.4em;
+    border: 0;
+    font-size: 0.875em;
+    color: var(--parley-muted);
+  }
+  .editor {
+    display: grid;
+    gap: 0.5rem;
+    margin-top: 0.5rem;
+  }
+  .field {
+    display: grid;
+    gap: 0.3rem;
+  }
+  label {
+    font-size: 0.875em;
+    font-weight: 600;
+  }
+  input,
+  textarea {
+    width: 100%;
+    font: inherit;
+    color: inherit;
+    padding: 0.55em 0.7em;
+    border: 1px solid var(--parley-border);
+    border-radius: var(--parley-radius);
+    background: color-mix(in srgb, Canvas 70%, transparent);
+  }
+  input {
+    max-width: 20rem;
+  }
+  textarea {
+    min-height: 6.5rem;
+    max-height: 60vh;
+    resize: vertical;
+    field-sizing: content;
+    line-height: 1.5;
+  }
+  input:focus-visible,
+  textarea:focus-visible {
+    outline-offset: 0;
+    border-color: var(--parley-accent);
+  }
+  [aria-invalid='true'] {
+    border-color: var(--parley-danger);
+  }
+  [part~='error'],
+  .over {
+    color: var(--parley-danger);
+    font-size: 0.875em;
+  }
+  .help {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: 0.25em 1em;
+  }
+  .replying {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    font-size: 0.875em;
+  }
+  .help {
+    color: var(--parley-muted);
+    font-size: 0.875em;
+    font-variant-numeric: tabular-nums;
+  }
+  .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em 0.5em;
+  }
+  .actions span {
+    font-size: 0.875em;
+    color: var(--parley-muted);
+  }
+  /* Report sits at the far end of the row, away from Reply. */
+  .actions .end {
+    margin-inline-start: auto;
+  }
+  .reply-box,
+  .report-step {
+    margin-top: 0.5rem;
+  }
+  .discard span {
+    font-size: 0.875em;
+    font-weight: 600;
+  }
+  [part~='confirmation'] {
+    margin-top: 0.5rem;
+    padding: 0.4em 0.75em;
+    border-inline-start: 3px solid var(--parley-success);
+    border-radius: var(--parley-radius);
+    background: color-mix(in srgb, var(--parley-success) 10%, transparent);
+    font-size: 0.875em;
+  }
+  [part~='sort'] {
+    display: flex;
+    gap: 0.5em;
+    margin-inline-start: auto;
+  }
+  /* Fingers need room: every control of the chunk is at least 44 px square. */
+  @media (pointer: coarse) {
+    button,
+    input {
+      min-height: 44px;
+    }
+    button {
+      min-width: 44px;
+    }
+  }
+`;

@@ -1,0 +1,145 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import type { ParleyThread } from './parley-thread.js';
+import {
+  $,
+  $$,
+  ago,
+  apiError,
+  calls,
+  json,
+  makeMessage,
+  mount,
+  route,
+  SERVER,
+  serveThread,
+  submit,
+  text,
+  threadPath,
+  type,
+  uniqueKey,
+} from './test-support.js';
+
+const button = (el: ParleyThread, scope: string, label: string) =>
+  $$(el, `${scope} button`).find((b) => text(b) === label)!;
+const value = (el: ParleyThread, selector: string) => $<HTMLTextAreaElement>(el, selector).value;
+
+describe('<parley-thread> drafts', () => {
+  it('keeps the main form’s draft and the name across a reload, per thread, and clears the draft once posted', async () => {
+    const k = uniqueKey();
+    const other = uniqueKey();
+    serveThread(k);
+    serveThread(other);
+    route('POST', `${threadPath(k)}/messages`, () =>
+      json({ message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6' }, 201),
+    );
+    const first = await mount({ thread: k });
+    type(first, '#parley-author', 'Grace');
+    type(first, '#parley-body', 'A draft worth keeping');
+    first.remove();
+
+    const again = await mount({ thread: k });
+    expect(value(again, '#parley-body')).to.equal('A draft worth keeping');
+    expect(value(again, '#parley-author')).to.equal('Grace');
+    expect(text($(again, '#parley-count'))).to.equal('21 / 10,000');
+    // Another thread has its own (none).
+    const elsewhere = await mount({ thread: other });
+    expect(value(elsewhere, '#parley-body')).to.equal('');
+    elsewhere.remove();
+
+    await submit(again);
+    await waitUntil(() => $(again, '#parley-6'));
+    expect(value(again, '#parley-body')).to.equal('');
+    again.remove();
+    const after = await mount({ thread: k });
+    expect(value(after, '#parley-body')).to.equal('');
+  });
+
+  it('keeps a draft for the server it was written for only', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    const el = await mount({ thread: k });
+    type(el, '#parley-body', 'For this server');
+    const stored = JSON.parse(localStorage.getItem('parley:drafts')!);
+    expect(stored).to.deep.equal({ [SERVER]: { [k]: { 0: 'For this server' } } });
+  });
+
+  it('keeps a reply box’s draft per message it answers, restored when it opens again', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    const el = await mount({ thread: k });
+    button(el, '#parley-3', 'Reply').click();
+    await waitUntil(() => $(el, '#parley-r3-body'));
+    type(el, '#parley-r3-body', 'To Reader 3');
+    // Cancel with text keeps the draft.
+    button(el, '#parley-3 form', 'Cancel').click();
+    await el.updateComplete;
+    el.remove();
+
+    const again = await mount({ thread: k });
+    expect(value(again, '#parley-body')).to.equal('');
+    button(again, '#parley-4', 'Reply').click();
+    await waitUntil(() => $(again, '#parley-r4-body'));
+    expect(value(again, '#parley-r4-body')).to.equal('');
+    button(again, '#parley-3', 'Reply').click();
+    await waitUntil(() => $(again, '#parley-r3-body'));
+    expect(value(again, '#parley-r3-body')).to.equal('To Reader 3');
+
+    // Emptied and cancelled: the draft goes.
+    type(again, '#parley-r3-body', '');
+    button(again, '#parley-3 form', 'Cancel').click();
+    await again.updateComplete;
+    expect(JSON.parse(localStorage.getItem('parley:drafts') ?? '{}')).to.deep.equal({});
+  });
+
+  it('keeps the draft when a post fails', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    route('POST', `${threadPath(k)}/messages`, () => apiError(503, 'unavailable'));
+    const el = await mount({ thread: k });
+    type(el, '#parley-author', 'Grace');
+    type(el, '#parley-body', 'Try again later');
+    await submit(el);
+    await waitUntil(() => $(el, 'form [role=alert]'));
+    el.remove();
+    const again = await mount({ thread: k });
+    expect(value(again, '#parley-body')).to.equal('Try again later');
+  });
+
+  it('works on, silently, when storage throws (blocked, private mode)', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    route('POST', `${threadPath(k)}/messages`, () =>
+      json({ message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6' }, 201),
+    );
+    const proto = Storage.prototype;
+    const real = { getItem: proto.getItem, setItem: proto.setItem };
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent | PromiseRejectionEvent) => errors.push(e);
+    addEventListener('error', onError);
+    addEventListener('unhandledrejection', onError);
+    proto.getItem = () => {
+      throw new DOMException('blocked', 'SecurityError');
+    };
+    proto.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    try {
+      const el = await mount({ thread: k });
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', 'No storage here');
+      button(el, '#parley-3', 'Reply').click();
+      await waitUntil(() => $(el, '#parley-r3-body'));
+      type(el, '#parley-r3-body', 'Nor here');
+      await el.updateComplete;
+      $(el, '#parley-form button.primary').click();
+      await waitUntil(() => $(el, '#parley-6'));
+      expect(value(el, '#parley-body')).to.equal('');
+      expect(errors).to.deep.equal([]);
+    } finally {
+      Object.assign(proto, real);
+      removeEventListener('error', onError);
+      removeEventListener('unhandledrejection', onError);
+    }
+    expect(calls.filter((c) => c.method === 'POST')).to.have.length(1);
+  });
+});

@@ -1,0 +1,58 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import type { ParleyThread } from './parley-thread.js';
+import { $, $$, mount, serveThread, text, uniqueKey } from './test-support.js';
+
+const button = (el: ParleyThread, scope: string, label: string) =>
+  $$(el, `${scope} button`).find((b) => text(b) === label)!;
+
+/** Every button and field under `scope` that is on screen, with its size. */
+const targets = (el: ParleyThread, scope: string) =>
+  $$(el, `${scope} button, ${scope} input:not([tabindex="-1"]), ${scope} textarea`)
+    .filter((t) => t.checkVisibility())
+    .map((t) => {
+      const r = t.getBoundingClientRect();
+      return { name: t.getAttribute('aria-label') || text(t) || t.id, w: r.width, h: r.height };
+    });
+
+describe('<parley-thread> taking part on a phone', () => {
+  it('gives every action, the reply box’s and the report step’s controls 44 px, Report apart from Reply', async () => {
+    expect(matchMedia('(pointer: coarse)').matches).to.equal(true);
+    const k = uniqueKey();
+    serveThread(k);
+    const el = await mount({ thread: k });
+    const small = (scope: string) => targets(el, scope).filter((t) => t.h < 44 || t.w < 44);
+    expect(small('#parley-2 [part~=actions]')).to.deep.equal([]);
+    expect(small('[part~=sort]')).to.deep.equal([]);
+    const reply = button(el, '#parley-2', 'Reply').getBoundingClientRect();
+    const report = button(el, '#parley-2', 'Report').getBoundingClientRect();
+    expect(report.left - reply.right).to.be.greaterThan(100);
+
+    button(el, '#parley-2', 'Reply').click();
+    await waitUntil(() => $(el, '#parley-r2-body'));
+    expect(small('#parley-2 form[part~=reply]')).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+
+    button(el, '#parley-3', 'Report').click();
+    await waitUntil(() => $(el, '#parley-reason-3'));
+    expect(small('#parley-3 form[part~=report]')).to.deep.equal([]);
+  });
+
+  it('fits the reply box and the report step in a 320 px column', async () => {
+    // The phone group pins its viewport to 390 px: a 320 px column stands in for the narrowest phone.
+    const column = document.createElement('div');
+    column.style.width = '320px';
+    const k = uniqueKey();
+    serveThread(k);
+    const el = await mount({ thread: k }, column);
+    button(el, '#parley-4', 'Reply').click();
+    await waitUntil(() => $(el, '#parley-r4-body'));
+    button(el, '#parley-3', 'Report').click();
+    await waitUntil(() => $(el, '#parley-reason-3'));
+    const right = column.getBoundingClientRect().right;
+    for (const part of ['#parley-4 form', '#parley-3 form', '[part~=sort]']) {
+      for (const child of [$(el, part), ...$(el, part).querySelectorAll('*')])
+        expect(child.getBoundingClientRect().right, part).to.be.at.most(right + 0.5);
+    }
+    expect(el.scrollWidth).to.be.at.most(320);
+  });
+});

@@ -70,6 +70,10 @@ export const enActions = {
   newest: 'Newest',
   /** Said (politely, batched) when replies arrive live. */
   newReplies: { one: '{n} new reply', other: '{n} new replies' },
+  /** Shown quietly under the status line while live updates have been down a few seconds. */
+  reconnecting: 'Reconnecting…',
+  /** Said politely, once, when live updates are back after that note. */
+  liveResumed: 'Live updates resumed.',
   /** Post and edit failures by API error code; other codes get `postFailed` or `offline`. */
   errors: {
     thread_closed: 'This discussion is closed.',

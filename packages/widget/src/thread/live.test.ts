@@ -1,6 +1,6 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import type { Message } from '@parley/server/wire';
-import { liveSettings } from './live.js';
+import { liveSettings, retryDelay } from './live.js';
 import type { ParleyThread } from './parley-thread.js';
 import {
   $,
@@ -29,7 +29,8 @@ import {
 const defaults = structuredClone(liveSettings);
 const eventsUrl = (key: string, id: number) =>
   `${SERVER}api/threads/${encodeURIComponent(key)}/events?lastEventId=${id}`;
-const status = (el: ParleyThread) => text($(el, '[role=status]'));
+/** The element's polite announcements (the last status region: the live note is one too). */
+const status = (el: ParleyThread) => text($$(el, '[role=status]').at(-1));
 const articleIds = (el: ParleyThread) => $$(el, 'article').map((a) => a.id);
 const active = (el: ParleyThread) => el.shadowRoot!.activeElement as HTMLElement | null;
 /** The one open stream, once the element has opened it. */
@@ -45,10 +46,14 @@ async function applied(el: ParleyThread) {
 /** After the browser's next rendering update (style, layout, content-visibility). */
 const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 const created = (message: Message) => ({ type: 'message.created', message });
-/** Mounts a thread whose page was read after event 40. */
-async function live(attrs: Record<string, string> = {}, messages = seedMessages) {
+/** Mounts a thread whose page was read after event 40 (with `nextCursor`, pages to load). */
+async function live(
+  attrs: Record<string, string> = {},
+  messages = seedMessages,
+  nextCursor: string | null = null,
+) {
   const k = uniqueKey();
-  serveThread(k, {}, messages, null, 40);
+  serveThread(k, {}, messages, nextCursor, 40);
   const el = await mount({ thread: k, ...attrs });
   return { k, el, es: await stream() };
 }
@@ -348,6 +353,25 @@ describe('<parley-thread> live updates', () => {
       }
     });
 
+    it('shows other readers’ new replies on a thread with pages still to load, moving neither focus nor what was there', async () => {
+      const { el, es } = await live({}, seedMessages, 'cursor-1');
+      expect($(el, '[part~=load-more]')).to.exist;
+      const body = $<HTMLTextAreaElement>(el, '#parley-body');
+      body.focus();
+      type(el, '#parley-body', 'Half a sentence');
+      const before = articleIds(el);
+      es.open().push(41, created(makeMessage(6)));
+      es.push(42, created(makeMessage(7)));
+      await applied(el);
+      expect(articleIds(el)).to.include.members(['parley-6', 'parley-7']);
+      expect(articleIds(el).slice(0, before.length)).to.deep.equal(before);
+      const ids = articleIds(el);
+      expect(ids.indexOf('parley-6')).to.be.below(ids.indexOf('parley-7'));
+      await waitUntil(() => status(el) === '2 new replies', 'announced politely');
+      expect(active(el)).to.equal(body);
+      expect(body.value).to.equal('Half a sentence');
+    });
+
     it('reloads the thread quietly on reload, keeping the draft, and follows on from the new page', async () => {
       const { k, el, es } = await live();
       type(el, '#parley-body', 'Still here');
@@ -365,35 +389,206 @@ describe('<parley-thread> live updates', () => {
   });
 
   describe('resilience', () => {
-    it('reopens a stream the server ended (a restart) after the last event, without telling the page', async () => {
-      liveSettings.reopenMs = 30;
-      const { k, el, es } = await live();
+    /** Streams the test has taken: `live()`'s first, then each `nextStream()`. */
+    let taken = 1;
+    beforeEach(() => {
+      taken = 1;
+    });
+    /** The stream the element opens after the last one the test took. */
+    async function nextStream() {
+      const n = taken++;
+      await waitUntil(() => FakeEventSource.streams.length > n, `stream ${n + 1} opened`);
+      return FakeEventSource.streams[n]!;
+    }
+    /** The live-note the element shows, if any. */
+    const note = (el: ParleyThread) => text($(el, '.live-note'));
+
+    it('waits about 1 s, then twice as long each time up to about 30 s, drawn at random between half and all of it', () => {
+      expect(retryDelay(0, 0)).to.equal(500);
+      expect(retryDelay(0, 0.999)).to.be.closeTo(1000, 1);
+      expect(retryDelay(1, 0)).to.equal(1000);
+      expect(retryDelay(3, 0.5)).to.equal(6000);
+      expect(retryDelay(5, 0)).to.equal(15_000);
+      expect(retryDelay(5, 0.999)).to.be.closeTo(30_000, 30);
+      expect(retryDelay(60, 0.999)).to.be.closeTo(30_000, 30);
+      // Readers who lost the same server come back spread out, not at once.
+      const delays = new Set(Array.from({ length: 20 }, () => Math.round(retryDelay(4))));
+      expect(delays.size).to.be.greaterThan(10);
+    });
+
+    it('opens a dropped or refused stream anew after a growing pause, without telling the page', async () => {
+      Object.assign(liveSettings, { retryMs: 40, maxRetryMs: 160 });
+      const { el, es } = await live();
       const errors: Event[] = [];
       el.addEventListener('parley-error', (e) => errors.push(e));
-      es.open().push(44, { type: 'message.removed', id: 5 });
-      // EventSource reconnects by itself after a dropped connection...
-      es.fail();
-      expect(es.closed).to.equal(false);
       es.open();
-      // ...but gives up on a 503; the element opens a stream anew.
-      es.fail(true);
-      expect(es.closed).to.equal(true);
-      const again = await stream();
-      expect(again.url).to.equal(eventsUrl(k, 44));
+      const pauses: number[] = [];
+      let current = es;
+      for (let i = 0; i < 5; i++) {
+        const failed = performance.now();
+        // Dropped, as a restarting server does; refused once, as a proxy's 502 is.
+        current.fail(i === 2);
+        expect(current.closed).to.equal(true);
+        current = await nextStream();
+        pauses.push(performance.now() - failed);
+      }
+      // At least half of 40, 80, 160, 160 (the cap), 160 ms: a pause that grows.
+      for (const [i, least] of [20, 40, 80, 80, 80].entries())
+        expect(pauses[i], `pause ${i + 1}`).to.be.at.least(least - 2);
       expect(errors).to.have.length(0);
     });
 
-    it('polls after repeated failures, tells the page once, and goes back to the stream', async () => {
-      Object.assign(liveSettings, { pollMs: 30, retryMs: [150, 300], reopenMs: 50 });
+    it('starts the backoff afresh once a stream has stayed open a while, not when it drops at once', async () => {
+      Object.assign(liveSettings, { retryMs: 10, maxRetryMs: 10_000, refusals: 100 });
+      const { es } = await live();
+      let current = es;
+      let failed = 0;
+      // Opens and drops at once, again and again: the pause keeps growing.
+      for (let i = 0; i < 7; i++) {
+        current.open().fail();
+        failed = performance.now();
+        current = await nextStream();
+      }
+      expect(performance.now() - failed).to.be.at.least(320 - 2);
+      liveSettings.stableMs = 0;
+      current.open().fail();
+      failed = performance.now();
+      await nextStream();
+      // The 8th pause in a row would be at least 640 ms; afresh it is 5 to 10.
+      expect(performance.now() - failed).to.be.below(600);
+    });
+
+    it('resumes after the last event it applied, so events sent while it was down arrive once, in order', async () => {
+      liveSettings.retryMs = 20;
+      const { k, el, es } = await live();
+      const log: Record<string, unknown>[] = [
+        created(makeMessage(6)),
+        created(makeMessage(7)),
+        created(makeMessage(8)),
+      ];
+      /** A server's stream: replays the log after the id in its URL. */
+      const serve = (stream: FakeEventSource) => {
+        stream.open();
+        const from = Number(new URL(stream.url).searchParams.get('lastEventId'));
+        for (const [i, data] of log.slice(from - 40).entries())
+          stream.push(from + 1 + i, data as { type: string });
+      };
+      serve(es);
+      await applied(el);
+      es.fail();
+      // While it is down: 6 is edited, 7 removed, 9 posted.
+      log.push(
+        { type: 'message.updated', message: { ...makeMessage(6), html: '<p>Edited</p>' } },
+        { type: 'message.removed', id: 7 },
+        created(makeMessage(9)),
+      );
+      const again = await nextStream();
+      expect(again.url).to.equal(eventsUrl(k, 43));
+      const seen: string[] = [];
+      const record = (e: Event) => seen.push((e as MessageEvent).lastEventId);
+      for (const type of ['message.created', 'message.updated', 'message.removed'])
+        again.addEventListener(type, record);
+      serve(again);
+      await applied(el);
+      expect(seen).to.deep.equal(['44', '45', '46']);
+      expect(articleIds(el)).to.deep.equal([
+        'parley-1',
+        'parley-2',
+        'parley-3',
+        'parley-4',
+        'parley-5',
+        'parley-6',
+        'parley-8',
+        'parley-9',
+      ]);
+      expect(text($(el, '#parley-6 [part~=body]'))).to.equal('Edited');
+
+      // And after a reload (the last event too old), from the reloaded page's id.
+      serveThread(
+        k,
+        {},
+        [...seedMessages, makeMessage(6), makeMessage(8), makeMessage(9)],
+        null,
+        60,
+      );
+      again.push(47, { type: 'reload' });
+      const third = await nextStream();
+      expect(third.url).to.equal(eventsUrl(k, 60));
+    });
+
+    it('shows a quiet “Reconnecting…” note while the stream is down, and says once it is back', async () => {
+      Object.assign(liveSettings, { noteMs: 30, retryMs: 200 });
+      const { el, es } = await live();
+      const body = $<HTMLTextAreaElement>(el, '#parley-body');
+      body.focus();
+      type(el, '#parley-body', 'Half a sentence');
+      es.open().fail();
+      expect(note(el)).to.equal('');
+      await waitUntil(() => note(el) === 'Reconnecting…', 'the note, after a few seconds down');
+      const shown = $(el, '.live-note');
+      expect(shown.closest('[role=alert], [aria-live=assertive]') === null).to.equal(true);
+      expect(active(el)).to.equal(body);
+      await expect(el).to.be.accessible();
+
+      // The retried stream is refused: still reconnecting.
+      const retry = await nextStream();
+      retry.fail(true);
+      expect(note(el)).to.equal('Reconnecting…');
+      const back = await nextStream();
+      back.open();
+      await el.updateComplete;
+      expect(note(el)).to.equal('');
+      await waitUntil(() => status(el) === 'Live updates resumed.', 'said politely');
+      expect($(el, '[role=status]').getAttribute('aria-live')).to.not.equal('assertive');
+      expect(active(el)).to.equal(body);
+      expect(body.value).to.equal('Half a sentence');
+    });
+
+    it('shows no note for a blip', async () => {
+      Object.assign(liveSettings, { noteMs: 80, retryMs: 10 });
+      const { el, es } = await live();
+      const notes: string[] = [];
+      const watch = new MutationObserver(() => {
+        if ($(el, '.live-note')) notes.push(note(el));
+      });
+      watch.observe(el.shadowRoot!, { childList: true, subtree: true, characterData: true });
+      es.open().fail();
+      (await nextStream()).open();
+      // Past the time the note would have shown.
+      await new Promise((r) => setTimeout(r, liveSettings.noteMs * 2));
+      await el.updateComplete;
+      watch.disconnect();
+      expect(notes).to.deep.equal([]);
+      expect(status(el)).to.not.contain('resumed');
+    });
+
+    it('clears the note while the tab is hidden', async () => {
+      Object.assign(liveSettings, { noteMs: 10, retryMs: 10_000 });
+      const { el, es } = await live();
+      es.open().fail();
+      await waitUntil(() => note(el) === 'Reconnecting…');
+      setHidden(true);
+      await el.updateComplete;
+      expect(note(el)).to.equal('');
+      // Visible again: a fresh try at once, not after the pause.
+      setHidden(false);
+      const again = await nextStream();
+      again.open();
+      await el.updateComplete;
+      expect(note(el)).to.equal('');
+    });
+
+    it('polls after the stream is refused again and again, tells the page once, and goes back to the stream', async () => {
+      Object.assign(liveSettings, { pollMs: 30, retryMs: 40, maxRetryMs: 80, refusals: 2 });
       const { k, el, es } = await live();
       const errors: CustomEvent[] = [];
       el.addEventListener('parley-error', (e) => errors.push(e));
-      es.open();
-      es.fail();
-      es.fail();
-      expect(es.closed).to.equal(false);
-      es.fail();
+      // Answered with something other than a stream (a 429 or a 503), twice.
+      es.fail(true);
       expect(es.closed).to.equal(true);
+      expect(errors).to.have.length(0);
+      const second = await nextStream();
+      second.fail(true);
       expect(errors).to.have.length(1);
       expect(errors[0]!.detail.code).to.equal('network');
 
@@ -401,31 +596,52 @@ describe('<parley-thread> live updates', () => {
       serveThread(k, { messageCount: 6 }, [...seedMessages, makeMessage(6)], null, 41);
       await waitUntil(() => articleIds(el).includes('parley-6'), 'the poll brings the reply');
       expect(text($(el, '[part~=stats]'))).to.contain('6 msgs');
-      await waitUntil(() => calls.filter((c) => c.url.includes(threadPath(k))).length > 3);
 
-      // The retried stream resumes after the last event the stream gave.
-      const retry = await stream();
+      // The stream is still tried, resuming after the last event the stream gave.
+      const retry = await nextStream();
       expect(retry.url).to.equal(eventsUrl(k, 40));
       retry.fail(true);
-      expect(retry.closed).to.equal(true);
-      const third = await stream();
+      const fourth = await nextStream();
       expect(errors).to.have.length(1);
 
-      third.open();
-      await new Promise((r) => setTimeout(r, 100));
+      fourth.open();
       const polls = calls.length;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, liveSettings.pollMs * 3));
       expect(calls.length).to.equal(polls);
-      third.push(41, created(makeMessage(6)));
-      third.push(42, created(makeMessage(7)));
+      fourth.push(41, created(makeMessage(6)));
+      fourth.push(42, created(makeMessage(7)));
       await applied(el);
       expect(articleIds(el).filter((id) => id === 'parley-6')).to.have.length(1);
       expect(articleIds(el)).to.include('parley-7');
-      expect(errors).to.have.length(1);
+
+      // A later outage is told again, once.
+      fourth.fail();
+      (await nextStream()).fail(true);
+      (await nextStream()).fail(true);
+      expect(errors).to.have.length(2);
+      (await nextStream()).fail(true);
+      expect(errors).to.have.length(2);
     });
 
-    it('gives up on a stream that never opens', async () => {
-      Object.assign(liveSettings, { openTimeoutMs: 30, pollMs: 1000, retryMs: [1000] });
+    it('polls once the stream has been down for long, whatever the cause', async () => {
+      Object.assign(liveSettings, { pollMs: 20, retryMs: 10, maxRetryMs: 20, pollAfterMs: 100 });
+      const { el, es } = await live();
+      const errors: CustomEvent[] = [];
+      el.addEventListener('parley-error', (e) => errors.push(e));
+      es.open();
+      const start = performance.now();
+      es.fail();
+      // Dropped each time it is tried (a server that is down), never refused.
+      for (let i = 0; i < 40 && !errors.length; i++) (await nextStream()).fail();
+      expect(errors).to.have.length(1);
+      expect(errors[0]!.detail.code).to.equal('network');
+      expect(performance.now() - start).to.be.at.least(100 - 2);
+      const before = calls.length;
+      await waitUntil(() => calls.length > before, 'polling');
+    });
+
+    it('gives up on a stream that never opens, and tries again', async () => {
+      Object.assign(liveSettings, { openTimeoutMs: 30, retryMs: 10, pollAfterMs: 60 });
       const k = uniqueKey();
       serveThread(k, {}, seedMessages, null, 40);
       const el = document.createElement('parley-thread');
@@ -435,12 +651,13 @@ describe('<parley-thread> live updates', () => {
       await fixture(el);
       expect((await failed).detail.code).to.equal('network');
       expect(FakeEventSource.streams[0]!.closed).to.equal(true);
+      expect(FakeEventSource.streams.length).to.be.at.least(2);
     });
 
     it('stops polling while the tab is hidden', async () => {
-      Object.assign(liveSettings, { pollMs: 20, retryMs: [10_000] });
+      Object.assign(liveSettings, { pollMs: 20, refusals: 1, retryMs: 10_000 });
       const { el, es } = await live();
-      for (let i = 0; i < 3; i++) es.fail();
+      es.fail(true);
       await waitUntil(() => calls.length > 2, 'polling');
       setHidden(true);
       await el.updateComplete;

@@ -3,13 +3,32 @@
  * interactive part (so `/widget.js` carries none of it). While the thread is
  * on screen and its tab visible, it follows the thread's server-sent-events
  * stream (`GET /api/threads/:key/events`) and applies each change in place:
- * new replies (announced politely, batched), edits, removals, and the
- * thread's counts, status, title and summary. It never moves focus, never
+ * new replies (announced politely, batched; on a thread with pages still
+ * unloaded they show after the gap the element keeps), edits, removals, and
+ * the thread's counts, status, title and summary. It never moves focus, never
  * touches the draft, and keeps the reader's scroll position.
  *
- * When the stream keeps failing it falls back to polling the thread's first
- * page, and tries the stream again after a growing pause; the reader's page
- * hears of the outage once, as one `parley-error`.
+ * When the stream fails (dropped, refused, or not open within
+ * `openTimeoutMs`), it is closed and opened anew after a backoff: about 1 s,
+ * then 2, 4, 8 … up to 30 s, each pause drawn between half and all of that
+ * (jitter), so a restarted server is not met by every reader at once. It
+ * resumes after the last event applied (`?lastEventId=` in the URL: a new
+ * EventSource sends no `Last-Event-ID`), so nothing sent meanwhile is missed.
+ * Why not EventSource's own reconnection: it waits a fixed time with no
+ * backoff or jitter, and gives up for good on any answer that is not a
+ * stream (a proxy's 502 during a restart, a 429, a 503).
+ *
+ * While the stream has been down for `noteMs` (a few seconds, not a blip), the
+ * element shows a quiet "Reconnecting…" note (`host.liveNote`, never an
+ * alert); when the stream is back the note goes and "Live updates resumed." is
+ * said politely once.
+ *
+ * Polling the first page is the last resort, for a stream that keeps failing:
+ * down for `pollAfterMs` (minutes), or refused `refusals` times in a row (an
+ * answer that is not a stream: 429 or 503 for streams, or a proxy that cannot
+ * pass them). Then the page hears of the outage, once, as one `parley-error`,
+ * and the stream is still tried at the backoff's pace; once it opens, polling
+ * stops and the stream replays what polling could not see.
  */
 
 import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
@@ -24,25 +43,40 @@ import type { PageFacts } from './page.js';
 import type { ThreadHost } from './thread-host.js';
 
 /**
- * Timings of live updates; tests shorten them. A stream that fails
- * `failures` times within `windowMs` (or does not open within
- * `openTimeoutMs`) is given up for polling every `pollMs`; the stream is
- * tried again after each of `retryMs` in turn, then after its last value.
- * A stream the browser gave up on (a 503 from a server restarting, say) is
- * opened anew after `reopenMs`, counting as one failure.
+ * Timings of live updates; tests shorten them. A failed stream is opened
+ * again after {@link retryDelay} (from `retryMs`, doubling, at most
+ * `maxRetryMs`); a stream that stayed open `stableMs` before failing starts
+ * the backoff afresh, so one that drops as soon as it opens is not retried
+ * every second. A stream not open within `openTimeoutMs` has failed (a proxy
+ * may hold it forever). The "Reconnecting…" note shows once the stream has
+ * been down `noteMs`. Polling (every `pollMs`) starts once the stream has been
+ * down `pollAfterMs`, or refused `refusals` times in a row.
  * New replies are announced once per `announceMs`. The stream is closed while
  * the element is further than `rootMargin` from the viewport.
  */
 export const liveSettings = {
-  failures: 3,
-  windowMs: 60_000,
+  retryMs: 1_000,
+  maxRetryMs: 30_000,
+  stableMs: 10_000,
   openTimeoutMs: 30_000,
-  reopenMs: 2_000,
+  noteMs: 3_000,
+  pollAfterMs: 120_000,
+  refusals: 4,
   pollMs: 30_000,
-  retryMs: [30_000, 60_000, 120_000, 300_000],
   announceMs: 1_000,
   rootMargin: '200% 0px',
 };
+
+/**
+ * The pause before reconnecting after the `attempt`-th failure in a row (0
+ * first): `retryMs` doubled per attempt, at most `maxRetryMs`, of which a
+ * random part (`random` in [0, 1), `Math.random()` by default) between half
+ * and all is taken, so readers who lost the same server come back spread out.
+ */
+export function retryDelay(attempt: number, random = Math.random()): number {
+  const full = Math.min(liveSettings.maxRetryMs, liveSettings.retryMs * 2 ** attempt);
+  return (full / 2) * (1 + random);
+}
 
 const TYPES: LiveEventType[] = [
   'message.created',
@@ -67,16 +101,21 @@ export class LiveUpdates implements ReactiveController {
   #es?: EventSource;
   #near = true;
   #io?: IntersectionObserver;
-  /** Times of the stream's recent failures. */
-  #fails: number[] = [];
+  /** When the stream on hand opened; undefined while it is connecting. */
+  #openedAt?: number;
+  /** When the stream went down (undefined while it is up, or was never down). */
+  #down?: number;
+  /** Failures since the backoff last started afresh: the next pause grows with it. */
+  #attempt = 0;
+  /** Refusals in a row (answers that are not a stream). */
+  #refused = 0;
   /** The stream was given up for polling (and the page told so, once). */
   #outage = false;
-  /** Stream retries since the outage began, for the backoff. */
-  #tries = 0;
   #reloading = false;
   #poll?: ReturnType<typeof setInterval>;
   #retry?: ReturnType<typeof setTimeout>;
   #wait?: ReturnType<typeof setTimeout>;
+  #noteTimer?: ReturnType<typeof setTimeout>;
   #announceTimer?: ReturnType<typeof setTimeout>;
   /** The poll or reload on the network. */
   #abort?: AbortController;
@@ -127,8 +166,7 @@ export class LiveUpdates implements ReactiveController {
       this.#page = host.page;
       this.#last = undefined;
       this.#outage = false;
-      this.#tries = 0;
-      this.#fails = [];
+      this.#attempt = this.#refused = 0;
       this.#reloading = false;
       clearTimeout(this.#announceTimer);
       this.#announceTimer = undefined;
@@ -144,9 +182,10 @@ export class LiveUpdates implements ReactiveController {
       this.#near &&
       host.eventId !== undefined &&
       this.#last !== undefined;
-    if (!want) this.#stop();
-    else if (!this.#es && !this.#poll && !this.#retry)
-      this.#outage ? this.#fallBack() : this.#open();
+    if (!want) return this.#stop();
+    if (this.#outage) this.#poll ??= setInterval(this.#pollOnce, liveSettings.pollMs);
+    // Back in view (or visible) during an outage: a fresh try at once.
+    if (!this.#es && !this.#retry) this.#open();
   };
 
   #open() {
@@ -159,49 +198,69 @@ export class LiveUpdates implements ReactiveController {
       es.addEventListener('open', this.#opened);
       es.addEventListener('error', this.#error);
       for (const type of TYPES) es.addEventListener(type, this.#event);
-      this.#watch();
+      this.#wait = setTimeout(() => this.#failed(false), liveSettings.openTimeoutMs);
     } catch {
-      // No EventSource in this browser: polling it is.
-      this.#fail();
+      // No EventSource in this browser: polling it is (the stream tried now and then).
+      this.#giveUp();
+      this.#later(liveSettings.maxRetryMs);
     }
-  }
-
-  /** A stream that does not open in time has failed: a proxy may hold it forever. */
-  #watch() {
-    clearTimeout(this.#wait);
-    this.#wait = setTimeout(this.#fail, liveSettings.openTimeoutMs);
   }
 
   #opened = (e: Event) => {
     if (e.target !== this.#es) return;
     clearTimeout(this.#wait);
+    this.#openedAt = performance.now();
+    this.#down = undefined;
+    this.#refused = 0;
+    clearTimeout(this.#noteTimer);
+    this.#noteTimer = undefined;
     if (this.#outage) {
       // Back: the stream replays what polling could not see (after `#last`).
       this.#outage = false;
-      this.#tries = 0;
       clearInterval(this.#poll);
-      clearTimeout(this.#retry);
-      this.#poll = this.#retry = undefined;
+      this.#poll = undefined;
+    }
+    const host = this.#host;
+    if (host.liveNote) {
+      host.liveNote = '';
+      host.announce(withActions(host.t).liveResumed);
     }
   };
 
   #error = (e: Event) => {
     const es = this.#es;
     if (e.target !== es) return;
-    // EventSource reconnects by itself (with Last-Event-ID) unless it gave up (CLOSED).
-    const now = performance.now();
-    this.#fails = [...this.#fails.filter((t) => now - t < liveSettings.windowMs), now];
-    if (this.#fails.length >= liveSettings.failures) this.#fail();
-    else if (es.readyState === 2) {
-      this.#close();
-      this.#later(liveSettings.reopenMs);
-    } else this.#watch();
+    // CLOSED: the browser gave up, as it does on an answer that is not a stream.
+    this.#failed(es.readyState === 2 && this.#openedAt === undefined);
   };
 
-  /** Gives the stream up: tells the page once per outage, then polls and retries later. */
-  #fail = () => {
+  /**
+   * The stream failed (`refused`: answered with something other than a
+   * stream): closed, and opened again after the backoff's pause; the note,
+   * or polling, once the outage lasts.
+   */
+  #failed(refused: boolean) {
+    const settings = liveSettings;
+    const now = performance.now();
+    if (this.#openedAt !== undefined && now - this.#openedAt >= settings.stableMs)
+      this.#attempt = 0;
     this.#close();
-    this.#fails = [];
+    this.#down ??= now;
+    this.#refused = refused ? this.#refused + 1 : 0;
+    this.#noteTimer ??= setTimeout(
+      () => {
+        const host = this.#host;
+        host.liveNote = withActions(host.t).reconnecting;
+      },
+      Math.max(0, this.#down + settings.noteMs - now),
+    );
+    if (this.#refused >= settings.refusals || now - this.#down >= settings.pollAfterMs)
+      this.#giveUp();
+    this.#later(retryDelay(this.#attempt++));
+  }
+
+  /** Falls back to polling; tells the page once per outage. */
+  #giveUp() {
     if (!this.#outage) {
       this.#outage = true;
       this.#host.fail(
@@ -212,13 +271,7 @@ export class LiveUpdates implements ReactiveController {
         ),
       );
     }
-    this.#fallBack();
-  };
-
-  #fallBack() {
-    const settings = liveSettings;
-    this.#poll ??= setInterval(this.#pollOnce, settings.pollMs);
-    this.#later(settings.retryMs[Math.min(this.#tries++, settings.retryMs.length - 1)]!);
+    this.#poll ??= setInterval(this.#pollOnce, liveSettings.pollMs);
   }
 
   /** Opens the stream again after `ms`. */
@@ -232,16 +285,19 @@ export class LiveUpdates implements ReactiveController {
 
   #close() {
     this.#es?.close();
-    this.#es = undefined;
+    this.#es = this.#openedAt = undefined;
     clearTimeout(this.#wait);
   }
 
+  /** Closes everything: not following now is no outage, so its note goes (quietly). */
   #stop() {
     this.#close();
     clearInterval(this.#poll);
     clearTimeout(this.#retry);
-    this.#poll = this.#retry = undefined;
+    clearTimeout(this.#noteTimer);
+    this.#poll = this.#retry = this.#noteTimer = this.#down = undefined;
     this.#abort?.abort();
+    if (this.#host.liveNote) this.#host.liveNote = '';
   }
 
   #signal() {
@@ -288,7 +344,7 @@ export class LiveUpdates implements ReactiveController {
       this.#reloading = false;
     }
     // Aborted (hidden, gone, re-keyed): `#sync` decides what follows.
-    if (failed) this.#fail();
+    if (failed) this.#failed(false);
     else this.#sync();
   }
 
@@ -328,22 +384,18 @@ export class LiveUpdates implements ReactiveController {
       host.pending.delete(m.id);
       // Already here (the page read it, or this reader posted it): replaced, never doubled.
       if (list.some((x) => x.id === m.id)) host.messages = replaced(list, m);
-      else if (event.type === 'message.created') this.#insert(m, list);
+      else if (event.type === 'message.created') this.#insert(m);
     }
   }
 
   /**
-   * A new message lands where its order puts it: with `newest`, first after the
-   * opening post; with `oldest`, last, unless pages are still to load (the
-   * reader meets it in order there), where only replies to a message on
-   * screen are shown at once.
+   * A new message joins the page where the element places it (`host.add`):
+   * under its parent, or where the sort puts it; on a thread with pages still
+   * unloaded, after the gap the element shows for them, so it shows at once
+   * without moving what the reader looks at (`#applyKeepingScroll`).
    */
-  #insert(m: Message, list: Message[]) {
-    const host = this.#host;
-    const parent = list.find((x) => x.id === m.parentId);
-    if (m.kind === 'opening' || host.options().sort === 'newest') host.add(m);
-    else if (!host.hasMore || parent?.kind === 'reply') host.add(m);
-    else return;
+  #insert(m: Message) {
+    this.#host.add(m);
     if (m.kind === 'reply') {
       this.#fresh.add(m.id);
       this.#announceTimer ??= setTimeout(this.#announce, liveSettings.announceMs);

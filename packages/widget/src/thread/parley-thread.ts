@@ -77,7 +77,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @csspart status - "Discussion in progress" or "Discussion closed".
  * @csspart live-note - A quiet note under the status line while live updates reconnect.
  * @csspart notice - Under the status line: the message the page's `#parley-<id>` names is not available.
- * @csspart view - The "All" / "Highlights" toggle.
+ * @csspart view - The "All" / "Highlights" toggle, and the sort control beside it.
+ * @csspart sort - The "Oldest" / "Newest" buttons (they set the `sort` attribute).
  * @csspart messages - The list of replies (nested lists inside it), or of highlights.
  * @csspart message - Each message, opening post included.
  * @csspart message-opening - The opening post.
@@ -88,11 +89,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @csspart body - A message's text.
  * @csspart actions - A message's actions (reply, edit, delete, report).
  * @csspart editor - The inline editor of the reader's own message.
- * @csspart form - The reply form (a placeholder of its size while it loads).
+ * @csspart form - The reply form (a placeholder of its size while it loads), and the reply box under a message.
+ * @csspart reply - The reply box that opens under the message it answers.
+ * @csspart confirmation - The visible note under a just-posted message: posted, or awaiting moderation.
+ * @csspart report - The step that asks for a report's optional reason and confirms it.
  * @csspart input - The name field.
- * @csspart textarea - The message field of the form and of the editor.
+ * @csspart textarea - The message field of the form, the reply box and the editor, and a report's reason.
  * @csspart button - Every button.
- * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report.
+ * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report, a rate limit's countdown.
  * @csspart gap - In the list, a button standing for replies not loaded yet ("12 earlier replies"); it loads them.
  * @csspart load-more - After the list, the button that loads the next page ("Load more replies", or in the highlights view "Load more highlights").
  * @csspart closed-notice - Where the form would be on a closed thread: "This discussion is closed."

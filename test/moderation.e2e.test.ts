@@ -72,7 +72,7 @@ describe('moderating the example blog', () => {
     );
     await moderate(
       admin.page,
-      'Recent',
+      'Published',
       /^Highlight, message \d+ by Ada Lovelace/,
       'Message highlighted',
     );

@@ -401,7 +401,7 @@ describe('<parley-thread> live updates', () => {
       return FakeEventSource.streams[n]!;
     }
     /** The live-note the element shows, if any. */
-    const note = (el: ParleyThread) => text($(el, '.live-note'));
+    const note = (el: ParleyThread) => text($(el, '[part~=live-note]'));
 
     it('waits about 1 s, then twice as long each time up to about 30 s, drawn at random between half and all of it', () => {
       expect(retryDelay(0, 0)).to.equal(500);
@@ -525,7 +525,7 @@ describe('<parley-thread> live updates', () => {
       es.open().fail();
       expect(note(el)).to.equal('');
       await waitUntil(() => note(el) === 'Reconnecting…', 'the note, after a few seconds down');
-      const shown = $(el, '.live-note');
+      const shown = $(el, '[part~=live-note]');
       expect(shown.closest('[role=alert], [aria-live=assertive]') === null).to.equal(true);
       expect(active(el)).to.equal(body);
       await expect(el).to.be.accessible();
@@ -549,7 +549,7 @@ describe('<parley-thread> live updates', () => {
       const { el, es } = await live();
       const notes: string[] = [];
       const watch = new MutationObserver(() => {
-        if ($(el, '.live-note')) notes.push(note(el));
+        if ($(el, '[part~=live-note]')) notes.push(note(el));
       });
       watch.observe(el.shadowRoot!, { childList: true, subtree: true, characterData: true });
       es.open().fail();

@@ -23,14 +23,10 @@ const BODY_CONTROL = /[^\P{Cc}\t\n]/u;
 
 /** A one-line, trimmed, shown-to-others text of 1..max code points. */
 export function lineText(max: number) {
-  return z
-    .string({ error: 'must be a string' })
-    .trim()
-    .refine((s) => s.length > 0, 'must not be empty')
-    .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-    .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+  return searchText(max).refine(
+    (s) => !BIDI.test(s),
+    'must not contain bidirectional override characters',
+  );
 }
 
 /**

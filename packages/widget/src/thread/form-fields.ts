@@ -5,7 +5,7 @@
  */
 import { html } from 'lit';
 import type { Catalog } from '../i18n/en.js';
-import { fill, num } from '../i18n/format.js';
+import { fill, num, plural } from '../i18n/format.js';
 
 /** The server counts message length in code points, as `[...s].length` does. */
 export const MAX_BODY = 10_000;
@@ -38,3 +38,32 @@ export const discardStep = (t: Catalog, prefix: string, discard: () => void, kee
     <button type="button" part="button" @click=${discard}>${t.discard}</button>
     <button type="button" part="button" id="${prefix}-keep" @click=${keep}>${t.keepEditing}</button>
   </div>`;
+
+/**
+ * A field's help line: `hint`, then "n / max" (marked `over` past `max`),
+ * as `<prefix>-hint` and `<prefix>-count` for the field's `aria-describedby`.
+ */
+export const fieldHelp = (
+  t: Catalog,
+  locale: string,
+  prefix: string,
+  hint: string,
+  n: number,
+  max: number,
+) =>
+  html`<div class="help">
+    <span id="${prefix}-hint">${hint}</span>
+    <span id="${prefix}-count" class=${n > max ? 'over' : ''}
+      >${fill(t.counter, { n: num(locale, n), max: num(locale, max) })}</span
+    >
+  </div>`;
+
+/** "… Please wait N seconds." while a rate limit lasts, as `<prefix>-wait` for the button's description. */
+export const waitNote = (
+  t: Catalog,
+  locale: string,
+  prefix: string,
+  tooQuick: string,
+  wait: number,
+) =>
+  html`<p id="${prefix}-wait" part="error" class="wait">${tooQuick} ${plural(locale, t.waitFor, wait)}</p>`;

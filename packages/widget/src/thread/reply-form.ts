@@ -11,9 +11,16 @@ import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { ApiError } from '../api/client.js';
 import { postMessage } from '../api/interactive.js';
-import { fill, num, plural } from '../i18n/format.js';
+import { fill, plural } from '../i18n/format.js';
 import { loadDraft, NAME_KEY, save, saveDraft, saveEditToken } from '../storage.js';
-import { bodyError, discardStep, MAX_BODY, submitOnCtrlEnter } from './form-fields.js';
+import {
+  bodyError,
+  discardStep,
+  fieldHelp,
+  MAX_BODY,
+  submitOnCtrlEnter,
+  waitNote,
+} from './form-fields.js';
 import { forgetOwnerKey } from './owner-key.js';
 import type { PageFacts } from './page.js';
 import type { ThreadActions } from './thread-actions.js';
@@ -346,18 +353,11 @@ export class ReplyForm {
           .value=${this.body}
         ></textarea>
         ${errors.body ? html`<p id="${p}-body-error" part="error">${errors.body}</p>` : nothing}
-        <div class="help">
-          <span id="${p}-hint">${t.hint}</span>
-          <span id="${p}-count" class=${length > MAX_BODY ? 'over' : ''}
-            >${fill(t.counter, { n: num(locale, length), max: num(locale, MAX_BODY) })}</span
-          >
-        </div>
+        ${fieldHelp(t, locale, p, t.hint, length, MAX_BODY)}
       </div>
       ${
         wait
-          ? html`<p id="${p}-wait" part="error" class="wait">
-              ${t.postTooQuick} ${plural(locale, t.waitFor, wait)}
-            </p>`
+          ? waitNote(t, locale, p, t.postTooQuick, wait)
           : this.#formError
             ? html`<p part="error" role="alert">${this.#formError}</p>`
             : nothing

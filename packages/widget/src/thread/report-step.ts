@@ -9,7 +9,7 @@ import { html, nothing } from 'lit';
 import { reportMessage } from '../api/interactive.js';
 import { fill, num, plural } from '../i18n/format.js';
 import { loadFor, REPORTED_KEY, saveFor } from '../storage.js';
-import { MAX_REASON } from './form-fields.js';
+import { fieldHelp, MAX_REASON, waitNote } from './form-fields.js';
 import type { ThreadActions } from './thread-actions.js';
 
 export class ReportStep {
@@ -118,18 +118,11 @@ export class ReportStep {
             actions.update();
           }}
         ></textarea>
-        <div class="help">
-          <span id="${p}-hint">${t.reasonHint}</span>
-          <span id="${p}-count" class=${length > MAX_REASON ? 'over' : ''}
-            >${fill(t.counter, { n: num(locale, length), max: num(locale, MAX_REASON) })}</span
-          >
-        </div>
+        ${fieldHelp(t, locale, p, t.reasonHint, length, MAX_REASON)}
       </div>
       ${
         wait
-          ? html`<p id="${p}-wait" part="error" class="wait">
-              ${t.reportTooQuick} ${plural(locale, t.waitFor, wait)}
-            </p>`
+          ? waitNote(t, locale, p, t.reportTooQuick, wait)
           : this.#error
             ? html`<p id="${p}-error" part="error" role="alert">${this.#error}</p>`
             : nothing

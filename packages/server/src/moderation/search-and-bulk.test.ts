@@ -16,6 +16,7 @@ import {
 } from '../testing/app-fixture.ts';
 import { assertError, json, storedCounts, threadState } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
+import { listAdminMessages } from './moderation.repository.ts';
 import type {
   AdminBulkResponse,
   AdminMessage,
@@ -84,6 +85,50 @@ for (const dialect of dialects) {
           backslash.message.id,
         ]);
         assert.deepEqual(ids(await search(`q=${encodeURIComponent("'; drop table x; --")}`)), []);
+      });
+
+      it('matches the escape character ! literally, and needs no backslash escapes from PostgreSQL', async () => {
+        const bang = await post('wow!% great');
+        const slash = await post('a\\%b');
+        await post('wow great, wow% great, a%b');
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('!')}`)), [bang.message.id]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('w!%')}`)), [bang.message.id]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('!%')}`)), [bang.message.id]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('\\%')}`)), [slash.message.id]);
+        // With standard_conforming_strings off, PostgreSQL reads a backslash
+        // in SQL text as an escape: the search must still run and match.
+        const found = await f.db.store.write(async (trx) => {
+          if (dialect.name === 'postgres') {
+            await sql`set local standard_conforming_strings = off`.execute(trx);
+          }
+          return listAdminMessages(trx, {
+            filter: undefined,
+            search: { text: '\\%', dialect: dialect.name },
+            limit: 10,
+          });
+        });
+        assert.deepEqual(
+          found.map((row) => row.id),
+          [slash.message.id],
+        );
+      });
+
+      it('finds a composed letter by its decomposed form and the reverse (NFC and NFD)', async () => {
+        const decomposed = await post('Joyeux Noe\u0308l', { author: 'Pe\u0301ter' });
+        const composed = await post('Merci, Chlo\u00e9');
+        await post('Joyeux Noel, merci Chloe');
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('No\u00ebl')}`)), [
+          decomposed.message.id,
+        ]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('P\u00c9TER')}`)), [
+          decomposed.message.id,
+        ]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('Chloe\u0301')}`)), [
+          composed.message.id,
+        ]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('noe\u0308l')}`)), [
+          decomposed.message.id,
+        ]);
       });
 
       it('combines with status, thread and the cursor', async () => {

@@ -59,6 +59,19 @@ export function multilineText(max: number, { allowEmpty = false } = {}) {
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 }
 
+/**
+ * Several lines shown to others as plain text, not markdown (a report's
+ * reason, which /admin shows as written): {@link multilineText} without bidi
+ * controls, as a name, since an override would make the text after it read
+ * backwards on the moderator's screen.
+ */
+export function plainMultilineText(max: number, options: { allowEmpty?: boolean } = {}) {
+  return multilineText(max, options).refine(
+    (s) => !BIDI.test(s),
+    'must not contain bidirectional override characters',
+  );
+}
+
 /** A message body: markdown, 1..10,000 code points after trimming, newlines allowed. */
 export const bodyText = multilineText(10_000);
 

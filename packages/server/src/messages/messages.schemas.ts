@@ -7,7 +7,7 @@ import {
   idParam,
   limitParam,
   lineText,
-  multilineText,
+  plainMultilineText,
   sortParam,
 } from '../http/fields.ts';
 import { messageKind } from '../wire.ts';
@@ -86,7 +86,7 @@ export const editMessageBody = z.object({ body: bodyText });
 
 /** `POST /api/messages/:id/report` body; an empty reason is no reason. */
 export const reportBody = z.object({
-  reason: multilineText(MAX_REASON, { allowEmpty: true })
+  reason: plainMultilineText(MAX_REASON, { allowEmpty: true })
     .nullish()
     .transform((s) => (s ? s : null)),
 });

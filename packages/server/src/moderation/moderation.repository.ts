@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, MessageRow, StoredTime } from '../db/schema.ts';
 import { SQLITE_LOWER } from '../db/functions.ts';
+import type { Database, MessageRow, StoredTime } from '../db/schema.ts';
 import type { Dialect } from '../db/store.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
@@ -125,10 +125,10 @@ function matches(search: MessageSearch) {
     containsPattern,
   );
   const lower = search.dialect === 'postgres' ? sql.raw('lower') : sql.raw(SQLITE_LOWER);
-  const escape = sql.raw(`'${LIKE_ESCAPE}'`);
+  const escapeChar = sql.raw(`'${LIKE_ESCAPE}'`);
   const tests = patterns.flatMap((pattern) => [
-    sql`${lower}(messages.body) like ${pattern} escape ${escape}`,
-    sql`${lower}(messages.author_name) like ${pattern} escape ${escape}`,
+    sql`${lower}(messages.body) like ${pattern} escape ${escapeChar}`,
+    sql`${lower}(messages.author_name) like ${pattern} escape ${escapeChar}`,
   ]);
   return sql<boolean>`(${sql.join(tests, sql` or `)})`;
 }

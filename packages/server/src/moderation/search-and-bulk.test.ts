@@ -16,7 +16,6 @@ import {
 } from '../testing/app-fixture.ts';
 import { assertError, json, storedCounts, threadState } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
-import { listAdminMessages } from './moderation.repository.ts';
 import type {
   AdminBulkResponse,
   AdminMessage,
@@ -24,6 +23,7 @@ import type {
   CreatedOwnerKey,
   ThreadPage,
 } from '../wire.ts';
+import { listAdminMessages } from './moderation.repository.ts';
 
 const KEY = '/blog/post-1';
 

@@ -49,7 +49,7 @@ export function searchText(max: number) {
  * trimmed, at most `max` code points, no control characters but tab and
  * newline; empty only when `allowEmpty`.
  */
-export function multilineText(max: number, { allowEmpty = false } = {}) {
+function multilineText(max: number, { allowEmpty = false } = {}) {
   return z
     .string({ error: 'must be a string' })
     .transform((s) => s.replace(/\r\n?/g, '\n').trim())

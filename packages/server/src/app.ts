@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
@@ -156,7 +157,10 @@ export function createApp(deps: AppDeps) {
     app.get('/admin/*', serveAdmin);
   }
 
-  app.use('/api/*', originGuard(deps.config), jsonBodyGuard());
+  // The admin API is for /admin, on this server's own origin: no CORS at all
+  // (see OriginGuardOptions). Matched by the router, as its routes are.
+  app.use('/api/admin/*', originGuard(deps.config, { cors: false }));
+  app.use('/api/*', except('/api/admin/*', originGuard(deps.config)), jsonBodyGuard());
   // Before the moderation routes: it guards itself, so their admin check does not run twice.
   app.route('/api/admin/owner-keys', ownerKeyRoutes(deps, services));
   app.route('/api/admin', moderationRoutes(deps, services));

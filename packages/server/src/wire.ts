@@ -222,20 +222,45 @@ export interface AdminMessageList {
   nextCursor: string | null;
 }
 
+/**
+ * What a bulk decision (`POST /api/admin/messages/bulk`) does to each
+ * message: what `PATCH {status: "published"}`, `PATCH {status: "hidden"}` or
+ * `DELETE` would. The one list of actions: the request schema and the
+ * server's code take it from here.
+ */
+export const bulkAction = z.enum(['publish', 'hide', 'delete']);
+export type BulkAction = z.infer<typeof bulkAction>;
+
+// Limits the server checks that the admin page and the widget repeat, to say
+// so before sending. Literal types: the server's schemas and every copy are
+// declared as, say, `const MAX: MaxBulkIds = 100`, so changing the limit
+// means changing the type here, and every copy that differs stops compiling.
+
+/** Most message ids one bulk request may name. */
+export type MaxBulkIds = 100;
+/** Longest admin search text (`q`), in code points. */
+export type MaxSearchLength = 200;
+/** Longest report reason, in code points. */
+export type MaxReasonLength = 500;
+
 /** `POST /api/admin/messages/bulk` request. */
 export interface AdminBulkRequest {
-  /** 1..100 distinct message ids. */
+  /** 1..{@link MaxBulkIds} distinct message ids. */
   ids: number[];
-  action: 'publish' | 'hide' | 'delete';
+  action: BulkAction;
 }
 
 /** `POST /api/admin/messages/bulk` 200 response. */
 export interface AdminBulkResponse {
-  /** The messages the action changed, as they are now. */
+  /**
+   * The messages the action published or hid, as they are now, whether it
+   * changed them or they already were so (asking still settles their open
+   * reports); in the order asked for. Empty for `delete`.
+   */
   messages: AdminMessage[];
-  /** Ids deleted. */
+  /** Ids deleted (removed, or left as placeholders for their replies). */
   deleted: number[];
-  /** Ids that name no message. */
+  /** Ids that name no message, or an already deleted one: nothing was done to them. */
   missing: number[];
 }
 

@@ -339,6 +339,35 @@ for (const dialect of dialects) {
       );
     });
 
+    it('names a thread’s export after its key, in [a-z0-9-] only, so nothing breaks out of the header', async () => {
+      const day = f.now.toISOString().slice(0, 10);
+      const keys: [string, string][] = [
+        [KEY, 'blog-post-1'],
+        ['/Blog/Noël & ＣＡＦＥ/?x="1";', 'blog-noel-cafe-x-1'],
+        ['/a"; filename="evil.exe', 'a-filename-evil-exe'],
+        ['/../../etc/passwd', 'etc-passwd'],
+        [
+          `/${'long-words '.repeat(20)}`,
+          'long-words-long-words-long-words-long-words-long-words-long',
+        ],
+        ['/', 'thread'],
+        ['/日本語', 'thread'],
+      ];
+      for (const [key, slug] of keys) {
+        await post(`hello ${slug} ${key}`, {}, key);
+        const { res } = await exportText(`?thread=${encodeURIComponent(key)}`);
+        const disposition = res.headers.get('Content-Disposition');
+        assert.equal(disposition, `attachment; filename="parley-export-${day}-${slug}.json"`, key);
+        assert.ok(slug.length <= 60, key);
+      }
+      // The whole site's keeps the plain name.
+      const { res } = await exportText();
+      assert.equal(
+        res.headers.get('Content-Disposition'),
+        `attachment; filename="parley-export-${day}.json"`,
+      );
+    });
+
     it('lists a thread that is not public yet, with its held message', async () => {
       const held = await post('casino only', {}, '/blog/held');
       const doc = JSON.parse(

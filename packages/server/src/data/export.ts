@@ -28,6 +28,32 @@ const EXPORT_FORMAT = 'parley-export';
 /** The document's version: changes when a field changes meaning or goes away. */
 const EXPORT_VERSION = 1;
 
+/** Longest part of an export's file name taken from its thread's key. */
+const MAX_KEY_SLUG = 60;
+
+/**
+ * The file name an export downloads as: `parley-export-YYYY-MM-DD.json` (the
+ * UTC date) for the whole site, `parley-export-YYYY-MM-DD-<slug>.json` for
+ * one thread, so a thread's export never overwrites the site's (or another
+ * thread's) of the same day. The slug is the key in `[a-z0-9-]` only (accents
+ * dropped, every other run of characters one `-`, at most 60), `thread`
+ * when nothing is left: a key is any text, and nothing of it may break out of
+ * the `Content-Disposition` header or name a path.
+ */
+export function exportFileName(now: Date, threadKey?: string): string {
+  const day = now.toISOString().slice(0, 10);
+  if (threadKey === undefined) return `parley-export-${day}.json`;
+  const slug = threadKey
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, MAX_KEY_SLUG)
+    .replace(/-+$/, '');
+  return `parley-export-${day}-${slug || 'thread'}.json`;
+}
+
 /** Rows read per query; each batch is one chunk. */
 const BATCH_SIZE = 500;
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { SQLITE_LOWER } from './functions.ts';
 import type { Database } from './schema.ts';
 
 /** Which database engine a store runs on. */
@@ -118,13 +119,6 @@ export async function openStore(
 }
 
 const SQLITE_RETRIES = [10, 25, 50, 100, 200];
-
-/**
- * The name of the Unicode lower-case function every SQLite store registers
- * on its connection (JavaScript's `toLowerCase`); PostgreSQL's `lower()`
- * already folds by the database's locale.
- */
-export const SQLITE_LOWER = 'parley_lower';
 
 /** How many prepared statements a SQLite store keeps; the app has a few dozen distinct queries. */
 const STATEMENT_CACHE_SIZE = 256;

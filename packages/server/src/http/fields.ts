@@ -49,7 +49,7 @@ export function searchText(max: number) {
  * trimmed, at most `max` code points, no control characters but tab and
  * newline; empty only when `allowEmpty`.
  */
-export function multilineText(max: number, { allowEmpty = false } = {}) {
+function multilineText(max: number, { allowEmpty = false } = {}) {
   return z
     .string({ error: 'must be a string' })
     .transform((s) => s.replace(/\r\n?/g, '\n').trim())
@@ -57,6 +57,19 @@ export function multilineText(max: number, { allowEmpty = false } = {}) {
     .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
     .refine((s) => !BODY_CONTROL.test(s), 'must not contain control characters')
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
+}
+
+/**
+ * Several lines shown to others as plain text, not markdown (a report's
+ * reason, which /admin shows as written): {@link multilineText} without bidi
+ * controls, as a name, since an override would make the text after it read
+ * backwards on the moderator's screen.
+ */
+export function plainMultilineText(max: number, options: { allowEmpty?: boolean } = {}) {
+  return multilineText(max, options).refine(
+    (s) => !BIDI.test(s),
+    'must not contain bidirectional override characters',
+  );
 }
 
 /** A message body: markdown, 1..10,000 code points after trimming, newlines allowed. */

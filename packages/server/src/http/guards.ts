@@ -9,6 +9,18 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What {@link originGuard} answers besides the origin check. */
+export interface OriginGuardOptions {
+  /**
+   * Whether allowed origins get CORS headers (default true). The admin API
+   * says false: its one page, /admin, is served by this server and calls it
+   * from the same origin, which needs no CORS. With CORS, an admin token that
+   * leaked to the blog (any script there reads its storage) could be used
+   * from the blog by a visitor's browser; without it, the browser refuses.
+   */
+  cors?: boolean;
+}
+
 /**
  * CORS and the origin check for `/api/*`.
  *
@@ -17,15 +29,28 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * its body is read. Only allowed origins are ever echoed in
  * `Access-Control-Allow-Origin` (never a blanket reflection), so foreign
  * pages cannot read responses either. Requests without `Origin` come from
- * non-browser clients and are served under the same limits.
+ * non-browser clients and are served under the same limits. With
+ * `cors: false` no origin gets CORS headers and every preflight is refused
+ * (a same-origin request never sends one).
  */
-export function originGuard(config: AppConfig): MiddlewareHandler {
+export function originGuard(
+  config: AppConfig,
+  options: OriginGuardOptions = {},
+): MiddlewareHandler {
+  const cors = options.cors ?? true;
   return async function originGuard(c, next) {
     c.header('Vary', 'Origin', { append: true });
     const origin = c.req.header('Origin');
     if (origin === undefined) return next();
     const allowed = isAllowedOrigin(origin, config);
     const method = c.req.method;
+    if (!cors && method === 'OPTIONS') {
+      throw new ApiError(
+        403,
+        'forbidden',
+        'The admin API answers only its own page, /admin on this server: no other site may call it.',
+      );
+    }
     if (!allowed && (method === 'OPTIONS' || WRITE_METHODS.has(method))) {
       throw new ApiError(
         403,
@@ -33,6 +58,7 @@ export function originGuard(config: AppConfig): MiddlewareHandler {
         `Origin ${origin} may not write to this Parley server: add it to PARLEY_ORIGINS if it is a blog embedding the thread, or set PARLEY_PUBLIC_URL if it is this server's own public address (for /admin).`,
       );
     }
+    if (!cors) return next();
     if (allowed) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', 'Retry-After, ETag');

@@ -17,12 +17,15 @@ import { dialects } from '../testing/dialects.ts';
 import type {
   AdminMessageList,
   EditMessageResponse,
+  MaxReasonLength,
   PostMessageResponse,
   ThreadList,
   ThreadPage,
 } from '../wire.ts';
 
 const KEY = '/blog/post-1';
+/** The wire's limit, as the widget declares its copy: the schema must enforce it. */
+const MAX_REASON: MaxReasonLength = 500;
 
 for (const dialect of dialects) {
   describe(`readers' rights on ${dialect.name}`, () => {
@@ -507,18 +510,23 @@ for (const dialect of dialects) {
         assert.equal((await f.db.store.db.selectFrom('reports').select('id').execute()).length, 0);
       });
 
-      it('returns 400 for a reason over 500 characters, storing nothing', async () => {
+      it('returns 400 for a reason over MaxReasonLength (500) characters, storing nothing', async () => {
         await setup();
         const m = await post('x');
         await assertError(
-          await f.post(`/api/messages/${m.message.id}/report`, { reason: 'r'.repeat(501) }),
+          await f.post(`/api/messages/${m.message.id}/report`, {
+            reason: 'r'.repeat(MAX_REASON + 1),
+          }),
           400,
           'invalid_request',
           ['reason'],
         );
         assert.equal(
-          (await f.post(`/api/messages/${m.message.id}/report`, { reason: '😀'.repeat(500) }))
-            .status,
+          (
+            await f.post(`/api/messages/${m.message.id}/report`, {
+              reason: '😀'.repeat(MAX_REASON),
+            })
+          ).status,
           202,
         );
       });

@@ -238,6 +238,28 @@ for (const dialect of dialects) {
       });
     });
 
+    it('sends Cache-Control: no-cache on every page (cursor, at, highlighted) and on its 404, as the first page does', async () => {
+      const { replies } = await longThread(4);
+      await moderateMessage(f.db.store, { id: replies[1]!, highlighted: true, now: f.now });
+      const first = await json<ThreadPage>(await f.get(threadPath(KEY, '?limit=1')), 200);
+      const queries = [
+        'limit=1',
+        `limit=1&cursor=${encodeURIComponent(first.nextCursor!)}`,
+        `at=${replies[2]}&limit=1`,
+        'highlighted=true&limit=1',
+      ];
+      for (const query of queries) {
+        const res = await f.get(messagesPath(query));
+        assert.equal(res.status, 200, query);
+        // A page changes with every write: never reused without asking.
+        assert.equal(res.headers.get('Cache-Control'), 'no-cache', query);
+      }
+      // A 404 is cacheable by default; this one ends when the thread gets a post.
+      const missing = await f.get(messagesPath('limit=1', '/blog/none-yet'));
+      assert.equal(missing.status, 404);
+      assert.equal(missing.headers.get('Cache-Control'), 'no-cache');
+    });
+
     describe('?highlighted=true', () => {
       it('lists only published highlighted messages, the opening post first, each once, under both sorts', async () => {
         const { opening, replies } = await longThread(12);

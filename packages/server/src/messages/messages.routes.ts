@@ -49,6 +49,10 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
       validate('param', threadKeyParams),
       validate('query', messagesQuery),
       async (c) => {
+        // Like the first page: a page changes with every write, so a browser
+        // or proxy must never reuse one without asking (a 404 too, which is
+        // cacheable by default and ends with the thread's first post).
+        c.header('Cache-Control', 'no-cache');
         const { key } = c.req.valid('param');
         const { at, ...query } = c.req.valid('query');
         const thread = await findPublicThreadByKey(store.db, key);

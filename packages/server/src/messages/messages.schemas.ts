@@ -7,10 +7,10 @@ import {
   idParam,
   limitParam,
   lineText,
-  multilineText,
+  plainMultilineText,
   sortParam,
 } from '../http/fields.ts';
-import { messageKind } from '../wire.ts';
+import { type MaxReasonLength, messageKind } from '../wire.ts';
 
 /** Longest author name, in code points. */
 const MAX_AUTHOR = 80;
@@ -73,8 +73,8 @@ export const messagesQuery = z
     }
   });
 
-/** Longest report reason, in code points. */
-const MAX_REASON = 500;
+/** Longest report reason, in code points; typed by the wire's limit, which the widget repeats. */
+const MAX_REASON: MaxReasonLength = 500;
 
 /** Path parameters of `/api/messages/:id` and `/api/admin/messages/:id`. */
 export const messageIdParams = z.object({
@@ -86,7 +86,7 @@ export const editMessageBody = z.object({ body: bodyText });
 
 /** `POST /api/messages/:id/report` body; an empty reason is no reason. */
 export const reportBody = z.object({
-  reason: multilineText(MAX_REASON, { allowEmpty: true })
+  reason: plainMultilineText(MAX_REASON, { allowEmpty: true })
     .nullish()
     .transform((s) => (s ? s : null)),
 });

@@ -195,6 +195,28 @@ for (const dialect of dialects) {
     });
 
     describe('what moderators see', () => {
+      it('refuses a reason with bidi controls (400 naming reason), which would reverse it in /admin, and stores nothing', async () => {
+        await setup();
+        const { message } = await f.postMessage(KEY, 'reported');
+        const controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E'];
+        controls.push('\u2066', '\u2067', '\u2068', '\u2069');
+        for (const control of controls) {
+          await assertError(
+            await report(message.id, { reason: `spam${control} moc.live` }),
+            400,
+            'invalid_request',
+            ['reason'],
+          );
+        }
+        assert.equal((await f.db.store.db.selectFrom('reports').select('id').execute()).length, 0);
+        // Right-to-left text itself is a reason like any other.
+        await reportFrom('198.51.100.1', message.id, { reason: 'תגובה פוגענית\nשורה שנייה' });
+        assert.deepEqual(
+          (await adminView(message.id)).reports.map((r) => r.reason),
+          ['תגובה פוגענית\nשורה שנייה'],
+        );
+      });
+
       it('shows why a message is hidden and its open reports, newest first, at most 20, never who sent them', async () => {
         await setup({ reportThreshold: 0 });
         const { message } = await f.postMessage(KEY, 'reported');

@@ -14,7 +14,7 @@ import {
   makeThreadPublic,
   updateThread,
 } from '../threads/threads.repository.ts';
-import type { ThreadStatus } from '../wire.ts';
+import type { BulkAction, ThreadStatus } from '../wire.ts';
 import type { AdminMessageRow } from './moderation.repository.ts';
 import { findAdminMessage, findAdminMessages } from './moderation.repository.ts';
 
@@ -100,9 +100,6 @@ export async function removeMessage(store: Store, id: number, now: Date): Promis
     await deleteMessage(trx, message, now.toISOString());
   });
 }
-
-/** What a bulk decision does to each message: what the single PATCH or DELETE would. */
-export type BulkAction = 'publish' | 'hide' | 'delete';
 
 /** The outcome of {@link moderateMany}. */
 export interface BulkOutcome {

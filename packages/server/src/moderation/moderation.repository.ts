@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import { SQLITE_LOWER } from '../db/functions.ts';
 import type { Database, MessageRow, StoredTime } from '../db/schema.ts';
-import { type Dialect, SQLITE_LOWER } from '../db/store.ts';
+import type { Dialect } from '../db/store.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 
 /** An open report as moderators see it: never who sent it. */
@@ -95,20 +96,41 @@ export interface MessageSearch {
   dialect: Dialect;
 }
 
-/** `text` as a LIKE pattern that matches it literally anywhere: `%`, `_` and `\` escaped. */
+/**
+ * The LIKE escape character. Not `\`: in SQL text `'\'` means one backslash
+ * only while PostgreSQL's `standard_conforming_strings` is on; `!` means `!`
+ * under every setting and on SQLite.
+ */
+const LIKE_ESCAPE = '!';
+
+/** `text` as a LIKE pattern that matches it literally anywhere: `%`, `_` and `!` escaped. */
 function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${text.replace(/[!%_]/g, (c) => `${LIKE_ESCAPE}${c}`)}%`;
 }
 
 /**
  * Whether the message's body or author name contains `search.text`, in any
  * case: both sides lower-cased (SQLite with the store's Unicode function,
  * PostgreSQL with lower()), compared with LIKE and an explicit escape.
+ *
+ * Text is stored as it was typed, and an "ë" may arrive composed (U+00EB) or
+ * decomposed ("e" + U+0308): the search looks for the composed (NFC) and the
+ * decomposed (NFD) form of the text, so either finds either. (A body that
+ * mixes both forms in the one word searched for is not found; none of the
+ * compatibility forms, such as fullwidth letters, are folded.)
  */
 function matches(search: MessageSearch) {
-  const pattern = containsPattern(search.text.toLowerCase());
+  const lowered = search.text.toLowerCase();
+  const patterns = [...new Set([lowered.normalize('NFC'), lowered.normalize('NFD')])].map(
+    containsPattern,
+  );
   const lower = search.dialect === 'postgres' ? sql.raw('lower') : sql.raw(SQLITE_LOWER);
-  return sql<boolean>`(${lower}(messages.body) like ${pattern} escape '\\' or ${lower}(messages.author_name) like ${pattern} escape '\\')`;
+  const escapeChar = sql.raw(`'${LIKE_ESCAPE}'`);
+  const tests = patterns.flatMap((pattern) => [
+    sql`${lower}(messages.body) like ${pattern} escape ${escapeChar}`,
+    sql`${lower}(messages.author_name) like ${pattern} escape ${escapeChar}`,
+  ]);
+  return sql<boolean>`(${sql.join(tests, sql` or `)})`;
 }
 
 /**

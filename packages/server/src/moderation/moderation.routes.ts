@@ -1,6 +1,6 @@
 import type { AppDeps, Logger } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
-import { exportDocument } from '../data/export.ts';
+import { exportDocument, exportFileName } from '../data/export.ts';
 import { invalidField, threadNotFound } from '../http/api-error.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { isAllowedOrigin } from '../http/origin-policy.ts';
@@ -91,10 +91,7 @@ export function moderationRoutes(deps: AppDeps, services: AppServices) {
       // (the status is sent), which leaves JSON that does not parse.
       const first = await chunks.next();
       c.header('Content-Type', 'application/json; charset=utf-8');
-      c.header(
-        'Content-Disposition',
-        `attachment; filename="parley-export-${now.toISOString().slice(0, 10)}.json"`,
-      );
+      c.header('Content-Disposition', `attachment; filename="${exportFileName(now, thread?.key)}"`);
       return c.body(textStream(first, chunks, services.logger));
     })
     .delete('/messages/:id', validate('param', messageIdParams), async (c) => {

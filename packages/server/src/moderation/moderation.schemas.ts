@@ -9,10 +9,13 @@ import {
   threadKey,
 } from '../http/fields.ts';
 import { MAX_TITLE } from '../messages/messages.schemas.ts';
-import { threadStatus } from '../wire.ts';
+import { bulkAction, type MaxBulkIds, type MaxSearchLength, threadStatus } from '../wire.ts';
 
 /** Longest thread summary, in code points. */
 const MAX_SUMMARY = 1000;
+
+/** Longest search text; typed by the wire's limit, which the admin page repeats. */
+const MAX_SEARCH: MaxSearchLength = 200;
 
 /** `GET /api/admin/messages` query. */
 export const adminMessagesQuery = z.object({
@@ -23,13 +26,13 @@ export const adminMessagesQuery = z.object({
     .optional(),
   thread: threadKey.optional(),
   /** Text the body or the author name contains, any case. */
-  q: searchText(200).optional(),
+  q: searchText(MAX_SEARCH).optional(),
   cursor: cursorParam,
   limit: limitParam(50),
 });
 
-/** Most messages one bulk request may name. */
-const MAX_BULK_IDS = 100;
+/** Most messages one bulk request may name; typed by the wire's limit, which the admin page repeats. */
+const MAX_BULK_IDS: MaxBulkIds = 100;
 
 /** `POST /api/admin/messages/bulk` body. */
 export const adminBulkBody = z.object({
@@ -40,7 +43,7 @@ export const adminBulkBody = z.object({
     // A repeated id is a client's mistake (two rows for one message): say so
     // rather than decide twice, or once, silently.
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id'),
-  action: z.enum(['publish', 'hide', 'delete'], { error: 'must be publish, hide or delete' }),
+  action: z.enum(bulkAction.options, { error: 'must be publish, hide or delete' }),
 });
 
 /** `GET /api/admin/export` query. */

@@ -21,10 +21,16 @@ import type {
   AdminMessage,
   AdminMessageList,
   CreatedOwnerKey,
+  MaxBulkIds,
+  MaxSearchLength,
   ThreadPage,
 } from '../wire.ts';
+import { listAdminMessages } from './moderation.repository.ts';
 
 const KEY = '/blog/post-1';
+// The wire's limits, as the admin page declares its copies: the schemas must enforce these.
+const MAX_SEARCH: MaxSearchLength = 200;
+const MAX_IDS: MaxBulkIds = 100;
 
 for (const dialect of dialects) {
   describe(`admin search and bulk decisions on ${dialect.name}`, () => {
@@ -86,6 +92,50 @@ for (const dialect of dialects) {
         assert.deepEqual(ids(await search(`q=${encodeURIComponent("'; drop table x; --")}`)), []);
       });
 
+      it('matches the escape character ! literally, and needs no backslash escapes from PostgreSQL', async () => {
+        const bang = await post('wow!% great');
+        const slash = await post('a\\%b');
+        await post('wow great, wow% great, a%b');
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('!')}`)), [bang.message.id]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('w!%')}`)), [bang.message.id]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('!%')}`)), [bang.message.id]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('\\%')}`)), [slash.message.id]);
+        // With standard_conforming_strings off, PostgreSQL reads a backslash
+        // in SQL text as an escape: the search must still run and match.
+        const found = await f.db.store.write(async (trx) => {
+          if (dialect.name === 'postgres') {
+            await sql`set local standard_conforming_strings = off`.execute(trx);
+          }
+          return listAdminMessages(trx, {
+            filter: undefined,
+            search: { text: '\\%', dialect: dialect.name },
+            limit: 10,
+          });
+        });
+        assert.deepEqual(
+          found.map((row) => row.id),
+          [slash.message.id],
+        );
+      });
+
+      it('finds a composed letter by its decomposed form and the reverse (NFC and NFD)', async () => {
+        const decomposed = await post('Joyeux Noe\u0308l', { author: 'Pe\u0301ter' });
+        const composed = await post('Merci, Chlo\u00e9');
+        await post('Joyeux Noel, merci Chloe');
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('No\u00ebl')}`)), [
+          decomposed.message.id,
+        ]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('P\u00c9TER')}`)), [
+          decomposed.message.id,
+        ]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('Chloe\u0301')}`)), [
+          composed.message.id,
+        ]);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('noe\u0308l')}`)), [
+          decomposed.message.id,
+        ]);
+      });
+
       it('combines with status, thread and the cursor', async () => {
         const held = await post('casino offer one');
         const published = await post('an offer to read');
@@ -117,7 +167,7 @@ for (const dialect of dialects) {
 
       it('returns 400 invalid_request naming q when it is empty, blank, over 200 characters or has control characters', async () => {
         await post('x');
-        for (const bad of ['', '   ', 'a'.repeat(201), 'a\u0000b', 'line\nbreak']) {
+        for (const bad of ['', '   ', 'a'.repeat(MAX_SEARCH + 1), 'a\u0000b', 'line\nbreak']) {
           await assertError(
             await f.get(`/api/admin/messages?q=${encodeURIComponent(bad)}`, ADMIN),
             400,
@@ -126,7 +176,7 @@ for (const dialect of dialects) {
           );
         }
         // 200 code points, emoji counted as one each.
-        assert.deepEqual(ids(await search(`q=${encodeURIComponent('😀'.repeat(200))}`)), []);
+        assert.deepEqual(ids(await search(`q=${encodeURIComponent('😀'.repeat(MAX_SEARCH))}`)), []);
         await assertError(await f.get('/api/admin/messages?q=x'), 401, 'unauthorized');
       });
 
@@ -273,7 +323,7 @@ for (const dialect of dialects) {
         const before = await storedCounts(f.db.store);
         const cases: [unknown, string][] = [
           [{ ids: [a.message.id, a.message.id], action: 'hide' }, 'ids'],
-          [{ ids: Array.from({ length: 101 }, (_, i) => i + 1), action: 'hide' }, 'ids'],
+          [{ ids: Array.from({ length: MAX_IDS + 1 }, (_, i) => i + 1), action: 'hide' }, 'ids'],
           [{ ids: [], action: 'hide' }, 'ids'],
           [{ ids: 'all', action: 'hide' }, 'ids'],
           [{ action: 'hide' }, 'ids'],
@@ -291,10 +341,10 @@ for (const dialect of dialects) {
         assert.equal((await f.publicMessages(KEY)).length, 1);
         // 100 distinct ids is the most, and fine.
         const hundred = await json<AdminBulkResponse>(
-          await bulk({ ids: Array.from({ length: 100 }, (_, i) => 1000 + i), action: 'hide' }),
+          await bulk({ ids: Array.from({ length: MAX_IDS }, (_, i) => 1000 + i), action: 'hide' }),
           200,
         );
-        assert.equal(hundred.missing.length, 100);
+        assert.equal(hundred.missing.length, MAX_IDS);
       });
 
       it('takes only the admin token: none, a wrong one or an owner-posting key is 401, and nothing changes', async () => {

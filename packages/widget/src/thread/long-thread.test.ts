@@ -350,6 +350,45 @@ describe('<parley-thread> long threads', () => {
       expect(replyIds(el)).to.deep.equal([...range(10, 39), 100]);
     });
 
+    it('stops the fresh mark when the element disconnects', async () => {
+      const key = uniqueKey();
+      serveLong(key, 5);
+      const message = makeMessage(100, { createdAt: new Date().toISOString() });
+      route('POST', `${threadPath(key)}/messages`, () => json({ message, editToken: 't' }, 201));
+      const el = await mount({ thread: key });
+      type(el, '#parley-author', 'Grace');
+      type(el, '#parley-body', 'Hello.');
+      await submit(el);
+      await waitUntil(() => $(el, '#parley-100')?.getAttribute('part')?.includes('fresh'));
+      const parent = el.parentElement!;
+      el.remove();
+      parent.append(el);
+      await el.updateComplete;
+      expect($(el, '#parley-100').getAttribute('part')).to.not.contain('fresh');
+    });
+
+    it('links a reply whose parent is not loaded to it, and reads the parent in when followed', async () => {
+      history.replaceState(null, '', `${location.pathname}${location.search}#parley-60`);
+      const key = uniqueKey();
+      const listing = repliesFrom(10, 80).map((m) => (m.id === 56 ? { ...m, parentId: 40 } : m));
+      serveThread(key, { messageCount: 81 }, [opening, ...listing.slice(0, 20)], 'c20');
+      serveListing(key, listing);
+      const el = await mount({ thread: key });
+      await waitUntil(() => $(el, '#parley-56'));
+      await el.updateComplete;
+      const link = $<HTMLAnchorElement>(el, '#parley-56 .meta a[href="#parley-40"]');
+      expect(text(link)).to.equal('in reply to an earlier message');
+      await expect(el).to.be.accessible();
+      const changed = oneEvent(window, 'hashchange');
+      link.click();
+      await changed;
+      await waitUntil(() => $(el, '#parley-40'), 'the parent is read in');
+      await el.updateComplete;
+      // Now under its parent, with no link.
+      expect($(el, '#parley-40').closest('li')!.querySelector('ol #parley-56')).to.not.equal(null);
+      expect($(el, '#parley-56 .meta a[href="#parley-40"]')).to.equal(null);
+    });
+
     it('scrolls to a revealed message without motion when the reader prefers reduced motion', async () => {
       await emulateMedia({ reducedMotion: 'reduce' });
       const key = uniqueKey();
@@ -432,6 +471,73 @@ describe('<parley-thread> long threads', () => {
       await waitUntil(() => !$(el, '[part~=load-more]'));
       await el.updateComplete;
       expect(replyIds(el)).to.deep.equal([15, 25, 35, 45, 55, 65]);
+    });
+
+    it('reads the highlights again, in the new order, when the sort changes in that view', async () => {
+      const key = uniqueKey();
+      const listing = repliesFrom(10, 60).map((m) =>
+        m.id % 10 === 5 ? { ...m, highlighted: true } : m,
+      );
+      // The first page (either order) holds no highlight.
+      serveThread(
+        key,
+        { messageCount: 61, highlightCount: 6 },
+        [opening, ...repliesFrom(70, 20)],
+        'c20',
+      );
+      serveListing(key, listing);
+      const el = await mount({ thread: key });
+      $$(el, '[part~=view] button')[1]!.click();
+      await waitUntil(() => replyIds(el).length === 6);
+      el.setAttribute('sort', 'newest');
+      await waitUntil(() =>
+        calls.some((c) => /highlighted=true/.test(c.url) && /sort=newest/.test(c.url)),
+      );
+      await waitUntil(() => replyIds(el).length === 6, 'the highlights, not "No highlights yet."');
+      expect($(el, '.empty')).to.equal(null);
+    });
+
+    it('drops a next page of highlights that a live reload overtook, with no error', async () => {
+      const caught = await catchHost();
+      const rejected: unknown[] = [];
+      const onRejection = (e: PromiseRejectionEvent) => rejected.push(e.reason);
+      addEventListener('unhandledrejection', onRejection);
+      try {
+        const key = uniqueKey();
+        const listing = repliesFrom(10, 60).map((m) =>
+          m.id % 10 === 5 ? { ...m, highlighted: true } : m,
+        );
+        serveThread(
+          key,
+          { messageCount: 61, highlightCount: 6 },
+          [opening, ...listing.slice(0, 20)],
+          'c20',
+        );
+        serveListing(key, listing);
+        const el = await mount({ thread: key, 'page-size': '4' });
+        const host = await caught.host;
+        const errors: string[] = [];
+        el.addEventListener('parley-error', (e) => errors.push(e.detail.message));
+        $$(el, '[part~=view] button')[1]!.click();
+        await waitUntil(() => replyIds(el).length === 4);
+        const held = deferred();
+        route('GET', `${threadPath(key)}/messages`, async () => {
+          await held.promise;
+          return json({ messages: listing.slice(45, 46), nextCursor: null });
+        });
+        $<HTMLButtonElement>(el, '[part~=load-more]').click();
+        await waitUntil(() => calls.some((c) => c.url.includes('cursor=h4')));
+        host.reset({ thread: null, messages: [opening, makeMessage(300)], nextCursor: null });
+        held.resolve(new Response());
+        await waitUntil(() => $(el, '[part~=load-more]')?.getAttribute('aria-disabled') !== 'true');
+        await el.updateComplete;
+        expect(rejected).to.deep.equal([]);
+        expect(errors).to.deep.equal([]);
+        expect(replyIds(el)).to.not.include(55);
+      } finally {
+        removeEventListener('unhandledrejection', onRejection);
+        caught.restore();
+      }
     });
 
     it('needs no request while every reply is loaded', async () => {

@@ -8,6 +8,8 @@ import type { ReadCatalog } from './en.js';
 export const enLong = {
   /** A gap in a long thread: replies not loaded yet, listed before the ones after the gap. */
   earlierReplies: { one: '{n} earlier reply', other: '{n} earlier replies' },
+  /** On a reply whose parent is not loaded: a link that reads it in. */
+  inReplyToEarlier: 'in reply to an earlier message',
   loadMoreHighlights: 'Load more highlights',
   /** The page's #parley-<id> names a message the server does not list. */
   missing: 'The linked message is not available.',

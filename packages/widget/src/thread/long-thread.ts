@@ -29,8 +29,10 @@ function failed(host: ThreadHost, state: ReplyState, e: unknown) {
 /**
  * Reads the next page of the gap after run `i`. Its button stays where it is
  * (busy, `aria-disabled`, so it keeps the focus) while the page loads; then
- * the focus, if it was on the button, stays on the gap's button while the gap
- * remains, or moves to the first reply the page brought.
+ * the focus, if it was on the button, moves to the first reply the page
+ * brought (where the button was, so the page does not jump), or, when it
+ * brought none, stays on the gap's button while the gap remains, else moves
+ * to the reply that followed the gap.
  */
 export async function loadGap(host: ThreadHost, state: ReplyState, i: number) {
   const gap = state.list.runs[i]?.gap;
@@ -38,7 +40,10 @@ export async function loadGap(host: ThreadHost, state: ReplyState, i: number) {
   if (!gap || state.busy) return;
   const el = host.el;
   const root = el.renderRoot as ShadowRoot;
-  const button = root.activeElement;
+  const button = root.activeElement?.matches('[part~=gap],[part~=load-more]')
+    ? root.activeElement
+    : null;
+  const after = state.list.runs[i + 1]?.messages[0]?.id;
   state.busy = gap;
   el.requestUpdate();
   try {
@@ -48,8 +53,8 @@ export async function loadGap(host: ThreadHost, state: ReplyState, i: number) {
       { ...host.options(), cursor: gap.cursor },
       state.signal,
     );
-    // Live changes may have moved it meanwhile.
-    const at = state.list.runs.findIndex((r) => r.gap === gap);
+    // Live changes may have moved it, or replaced its object, meanwhile: its cursor names it.
+    const at = state.list.runs.findIndex((r) => r.gap?.cursor === gap.cursor);
     if (at < 0) return;
     const had = new Set(host.messages.map((m) => m.id));
     state.list = withGapPage(state.list, at, page);
@@ -58,15 +63,16 @@ export async function loadGap(host: ThreadHost, state: ReplyState, i: number) {
     await el.updateComplete;
     const active = root.activeElement;
     if (!button || (active !== button && document.activeElement !== document.body)) return;
-    const gaps = root.querySelectorAll<HTMLElement>('[part~=gap],[part~=load-more]');
     const left = state.list.runs[at]?.gap;
-    const fresh = host.messages.find((m) => !had.has(m.id));
-    const next = left
-      ? gaps[state.list.runs.slice(0, at).filter((r) => r.gap).length]
-      : root.querySelector<HTMLElement>(`#parley-${fresh?.id}`);
+    const fresh = host.messages.find((m) => !had.has(m.id))?.id ?? (left ? undefined : after);
+    const next = fresh
+      ? root.querySelector<HTMLElement>(`#parley-${fresh}`)
+      : root.querySelectorAll<HTMLElement>('[part~=gap],[part~=load-more]')[
+          state.list.runs.slice(0, at).filter((r) => r.gap).length
+        ];
     if (next) {
       // A message is not in the tab order; it takes the focus only from here.
-      if (!left) next.tabIndex = -1;
+      if (fresh) next.tabIndex = -1;
       next.focus();
     }
   } catch (e) {
@@ -114,6 +120,7 @@ export async function loadHighlights(host: ThreadHost, state: ReplyState, more =
   if (state.highlightsBusy || (more && !cursor)) return;
   state.highlightsBusy = true;
   host.el.requestUpdate();
+  const had = state.highlights;
   try {
     const page = await getMessages(
       host.page.base,
@@ -121,8 +128,10 @@ export async function loadHighlights(host: ThreadHost, state: ReplyState, more =
       { ...host.options(), cursor, highlighted: true },
       state.signal,
     );
+    // A live reload (`reset`) meanwhile started the list afresh: this page continued the old one.
+    if (more && state.highlights !== had) return;
     state.highlights = {
-      messages: [...(more ? state.highlights!.messages : []), ...page.messages],
+      messages: [...(had && more ? had.messages : []), ...page.messages],
       cursor: page.nextCursor,
     };
   } catch (e) {
@@ -153,9 +162,36 @@ export function reset(
 export const FRESH_MS = 3_000;
 
 /**
+ * Resolves once the box of `find()` has kept its place for a few frames (a
+ * scroll ended, the layout settled), or after about three seconds.
+ */
+async function settled(find: () => Element | null) {
+  let top: number | undefined;
+  for (let same = 0, frames = 0; same < 3 && frames < 180; frames++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    const now = find()?.getBoundingClientRect().top;
+    same = now === top ? same + 1 : 0;
+    top = now;
+  }
+}
+
+/** Whether `m` is in the viewport: all of it, or, taller than it, its top or across it. */
+function inView(m: Element) {
+  const { top, bottom } = m.getBoundingClientRect();
+  return top >= 0
+    ? top < innerHeight && (bottom <= innerHeight || bottom - top > innerHeight)
+    : bottom >= innerHeight;
+}
+
+/**
  * Scrolls message `id` into view once it is rendered (smoothly unless the
  * reader prefers reduced motion) and marks it for a moment: the reader's own
- * post, found where it landed.
+ * post, found where it landed. Messages off screen are placeholders of an
+ * estimated height (`content-visibility: auto`) that take their real heights
+ * as the scroll nears them, which can leave the scroll far from the message;
+ * so once it settles, a message not in view (with its confirmation, inside
+ * it) is brought back, without motion, at most twice, unless the reader
+ * scrolled meanwhile.
  */
 export async function reveal(host: ThreadHost, state: ReplyState, id: number) {
   const el = host.el;
@@ -167,10 +203,27 @@ export async function reveal(host: ThreadHost, state: ReplyState, id: number) {
   }, FRESH_MS);
   el.requestUpdate();
   await el.updateComplete;
-  el.renderRoot.querySelector(`#parley-${id}`)?.scrollIntoView({
+  const find = () => el.renderRoot.querySelector(`#parley-${id}`);
+  find()?.scrollIntoView({
     block: 'center',
     behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
   });
+  let moved = false;
+  const stop = () => {
+    moved = true;
+  };
+  const events = ['wheel', 'touchstart', 'keydown'];
+  for (const type of events) addEventListener(type, stop, { passive: true });
+  try {
+    for (let i = 0; i < 2; i++) {
+      await settled(find);
+      const m = find();
+      if (moved || !m || inView(m)) return;
+      m.scrollIntoView({ block: 'center' });
+    }
+  } finally {
+    for (const type of events) removeEventListener(type, stop);
+  }
 }
 
 /**
@@ -211,7 +264,7 @@ export function withGaps(
       // Busy while it loads: aria-disabled, not disabled, so it keeps the focus.
       if (gap)
         out.push(
-          html`<li><button part="button gap" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', i)}>${
+          html`<li><button part="button gap" aria-disabled=${state.busy?.cursor === gap.cursor} @click=${() => read('loadGap', i)}>${
             gap.count ? plural(locale, withLong(t).earlierReplies, gap.count) : t.loadMore
           }</button></li>`,
         );
@@ -227,6 +280,13 @@ export function withGaps(
     items.push(gapsBefore(runs.length - 1));
   return items;
 }
+
+/**
+ * On a reply whose parent is not on the page (in a gap, or before the first
+ * page with `newest`): a link to it, which the hash handling reads in.
+ */
+export const earlier = (t: ReadCatalog, parentId: number) =>
+  html`<a href="#parley-${parentId}">${withLong(t).inReplyToEarlier}</a>`;
 
 /** "Load more highlights", when the server has more than the highlights view lists. */
 export const moreHighlights = (t: ReadCatalog, state: ReplyState, read: ThreadView['read']) =>

@@ -29,6 +29,8 @@ export interface ReplyNode {
   order: number;
   /** Past {@link MAX_DEPTH}, where it is listed flat: the name of the author it answers. */
   replyTo: string | undefined;
+  /** The id of the message it answers when that is not on the page (not loaded yet): it starts a branch. */
+  away: number | undefined;
   /** The replies nested under it (none past {@link MAX_DEPTH}: those follow it flat). */
   replies: ReplyNode[];
 }
@@ -74,7 +76,9 @@ export function messageTree(messages: readonly Message[], budget: number): Messa
   push(repliesTo.get(null) ?? [], 1, replies);
   while (stack.length && order - (opening ? 1 : 0) < budget) {
     const [message, depth, into, replyTo] = stack.pop()!;
-    const node: ReplyNode = { message, order: order++, replyTo, replies: [] };
+    const p = message.parentId;
+    const away = p != null && p !== opening?.id && !ids.has(p) ? p : undefined;
+    const node: ReplyNode = { message, order: order++, replyTo, away, replies: [] };
     into.push(node);
     const below = repliesTo.get(message.id) ?? [];
     // Past MAX_DEPTH, replies join their parent's list, saying whom they answer.

@@ -30,4 +30,19 @@ describe('<parley-thread> on a phone', () => {
     expect(small, small.join('\n')).to.deep.equal([]);
     await waitUntil(() => $(el, '[part~=load-more]'));
   });
+
+  it('centres the skip link’s text in its 44 px box', async () => {
+    const key = uniqueKey();
+    serveThread(key);
+    const el = await mount({ thread: key });
+    const skip = $<HTMLElement>(el, '[part~=skip-link]');
+    skip.focus();
+    const box = skip.getBoundingClientRect();
+    expect(box.height).to.be.at.least(44);
+    const range = document.createRange();
+    range.selectNodeContents(skip);
+    const words = range.getBoundingClientRect();
+    expect(Math.abs(words.top + words.height / 2 - (box.top + box.height / 2))).to.be.below(2);
+    await expect(el).to.be.accessible();
+  });
 });

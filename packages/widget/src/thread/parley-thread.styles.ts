@@ -363,6 +363,11 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* Its text centred in its box, which is 44 px tall on a touch screen. */
+  .skip {
+    display: flex;
+    align-items: center;
+  }
   /* Touch: every button and link-like control is at least 44 px square. */
   @media (pointer: coarse) {
     button,

@@ -18,7 +18,7 @@ import { highlights, messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
-import { listed, type ReplyState, replyList, scrollWhenRendered } from './reply-list.js';
+import { listed, type ReplyState, replyList, scrollWhenRendered, unmark } from './reply-list.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
 import { exactTitle, fontProbe, renderThread, type ThreadView } from './thread-view.js';
@@ -258,6 +258,7 @@ export class ParleyThread extends LitElement {
     removeEventListener('hashchange', this.#onHash);
     // Only a first load is cut short: reads beyond it finish, for when the element is back.
     if (this._state === 'loading') this.#abort?.abort();
+    unmark(this.#replies);
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -345,7 +346,10 @@ export class ParleyThread extends LitElement {
   /** Runs a read of `long-thread.ts` (a gap, a linked message, highlights) on this load's replies. */
   #read: ThreadView['read'] = (name, arg) => {
     const state = this.#replies;
-    this.#withLong().then((long) => long[name](this.#host, state, arg as never));
+    this.#withLong().then(
+      (long) => long[name](this.#host, state, arg as never),
+      (e) => this.#fail(e),
+    );
   };
 
   /** Shows `list` at once, wherever it changed (see `ThreadHost.messages`). */
@@ -398,6 +402,7 @@ export class ParleyThread extends LitElement {
     this.#batches.restart();
     const ctl = new AbortController();
     this.#abort = ctl;
+    unmark(this.#replies);
     this._state = 'loading';
     this._thread = null;
     this.#replies = { list: replyList([], null), signal: ctl.signal };
@@ -421,6 +426,8 @@ export class ParleyThread extends LitElement {
       this._state = 'ready';
       this.#emit('parley-thread-loaded', { thread: this._thread });
       this.#onHash();
+      // The highlights view, on a new sort or thread: its own list, read again.
+      if (this._highlightsOnly) this.#show(true);
     } catch (e) {
       if (ctl.signal.aborted) return;
       this._state = 'error';

@@ -11,6 +11,13 @@ import type { ReplyList, Run } from './reply-list.js';
 import type { ThreadHost } from './thread-host.js';
 
 const idsOf = (messages: Message[]) => new Set(messages.map((m) => m.id));
+/**
+ * A gap's count is only an estimate (the thread's `messageCount` leaves out
+ * placeholders; the loaded runs may hold live replies or the reader's posts
+ * awaiting moderation): a label, never a reason to close the gap. While its
+ * cursor remains it may hide something, so it says at least one.
+ */
+const atLeastOne = (n: number | undefined) => (n == null ? n : Math.max(1, n));
 
 /** `a` then `b`, without the replies of `b` that `a` already holds. */
 function joined(a: Run, b: Run): Run {
@@ -23,9 +30,10 @@ function joined(a: Run, b: Run): Run {
 }
 
 /**
- * Joins runs that touch: no gap between them, a gap known to hide nothing,
- * or a later run that repeats a reply of the one before; a run left empty
- * (its replies deleted) hands its gap to the run before it.
+ * Joins runs that touch: no gap between them (the server ended it), or a
+ * later run that repeats a reply of the one before; never on a gap's count,
+ * which is an estimate (see `atLeastOne`). A run left empty (its replies
+ * deleted) hands its gap to the run before it.
  */
 function tidy(opening: Message | undefined, runs: Run[]): ReplyList {
   const out: Run[] = [runs[0]!];
@@ -33,11 +41,7 @@ function tidy(opening: Message | undefined, runs: Run[]): ReplyList {
     const last = out.at(-1)!;
     const ids = idsOf(last.messages);
     const count = last.gap?.count;
-    if (
-      !last.gap ||
-      (typeof count === 'number' && count <= 0) ||
-      run.messages.some((m) => ids.has(m.id))
-    )
+    if (!last.gap || run.messages.some((m) => ids.has(m.id)))
       out[out.length - 1] = joined(last, run);
     else if (!run.messages.length)
       out[out.length - 1] = {
@@ -57,8 +61,8 @@ function tidy(opening: Message | undefined, runs: Run[]): ReplyList {
 
 /**
  * `list` with the next page of the gap after run `i` read into it: its new
- * replies join the run before the gap, which shrinks, and closes once the page
- * meets the run after it or the listing ends.
+ * replies join the run before the gap, which shrinks, and closes only once the
+ * page meets the run after it (a reply of it repeated) or the listing ends.
  */
 export function withGapPage(list: ReplyList, i: number, page: MessagePage): ReplyList {
   const runs = [...list.runs];
@@ -77,7 +81,7 @@ export function withGapPage(list: ReplyList, i: number, page: MessagePage): Repl
     // A reply posted here may come back on a later page.
     if (!loaded.has(m.id)) fresh.push(m);
   }
-  const count = typeof gap.count === 'number' ? gap.count - fresh.length : gap.count;
+  const count = atLeastOne(typeof gap.count === 'number' ? gap.count - fresh.length : gap.count);
   runs[i] = {
     ...run,
     messages: [...run.messages, ...fresh],
@@ -101,7 +105,7 @@ export function withPageAt(list: ReplyList, page: MessagePageAt): ReplyList {
   const next = runs[k];
   const hid = prev.gap?.count;
   const between = before - (prev.start ?? 0) - prev.messages.length;
-  if (prev.gap) runs[k - 1] = { ...prev, gap: { ...prev.gap, count: between } };
+  if (prev.gap) runs[k - 1] = { ...prev, gap: { ...prev.gap, count: atLeastOne(between) } };
   // What the gap hid past this page, up to the run after it.
   const after =
     next?.start != null
@@ -112,7 +116,7 @@ export function withPageAt(list: ReplyList, page: MessagePageAt): ReplyList {
   runs.splice(k, 0, {
     messages,
     start: before,
-    gap: nextCursor ? { cursor: nextCursor, count: after } : null,
+    gap: nextCursor ? { cursor: nextCursor, count: atLeastOne(after) } : null,
   });
   return tidy(list.opening, runs);
 }
@@ -158,7 +162,7 @@ export function withAdded(
     let count =
       (thread?.messageCount ?? 0) - all.filter((x) => !x.deleted && !pending.has(x.id)).length;
     for (const r of runs) count -= r === last ? 0 : (r.gap?.count ?? 0);
-    out[out.length - 1] = { ...last, gap: { ...last.gap, count: Math.max(0, count) } };
+    out[out.length - 1] = { ...last, gap: { ...last.gap, count: atLeastOne(count) } };
     out.push({ messages: [m], start: null, gap: null });
   } else out[out.length - 1] = { ...last, messages: [...last.messages, m] };
   return tidy(opening, out);

@@ -45,7 +45,10 @@ export interface HighlightPage {
  */
 export interface ReplyState {
   list: ReplyList;
-  /** Aborted when the element loads again or disconnects. */
+  /**
+   * Aborted when the element loads again, or disconnects during its first
+   * load; reads beyond that finish while it is away, for when it is back.
+   */
   signal: AbortSignal;
   /** The gap whose page is being read, shown as busy. */
   busy?: Gap;
@@ -88,14 +91,25 @@ export const listed = ({ opening, runs }: ReplyList): Message[] => [
 ];
 
 /**
- * Scrolls to the message `state.scrollTo` names once it is rendered; forgets
- * it once every batch is in (`allIn`) and nothing is being read for it: it is
- * not on this page at all.
+ * Scrolls to the message `state.scrollTo` names once it is rendered and moves
+ * the focus to it, so keyboard and screen-reader users start there (it is not
+ * in the tab order: `tabindex=-1`); forgets it once every batch is in
+ * (`allIn`) and nothing is being read for it: it is not on this page at all.
  */
 export function scrollWhenRendered(root: ParentNode, state: ReplyState, allIn: boolean) {
   const id = state.scrollTo;
   if (!id) return;
-  const target = root.querySelector(`#parley-${id}`);
+  const target = root.querySelector<HTMLElement>(`#parley-${id}`);
   if (target || (allIn && state.seeking !== id)) state.scrollTo = 0;
-  target?.scrollIntoView({ block: 'center' });
+  if (!target) return;
+  target.scrollIntoView({ block: 'center' });
+  target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+}
+
+/** Stops `reveal`'s mark (part `fresh`) and its timer: the element disconnects or loads again. */
+export function unmark(state: ReplyState | undefined) {
+  if (!state) return;
+  clearTimeout(state.freshTimer);
+  state.fresh = undefined;
 }

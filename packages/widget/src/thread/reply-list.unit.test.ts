@@ -108,9 +108,40 @@ describe('withGapPage', () => {
     assert.deepEqual(ids(list), [1, ...replies(10, 84).map((m) => m.id)]);
   });
 
-  it('closes a gap that a page empties exactly, without a press that brings nothing', () => {
+  it('keeps a gap its count says is empty while the server has a cursor for it, then closes it on overlap', () => {
+    // The count is an estimate: only the listing says the gap is closed.
     const list = withGapPage(at, 0, { messages: replies(30, 64), nextCursor: 'c55' });
-    assert.deepEqual(shape(list), [[10, 84, 'open']]);
+    assert.deepEqual(shape(list), [
+      [10, 64, 1],
+      [65, 84, 'open'],
+    ]);
+    assert.equal(list.runs[0]!.gap!.cursor, 'c55');
+    const closed = withGapPage(list, 0, { messages: replies(65, 84), nextCursor: 'c75' });
+    assert.deepEqual(shape(closed), [[10, 84, 'open']]);
+  });
+
+  it('never loses replies when the count runs out early (placeholders unloaded, the reader posted)', () => {
+    // 45 replies, 10..54; 6 placeholders past the first page are not in messageCount (1 + 39).
+    const first = replyList([opening, ...replies(10, 29)], 'c20');
+    const mine = withAdded(first, message(100), host({ count: 40 }));
+    // 40 - 21 loaded: 19, though 25 are unloaded.
+    assert.deepEqual(shape(mine), [
+      [10, 29, 19],
+      [100, 100, 'end'],
+    ]);
+    const list = withGapPage(mine, 0, { messages: replies(30, 49), nextCursor: 'c40' });
+    // 50..54 are still to load: the gap stays, with its cursor.
+    assert.deepEqual(shape(list), [
+      [10, 49, 1],
+      [100, 100, 'end'],
+    ]);
+    assert.equal(list.runs[0]!.gap!.cursor, 'c40');
+    const end = withGapPage(list, 0, {
+      messages: [...replies(50, 54), message(100)],
+      nextCursor: null,
+    });
+    assert.deepEqual(ids(end), [1, ...replies(10, 54).map((m) => m.id), 100]);
+    assert.deepEqual(shape(end), [[10, 100, 'end']]);
   });
 
   it('closes the last gap at the end of the listing, dropping replies already here', () => {

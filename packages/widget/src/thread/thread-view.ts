@@ -107,7 +107,7 @@ function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
   const { now, tree, highlighted, actions, withActions, state, read, long } = view;
   const { runs } = state.list;
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
-  const message = (m: Message, order: number, replyTo?: string) => {
+  const message = (m: Message, order: number, replyTo?: string, away?: number) => {
     const opening = m === tree.opening;
     return html`<article
       id="parley-${m.id}"
@@ -124,6 +124,7 @@ function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
                 ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
                 ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
                 ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
+                ${away && long ? long.earlier(t, away) : nothing}
                 <a part="time" href="#parley-${m.id}"
                   ><time datetime=${m.createdAt}
                     >${relative(locale, m.createdAt, now, 'long')}</time
@@ -145,7 +146,7 @@ function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
   const replies = (nodes: ReplyNode[]): unknown =>
     nodes.map(
       (node) =>
-        html`<li>${message(node.message, node.order, node.replyTo)}${
+        html`<li>${message(node.message, node.order, node.replyTo, node.away)}${
           node.replies.length ? html`<ol>${replies(node.replies)}</ol>` : nothing
         }</li>`,
     );
@@ -168,7 +169,7 @@ function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
   }${
     // Busy while it loads: aria-disabled, not disabled, so it keeps the focus.
     gap
-      ? html`<button part="button load-more" aria-disabled=${state.busy === gap} @click=${() => read('loadGap', last)}>${t.loadMore}</button>`
+      ? html`<button part="button load-more" aria-disabled=${state.busy?.cursor === gap.cursor} @click=${() => read('loadGap', last)}>${t.loadMore}</button>`
       : nothing
   }`;
 }

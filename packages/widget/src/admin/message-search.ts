@@ -13,8 +13,9 @@ import { threadFilter } from './thread-filter.js';
 
 /** How long typing must pause before the search runs, in ms. */
 const SEARCH_DEBOUNCE_MS = 300;
-/** The server's limit on `q`, in characters. */
-const MAX_QUERY = 200;
+/** The server's limit on `q`, in characters; the type mirrors `MaxSearchLength` of the server's wire.ts. */
+type MaxSearchLength = 200;
+const MAX_QUERY: MaxSearchLength = 200;
 
 /** What the search bar needs from the page. */
 export interface SearchHost {

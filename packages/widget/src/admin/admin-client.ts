@@ -13,7 +13,7 @@ import type {
   CreatedOwnerKey,
   OwnerKeyList,
 } from '@parley/server/wire';
-import { ApiError, request } from '../api/client.js';
+import { ApiError, apiErrorOf, request } from '../api/client.js';
 
 /** Where the admin API is and the token that opens it. */
 export interface AdminSession {
@@ -179,10 +179,5 @@ export async function downloadExport(
   } catch (e) {
     throw new ApiError(0, signal.aborted ? 'aborted' : 'network', String(e));
   }
-  const error = ((await res.json().catch(() => null)) as { error?: ApiError } | null)?.error;
-  throw new ApiError(
-    res.status,
-    error?.code ?? 'bad_response',
-    error?.message ?? `HTTP ${res.status}`,
-  );
+  throw apiErrorOf(res, await res.json().catch(() => null));
 }

@@ -1,11 +1,11 @@
 /**
- * What `<parley-admin>` has loaded, as a Lit reactive controller: one paged
+ * What `<parley-admin>` has loaded: one paged
  * list per message status filter and one of threads, the thread and search
  * text every message list is narrowed by, which lists each tab needs, and
  * which an action in one tab made stale in another (`stale-lists.ts`).
  */
 import type { AdminMessage, AdminThread, AdminThreadList } from '@parley/server/wire';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import { listMessages, listThreads } from './admin-client.js';
 import type { SessionController } from './admin-session.js';
 import { httpUrl } from './format.js';
@@ -14,6 +14,7 @@ import type { Tab } from './parley-admin.js';
 import {
   type ListKey,
   type ListName,
+  listsOf,
   MESSAGE_LISTS,
   SHOWN,
   StaleLists,
@@ -29,9 +30,16 @@ const FILTER = {
   recent: 'published',
 } as const;
 
-export class AdminLists implements ReactiveController {
+export class AdminLists {
   readonly messages: Record<ListName, PagedList<AdminMessage>>;
   readonly threads: PagedList<AdminThread>;
+  /**
+   * Every hidden message, whatever the search and thread filter: what the
+   * reports notice and the Hidden tab's count are about (the site, not the
+   * search). Loaded only while the lists are narrowed; else `messages.hidden` is it.
+   */
+  readonly allHidden: PagedList<AdminMessage>;
+  #allHiddenStale = false;
   /** Thread key every message list is narrowed to; empty for all threads. */
   filter = '';
   /** Text every message list is searched for (body or author name); empty for all. */
@@ -41,7 +49,6 @@ export class AdminLists implements ReactiveController {
 
   constructor(host: ReactiveControllerHost, session: SessionController) {
     this.#host = host;
-    host.addController(this);
     const messageList = (name: ListName) =>
       new PagedList<AdminMessage>(host, session, {
         fetch: async (current, cursor, signal) => {
@@ -59,6 +66,13 @@ export class AdminLists implements ReactiveController {
       spam: messageList('spam'),
       recent: messageList('recent'),
     };
+    this.allHidden = new PagedList<AdminMessage>(host, session, {
+      fetch: async (current, cursor, signal) => {
+        const page = await listMessages(current, { status: 'hidden', cursor }, signal);
+        return { items: page.messages, nextCursor: page.nextCursor };
+      },
+      key: (message) => message.id,
+    });
     this.threads = new PagedList<AdminThread>(host, session, {
       fetch: async (current, cursor, signal) => {
         const page = await listThreads(current, cursor ? { cursor } : {}, signal);
@@ -68,8 +82,6 @@ export class AdminLists implements ReactiveController {
     });
   }
 
-  hostConnected() {}
-
   #list(key: ListKey) {
     return key === 'threads' ? this.threads : this.messages[key];
   }
@@ -78,6 +90,8 @@ export class AdminLists implements ReactiveController {
   reset(threads?: AdminThreadList) {
     for (const name of MESSAGE_LISTS) this.messages[name].reset();
     this.threads.reset();
+    this.allHidden.reset();
+    this.#allHiddenStale = false;
     if (threads) this.threads.fill({ items: threads.threads, nextCursor: threads.nextCursor });
     this.#stale.clear();
     this.filter = this.query = '';
@@ -95,7 +109,12 @@ export class AdminLists implements ReactiveController {
       force || this.#stale.has(key) || this.#list(key).state === 'idle';
     const loads: Promise<unknown>[] = [];
     // Every tab: the notice at the top counts what readers' reports hid.
-    const keys = new Set<ListKey>(['hidden', ...SHOWN[tab]]);
+    const narrowed = this.#narrowed();
+    const keys = new Set<ListKey>([...(narrowed ? [] : ['hidden' as const]), ...SHOWN[tab]]);
+    if (narrowed && (force || this.#allHiddenStale || this.allHidden.state === 'idle')) {
+      this.#allHiddenStale = false;
+      loads.push(this.allHidden.load());
+    }
     // A message tab's thread filter lists the threads: Refresh brings new ones.
     if (force && SHOWN[tab].some((key) => key !== 'threads')) keys.add('threads');
     for (const key of keys) if (need(key)) loads.push(this.reload(key));
@@ -109,11 +128,25 @@ export class AdminLists implements ReactiveController {
    */
   narrow(thread: string, query: string): boolean {
     if (thread === this.filter && query === this.query) return false;
+    // The whole Hidden list, as loaded, is what the notice keeps counting.
+    const hidden = this.messages.hidden;
+    if (!this.#narrowed() && hidden.state === 'ready' && !this.#stale.has('hidden'))
+      this.allHidden.fill({ items: hidden.items, nextCursor: hidden.cursor });
+    else if (!this.#narrowed()) this.#allHiddenStale = true;
     this.filter = thread;
     this.query = query;
     this.#stale.add(MESSAGE_LISTS);
     this.#host.requestUpdate();
     return true;
+  }
+
+  #narrowed() {
+    return !!(this.filter || this.query);
+  }
+
+  /** The hidden messages the reports notice counts: all of them, never a search's. */
+  noticeList(): PagedList<AdminMessage> {
+    return this.#narrowed() ? this.allHidden : this.messages.hidden;
   }
 
   /** The messages `tab` shows, each once (a pending message with reports is in two of its lists). */
@@ -132,16 +165,28 @@ export class AdminLists implements ReactiveController {
   /** Takes message `id` out of every list (deleted, or found missing), and marks the threads stale. */
   removeMessage(id: number, open: Tab) {
     for (const name of MESSAGE_LISTS) this.messages[name].remove(id);
+    this.allHidden.remove(id);
     this.#stale.mark(['threads'], open);
   }
 
   /**
    * Puts the server's copy of a message (`before` the action) in every list
-   * that shows it, and marks stale the lists of tabs other than `open` it may change.
+   * that shows it and still would, takes it out of those it left (a decided
+   * message leaves the Queue, a restored one Hidden), and marks stale the
+   * lists it joins and those of tabs other than `open` it may change.
    */
   replaceMessage(before: AdminMessage, message: AdminMessage, open: Tab) {
-    const holding = MESSAGE_LISTS.filter((name) => this.messages[name].replace(message));
+    const now = listsOf(message);
+    const holding: ListName[] = [];
+    for (const name of MESSAGE_LISTS) {
+      if (!now.includes(name)) this.messages[name].remove(message.id);
+      else if (this.messages[name].replace(message)) holding.push(name);
+    }
+    if (!now.includes('hidden')) this.allHidden.remove(message.id);
+    else if (!this.allHidden.replace(message)) this.#allHiddenStale = true;
     this.#stale.mark(touchedBy(before, message, holding), open);
+    // A list it joins lacks it, even the open tab's: loaded again when next shown.
+    this.#stale.add(now.filter((name) => !holding.includes(name)));
   }
 
   /** Puts the server's copy of a thread in place; `retitled`: the messages carry its old title. */

@@ -53,10 +53,12 @@ export const strings = {
   loading: 'Loading…',
   retry: 'Retry',
   loadMore: 'Load more',
+  moreLoaded: (count: number) => (count === 1 ? '1 more message' : `${count} more messages`),
+  moreThreads: (count: number) => (count === 1 ? '1 more thread' : `${count} more threads`),
   filter: 'Thread',
   allThreads: 'All threads',
   search: 'Search',
-  searchHelp: 'Text or author name',
+  searchHelp: 'Text or author',
   searchFor: 'Search messages',
   filtersLabel: 'Find messages',
   clearFilters: 'Show all',
@@ -83,10 +85,13 @@ export const strings = {
   reportReasons: (shown: number, all: number) =>
     shown < all ? `Readers’ reasons (latest ${shown} of ${all})` : 'Readers’ reasons',
   noReason: 'No reason given',
-  threadNotPublic: (title: string | null | undefined) =>
-    title
-      ? `This message started a thread readers cannot see yet. Approving it makes the thread public with the title “${title}”.`
-      : 'This message started a thread readers cannot see yet. Approving it makes the thread public (it has no title).',
+  /** The words around a not-yet-public thread's title (isolated between them: a reader wrote it). */
+  threadNotPublic: [
+    'This message started a thread readers cannot see yet. Approving it makes the thread public with the title “',
+    '”.',
+  ] as const,
+  threadNotPublicUntitled:
+    'This message started a thread readers cannot see yet. Approving it makes the thread public (it has no title).',
   reports: (count: number) => (count === 1 ? '1 report' : `${count} reports`),
   highlighted: 'Highlighted',
   owner: 'Author',
@@ -104,6 +109,7 @@ export const strings = {
   /** Bulk button names: the visible verb first, then how many. */
   bulkAct: (verb: string, count: number) =>
     `${verb}, ${count === 1 ? '1 selected message' : `${count} selected messages`}`,
+  deleteConfirm: 'Delete this message for good? This cannot be undone.',
   bulkConfirm: (count: number) =>
     `Delete ${count === 1 ? 'this message' : `these ${count} messages`} for good? This cannot be undone.`,
   bulkWorking: 'Working…',

@@ -1,5 +1,5 @@
 /**
- * Bulk moderation on `<parley-admin>`, as a Lit reactive controller: the
+ * Bulk moderation on `<parley-admin>`: the
  * messages ticked in the open tab (each card's checkbox, or "Select all
  * shown"), and the bar that approves, restores, hides or deletes them at once
  * through `POST /api/admin/messages/bulk` (in batches of the server's 100).
@@ -8,7 +8,7 @@
  * focus goes back to "Select all shown". Rendered in the page's shadow root.
  */
 import type { AdminBulkRequest, AdminBulkResponse, AdminMessage } from '@parley/server/wire';
-import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveControllerHost } from 'lit';
 import { bulkMessages } from './admin-client.js';
 import type { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
@@ -20,8 +20,9 @@ export type BulkVerb = keyof typeof strings.bulkVerb;
 
 type Page = ReactiveControllerHost & { renderRoot: ParentNode; updateComplete: Promise<unknown> };
 
-/** The server's limit of ids per request. */
-const BATCH = 100;
+/** The server's limit of ids per request; the type mirrors `MaxBulkIds` of the server's wire.ts. */
+type MaxBulkIds = 100;
+const BATCH: MaxBulkIds = 100;
 
 /** The bulk buttons each message tab offers, in order. */
 const VERBS: Partial<Record<Tab, readonly BulkVerb[]>> = {
@@ -44,7 +45,7 @@ export interface BulkHost {
   announce(text: string): void;
 }
 
-export class BulkSelection implements ReactiveController {
+export class BulkSelection {
   /** "Delete" was pressed once: the bar asks to confirm. */
   confirming = false;
   /** A bulk request runs. */
@@ -58,10 +59,7 @@ export class BulkSelection implements ReactiveController {
   constructor(el: Page, host: BulkHost) {
     this.#el = el;
     this.#host = host;
-    el.addController(this);
   }
-
-  hostConnected() {}
 
   has(id: number): boolean {
     return this.#ids.has(id);
@@ -95,9 +93,14 @@ export class BulkSelection implements ReactiveController {
     this.#el.requestUpdate();
   }
 
-  async #focus(selector: string) {
+  /** Focuses the first of `selectors` that is rendered. */
+  async #focus(...selectors: string[]) {
     await this.#el.updateComplete;
-    this.#el.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+    const root = this.#el.renderRoot;
+    for (const selector of selectors) {
+      const target = root.querySelector<HTMLElement>(selector);
+      if (target) return target.focus();
+    }
   }
 
   async #run(verb: BulkVerb) {
@@ -137,8 +140,11 @@ export class BulkSelection implements ReactiveController {
       const gone = missing ? strings.bulkMissing(missing) : '';
       this.#host.announce(done && gone ? `${done}. ${gone}` : done || gone);
     }
-    // The bar's buttons went away with the selection; "Select all shown" stays.
-    if (!this.error) await this.#focus('#select-all');
+    // The bar's buttons went away with the selection; "Select all shown"
+    // stays, unless the list is now empty: then the search field, else the
+    // open section's heading.
+    if (!this.error)
+      await this.#focus('#select-all', '#search', '[role=tabpanel]:not([hidden]) h2');
   }
 
   #cancel() {
@@ -154,9 +160,10 @@ export class BulkSelection implements ReactiveController {
     const count = this.#selected(shown).length;
     const all = count === shown.length;
     const running = this.running;
+    // While messages are ticked the bar stays in view (sticky), however far down the list.
     return html`<div
       part="bulk"
-      class="bulk"
+      class="bulk ${count ? 'selecting' : ''}"
       role="group"
       aria-label=${strings.bulkLabel}
       @keydown=${(e: KeyboardEvent) => {
@@ -223,6 +230,13 @@ export const bulkStyles = css`
     padding: 0.5rem 0.75rem;
     border: 1px solid var(--parley-border);
     border-radius: var(--parley-radius);
+  }
+  .bulk.selecting {
+    position: sticky;
+    top: 0;
+    z-index: 1;
+    background: Canvas;
+    box-shadow: 0 2px 6px color-mix(in srgb, CanvasText 14%, transparent);
   }
   .bulk .confirm {
     flex-basis: 100%;

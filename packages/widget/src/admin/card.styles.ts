@@ -26,6 +26,14 @@ export const cardStyles = css`
     color: var(--parley-muted);
     font-size: 0.875em;
   }
+  /* Names and titles readers wrote, isolated: a right-to-left override in
+     one reorders nothing after it (the date, the link). */
+  h3,
+  .thread-name,
+  .summary,
+  .key {
+    unicode-bidi: isolate;
+  }
   .badge {
     padding: 0 0.55em;
     border-radius: 1em;

@@ -5,11 +5,11 @@
  * header, never in an address, so the page fetches the export itself and
  * hands the body to the browser as a file (a `Blob`, an object URL and an
  * `<a download>` named as the server's `Content-Disposition` says). One
- * export at a time; the session's signal ends it on sign-out. A Lit
- * reactive controller of the page; its status line is rendered in the
+ * export at a time; the session's signal ends it on sign-out. Held by the
+ * page; its status line is rendered in the
  * Threads tab.
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveControllerHost } from 'lit';
 import { downloadExport } from './admin-client.js';
 import type { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
@@ -29,7 +29,7 @@ type Page = ReactiveControllerHost & HTMLElement & { renderRoot: ParentNode };
 /** The one thread being exported: its key, or ALL for every thread; null for none. */
 const ALL = '';
 
-export class ExportDownload implements ReactiveController {
+export class ExportDownload {
   /** What is being exported: a thread key, {@link ALL}, or null while idle. */
   running: string | null = null;
   /** Why the last export failed; '' when it did not. */
@@ -40,10 +40,7 @@ export class ExportDownload implements ReactiveController {
   constructor(el: Page, host: ExportHost) {
     this.#el = el;
     this.#host = host;
-    el.addController(this);
   }
-
-  hostConnected() {}
 
   /** Forgets a failure (sign-out). A running export ends with the session's signal. */
   reset() {

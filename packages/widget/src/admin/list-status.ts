@@ -20,8 +20,47 @@ export function listStatus(list: PagedList<unknown>, empty: string, retry: () =>
   return nothing;
 }
 
+/** What "Load more" needs from the page. */
+export interface MoreHost {
+  /** Says `text` in the polite live region. */
+  announce(text: string): void;
+  /** Resolves once the page has rendered what was loaded. */
+  settled(): Promise<unknown>;
+}
+
+/**
+ * Loads the next page of `list`, says how many came, and moves the focus from
+ * the button (which goes away with the last page) to the first new item.
+ * The focus is only moved when it was on the button or lost, never taken
+ * from where the moderator put it meanwhile.
+ */
+async function loadMore(
+  list: PagedList<unknown>,
+  host: MoreHost,
+  button: HTMLElement,
+  said: (count: number) => string,
+) {
+  const before = list.items.length;
+  const root = button.getRootNode() as ShadowRoot;
+  const section = button.closest('[role=region]');
+  await list.load(true);
+  if (list.state !== 'ready' || !section) return;
+  host.announce(said(list.items.length - before));
+  await host.settled();
+  const active = document.activeElement;
+  const lost = !root.activeElement && (!active || active === document.body);
+  if (root.activeElement !== button && !lost) return;
+  const card = section.querySelectorAll(':scope ol > li')[before]?.firstElementChild;
+  card?.shadowRoot?.querySelector<HTMLElement>('[data-row]')?.focus();
+}
+
 /** Under the items: a failure to load more, and "Load more" while a next page exists. */
-export function listMore(list: PagedList<unknown>, label: string) {
+export function listMore(
+  list: PagedList<unknown>,
+  label: string,
+  host: MoreHost,
+  said: (count: number) => string = strings.moreLoaded,
+) {
   return html`${
     list.state === 'error' && list.items.length
       ? html`<p part="error" role="alert">${list.error}</p>`
@@ -34,7 +73,7 @@ export function listMore(list: PagedList<unknown>, label: string) {
           class="more"
           aria-label="${strings.loadMore}, ${label}"
           ?disabled=${list.state === 'more'}
-          @click=${() => list.load(true)}
+          @click=${(e: Event) => loadMore(list, host, e.currentTarget as HTMLElement, said)}
         >
           ${strings.loadMore}
         </button>`

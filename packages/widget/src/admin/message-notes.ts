@@ -22,12 +22,18 @@ export function hiddenReasonBadge(message: AdminMessage) {
   >`;
 }
 
+/** What approving makes public; the title a reader wrote in `<bdi>`, so it reorders nothing around it. */
+function threadNotPublic(title: string | null | undefined) {
+  const [before, after] = strings.threadNotPublic;
+  return title ? html`${before}<bdi>${title}</bdi>${after}` : strings.threadNotPublicUntitled;
+}
+
 /** The not-yet-public thread's title, and readers' report reasons; `id` is unique in the card. */
 export function messageNotes(message: AdminMessage, id: string) {
   const reports = message.reports ?? [];
   return html`${
     message.threadPublic === false
-      ? html`<p class="note thread-private">${strings.threadNotPublic(message.threadTitle)}</p>`
+      ? html`<p class="note thread-private">${threadNotPublic(message.threadTitle)}</p>`
       : nothing
   }
   ${
@@ -74,5 +80,11 @@ export const notesStyles = css`
   }
   .reason {
     white-space: pre-wrap;
+  }
+  /* Readers' words (a reason may hold a right-to-left override): isolated,
+     so they cannot reorder the date or text after them. */
+  .reason,
+  bdi {
+    unicode-bidi: isolate;
   }
 `;

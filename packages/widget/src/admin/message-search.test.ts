@@ -53,10 +53,10 @@ describe('<parley-admin> search and thread filter', () => {
     // Debounced: nothing is asked while the moderator is still typing.
     expect(calls.some((c) => c.url.includes('q='))).to.equal(false);
     await waitUntil(() => authors(el).length === 2, 'the search did not run');
+    // Hidden is not searched from the Queue: the reports notice counts every hidden message.
     expect(searched('lisp')).to.have.deep.members([
       ['pending', null],
       ['reported', null],
-      ['hidden', null],
     ]);
     expect(searched('l')).to.deep.equal([]);
     expect(searched('li')).to.deep.equal([]);

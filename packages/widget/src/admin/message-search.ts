@@ -13,8 +13,9 @@ import { threadFilter } from './thread-filter.js';
 
 /** How long typing must pause before the search runs, in ms. */
 const SEARCH_DEBOUNCE_MS = 300;
-/** The server's limit on `q`, in characters. */
-const MAX_QUERY = 200;
+/** The server's limit on `q`, in characters; the type mirrors `MaxSearchLength` of the server's wire.ts. */
+type MaxSearchLength = 200;
+const MAX_QUERY: MaxSearchLength = 200;
 
 /** What the search bar needs from the page. */
 export interface SearchHost {
@@ -29,13 +30,15 @@ export class MessageSearch implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The field's text as typed, searched for once typing pauses; null until typed in. */
   #typed: string | null = null;
+  /** What runs when the timer fires (a search, or a thread chosen with the keyboard). */
+  #pending: (() => void) | undefined;
+  /** A key was pressed in the thread filter since its last change. */
+  #keyed = false;
 
   constructor(el: ReactiveControllerHost, host: SearchHost) {
     this.#host = host;
     el.addController(this);
   }
-
-  hostConnected() {}
 
   hostDisconnected() {
     this.cancel();
@@ -44,8 +47,48 @@ export class MessageSearch implements ReactiveController {
   /** Drops a search still waiting for the pause (sign-out, disconnect). */
   cancel() {
     clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#timer = this.#pending = undefined;
   }
+
+  /** Runs `work` once the moderator pauses: no new key for {@link SEARCH_DEBOUNCE_MS}. */
+  #later(work: () => void) {
+    this.cancel();
+    this.#pending = work;
+    this.#timer = setTimeout(() => this.#now(), SEARCH_DEBOUNCE_MS);
+  }
+
+  /** Runs what waits for the pause at once (Enter, or the filter left). */
+  #now() {
+    const work = this.#pending;
+    this.cancel();
+    work?.();
+  }
+
+  /**
+   * The thread filter: a mouse or touch choice applies at once; Chromium
+   * fires `change` on every arrow key of a closed select, so a keyboard
+   * choice applies once the keys pause, on Enter, or when the field is left.
+   */
+  #filter = {
+    change: (key: string) => {
+      const choose = () =>
+        this.#host.narrow(key, this.#query(this.#typed ?? this.#host.current().query));
+      if (this.#keyed) this.#later(choose);
+      else {
+        this.cancel();
+        choose();
+      }
+      this.#keyed = false;
+    },
+    keydown: (e: KeyboardEvent) => {
+      if (e.key === 'Enter') this.#now();
+      else if (e.key !== 'Tab') this.#keyed = true;
+    },
+    blur: () => {
+      this.#keyed = false;
+      if (this.#pending) this.#now();
+    },
+  };
 
   /** Forgets what was typed (sign-out). */
   reset() {
@@ -65,8 +108,7 @@ export class MessageSearch implements ReactiveController {
 
   #onInput = (e: Event) => {
     this.#typed = (e.target as HTMLInputElement).value;
-    this.cancel();
-    this.#timer = setTimeout(() => this.#search(this.#typed ?? ''), SEARCH_DEBOUNCE_MS);
+    this.#later(() => this.#search(this.#typed ?? ''));
   };
 
   #onSubmit = (e: SubmitEvent) => {
@@ -103,10 +145,7 @@ export class MessageSearch implements ReactiveController {
           <button part="button">${strings.search}</button>
         </div>
       </div>
-      ${threadFilter(threads, thread, (key) => {
-        this.cancel();
-        this.#host.narrow(key, this.#query(this.#typed ?? query));
-      })}
+      ${threadFilter(threads, thread, this.#filter)}
       ${
         narrowed
           ? html`<button

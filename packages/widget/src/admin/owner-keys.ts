@@ -11,7 +11,7 @@
  * page only through {@link OwnerKeysHost}.
  */
 import type { OwnerKey } from '@parley/server/wire';
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveControllerHost } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ApiError } from '../api/client.js';
 import {
@@ -41,7 +41,7 @@ export interface OwnerKeysHost {
 type Fields = { label: string; url: string };
 type Errors = Partial<Record<keyof Fields | 'form', string>>;
 
-export class OwnerKeys implements ReactiveController {
+export class OwnerKeys {
   #host: OwnerKeysHost;
   #keys: OwnerKey[] = [];
   #state: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
@@ -61,10 +61,7 @@ export class OwnerKeys implements ReactiveController {
 
   constructor(host: OwnerKeysHost) {
     this.#host = host;
-    host.el.addController(this);
   }
-
-  hostConnected() {}
 
   #update() {
     this.#host.el.requestUpdate();

@@ -1,11 +1,10 @@
 /**
- * One paged list of `<parley-admin>` (messages of one status, or threads), as
- * a Lit reactive controller: loads its first page, then "load more" with the
+ * One paged list of `<parley-admin>` (messages of one status, or threads),: loads its first page, then "load more" with the
  * cursor the server gave, one item per key. A reload starts a new
  * generation, so a slow answer for an old filter is ignored; the session's
  * signal drops answers that arrive after sign-out or disconnect.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { AdminSession } from './admin-client.js';
 import type { SessionController } from './admin-session.js';
 
@@ -21,7 +20,7 @@ export interface PagedListSource<T> {
   key(item: T): string | number;
 }
 
-export class PagedList<T> implements ReactiveController {
+export class PagedList<T> {
   items: T[] = [];
   /** Where the next page starts; null when there is none. */
   cursor: string | null = null;
@@ -43,10 +42,7 @@ export class PagedList<T> implements ReactiveController {
     this.#host = host;
     this.#session = session;
     this.#source = source;
-    host.addController(this);
   }
-
-  hostConnected() {}
 
   /** Loads the first page again, or the next one (`more`). */
   async load(more = false) {

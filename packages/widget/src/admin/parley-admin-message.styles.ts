@@ -28,6 +28,15 @@ export const messageStyles = css`
   .thread-name {
     font-weight: 600;
   }
+  /* The place link and its separator wrap together, never a dangling "·". */
+  .place {
+    white-space: nowrap;
+  }
+  .confirm {
+    margin: 0;
+    color: var(--parley-danger);
+    font-weight: 600;
+  }
   .body {
     line-height: 1.6;
   }

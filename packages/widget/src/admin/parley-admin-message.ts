@@ -35,6 +35,8 @@ interface Action {
   className?: string;
   pressed?: boolean;
   content?: unknown;
+  /** The id of the words that say what the button will do. */
+  describedBy?: string;
 }
 
 /**
@@ -166,6 +168,7 @@ export class ParleyAdminMessage extends LitElement {
         run: () => this.#delete(),
         // A danger look, not a muted one: a muted Delete reads as disabled.
         className: this.confirming ? 'danger solid' : 'danger',
+        ...(this.confirming ? { describedBy: `c-${this.list}-${message.id}` } : {}),
       });
       if (this.confirming)
         actions.push({ label: strings.cancel, run: () => this.host.confirm(null) });
@@ -178,6 +181,7 @@ export class ParleyAdminMessage extends LitElement {
       part="button"
       class=${action.className ?? nothing}
       aria-label=${strings.act(action.label, this.message.id, author)}
+      aria-describedby=${action.describedBy ?? nothing}
       aria-pressed=${action.pressed === undefined ? nothing : String(action.pressed)}
       ?disabled=${this.busy}
       @click=${action.run}
@@ -204,14 +208,16 @@ export class ParleyAdminMessage extends LitElement {
   /**
    * The link to the message on the blog (its thread's page, at its anchor
    * `#parley-<id>`), in a new tab. Only an http(s) thread url becomes a link:
-   * it is user input, and could be `javascript:`.
+   * it is user input, and could be `javascript:`. Only a published message
+   * (reported or not) has a place there: the blog shows no other.
    */
   #renderPlace(author: string) {
     const page = httpUrl(this.message.threadUrl);
-    if (!page) return nothing;
+    if (!page || this.message.status !== 'published') return nothing;
     page.hash = `parley-${this.message.id}`;
-    return html` ·
-      <a
+    // One unbreakable piece: the separator never ends a line without its link.
+    return html` <span class="place"
+      >· <a
         part="link"
         class="target"
         href=${page.href}
@@ -219,7 +225,8 @@ export class ParleyAdminMessage extends LitElement {
         rel="noopener noreferrer"
         aria-label=${strings.act(strings.onBlog, this.message.id, author)}
         >${strings.onBlog}</a
-      >`;
+      ></span
+    >`;
   }
 
   override render() {
@@ -270,6 +277,11 @@ export class ParleyAdminMessage extends LitElement {
           ? html`<div class="actions" role="group" aria-label=${strings.actionsFor(message.id, author)}>
               ${actions.map((action) => this.#renderButton(action, author))}
             </div>`
+          : nothing
+      }
+      ${
+        this.confirming
+          ? html`<p id="c-${id}" class="confirm">${strings.deleteConfirm}</p>`
           : nothing
       }
       ${error ? html`<p part="error" role="alert">${error}</p>` : nothing}

@@ -18,7 +18,7 @@ import { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
 import { BulkSelection, bulkStyles } from './bulk-selection.js';
 import { ExportDownload } from './export-download.js';
-import { listMore, listStatus } from './list-status.js';
+import { listMore, listStatus, type MoreHost } from './list-status.js';
 import { MessageSearch } from './message-search.js';
 import { OwnerKeys } from './owner-keys.js';
 import { styles } from './parley-admin.styles.js';
@@ -201,6 +201,13 @@ export class ParleyAdmin extends LitElement {
     },
     announce: (text) => this.#announce(text),
   });
+  /** What "Load more" needs from the page. */
+  #more: MoreHost = {
+    announce: (text) => this.#announce(text),
+    settled: () => this.updateComplete,
+  };
+  /** Bumped per search, so only the latest one says what it found. */
+  #searches = 0;
   #export = new ExportDownload(this, {
     session: this.#session,
     announce: (text) => this.#announce(text),
@@ -262,6 +269,8 @@ export class ParleyAdmin extends LitElement {
   async #select(tab: Tab, focus = false) {
     // A selection is of what the open tab shows: nothing hidden is ever acted on.
     if (tab !== this._tab) this.#bulk.clear();
+    // What was said about the last tab ("7 messages found") is not about this one.
+    if (tab !== this._tab) this._announcement = '';
     this._tab = tab;
     this._confirmingDelete = null;
     this.#loadTab(tab);
@@ -278,18 +287,25 @@ export class ParleyAdmin extends LitElement {
   }
 
   #showThread(key: string) {
+    this.#searches++;
     this.#lists.narrow(key, '');
     this.#search.reset();
     this.#select('recent', true);
   }
 
-  /** Narrows every message list, loads the open tab's again, and says what it found. */
+  /**
+   * Narrows every message list, loads the open tab's again, and says what it
+   * found; only the latest search speaks (an earlier one's count would be of
+   * the lists as they were).
+   */
   async #narrow(thread: string, query: string) {
     if (!this.#lists.narrow(thread, query)) return;
     this.#bulk.clear();
     const session = this.#session.current;
     const tab = this._tab;
+    const search = ++this.#searches;
     await this.#loadTab(tab);
+    if (search !== this.#searches) return;
     if (session !== this.#session.current || tab !== this._tab || !(thread || query)) return;
     const found = this.#lists.shown(tab).length;
     this.#announce(strings.found(found, this.#lists.hasMore(tab)));
@@ -314,7 +330,7 @@ export class ParleyAdmin extends LitElement {
   }
 
   #renderDashboard() {
-    const hidden = this.#lists.messages.hidden;
+    const hidden = this.#lists.noticeList();
     const tab = (id: Tab) => html`<button
       part="tab"
       role="tab"
@@ -370,7 +386,7 @@ export class ParleyAdmin extends LitElement {
     const none = filter || query ? strings.noMatch(query, this.#lists.threadName(filter)) : empty;
     return html`<div class="section" aria-labelledby="h-${name}" role="region">
       <div class="section-head">
-        <h2 id="h-${name}">${title}${list.state === 'ready' ? counted : ''}</h2>
+        <h2 id="h-${name}" tabindex="-1">${title}${list.state === 'ready' ? counted : ''}</h2>
       </div>
       ${listStatus(list, none, () => this.#lists.reload(name))}
       ${
@@ -396,7 +412,7 @@ export class ParleyAdmin extends LitElement {
             </ol>`
           : nothing
       }
-      ${listMore(list, title)}
+      ${listMore(list, title, this.#more)}
     </div>`;
   }
 
@@ -428,7 +444,7 @@ export class ParleyAdmin extends LitElement {
             </ol>`
           : nothing
       }
-      ${listMore(list, strings.threadsTitle)}
+      ${listMore(list, strings.threadsTitle, this.#more, strings.moreThreads)}
     </div>`;
   }
 }

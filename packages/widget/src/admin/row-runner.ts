@@ -7,7 +7,7 @@
  * row. Focus is only brought back when it was lost, never taken from where
  * the user moved it.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { SessionController, SessionWork } from './admin-session.js';
 
 /**
@@ -56,7 +56,18 @@ function focusedElement(): Element | null {
   return focused;
 }
 
-export class RowRunner<Key> implements ReactiveController {
+/** Focuses the first card of `items` still listed, else the heading of `section`. */
+function focusOutside(
+  items: (Element | null | undefined)[],
+  section: HTMLElement | null | undefined,
+) {
+  const card = items.find((item) => item?.isConnected)?.firstElementChild;
+  const target = card?.shadowRoot?.querySelector<HTMLElement>('[data-row]');
+  if (target) return target.focus();
+  if (section?.isConnected) section.querySelector<HTMLElement>('h2')?.focus();
+}
+
+export class RowRunner<Key> {
   /** Why the last request failed; '' when it did not. */
   error = '';
   #card: Card;
@@ -68,10 +79,7 @@ export class RowRunner<Key> implements ReactiveController {
     this.#card = card;
     this.#page = page;
     this.#key = key;
-    card.addController(this);
   }
-
-  hostConnected() {}
 
   async run(work: SessionWork) {
     const page = this.#page();
@@ -79,6 +87,10 @@ export class RowRunner<Key> implements ReactiveController {
     if (page.busy.has(key)) return;
     const button = (this.#card.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
     const row = button?.closest<HTMLElement>('[data-row]') ?? null;
+    // Where the card sits in its list: a decision can take it out of the list.
+    const item = this.#card.parentElement;
+    const neighbours = [item?.nextElementSibling, item?.previousElementSibling];
+    const section = item?.closest<HTMLElement>('[role=region]');
     page.busy.add(key);
     this.error = '';
     this.#card.requestUpdate();
@@ -87,10 +99,12 @@ export class RowRunner<Key> implements ReactiveController {
     this.#card.requestUpdate();
     await page.settled();
     await this.#card.updateComplete;
-    // A sign-out (a 401) took the card away with everything else.
-    if (!this.#card.isConnected) return;
     const focused = focusedElement();
     if (focused && focused !== document.body && focused !== button) return;
+    // The card left its list (approved out of the Queue, deleted): the next
+    // card, else the one before, else the list's heading. After a sign-out
+    // (a 401) none of them is still there, and the sign-in form has the focus.
+    if (!this.#card.isConnected) return focusOutside(neighbours, section);
     const target =
       button?.isConnected && !(button as HTMLButtonElement).disabled
         ? button

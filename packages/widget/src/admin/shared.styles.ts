@@ -138,9 +138,11 @@ export const baseStyles = css`
     .pick {
       justify-content: center;
     }
+    /* Still a list item: a flex summary loses its disclosure marker. */
     summary {
-      display: flex;
-      align-items: center;
+      display: list-item;
+      box-sizing: border-box;
+      padding-block: 0.6rem;
     }
     /* Links of their own line (a message's place, a thread's page); links in text are exempt. */
     a.target {

@@ -33,7 +33,7 @@ export const SHOWN: Record<Tab, readonly ListKey[]> = {
 };
 
 /** The lists the server's filters put `message` in (Recent may be narrowed to a thread: still one). */
-function listsOf(message: AdminMessage): ListName[] {
+export function listsOf(message: AdminMessage): ListName[] {
   const lists: ListName[] = [];
   const { status } = message;
   if (status === 'pending') lists.push('pending');

@@ -8,18 +8,23 @@ import type { AdminThread } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { strings } from './admin-strings.js';
 
-/** The select, with `filter` (a thread key; '' for all) selected; `choose` gets the new key. */
-export function threadFilter(
-  threads: readonly AdminThread[],
-  filter: string,
-  choose: (key: string) => void,
-) {
+/** What the select tells its owner: a new key chosen, and a key pressed or the field left. */
+export interface FilterEvents {
+  change(key: string): void;
+  keydown(e: KeyboardEvent): void;
+  blur(): void;
+}
+
+/** The select, with `filter` (a thread key; '' for all) selected. */
+export function threadFilter(threads: readonly AdminThread[], filter: string, on: FilterEvents) {
   return html`<div class="filter">
     <label for="filter">${strings.filter}</label>
     <select
       id="filter"
       part="input"
-      @change=${(e: Event) => choose((e.target as HTMLSelectElement).value)}
+      @change=${(e: Event) => on.change((e.target as HTMLSelectElement).value)}
+      @keydown=${on.keydown}
+      @blur=${on.blur}
     >
       <option value="" ?selected=${!filter}>${strings.allThreads}</option>
       ${
@@ -28,10 +33,9 @@ export function threadFilter(
           : nothing
       }
       ${threads.map(
+        // No white space around the label: an option's text is its name, spaces included.
         (thread) =>
-          html`<option value=${thread.key} ?selected=${thread.key === filter}>
-            ${thread.title || thread.key}
-          </option>`,
+          html`<option value=${thread.key} ?selected=${thread.key === filter}>${thread.title || thread.key}</option>`,
       )}
     </select>
   </div>`;

@@ -61,6 +61,25 @@ export interface PageOptions {
 }
 
 /**
+ * The {@link ApiError} of a failed answer `res` whose JSON was `body` (null
+ * when it had none): the envelope's code, message and field issues, and the
+ * wait its `Retry-After` asks for.
+ */
+export function apiErrorOf(res: Response, body: Partial<ErrorBody> | null): ApiError {
+  const error = body?.error;
+  const after = String(res.headers.get('Retry-After'));
+  return new ApiError(
+    res.status,
+    error?.code ?? 'bad_response',
+    error?.message ?? `HTTP ${res.status}`,
+    error?.issues,
+    // Seconds (as Parley sends it) or an HTTP-date (as a proxy may): at
+    // least 1; anything else (or no header) reads as "no hint".
+    Math.max(1, Math.ceil(+after || (Date.parse(after) - Date.now()) / 1000)) || null,
+  );
+}
+
+/**
  * The one fetch of both the widget and the moderation page: bounded by
  * `clientSettings.timeoutMs`, and every failure (error envelope, network,
  * timeout) becomes an {@link ApiError}.
@@ -82,17 +101,7 @@ export async function request<T>(url: string, signal: AbortSignal, init?: Reques
     const body = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
     // 202 and 204 (report, delete) may come with no body at all.
     if (res.ok && (body || res.status > 201)) return body as T;
-    const error = body?.error;
-    const after = String(res.headers.get('Retry-After'));
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'bad_response',
-      error?.message ?? `HTTP ${res.status}`,
-      error?.issues,
-      // Seconds (as Parley sends it) or an HTTP-date (as a proxy may): at
-      // least 1; anything else (or no header) reads as "no hint".
-      Math.max(1, Math.ceil(+after || (Date.parse(after) - Date.now()) / 1000)) || null,
-    );
+    throw apiErrorOf(res, body);
   } catch (e) {
     if (e instanceof ApiError) throw e;
     const code = signal.aborted ? 'aborted' : timedOut ? 'timeout' : 'network';

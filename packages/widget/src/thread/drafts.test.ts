@@ -105,6 +105,39 @@ describe('<parley-thread> drafts', () => {
     expect(value(again, '#parley-body')).to.equal('Try again later');
   });
 
+  it('saves drafts and tokens over whatever else storage holds (a number, an array, null)', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    route('POST', `${threadPath(k)}/messages`, () =>
+      json({ message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6' }, 201),
+    );
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent | PromiseRejectionEvent) => errors.push(e);
+    addEventListener('error', onError);
+    addEventListener('unhandledrejection', onError);
+    try {
+      const el = await mount({ thread: k });
+      type(el, '#parley-author', 'Grace');
+      for (const junk of ['5', '[1]', 'null', `{"${SERVER}": [1]}`, `{"${SERVER}": {"${k}": [2]}}`]) {
+        localStorage.setItem('parley:drafts', junk);
+        type(el, '#parley-body', `Over ${junk}`);
+        expect(JSON.parse(localStorage.getItem('parley:drafts')!), junk).to.deep.equal({
+          [SERVER]: { [k]: { 0: `Over ${junk}` } },
+        });
+      }
+      localStorage.setItem('parley:edit-tokens', '[7]');
+      await submit(el);
+      await waitUntil(() => $(el, '#parley-6'));
+      expect(JSON.parse(localStorage.getItem('parley:edit-tokens')!)).to.deep.equal({
+        [SERVER]: { 6: 't6' },
+      });
+      expect(errors).to.deep.equal([]);
+    } finally {
+      removeEventListener('error', onError);
+      removeEventListener('unhandledrejection', onError);
+    }
+  });
+
   it('works on, silently, when storage throws (blocked, private mode)', async () => {
     const k = uniqueKey();
     serveThread(k);

@@ -1,4 +1,4 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ParleyThread } from './parley-thread.js';
 import {
   $,
@@ -6,6 +6,7 @@ import {
   ago,
   apiError,
   calls,
+  deferred,
   json,
   makeMessage,
   mount,
@@ -89,6 +90,29 @@ describe('<parley-thread> drafts', () => {
     button(again, '#parley-3 form', 'Cancel').click();
     await again.updateComplete;
     expect(JSON.parse(localStorage.getItem('parley:drafts') ?? '{}')).to.deep.equal({});
+  });
+
+  it('does not offer the posted text again when the sort changed while it was on its way', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    const gate = deferred();
+    route('POST', `${threadPath(k)}/messages`, async () => {
+      await gate.promise;
+      return json({ message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6' }, 201);
+    });
+    const el = await mount({ thread: k });
+    type(el, '#parley-author', 'Grace');
+    type(el, '#parley-body', 'Posted once');
+    await submit(el);
+    await waitUntil(() => calls.some((c) => c.method === 'POST'));
+    const loaded = oneEvent(el, 'parley-thread-loaded');
+    button(el, '[part~=sort]', 'Newest').click();
+    await loaded;
+    await waitUntil(() => $(el, '#parley-body'));
+    gate.resolve(new Response());
+    await waitUntil(() => localStorage.getItem('parley:drafts') === '{}', 'the draft cleared');
+    await el.updateComplete;
+    expect(value(el, '#parley-body')).to.equal('');
   });
 
   it('keeps the draft when a post fails', async () => {

@@ -48,9 +48,7 @@ export function save(key: string, value: unknown): void {
  * stored into it (an array's named properties are lost by `JSON.stringify`).
  */
 const record = <T>(value: unknown): Record<string, T> =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, T>)
-    : {};
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, T>) : {};
 
 /** What `key` holds for the server at `base`, or `undefined`. */
 export const loadFor = <T>(key: string, base: string): T | undefined =>
@@ -89,6 +87,12 @@ export function loadDraft(base: string, key: string, slot: number): string {
   const text = draftsFor(base)[key]?.[slot];
   return typeof text === 'string' ? text : '';
 }
+
+/** The slots of thread `key` that hold a draft (0: the main form, else the messages answered). */
+export const draftSlots = (base: string, key: string): number[] =>
+  Object.entries(record<unknown>(draftsFor(base)[key]))
+    .filter(([, text]) => typeof text === 'string')
+    .map(([slot]) => Number(slot));
 
 /**
  * Keeps `text` as the draft of `slot` in thread `key` (empty or blank text

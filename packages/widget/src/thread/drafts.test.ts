@@ -78,18 +78,24 @@ describe('<parley-thread> drafts', () => {
 
     const again = await mount({ thread: k });
     expect(value(again, '#parley-body')).to.equal('');
+    // The kept draft shows before the box opens: its message's Reply says so.
+    const resume = $(again, '#parley-3 .reply');
+    expect(text(resume)).to.equal('Continue your reply');
+    expect(resume.getAttribute('aria-label')).to.equal('Continue your reply to Reader 3');
+    await expect(again).to.be.accessible();
     button(again, '#parley-4', 'Reply').click();
     await waitUntil(() => $(again, '#parley-r4-body'));
     expect(value(again, '#parley-r4-body')).to.equal('');
-    button(again, '#parley-3', 'Reply').click();
+    button(again, '#parley-3', 'Continue your reply').click();
     await waitUntil(() => $(again, '#parley-r3-body'));
     expect(value(again, '#parley-r3-body')).to.equal('To Reader 3');
 
-    // Emptied and cancelled: the draft goes.
+    // Emptied and cancelled: the draft goes, and Reply is Reply again.
     type(again, '#parley-r3-body', '');
     button(again, '#parley-3 form', 'Cancel').click();
     await again.updateComplete;
     expect(JSON.parse(localStorage.getItem('parley:drafts') ?? '{}')).to.deep.equal({});
+    expect(text($(again, '#parley-3 .reply'))).to.equal('Reply');
   });
 
   it('does not offer the posted text again when the sort changed while it was on its way', async () => {
@@ -142,7 +148,13 @@ describe('<parley-thread> drafts', () => {
     try {
       const el = await mount({ thread: k });
       type(el, '#parley-author', 'Grace');
-      for (const junk of ['5', '[1]', 'null', `{"${SERVER}": [1]}`, `{"${SERVER}": {"${k}": [2]}}`]) {
+      for (const junk of [
+        '5',
+        '[1]',
+        'null',
+        `{"${SERVER}": [1]}`,
+        `{"${SERVER}": {"${k}": [2]}}`,
+      ]) {
         localStorage.setItem('parley:drafts', junk);
         type(el, '#parley-body', `Over ${junk}`);
         expect(JSON.parse(localStorage.getItem('parley:drafts')!), junk).to.deep.equal({

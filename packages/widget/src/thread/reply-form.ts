@@ -66,6 +66,16 @@ export class ReplyForm {
     return `#${this.#p}-body`;
   }
 
+  /** Keeps `text` as this form's draft; a reply box's Reply button says so while one is kept. */
+  #saveDraft(text: string) {
+    const page = this.#page;
+    saveDraft(page.base, page.key, this.#slot, text);
+    if (page !== this.#actions.host.page || !this.parent) return;
+    const drafted = this.#actions.drafted;
+    if (text.trim()) drafted.add(this.#slot);
+    else drafted.delete(this.#slot);
+  }
+
   /** Says `text` in the form's alert. */
   showError(text: string) {
     this.#formError = text;
@@ -89,7 +99,7 @@ export class ReplyForm {
     } else if (field.id === `${this.#p}-website`) this.#website = field.value;
     else if (field.id === `${this.#p}-body`) {
       this.body = field.value;
-      saveDraft(this.#page.base, this.#page.key, this.#slot, this.body);
+      this.#saveDraft(this.body);
     }
     this.#warm();
     actions.update();
@@ -118,7 +128,7 @@ export class ReplyForm {
   };
 
   #discard = () => {
-    saveDraft(this.#page.base, this.#page.key, this.#slot, '');
+    this.#saveDraft('');
     this.#actions.closeReply();
   };
 
@@ -187,7 +197,7 @@ export class ReplyForm {
       const m = res.message;
       saveEditToken(page.base, m.id, res.editToken);
       // Posted: the draft has done its work, whatever is on screen now.
-      saveDraft(page.base, page.key, this.#slot, '');
+      this.#saveDraft('');
       this.#forgetCopies(sent);
       actions.refresh();
       if (page !== host.page) return;

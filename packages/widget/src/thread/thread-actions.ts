@@ -19,7 +19,7 @@ import type { Message, SortOrder } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Catalog } from '../i18n/en.js';
 import { withActions } from '../i18n/en-actions.js';
-import { load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
+import { draftSlots, load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
 import { actionSettings } from './action-settings.js';
 import { actionStyles } from './actions.styles.js';
 import { Cooldowns } from './cooldown.js';
@@ -59,6 +59,8 @@ export class ThreadActions implements ReactiveController {
   tokens: Record<string, string> = {};
   /** Messages this browser reported to the server. */
   reported: number[] = [];
+  /** Messages of this thread whose reply box holds a draft on this browser: their Reply says "Continue your reply". */
+  drafted = new Set<number>();
   /** The site owner's posting key for the server, when this browser holds one. */
   ownerKey?: string;
   /**
@@ -142,6 +144,7 @@ export class ThreadActions implements ReactiveController {
     const base = this.#page!.base;
     this.tokens = loadFor(TOKENS_KEY, base) ?? {};
     this.reported = loadFor(REPORTED_KEY, base) ?? [];
+    this.drafted = new Set(draftSlots(base, this.#page!.key));
     this.ownerKey = ownerKeyFor(base);
   }
 

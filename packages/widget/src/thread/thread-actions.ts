@@ -101,6 +101,14 @@ export class ThreadActions implements ReactiveController {
 
   hostUpdate() {
     if (this.host.page !== this.#page) this.#newPage();
+    // A message removed (live, or by a moderator) takes its reply box, report
+    // step and editor with it; its draft stays kept. (Live updates move the
+    // focus to the nearest message.)
+    const report = this.messageActions.report;
+    const open = [this.inline?.parent?.id, report.open, this.editing].filter((id) => id != null);
+    if (!open.length) return;
+    const shown = new Set(this.host.messages.filter((m) => !m.deleted).map((m) => m.id));
+    for (const id of open) if (!shown.has(id)) this.forget(id);
   }
 
   hostUpdated() {
@@ -207,9 +215,12 @@ export class ThreadActions implements ReactiveController {
     this.focus(focus ?? `#parley-${id} .reply`);
   }
 
-  /** A message deleted: a box replying to it closes. */
+  /** A message deleted or removed: a box replying to it, its report step or editor closes. */
   forget(id: number) {
     if (this.inline?.parent?.id === id) this.inline = null;
+    const report = this.messageActions.report;
+    if (report.open === id) report.open = null;
+    if (this.messageActions.editing === id) this.messageActions.editing = null;
   }
 
   /** Shows `text` under message `id` for a while (until the reader's next action at most). */

@@ -718,6 +718,20 @@ describe('<parley-thread> live updates', () => {
       expect(errors).to.have.length(2);
     });
 
+    it('finds new replies by polling on a long thread read oldest first', async () => {
+      Object.assign(liveSettings, { pollMs: 20, refusals: 1, retryMs: 10_000 });
+      const { k, el, es } = await live({}, seedMessages, 'cursor-1');
+      route('GET', `${threadPath(k)}/messages`, (req) => {
+        expect(new URL(req.url).searchParams.get('sort')).to.equal('newest');
+        return json({ messages: [makeMessage(31), makeMessage(30)], nextCursor: 'c' });
+      });
+      es.fail(true);
+      await waitUntil(() => articleIds(el).includes('parley-31'), 'the poll brings them');
+      const ids = articleIds(el);
+      expect(ids.indexOf('parley-30')).to.be.below(ids.indexOf('parley-31'));
+      expect(ids.slice(0, 5)).to.deep.equal(seedMessages.map((m) => `parley-${m.id}`));
+    });
+
     it('polls once the stream has been down for long, whatever the cause', async () => {
       Object.assign(liveSettings, { pollMs: 20, retryMs: 10, maxRetryMs: 20, pollAfterMs: 100 });
       const { el, es } = await live();

@@ -24,7 +24,8 @@
  * alert); when the stream is back the note goes and "Live updates resumed." is
  * said politely once.
  *
- * Polling the first page is the last resort, for a stream that keeps failing:
+ * Polling the first page (and, oldest first on a long thread, the newest
+ * replies) is the last resort, for a stream that keeps failing:
  * down for `pollAfterMs` (minutes), or refused `refusals` times in a row (an
  * answer that is not a stream: 429 or 503 for streams, or a proxy that cannot
  * pass them). Then the page hears of the outage, once, as one `parley-error`,
@@ -34,7 +35,7 @@
 
 import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
 import type { ReactiveController } from 'lit';
-import { ApiError, getThread } from '../api/client.js';
+import { ApiError, getMessages, getThread } from '../api/client.js';
 import { eventsUrl } from '../api/interactive.js';
 import { withActions } from '../i18n/en-actions.js';
 import { plural } from '../i18n/format.js';
@@ -320,6 +321,22 @@ export class LiveUpdates implements ReactiveController {
       const list =
         host.options().sort === 'newest' ? [...first.messages].reverse() : first.messages;
       for (const message of list) this.#take({ type: 'message.created', message });
+      // Oldest first with pages still unloaded, the first page never holds what
+      // is new: the newest replies are read too, and those not on the page join
+      // it (after the gap), oldest first.
+      const options = host.options();
+      if (host.hasMore && options.sort === 'oldest') {
+        const latest = await getMessages(
+          page.base,
+          page.key,
+          { limit: options.limit, sort: 'newest' },
+          this.#signal(),
+        );
+        if (page !== host.page) return;
+        const known = new Set(host.messages.map((m) => m.id));
+        for (const message of latest.messages.toReversed())
+          if (!known.has(message.id)) this.#take({ type: 'message.created', message });
+      }
     } catch {
       // The outage was reported once already; the next poll tries again.
     }

@@ -41,13 +41,22 @@ export function save(key: string, value: unknown): void {
   } catch {}
 }
 
+/**
+ * `value` when it is a plain object (JSON's `{...}`), else a new `{}`: what
+ * another script, an older version or a hand edit left under a key (`5`,
+ * `null`, an array) must neither throw on assignment nor swallow what is
+ * stored into it (an array's named properties are lost by `JSON.stringify`).
+ */
+const record = <T>(value: unknown): Record<string, T> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, T>) : {};
+
 /** What `key` holds for the server at `base`, or `undefined`. */
 export const loadFor = <T>(key: string, base: string): T | undefined =>
-  load<Record<string, T>>(key, {})[base];
+  record<T>(load<unknown>(key, {}))[base];
 
 /** Stores (or with `undefined`, forgets) what `key` holds for the server at `base`. */
 export function saveFor(key: string, base: string, value: unknown): void {
-  const all = load<Record<string, unknown>>(key, {});
+  const all = record<unknown>(load<unknown>(key, {}));
   if (value === undefined) delete all[base];
   else all[base] = value;
   save(key, all);
@@ -58,7 +67,7 @@ export function saveFor(key: string, base: string, value: unknown): void {
  * author can edit or delete it later. Tokens never leave this browser otherwise.
  */
 export function saveEditToken(base: string, id: number, token: string): void {
-  saveFor(TOKENS_KEY, base, { ...loadFor<object>(TOKENS_KEY, base), [id]: token });
+  saveFor(TOKENS_KEY, base, { ...record(loadFor(TOKENS_KEY, base)), [id]: token });
 }
 
 /** Forgets the edit token of a message (deleted, or its token refused). */
@@ -71,16 +80,19 @@ export function forgetEditToken(base: string, id: number): void {
 type Drafts = Record<string, Record<string, string>>;
 
 /** The drafts kept for the server at `base`, whatever the stored value looks like. */
-const draftsFor = (base: string): Drafts => {
-  const all = loadFor<unknown>(DRAFTS_KEY, base);
-  return all && typeof all === 'object' ? (all as Drafts) : {};
-};
+const draftsFor = (base: string): Drafts => record(loadFor<unknown>(DRAFTS_KEY, base));
 
 /** The draft kept for `slot` (0: the main form, else the message answered) of thread `key`, or ''. */
 export function loadDraft(base: string, key: string, slot: number): string {
   const text = draftsFor(base)[key]?.[slot];
   return typeof text === 'string' ? text : '';
 }
+
+/** The slots of thread `key` that hold a draft (0: the main form, else the messages answered). */
+export const draftSlots = (base: string, key: string): number[] =>
+  Object.entries(record<unknown>(draftsFor(base)[key]))
+    .filter(([, text]) => typeof text === 'string')
+    .map(([slot]) => Number(slot));
 
 /**
  * Keeps `text` as the draft of `slot` in thread `key` (empty or blank text
@@ -89,8 +101,7 @@ export function loadDraft(base: string, key: string, slot: number): string {
  */
 export function saveDraft(base: string, key: string, slot: number, text: string): void {
   const drafts = draftsFor(base);
-  const prev = drafts[key];
-  const thread: Record<string, string> = prev && typeof prev === 'object' ? { ...prev } : {};
+  const thread = { ...record<string>(drafts[key]) };
   delete drafts[key];
   if (text.trim()) thread[slot] = text;
   else delete thread[slot];

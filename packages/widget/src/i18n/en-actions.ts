@@ -8,6 +8,9 @@ import type { Catalog } from './en.js';
 export const enActions = {
   reply: 'Reply',
   replyTo: 'Reply to {name}',
+  /** Reply, when this browser keeps a draft of the reply (written before a reload). */
+  continueReply: 'Continue your reply',
+  continueReplyTo: 'Continue your reply to {name}',
   name: 'Name',
   message: 'Message',
   hint: 'Markdown: **bold**, _italic_, `code`, [links](https://…)',

@@ -19,6 +19,15 @@ export const actionStyles = css`
   .primary:hover:not(:disabled) {
     background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
   }
+  /* "Posting…" must stay readable: a faded accent puts white on near nothing
+     (light) or dark on dark (dark). Disabled reads as a quiet, outlined button
+     in the text's own colour instead. */
+  .primary:disabled {
+    opacity: 1;
+    color: inherit;
+    background: var(--parley-surface);
+    border-color: var(--parley-border);
+  }
   .link {
     padding: 0.1em 0.4em;
     margin-inline-start: -0.4em;

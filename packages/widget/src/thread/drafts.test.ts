@@ -1,4 +1,4 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ParleyThread } from './parley-thread.js';
 import {
   $,
@@ -6,6 +6,7 @@ import {
   ago,
   apiError,
   calls,
+  deferred,
   json,
   makeMessage,
   mount,
@@ -77,18 +78,47 @@ describe('<parley-thread> drafts', () => {
 
     const again = await mount({ thread: k });
     expect(value(again, '#parley-body')).to.equal('');
+    // The kept draft shows before the box opens: its message's Reply says so.
+    const resume = $(again, '#parley-3 .reply');
+    expect(text(resume)).to.equal('Continue your reply');
+    expect(resume.getAttribute('aria-label')).to.equal('Continue your reply to Reader 3');
+    await expect(again).to.be.accessible();
     button(again, '#parley-4', 'Reply').click();
     await waitUntil(() => $(again, '#parley-r4-body'));
     expect(value(again, '#parley-r4-body')).to.equal('');
-    button(again, '#parley-3', 'Reply').click();
+    button(again, '#parley-3', 'Continue your reply').click();
     await waitUntil(() => $(again, '#parley-r3-body'));
     expect(value(again, '#parley-r3-body')).to.equal('To Reader 3');
 
-    // Emptied and cancelled: the draft goes.
+    // Emptied and cancelled: the draft goes, and Reply is Reply again.
     type(again, '#parley-r3-body', '');
     button(again, '#parley-3 form', 'Cancel').click();
     await again.updateComplete;
     expect(JSON.parse(localStorage.getItem('parley:drafts') ?? '{}')).to.deep.equal({});
+    expect(text($(again, '#parley-3 .reply'))).to.equal('Reply');
+  });
+
+  it('does not offer the posted text again when the sort changed while it was on its way', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    const gate = deferred();
+    route('POST', `${threadPath(k)}/messages`, async () => {
+      await gate.promise;
+      return json({ message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6' }, 201);
+    });
+    const el = await mount({ thread: k });
+    type(el, '#parley-author', 'Grace');
+    type(el, '#parley-body', 'Posted once');
+    await submit(el);
+    await waitUntil(() => calls.some((c) => c.method === 'POST'));
+    const loaded = oneEvent(el, 'parley-thread-loaded');
+    button(el, '[part~=sort]', 'Newest').click();
+    await loaded;
+    await waitUntil(() => $(el, '#parley-body'));
+    gate.resolve(new Response());
+    await waitUntil(() => localStorage.getItem('parley:drafts') === '{}', 'the draft cleared');
+    await el.updateComplete;
+    expect(value(el, '#parley-body')).to.equal('');
   });
 
   it('keeps the draft when a post fails', async () => {
@@ -103,6 +133,45 @@ describe('<parley-thread> drafts', () => {
     el.remove();
     const again = await mount({ thread: k });
     expect(value(again, '#parley-body')).to.equal('Try again later');
+  });
+
+  it('saves drafts and tokens over whatever else storage holds (a number, an array, null)', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    route('POST', `${threadPath(k)}/messages`, () =>
+      json({ message: makeMessage(6, { createdAt: ago(0) }), editToken: 't6' }, 201),
+    );
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent | PromiseRejectionEvent) => errors.push(e);
+    addEventListener('error', onError);
+    addEventListener('unhandledrejection', onError);
+    try {
+      const el = await mount({ thread: k });
+      type(el, '#parley-author', 'Grace');
+      for (const junk of [
+        '5',
+        '[1]',
+        'null',
+        `{"${SERVER}": [1]}`,
+        `{"${SERVER}": {"${k}": [2]}}`,
+      ]) {
+        localStorage.setItem('parley:drafts', junk);
+        type(el, '#parley-body', `Over ${junk}`);
+        expect(JSON.parse(localStorage.getItem('parley:drafts')!), junk).to.deep.equal({
+          [SERVER]: { [k]: { 0: `Over ${junk}` } },
+        });
+      }
+      localStorage.setItem('parley:edit-tokens', '[7]');
+      await submit(el);
+      await waitUntil(() => $(el, '#parley-6'));
+      expect(JSON.parse(localStorage.getItem('parley:edit-tokens')!)).to.deep.equal({
+        [SERVER]: { 6: 't6' },
+      });
+      expect(errors).to.deep.equal([]);
+    } finally {
+      removeEventListener('error', onError);
+      removeEventListener('unhandledrejection', onError);
+    }
   });
 
   it('works on, silently, when storage throws (blocked, private mode)', async () => {

@@ -282,6 +282,101 @@ describe('<parley-thread> live updates', () => {
       expect(body.selectionStart).to.equal(5);
     });
 
+    describe('while the reader types', () => {
+      /** A page much taller than the viewport, so the scroll can be kept, not only clamped. */
+      async function tall(attrs: Record<string, string> = {}) {
+        const k = uniqueKey();
+        serveThread(k, {}, seedMessages, null, 40);
+        const page = document.createElement('div');
+        page.style.padding = '100vh 0';
+        const el = await mount({ thread: k, ...attrs }, page);
+        return { el, es: await stream() };
+      }
+      beforeEach(() => {
+        // Our own compensation, not the browser's scroll anchoring.
+        document.documentElement.style.overflowAnchor = 'none';
+      });
+      afterEach(() => {
+        document.documentElement.style.overflowAnchor = '';
+        scrollTo(0, 0);
+      });
+      /** Where `selector` is on screen now. */
+      const top = (el: ParleyThread, selector: string) =>
+        $(el, selector).getBoundingClientRect().top;
+
+      it('keeps an in-place reply box focused, its text, caret and place, as replies land above and below', async () => {
+        // Newest first: a new message lands above, and every message after it moves into the next element.
+        const { el, es } = await tall({ sort: 'newest' });
+        $(el, '#parley-4 .reply').click();
+        await waitUntil(() => active(el)?.id === 'parley-r4-body');
+        type(el, '#parley-r4-body', 'Half a thought');
+        const box = $<HTMLTextAreaElement>(el, '#parley-r4-body');
+        box.setSelectionRange(4, 9);
+        scrollBy(0, top(el, '#parley-r4-body') - 200);
+        const before = top(el, '#parley-r4-body');
+        es.open();
+        es.push(
+          41,
+          created(makeMessage(6, { parentId: 2, html: '<p>A</p><p>tall</p><p>one</p>' })),
+        );
+        es.push(42, created(makeMessage(7)));
+        await applied(el);
+        expect(articleIds(el)).to.include.members(['parley-6', 'parley-7']);
+        const now = active(el) as HTMLTextAreaElement;
+        expect(now?.id).to.equal('parley-r4-body');
+        expect(now.value).to.equal('Half a thought');
+        expect([now.selectionStart, now.selectionEnd]).to.deep.equal([4, 9]);
+        await frame();
+        expect(top(el, '#parley-r4-body')).to.be.closeTo(before, 1);
+        // The next keystrokes land in it.
+        type(el, '#parley-r4-body', 'Half a thought, finished');
+        expect(JSON.parse(localStorage.getItem('parley:drafts')!)[SERVER][el.thread!][4]).to.equal(
+          'Half a thought, finished',
+        );
+      });
+
+      it('keeps the main form in place while replies are appended above it', async () => {
+        const { el, es } = await tall();
+        const body = $<HTMLTextAreaElement>(el, '#parley-body');
+        body.focus();
+        type(el, '#parley-body', 'Typing here');
+        body.setSelectionRange(6, 6);
+        scrollBy(0, top(el, '#parley-body') - 300);
+        const before = top(el, '#parley-body');
+        es.open();
+        for (let id = 6; id < 9; id++) es.push(35 + id, created(makeMessage(id)));
+        await applied(el);
+        expect(articleIds(el)).to.include('parley-8');
+        expect(top(el, '#parley-body')).to.be.closeTo(before, 1);
+        // Still once the new messages have their real heights (content-visibility) and are painted.
+        await frame();
+        expect(active(el)).to.equal(body);
+        expect(body.selectionStart).to.equal(6);
+        expect(top(el, '#parley-body')).to.be.closeTo(before, 1);
+      });
+
+      it('moves the focus to the nearest message when the one with the open reply box or report step is removed', async () => {
+        const { el, es } = await tall();
+        $(el, '#parley-4 .reply').click();
+        await waitUntil(() => active(el)?.id === 'parley-r4-body');
+        type(el, '#parley-r4-body', 'Kept as a draft');
+        es.open().push(41, { type: 'message.removed', id: 4 });
+        await applied(el);
+        expect($(el, '#parley-4')).to.equal(null);
+        expect($(el, 'form[part~=reply]')).to.equal(null);
+        expect(active(el)?.id).to.equal('parley-5');
+
+        $(el, '#parley-3 .report').click();
+        await waitUntil(() => $(el, '#parley-reason-3'));
+        $(el, '#parley-reason-3').focus();
+        es.push(42, { type: 'message.removed', id: 3 });
+        await applied(el);
+        expect($(el, 'form[part~=report]')).to.equal(null);
+        expect(active(el)?.id).to.equal('parley-5');
+        await expect(el).to.be.accessible();
+      });
+    });
+
     it('shows the reader’s own post once, whether its event comes before or after the answer', async () => {
       const { el, es } = await live();
       es.open();
@@ -621,6 +716,20 @@ describe('<parley-thread> live updates', () => {
       expect(errors).to.have.length(2);
       (await nextStream()).fail(true);
       expect(errors).to.have.length(2);
+    });
+
+    it('finds new replies by polling on a long thread read oldest first', async () => {
+      Object.assign(liveSettings, { pollMs: 20, refusals: 1, retryMs: 10_000 });
+      const { k, el, es } = await live({}, seedMessages, 'cursor-1');
+      route('GET', `${threadPath(k)}/messages`, (req) => {
+        expect(new URL(req.url).searchParams.get('sort')).to.equal('newest');
+        return json({ messages: [makeMessage(31), makeMessage(30)], nextCursor: 'c' });
+      });
+      es.fail(true);
+      await waitUntil(() => articleIds(el).includes('parley-31'), 'the poll brings them');
+      const ids = articleIds(el);
+      expect(ids.indexOf('parley-30')).to.be.below(ids.indexOf('parley-31'));
+      expect(ids.slice(0, 5)).to.deep.equal(seedMessages.map((m) => `parley-${m.id}`));
     });
 
     it('polls once the stream has been down for long, whatever the cause', async () => {

@@ -5,8 +5,9 @@
  * stream (`GET /api/threads/:key/events`) and applies each change in place:
  * new replies (announced politely, batched; on a thread with pages still
  * unloaded they show after the gap the element keeps), edits, removals, and
- * the thread's counts, status, title and summary. It never moves focus, never
- * touches the draft, and keeps the reader's scroll position.
+ * the thread's counts, status, title and summary. It never moves focus (and
+ * gives it back when a re-render took it), never touches the draft, and keeps
+ * the reader's scroll position.
  *
  * When the stream fails (dropped, refused, or not open within
  * `openTimeoutMs`), it is closed and opened anew after a backoff: about 1 s,
@@ -23,7 +24,8 @@
  * alert); when the stream is back the note goes and "Live updates resumed." is
  * said politely once.
  *
- * Polling the first page is the last resort, for a stream that keeps failing:
+ * Polling the first page (and, oldest first on a long thread, the newest
+ * replies) is the last resort, for a stream that keeps failing:
  * down for `pollAfterMs` (minutes), or refused `refusals` times in a row (an
  * answer that is not a stream: 429 or 503 for streams, or a proxy that cannot
  * pass them). Then the page hears of the outage, once, as one `parley-error`,
@@ -33,11 +35,12 @@
 
 import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
 import type { ReactiveController } from 'lit';
-import { ApiError, getThread } from '../api/client.js';
+import { ApiError, getMessages, getThread } from '../api/client.js';
 import { eventsUrl } from '../api/interactive.js';
 import { withActions } from '../i18n/en-actions.js';
 import { plural } from '../i18n/format.js';
 import { loadFor, TOKENS_KEY } from '../storage.js';
+import { keepFocus } from './keep-focus.js';
 import { replaced, withoutMessage } from './message-list.js';
 import type { PageFacts } from './page.js';
 import type { ThreadHost } from './thread-host.js';
@@ -318,6 +321,22 @@ export class LiveUpdates implements ReactiveController {
       const list =
         host.options().sort === 'newest' ? [...first.messages].reverse() : first.messages;
       for (const message of list) this.#take({ type: 'message.created', message });
+      // Oldest first with pages still unloaded, the first page never holds what
+      // is new: the newest replies are read too, and those not on the page join
+      // it (after the gap), oldest first.
+      const options = host.options();
+      if (host.hasMore && options.sort === 'oldest') {
+        const latest = await getMessages(
+          page.base,
+          page.key,
+          { limit: options.limit, sort: 'newest' },
+          this.#signal(),
+        );
+        if (page !== host.page) return;
+        const known = new Set(host.messages.map((m) => m.id));
+        for (const message of latest.messages.toReversed())
+          if (!known.has(message.id)) this.#take({ type: 'message.created', message });
+      }
     } catch {
       // The outage was reported once already; the next poll tries again.
     }
@@ -415,16 +434,22 @@ export class LiveUpdates implements ReactiveController {
   };
 
   /**
-   * Applies `change` without moving what the reader looks at: the first
-   * message on screen keeps its place (or, with the thread scrolled past, what
-   * follows it does), whatever lands above it.
+   * Applies `change` without moving what the reader looks at: the field the
+   * reader types in, when it is on screen, else the first message on screen,
+   * keeps its place (or, with the thread scrolled past, what follows it
+   * does), whatever lands above it; and the focus stays where it was
+   * (`keepFocus`), or on the nearest message when its own was removed.
    */
   async #applyKeepingScroll(change: () => void) {
     const el = this.#host.el;
-    const onScreen = [...el.renderRoot.querySelectorAll('article')].find((article) => {
-      const r = article.getBoundingClientRect();
-      return r.bottom > 0 && r.top < innerHeight;
-    });
+    const root = el.renderRoot as ShadowRoot;
+    const focus = keepFocus(root);
+    const onScreen =
+      focus?.onScreen ??
+      [...root.querySelectorAll('article')].find((article) => {
+        const r = article.getBoundingClientRect();
+        return r.bottom > 0 && r.top < innerHeight;
+      });
     const anchor = onScreen ?? (el.getBoundingClientRect().bottom <= 0 ? el : undefined);
     const edge = (node: Element) => {
       const r = node.getBoundingClientRect();
@@ -434,13 +459,22 @@ export class LiveUpdates implements ReactiveController {
     const id = onScreen?.id;
     change();
     await el.updateComplete;
-    // The message, not the element: replies are rendered unkeyed, so a message
-    // landing above shifts each message below into the next element. Should
-    // the message be gone, its element keeps its place.
-    const after = (id && el.renderRoot.querySelector(`#${id}`)) || anchor;
-    if (after?.isConnected && before !== undefined) {
+    focus?.restore();
+    // The message (or field), not the element: replies are rendered unkeyed, so
+    // a message landing above shifts each message below into the next element.
+    // Should it be gone, its element keeps its place.
+    const after = (id && root.getElementById(id)) || anchor;
+    if (!after?.isConnected || before === undefined) return;
+    const keep = () => {
       const delta = edge(after) - before;
-      if (delta) scrollBy(0, delta);
-    }
+      if (after.isConnected && Math.abs(delta) >= 0.5) scrollBy(0, delta);
+    };
+    keep();
+    // Messages are `content-visibility: auto`: those that land on screen get
+    // their real height only at the next rendering update, before it is
+    // painted; a ResizeObserver hears of it then, so the correction is never seen.
+    const resized = new ResizeObserver(keep);
+    resized.observe(el);
+    requestAnimationFrame(() => requestAnimationFrame(() => resized.disconnect()));
   }
 }

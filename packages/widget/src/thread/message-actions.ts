@@ -240,7 +240,14 @@ export class MessageActions {
         : [
             closed || opening
               ? nothing
-              : link(t.reply, 'reply', () => actions.openReply(m), fill(t.replyTo, { name })),
+              : actions.drafted.has(id)
+                ? link(
+                    t.continueReply,
+                    'reply',
+                    () => actions.openReply(m),
+                    fill(t.continueReplyTo, { name }),
+                  )
+                : link(t.reply, 'reply', () => actions.openReply(m), fill(t.replyTo, { name })),
             own && !closed && !this.#expired.has(id)
               ? link(t.edit, 'edit', () => this.#startEdit(m), t.editLabel)
               : nothing,

@@ -3,7 +3,8 @@
  * background while the reader types (the form calls {@link PostProof.warm}
  * on first use), so that a post normally finds it ready and no one waits or
  * sees anything. When the server has proof of work off (`GET /api/challenge`
- * answers 404) it does nothing more for that server.
+ * answers 404) nothing on this page asks that server again (every form, every
+ * element), until a post is refused for want of a proof.
  */
 import type { Challenge } from 'altcha-lib';
 import { ApiError } from '../api/client.js';
@@ -20,19 +21,25 @@ interface Proof {
 /** A challenge this close to expiring is replaced before a post uses it. */
 const MARGIN_MS = 30_000;
 
+/**
+ * Servers (base URLs) that answered `GET /api/challenge` with 404 on this
+ * page: proof of work is off there, so asking again would only log a failed
+ * request on the blog's console per post. Page-wide, not per element: a
+ * re-created element (a blog's client-side navigation) asks no more.
+ */
+export const proofOff = new Set<string>();
+
 export class PostProof {
   #base = '';
-  #off = false;
   #job: Promise<Proof | null> | null = null;
 
   /** Starts fetching and solving a challenge for `base`, unless one is ready or under way. */
   warm(base: string): Promise<Proof | null> | null {
     if (base !== this.#base) {
       this.#base = base;
-      this.#off = false;
       this.#job = null;
     }
-    if (this.#off || this.#job) return this.#job;
+    if (proofOff.has(base) || this.#job) return this.#job;
     const job = this.#fetchAndSolve(base);
     // A failure is met when the post takes it (and the server says what it wants).
     job.catch(() => {});
@@ -42,7 +49,7 @@ export class PostProof {
 
   /** Forgets what is known: after the server refused a proof, the next one starts afresh. */
   reset() {
-    this.#off = false;
+    proofOff.delete(this.#base);
     this.#job = null;
   }
 
@@ -68,7 +75,7 @@ export class PostProof {
       challenge = await getChallenge(base, new AbortController().signal);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
-        this.#off = true;
+        proofOff.add(base);
         return null;
       }
       throw e;

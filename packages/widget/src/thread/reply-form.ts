@@ -66,6 +66,16 @@ export class ReplyForm {
     return `#${this.#p}-body`;
   }
 
+  /** Keeps `text` as this form's draft; a reply box's Reply button says so while one is kept. */
+  #saveDraft(text: string) {
+    const page = this.#page;
+    saveDraft(page.base, page.key, this.#slot, text);
+    if (page !== this.#actions.host.page || !this.parent) return;
+    const drafted = this.#actions.drafted;
+    if (text.trim()) drafted.add(this.#slot);
+    else drafted.delete(this.#slot);
+  }
+
   /** Says `text` in the form's alert. */
   showError(text: string) {
     this.#formError = text;
@@ -89,7 +99,7 @@ export class ReplyForm {
     } else if (field.id === `${this.#p}-website`) this.#website = field.value;
     else if (field.id === `${this.#p}-body`) {
       this.body = field.value;
-      saveDraft(this.#page.base, this.#page.key, this.#slot, this.body);
+      this.#saveDraft(this.body);
     }
     this.#warm();
     actions.update();
@@ -118,7 +128,7 @@ export class ReplyForm {
   };
 
   #discard = () => {
-    saveDraft(this.#page.base, this.#page.key, this.#slot, '');
+    this.#saveDraft('');
     this.#actions.closeReply();
   };
 
@@ -151,6 +161,8 @@ export class ReplyForm {
     if (errors.author || errors.body) return this.#focusField();
     save(NAME_KEY, author);
     this.#sending = true;
+    // The draft as the post takes it: a form made from it meanwhile is emptied once it is posted.
+    const sent = this.body;
     const title = page.title;
     const url = page.url;
     const owner = actions.ownerKey;
@@ -185,7 +197,8 @@ export class ReplyForm {
       const m = res.message;
       saveEditToken(page.base, m.id, res.editToken);
       // Posted: the draft has done its work, whatever is on screen now.
-      saveDraft(page.base, page.key, this.#slot, '');
+      this.#saveDraft('');
+      this.#forgetCopies(sent);
       actions.refresh();
       if (page !== host.page) return;
       this.#posted(m, res.status === 'pending', body);
@@ -198,6 +211,26 @@ export class ReplyForm {
     }
     this.#focusField();
   };
+
+  /**
+   * A form for the same draft made while this one posted (the thread
+   * reloaded in another order, or this box closed and opened again) was
+   * filled from the draft not yet cleared: emptied, so the posted text is not
+   * offered again, unless the reader has changed it since.
+   */
+  #forgetCopies(sent: string) {
+    const actions = this.#actions;
+    const now = this.parent ? actions.inline : actions.main;
+    if (
+      now &&
+      now !== this &&
+      now.#slot === this.#slot &&
+      now.#page.base === this.#page.base &&
+      now.#page.key === this.#page.key &&
+      now.body === sent
+    )
+      now.body = '';
+  }
 
   /** What a post accepted changes on screen: the message revealed in its place, the counts, the confirmation. */
   #posted(m: Message, pending: boolean, body: string) {
@@ -233,8 +266,10 @@ export class ReplyForm {
     host.emit('parley-message-posted', { message: m, status: pending ? 'pending' : 'published' });
     // A reply box closes with focus on the new message; the main form keeps it,
     // ready for more, without scrolling back from the message just revealed.
-    if (this.parent) actions.closeReply(`#parley-${m.id}`);
-    else actions.focus({ preventScroll: true }, this.field);
+    // A box the reader left for another one meanwhile is closed already: the
+    // one open now, and focus in it, are theirs.
+    if (!this.parent) actions.focus({ preventScroll: true }, this.field);
+    else if (actions.inline === this) actions.closeReply(`#parley-${m.id}`);
   }
 
   /** Says why a post failed, keeping the draft on screen. */

@@ -180,6 +180,34 @@ describe('<parley-thread> reply in place', () => {
     expect($(el, '[part~=confirmation]')).to.equal(null);
   });
 
+  it('leaves the box the reader opened while a reply was on its way open, focus in it', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    const gate = deferred();
+    answerPosts(k, 9, gate.promise);
+    const el = await mount({ thread: k });
+    const posted = oneEvent(el, 'parley-message-posted');
+    button(el, '#parley-3', 'Reply').click();
+    await waitUntil(() => active(el)?.id === 'parley-r3-body');
+    type(el, '#parley-r3-author', 'Linus');
+    type(el, '#parley-r3-body', 'Agreed.');
+    button(el, '#parley-3 form', 'Post reply').click();
+    await waitUntil(() => calls.some((c) => c.method === 'POST'));
+    button(el, '#parley-4', 'Reply').click();
+    await waitUntil(() => active(el)?.id === 'parley-r4-body');
+    type(el, '#parley-r4-body', 'Meanwhile');
+    gate.resolve(new Response());
+    await posted;
+    await el.updateComplete;
+    expect($(el, '#parley-9')).to.exist;
+    expect($<HTMLTextAreaElement>(el, '#parley-r4-body')?.value).to.equal('Meanwhile');
+    expect(active(el)?.id).to.equal('parley-r4-body');
+    // And Reply under message 3 opens empty: its draft was posted.
+    button(el, '#parley-3', 'Reply').click();
+    await waitUntil(() => active(el)?.id === 'parley-r3-body');
+    expect($<HTMLTextAreaElement>(el, '#parley-r3-body').value).to.equal('');
+  });
+
   it('says a held reply awaits moderation, and the confirmation goes after a while', async () => {
     actionSettings.confirmationMs = 50;
     const k = uniqueKey();

@@ -7,6 +7,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { type Challenge, createChallenge, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/web/pbkdf2';
 import type { ParleyThread } from './parley-thread.js';
+import { proofOff } from './post-proof.js';
 import { solverSettings } from './pow-solver.js';
 import {
   $,
@@ -137,6 +138,8 @@ describe('the honeypot field', () => {
 describe('proof of work', () => {
   let workers: ReturnType<typeof spyOnWorkers>;
   beforeEach(() => {
+    // The honeypot's posts (no challenge routed) taught the page that the server has none.
+    proofOff.clear();
     workers = spyOnWorkers();
     solverSettings.worker = true;
     // The solver fetches its own text for its worker: that comes from the dev server.
@@ -239,5 +242,32 @@ describe('proof of work', () => {
     expect(asked, 'asked once, for the first post').to.equal(1);
     expect((await postBodies()).map((b) => b.altcha)).to.deep.equal([undefined, undefined]);
     expect(workers.created).to.deep.equal([]);
+  });
+
+  it('asks once per page load, whatever the elements and forms that post', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    let id = 5;
+    route('POST', `${threadPath(k)}/messages`, () => posted(++id));
+    const asked = () => calls.filter((c) => c.url.endsWith('/api/challenge')).length;
+    const first = await mount({ thread: k });
+    await postFromForm(first, 'Ada', 'Hello');
+    expect(asked()).to.equal(1);
+    first.remove();
+    // The blog navigates (a new element), the reader replies in place: no more asking.
+    const again = await mount({ thread: k });
+    $<HTMLButtonElement>(again, '#parley-3 .reply').click();
+    await waitUntil(() => $(again, '#parley-r3-body'));
+    type(again, '#parley-r3-body', 'In place');
+    const done = oneEvent(again, 'parley-message-posted');
+    $<HTMLButtonElement>(again, '#parley-3 form button.primary').click();
+    await done;
+    await postFromForm(again, 'Ada', 'At the end');
+    expect(asked()).to.equal(1);
+    // Another server on the same page is asked for itself.
+    serveThread(k);
+    const elsewhere = await mount({ thread: k, server: 'https://other.test/' });
+    await postFromForm(elsewhere, 'Ada', 'Hello there');
+    expect(asked()).to.equal(2);
   });
 });

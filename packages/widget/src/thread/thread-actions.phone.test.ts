@@ -1,6 +1,18 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import type { ParleyThread } from './parley-thread.js';
-import { $, $$, mount, serveThread, text, uniqueKey } from './test-support.js';
+import {
+  $,
+  $$,
+  makeMessage,
+  mount,
+  route,
+  SERVER,
+  seedMessages,
+  serveThread,
+  text,
+  uniqueKey,
+} from './test-support.js';
 
 const button = (el: ParleyThread, scope: string, label: string) =>
   $$(el, `${scope} button`).find((b) => text(b) === label)!;
@@ -54,5 +66,39 @@ describe('<parley-thread> taking part on a phone', () => {
         expect(child.getBoundingClientRect().right, part).to.be.at.most(right + 0.5);
     }
     expect(el.scrollWidth).to.be.at.most(320);
+  });
+
+  it('fits "Reported." on a 320 px phone, after the step and when remembered, nested deepest too', async () => {
+    await setViewport({ width: 320, height: 640 });
+    try {
+      // A blog with a large body font: the note wraps, it does not push past its message.
+      const column = document.createElement('div');
+      column.style.fontSize = '20px';
+      const k = uniqueKey();
+      const deep = [6, 7, 8, 9, 10, 11].map((id) =>
+        makeMessage(id, { parentId: id - 4 === 2 ? 2 : id - 1 }),
+      );
+      serveThread(k, {}, [...seedMessages, ...deep]);
+      localStorage.setItem('parley:reported', JSON.stringify({ [SERVER]: [2] }));
+      route('POST', '/api/messages/11/report', () => new Response(null, { status: 204 }));
+      const el = await mount({ thread: k }, column);
+      button(el, '#parley-11', 'Report').click();
+      await waitUntil(() => $(el, '#parley-reason-11'));
+      button(el, '#parley-11 form', 'Send report').click();
+      await waitUntil(() => $(el, '#parley-11 .done'));
+      await el.updateComplete;
+      for (const id of [2, 11]) {
+        expect(text($(el, `#parley-${id} .done`))).to.equal(
+          'Reported. A moderator will look at it.',
+        );
+        const message = $(el, `#parley-${id}`).getBoundingClientRect().right;
+        for (const node of $$(el, `#parley-${id} [part~=actions], #parley-${id} [part~=actions] *`))
+          expect(node.getBoundingClientRect().right, `#parley-${id}`).to.be.at.most(message + 0.5);
+      }
+      expect(document.documentElement.scrollWidth).to.be.at.most(320);
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 390, height: 844 });
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   ago,
   apiError,
   calls,
+  hang,
   json,
   makeMessage,
   mount,
@@ -35,6 +36,36 @@ const key = (target: Element, k: string, init: KeyboardEventInit = {}) =>
   );
 const lastWrite = () => calls.filter((c) => c.method !== 'GET').at(-1)!;
 const storage = (k: string) => JSON.parse(localStorage.getItem(k) ?? 'null');
+
+/** A canvas pixel: turns any CSS colour the browser computes (`color(srgb …)` too) into RGBA. */
+const pixel = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+const rgba = (color: string): number[] => {
+  pixel.clearRect(0, 0, 1, 1);
+  pixel.fillStyle = color;
+  pixel.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = pixel.getImageData(0, 0, 1, 1).data;
+  return [r!, g!, b!, a! / 255];
+};
+/** `top` (RGBA, alpha 0..1) painted over the opaque `bottom`. */
+const over = (top: number[], bottom: number[]) =>
+  bottom.map((c, i) => (i < 3 ? top[i]! * top[3]! + c * (1 - top[3]!) : 1));
+const luminance = (c: number[]) => {
+  const [r, g, b] = c.slice(0, 3).map((v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
+/** The WCAG contrast of `button`'s text on its background, as painted over `page` (opacity included). */
+function contrast(button: HTMLElement, page: string) {
+  const style = getComputedStyle(button);
+  const ground = rgba(page);
+  const fill = over(rgba(style.backgroundColor), ground);
+  const ink = over(rgba(style.color), fill);
+  const o = Number(style.opacity);
+  const [a, b] = [ink, fill].map((c) => luminance(over([...c.slice(0, 3), o], ground)));
+  return (Math.max(a!, b!) + 0.05) / (Math.min(a!, b!) + 0.05);
+}
 const tokens = (byId: Record<number, string>, base = SERVER) =>
   localStorage.setItem('parley:edit-tokens', JSON.stringify({ [base]: byId }));
 
@@ -806,6 +837,29 @@ describe('<parley-thread> interactive part', () => {
       expect(report.left - reply.right).to.be.greaterThan(100);
       expect(Math.round(row.right - report.right)).to.equal(0);
     });
+  });
+
+  describe('a post on its way', () => {
+    for (const [theme, page, ink] of [
+      ['light', '#ffffff', '#1a1a1a'],
+      ['dark', '#121212', '#e6e6e6'],
+    ] as const)
+      it(`says "Posting…" readably (${theme} theme)`, async () => {
+        const k = uniqueKey();
+        serveThread(k);
+        route('POST', `${threadPath(k)}/messages`, hang);
+        const blog = document.createElement('div');
+        blog.style.cssText = `background: ${page}; color: ${ink}; padding: 1rem`;
+        const el = await mount({ thread: k, theme }, blog);
+        type(el, '#parley-author', 'Grace');
+        type(el, '#parley-body', 'On its way');
+        await submit(el);
+        const post = $<HTMLButtonElement>(el, '#parley-form button.primary');
+        expect(text(post)).to.equal('Posting…');
+        expect(post.disabled).to.equal(true);
+        expect(contrast(post, page)).to.be.at.least(4.5);
+        await expect(el).to.be.accessible();
+      });
   });
 
   describe('Escape in the editor', () => {

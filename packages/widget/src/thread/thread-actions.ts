@@ -19,7 +19,7 @@ import type { Message, SortOrder } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Catalog } from '../i18n/en.js';
 import { withActions } from '../i18n/en-actions.js';
-import { load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
+import { draftSlots, load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
 import { actionSettings } from './action-settings.js';
 import { actionStyles } from './actions.styles.js';
 import { Cooldowns } from './cooldown.js';
@@ -59,6 +59,8 @@ export class ThreadActions implements ReactiveController {
   tokens: Record<string, string> = {};
   /** Messages this browser reported to the server. */
   reported: number[] = [];
+  /** Messages of this thread whose reply box holds a draft on this browser: their Reply says "Continue your reply". */
+  drafted = new Set<number>();
   /** The site owner's posting key for the server, when this browser holds one. */
   ownerKey?: string;
   /**
@@ -99,6 +101,14 @@ export class ThreadActions implements ReactiveController {
 
   hostUpdate() {
     if (this.host.page !== this.#page) this.#newPage();
+    // A message removed (live, or by a moderator) takes its reply box, report
+    // step and editor with it; its draft stays kept. (Live updates move the
+    // focus to the nearest message.)
+    const report = this.messageActions.report;
+    const open = [this.inline?.parent?.id, report.open, this.editing].filter((id) => id != null);
+    if (!open.length) return;
+    const shown = new Set(this.host.messages.filter((m) => !m.deleted).map((m) => m.id));
+    for (const id of open) if (!shown.has(id)) this.forget(id);
   }
 
   hostUpdated() {
@@ -142,6 +152,7 @@ export class ThreadActions implements ReactiveController {
     const base = this.#page!.base;
     this.tokens = loadFor(TOKENS_KEY, base) ?? {};
     this.reported = loadFor(REPORTED_KEY, base) ?? [];
+    this.drafted = new Set(draftSlots(base, this.#page!.key));
     this.ownerKey = ownerKeyFor(base);
   }
 
@@ -204,9 +215,12 @@ export class ThreadActions implements ReactiveController {
     this.focus(focus ?? `#parley-${id} .reply`);
   }
 
-  /** A message deleted: a box replying to it closes. */
+  /** A message deleted or removed: a box replying to it, its report step or editor closes. */
   forget(id: number) {
     if (this.inline?.parent?.id === id) this.inline = null;
+    const report = this.messageActions.report;
+    if (report.open === id) report.open = null;
+    if (this.messageActions.editing === id) this.messageActions.editing = null;
   }
 
   /** Shows `text` under message `id` for a while (until the reader's next action at most). */

@@ -7,7 +7,12 @@
  * the page updates the cards (or takes deleted and missing ones out); the
  * focus goes back to "Select all shown". Rendered in the page's shadow root.
  */
-import type { AdminBulkRequest, AdminBulkResponse, AdminMessage } from '@parley/server/wire';
+import type {
+  AdminBulkRequest,
+  AdminBulkResponse,
+  AdminMessage,
+  MaxBulkIds,
+} from '@parley/server/wire';
 import { css, html, nothing, type ReactiveControllerHost } from 'lit';
 import { bulkMessages } from './admin-client.js';
 import type { SessionController } from './admin-session.js';
@@ -20,8 +25,7 @@ export type BulkVerb = keyof typeof strings.bulkVerb;
 
 type Page = ReactiveControllerHost & { renderRoot: ParentNode; updateComplete: Promise<unknown> };
 
-/** The server's limit of ids per request; the type mirrors `MaxBulkIds` of the server's wire.ts. */
-type MaxBulkIds = 100;
+/** The server's limit of ids per request (typed by it: a change there fails the type check here). */
 const BATCH: MaxBulkIds = 100;
 
 /** The bulk buttons each message tab offers, in order. */

@@ -6,15 +6,14 @@
  * message list of the page, with the status each tab lists. Rendered in the
  * page's shadow root, in the open tab's panel only (its ids are unique).
  */
-import type { AdminThread } from '@parley/server/wire';
+import type { AdminThread, MaxSearchLength } from '@parley/server/wire';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { strings } from './admin-strings.js';
 import { threadFilter } from './thread-filter.js';
 
 /** How long typing must pause before the search runs, in ms. */
 const SEARCH_DEBOUNCE_MS = 300;
-/** The server's limit on `q`, in characters; the type mirrors `MaxSearchLength` of the server's wire.ts. */
-type MaxSearchLength = 200;
+/** The server's limit on `q`, in characters (typed by it: a change there fails the type check here). */
 const MAX_QUERY: MaxSearchLength = 200;
 
 /** What the search bar needs from the page. */

@@ -3,6 +3,8 @@
  * the lazy actions chunk): the length rules, the Ctrl+Enter shortcut and the
  * "Discard your changes?" step.
  */
+
+import type { MaxReasonLength } from '@parley/server/wire';
 import { html } from 'lit';
 import type { Catalog } from '../i18n/en.js';
 import { fill, num, plural } from '../i18n/format.js';
@@ -11,7 +13,7 @@ import { fill, num, plural } from '../i18n/format.js';
 export const MAX_BODY = 10_000;
 
 /** The longest report reason the server takes, in code points (`messages.schemas.ts`). */
-export const MAX_REASON = 500;
+export const MAX_REASON: MaxReasonLength = 500;
 
 /** `body` checked as the server will: an error message, or ''. */
 export const bodyError = (t: Catalog, locale: string, body: string) =>

@@ -89,6 +89,8 @@ describe('<parley-thread> drafts', () => {
     button(again, '#parley-3', 'Continue your reply').click();
     await waitUntil(() => $(again, '#parley-r3-body'));
     expect(value(again, '#parley-r3-body')).to.equal('To Reader 3');
+    // With its box open, the button is plain Reply again: the draft is in front of the reader.
+    expect(text($(again, '#parley-3 .reply'))).to.equal('Reply');
 
     // Emptied and cancelled: the draft goes, and Reply is Reply again.
     type(again, '#parley-r3-body', '');

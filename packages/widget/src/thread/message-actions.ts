@@ -240,7 +240,8 @@ export class MessageActions {
         : [
             closed || opening
               ? nothing
-              : actions.drafted.has(id)
+              : // A kept draft whose box is closed (after a reload, say) is offered back.
+                actions.drafted.has(id) && actions.inline?.parent?.id !== id
                 ? link(
                     t.continueReply,
                     'reply',

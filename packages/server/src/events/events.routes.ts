@@ -43,6 +43,13 @@ export function eventRoutes(
     const { key } = c.req.valid('param');
     const requested = resumePoint(c.req.header('Last-Event-ID'), c.req.query('lastEventId'));
     if (live.closing) throw unavailable('The server is stopping; reconnect shortly.');
+    // HEAD (a link checker, a monitor) learns what the URL is without a stream to
+    // wait on: answered here, it never takes one of the client's stream places.
+    if (c.req.method === 'HEAD')
+      return c.body(null, 200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache',
+      });
     const client = (await identify(c, clock())) ?? 'unknown';
     const place = live.reserve(client);
     if (!place.ok) {

@@ -41,6 +41,19 @@ for (const dialect of dialects) {
       await s?.close();
     });
 
+    it('answers HEAD without opening a stream or holding a place', async () => {
+      s = await liveServer(dialect, { config: behindProxy });
+      const url = `${s.url}/api/threads/${encodeURIComponent(KEY)}/events`;
+      for (let i = 0; i <= MAX_STREAMS_PER_CLIENT; i++) {
+        const head = await fetch(url, { method: 'HEAD', headers: as('198.51.100.9') });
+        assert.equal(head.status, 200, `HEAD ${i + 1}`);
+        assert.match(head.headers.get('Content-Type') ?? '', /^text\/event-stream/);
+      }
+      assert.equal(s.live.reserved, 0);
+      const stream = await s.stream(KEY, undefined, as('198.51.100.9'));
+      assert.equal(stream.response.status, 200);
+    });
+
     it(`lets a client hold ${MAX_STREAMS_PER_CLIENT} streams and answers the next with 429 rate_limited and Retry-After`, async () => {
       s = await liveServer(dialect, { config: behindProxy });
       const held = await openMany(s, MAX_STREAMS_PER_CLIENT, '198.51.100.7');

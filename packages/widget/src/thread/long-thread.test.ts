@@ -76,6 +76,10 @@ function serveLong(key: string, n: number, limit = 20, over: Partial<Message> = 
   return listing;
 }
 
+/** 60 replies from id 10, every one whose id ends in 5 highlighted (6 in all). */
+const highlightedListing = () =>
+  repliesFrom(10, 60).map((m) => (m.id % 10 === 5 ? { ...m, highlighted: true } : m));
+
 const replyIds = (el: HTMLElement) =>
   ids($$(el as never, '[part~=messages] article')).map((id) => Number(id.slice(7)));
 const range = (from: number, to: number) =>
@@ -446,9 +450,7 @@ describe('<parley-thread> long threads', () => {
   describe('highlights view', () => {
     it("lists the thread's highlights from the server, with its own load more, and no reply gaps", async () => {
       const key = uniqueKey();
-      const listing = repliesFrom(10, 60).map((m) =>
-        m.id % 10 === 5 ? { ...m, highlighted: true } : m,
-      );
+      const listing = highlightedListing();
       serveThread(
         key,
         { messageCount: 61, highlightCount: 6 },
@@ -475,9 +477,7 @@ describe('<parley-thread> long threads', () => {
 
     it('reads the highlights again, in the new order, when the sort changes in that view', async () => {
       const key = uniqueKey();
-      const listing = repliesFrom(10, 60).map((m) =>
-        m.id % 10 === 5 ? { ...m, highlighted: true } : m,
-      );
+      const listing = highlightedListing();
       // The first page (either order) holds no highlight.
       serveThread(
         key,
@@ -504,9 +504,7 @@ describe('<parley-thread> long threads', () => {
       addEventListener('unhandledrejection', onRejection);
       try {
         const key = uniqueKey();
-        const listing = repliesFrom(10, 60).map((m) =>
-          m.id % 10 === 5 ? { ...m, highlighted: true } : m,
-        );
+        const listing = highlightedListing();
         serveThread(
           key,
           { messageCount: 61, highlightCount: 6 },

@@ -102,7 +102,12 @@ export class LiveUpdates implements ReactiveController {
   /** The id of the last event applied: the stream resumes after it. */
   #last?: number;
   #es?: EventSource;
-  #near = true;
+  /**
+   * The observer has seen the element within `rootMargin` of the viewport.
+   * False until its first report (a frame after connecting), so a thread far
+   * down the page never opens a stream only to close it again.
+   */
+  #near = false;
   #io?: IntersectionObserver;
   /** When the stream on hand opened; undefined while it is connecting. */
   #openedAt?: number;
@@ -134,6 +139,7 @@ export class LiveUpdates implements ReactiveController {
 
   hostConnected() {
     document.addEventListener('visibilitychange', this.#sync);
+    this.#near = false;
     // Why a generous margin: a reader scrolling back should find the thread
     // current, but a thread far down an unread page should not hold a stream.
     this.#io = new IntersectionObserver(

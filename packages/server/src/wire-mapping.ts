@@ -165,11 +165,13 @@ export function toExportThread(row: ExportThreadRow): ExportThread {
 /**
  * The one mapping from a message row to the export document's message: its
  * source, status and moderation state, never its client hash or token hash
- * (the row type does not even hold them).
+ * (the row type does not even hold them). `siteId` names this site in the
+ * source id of a message posted here (see {@link localSourceId}).
  */
-export function toExportMessage(row: ExportMessageRow): ExportMessage {
+export function toExportMessage(row: ExportMessageRow, siteId: string): ExportMessage {
   return {
     id: row.id,
+    sourceId: row.source_id ?? localSourceId(siteId, row.id),
     threadKey: row.thread_key,
     parentId: row.parent_id,
     kind: row.kind,
@@ -183,6 +185,14 @@ export function toExportMessage(row: ExportMessageRow): ExportMessage {
     editedAt: row.edited_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * The source id of message `id` posted on the site `siteId`: what its
+ * exports call it, and what an import of such an export matches it by.
+ */
+export function localSourceId(siteId: string, id: number): string {
+  return `parley:${siteId}:${id}`;
 }
 
 /** The one mapping from a report row to the export document's report: never who sent it. */

@@ -19,6 +19,7 @@ import {
   type BatchScope,
   exportBounds,
   messageBatch,
+  readSiteId,
   reportBatch,
   threadBatch,
 } from './export.repository.ts';
@@ -78,6 +79,7 @@ export async function* exportDocument(
 ): AsyncGenerator<string, void, undefined> {
   const limit = options.batchSize ?? BATCH_SIZE;
   const bounds = await exportBounds(db);
+  const siteId = await readSiteId(db);
   const header: Omit<ExportDocument, 'threads' | 'messages' | 'reports'> = {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -94,7 +96,7 @@ export async function* exportDocument(
   });
   yield* rowsOf(db, scope, threadBatch, toExportThread);
   yield '\n],\n"messages": [';
-  yield* rowsOf(db, scope, messageBatch, toExportMessage);
+  yield* rowsOf(db, scope, messageBatch, (row) => toExportMessage(row, siteId));
   yield '\n],\n"reports": [';
   yield* rowsOf(db, scope, reportBatch, toExportReport);
   yield '\n]}\n';

@@ -15,6 +15,18 @@ export interface ImportThread {
   status: 'open' | 'closed';
   /** When the thread began, when the file says (else its first message's time). */
   createdAt: string | null;
+  /**
+   * Whether readers could see it, when the file says (a Parley export does;
+   * absent: public). A published message makes it public whatever this says.
+   */
+  public?: boolean;
+  /** When the thread row last changed, when the file says (absent: its last activity). */
+  updatedAt?: string | null;
+  /**
+   * Its last published activity, when the file says; the loader moves it
+   * forward to the newest published message (absent: that, or `createdAt`).
+   */
+  lastActivityAt?: string | null;
 }
 
 /** The statuses a message can be imported with (the export's `status`). */

@@ -1,0 +1,665 @@
+/**
+ * Staging: where an import's records wait between reading and writing.
+ *
+ * A reader's records go first into a throwaway SQLite database (an anonymous
+ * temporary file, deleted when it is closed), never into memory and never
+ * into the target database. So memory stays bounded whatever the file's
+ * size; sorting, duplicate detection and parent resolution are SQL over
+ * indexed tables; and the whole file is read and checked before anything is
+ * written: a file that turns out bad half way writes nothing.
+ *
+ * The life of a staging: the reader fills it through {@link Staging.sink};
+ * {@link Staging.resolve} matches it against the target (threads by key,
+ * messages by source id, this site's own `parley:<site>:<id>` included),
+ * checks that every thread, parent and reported message is in the file or in
+ * the database, and fixes the order new messages are written in; the loader
+ * (`load.ts`) then reads it back in batches.
+ */
+import SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { ImportMessage, ImportReport, ImportSink, ImportThread } from './records.ts';
+
+/** A file (or a record in it) the import cannot take; nothing was written. */
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/** How many rows one lookup in the target database asks about. */
+const LOOKUP_CHUNK = 500;
+
+/** Why a record is counted as skipped when its source id (or key) was already seen in the file. */
+const DUPLICATE_MESSAGE = 'duplicate message';
+const DUPLICATE_THREAD = 'duplicate thread';
+const DELETED_REPORT = 'report of a deleted message';
+
+const SCHEMA = `
+  create table threads (
+    key text primary key,
+    -- 1 when the file holds the thread; 0 for a thread only its messages name (it must exist).
+    in_file integer not null,
+    title text, summary text, url text, status text,
+    created_at text, updated_at text, last_activity_at text, public integer,
+    -- The thread in the target: found there, or created by this import.
+    target_id integer,
+    existed integer not null default 0
+  );
+  create table messages (
+    seq integer primary key,
+    source_id text not null unique,
+    thread_key text not null,
+    parent_source_id text,
+    kind text not null, status text not null, hidden_reason text,
+    author_name text not null, author_role text,
+    body text not null, highlighted integer not null,
+    created_at text not null, edited_at text, updated_at text,
+    -- The same message already in the target, and its thread's key there.
+    existing_id integer, existing_thread_key text,
+    -- The id this import gave it; its place in the order new messages are written in.
+    new_id integer, ord integer
+  );
+  create index messages_parent on messages (parent_source_id);
+  create index messages_ord on messages (ord);
+  create index messages_thread on messages (thread_key);
+  -- Parents named by the file that are not in it: found in the target.
+  create table outside (source_id text primary key, target_id integer not null, thread_key text not null);
+  create table reports (
+    seq integer primary key,
+    message_source_id text not null,
+    reason text, created_at text not null, decided_at text
+  );
+  create index reports_message on reports (message_source_id);
+  create table skipped (why text primary key, count integer not null);
+`;
+
+/** A message as staged, ready for the loader: what to write and where it goes. */
+export interface StagedMessage {
+  seq: number;
+  sourceId: string;
+  threadKey: string;
+  /** The thread's id in the target, when it exists (else the loader creates it). */
+  threadId: number | null;
+  /** The parent's id in the target when it is known before this batch (existing, or written earlier). */
+  parentId: number | null;
+  parentSourceId: string | null;
+  kind: ImportMessage['kind'];
+  status: ImportMessage['status'];
+  hiddenReason: ImportMessage['hiddenReason'];
+  authorName: string;
+  authorRole: 'owner' | null;
+  body: string;
+  highlighted: boolean;
+  createdAt: string;
+  editedAt: string | null;
+  updatedAt: string;
+  /** Its reports not yet decided by a moderator. */
+  openReports: number;
+}
+
+/** A thread the loader creates, as the file gives it. */
+export interface StagedThread {
+  key: string;
+  title: string | null;
+  summary: string | null;
+  url: string | null;
+  status: 'open' | 'closed';
+  public: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+}
+
+/** What staging found: the numbers a summary reports. */
+export interface StagedCounts {
+  threads: { created: number; existing: number };
+  messages: { created: number; existing: number };
+  reports: { created: number };
+  skipped: Record<string, number>;
+}
+
+/**
+ * A time as stored (`StoredTime`): ISO 8601 in UTC with milliseconds, so
+ * SQLite's text order is time order. `what` names the field in the error.
+ */
+function storedTime(value: string, what: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new ImportError(`${what}: "${value}" is not a time`);
+  return time.toISOString();
+}
+
+function optionalTime(value: string | null | undefined, what: string): string | null {
+  return value == null ? null : storedTime(value, what);
+}
+
+/** Placeholders `?, ?, ...` for `n` values. */
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** Staged records of one import; see the module comment. Close it when done. */
+export class Staging {
+  readonly #db: SQLite.Database;
+  readonly #insertThread: SQLite.Statement;
+  readonly #insertMessage: SQLite.Statement;
+  readonly #insertReport: SQLite.Statement;
+  readonly #skip: SQLite.Statement;
+  #read = 0;
+
+  /** Opens an empty staging; `onRead(records)` is told how many records have been read. */
+  constructor(private readonly onRead: (records: number) => void = () => {}) {
+    // An empty name: SQLite's anonymous temporary file, gone when closed.
+    this.#db = new SQLite('');
+    // Throwaway data: no journal, no fsync.
+    this.#db.pragma('journal_mode = OFF');
+    this.#db.pragma('synchronous = OFF');
+    this.#db.exec(SCHEMA);
+    this.#insertThread = this.#db.prepare(
+      `insert into threads (key, in_file, title, summary, url, status, created_at, updated_at,
+         last_activity_at, public) values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (key) do nothing`,
+    );
+    this.#insertMessage = this.#db.prepare(
+      `insert into messages (source_id, thread_key, parent_source_id, kind, status, hidden_reason,
+         author_name, author_role, body, highlighted, created_at, edited_at, updated_at)
+       values (${marks(13)}) on conflict (source_id) do nothing`,
+    );
+    this.#insertReport = this.#db.prepare(
+      'insert into reports (message_source_id, reason, created_at, decided_at) values (?, ?, ?, ?)',
+    );
+    this.#skip = this.#db.prepare(
+      'insert into skipped (why, count) values (?, ?) on conflict (why) do update set count = count + excluded.count',
+    );
+  }
+
+  /** Where a reader hands its records. */
+  readonly sink: ImportSink = {
+    thread: (thread: ImportThread) => {
+      const what = `thread ${JSON.stringify(thread.key)}`;
+      const created = this.#insertThread.run(
+        thread.key,
+        thread.title,
+        thread.summary,
+        thread.url,
+        thread.status,
+        optionalTime(thread.createdAt, `${what}: createdAt`),
+        optionalTime(thread.updatedAt, `${what}: updatedAt`),
+        optionalTime(thread.lastActivityAt, `${what}: lastActivityAt`),
+        thread.public === undefined ? null : thread.public ? 1 : 0,
+      );
+      if (created.changes === 0) this.#skip.run(DUPLICATE_THREAD, 1);
+      this.#counted();
+    },
+    message: (m: ImportMessage) => {
+      const what = `message ${m.sourceId}`;
+      const created = this.#insertMessage.run(
+        m.sourceId,
+        m.threadKey,
+        m.parentSourceId,
+        m.kind,
+        m.status,
+        m.status === 'hidden' ? m.hiddenReason : null,
+        m.author.name,
+        m.author.role,
+        m.body,
+        m.highlighted ? 1 : 0,
+        storedTime(m.createdAt, `${what}: createdAt`),
+        optionalTime(m.editedAt, `${what}: editedAt`),
+        optionalTime(m.updatedAt, `${what}: updatedAt`),
+      );
+      // The first one wins: the same source id is the same message.
+      if (created.changes === 0) this.#skip.run(DUPLICATE_MESSAGE, 1);
+      this.#counted();
+    },
+    report: (r: ImportReport) => {
+      const what = `report of ${r.messageSourceId}`;
+      this.#insertReport.run(
+        r.messageSourceId,
+        r.reason,
+        storedTime(r.createdAt, `${what}: createdAt`),
+        optionalTime(r.decidedAt, `${what}: decidedAt`),
+      );
+      this.#counted();
+    },
+    skip: (why: string, count = 1) => {
+      this.#skip.run(why, count);
+    },
+  };
+
+  #counted(): void {
+    this.#read++;
+    if (this.#read % 1000 === 0) this.onRead(this.#read);
+  }
+
+  /** How many records the reader has handed over. */
+  get recordsRead(): number {
+    return this.#read;
+  }
+
+  /**
+   * Matches the staged records against the target and checks them, then
+   * fixes the order new messages are written in. Throws an
+   * {@link ImportError} naming the first problem: a message whose thread,
+   * parent or (for a report) message is neither in the file nor in the
+   * database, a parent in another thread, a cycle of parents. Reads the
+   * target only.
+   */
+  async resolve(target: Kysely<Database>, siteId: string): Promise<void> {
+    await this.#matchThreads(target);
+    await this.#matchMessages(target, siteId);
+    await this.#matchOutsideParents(target, siteId);
+    await this.#checkReports(target, siteId);
+    this.#order();
+  }
+
+  /** Threads by key: in the file, or only named by messages (then they must exist). */
+  async #matchThreads(target: Kysely<Database>): Promise<void> {
+    this.#db.exec(
+      `insert into threads (key, in_file) select distinct thread_key, 0 from messages
+       where thread_key not in (select key from threads)`,
+    );
+    const setTarget = this.#db.prepare(
+      'update threads set target_id = ?, existed = 1 where key = ?',
+    );
+    const page = this.#db.prepare('select key from threads where key > ? order by key limit ?');
+    for (let after = ''; ; ) {
+      const keys = page.pluck().all(after, LOOKUP_CHUNK) as string[];
+      if (keys.length === 0) break;
+      const found = await target
+        .selectFrom('threads')
+        .select(['id', 'key'])
+        .where('key', 'in', keys)
+        .execute();
+      this.#db.transaction(() => {
+        for (const row of found) setTarget.run(row.id, row.key);
+      })();
+      after = keys.at(-1)!;
+    }
+    const missing = this.#db
+      .prepare(
+        `select m.source_id, m.thread_key from messages m join threads t on t.key = m.thread_key
+         where t.in_file = 0 and t.target_id is null order by m.seq limit 1`,
+      )
+      .get() as { source_id: string; thread_key: string } | undefined;
+    if (missing) {
+      throw new ImportError(
+        `message ${missing.source_id}: its thread ${JSON.stringify(missing.thread_key)} is neither in the file nor in the database`,
+      );
+    }
+  }
+
+  /** Messages the target already holds: by stored source id, or this site's own id. */
+  async #matchMessages(target: Kysely<Database>, siteId: string): Promise<void> {
+    const setExisting = this.#db.prepare(
+      'update messages set existing_id = ?, existing_thread_key = ? where source_id = ?',
+    );
+    const page = this.#db.prepare(
+      'select seq, source_id from messages where seq > ? order by seq limit ?',
+    );
+    for (let after = 0; ; ) {
+      const rows = page.all(after, LOOKUP_CHUNK) as { seq: number; source_id: string }[];
+      if (rows.length === 0) break;
+      const found = await findBySourceIds(
+        target,
+        rows.map((r) => r.source_id),
+        siteId,
+      );
+      this.#db.transaction(() => {
+        for (const [sourceId, row] of found) setExisting.run(row.id, row.threadKey, sourceId);
+      })();
+      after = rows.at(-1)!.seq;
+    }
+  }
+
+  /** Parents the file names but does not hold: they must be in the target, in the same thread. */
+  async #matchOutsideParents(target: Kysely<Database>, siteId: string): Promise<void> {
+    const insert = this.#db.prepare(
+      'insert into outside (source_id, target_id, thread_key) values (?, ?, ?)',
+    );
+    const page = this.#db.prepare(
+      `select distinct m.parent_source_id from messages m
+       where m.parent_source_id > ?
+         and not exists (select 1 from messages p where p.source_id = m.parent_source_id)
+       order by m.parent_source_id limit ?`,
+    );
+    for (let after = ''; ; ) {
+      const parents = page.pluck().all(after, LOOKUP_CHUNK) as string[];
+      if (parents.length === 0) break;
+      const found = await findBySourceIds(target, parents, siteId);
+      this.#db.transaction(() => {
+        for (const [sourceId, row] of found) insert.run(sourceId, row.id, row.threadKey);
+      })();
+      after = parents.at(-1)!;
+    }
+    const orphan = this.#db
+      .prepare(
+        `select m.source_id, m.parent_source_id from messages m
+         where m.parent_source_id is not null
+           and not exists (select 1 from messages p where p.source_id = m.parent_source_id)
+           and not exists (select 1 from outside o where o.source_id = m.parent_source_id)
+         order by m.seq limit 1`,
+      )
+      .get() as { source_id: string; parent_source_id: string } | undefined;
+    if (orphan) {
+      throw new ImportError(
+        `message ${orphan.source_id}: its parent ${orphan.parent_source_id} is neither in the file nor in the database`,
+      );
+    }
+    const elsewhere = this.#db
+      .prepare(
+        `select m.source_id, m.thread_key from messages m
+         left join messages p on p.source_id = m.parent_source_id
+         left join outside o on o.source_id = m.parent_source_id
+         where m.parent_source_id is not null and m.existing_id is null
+           and coalesce(p.existing_thread_key, p.thread_key, o.thread_key) <> m.thread_key
+         order by m.seq limit 1`,
+      )
+      .get() as { source_id: string; thread_key: string } | undefined;
+    if (elsewhere) {
+      throw new ImportError(
+        `message ${elsewhere.source_id}: its parent is not in its thread ${JSON.stringify(elsewhere.thread_key)}`,
+      );
+    }
+  }
+
+  /** Every report's message is in the file or in the target (whose reports stay as they are). */
+  async #checkReports(target: Kysely<Database>, siteId: string): Promise<void> {
+    const page = this.#db.prepare(
+      `select distinct r.message_source_id from reports r
+       where r.message_source_id > ?
+         and not exists (select 1 from messages m where m.source_id = r.message_source_id)
+       order by r.message_source_id limit ?`,
+    );
+    for (let after = ''; ; ) {
+      const ids = page.pluck().all(after, LOOKUP_CHUNK) as string[];
+      if (ids.length === 0) break;
+      const found = await findBySourceIds(target, ids, siteId);
+      const missing = ids.find((id) => !found.has(id));
+      if (missing !== undefined) {
+        throw new ImportError(
+          `a report of message ${missing}: that message is neither in the file nor in the database`,
+        );
+      }
+      after = ids.at(-1)!;
+    }
+  }
+
+  /**
+   * Fixes `ord`, the order new messages are written in (ids grow with it):
+   * by creation time, but never before the parent. A reply timed before its
+   * parent (clocks differ between systems) is clamped to its parent's time,
+   * and a parent sorts before its replies at the same time by depth. A
+   * message its parents never reach from a root sits on a cycle.
+   */
+  #order(): void {
+    this.#db.exec(`
+      create temp table ordered as
+      with recursive tree (seq, source_id, sort_at, depth) as (
+        select m.seq, m.source_id, m.created_at, 0 from messages m
+        where m.parent_source_id is null
+          or not exists (select 1 from messages p where p.source_id = m.parent_source_id)
+        union all
+        select m.seq, m.source_id, max(m.created_at, tree.sort_at), tree.depth + 1
+        from messages m join tree on m.parent_source_id = tree.source_id
+      )
+      select seq, row_number() over (order by sort_at, depth, seq) as ord from tree;
+      create unique index temp.ordered_seq on ordered (seq);
+      update messages set ord = (select o.ord from ordered o where o.seq = messages.seq);
+      drop table ordered;
+    `);
+    const cycle = this.#db
+      .prepare('select source_id from messages where ord is null order by seq limit 1')
+      .pluck()
+      .get() as string | undefined;
+    if (cycle !== undefined) {
+      throw new ImportError(`message ${cycle}: its parents form a cycle`);
+    }
+  }
+
+  /** The numbers of a summary: what the loader will create and what already exists. */
+  counts(): StagedCounts {
+    const one = (query: string) => Number(this.#db.prepare(query).pluck().get());
+    const skipped: Record<string, number> = {};
+    for (const row of this.#db.prepare('select why, count from skipped order by why').all() as {
+      why: string;
+      count: number;
+    }[]) {
+      skipped[row.why] = row.count;
+    }
+    const deletedReports = one(
+      `select count(*) from reports r join messages m on m.source_id = r.message_source_id
+       where m.existing_id is null and m.new_id is null and m.status = 'deleted'`,
+    );
+    if (deletedReports > 0) skipped[DELETED_REPORT] = deletedReports;
+    return {
+      threads: {
+        created: one('select count(*) from threads where in_file = 1 and target_id is null'),
+        existing: one('select count(*) from threads where in_file = 1 and existed = 1'),
+      },
+      messages: {
+        created: one('select count(*) from messages where existing_id is null and new_id is null'),
+        existing: one('select count(*) from messages where existing_id is not null'),
+      },
+      reports: {
+        created: one(
+          `select count(*) from reports r join messages m on m.source_id = r.message_source_id
+           where m.existing_id is null and m.new_id is null and m.status <> 'deleted'`,
+        ),
+      },
+      skipped,
+    };
+  }
+
+  /** How many messages the loader has to write. */
+  newMessageCount(): number {
+    return Number(
+      this.#db
+        .prepare('select count(*) from messages where existing_id is null and new_id is null')
+        .pluck()
+        .get(),
+    );
+  }
+
+  /**
+   * The next `limit` new messages in writing order after `afterOrd`, each with
+   * its thread's and parent's target ids when known (a parent written in the
+   * same batch is not: the loader keeps those).
+   */
+  nextMessages(afterOrd: number, limit: number): (StagedMessage & { ord: number })[] {
+    const rows = this.#db
+      .prepare(
+        `select m.*, t.target_id as thread_id,
+           coalesce(p.existing_id, p.new_id, o.target_id) as parent_id,
+           (select count(*) from reports r
+            where r.message_source_id = m.source_id and r.decided_at is null) as open_reports
+         from messages m
+         join threads t on t.key = m.thread_key
+         left join messages p on p.source_id = m.parent_source_id
+         left join outside o on o.source_id = m.parent_source_id
+         where m.existing_id is null and m.new_id is null and m.ord > ?
+         order by m.ord limit ?`,
+      )
+      .all(afterOrd, limit) as StagedMessageRow[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      ord: r.ord,
+      sourceId: r.source_id,
+      threadKey: r.thread_key,
+      threadId: r.thread_id,
+      parentId: r.parent_id,
+      parentSourceId: r.parent_source_id,
+      kind: r.kind,
+      status: r.status,
+      hiddenReason: r.hidden_reason,
+      authorName: r.author_name,
+      authorRole: r.author_role,
+      body: r.body,
+      highlighted: r.highlighted === 1,
+      createdAt: r.created_at,
+      editedAt: r.edited_at,
+      updatedAt: r.updated_at ?? r.created_at,
+      openReports: r.open_reports,
+    }));
+  }
+
+  /** The reports of these (new) messages, in file order. */
+  reportsOf(sourceIds: readonly string[]): ImportReport[] {
+    if (sourceIds.length === 0) return [];
+    return (
+      this.#db
+        .prepare(
+          `select message_source_id, reason, created_at, decided_at from reports
+           where message_source_id in (${marks(sourceIds.length)}) order by seq`,
+        )
+        .all(...sourceIds) as {
+        message_source_id: string;
+        reason: string | null;
+        created_at: string;
+        decided_at: string | null;
+      }[]
+    ).map((r) => ({
+      messageSourceId: r.message_source_id,
+      reason: r.reason,
+      createdAt: r.created_at,
+      decidedAt: r.decided_at,
+    }));
+  }
+
+  /** A thread of the file the loader is about to create, with what it starts with. */
+  threadToCreate(key: string): StagedThread {
+    const row = this.#db
+      .prepare(
+        `select t.*, (select min(m.created_at) from messages m where m.thread_key = t.key) as first_at
+         from threads t where t.key = ?`,
+      )
+      .get(key) as StagedThreadRow | undefined;
+    if (!row?.in_file) throw new Error(`thread ${key} is not staged for creation`);
+    const createdAt = row.created_at ?? row.first_at ?? new Date().toISOString();
+    const lastActivityAt = row.last_activity_at ?? createdAt;
+    return {
+      key: row.key,
+      title: row.title,
+      summary: row.summary,
+      url: row.url,
+      status: row.status === 'closed' ? 'closed' : 'open',
+      public: row.public !== 0,
+      createdAt,
+      updatedAt: row.updated_at ?? lastActivityAt,
+      lastActivityAt,
+    };
+  }
+
+  /** Threads of the file that no new message creates (they have none): still to create. */
+  threadsWithoutTarget(): string[] {
+    return this.#db
+      .prepare('select key from threads where in_file = 1 and target_id is null order by rowid')
+      .pluck()
+      .all() as string[];
+  }
+
+  /** Notes what a committed batch wrote: the threads it created and the ids of its messages. */
+  written(
+    threads: ReadonlyMap<string, { id: number; existed: boolean }>,
+    messages: ReadonlyMap<number, number>,
+  ): void {
+    const setThread = this.#db.prepare(
+      'update threads set target_id = ?, existed = ? where key = ?',
+    );
+    const setMessage = this.#db.prepare('update messages set new_id = ? where seq = ?');
+    this.#db.transaction(() => {
+      for (const [key, t] of threads) setThread.run(t.id, t.existed ? 1 : 0, key);
+      for (const [seq, id] of messages) setMessage.run(id, seq);
+    })();
+  }
+
+  /** Ids in the target of the threads that existed before this import and got new messages. */
+  touchedExistingThreads(): number[] {
+    return this.#db
+      .prepare(
+        `select t.target_id from threads t where t.existed = 1
+           and exists (select 1 from messages m where m.thread_key = t.key and m.new_id is not null)
+         order by t.target_id`,
+      )
+      .pluck()
+      .all() as number[];
+  }
+
+  /** Deletes the temporary file. */
+  close(): void {
+    this.#db.close();
+  }
+}
+
+interface StagedMessageRow {
+  seq: number;
+  ord: number;
+  source_id: string;
+  thread_key: string;
+  thread_id: number | null;
+  parent_id: number | null;
+  parent_source_id: string | null;
+  kind: ImportMessage['kind'];
+  status: ImportMessage['status'];
+  hidden_reason: ImportMessage['hiddenReason'];
+  author_name: string;
+  author_role: 'owner' | null;
+  body: string;
+  highlighted: number;
+  created_at: string;
+  edited_at: string | null;
+  updated_at: string | null;
+  open_reports: number;
+}
+
+interface StagedThreadRow {
+  key: string;
+  in_file: number;
+  title: string | null;
+  summary: string | null;
+  url: string | null;
+  status: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+  last_activity_at: string | null;
+  public: number | null;
+  first_at: string | null;
+}
+
+/**
+ * The messages of the target these source ids name, with their thread's key:
+ * a stored `source_id`, or `parley:<this site>:<id>` for one posted here.
+ */
+async function findBySourceIds(
+  target: Kysely<Database>,
+  sourceIds: readonly string[],
+  siteId: string,
+): Promise<Map<string, { id: number; threadKey: string }>> {
+  const found = new Map<string, { id: number; threadKey: string }>();
+  if (sourceIds.length === 0) return found;
+  const own = `parley:${siteId}:`;
+  const local = new Map<number, string>();
+  for (const sourceId of sourceIds) {
+    if (!sourceId.startsWith(own)) continue;
+    const id = sourceId.slice(own.length);
+    // Digits only, and within the integer ids PostgreSQL can compare.
+    if (/^[1-9]\d{0,9}$/.test(id) && Number(id) <= 2 ** 31 - 1) local.set(Number(id), sourceId);
+  }
+  const columns = ['messages.id', 'messages.source_id', 'threads.key'] as const;
+  const stored = await target
+    .selectFrom('messages')
+    .innerJoin('threads', 'threads.id', 'messages.thread_id')
+    .select(columns)
+    .where('messages.source_id', 'in', [...sourceIds])
+    .execute();
+  for (const row of stored) found.set(row.source_id!, { id: row.id, threadKey: row.key });
+  if (local.size > 0) {
+    const posted = await target
+      .selectFrom('messages')
+      .innerJoin('threads', 'threads.id', 'messages.thread_id')
+      .select(columns)
+      .where('messages.id', 'in', [...local.keys()])
+      .execute();
+    for (const row of posted) {
+      const sourceId = local.get(row.id)!;
+      if (!found.has(sourceId)) found.set(sourceId, { id: row.id, threadKey: row.key });
+    }
+  }
+  return found;
+}

@@ -20,7 +20,7 @@
  * run that failed half way is completed by running it again.
  */
 import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import type { Database, MessageTable, NewMessage } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { renderComment } from '../../markdown/render.ts';
@@ -38,6 +38,9 @@ import { type StagedMessage, type StagedThread, Staging } from './staging.ts';
 
 /** Messages written per transaction (default of {@link ImportOptions.batchSize}). */
 const BATCH_SIZE = 500;
+
+/** Rows per multi-row insert: 19 values each stays far below either database's limit on parameters. */
+const ROWS_PER_INSERT = 250;
 
 /** How {@link importInto} runs. */
 export interface ImportOptions {
@@ -124,12 +127,20 @@ async function write(
     });
     staging.written(threads, new Map());
   }
-  // One `thread.updated` per thread that existed: open readers' counts follow.
-  const touched = staging.touchedExistingThreads();
+  // Each batch kept the counts in step; now every touched thread is rebuilt
+  // from its rows once, and each that existed gets one `thread.updated`, so
+  // open readers' counts follow.
+  const touched = staging.touchedThreads();
   for (let i = 0; i < touched.length; i += batchSize) {
-    const ids = touched.slice(i, i + batchSize);
+    const threads = touched.slice(i, i + batchSize);
     await store.write(async (trx) => {
-      for (const id of ids) await updateThread(trx, id, { updated_at: now });
+      await rebuildThreads(
+        trx,
+        threads.map((t) => t.id),
+      );
+      for (const t of threads) {
+        if (t.existed) await updateThread(trx, t.id, { updated_at: now });
+      }
     });
   }
   progress.done();
@@ -208,13 +219,37 @@ async function writeBatch(
   const threads = new Map<string, { id: number; existed: boolean }>();
   const idsBySource = new Map<string, number>();
   const idsBySeq = new Map<number, number>();
-  const touched = new Set<number>();
+  const changes = new Map<number, ThreadChange>();
+  /** Threads that had messages here before this message: an opening post must be the first. */
+  const populated = new Set<number>();
+  /** A run of consecutive rows none of which answers another: one multi-row insert. */
+  let run: { m: StagedMessage; values: NewMessage }[] = [];
+  const flush = async () => {
+    if (run.length === 0) return;
+    const inserted = await trx
+      .insertInto('messages')
+      .values(run.map((r) => r.values))
+      .returning(['id', 'source_id'])
+      .execute();
+    // Matched by source id, not by position: nothing promises RETURNING's order.
+    const ids = new Map(inserted.map((r) => [r.source_id!, r.id]));
+    for (const { m } of run) {
+      const id = ids.get(m.sourceId)!;
+      idsBySource.set(m.sourceId, id);
+      idsBySeq.set(m.seq, id);
+    }
+    run = [];
+  };
   for (const [i, m] of batch.entries()) {
-    let threadId = m.threadId ?? threads.get(m.threadKey)?.id;
-    if (threadId === undefined) {
-      const created = await createThread(trx, staging.threadToCreate(m.threadKey));
-      threads.set(m.threadKey, created);
-      threadId = created.id;
+    let thread =
+      m.threadId === null ? threads.get(m.threadKey) : { id: m.threadId, existed: m.threadExisted };
+    if (thread === undefined) {
+      thread = await createThread(trx, staging.threadToCreate(m.threadKey));
+      threads.set(m.threadKey, thread);
+    }
+    // A reply to a message of this run needs that message's id: a new run.
+    if (m.parentSourceId !== null && m.parentId === null && !idsBySource.has(m.parentSourceId)) {
+      await flush();
     }
     const parentId =
       m.parentSourceId === null ? null : (m.parentId ?? idsBySource.get(m.parentSourceId));
@@ -223,16 +258,27 @@ async function writeBatch(
     // An opening post is its thread's first message (readers' pages find it
     // as the first one listed): one arriving in a thread that already has
     // messages here is a reply, as posting would have made it.
-    const kind = row.kind === 'opening' && (await hasMessages(trx, threadId)) ? 'reply' : row.kind;
-    const inserted = await trx
-      .insertInto('messages')
-      .values({ ...row, kind, thread_id: threadId, parent_id: parentId })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    idsBySource.set(m.sourceId, inserted.id);
-    idsBySeq.set(m.seq, inserted.id);
-    touched.add(threadId);
+    let kind = row.kind;
+    if (kind === 'opening' && (populated.has(thread.id) || (await hasMessages(trx, thread.id)))) {
+      kind = 'reply';
+    }
+    populated.add(thread.id);
+    run.push({ m, values: { ...row, kind, thread_id: thread.id, parent_id: parentId } });
+    if (run.length >= ROWS_PER_INSERT) await flush();
+    const change = changes.get(thread.id) ?? {
+      ...thread,
+      messages: 0,
+      highlights: 0,
+      newest: null,
+    };
+    if (row.status === 'published') {
+      change.messages++;
+      if (row.highlighted === 1) change.highlights++;
+      if (change.newest === null || row.created_at > change.newest) change.newest = row.created_at;
+    }
+    changes.set(thread.id, change);
   }
+  await flush();
   const reported = batch.filter((m) => m.status !== 'deleted').map((m) => m.sourceId);
   const reports = staging.reportsOf(reported).map((r) => ({
     message_id: idsBySource.get(r.messageSourceId)!,
@@ -250,9 +296,52 @@ async function writeBatch(
       .values(reports.slice(i, i + BATCH_SIZE))
       .execute();
   }
-  const existed = [...touched].filter((id) => ![...threads.values()].some((t) => t.id === id));
-  await rebuildThreads(trx, [...touched], existed, now);
+  await applyChanges(trx, [...changes.values()], now);
   return { threads, messages: idsBySeq };
+}
+
+/** What one batch adds to a thread's counts: its published messages, and the newest of them. */
+interface ThreadChange {
+  id: number;
+  existed: boolean;
+  messages: number;
+  highlights: number;
+  newest: string | null;
+}
+
+/**
+ * Keeps the threads' counts in step with a batch's messages in the batch's
+ * transaction, as `recordChange` does for a post (a running server never
+ * shows counts that disagree with the rows); the final rebuild recounts.
+ * One statement for every thread of the batch, joined to a VALUES list
+ * (`column1`, `column2`, ...: both databases name its columns so).
+ */
+async function applyChanges(
+  trx: Kysely<Database>,
+  changes: readonly ThreadChange[],
+  now: string,
+): Promise<void> {
+  if (changes.length === 0) return;
+  // Bound values need a type on PostgreSQL to meet a timestamptz column.
+  const time = sql.raw(
+    trx.getExecutor().adapter instanceof PostgresAdapter ? 'timestamptz' : 'text',
+  );
+  const rows = changes.map(
+    (c) =>
+      sql`(cast(${c.id} as integer), cast(${c.messages} as integer), cast(${c.highlights} as integer), cast(${c.newest} as ${time}), cast(${c.existed ? 1 : 0} as integer))`,
+  );
+  // v: (id, messages, highlights, newest published created_at, existed).
+  await sql`update threads set
+      message_count = threads.message_count + v.column2,
+      highlight_count = threads.highlight_count + v.column3,
+      last_activity_at = case when v.column4 is not null and threads.last_activity_at < v.column4
+        then v.column4 else threads.last_activity_at end,
+      public = case when v.column2 > 0 then 1 else threads.public end,
+      updated_at = case when v.column5 = 1 then cast(${now} as ${time})
+        when v.column4 is not null and threads.updated_at < v.column4 then v.column4
+        else threads.updated_at end
+    from (values ${sql.join(rows)}) as v
+    where threads.id = v.column1`.execute(trx);
 }
 
 /**
@@ -308,16 +397,9 @@ const published = (what: ReturnType<typeof sql>, extra = sql``) =>
  * Rebuilds the threads' counts from their rows, as `message-state.ts` keeps
  * them: `message_count` the published messages, `highlight_count` those
  * also highlighted; last activity moved forward to the newest published
- * message; public once any message is published (never back). A thread that
- * existed changed now; a new one last changed when its file says, or with
- * its last activity.
+ * message; public once any message is published (never back).
  */
-async function rebuildThreads(
-  trx: Kysely<Database>,
-  ids: readonly number[],
-  existed: readonly number[],
-  now: string,
-): Promise<void> {
+async function rebuildThreads(trx: Kysely<Database>, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   const newest = published(sql`max(m.created_at)`);
   await trx
@@ -330,18 +412,4 @@ async function rebuildThreads(
     })
     .where('id', 'in', ids)
     .execute();
-  const created = ids.filter((id) => !existed.includes(id));
-  if (created.length > 0) {
-    // A separate statement: within one, SET reads the row as it was.
-    await trx
-      .updateTable('threads')
-      .set({
-        updated_at: sql`case when updated_at < last_activity_at then last_activity_at else updated_at end`,
-      })
-      .where('id', 'in', created)
-      .execute();
-  }
-  if (existed.length > 0) {
-    await trx.updateTable('threads').set({ updated_at: now }).where('id', 'in', existed).execute();
-  }
 }

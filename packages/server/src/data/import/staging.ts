@@ -25,6 +25,9 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
+/** Records staged per transaction of the temporary file. */
+const RECORDS_PER_COMMIT = 5000;
+
 /** How many rows one lookup in the target database asks about. */
 const LOOKUP_CHUNK = 500;
 
@@ -79,6 +82,8 @@ export interface StagedMessage {
   threadKey: string;
   /** The thread's id in the target, when it exists (else the loader creates it). */
   threadId: number | null;
+  /** Whether the thread was there before this import (else this import creates it). */
+  threadExisted: boolean;
   /** The parent's id in the target when it is known before this batch (existing, or written earlier). */
   parentId: number | null;
   parentSourceId: string | null;
@@ -167,6 +172,7 @@ export class Staging {
     this.#skip = this.#db.prepare(
       'insert into skipped (why, count) values (?, ?) on conflict (why) do update set count = count + excluded.count',
     );
+    this.#db.exec('begin');
   }
 
   /** Where a reader hands its records. */
@@ -223,9 +229,19 @@ export class Staging {
     },
   };
 
+  /**
+   * Counts a record; the inserts run in transactions of a few thousand (one
+   * per insert would make the temporary file commit each row).
+   */
   #counted(): void {
     this.#read++;
+    if (this.#read % RECORDS_PER_COMMIT === 0) this.#commit();
     if (this.#read % 1000 === 0) this.onRead(this.#read);
+  }
+
+  #commit(): void {
+    if (this.#db.inTransaction) this.#db.exec('commit');
+    this.#db.exec('begin');
   }
 
   /** How many records the reader has handed over. */
@@ -242,6 +258,7 @@ export class Staging {
    * target only.
    */
   async resolve(target: Kysely<Database>, siteId: string): Promise<void> {
+    if (this.#db.inTransaction) this.#db.exec('commit');
     await this.#matchThreads(target);
     await this.#matchMessages(target, siteId);
     await this.#matchOutsideParents(target, siteId);
@@ -465,7 +482,7 @@ export class Staging {
   nextMessages(afterOrd: number, limit: number): (StagedMessage & { ord: number })[] {
     const rows = this.#db
       .prepare(
-        `select m.*, t.target_id as thread_id,
+        `select m.*, t.target_id as thread_id, t.existed as thread_existed,
            coalesce(p.existing_id, p.new_id, o.target_id) as parent_id,
            (select count(*) from reports r
             where r.message_source_id = m.source_id and r.decided_at is null) as open_reports
@@ -483,6 +500,7 @@ export class Staging {
       sourceId: r.source_id,
       threadKey: r.thread_key,
       threadId: r.thread_id,
+      threadExisted: r.thread_existed === 1,
       parentId: r.parent_id,
       parentSourceId: r.parent_source_id,
       kind: r.kind,
@@ -569,16 +587,17 @@ export class Staging {
     })();
   }
 
-  /** Ids in the target of the threads that existed before this import and got new messages. */
-  touchedExistingThreads(): number[] {
-    return this.#db
-      .prepare(
-        `select t.target_id from threads t where t.existed = 1
-           and exists (select 1 from messages m where m.thread_key = t.key and m.new_id is not null)
-         order by t.target_id`,
-      )
-      .pluck()
-      .all() as number[];
+  /** The threads in the target this import wrote messages to, and whether each was there before. */
+  touchedThreads(): { id: number; existed: boolean }[] {
+    return (
+      this.#db
+        .prepare(
+          `select t.target_id as id, t.existed from threads t
+           where exists (select 1 from messages m where m.thread_key = t.key and m.new_id is not null)
+           order by t.target_id`,
+        )
+        .all() as { id: number; existed: number }[]
+    ).map((t) => ({ id: t.id, existed: t.existed === 1 }));
   }
 
   /** Deletes the temporary file. */
@@ -593,6 +612,7 @@ interface StagedMessageRow {
   source_id: string;
   thread_key: string;
   thread_id: number | null;
+  thread_existed: number;
   parent_id: number | null;
   parent_source_id: string | null;
   kind: ImportMessage['kind'];

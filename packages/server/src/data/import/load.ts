@@ -20,7 +20,7 @@
  * run that failed half way is completed by running it again.
  */
 import { randomBytes } from 'node:crypto';
-import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Database, MessageTable, NewMessage } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
 import { renderComment } from '../../markdown/render.ts';

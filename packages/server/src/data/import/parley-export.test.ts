@@ -217,7 +217,11 @@ for (const dialect of dialects) {
       await seed(a);
       const first = await exportOf(a.db.store);
       const { progress, seen } = recordingProgress();
-      const summary = await importInto(b.db.store, readParleyExport(first.path), { progress });
+      // Batches of 3: threads and reply chains cross batch edges.
+      const summary = await importInto(b.db.store, readParleyExport(first.path), {
+        progress,
+        batchSize: 3,
+      });
       assert.deepEqual(summary, {
         dryRun: false,
         threads: { created: 4, existing: 0 },

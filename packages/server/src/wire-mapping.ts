@@ -166,12 +166,12 @@ export function toExportThread(row: ExportThreadRow): ExportThread {
  * The one mapping from a message row to the export document's message: its
  * source, status and moderation state, never its client hash or token hash
  * (the row type does not even hold them). `siteId` names this site in the
- * source id of a message posted here (see {@link localSourceId}).
+ * source id of a message posted here (see {@link localSourcePrefix}).
  */
 export function toExportMessage(row: ExportMessageRow, siteId: string): ExportMessage {
   return {
     id: row.id,
-    sourceId: row.source_id ?? localSourceId(siteId, row.id),
+    sourceId: row.source_id ?? `${localSourcePrefix(siteId)}${row.id}`,
     threadKey: row.thread_key,
     parentId: row.parent_id,
     kind: row.kind,
@@ -188,11 +188,12 @@ export function toExportMessage(row: ExportMessageRow, siteId: string): ExportMe
 }
 
 /**
- * The source id of message `id` posted on the site `siteId`: what its
- * exports call it, and what an import of such an export matches it by.
+ * How the source ids of messages posted on the site `siteId` begin:
+ * `parley:<site id>:`, then the message's id. What its exports call them,
+ * and what an import of such an export matches them by.
  */
-export function localSourceId(siteId: string, id: number): string {
-  return `parley:${siteId}:${id}`;
+export function localSourcePrefix(siteId: string): string {
+  return `parley:${siteId}:`;
 }
 
 /** The one mapping from a report row to the export document's report: never who sent it. */

@@ -244,8 +244,11 @@ async function writeBatch(
     let thread =
       m.threadId === null ? threads.get(m.threadKey) : { id: m.threadId, existed: m.threadExisted };
     if (thread === undefined) {
-      thread = await createThread(trx, staging.threadToCreate(m.threadKey));
-      threads.set(m.threadKey, thread);
+      for (const key of staging.threadsToCreateThrough(m.threadKey)) {
+        if (!threads.has(key))
+          threads.set(key, await createThread(trx, staging.threadToCreate(key)));
+      }
+      thread = threads.get(m.threadKey)!;
     }
     // A reply to a message of this run needs that message's id: a new run.
     if (m.parentSourceId !== null && m.parentId === null && !idsBySource.has(m.parentSourceId)) {

@@ -34,6 +34,8 @@ const KEY = '/blog/efficiency-wars';
 const DEEP = '/blog/naïve-ünïcode-日本';
 const CLOSED = '/blog/closed';
 const HELD = '/blog/held';
+const EARLY = '/blog/early';
+const EMPTY = '/blog/empty';
 
 let dir: string;
 before(() => {
@@ -118,6 +120,11 @@ async function seed(f: AppFixture) {
       201,
     );
   };
+  // Threads in an order their remaining messages do not tell: this one's
+  // first message is deleted (its second comes after other threads began),
+  // and the empty one lost its only message.
+  const early = await post(EARLY, 'first, deleted later');
+  const empty = await post(EMPTY, 'the only one, deleted');
   const opening = await asOwner(KEY, 'What do you **think**? <script>alert(1)</script>', {
     kind: 'opening',
     thread: { title: 'The Efficiency Wars', url: `${BLOG_ORIGIN}${KEY}` },
@@ -161,6 +168,9 @@ async function seed(f: AppFixture) {
   await post(KEY, 'an answer to it', { parentId: deleted.message.id });
   await f.delete(`/api/messages/${deleted.message.id}`, bearer(deleted.editToken));
 
+  await post(EARLY, 'second, stays');
+  await f.delete(`/api/messages/${early.message.id}`, bearer(early.editToken));
+  await f.delete(`/api/messages/${empty.message.id}`, bearer(empty.editToken));
   await post(DEEP, 'Ünïcödé ✓ 𝔘𝔫𝔦 — “quotes” & <ampersands>', {
     thread: { title: '日本語のスレッド', url: `${BLOG_ORIGIN}/blog/x` },
   });
@@ -224,7 +234,7 @@ for (const dialect of dialects) {
       });
       assert.deepEqual(summary, {
         dryRun: false,
-        threads: { created: 4, existing: 0 },
+        threads: { created: 6, existing: 0 },
         messages: { created: first.doc.messages.length, existing: 0 },
         reports: { created: first.doc.reports.length },
         skipped: {},
@@ -264,7 +274,7 @@ for (const dialect of dialects) {
       );
       assert.deepEqual(
         threads.map((t) => Number(t.event_seq)),
-        [0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
       );
       assert.equal((await b.db.store.db.selectFrom('events').selectAll().execute()).length, 0);
       // Nothing of a client: no address hash, and edit tokens nobody holds.
@@ -316,7 +326,7 @@ for (const dialect of dialects) {
       const again = await importInto(b.db.store, readParleyExport(file.path));
       assert.deepEqual(again, {
         dryRun: false,
-        threads: { created: 0, existing: 4 },
+        threads: { created: 0, existing: 6 },
         messages: { created: 0, existing: file.doc.messages.length },
         reports: { created: 0 },
         skipped: {},
@@ -363,7 +373,7 @@ for (const dialect of dialects) {
         .executeTakeFirstOrThrow();
 
       const summary = await importInto(b.db.store, readParleyExport(file.path));
-      assert.deepEqual(summary.threads, { created: 3, existing: 1 });
+      assert.deepEqual(summary.threads, { created: 5, existing: 1 });
       assert.equal(summary.messages.created, file.doc.messages.length);
 
       const page = await b.threadPage(KEY);
@@ -432,7 +442,7 @@ for (const dialect of dialects) {
       assert.match(describeImport(dry), /would be created/);
       const real = await importInto(b.db.store, readParleyExport(file.path));
       assert.deepEqual({ ...dry, dryRun: false }, real);
-      assert.deepEqual(real.threads, { created: 3, existing: 1 });
+      assert.deepEqual(real.threads, { created: 5, existing: 1 });
       assert.doesNotMatch(describeImport(real), /would/);
     });
 

@@ -18,6 +18,7 @@
 import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { localSourcePrefix } from '../../wire-mapping.ts';
 import type { ImportMessage, ImportReport, ImportSink, ImportThread } from './records.ts';
 
 /** A file (or a record in it) the import cannot take; nothing was written. */
@@ -564,6 +565,22 @@ export class Staging {
     };
   }
 
+  /**
+   * The file's threads still to create up to and including `key`, in file
+   * order: creating them together keeps the threads' ids in the file's order
+   * (an export lists threads as they were created), though a thread's first
+   * message here may come after a later thread's.
+   */
+  threadsToCreateThrough(key: string): string[] {
+    return this.#db
+      .prepare(
+        `select key from threads where in_file = 1 and target_id is null
+           and rowid <= (select rowid from threads where key = ?) order by rowid`,
+      )
+      .pluck()
+      .all(key) as string[];
+  }
+
   /** Threads of the file that no new message creates (they have none): still to create. */
   threadsWithoutTarget(): string[] {
     return this.#db
@@ -653,7 +670,7 @@ async function findBySourceIds(
 ): Promise<Map<string, { id: number; threadKey: string }>> {
   const found = new Map<string, { id: number; threadKey: string }>();
   if (sourceIds.length === 0) return found;
-  const own = `parley:${siteId}:`;
+  const own = localSourcePrefix(siteId);
   const local = new Map<number, string>();
   for (const sourceId of sourceIds) {
     if (!sourceId.startsWith(own)) continue;

@@ -12,7 +12,7 @@
  *
  * What is left out, and counted once per thread or post by the first reason
  * that applies: `deleted thread`, `thread without a usable link`, `thread on
- * another site` for threads; for posts `thread missing` (its thread is not in
+ * another site` for threads (the last only for a thread with posts); for posts `thread missing` (its thread is not in
  * the file), `in a deleted thread`, `in a thread without a usable link`, `on
  * another site`, then `spam`, `deleted`, `empty` (nothing visible left once
  * sanitized). Threads without a kept post make no thread.
@@ -75,6 +75,8 @@ interface ThreadFacts {
   origin: string | null;
   /** Posts it would import, whatever its origin. */
   importable: number;
+  /** Posts that name it. */
+  posts: number;
 }
 
 const isTrue = (value: string | undefined) => value?.trim() === 'true';
@@ -115,6 +117,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
             thread: null,
             origin: null,
             importable: 0,
+            posts: 0,
           });
           return;
         }
@@ -126,15 +129,16 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
             thread: null,
             origin: null,
             importable: 0,
+            posts: 0,
           });
           return;
         }
         const elsewhere = only !== null && !only.has(page.origin);
-        if (elsewhere) skipped.add('thread on another site');
         threads.set(id, {
           why: elsewhere ? 'on another site' : null,
           origin: page.origin,
           importable: 0,
+          posts: 0,
           thread: {
             key: page.key,
             title: titleOf(record.fields.get('title')),
@@ -180,12 +184,16 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
     for (const facts of posts.values()) {
       const thread = threads.get(facts.thread);
       if (thread?.thread && facts.why === null) thread.importable++;
+      if (thread !== undefined) thread.posts++;
       if (thread === undefined) facts.why = 'thread missing';
       else if (thread.why !== null) facts.why = thread.why;
       if (facts.why !== null) skipped.add(facts.why);
     }
     const emitted = new Set<string>();
     for (const thread of threads.values()) {
+      // A page someone only opened is no thread, on this site or another.
+      if (thread.why === 'on another site' && thread.posts > 0)
+        skipped.add('thread on another site');
       if (thread.origin === null || thread.importable === 0) continue;
       origins.set(thread.origin, (origins.get(thread.origin) ?? 0) + 1);
       // Two threads of one path (another origin, an `http:` and an `https:`

@@ -8,7 +8,8 @@
  * is left out, counted once per comment by the first reason that applies:
  * `on an unpublished post` (the item's `wp:status` is not `publish`, or
  * `inherit` for an attachment: a draft's or private post's comments are not
- * public), `in a thread without a usable link`, `on another site`, then
+ * public), `in a thread without a usable link`, `on another site` (and its
+ * item once as `thread on another site`), then
  * `pingback`, `trackback`, `other comment type` (WooCommerce order notes and
  * the like are not comments), `spam`, `unapproved` (`0`), `trash` (any other
  * `wp:comment_approved`), `empty`. Items without an approved comment make no
@@ -136,6 +137,7 @@ interface ItemFacts {
   closed: boolean;
   createdAt: string | null;
   kept: number;
+  comments: number;
 }
 
 /** The comment's id, or a clear error naming its line. */
@@ -195,6 +197,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
             record.fields.get('wp:post_date'),
           ),
           kept: 0,
+          comments: 0,
         };
         return;
       }
@@ -229,11 +232,14 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
     for (const facts of comments.values()) {
       const item = items[Number(facts.thread)]!;
       if (facts.why === null && item.page !== null) item.kept++;
+      item.comments++;
       facts.why = item.why ?? facts.why;
       if (facts.why !== null) skipped.add(facts.why);
     }
     const emitted = new Set<string>();
     for (const item of items) {
+      if (item.why === 'on another site' && item.comments > 0)
+        skipped.add('thread on another site');
       if (item.page === null || item.kept === 0 || item.why === 'on an unpublished post') continue;
       origins.set(item.page.origin, (origins.get(item.page.origin) ?? 0) + 1);
       if (item.why !== null || emitted.has(item.page.key)) continue;

@@ -1,0 +1,138 @@
+/**
+ * Imported HTML as markdown: rendered by the server's own renderer, it shows
+ * the text and links the old site showed, and nothing that could run.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { renderComment } from '../../markdown/render.ts';
+import { liveMarkup, visibleText } from '../../testing/legacy-exports.ts';
+import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
+
+/** Input HTML, the text a reader of the old site saw, and the links it held. */
+const CASES: [string, string, string[]][] = [
+  ['<p>Hello <b>world</b></p><p>again</p>', 'Hello world again', []],
+  ['<p>line one<br>line two</p>', 'line one line two', []],
+  ['<p>It&#8217;s &amp; &lt;ok&gt; &quot;fine&quot;</p>', 'It\u2019s & <ok> "fine"', []],
+  ['<p>Double &amp;amp; &amp;#8217; &amp;copy;</p>', 'Double &amp; &#8217; &copy;', []],
+  [
+    '<p>* star</p><p># hash</p><p>- dash</p><p>1. one</p><p>1) paren</p>',
+    '* star # hash - dash 1. one 1) paren',
+    [],
+  ],
+  [
+    '<p>_under_ *stars* `tick` ~~strike~~ [brackets](x) \\ back</p>',
+    '_under_ *stars* `tick` ~~strike~~ [brackets](x) \\ back',
+    [],
+  ],
+  [
+    '<p>&lt;https://auto.example&gt; &lt;b&gt;bold?&lt;/b&gt;</p>',
+    '<https://auto.example> <b>bold?</b>',
+    ['https://auto.example'],
+  ],
+  ['<p>> not a quote</p><p>=== not a heading</p>', '> not a quote === not a heading', []],
+  [
+    '<a href="https://example.org/a_(b)?x=1&amp;y=2">a link</a>',
+    'a link',
+    ['https://example.org/a_(b)?x=1&amp;y=2'],
+  ],
+  [
+    '<p><strong>strong</strong> <em>em</em> <del>del</del> <s>s</s> <code>a*b</code></p>',
+    'strong em del s a*b',
+    [],
+  ],
+  ['<p><b>b</b> <i>i</i></p>', 'b i', []],
+  ['<pre><code>let a = b * c;\n  // &lt;x&gt;</code></pre>', 'let a = b * c; // <x>', []],
+  ['<pre>bare ``` pre\n  kept</pre>', 'bare ``` pre kept', []],
+  [
+    '<blockquote><p>quoted</p></blockquote><ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>',
+    'quoted one two three',
+    [],
+  ],
+  ['<p>😀 漢字 עברית e\u0301</p>', '😀 漢字 עברית e\u0301', []],
+  ['<img src="https://img.example/cat.png" alt="a cat">', 'a cat', ['https://img.example/cat.png']],
+  ['<img src="cat.png" alt="relative">', 'relative', []],
+  ['<script>alert(1)</script><p>after script</p>', 'after script', []],
+  ['<style>p { color: red }</style><p>after style</p>', 'after style', []],
+  ['<p onclick="alert(1)" style="color:red">handler</p>', 'handler', []],
+  ['<img src=x onerror="alert(1)">', '', []],
+  ['<a href="javascript:alert(1)">js</a>', 'js', []],
+  ['<a href="JaVa&#x0a;ScRiPt:alert(1)">obfuscated</a>', 'obfuscated', []],
+  ['<a href="data:text/html,<script>alert(1)</script>">data</a>', 'data', []],
+  ['<iframe src="https://evil.example/"></iframe><p>after iframe</p>', 'after iframe', []],
+  ['<svg onload="alert(1)"><circle/></svg><form action="/x"><input value="v"></form>', '', []],
+  ['<!-- secret --><p>after comment</p>', 'after comment', []],
+  ['<div>a <span>div</span></div><h1>heading</h1>', 'a div heading', []],
+];
+
+describe('htmlToMarkdown', () => {
+  for (const [html, text, links] of CASES) {
+    it(`shows ${JSON.stringify(text)} for ${JSON.stringify(html)}`, () => {
+      const rendered = renderComment(htmlToMarkdown(html));
+      assert.deepEqual(liveMarkup(rendered.html), []);
+      assert.equal(visibleText(rendered.html), text);
+      const hrefs = [...rendered.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+      assert.deepEqual(hrefs, links);
+    });
+  }
+
+  it('writes emphasis, old-style or not, as markdown emphasis', () => {
+    assert.equal(
+      htmlToMarkdown('<p><b>b</b> <i>i</i> <strong>s</strong> <em>e</em></p>'),
+      '**b** *i* **s** *e*',
+    );
+  });
+
+  it('keeps nothing of a script, a handler or a javascript: URL in the markdown itself', () => {
+    const markdown = htmlToMarkdown(
+      '<script>steal()</script><a href="javascript:steal()" onclick="steal()">x</a><img src=x onerror=steal()>',
+    );
+    assert.doesNotMatch(markdown, /steal|javascript|onerror|onclick/i);
+  });
+});
+
+describe('visiblyEmpty', () => {
+  it('is true exactly when the markdown is empty (generated fragments)', () => {
+    const piece = fc.constantFrom(
+      '',
+      ' ',
+      'text',
+      '&nbsp;',
+      '&amp;',
+      '\u200B',
+      '<p>',
+      '</p>',
+      '<br>',
+      '<img src=x>',
+      '<img src="https://i.example/a.png">',
+      '<script>x</script>',
+      '<script>',
+      '<style>p{}</style>',
+      '<textarea>t</textarea>',
+      '<option>o</option>',
+      '<!-- c -->',
+      '<!--',
+      '-->',
+      '<a title="a>b">',
+      '</a>',
+      '<a href="https://x.example">',
+      '<ul>',
+      '<li>',
+      '<pre>',
+      '<code>',
+      '<',
+      '>',
+      '<![CDATA[c]]>',
+      '<?pi x?>',
+      '<b',
+      '\n',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const html = pieces.join('');
+        assert.equal(visiblyEmpty(html), htmlToMarkdown(html) === '', html);
+      }),
+      { seed: 13, numRuns: 3000 },
+    );
+  });
+});

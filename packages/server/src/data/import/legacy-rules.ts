@@ -1,0 +1,179 @@
+/**
+ * The rules the Disqus and WordPress importers share, so a blog's comments
+ * land under the same thread keys whichever system they come from:
+ *
+ * - a thread's key is its page link's URL path exactly as the widget keys a
+ *   page (`new URL(link).pathname`: percent-encoding as the URL parser leaves
+ *   it, query and hash dropped, nothing else normalised), so imported comments
+ *   show on today's page without any mapping;
+ * - `--origin` keeps only the threads on the given origins; without it every
+ *   origin is imported and the reader tallies them, so the summary can warn
+ *   when a file mixes a blog with, say, `http://localhost:4000` test pages;
+ * - a reply whose parent is left out (a reply to a deleted comment is common)
+ *   is kept and attached to its nearest kept ancestor in the same thread, or
+ *   made top-level when none is left: the conversation stays in place;
+ * - names and titles lose control and bidi characters and are cut to the
+ *   server's lengths; an email, IP or username is never passed on.
+ */
+import { threadKey } from '../../http/fields.ts';
+import { MAX_TITLE } from '../../messages/messages.schemas.ts';
+import type { ImportReader } from './records.ts';
+
+/**
+ * Longest author name, in code points: `MAX_AUTHOR` of
+ * `messages/messages.schemas.ts`, which that module does not export.
+ */
+const MAX_AUTHOR = 80;
+
+/** What both importers take. */
+export interface LegacyImportOptions {
+  /**
+   * Origins (`https://old.blog.example`) whose threads are imported; threads
+   * on any other origin are left out and counted. Default: every origin.
+   */
+  origins?: string[] | undefined;
+}
+
+/**
+ * An {@link ImportReader} that also tallies the origins of the threads it
+ * met, filled while it reads: after it resolves, more than one entry means
+ * the file mixes sites (and, without `--origin`, their threads merged by
+ * path), which the summary should say.
+ */
+export type LegacyReader = ImportReader & {
+  /**
+   * Threads with comments to import, by their link's origin, whether
+   * `--origin` kept them or not. Filled anew by each read.
+   */
+  readonly origins: ReadonlyMap<string, number>;
+};
+
+/** Where a page link puts a thread. */
+export interface Page {
+  key: string;
+  /** The link without its fragment; null when longer than a thread's url may be. */
+  url: string | null;
+  origin: string;
+}
+
+/** The origins `--origin` names, normalised; a clear error for one that is not http(s). */
+export function parseOrigins(origins: readonly string[] | undefined): Set<string> | null {
+  if (origins === undefined || origins.length === 0) return null;
+  return new Set(
+    origins.map((value) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new Error(`--origin ${value}: not a URL (expected e.g. https://old.blog.example)`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new Error(`--origin ${value}: not an http or https origin`);
+      }
+      return url.origin;
+    }),
+  );
+}
+
+/** Where a thread with this page link goes, or null for no http(s) link a key can come from. */
+export function pageOf(link: string | undefined): Page | null {
+  let url: URL;
+  try {
+    url = new URL((link ?? '').trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (!threadKey.safeParse(url.pathname).success) return null;
+  const href = url.href.split('#')[0]!;
+  return { key: url.pathname, url: href.length <= 2048 ? href : null, origin: url.origin };
+}
+
+// Bidi embedding/override/isolate controls and marks, as http/fields.ts refuses them.
+const UNSHOWABLE = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** One line of shown text: unshowable characters out, spaces collapsed, at most `max` code points. */
+function lineOf(text: string | undefined, max: number): string {
+  const clean = (text ?? '').replace(UNSHOWABLE, ' ').replace(/\s+/g, ' ').trim();
+  return [...clean].slice(0, max).join('').trim();
+}
+
+/** An author's shown name: the first non-empty candidate, else `Anonymous`. */
+export function authorName(...candidates: (string | undefined)[]): string {
+  for (const candidate of candidates) {
+    const name = lineOf(candidate, MAX_AUTHOR);
+    if (name !== '') return name;
+  }
+  return 'Anonymous';
+}
+
+/** A thread title, or null when none is left. */
+export function titleOf(text: string | undefined): string | null {
+  return lineOf(text, MAX_TITLE) || null;
+}
+
+/**
+ * A time as ISO 8601 UTC with milliseconds, from `2012-04-02T16:26:02Z`,
+ * `2012-04-02T16:26:02` or `2012-04-02 16:26:02` (no zone: UTC, as both
+ * exports write UTC); null when it is not one.
+ */
+export function utcTime(text: string | undefined): string | null {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      (text ?? '').trim(),
+    );
+  if (match === null) return null;
+  const [, y, mo, d, h, mi, s, fraction = '', zone = 'Z'] = match;
+  const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${fraction.slice(0, 4)}${offset}`);
+  if (Number.isNaN(date.getTime()) || Number(y) < 1970) return null;
+  // `Date` rolls 2012-02-30 over to March: refuse what it had to repair.
+  if (zone === 'Z' && date.toISOString().slice(0, 19) !== `${y}-${mo}-${d}T${h}:${mi}:${s}`) {
+    return null;
+  }
+  return date.toISOString();
+}
+
+/** What the first pass learned about one comment. */
+export interface CommentFacts {
+  parent: string | null;
+  /** Its thread (an id or ordinal of the file's). */
+  thread: string;
+  /** Its ordinal among the file's comments: tells a duplicate id's first copy. */
+  index: number;
+  /** Why it is left out; null when it is kept. */
+  why: string | null;
+}
+
+/**
+ * The parent a kept comment is imported under: its parent if kept, else that
+ * parent's nearest kept ancestor in the same thread, else none (top-level).
+ */
+export function keptParent(comments: ReadonlyMap<string, CommentFacts>, id: string): string | null {
+  const self = comments.get(id)!;
+  const seen = new Set<string>([id]);
+  let parent = self.parent;
+  while (parent !== null && !seen.has(parent)) {
+    const facts = comments.get(parent);
+    if (facts === undefined || facts.thread !== self.thread) return null;
+    if (facts.why === null) return parent;
+    seen.add(parent);
+    parent = facts.parent;
+  }
+  return null;
+}
+
+/** Counts by reason, handed to the sink in one call each when a pass ends. */
+export class Tally {
+  readonly #counts = new Map<string, number>();
+
+  /** One more left out for `why`. */
+  add(why: string): void {
+    this.#counts.set(why, (this.#counts.get(why) ?? 0) + 1);
+  }
+
+  /** Every count, as `sink.skip` takes them. */
+  entries(): [string, number][] {
+    return [...this.#counts];
+  }
+}

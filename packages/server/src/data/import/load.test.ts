@@ -19,8 +19,13 @@ import { dialects } from '../../testing/dialects.ts';
 import type { Message } from '../../wire.ts';
 import { importInto } from './load.ts';
 import { readParleyExport } from './parley-export.ts';
-import type { ImportMessage, ImportReader, ImportReport, ImportThread } from './records.ts';
-import { ImportError } from './staging.ts';
+import {
+  ImportError,
+  type ImportMessage,
+  type ImportReader,
+  type ImportReport,
+  type ImportThread,
+} from './records.ts';
 
 const KEY = '/blog/imported';
 

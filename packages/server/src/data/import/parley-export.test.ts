@@ -28,7 +28,7 @@ import { exportDocument } from '../export.ts';
 import { describeImport, importInto } from './load.ts';
 import { readParleyExport } from './parley-export.ts';
 import type { Progress } from './records.ts';
-import { ImportError } from './staging.ts';
+import { ImportError } from './records.ts';
 
 const KEY = '/blog/efficiency-wars';
 const DEEP = '/blog/naïve-ünïcode-日本';

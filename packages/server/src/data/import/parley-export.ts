@@ -18,8 +18,7 @@ import parserStream from 'stream-json';
 import Assembler from 'stream-json/assembler.js';
 import type { Token } from 'stream-json/parser.js';
 import { z } from 'zod';
-import type { ImportReader, ImportSink } from './records.ts';
-import { ImportError } from './staging.ts';
+import { ImportError, type ImportReader, type ImportSink } from './records.ts';
 
 /** The one version this server reads. */
 const READS_VERSION = 1;

@@ -75,6 +75,11 @@ export interface ImportSink {
   skip(why: string, count?: number): void;
 }
 
+/** A file (or a record in it) the import cannot take; nothing was written. */
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
 /** Reads one file into a sink; resolves when the whole file is read. */
 export type ImportReader = (sink: ImportSink) => Promise<void>;
 

@@ -19,12 +19,13 @@ import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { localSourcePrefix } from '../../wire-mapping.ts';
-import type { ImportMessage, ImportReport, ImportSink, ImportThread } from './records.ts';
-
-/** A file (or a record in it) the import cannot take; nothing was written. */
-export class ImportError extends Error {
-  override name = 'ImportError';
-}
+import {
+  ImportError,
+  type ImportMessage,
+  type ImportReport,
+  type ImportSink,
+  type ImportThread,
+} from './records.ts';
 
 /** Records staged per transaction of the temporary file. */
 const RECORDS_PER_COMMIT = 5000;

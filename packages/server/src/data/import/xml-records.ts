@@ -10,6 +10,7 @@
  */
 import { createReadStream } from 'node:fs';
 import sax from 'sax';
+import { ImportError } from './records.ts';
 
 /** One record element, with the fields its reader asked for. */
 export interface XmlRecord {
@@ -40,10 +41,9 @@ export interface XmlRecordSpec {
 }
 
 /** An export that cannot be read, with where in the file. */
-export class ExportFileError extends Error {
+export class ExportFileError extends ImportError {
   constructor(file: string, line: number, column: number | null, reason: string) {
     super(`${file}, line ${line}${column === null ? '' : `, column ${column}`}: ${reason}`);
-    this.name = 'ExportFileError';
   }
 }
 

@@ -36,6 +36,15 @@ export interface BackupResult {
   restarts: number;
 }
 
+/** How {@link backupSqlite} reports and paces its work. */
+export interface BackupOptions {
+  progress: Progress;
+  /** Aborted: the copy stops between two steps, and nothing is left. */
+  signal?: AbortSignal | undefined;
+  /** Pages per step ({@link PAGES_PER_STEP} by default); tests make it small to take many steps. */
+  pagesPerStep?: number;
+}
+
 /**
  * Copies the SQLite database at `source` to `path` (which must not exist:
  * see `newFile`), through `path.partial`, and checks the copy. On any
@@ -49,9 +58,9 @@ export interface BackupResult {
 export async function backupSqlite(
   source: string,
   path: string,
-  progress: Progress,
-  signal?: AbortSignal,
+  options: BackupOptions,
 ): Promise<BackupResult> {
+  const { progress, signal, pagesPerStep = PAGES_PER_STEP } = options;
   const partial = partialOf(path);
   let restarts = 0;
   try {
@@ -64,10 +73,12 @@ export async function backupSqlite(
           // Throwing here makes better-sqlite3 end the backup and reject.
           signal?.throwIfAborted();
           const now = totalPages - remainingPages;
-          if (now < copied) restarts++;
+          // Every step moves on unless SQLite started over (and copied only
+          // the first step's pages again).
+          if (copied > 0 && now <= copied) restarts++;
           copied = now;
           progress.update('pages', now, totalPages);
-          return restarts > 0 ? ALL_PAGES : PAGES_PER_STEP;
+          return restarts > 0 ? ALL_PAGES : pagesPerStep;
         },
       });
     } finally {
@@ -205,7 +216,7 @@ export const backupCommand: Command = {
     }
     const started = Date.now();
     const result = await withStore((store) =>
-      backupSqlite(store.location, path, progress(), io.signal),
+      backupSqlite(store.location, path, { progress: progress(), signal: io.signal }),
     );
     io.stdout.write(
       `Backed up ${things(result.threads, 'thread')} and ${things(result.messages, 'message')} to ${path} (${bytes(result.size)}) in ${duration(Date.now() - started)}.\n`,

@@ -164,7 +164,7 @@ function pgConnection(url: string): { connect: string[]; schema: string[]; datab
 }
 
 /** The `pg_dump` command that backs up the database `url` names to `file` (see {@link pgConnection}). */
-export function pgDumpCommand(url: string, file: string): string {
+function pgDumpCommand(url: string, file: string): string {
   const { connect, schema, database } = pgConnection(url);
   return [
     'pg_dump',

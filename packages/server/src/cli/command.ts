@@ -1,0 +1,80 @@
+/**
+ * What a `parley-server` command is: one declarative entry (its name, its
+ * help, its arguments and options, and `run`), so that the command line, the
+ * help texts and the refusals all come from the same few fields and a new
+ * command is one more entry in `COMMANDS` (commands.ts).
+ */
+import type { Writable } from 'node:stream';
+import type { Progress } from '../data/import/records.ts';
+import type { Store } from '../db/store.ts';
+
+/** An option of one command (besides `--database-url` and `--help`, which every command takes). */
+export interface CommandOption {
+  /** The flag, without its leading `--`. */
+  flag: string;
+  /** Its one-letter form, without the `-`. */
+  short?: string;
+  /** The placeholder of its value in the help (`KEY`); absent for a switch that takes none. */
+  value?: string;
+  /** What it does: one sentence for the command's `--help`. */
+  help: string;
+}
+
+/** A positional argument of one command. */
+export interface CommandArgument {
+  /** Its placeholder in the usage line (`FILE`). */
+  name: string;
+  /** Whether it may be left out (shown as `[FILE]`). */
+  optional?: boolean;
+}
+
+/** Where a command writes: the process's streams, or a test's. */
+export interface CommandIo {
+  /** Data (`export` without FILE) and summaries. */
+  stdout: Writable;
+  /** Refusals, failures, the progress line, and summaries when stdout carries data. */
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  /** Aborted when the operator interrupts (SIGINT, SIGTERM): the command stops and cleans up. */
+  signal?: AbortSignal;
+}
+
+/** What `run` is given: the parsed command line and the means to do its work. */
+export interface CommandContext {
+  /** The positional arguments, in the order the command's `arguments` declare them. */
+  args: readonly string[];
+  /** The command's own options by flag: a string for one with a value, `true` for a given switch. */
+  options: Readonly<Record<string, string | boolean | undefined>>;
+  /** `--database-url` or `DATABASE_URL`, validated as serving validates it; undefined: the default. */
+  databaseUrl: string | undefined;
+  io: CommandIo;
+  /**
+   * Opens the store, brings it to the latest migration (so a fresh database
+   * works), runs `work` and always closes the store.
+   */
+  withStore<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /** A progress line on stderr (see `terminalProgress`), its lines labelled with the command's name. */
+  progress(): Progress;
+}
+
+/** One `parley-server` command. */
+export interface Command {
+  /** The word that names it: `parley-server NAME`. */
+  name: string;
+  /** One line for `parley-server --help`'s list (at most 64 characters). */
+  summary: string;
+  /** One paragraph for `parley-server NAME --help`. */
+  description: string;
+  arguments: readonly CommandArgument[];
+  options: readonly CommandOption[];
+  /**
+   * Does the work and resolves with the exit code: 0 done, 1 the work failed.
+   * A {@link UsageError} thrown is exit 2, any other error exit 1, each
+   * reported on stderr as `parley-server NAME: message`.
+   */
+  run(context: CommandContext): Promise<number>;
+}
+
+/** The command line cannot be run as given (exit 2): a bad argument, or a FILE that exists. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

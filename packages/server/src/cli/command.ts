@@ -16,6 +16,8 @@ export interface CommandOption {
   short?: string;
   /** The placeholder of its value in the help (`KEY`); absent for a switch that takes none. */
   value?: string;
+  /** It may be given more than once; `run` gets its values as an array. */
+  multiple?: boolean;
   /** What it does: one sentence for the command's `--help`. */
   help: string;
 }
@@ -38,12 +40,18 @@ export interface CommandIo {
   signal?: AbortSignal;
 }
 
+/** An option as given on the command line (undefined when it was not). */
+export type OptionValue = string | readonly string[] | boolean | undefined;
+
 /** What `run` is given: the parsed command line and the means to do its work. */
 export interface CommandContext {
   /** The positional arguments, in the order the command's `arguments` declare them. */
   args: readonly string[];
-  /** The command's own options by flag: a string for one with a value, `true` for a given switch. */
-  options: Readonly<Record<string, string | boolean | undefined>>;
+  /**
+   * The command's own options by flag: a string for one with a value, an
+   * array for a `multiple` one, `true` for a given switch.
+   */
+  options: Readonly<Record<string, OptionValue>>;
   /** `--database-url` or `DATABASE_URL`, validated as serving validates it; undefined: the default. */
   databaseUrl: string | undefined;
   io: CommandIo;

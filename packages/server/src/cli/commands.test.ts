@@ -26,7 +26,8 @@ describe('parley-server --help', () => {
     assert.equal(result.code, 0, result.stderr);
     const listing = result.stdout.split('Options for serving:')[0]!;
     for (const command of COMMANDS) {
-      assert.match(listing, new RegExp(`^ {2}${command.name} +${command.summary}$`, 'm'));
+      const summary = command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(listing, new RegExp(`^ {2}${command.name} +${summary}$`, 'm'));
     }
     assert.match(result.stdout, /--database-url\s+DATABASE_URL/);
   });

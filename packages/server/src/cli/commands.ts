@@ -12,12 +12,19 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { openStore } from '../db/store.ts';
 import { HELP_WIDTH, helpEntry, settingHelp, wrap } from '../settings-docs.ts';
 import { backupCommand } from './backup.ts';
-import { type Command, type CommandIo, UsageError } from './command.ts';
+import { type Command, type CommandIo, type OptionValue, UsageError } from './command.ts';
 import { exportCommand } from './export-command.ts';
+import { importCommand, importDisqusCommand, importWordPressCommand } from './import-commands.ts';
 import { terminalProgress } from './progress.ts';
 
 /** Every command, in the order `parley-server --help` lists them. */
-export const COMMANDS: readonly Command[] = [backupCommand, exportCommand];
+export const COMMANDS: readonly Command[] = [
+  backupCommand,
+  exportCommand,
+  importCommand,
+  importDisqusCommand,
+  importWordPressCommand,
+];
 
 /** The one setting the data commands take: where the database is. */
 const DATABASE_SETTING = SETTINGS.find((s) => s.env === 'DATABASE_URL')!;
@@ -30,7 +37,9 @@ const COMMON_OPTIONS = {
 
 /** `parley-server export [--thread KEY] [FILE]`: the command's own options, then its arguments. */
 function usage(command: Command): string {
-  const options = command.options.map((o) => `[--${o.flag}${o.value ? ` ${o.value}` : ''}]`);
+  const options = command.options.map(
+    (o) => `[--${o.flag}${o.value ? ` ${o.value}` : ''}${o.multiple ? ' ...' : ''}]`,
+  );
   const args = command.arguments.map((a) => (a.optional ? `[${a.name}]` : a.name));
   return ['parley-server', command.name, ...options, ...args].join(' ');
 }
@@ -59,7 +68,7 @@ export function commandHelp(command: Command): string {
 interface Parsed {
   help: boolean;
   args: string[];
-  options: Record<string, string | boolean | undefined>;
+  options: Record<string, OptionValue>;
   databaseUrl: string | undefined;
 }
 
@@ -77,6 +86,7 @@ function parseCommandArgs(command: Command, words: string[], env: NodeJS.Process
         {
           type: o.value ? ('string' as const) : ('boolean' as const),
           ...(o.short ? { short: o.short } : {}),
+          ...(o.multiple ? { multiple: true } : {}),
         },
       ]),
     ),
@@ -107,7 +117,7 @@ function parseCommandArgs(command: Command, words: string[], env: NodeJS.Process
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. ${seeHelp}`);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, OptionValue>;
   const help = values.help === true;
   const positionals = parsed.tokens.filter((t) => t.kind === 'positional');
   const required = command.arguments.filter((a) => !a.optional).length;

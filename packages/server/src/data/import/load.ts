@@ -50,6 +50,12 @@ export interface ImportOptions {
   progress?: Progress;
   /** Messages per write transaction (default 500). */
   batchSize?: number;
+  /**
+   * Stops the import between write transactions (an operator's Ctrl-C): what
+   * was written stays, whole batches only, and running the import again
+   * completes it.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -71,7 +77,9 @@ export async function importInto(
     await staging.resolve(store.db, await readSiteId(store.db));
     progress.done();
     const summary: ImportSummary = { dryRun: options.dryRun === true, ...staging.counts() };
-    if (!summary.dryRun) await write(store, staging, options.batchSize ?? BATCH_SIZE, progress);
+    options.signal?.throwIfAborted();
+    if (!summary.dryRun)
+      await write(store, staging, options.batchSize ?? BATCH_SIZE, progress, options.signal);
     return summary;
   } finally {
     staging.close();
@@ -100,12 +108,14 @@ async function write(
   staging: Staging,
   batchSize: number,
   progress: Progress,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const now = new Date().toISOString();
   const total = staging.newMessageCount();
   let done = 0;
   progress.update('writing', done, total);
   for (let afterOrd = 0; ; ) {
+    signal?.throwIfAborted();
     const batch = staging.nextMessages(afterOrd, batchSize);
     if (batch.length === 0) break;
     // Markdown and hashing before the write lock is taken.

@@ -2,7 +2,8 @@
  * Input PostgreSQL would choke on is refused at the edge, alike on both
  * dialects: 400 `invalid_request` naming the field, never a 500 from the
  * driver. Cursors carry a time the server itself wrote or nothing; ids fit the
- * 32-bit `serial` columns; thread keys carry no bidi controls; thread urls no control characters.
+ * 32-bit `serial` columns; thread keys carry no bidi controls; thread urls no
+ * control characters.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -59,6 +60,9 @@ const BAD_TIMES = [
   '2026-03-01T12:00:00.000+00:00',
   '2026-02-30T12:00:00.000Z',
   '+012026-03-01T12:00:00.000Z',
+  // The server's form, but PostgreSQL has no year 0 (it answered 500).
+  '0000-01-01T00:00:00.000Z',
+  '0000-12-31T23:59:59.999Z',
   '2026-03-01T12:00:00.000Z; drop table messages',
 ];
 

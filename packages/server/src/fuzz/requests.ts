@@ -121,7 +121,13 @@ const NASTY_CHARS = [
   '0',
 ];
 
-const nastyText = fc.string({ unit: fc.constantFrom(...NASTY_CHARS), maxLength: 12 });
+/** One odd character; NUL often, since PostgreSQL alone cannot store it in text. */
+const nastyChar = fc.oneof(
+  { weight: 1, arbitrary: fc.constant('\0') },
+  { weight: 5, arbitrary: fc.constantFrom(...NASTY_CHARS) },
+);
+
+const nastyText = fc.string({ unit: nastyChar, maxLength: 12 });
 
 /** Text of every class: nasty, any code point, graphemes, lone surrogates, whitespace. */
 const anyText = fc.oneof(
@@ -228,6 +234,7 @@ const idText = fc.oneof(
     '0x10',
   ),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+  fc.bigInt({ min: 2n ** 31n, max: 2n ** 53n }).map(String),
   fc.integer({ min: 1_000_000, max: 2 ** 31 - 1 }).map(String),
 );
 
@@ -322,6 +329,13 @@ const cursorTime = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'Invalid' : d.toISOString())),
+  },
+  {
+    // Every year the server's form can spell, 0000 (which PostgreSQL lacks) and 9999 included.
+    weight: 2,
+    arbitrary: fc
+      .integer({ min: 0, max: 9999 })
+      .map((year) => `${String(year).padStart(4, '0')}-03-01T12:00:00.000Z`),
   },
   { weight: 1, arbitrary: fc.oneof(anyText, wrongType) },
 );
@@ -810,7 +824,7 @@ const ROUTES: Route[] = [
     query: queryOf({ cursor: cursorQuery('admin-threads'), limit: limitQuery }, 'cursor'),
   },
   {
-    weight: 2,
+    weight: 3,
     method: 'PATCH',
     role: 'admin',
     path: keySegment.map((key) => ['api', 'admin', 'threads', key]),

@@ -26,8 +26,12 @@ export class Known {
     readonly index: number,
   ) {}
 
-  [fc.toStringMethod](): string {
+  toString(): string {
     return `known(${this.kind}#${this.index})`;
+  }
+
+  [fc.toStringMethod](): string {
+    return this.toString();
   }
 }
 
@@ -35,8 +39,12 @@ export class Known {
 export class Forged {
   constructor(readonly parts: unknown) {}
 
-  [fc.toStringMethod](): string {
+  toString(): string {
     return `forged(${fc.stringify(this.parts)})`;
+  }
+
+  [fc.toStringMethod](): string {
+    return this.toString();
   }
 }
 

@@ -9,11 +9,17 @@ import { MAX_ID } from './fields.ts';
  */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** True for a time exactly as the server writes it (and a real date: no 2026-02-30). */
+/**
+ * The earliest time a cursor may carry: year 0000 has the server's form, but
+ * PostgreSQL has no year 0 (1 BC comes before 1 AD) and refuses it with an error.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+
+/** True for a time exactly as the server writes it (and a real date: no 2026-02-30, no year 0). */
 function isServerTime(value: string): boolean {
   if (!ISO_TIME.test(value)) return false;
   const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+  return !Number.isNaN(time) && time >= EARLIEST && new Date(time).toISOString() === value;
 }
 
 /** A keyset position: the sort key of the last row a page returned. */

@@ -75,11 +75,17 @@ export function plainMultilineText(max: number, options: { allowEmpty?: boolean 
 /** A message body: markdown, 1..10,000 code points after trimming, newlines allowed. */
 export const bodyText = multilineText(10_000);
 
-/** An absolute http(s) URL of at most 2,048 characters. */
+/**
+ * An absolute http(s) URL of at most 2,048 characters, as typed: no control
+ * characters (PostgreSQL cannot store a NUL, and the URL parser would
+ * otherwise accept one and the text be stored as given) and valid Unicode.
+ */
 export const httpUrl = z
   .string({ error: 'must be a string' })
   .trim()
   .max(2048, 'must be at most 2048 characters')
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+  .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text')
   .refine((s) => {
     try {
       const url = new URL(s);

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { countBreaches } from '../fuzz/invariants.ts';
 import { ADMIN_TOKEN, appFixture, BLOG_ORIGIN } from '../testing/app-fixture.ts';
 import { storedCounts } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
@@ -84,6 +85,7 @@ for (const dialect of dialects) {
       assert.match(real.stdout, /Messages: 4 created, 0 already there\./);
       assert.match(real.stdout, /Took \d+(\.\d)? (ms|s)\.\n$/);
       assert.deepEqual(await storedCounts(to.db.store), { threads: 2, messages: 4 });
+      assert.deepEqual(await countBreaches(to.db.store), [], 'stored counts equal the rows');
 
       // What a reader sees: the thread, its counts, the nesting in order.
       const page = (await (await to.get('/api/threads/%2Fblog%2Fa')).json()) as ThreadPage;
@@ -130,6 +132,7 @@ for (const dialect of dialects) {
       assert.doesNotMatch(result.stdout, /Note: the file's threads are on/);
       const stored = await storedCounts(to.db.store);
       assert.ok(stored.messages > 100, `${stored.messages} messages`);
+      assert.deepEqual(await countBreaches(to.db.store), [], 'stored counts equal the rows');
       // No email or address of the file reached the database.
       const rows = JSON.stringify(
         await to.db.store.db.selectFrom('messages').select(['author_name', 'body']).execute(),
@@ -158,6 +161,7 @@ for (const dialect of dialects) {
         ),
       );
       assert.match(result.stdout, new RegExp(`--origin ${source.origin} \\(try it with --dry-run`));
+      assert.deepEqual(await countBreaches(to.db.store), [], 'stored counts equal the rows');
     });
 
     it('refuses a missing file and a bad --origin (exit 2), and a bad file writes nothing (exit 1)', async (t) => {

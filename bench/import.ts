@@ -8,7 +8,9 @@
  * hardly grows with the file: the same import of a tenth the size is the
  * yardstick.
  *
- *   node --import tsx bench/import.ts [--messages N]   (default 100,000)
+ *   node --import tsx bench/import.ts [--messages N] [--write]
+ *
+ * (100,000 by default; `--write` puts the figures into docs/benchmarks.md.)
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { writeLegacyExport } from '@parley/server/testing/legacy-exports';
 import { BIN } from '@parley/server/testing/server-process';
 import { track } from './lib/children.ts';
 import { runIfMain } from './lib/cli.ts';
+import { writeSection } from './lib/markdown.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { sampleRss } from './lib/rss.ts';
 import { round } from './lib/stats.ts';
@@ -165,7 +168,14 @@ export async function importBench(messages = MESSAGES): Promise<BenchResult> {
   }
 }
 
-runIfMain(import.meta.url, () => {
-  const { values } = parseArgs({ options: { messages: { type: 'string' } } });
-  return importBench(values.messages ? Number(values.messages) : MESSAGES);
+const { values: options } = parseArgs({
+  options: { messages: { type: 'string' }, write: { type: 'boolean' } },
+  strict: false,
 });
+runIfMain(
+  import.meta.url,
+  () => importBench(options.messages ? Number(options.messages) : MESSAGES),
+  (result) => {
+    if (options.write) writeSection(result);
+  },
+);

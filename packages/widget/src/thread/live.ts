@@ -104,10 +104,11 @@ export class LiveUpdates implements ReactiveController {
   #es?: EventSource;
   /**
    * The observer has seen the element within `rootMargin` of the viewport.
-   * False until its first report (a frame after connecting), so a thread far
-   * down the page never opens a stream only to close it again.
+   * Undefined until its first report (a frame after connecting): until then
+   * nothing opens or closes, so a thread far down the page never opens a
+   * stream only to close it again.
    */
-  #near = false;
+  #near?: boolean;
   #io?: IntersectionObserver;
   /** When the stream on hand opened; undefined while it is connecting. */
   #openedAt?: number;
@@ -139,7 +140,7 @@ export class LiveUpdates implements ReactiveController {
 
   hostConnected() {
     document.addEventListener('visibilitychange', this.#sync);
-    this.#near = false;
+    this.#near = undefined;
     // Why a generous margin: a reader scrolling back should find the thread
     // current, but a thread far down an unread page should not hold a stream.
     this.#io = new IntersectionObserver(
@@ -182,7 +183,7 @@ export class LiveUpdates implements ReactiveController {
       this.#fresh.clear();
     }
     // A reload in flight opens the stream itself when its page is in.
-    if (this.#reloading) return;
+    if (this.#reloading || this.#near === undefined) return;
     this.#last ??= host.eventId;
     const want =
       el.live !== 'off' &&

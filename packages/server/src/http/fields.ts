@@ -20,6 +20,19 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const CONTROL = /\p{Cc}/u;
 // Message bodies may span lines and use tabs; nothing else below U+0020.
 const BODY_CONTROL = /[^\P{Cc}\t\n]/u;
+// Everything `lineText` refuses, for text that is cleaned rather than refused.
+const UNSHOWABLE = new RegExp(`${CONTROL.source}|${LONE_SURROGATE.source}|${BIDI.source}`, 'gu');
+
+/**
+ * Text from elsewhere (an imported file) made into what `lineText(max)`
+ * accepts, rather than refused: control and bidi characters and lone
+ * surrogates become spaces, runs of white space one space, trimmed, at most
+ * `max` code points. Empty when nothing showable is left.
+ */
+export function showableLine(text: string, max: number): string {
+  const clean = text.replace(UNSHOWABLE, ' ').replace(/\s+/g, ' ').trim();
+  return [...clean].slice(0, max).join('').trim();
+}
 
 /** A one-line, trimmed, shown-to-others text of 1..max code points. */
 export function lineText(max: number) {

@@ -13,7 +13,7 @@ import {
 import { type MaxReasonLength, messageKind } from '../wire.ts';
 
 /** Longest author name, in code points. */
-const MAX_AUTHOR = 80;
+export const MAX_AUTHOR = 80;
 /** Longest thread title, in code points. */
 export const MAX_TITLE = 200;
 

@@ -15,15 +15,9 @@
  * - names and titles lose control and bidi characters and are cut to the
  *   server's lengths; an email, IP or username is never passed on.
  */
-import { threadKey } from '../../http/fields.ts';
-import { MAX_TITLE } from '../../messages/messages.schemas.ts';
+import { showableLine, threadKey } from '../../http/fields.ts';
+import { MAX_AUTHOR, MAX_TITLE } from '../../messages/messages.schemas.ts';
 import type { ImportReader } from './records.ts';
-
-/**
- * Longest author name, in code points: `MAX_AUTHOR` of
- * `messages/messages.schemas.ts`, which that module does not export.
- */
-const MAX_AUTHOR = 80;
 
 /** What both importers take. */
 export interface LegacyImportOptions {
@@ -89,19 +83,10 @@ export function pageOf(link: string | undefined): Page | null {
   return { key: url.pathname, url: href.length <= 2048 ? href : null, origin: url.origin };
 }
 
-// Bidi embedding/override/isolate controls and marks, as http/fields.ts refuses them.
-const UNSHOWABLE = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
-
-/** One line of shown text: unshowable characters out, spaces collapsed, at most `max` code points. */
-function lineOf(text: string | undefined, max: number): string {
-  const clean = (text ?? '').replace(UNSHOWABLE, ' ').replace(/\s+/g, ' ').trim();
-  return [...clean].slice(0, max).join('').trim();
-}
-
 /** An author's shown name: the first non-empty candidate, else `Anonymous`. */
 export function authorName(...candidates: (string | undefined)[]): string {
   for (const candidate of candidates) {
-    const name = lineOf(candidate, MAX_AUTHOR);
+    const name = showableLine(candidate ?? '', MAX_AUTHOR);
     if (name !== '') return name;
   }
   return 'Anonymous';
@@ -109,7 +94,7 @@ export function authorName(...candidates: (string | undefined)[]): string {
 
 /** A thread title, or null when none is left. */
 export function titleOf(text: string | undefined): string | null {
-  return lineOf(text, MAX_TITLE) || null;
+  return showableLine(text ?? '', MAX_TITLE) || null;
 }
 
 /**

@@ -18,6 +18,7 @@ import * as editSends from './migrations/2026-12-05-edit-sends.ts';
 import * as fingerprints from './migrations/2026-12-05-fingerprints.ts';
 import * as highlightedIndex from './migrations/2026-12-06-highlighted-index.ts';
 import * as importSources from './migrations/2026-12-07-import-sources.ts';
+import * as openingIndex from './migrations/2026-12-08-opening-index.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-fingerprints': fingerprints,
   '2026-12-06-highlighted-index': highlightedIndex,
   '2026-12-07-import-sources': importSources,
+  '2026-12-08-opening-index': openingIndex,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -8,13 +8,13 @@
  * migrated: see `prepareSchema`). PostgreSQL has `pg_dump`, which does this properly; the command
  * prints the exact call instead of pretending to be it.
  */
-import { statSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import type { Progress } from '../data/import/records.ts';
 import { MIGRATION_NAMES } from '../db/migrate.ts';
 import { parseDatabaseUrl } from '../db/store.ts';
 import { type Command, UsageError } from './command.ts';
-import { discard, newFile, partialOf, publish } from './files.ts';
+import { createPartial, discard, newFile, partialOf, publish } from './files.ts';
 import { bytes, duration, things } from './format.ts';
 
 /**
@@ -66,6 +66,10 @@ export async function backupSqlite(
   const { progress, signal, pagesPerStep = PAGES_PER_STEP } = options;
   const partial = partialOf(path);
   let restarts = 0;
+  // SQLite opens the backup's destination following symlinks, and it is not
+  // an exclusive create: make the partial here, exclusively, before the try
+  // whose failure would remove what is there.
+  closeSync(createPartial(path));
   try {
     const db = new SQLite(source, { fileMustExist: true });
     try {

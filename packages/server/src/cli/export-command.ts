@@ -12,7 +12,7 @@ import { finished } from 'node:stream/promises';
 import { type ExportArray, exportDocument } from '../data/export.ts';
 import { findThreadByKey } from '../threads/threads.repository.ts';
 import type { Command } from './command.ts';
-import { discard, newFile, partialOf, publish } from './files.ts';
+import { createPartial, discard, newFile, partialOf, publish } from './files.ts';
 import { bytes, duration, things } from './format.ts';
 
 /**
@@ -99,11 +99,12 @@ export const exportCommand: Command = {
 };
 
 /**
- * Runs `write` on `path.partial`, created afresh, then makes it `path`; on
- * any failure removes it and rethrows.
+ * Runs `write` on `path.partial`, created afresh (see `createPartial`: one
+ * that exists is refused and left alone), then makes it `path`; on any
+ * failure removes it and rethrows.
  */
 async function toFile(path: string, write: (out: Writable) => Promise<number>): Promise<number> {
-  const out = createWriteStream(partialOf(path), { flags: 'wx' });
+  const out = createWriteStream(partialOf(path), { fd: createPartial(path) });
   try {
     const size = await write(out);
     out.end();

@@ -4,16 +4,17 @@
  * (better-sqlite3's `backup()`) copies the pages in steps and includes what is
  * committed in the WAL; the copy goes to `FILE.partial` and becomes FILE only
  * once `PRAGMA integrity_check` says `ok` and its migrations are this
- * version's. PostgreSQL has `pg_dump`, which does this properly; the command
+ * version's or an older version's (the database is copied as it is, never
+ * migrated: see `prepareSchema`). PostgreSQL has `pg_dump`, which does this properly; the command
  * prints the exact call instead of pretending to be it.
  */
-import { statSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import type { Progress } from '../data/import/records.ts';
 import { MIGRATION_NAMES } from '../db/migrate.ts';
 import { parseDatabaseUrl } from '../db/store.ts';
 import { type Command, UsageError } from './command.ts';
-import { discard, newFile, partialOf, publish } from './files.ts';
+import { createPartial, discard, newFile, partialOf, publish } from './files.ts';
 import { bytes, duration, things } from './format.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface BackupResult {
   size: number;
   threads: number;
   messages: number;
+  /** The copy's migrations: this version's count, or fewer for a database at an older version. */
+  migrations: number;
   /** How often a write by another connection made SQLite start the copy over. */
   restarts: number;
 }
@@ -63,6 +66,10 @@ export async function backupSqlite(
   const { progress, signal, pagesPerStep = PAGES_PER_STEP } = options;
   const partial = partialOf(path);
   let restarts = 0;
+  // SQLite opens the backup's destination following symlinks, and it is not
+  // an exclusive create: make the partial here, exclusively, before the try
+  // whose failure would remove what is there.
+  closeSync(createPartial(path));
   try {
     const db = new SQLite(source, { fileMustExist: true });
     try {
@@ -97,11 +104,12 @@ export async function backupSqlite(
 
 /**
  * Opens the copy and checks that it is sound and complete: SQLite's
- * integrity check passes and its migrations are exactly this version's. The
+ * integrity check passes and its migrations are this version's, or the
+ * first of them (a database an older version's server runs on). The
  * copy is turned out of WAL mode first, so the backup is one self-contained
  * file that never grows a `-wal` beside it on its own.
  */
-function checkCopy(partial: string): { threads: number; messages: number } {
+function checkCopy(partial: string): { threads: number; messages: number; migrations: number } {
   const copy = new SQLite(partial, { fileMustExist: true });
   try {
     copy.pragma('journal_mode = DELETE');
@@ -113,14 +121,15 @@ function checkCopy(partial: string): { threads: number; messages: number } {
     const names = (
       copy.prepare('select name from kysely_migration order by name').all() as { name: string }[]
     ).map((row) => row.name);
-    if (names.join('\n') !== MIGRATION_NAMES.join('\n')) {
+    const known = MIGRATION_NAMES.slice(0, names.length);
+    if (names.length === 0 || names.join('\n') !== known.join('\n')) {
       throw new Error(
-        `the copy's migrations (${names.length}) are not this version's (${MIGRATION_NAMES.length})`,
+        `the copy's migrations (${names.length}) are neither this version's (${MIGRATION_NAMES.length}) nor an older version's`,
       );
     }
     const rows = (table: 'threads' | 'messages') =>
       (copy.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    return { threads: rows('threads'), messages: rows('messages') };
+    return { threads: rows('threads'), messages: rows('messages'), migrations: names.length };
   } finally {
     copy.close();
   }
@@ -187,9 +196,10 @@ export const backupCommand: Command = {
   name: 'backup',
   summary: 'copy the SQLite database to FILE while it serves',
   description:
-    "Copies the SQLite database to FILE while the server keeps running and writing: a consistent copy of everything committed, WAL included, made with SQLite's online backup API into FILE.partial, checked (PRAGMA integrity_check and its migrations) and only then renamed to FILE. FILE must not exist and its folder must. To restore: stop the server, copy FILE over the database, remove any -wal and -shm files beside it, start the server. On PostgreSQL, pg_dump is the tool: the command prints the pg_dump call for the configured database and exits 1 without copying anything.",
+    "Copies the SQLite database to FILE while the server keeps running and writing: a consistent copy of everything committed, WAL included, made with SQLite's online backup API into FILE.partial, checked (PRAGMA integrity_check and its migrations) and only then renamed to FILE. A database an older version's server runs on is copied as it is, not migrated, and the summary says so. FILE must not exist and its folder must. To restore: stop the server, copy FILE over the database, remove any -wal and -shm files beside it, start the server. On PostgreSQL, pg_dump is the tool: the command prints the pg_dump call for the configured database and exits 1 without copying anything.",
   arguments: [{ name: 'FILE' }],
   options: [],
+  acceptsOlderSchema: true,
   async run({ args, databaseUrl, io, withStore, progress }) {
     const [file] = args as [string];
     const path = newFile(file);
@@ -218,8 +228,12 @@ export const backupCommand: Command = {
     const result = await withStore((store) =>
       backupSqlite(store.location, path, { progress: progress(), signal: io.signal }),
     );
+    const older =
+      result.migrations < MIGRATION_NAMES.length
+        ? ` The copy is of the database's older schema (${result.migrations} of this version's ${MIGRATION_NAMES.length} migrations): this version's server migrates it when it starts on it.`
+        : '';
     io.stdout.write(
-      `Backed up ${things(result.threads, 'thread')} and ${things(result.messages, 'message')} to ${path} (${bytes(result.size)}) in ${duration(Date.now() - started)}.\n`,
+      `Backed up ${things(result.threads, 'thread')} and ${things(result.messages, 'message')} to ${path} (${bytes(result.size)}) in ${duration(Date.now() - started)}.${older}\n`,
     );
     return 0;
   },

@@ -56,8 +56,9 @@ export interface CommandContext {
   databaseUrl: string | undefined;
   io: CommandIo;
   /**
-   * Opens the store, brings it to the latest migration (so a fresh database
-   * works), runs `work` and always closes the store.
+   * Opens the store, migrates it when it is fresh (see `prepareSchema`: one
+   * at an older or a newer version is refused, unless the command
+   * `acceptsOlderSchema`), runs `work` and always closes the store.
    */
   withStore<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** A progress line on stderr (see `terminalProgress`), its lines labelled with the command's name. */
@@ -74,6 +75,12 @@ export interface Command {
   description: string;
   arguments: readonly CommandArgument[];
   options: readonly CommandOption[];
+  /**
+   * It works on a database at an older version as it is (`backup` copies
+   * it); the others refuse one, since migrating it would change the schema
+   * under the older server running on it.
+   */
+  acceptsOlderSchema?: boolean;
   /**
    * Does the work and resolves with the exit code: 0 done, 1 the work failed.
    * A {@link UsageError} thrown is exit 2, any other error exit 1, each

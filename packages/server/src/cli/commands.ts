@@ -8,7 +8,6 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, SETTINGS, settingsFrom } from '../config.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { openStore } from '../db/store.ts';
 import { HELP_WIDTH, helpEntry, settingHelp, wrap } from '../settings-docs.ts';
 import { backupCommand } from './backup.ts';
@@ -16,6 +15,7 @@ import { type Command, type CommandIo, type OptionValue, UsageError } from './co
 import { exportCommand } from './export-command.ts';
 import { importCommand, importDisqusCommand, importWordPressCommand } from './import-commands.ts';
 import { terminalProgress } from './progress.ts';
+import { prepareSchema } from './schema-version.ts';
 
 /** Every command, in the order `parley-server --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -191,7 +191,7 @@ export async function runCommand(
       async withStore(work) {
         const store = await openStore(parsed.databaseUrl);
         try {
-          await migrateToLatest(store.db);
+          await prepareSchema(store.db, command.acceptsOlderSchema === true);
           return await work(store);
         } finally {
           await store.close();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { exportDocument } from '../data/export.ts';
 import {
@@ -19,6 +20,7 @@ import {
 import { dialects } from '../testing/dialects.ts';
 import { runToExit } from '../testing/server-process.ts';
 import type { ExportDocument } from '../wire.ts';
+import { runCommand } from './commands.ts';
 import { writeChunks } from './export-command.ts';
 import { bytes } from './format.ts';
 import { captured, runCaptured } from './run-captured.ts';
@@ -188,6 +190,42 @@ describe('parley-server export on a database that does not exist yet', () => {
     assert.equal(
       result.stderr,
       `parley-server export: ${dir} exists; name a new file (nothing is ever overwritten)\n`,
+    );
+  });
+});
+
+describe('parley-server export interrupted', () => {
+  it('to stdout: exit 1, saying the document on stdout is incomplete (not that nothing was written)', async (t) => {
+    const f = await appFixture(dialects[0]!, { reportThreshold: 5 });
+    t.after(() => f.close());
+    await site(f);
+    const interrupt = new AbortController();
+    // The operator's Ctrl-C, once the first part of the document is out.
+    const out: Buffer[] = [];
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        out.push(chunk);
+        interrupt.abort();
+        done();
+      },
+    });
+    const stderr = captured();
+    const code = await runCommand(
+      ['export'],
+      { DATABASE_URL: f.db.url },
+      {
+        stdout,
+        stderr: stderr.stream,
+        signal: interrupt.signal,
+      },
+    );
+    assert.equal(code, 1);
+    const text = Buffer.concat(out).toString('utf8');
+    assert.ok(text.length > 0, 'part of the document went out');
+    assert.throws(() => JSON.parse(text), SyntaxError);
+    assert.equal(
+      stderr.text(),
+      'parley-server export: interrupted; what went to standard output is an incomplete document, not valid JSON: do not keep it\n',
     );
   });
 });

@@ -12,7 +12,7 @@ import { finished } from 'node:stream/promises';
 import { type ExportArray, exportDocument } from '../data/export.ts';
 import { findThreadByKey } from '../threads/threads.repository.ts';
 import type { Command } from './command.ts';
-import { discard, newFile, partialOf, publish } from './files.ts';
+import { createPartial, discard, newFile, partialOf, publish } from './files.ts';
 import { bytes, duration, things } from './format.ts';
 
 /**
@@ -54,7 +54,7 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'write every thread, message and report as JSON',
   description:
-    "Writes the export document (docs/export-format.md): every thread, every message whatever its status (with its markdown, status, parent, times, author, highlight and edit time) and every report, or one thread's with --thread; never an address hash, token, email or secret. It goes to FILE, through FILE.partial, renamed to FILE once the whole document is written (FILE must not exist), or to standard output when FILE is left out or is -, when the summary goes to standard error. The document is streamed as it is read, so a large site needs little memory. It reads what was committed when it began, so the server may keep running.",
+    "Writes the export document (docs/export-format.md): every thread, every message whatever its status (with its markdown, status, parent, times, author, highlight and edit time) and every report, or one thread's with --thread; never an address hash, token, email or secret. It goes to FILE, through FILE.partial, renamed to FILE once the whole document is written (FILE must not exist), or to standard output when FILE is left out or is -, when the summary goes to standard error. The document is streamed as it is read, so a large site needs little memory. The server may keep running: rows added after the export began are left out, while a change to a row it has not read yet may or may not be in it.",
   arguments: [{ name: 'FILE', optional: true }],
   options: [{ flag: 'thread', value: 'KEY', help: 'Export only the thread with this key.' }],
   async run({ args, options, io, withStore, progress }) {
@@ -86,6 +86,13 @@ export const exportCommand: Command = {
           path === undefined
             ? await writeChunks(chunks, io.stdout, io.signal)
             : await toFile(path, (out) => writeChunks(chunks, out, io.signal));
+      } catch (error) {
+        // A FILE is removed on any failure; what went to stdout cannot be.
+        if (path !== undefined || !io.signal?.aborted) throw error;
+        io.stderr.write(
+          'parley-server export: interrupted; what went to standard output is an incomplete document, not valid JSON: do not keep it\n',
+        );
+        return 1;
       } finally {
         line.done();
       }
@@ -99,11 +106,12 @@ export const exportCommand: Command = {
 };
 
 /**
- * Runs `write` on `path.partial`, created afresh, then makes it `path`; on
- * any failure removes it and rethrows.
+ * Runs `write` on `path.partial`, created afresh (see `createPartial`: one
+ * that exists is refused and left alone), then makes it `path`; on any
+ * failure removes it and rethrows.
  */
 async function toFile(path: string, write: (out: Writable) => Promise<number>): Promise<number> {
-  const out = createWriteStream(partialOf(path), { flags: 'wx' });
+  const out = createWriteStream(partialOf(path), { fd: createPartial(path) });
   try {
     const size = await write(out);
     out.end();

@@ -15,7 +15,6 @@ import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { MIGRATION_NAMES } from '../db/migrate.ts';
-import * as importSources from '../db/migrations/2026-12-07-import-sources.ts';
 import { openStore, type Store } from '../db/store.ts';
 import { databaseForThisProcess, dialects, type TestDatabase } from '../testing/dialects.ts';
 import { writeLegacyExport } from '../testing/legacy-exports.ts';
@@ -54,7 +53,10 @@ async function migrationsOf(store: Store): Promise<Array<{ name: string; timesta
 
 /** Takes the database one migration back, as the version before this one left it. */
 async function toOlderVersion(db: TestDatabase): Promise<void> {
-  await importSources.down(bookkeeping(db.store));
+  const last = (await import(`../db/migrations/${LAST}.ts`)) as {
+    down(db: Kysely<Bookkeeping>): Promise<void>;
+  };
+  await last.down(bookkeeping(db.store));
   await bookkeeping(db.store).deleteFrom('kysely_migration').where('name', '=', LAST).execute();
 }
 

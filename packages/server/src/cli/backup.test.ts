@@ -5,15 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -224,13 +216,24 @@ describe('parley-server backup', () => {
     assert.deepEqual(readdirSync(dir), ['parley-backup.db']);
   });
 
-  it('migrates a fresh database first, and copies it', async (t) => {
+  it('refuses a database that is not there (exit 2), creating nothing', async (t) => {
     const dir = scratch(t);
-    const fresh = join(dir, 'new', 'parley.db');
+    const missing = join(dir, 'data', 'parley.db');
+    const result = await runCaptured(['backup', join(dir, 'copy.db')], {
+      DATABASE_URL: `sqlite:${missing}`,
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, new RegExp(`^parley-server backup: no database at ${missing}: `));
+    assert.deepEqual(readdirSync(dir), [], 'no database and no copy');
+  });
+
+  it('migrates a fresh (empty) database first, and copies it', async (t) => {
+    const dir = scratch(t);
+    const fresh = join(dir, 'parley.db');
+    writeFileSync(fresh, '');
     const copy = join(dir, 'copy.db');
     const result = await runCaptured(['backup', copy], { DATABASE_URL: `sqlite:${fresh}` });
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(existsSync(fresh), 'the database was created');
     assert.equal(await checkCopy(copy, [], 0), 0);
     assert.match(result.stdout, /^Backed up 0 threads and 0 messages to /);
   });

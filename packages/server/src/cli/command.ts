@@ -43,6 +43,15 @@ export interface CommandIo {
 /** An option as given on the command line (undefined when it was not). */
 export type OptionValue = string | readonly string[] | boolean | undefined;
 
+/** How a command uses a SQLite file that is not there yet. */
+export interface StoreOptions {
+  /**
+   * The command only reads (a dry run): a database it had to create is
+   * removed afterwards, so nothing is left behind.
+   */
+  readOnly?: boolean;
+}
+
 /** What `run` is given: the parsed command line and the means to do its work. */
 export interface CommandContext {
   /** The positional arguments, in the order the command's `arguments` declare them. */
@@ -60,7 +69,7 @@ export interface CommandContext {
    * at an older or a newer version is refused, unless the command
    * `acceptsOlderSchema`), runs `work` and always closes the store.
    */
-  withStore<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  withStore<T>(work: (store: Store) => Promise<T>, options?: StoreOptions): Promise<T>;
   /** A progress line on stderr (see `terminalProgress`), its lines labelled with the command's name. */
   progress(): Progress;
 }
@@ -81,6 +90,14 @@ export interface Command {
    * under the older server running on it.
    */
   acceptsOlderSchema?: boolean;
+  /**
+   * It may create the database (an import into a new one). Otherwise a
+   * SQLite file that is not there is refused (exit 2): a typo, or a job run
+   * from another folder than the default `./data/parley.db` is relative to,
+   * must not back up or export a new, empty database and say it succeeded.
+   * A database the command created is removed when the command fails.
+   */
+  createsDatabase?: boolean;
   /**
    * Does the work and resolves with the exit code: 0 done, 1 the work failed.
    * A {@link UsageError} thrown is exit 2, any other error exit 1, each

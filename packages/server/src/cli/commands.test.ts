@@ -5,7 +5,7 @@
  * the rest.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -143,6 +143,7 @@ describe('refusals: exit 2, a message on stderr, nothing opened', () => {
 
   it('ignores the environment of serving settings, bad ones included', async (t) => {
     const { dir, database } = scratch(t);
+    writeFileSync(database, '');
     const result = await runCaptured(['export', join(dir, 'out.json')], {
       DATABASE_URL: database,
       PORT: 'abc',
@@ -155,12 +156,43 @@ describe('refusals: exit 2, a message on stderr, nothing opened', () => {
   it('--database-url wins over DATABASE_URL', async (t) => {
     const { dir, database } = scratch(t);
     const flagged = join(dir, 'flagged.db');
+    writeFileSync(flagged, '');
     const result = await runCaptured(
       ['export', '--database-url', `sqlite:${flagged}`, join(dir, 'out.json')],
       { DATABASE_URL: database },
     );
     assert.equal(result.code, 0, result.stderr);
-    assert.ok(existsSync(flagged), 'the flag’s database is opened (and migrated)');
+    assert.ok(statSync(flagged).size > 0, 'the flag’s database is opened (and migrated)');
     assert.equal(existsSync(database), false);
+  });
+});
+
+describe('a database that is not there', () => {
+  it('an import creates it, but a dry run or a refused file leaves none behind', async (t) => {
+    const { dir, database } = scratch(t);
+    const file = join(dir, 'site.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'parley-export',
+        version: 1,
+        exportedAt: '2026-12-01T00:00:00.000Z',
+        thread: null,
+        threads: [],
+        messages: [],
+        reports: [],
+      }),
+    );
+    const dry = await runCaptured(['import', '--dry-run', file], { DATABASE_URL: database });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(existsSync(database), false, 'a dry run leaves no database');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"format": "parley-export", "version": 1, "threads": [');
+    const refused = await runCaptured(['import', bad], { DATABASE_URL: database });
+    assert.equal(refused.code, 1);
+    assert.equal(existsSync(database), false, 'a refused file leaves no database');
+    const real = await runCaptured(['import', file], { DATABASE_URL: database });
+    assert.equal(real.code, 0, real.stderr);
+    assert.ok(statSync(database).size > 0, 'the import made the database');
   });
 });

@@ -6,9 +6,11 @@
  * Adding a command is one entry in {@link COMMANDS}: a {@link Command} in a
  * file of its own in this folder.
  */
+
+import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, SETTINGS, settingsFrom } from '../config.ts';
-import { openStore } from '../db/store.ts';
+import { DEFAULT_SQLITE_PATH, openStore, parseDatabaseUrl } from '../db/store.ts';
 import { HELP_WIDTH, helpEntry, settingHelp, wrap } from '../settings-docs.ts';
 import { backupCommand } from './backup.ts';
 import { type Command, type CommandIo, type OptionValue, UsageError } from './command.ts';
@@ -188,13 +190,25 @@ export async function runCommand(
       databaseUrl: parsed.databaseUrl,
       io,
       progress: () => terminalProgress(command.name, io.stderr),
-      async withStore(work) {
+      async withStore(work, options = {}) {
+        const target = parseDatabaseUrl(parsed.databaseUrl);
+        const created = target.dialect === 'sqlite' && !existsSync(target.path);
+        if (created && !command.createsDatabase) {
+          throw new UsageError(
+            `no database at ${target.path}: give its path with --${DATABASE_SETTING.flag} or DATABASE_URL (the default, ${target.path === DEFAULT_SQLITE_PATH ? 'this one' : DEFAULT_SQLITE_PATH}, is relative to the folder parley-server runs in)`,
+          );
+        }
         const store = await openStore(parsed.databaseUrl);
+        let keep = false;
         try {
           await prepareSchema(store.db, command.acceptsOlderSchema === true);
-          return await work(store);
+          const result = await work(store);
+          keep = options.readOnly !== true;
+          return result;
         } finally {
           await store.close();
+          // A database this command made and did not fill goes again.
+          if (created && !keep && target.dialect === 'sqlite') removeDatabase(target.path);
         }
       },
     });
@@ -203,4 +217,10 @@ export async function runCommand(
     if (io.signal?.aborted) return fail('interrupted; nothing was written', 1);
     return fail((error as Error).message, 1);
   }
+}
+
+/** A SQLite database file and the journal files beside it. */
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    rmSync(`${path}${suffix}`, { force: true });
 }

@@ -4,7 +4,7 @@
  * thread's, and nothing written when it cannot be.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -172,11 +172,22 @@ for (const dialect of dialects) {
   });
 }
 
-describe('parley-server export on a database that does not exist yet', () => {
-  it('migrates it and exports an empty document', async (t) => {
+describe('parley-server export on a database that is not there, or empty', () => {
+  it('refuses a SQLite file that is not there (exit 2), creating nothing', async (t) => {
+    const dir = scratch(t);
+    const missing = join(dir, 'typo.db');
+    const result = await runCaptured(['export', join(dir, 'out.json')], { DATABASE_URL: missing });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, new RegExp(`^parley-server export: no database at ${missing}: `));
+    assert.deepEqual(readdirSync(dir), [], 'neither a database nor a document');
+  });
+
+  it('migrates an empty one and exports an empty document', async (t) => {
     const dir = scratch(t);
     const file = join(dir, 'out.json');
-    const result = await runCaptured(['export', file], { DATABASE_URL: join(dir, 'new', 'p.db') });
+    const database = join(dir, 'p.db');
+    writeFileSync(database, '');
+    const result = await runCaptured(['export', file], { DATABASE_URL: database });
     assert.equal(result.code, 0, result.stderr);
     const document = JSON.parse(readFileSync(file, 'utf8')) as ExportDocument;
     assert.deepEqual([document.threads, document.messages, document.reports], [[], [], []]);
@@ -185,6 +196,7 @@ describe('parley-server export on a database that does not exist yet', () => {
 
   it('refuses a FILE that exists (exit 2)', async (t) => {
     const dir = scratch(t);
+    writeFileSync(join(dir, 'p.db'), '');
     const result = await runCaptured(['export', dir], { DATABASE_URL: join(dir, 'p.db') });
     assert.equal(result.code, 2);
     assert.equal(

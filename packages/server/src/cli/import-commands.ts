@@ -45,6 +45,7 @@ function importCommandOf(spec: {
     description: spec.description,
     arguments: [{ name: 'FILE' }],
     options: spec.origins ? [ORIGIN, DRY_RUN] : [DRY_RUN],
+    createsDatabase: true,
     async run({ args, options, io, withStore, progress }) {
       const file = readableFile(args[0]!);
       const origins = listOf(options.origin);
@@ -57,26 +58,33 @@ function importCommandOf(spec: {
       }
       const started = Date.now();
       const dryRun = options['dry-run'] === true;
-      return withStore(async (store) => {
-        const line = progress();
-        let summary: Awaited<ReturnType<typeof importInto>>;
-        try {
-          summary = await importInto(store, reader, { dryRun, progress: line, signal: io.signal });
-        } catch (error) {
-          if (!io.signal?.aborted) throw error;
-          io.stderr.write(
-            `parley-server ${spec.name}: interrupted; what was written stays (whole batches only), and running the same command again completes the import.\n`,
-          );
-          return 1;
-        } finally {
-          line.done();
-        }
-        io.stdout.write(`${describeImport(summary)}\n`);
-        const mixed = 'origins' in reader ? mixedOrigins(reader, origins) : undefined;
-        if (mixed) io.stdout.write(`${mixed}\n`);
-        io.stdout.write(`Took ${duration(Date.now() - started)}.\n`);
-        return 0;
-      });
+      return withStore(
+        async (store) => {
+          const line = progress();
+          let summary: Awaited<ReturnType<typeof importInto>>;
+          try {
+            summary = await importInto(store, reader, {
+              dryRun,
+              progress: line,
+              signal: io.signal,
+            });
+          } catch (error) {
+            if (!io.signal?.aborted) throw error;
+            io.stderr.write(
+              `parley-server ${spec.name}: interrupted; what was written stays (whole batches only), and running the same command again completes the import.\n`,
+            );
+            return 1;
+          } finally {
+            line.done();
+          }
+          io.stdout.write(`${describeImport(summary)}\n`);
+          const mixed = 'origins' in reader ? mixedOrigins(reader, origins) : undefined;
+          if (mixed) io.stdout.write(`${mixed}\n`);
+          io.stdout.write(`Took ${duration(Date.now() - started)}.\n`);
+          return 0;
+        },
+        { readOnly: dryRun },
+      );
     },
   };
 }

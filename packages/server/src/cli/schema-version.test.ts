@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -234,7 +234,12 @@ async function freshDatabase(
   dir: string,
   t: { after(fn: () => Promise<void> | void): void },
 ): Promise<string> {
-  if (dialect === 'sqlite') return `sqlite:${join(dir, 'new', 'parley.db')}`;
+  if (dialect === 'sqlite') {
+    // Fresh: an empty SQLite file (a missing one is refused, see commands.test.ts).
+    const path = join(dir, 'parley.db');
+    writeFileSync(path, '');
+    return `sqlite:${path}`;
+  }
   const database = await databaseForThisProcess();
   const schema = `fresh_${randomBytes(4).toString('hex')}`;
   const admin = async (text: string) => {

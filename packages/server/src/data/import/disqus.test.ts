@@ -21,6 +21,7 @@ import {
   writeLegacyExport,
 } from '../../testing/legacy-exports.ts';
 import { readDisqus } from './disqus.ts';
+import { ImportError } from './records.ts';
 
 let dir: string;
 before(() => {
@@ -329,6 +330,8 @@ describe('readDisqus: files it cannot read', () => {
   const refuses = async (name: string, text: string, pattern: RegExp) => {
     const path = file(name, text);
     await assert.rejects(collectImport(readDisqus(path)), (error: Error) => {
+      // The error the import commands report as a bad file (exit 1), itself.
+      assert.equal(error.constructor, ImportError);
       assert.match(error.message, pattern);
       assert.ok(error.message.startsWith(path), error.message);
       return true;

@@ -32,7 +32,7 @@ import {
 } from './legacy-rules.ts';
 import type { ImportSink, ImportThread } from './records.ts';
 import {
-  ExportFileError,
+  exportFileError,
   readXmlRecords,
   type XmlRecord,
   type XmlRecordSpec,
@@ -84,7 +84,7 @@ const isTrue = (value: string | undefined) => value?.trim() === 'true';
 /** The record's `dsq:id`, or a clear error naming its line. */
 function idOf(file: string, record: XmlRecord, what: string): string {
   const id = record.fields.get('@dsq:id')?.trim();
-  if (!id) throw new ExportFileError(file, record.line, null, `a <${what}> without a dsq:id`);
+  if (!id) throw exportFileError(file, record.line, null, `a <${what}> without a dsq:id`);
   return id;
 }
 
@@ -157,7 +157,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
       }
       const createdAt = record.fields.get('createdAt');
       if (utcTime(createdAt) === null) {
-        throw new ExportFileError(
+        throw exportFileError(
           path,
           record.line,
           null,

@@ -18,6 +18,7 @@ import {
   visibleText,
   writeLegacyExport,
 } from '../../testing/legacy-exports.ts';
+import { ImportError } from './records.ts';
 import { autop, readWordPress } from './wordpress.ts';
 
 let dir: string;
@@ -263,6 +264,8 @@ describe('readWordPress: files it cannot read', () => {
   const refuses = async (name: string, text: string, pattern: RegExp) => {
     const path = file(name, text);
     await assert.rejects(collectImport(readWordPress(path)), (error: Error) => {
+      // The error the import commands report as a bad file (exit 1), itself.
+      assert.equal(error.constructor, ImportError);
       assert.match(error.message, pattern);
       assert.ok(error.message.startsWith(path), error.message);
       return true;

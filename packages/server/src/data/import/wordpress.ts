@@ -36,7 +36,7 @@ import {
 } from './legacy-rules.ts';
 import type { ImportSink } from './records.ts';
 import {
-  ExportFileError,
+  exportFileError,
   readXmlRecords,
   type XmlRecord,
   type XmlRecordSpec,
@@ -143,8 +143,7 @@ interface ItemFacts {
 /** The comment's id, or a clear error naming its line. */
 function idOf(file: string, record: XmlRecord): string {
   const id = record.fields.get('wp:comment_id')?.trim();
-  if (!id)
-    throw new ExportFileError(file, record.line, null, 'a <wp:comment> without wp:comment_id');
+  if (!id) throw exportFileError(file, record.line, null, 'a <wp:comment> without wp:comment_id');
   return id;
 }
 
@@ -208,7 +207,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       }
       const fields = record.fields;
       if (timeOf(fields.get('wp:comment_date_gmt'), fields.get('wp:comment_date')) === null) {
-        throw new ExportFileError(path, record.line, null, `comment ${id}: no usable date`);
+        throw exportFileError(path, record.line, null, `comment ${id}: no usable date`);
       }
       const parent = fields.get('wp:comment_parent')?.trim();
       comments.set(id, {
@@ -221,12 +220,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       });
     });
     if (site === null) {
-      throw new ExportFileError(
-        path,
-        1,
-        null,
-        'no site address (wp:base_site_url or channel link)',
-      );
+      throw exportFileError(path, 1, null, 'no site address (wp:base_site_url or channel link)');
     }
 
     for (const facts of comments.values()) {

@@ -224,6 +224,28 @@ describe('readDisqus: a small export, record by record', () => {
     assert.equal(got.skipped['on another site'], 1);
   });
 
+  it('imports the first of two posts with one dsq:id and counts the other as the loader does', async () => {
+    const post = (text: string) =>
+      `<post dsq:id="7"><message>${text}</message><createdAt>2012-04-03T10:00:00Z</createdAt>` +
+      '<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="1"/></post>';
+    const got = await collectImport(
+      readDisqus(
+        file(
+          'duplicate.xml',
+          '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
+            '<thread dsq:id="1"><link>https://old.blog.example/a/</link></thread>' +
+            `${post('first')}${post('second')}</disqus>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.messages.map((m) => m.body),
+      ['first'],
+    );
+    // The same words as staging's count of a repeated source id: one line in the summary.
+    assert.deepEqual(got.skipped, { 'duplicate message': 1 });
+  });
+
   it('refuses an --origin that is not an http(s) origin, before reading', () => {
     assert.throws(() => readDisqus(join(dir, 'small.xml'), { origins: ['old.blog.example'] }), {
       message: /--origin old\.blog\.example: not a URL/,

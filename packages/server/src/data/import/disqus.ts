@@ -15,12 +15,15 @@
  * another site` for threads (the last only for a thread with posts); for posts `thread missing` (its thread is not in
  * the file), `in a deleted thread`, `in a thread without a usable link`, `on
  * another site`, then `spam`, `deleted`, `empty` (nothing visible left once
- * sanitized). Threads without a kept post make no thread.
+ * sanitized). Threads without a kept post make no thread. A post whose
+ * dsq:id an earlier post had is counted as `duplicate message` (the first
+ * is the one imported).
  */
 import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
 import {
   authorName,
   type CommentFacts,
+  DUPLICATE_MESSAGE,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
@@ -152,7 +155,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
       }
       const id = idOf(path, record, 'post');
       if (posts.has(id)) {
-        skipped.add('duplicate');
+        skipped.add(DUPLICATE_MESSAGE);
         return;
       }
       const createdAt = record.fields.get('createdAt');

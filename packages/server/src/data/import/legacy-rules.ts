@@ -148,6 +148,14 @@ export function keptParent(comments: ReadonlyMap<string, CommentFacts>, id: stri
   return null;
 }
 
+/**
+ * The skip count of a comment whose id the file already gave: the words the
+ * loader's staging counts a repeated source id with, so a summary says one
+ * thing for one thing. (Staging's own constant is not exported: keep the two
+ * the same.)
+ */
+export const DUPLICATE_MESSAGE = 'duplicate message';
+
 /** Counts by reason, handed to the sink in one call each when a pass ends. */
 export class Tally {
   readonly #counts = new Map<string, number>();

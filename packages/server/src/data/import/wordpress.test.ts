@@ -167,6 +167,24 @@ describe('readWordPress: a small export, record by record', () => {
     assert.deepEqual(new Map(reader.origins), new Map([['https://old.blog.example', 1]]));
   });
 
+  it('imports the first of two comments with one id and counts the other as the loader does', async () => {
+    const got = await collectImport(
+      readWordPress(
+        file(
+          'duplicate.xml',
+          `${HEAD}<item><link>https://old.blog.example/a/</link><wp:status>publish</wp:status>` +
+            `${comment(5, { content: 'first' })}${comment(5, { content: 'second' })}</item></channel></rss>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.messages.map((m) => m.body),
+      ['first'],
+    );
+    // The same words as staging's count of a repeated source id: one line in the summary.
+    assert.deepEqual(got.skipped, { 'duplicate message': 1 });
+  });
+
   it('turns WordPress newlines into paragraphs and line breaks, except in <pre>', () => {
     assert.equal(
       autop('one\ntwo\r\n\r\nthree<pre>a\n\nb</pre>four'),

@@ -13,7 +13,8 @@
  * `pingback`, `trackback`, `other comment type` (WooCommerce order notes and
  * the like are not comments), `spam`, `unapproved` (`0`), `trash` (any other
  * `wp:comment_approved`), `empty`. Items without an approved comment make no
- * thread.
+ * thread. A comment whose id an earlier comment had is counted as
+ * `duplicate message` (the first is the one imported).
  *
  * Times: `wp:comment_date_gmt`; when WordPress left it `0000-00-00 00:00:00`
  * (comments imported or approved by some plugins), `wp:comment_date` read as
@@ -24,6 +25,7 @@ import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
 import {
   authorName,
   type CommentFacts,
+  DUPLICATE_MESSAGE,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
@@ -202,7 +204,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       }
       const id = idOf(path, record);
       if (comments.has(id)) {
-        skipped.add('duplicate');
+        skipped.add(DUPLICATE_MESSAGE);
         return;
       }
       const fields = record.fields;

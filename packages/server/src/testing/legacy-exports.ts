@@ -68,7 +68,7 @@ export interface LegacyExport {
   site: string;
   /** What importing with these `--origin`s (default: none) must give. */
   expect(origins?: string[]): LegacyExpectation;
-  /** Every email, IP and (shadowed) username in the file: none may reach a record. */
+  /** Every email, IP and Disqus username in the file: none may reach a record. */
   secrets: string[];
   /** Bytes written. */
   bytes: number;
@@ -166,7 +166,7 @@ const SPECIAL_AUTHORS: Omit<Author, 'email' | 'ip'>[] = [
   { name: 'Eve\u202Egnp.exe', username: 'eve_x', shown: 'Eve gnp.exe' },
   { name: 'Tab\tand\u0007bell', username: 'tabby', shown: 'Tab and bell' },
   { name: 'Ω'.repeat(100), username: 'omega', shown: 'Ω'.repeat(80) },
-  { name: '', username: 'jdoe42', shown: 'jdoe42' },
+  { name: '', username: 'jdoe42', shown: 'Anonymous' },
   { name: '  ', username: '', shown: 'Anonymous' },
   { name: '<img src=x onerror=alert(1)>', username: 'imgx', shown: '<img src=x onerror=alert(1)>' },
 ];
@@ -272,9 +272,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
       shown: `Reader ${i}`,
     })),
   ];
-  const secrets = authors.flatMap((a) =>
-    a.name.trim() === '' ? [a.email, a.ip] : [a.email, a.ip, a.username],
-  );
+  const secrets = authors.flatMap((a) => [a.email, a.ip, a.username]).filter((s) => s !== '');
   const plans: ThreadPlan[] = [];
   const messages: { sourceId: string; plan: number; expected: ExpectedMessage }[] = [];
   let clock = Date.UTC(2012, 3, 2, 16, 26, 2);
@@ -351,8 +349,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
           expected: {
             threadKey: plan.key,
             parentSourceId: parent === undefined ? null : sourceId(parent.id),
-            // WordPress has no username to fall back on.
-            author: wp && c.author.name.trim() === '' ? 'Anonymous' : c.author.shown,
+            author: c.author.shown,
             text: c.text.replace(/\s+/g, ' ').trim(),
             createdAt: iso(c.time),
           },

@@ -161,7 +161,8 @@ describe('readDisqus: a small export, record by record', () => {
         sourceId: 'disqus:102',
         threadKey: KEY,
         parentSourceId: 'disqus:101',
-        name: 'jane_d',
+        // A blank name is Anonymous: the username is never passed on.
+        name: 'Anonymous',
         body: 'Reply **before** its parent & it\u2019s fine',
         createdAt: '2012-04-03T10:00:00.000Z',
       }),

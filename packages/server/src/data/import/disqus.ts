@@ -62,7 +62,6 @@ const spec: XmlRecordSpec = {
         'isDeleted',
         'isSpam',
         'author/name',
-        'author/username',
         'thread@dsq:id',
         'parent@dsq:id',
       ]),
@@ -94,7 +93,7 @@ function idOf(file: string, record: XmlRecord, what: string): string {
 /**
  * Reads the Disqus export at `path`: threads keyed by their link's URL path,
  * posts as top-level replies or replies by `<parent>`, never an email, IP or
- * username (a name falls back to the username only when the name is empty).
+ * username (a post without a name is `Anonymous`'s).
  * Rejects with the line and column on malformed XML, a root other than
  * `<disqus>`, a thread or post without `dsq:id`, or a post whose `createdAt`
  * is not a time. Throws at once when an origin in `options` is not one.
@@ -221,7 +220,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         status: 'published',
         hiddenReason: null,
         author: {
-          name: authorName(record.fields.get('author/name'), record.fields.get('author/username')),
+          name: authorName(record.fields.get('author/name')),
           role: null,
         },
         body: htmlToMarkdown(record.fields.get('message') ?? ''),

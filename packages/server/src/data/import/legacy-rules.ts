@@ -83,13 +83,12 @@ export function pageOf(link: string | undefined): Page | null {
   return { key: url.pathname, url: href.length <= 2048 ? href : null, origin: url.origin };
 }
 
-/** An author's shown name: the first non-empty candidate, else `Anonymous`. */
-export function authorName(...candidates: (string | undefined)[]): string {
-  for (const candidate of candidates) {
-    const name = showableLine(candidate ?? '', MAX_AUTHOR);
-    if (name !== '') return name;
-  }
-  return 'Anonymous';
+/**
+ * An author's shown name, else `Anonymous`: never a username or an email in
+ * its place, which the old site did not show as the name.
+ */
+export function authorName(name: string | undefined): string {
+  return showableLine(name ?? '', MAX_AUTHOR) || 'Anonymous';
 }
 
 /** A thread title, or null when none is left. */

@@ -85,7 +85,7 @@ export function pageOf(link: string | undefined): Page | null {
 
 /**
  * An author's shown name, else `Anonymous`: never a username or an email in
- * its place, which the old site did not show as the name.
+ * its place (an import stores neither, as the README promises).
  */
 export function authorName(name: string | undefined): string {
   return showableLine(name ?? '', MAX_AUTHOR) || 'Anonymous';

@@ -193,6 +193,82 @@ describe('readWordPress: a small export, record by record', () => {
   });
 });
 
+describe('readWordPress: a multisite network', () => {
+  /** A subsite's export: the network's address in base_site_url, the subsite's in base_blog_url. */
+  const subsite = (name: string, channel: { link: string; site?: string; blog?: string }) =>
+    file(
+      name,
+      HEAD.replace(/<link>.*?<\/link>/, `<link>${channel.link}</link>`).replace(
+        /<wp:base_site_url>.*?<\/wp:base_site_url>/,
+        (channel.site === undefined ? '' : `<wp:base_site_url>${channel.site}</wp:base_site_url>`) +
+          (channel.blog === undefined
+            ? ''
+            : `<wp:base_blog_url>${channel.blog}</wp:base_blog_url>`),
+      ) +
+        `<item><link>${channel.link}hello/</link><wp:status>publish</wp:status>` +
+        `${comment(1, { content: 'first' })}${comment(2, { parent: 1, content: 'reply' })}</item></channel></rss>`,
+    );
+  const sourceIds = async (path: string) =>
+    (await collectImport(readWordPress(path))).messages.map((m) => [m.sourceId, m.parentSourceId]);
+
+  it("gives each subsite's comments source ids of their own, from wp:base_blog_url's host and path", async () => {
+    const network = 'https://network.example';
+    assert.deepEqual(
+      await sourceIds(
+        subsite('main.xml', { link: `${network}/`, site: network, blog: `${network}/` }),
+      ),
+      [
+        ['wordpress:network.example/1', null],
+        ['wordpress:network.example/2', 'wordpress:network.example/1'],
+      ],
+    );
+    assert.deepEqual(
+      await sourceIds(
+        subsite('sub.xml', { link: `${network}/sub/`, site: network, blog: `${network}/sub` }),
+      ),
+      [
+        ['wordpress:network.example/sub/1', null],
+        ['wordpress:network.example/sub/2', 'wordpress:network.example/sub/1'],
+      ],
+    );
+    assert.deepEqual(
+      await sourceIds(
+        subsite('subdomain.xml', {
+          link: 'https://cats.network.example/',
+          site: network,
+          blog: 'https://cats.network.example',
+        }),
+      ),
+      [
+        ['wordpress:cats.network.example/1', null],
+        ['wordpress:cats.network.example/2', 'wordpress:cats.network.example/1'],
+      ],
+    );
+  });
+
+  it('falls back to wp:base_site_url, then to the channel link, each with its path', async () => {
+    assert.deepEqual(
+      await sourceIds(
+        subsite('site-only.xml', {
+          link: 'https://other.example/',
+          site: 'https://old.example/blog/',
+        }),
+      ),
+      [
+        ['wordpress:old.example/blog/1', null],
+        ['wordpress:old.example/blog/2', 'wordpress:old.example/blog/1'],
+      ],
+    );
+    assert.deepEqual(
+      await sourceIds(subsite('link-only.xml', { link: 'https://old.example/b/' })),
+      [
+        ['wordpress:old.example/b/1', null],
+        ['wordpress:old.example/b/2', 'wordpress:old.example/b/1'],
+      ],
+    );
+  });
+});
+
 describe('readWordPress: a realistic generated export', () => {
   let exported: LegacyExport;
   let got: CollectedImport;

@@ -61,7 +61,7 @@ const spec: XmlRecordSpec = {
           name === 'rss' ? ' without the wp export namespace' : ', not <rss>'
         }`,
   records: new Map([
-    [CHANNEL, new Set(['link', 'wp:base_site_url'])],
+    [CHANNEL, new Set(['link', 'wp:base_site_url', 'wp:base_blog_url'])],
     [
       ITEM,
       new Set([
@@ -97,6 +97,25 @@ const timeOf = (...texts: (string | undefined)[]) => {
   }
   return null;
 };
+
+/**
+ * The site a file's comment ids count in, as source ids name it: host and
+ * path (no trailing slash) of `wp:base_blog_url`, else of `wp:base_site_url`,
+ * else of the channel's link; null when none is a URL with a host. In a
+ * multisite network every subsite's export has the network's address in
+ * `wp:base_site_url` while its comment ids count from 1 per subsite, so only
+ * the blog's own address (a subdomain, or a path like `/sub`) tells
+ * `network.example/sub/1` from `network.example/1`.
+ */
+function siteOf(fields: Map<string, string>): string | null {
+  for (const field of ['wp:base_blog_url', 'wp:base_site_url', 'link']) {
+    try {
+      const url = new URL(fields.get(field)?.trim() ?? '');
+      if (url.host !== '') return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {}
+  }
+  return null;
+}
 
 /** Why a comment of this status and type is left out, or null. */
 function commentVerdict(fields: Map<string, string>): string | null {
@@ -152,8 +171,9 @@ function idOf(file: string, record: XmlRecord): string {
 /**
  * Reads the WXR file at `path`: approved comments of published items,
  * threads keyed by the item link's URL path, source ids
- * `wordpress:<site host>/<comment id>` (the host of `wp:base_site_url`, else
- * of the channel's link), never an email or IP. Rejects with the line and
+ * `wordpress:<site>/<comment id>` (`<site>`: host and path of
+ * `wp:base_blog_url`, else `wp:base_site_url`, else the channel's link, e.g.
+ * `blog.example/sub`), never an email or IP. Rejects with the line and
  * column on malformed XML or a root that is not a WXR `<rss>`, and with the
  * line on a comment without an id or a usable date, or a file without a site
  * address. Throws at once when an origin in `options` is not one.
@@ -171,11 +191,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
 
     await readXmlRecords(path, spec, (record) => {
       if (record.path === CHANNEL) {
-        for (const field of ['wp:base_site_url', 'link']) {
-          try {
-            site ??= new URL(record.fields.get(field)?.trim() ?? '').host || null;
-          } catch {}
-        }
+        site ??= siteOf(record.fields);
         return;
       }
       if (record.path === ITEM) {
@@ -222,7 +238,12 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       });
     });
     if (site === null) {
-      throw exportFileError(path, 1, null, 'no site address (wp:base_site_url or channel link)');
+      throw exportFileError(
+        path,
+        1,
+        null,
+        'no site address (wp:base_blog_url, wp:base_site_url or channel link)',
+      );
     }
 
     for (const facts of comments.values()) {

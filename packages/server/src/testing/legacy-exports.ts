@@ -55,6 +55,8 @@ export interface LegacyExpectation {
   skipped: Record<string, number>;
   /** Threads with messages to import, by origin, whatever `origins` kept. */
   origins: Map<string, number>;
+  /** Keys that imported threads of two or more different links share, with how many links. */
+  sharedKeys: Map<string, number>;
 }
 
 /** A written export and what its import must give. */
@@ -524,6 +526,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
     };
     const threads: LegacyExpectation['threads'] = new Map();
     const tally = new Map<string, number>();
+    const links = new Map<string, Set<string>>();
     let messageCount = 0;
     for (const plan of plans) {
       if (plan.gone !== null) {
@@ -540,6 +543,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
       for (const [why, n] of plan.own) add(why, n);
       if (plan.kept === 0) continue;
       messageCount += plan.kept;
+      links.set(plan.key, (links.get(plan.key) ?? new Set()).add(`${plan.origin}${plan.key}`));
       const known = threads.get(plan.key);
       if (known) known.messages += plan.kept;
       else {
@@ -555,7 +559,10 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
     const expected = new Map(
       messages.filter((m) => allowed(plans[m.plan]!.origin)).map((m) => [m.sourceId, m.expected]),
     );
-    return { threads, messages: expected, messageCount, skipped, origins: tally };
+    const sharedKeys = new Map(
+      [...links].filter(([, set]) => set.size > 1).map(([key, set]) => [key, set.size]),
+    );
+    return { threads, messages: expected, messageCount, skipped, origins: tally, sharedKeys };
   }
 
   return {

@@ -247,6 +247,31 @@ describe('readDisqus: a small export, record by record', () => {
     assert.deepEqual(got.skipped, { 'duplicate message': 1 });
   });
 
+  it('tallies the keys that threads of different links share, counting only those imported', async () => {
+    const thread = (id: number, link: string) =>
+      `<thread dsq:id="${id}"><link>${link}</link><isDeleted>false</isDeleted></thread>`;
+    const post = (id: number, thread: number) =>
+      `<post dsq:id="${id}"><message>post ${id}</message><createdAt>2012-04-03T10:00:00Z</createdAt>` +
+      `<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="${thread}"/></post>`;
+    const path = file(
+      'shared-keys.xml',
+      '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
+        thread(1, 'https://old.blog.example/a/') +
+        thread(2, 'https://old.blog.example/a/?utm_source=feed') +
+        thread(3, 'http://localhost:4000/a/') +
+        // A thread nobody commented on makes no thread, and shares nothing.
+        thread(4, 'https://old.blog.example/a/?replytocom=9') +
+        thread(5, 'https://old.blog.example/b/') +
+        `${post(11, 1)}${post(12, 2)}${post(13, 3)}${post(15, 5)}</disqus>`,
+    );
+    const all = readDisqus(path);
+    await collectImport(all);
+    assert.deepEqual(new Map(all.sharedKeys), new Map([['/a/', 3]]));
+    const one = readDisqus(path, { origins: ['https://old.blog.example'] });
+    await collectImport(one);
+    assert.deepEqual(new Map(one.sharedKeys), new Map([['/a/', 2]]));
+  });
+
   it('refuses an --origin that is not an http(s) origin, before reading', () => {
     assert.throws(() => readDisqus(join(dir, 'small.xml'), { origins: ['old.blog.example'] }), {
       message: /--origin old\.blog\.example: not a URL/,
@@ -261,6 +286,7 @@ describe('readDisqus: a realistic generated export', () => {
   let exported: LegacyExport;
   let got: CollectedImport;
   let origins: ReadonlyMap<string, number>;
+  let sharedKeys: ReadonlyMap<string, number>;
   before(async () => {
     exported = writeLegacyExport(join(dir, 'realistic.xml'), {
       format: 'disqus',
@@ -271,6 +297,7 @@ describe('readDisqus: a realistic generated export', () => {
     const reader = readDisqus(exported.path);
     got = await collectImport(reader);
     origins = reader.origins;
+    sharedKeys = reader.sharedKeys;
   });
 
   it('imports every thread and message the generator expects, and counts the rest', () => {
@@ -288,6 +315,9 @@ describe('readDisqus: a realistic generated export', () => {
     assert.equal(got.messages.length, expected.messageCount);
     assert.deepEqual(got.skipped, expected.skipped);
     assert.deepEqual(new Map(origins), expected.origins);
+    // The localhost copy of the first post shares its key.
+    assert.equal(expected.sharedKeys.size, 1);
+    assert.deepEqual(new Map(sharedKeys), expected.sharedKeys);
     const perThread = new Map<string, number>();
     for (const m of got.messages) perThread.set(m.threadKey, (perThread.get(m.threadKey) ?? 0) + 1);
     assert.deepEqual(
@@ -340,8 +370,10 @@ describe('readDisqus: a realistic generated export', () => {
   });
 
   it('with --origin, leaves the localhost threads out and counts them', async () => {
-    const only = await collectImport(readDisqus(exported.path, { origins: [exported.origin] }));
+    const reader = readDisqus(exported.path, { origins: [exported.origin] });
+    const only = await collectImport(reader);
     const expected = exported.expect([exported.origin]);
+    assert.deepEqual(new Map(reader.sharedKeys), expected.sharedKeys);
     assert.equal(only.messages.length, expected.messageCount);
     assert.deepEqual(only.skipped, expected.skipped);
     assert.deepEqual(new Set(only.threads.map((t) => t.key)), new Set(expected.threads.keys()));

@@ -27,9 +27,11 @@ import {
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
+  type Page,
   pageOf,
   parseOrigins,
   Tally,
+  tallySharedKeys,
   titleOf,
   utcTime,
 } from './legacy-rules.ts';
@@ -74,7 +76,8 @@ interface ThreadFacts {
   /** Why its posts are left out, or null. */
   why: string | null;
   thread: ImportThread | null;
-  origin: string | null;
+  /** Where its link puts it; null without a usable link (or deleted). */
+  page: Page | null;
   /** Posts it would import, whatever its origin. */
   importable: number;
   /** Posts that name it. */
@@ -101,9 +104,11 @@ function idOf(file: string, record: XmlRecord, what: string): string {
 export function readDisqus(path: string, options: LegacyImportOptions = {}): LegacyReader {
   const only = parseOrigins(options.origins);
   const origins = new Map<string, number>();
+  const sharedKeys = new Map<string, number>();
 
   async function read(sink: ImportSink): Promise<void> {
     origins.clear();
+    sharedKeys.clear();
     const threads = new Map<string, ThreadFacts>();
     const posts = new Map<string, CommentFacts>();
     const skipped = new Tally();
@@ -117,7 +122,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
           threads.set(id, {
             why: 'in a deleted thread',
             thread: null,
-            origin: null,
+            page: null,
             importable: 0,
             posts: 0,
           });
@@ -129,7 +134,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
           threads.set(id, {
             why: 'in a thread without a usable link',
             thread: null,
-            origin: null,
+            page: null,
             importable: 0,
             posts: 0,
           });
@@ -138,7 +143,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         const elsewhere = only !== null && !only.has(page.origin);
         threads.set(id, {
           why: elsewhere ? 'on another site' : null,
-          origin: page.origin,
+          page,
           importable: 0,
           posts: 0,
           thread: {
@@ -192,18 +197,23 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
       if (facts.why !== null) skipped.add(facts.why);
     }
     const emitted = new Set<string>();
+    const imported: Page[] = [];
     for (const thread of threads.values()) {
       // A page someone only opened is no thread, on this site or another.
       if (thread.why === 'on another site' && thread.posts > 0)
         skipped.add('thread on another site');
-      if (thread.origin === null || thread.importable === 0) continue;
-      origins.set(thread.origin, (origins.get(thread.origin) ?? 0) + 1);
+      if (thread.page === null || thread.importable === 0) continue;
+      origins.set(thread.page.origin, (origins.get(thread.page.origin) ?? 0) + 1);
+      if (thread.why !== null) continue;
+      imported.push(thread.page);
       // Two threads of one path (another origin, an `http:` and an `https:`
-      // link) are one thread today: the first in the file gives its facts.
-      if (thread.why !== null || emitted.has(thread.thread!.key)) continue;
-      emitted.add(thread.thread!.key);
+      // link, another query) are one thread today: the first in the file
+      // gives its facts, and `sharedKeys` tells.
+      if (emitted.has(thread.page.key)) continue;
+      emitted.add(thread.page.key);
       await sink.thread(thread.thread!);
     }
+    tallySharedKeys(imported, sharedKeys);
     for (const [why, count] of skipped.entries()) sink.skip(why, count);
 
     await readXmlRecords(path, spec, async (record) => {
@@ -232,5 +242,5 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
     });
   }
 
-  return Object.assign(read, { origins });
+  return Object.assign(read, { origins, sharedKeys });
 }

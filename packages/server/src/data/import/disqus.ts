@@ -15,24 +15,29 @@
  * another site` for threads (the last only for a thread with posts); for posts `thread missing` (its thread is not in
  * the file), `in a deleted thread`, `in a thread without a usable link`, `on
  * another site`, then `spam`, `deleted`, `empty` (nothing visible left once
- * sanitized). Threads without a kept post make no thread.
+ * sanitized). Threads without a kept post make no thread. A post whose
+ * dsq:id an earlier post had is counted as `duplicate message` (the first
+ * is the one imported).
  */
 import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
 import {
   authorName,
   type CommentFacts,
+  DUPLICATE_MESSAGE,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
+  type Page,
   pageOf,
   parseOrigins,
   Tally,
+  tallySharedKeys,
   titleOf,
   utcTime,
 } from './legacy-rules.ts';
 import type { ImportSink, ImportThread } from './records.ts';
 import {
-  ExportFileError,
+  exportFileError,
   readXmlRecords,
   type XmlRecord,
   type XmlRecordSpec,
@@ -59,7 +64,6 @@ const spec: XmlRecordSpec = {
         'isDeleted',
         'isSpam',
         'author/name',
-        'author/username',
         'thread@dsq:id',
         'parent@dsq:id',
       ]),
@@ -72,7 +76,8 @@ interface ThreadFacts {
   /** Why its posts are left out, or null. */
   why: string | null;
   thread: ImportThread | null;
-  origin: string | null;
+  /** Where its link puts it; null without a usable link (or deleted). */
+  page: Page | null;
   /** Posts it would import, whatever its origin. */
   importable: number;
   /** Posts that name it. */
@@ -84,14 +89,14 @@ const isTrue = (value: string | undefined) => value?.trim() === 'true';
 /** The record's `dsq:id`, or a clear error naming its line. */
 function idOf(file: string, record: XmlRecord, what: string): string {
   const id = record.fields.get('@dsq:id')?.trim();
-  if (!id) throw new ExportFileError(file, record.line, null, `a <${what}> without a dsq:id`);
+  if (!id) throw exportFileError(file, record.line, null, `a <${what}> without a dsq:id`);
   return id;
 }
 
 /**
  * Reads the Disqus export at `path`: threads keyed by their link's URL path,
  * posts as top-level replies or replies by `<parent>`, never an email, IP or
- * username (a name falls back to the username only when the name is empty).
+ * username (a post without a name is `Anonymous`'s).
  * Rejects with the line and column on malformed XML, a root other than
  * `<disqus>`, a thread or post without `dsq:id`, or a post whose `createdAt`
  * is not a time. Throws at once when an origin in `options` is not one.
@@ -99,9 +104,11 @@ function idOf(file: string, record: XmlRecord, what: string): string {
 export function readDisqus(path: string, options: LegacyImportOptions = {}): LegacyReader {
   const only = parseOrigins(options.origins);
   const origins = new Map<string, number>();
+  const sharedKeys = new Map<string, number>();
 
   async function read(sink: ImportSink): Promise<void> {
     origins.clear();
+    sharedKeys.clear();
     const threads = new Map<string, ThreadFacts>();
     const posts = new Map<string, CommentFacts>();
     const skipped = new Tally();
@@ -115,7 +122,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
           threads.set(id, {
             why: 'in a deleted thread',
             thread: null,
-            origin: null,
+            page: null,
             importable: 0,
             posts: 0,
           });
@@ -127,7 +134,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
           threads.set(id, {
             why: 'in a thread without a usable link',
             thread: null,
-            origin: null,
+            page: null,
             importable: 0,
             posts: 0,
           });
@@ -136,7 +143,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         const elsewhere = only !== null && !only.has(page.origin);
         threads.set(id, {
           why: elsewhere ? 'on another site' : null,
-          origin: page.origin,
+          page,
           importable: 0,
           posts: 0,
           thread: {
@@ -152,12 +159,12 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
       }
       const id = idOf(path, record, 'post');
       if (posts.has(id)) {
-        skipped.add('duplicate');
+        skipped.add(DUPLICATE_MESSAGE);
         return;
       }
       const createdAt = record.fields.get('createdAt');
       if (utcTime(createdAt) === null) {
-        throw new ExportFileError(
+        throw exportFileError(
           path,
           record.line,
           null,
@@ -190,18 +197,23 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
       if (facts.why !== null) skipped.add(facts.why);
     }
     const emitted = new Set<string>();
+    const imported: Page[] = [];
     for (const thread of threads.values()) {
       // A page someone only opened is no thread, on this site or another.
       if (thread.why === 'on another site' && thread.posts > 0)
         skipped.add('thread on another site');
-      if (thread.origin === null || thread.importable === 0) continue;
-      origins.set(thread.origin, (origins.get(thread.origin) ?? 0) + 1);
+      if (thread.page === null || thread.importable === 0) continue;
+      origins.set(thread.page.origin, (origins.get(thread.page.origin) ?? 0) + 1);
+      if (thread.why !== null) continue;
+      imported.push(thread.page);
       // Two threads of one path (another origin, an `http:` and an `https:`
-      // link) are one thread today: the first in the file gives its facts.
-      if (thread.why !== null || emitted.has(thread.thread!.key)) continue;
-      emitted.add(thread.thread!.key);
+      // link, another query) are one thread today: the first in the file
+      // gives its facts, and `sharedKeys` tells.
+      if (emitted.has(thread.page.key)) continue;
+      emitted.add(thread.page.key);
       await sink.thread(thread.thread!);
     }
+    tallySharedKeys(imported, sharedKeys);
     for (const [why, count] of skipped.entries()) sink.skip(why, count);
 
     await readXmlRecords(path, spec, async (record) => {
@@ -218,7 +230,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         status: 'published',
         hiddenReason: null,
         author: {
-          name: authorName(record.fields.get('author/name'), record.fields.get('author/username')),
+          name: authorName(record.fields.get('author/name')),
           role: null,
         },
         body: htmlToMarkdown(record.fields.get('message') ?? ''),
@@ -230,5 +242,5 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
     });
   }
 
-  return Object.assign(read, { origins });
+  return Object.assign(read, { origins, sharedKeys });
 }

@@ -63,6 +63,48 @@ const CASES: [string, string, string[]][] = [
   ['<svg onload="alert(1)"><circle/></svg><form action="/x"><input value="v"></form>', '', []],
   ['<!-- secret --><p>after comment</p>', 'after comment', []],
   ['<div>a <span>div</span></div><h1>heading</h1>', 'a div heading', []],
+  // Bare URLs: the renderer links them as the old site's reader saw them,
+  // never with a backslash of markdown escaping in the address or the text.
+  [
+    '<p>see https://en.wikipedia.org/wiki/Hello_World_program</p>',
+    'see https://en.wikipedia.org/wiki/Hello_World_program',
+    ['https://en.wikipedia.org/wiki/Hello_World_program'],
+  ],
+  [
+    '<p>search https://x.example/s?q=*a*&amp;t=~b~&amp;u=_c_&amp;v=~~d~~ done</p>',
+    'search https://x.example/s?q=*a*&t=~b~&u=_c_&v=~~d~~ done',
+    ['https://x.example/s?q=*a*&amp;t=~b~&amp;u=_c_&amp;v=~~d~~'],
+  ],
+  [
+    '<p>(see https://x.example/a_b_c), &lt;https://y.example/d_e&gt; and http://z.example/f_g.</p>',
+    '(see https://x.example/a_b_c), <https://y.example/d_e> and http://z.example/f_g.',
+    ['https://x.example/a_b_c', 'https://y.example/d_e', 'http://z.example/f_g'],
+  ],
+  // The renderer's linkify leaves a trailing `*` out of the address.
+  ['<p>star https://x.example/a_b*</p>', 'star https://x.example/a_b*', ['https://x.example/a_b']],
+  [
+    '<p><b>bold</b>https://x.example/a_b</p>',
+    'boldhttps://x.example/a_b',
+    ['https://x.example/a_b'],
+  ],
+  // No URL starts inside a word: the text stays text, unlinked as on the old site.
+  ['<p>glued_https://x.example/a_b</p>', 'glued_https://x.example/a_b', []],
+  // A link whose text is its address, and a link whose text holds another address.
+  [
+    '<p><a href="https://en.wikipedia.org/wiki/Hello_World_program">https://en.wikipedia.org/wiki/Hello_World_program</a></p>',
+    'https://en.wikipedia.org/wiki/Hello_World_program',
+    ['https://en.wikipedia.org/wiki/Hello_World_program'],
+  ],
+  [
+    '<a href="https://x.example/s?q=*a*&amp;t=~b~_c_">https://x.example/s?q=*a*&amp;t=~b~_c_</a>',
+    'https://x.example/s?q=*a*&t=~b~_c_',
+    ['https://x.example/s?q=*a*&amp;t=~b~_c_'],
+  ],
+  [
+    '<a href="https://b.example/">see https://a.example/x_y?q=*z* <b>here</b></a>',
+    'see https://a.example/x_y?q=*z* here',
+    ['https://b.example/'],
+  ],
 ];
 
 describe('htmlToMarkdown', () => {

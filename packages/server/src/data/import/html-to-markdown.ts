@@ -9,7 +9,9 @@
  *    style, event handler, `javascript:` URL, iframe, form and HTML comment,
  *    so nothing hostile reaches step 2 or the stored text;
  * 2. turndown writes what is left as markdown, escaping text that would read
- *    as markdown, so a `*`, `_`, `#` or `<` the author typed stays literal.
+ *    as markdown, so a `*`, `_`, `#` or `<` the author typed stays literal;
+ *    but a bare http(s) URL, which the renderer links, is written as an
+ *    autolink, unescaped, so the link goes where the author's text said.
  *
  * Entities are decoded exactly once, as a browser showing the old HTML
  * would: `&amp;#39;` in the HTML was shown as `&#39;` and stays that text.
@@ -19,6 +21,7 @@
  * follow what the author showed, and no tracking pixel loads in anyone's
  * browser. Their `src` passes the same scheme check as a link's `href`.
  */
+import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { sanitizeOptions } from '../../markdown/render.ts';
@@ -59,68 +62,130 @@ interface DomNode {
 }
 const dom = (node: unknown) => node as DomNode;
 
-const turndown = new TurndownService({
-  headingStyle: 'atx',
-  hr: '---',
-  bulletListMarker: '-',
-  codeBlockStyle: 'fenced',
-  fence: '```',
-  // `*`, not `_`: CommonMark ignores `_` inside a word (`foo_bar_baz`).
-  emDelimiter: '*',
-  strongDelimiter: '**',
-  linkStyle: 'inlined',
-  // The renderer keeps single newlines as line breaks: no trailing spaces needed.
-  br: '',
-});
-
-turndown.addRule('strikethrough', {
-  filter: ['del', 's'],
-  replacement: (content) => (content.trim() === '' ? content : `~~${content}~~`),
-});
-
-// Turndown fences only `<pre><code>`; a bare `<pre>` would otherwise come out
-// as an escaped paragraph and lose its monospace block.
-turndown.addRule('bare-pre', {
-  filter: (node) => dom(node).nodeName === 'PRE' && dom(node).firstChild?.nodeName !== 'CODE',
-  replacement: (_content, node) => {
-    const text = (dom(node).textContent ?? '').replace(/\n$/, '');
-    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `\n\n${fence}\n${text}\n${fence}\n\n`;
-  },
-});
-
-// An image whose `src` is not an absolute http(s) URL would become a link
-// relative to the thread's page, which the old site's path never meant: its
-// alt text alone is kept.
-turndown.addRule('image', {
-  filter: 'img',
-  replacement: (_content, node) => {
-    const element = dom(node);
-    const src = element.getAttribute('src') ?? '';
-    const alt = turndown.escape((element.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim());
-    if (!/^https?:\/\//i.test(src)) return alt;
-    return `![${alt}](${src.replace(/([<>()\s])/g, (c: string) => encodeURIComponent(c))})`;
-  },
-});
-
 /**
  * What turndown's own escaping leaves that the server's renderer would still
  * read as markup: `&` starts an entity (`&copy;` would show ©), `<` an
- * autolink, `~~` strikethrough, `1)` an ordered list.
+ * autolink, `~~` strikethrough, `1)` an ordered list, and `://` a link the
+ * renderer's linkify would take from the scheme before it, escapes and all
+ * (`glued_https://x` is no URL to linkify-it below, but `glued\_https://x`
+ * would be linked, with a backslash in its address).
  */
 const EXTRA_ESCAPES: [RegExp, string][] = [
   [/&(?=#?[a-z0-9]+;)/gi, '\\&'],
   [/</g, '\\<'],
   [/~/g, '\\~'],
   [/^(\d+)\) /g, '$1\\) '],
+  [/:(?=\/\/)/g, '\\:'],
 ];
-const escapeText = turndown.escape.bind(turndown);
-turndown.escape = (text: string) =>
-  EXTRA_ESCAPES.reduce(
-    (escaped, [pattern, replacement]) => escaped.replace(pattern, replacement),
-    escapeText(text),
-  );
+
+// The linkify-it the renderer's markdown-it links bare URLs with, with the
+// same (default) settings as `markdown/render.ts`: the spans it takes.
+const { linkify } = new MarkdownIt('default', { linkify: true });
+
+/**
+ * `text` escaped, except that each http(s) URL the renderer's linkify would
+ * find is written as a `<url>` autolink: escaping it would put backslashes
+ * into the link's address and text (`Hello\_World` in a Wikipedia link), and
+ * leaving it bare would let a `*a*` in its query become emphasis before
+ * linkify sees it. An autolink renders as linkify would render the URL: the
+ * same href, the same text.
+ */
+function escapeWithAutolinks(text: string, escapeText: (text: string) => string): string {
+  if (!text.includes('://')) return escapeText(text);
+  const parts: string[] = [];
+  let at = 0;
+  for (const match of linkify.match(text) ?? []) {
+    // The renderer's linkify leaves trailing `*`s out of the address.
+    const url = match.raw.replace(/\*+$/, '');
+    // Only what the sanitizer keeps as a link, and what an autolink can hold.
+    if (!/^https?:\/\//i.test(url) || /[\s<>]/.test(url)) continue;
+    parts.push(escapeText(text.slice(at, match.index)), `<${url}>`);
+    at = match.index + url.length;
+  }
+  parts.push(escapeText(text.slice(at)));
+  return parts.join('');
+}
+
+/**
+ * A turndown writing Parley's markdown. `urls`: `autolink` for a comment's
+ * text, `text` for the text inside a link, where a URL is only text (the
+ * renderer links nothing inside a link, so there it is escaped like any).
+ */
+function converter(urls: 'autolink' | 'text'): TurndownService {
+  const service = new TurndownService({
+    headingStyle: 'atx',
+    hr: '---',
+    bulletListMarker: '-',
+    codeBlockStyle: 'fenced',
+    fence: '```',
+    // `*`, not `_`: CommonMark ignores `_` inside a word (`foo_bar_baz`).
+    emDelimiter: '*',
+    strongDelimiter: '**',
+    linkStyle: 'inlined',
+    // The renderer keeps single newlines as line breaks: no trailing spaces needed.
+    br: '',
+  });
+
+  const turndownEscape = service.escape.bind(service);
+  const escapeText = (text: string) =>
+    EXTRA_ESCAPES.reduce(
+      (escaped, [pattern, replacement]) => escaped.replace(pattern, replacement),
+      turndownEscape(text),
+    );
+  service.escape =
+    urls === 'autolink' ? (text) => escapeWithAutolinks(text, escapeText) : escapeText;
+
+  service.addRule('strikethrough', {
+    filter: ['del', 's'],
+    replacement: (content) => (content.trim() === '' ? content : `~~${content}~~`),
+  });
+
+  // Turndown fences only `<pre><code>`; a bare `<pre>` would otherwise come out
+  // as an escaped paragraph and lose its monospace block.
+  service.addRule('bare-pre', {
+    filter: (node) => dom(node).nodeName === 'PRE' && dom(node).firstChild?.nodeName !== 'CODE',
+    replacement: (_content, node) => {
+      const text = (dom(node).textContent ?? '').replace(/\n$/, '');
+      const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+      const fence = '`'.repeat(longest + 1);
+      return `\n\n${fence}\n${text}\n${fence}\n\n`;
+    },
+  });
+
+  // An image whose `src` is not an absolute http(s) URL would become a link
+  // relative to the thread's page, which the old site's path never meant: its
+  // alt text alone is kept. The alt is a link's text: no autolink in it.
+  service.addRule('image', {
+    filter: 'img',
+    replacement: (_content, node) => {
+      const element = dom(node);
+      const src = element.getAttribute('src') ?? '';
+      const alt = escapeText((element.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim());
+      if (!/^https?:\/\//i.test(src)) return alt;
+      return `![${alt}](${src.replace(/([<>()\s])/g, (c: string) => encodeURIComponent(c))})`;
+    },
+  });
+
+  // A link's text is written by the `text` converter, whose escaping makes
+  // no autolink inside it (a link inside a link is not valid HTML). The
+  // destination as turndown's own link rule writes it.
+  if (urls === 'autolink') {
+    service.addRule('link', {
+      filter: (node) => dom(node).nodeName === 'A' && !!dom(node).getAttribute('href'),
+      replacement: (_content, node) => {
+        const href = dom(node)
+          .getAttribute('href')!
+          .replace(/([<>()])/g, '\\$1');
+        const text = linkText.turndown(node as TurndownService.Node);
+        return `[${text}](${href.includes(' ') ? `<${href}>` : href})`;
+      },
+    });
+  }
+  return service;
+}
+
+const linkText = converter('text');
+const turndown = converter('autolink');
 
 /**
  * An imported comment's HTML as markdown that renders to the same visible

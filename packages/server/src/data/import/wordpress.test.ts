@@ -18,6 +18,7 @@ import {
   visibleText,
   writeLegacyExport,
 } from '../../testing/legacy-exports.ts';
+import { ImportError } from './records.ts';
 import { autop, readWordPress } from './wordpress.ts';
 
 let dir: string;
@@ -166,6 +167,48 @@ describe('readWordPress: a small export, record by record', () => {
     assert.deepEqual(new Map(reader.origins), new Map([['https://old.blog.example', 1]]));
   });
 
+  it('imports the first of two comments with one id and counts the other as the loader does', async () => {
+    const got = await collectImport(
+      readWordPress(
+        file(
+          'duplicate.xml',
+          `${HEAD}<item><link>https://old.blog.example/a/</link><wp:status>publish</wp:status>` +
+            `${comment(5, { content: 'first' })}${comment(5, { content: 'second' })}</item></channel></rss>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.messages.map((m) => m.body),
+      ['first'],
+    );
+    // The same words as staging's count of a repeated source id: one line in the summary.
+    assert.deepEqual(got.skipped, { 'duplicate message': 1 });
+  });
+
+  it('tallies the keys that posts of different links share (?p=123 permalinks all key /)', async () => {
+    const item = (link: string, ...comments: string[]) =>
+      `<item><link>${link}</link><wp:status>publish</wp:status>${comments.join('')}</item>`;
+    const reader = readWordPress(
+      file(
+        'plain-permalinks.xml',
+        `${HEAD}${item('https://old.blog.example/?p=1', comment(1, { content: 'one' }))}` +
+          item('https://old.blog.example/?p=2#comments', comment(2, { content: 'two' })) +
+          // The same link again, and a post whose comments are all left out: no more links.
+          item('https://old.blog.example/?p=2', comment(3, { content: 'again' })) +
+          item('https://old.blog.example/?p=3', comment(4, { approved: 'spam', content: 'x' })) +
+          item('https://old.blog.example/about/', comment(5, { content: 'about' })) +
+          '</channel></rss>',
+      ),
+    );
+    const got = await collectImport(reader);
+    // Imported all the same, into one thread: the command warns with this tally.
+    assert.deepEqual(
+      got.messages.map((m) => m.threadKey),
+      ['/', '/', '/', '/about/'],
+    );
+    assert.deepEqual(new Map(reader.sharedKeys), new Map([['/', 2]]));
+  });
+
   it('turns WordPress newlines into paragraphs and line breaks, except in <pre>', () => {
     assert.equal(
       autop('one\ntwo\r\n\r\nthree<pre>a\n\nb</pre>four'),
@@ -174,10 +217,87 @@ describe('readWordPress: a small export, record by record', () => {
   });
 });
 
+describe('readWordPress: a multisite network', () => {
+  /** A subsite's export: the network's address in base_site_url, the subsite's in base_blog_url. */
+  const subsite = (name: string, channel: { link: string; site?: string; blog?: string }) =>
+    file(
+      name,
+      HEAD.replace(/<link>.*?<\/link>/, `<link>${channel.link}</link>`).replace(
+        /<wp:base_site_url>.*?<\/wp:base_site_url>/,
+        (channel.site === undefined ? '' : `<wp:base_site_url>${channel.site}</wp:base_site_url>`) +
+          (channel.blog === undefined
+            ? ''
+            : `<wp:base_blog_url>${channel.blog}</wp:base_blog_url>`),
+      ) +
+        `<item><link>${channel.link}hello/</link><wp:status>publish</wp:status>` +
+        `${comment(1, { content: 'first' })}${comment(2, { parent: 1, content: 'reply' })}</item></channel></rss>`,
+    );
+  const sourceIds = async (path: string) =>
+    (await collectImport(readWordPress(path))).messages.map((m) => [m.sourceId, m.parentSourceId]);
+
+  it("gives each subsite's comments source ids of their own, from wp:base_blog_url's host and path", async () => {
+    const network = 'https://network.example';
+    assert.deepEqual(
+      await sourceIds(
+        subsite('main.xml', { link: `${network}/`, site: network, blog: `${network}/` }),
+      ),
+      [
+        ['wordpress:network.example/1', null],
+        ['wordpress:network.example/2', 'wordpress:network.example/1'],
+      ],
+    );
+    assert.deepEqual(
+      await sourceIds(
+        subsite('sub.xml', { link: `${network}/sub/`, site: network, blog: `${network}/sub` }),
+      ),
+      [
+        ['wordpress:network.example/sub/1', null],
+        ['wordpress:network.example/sub/2', 'wordpress:network.example/sub/1'],
+      ],
+    );
+    assert.deepEqual(
+      await sourceIds(
+        subsite('subdomain.xml', {
+          link: 'https://cats.network.example/',
+          site: network,
+          blog: 'https://cats.network.example',
+        }),
+      ),
+      [
+        ['wordpress:cats.network.example/1', null],
+        ['wordpress:cats.network.example/2', 'wordpress:cats.network.example/1'],
+      ],
+    );
+  });
+
+  it('falls back to wp:base_site_url, then to the channel link, each with its path', async () => {
+    assert.deepEqual(
+      await sourceIds(
+        subsite('site-only.xml', {
+          link: 'https://other.example/',
+          site: 'https://old.example/blog/',
+        }),
+      ),
+      [
+        ['wordpress:old.example/blog/1', null],
+        ['wordpress:old.example/blog/2', 'wordpress:old.example/blog/1'],
+      ],
+    );
+    assert.deepEqual(
+      await sourceIds(subsite('link-only.xml', { link: 'https://old.example/b/' })),
+      [
+        ['wordpress:old.example/b/1', null],
+        ['wordpress:old.example/b/2', 'wordpress:old.example/b/1'],
+      ],
+    );
+  });
+});
+
 describe('readWordPress: a realistic generated export', () => {
   let exported: LegacyExport;
   let got: CollectedImport;
   let origins: ReadonlyMap<string, number>;
+  let sharedKeys: ReadonlyMap<string, number>;
   before(async () => {
     exported = writeLegacyExport(join(dir, 'realistic.xml'), {
       format: 'wordpress',
@@ -188,6 +308,7 @@ describe('readWordPress: a realistic generated export', () => {
     const reader = readWordPress(exported.path);
     got = await collectImport(reader);
     origins = reader.origins;
+    sharedKeys = reader.sharedKeys;
   });
 
   it('imports every thread and message the generator expects, and counts the rest', () => {
@@ -205,6 +326,9 @@ describe('readWordPress: a realistic generated export', () => {
     assert.equal(got.messages.length, expected.messageCount);
     assert.deepEqual(got.skipped, expected.skipped);
     assert.deepEqual(new Map(origins), expected.origins);
+    // The localhost copy of the first post shares its key.
+    assert.equal(expected.sharedKeys.size, 1);
+    assert.deepEqual(new Map(sharedKeys), expected.sharedKeys);
   });
 
   it('gives each message its thread, kept parent, author, time and visible text', () => {
@@ -251,8 +375,10 @@ describe('readWordPress: a realistic generated export', () => {
   });
 
   it('with --origin, leaves the localhost posts out and counts them', async () => {
-    const only = await collectImport(readWordPress(exported.path, { origins: [exported.origin] }));
+    const reader = readWordPress(exported.path, { origins: [exported.origin] });
+    const only = await collectImport(reader);
     const expected = exported.expect([exported.origin]);
+    assert.deepEqual(new Map(reader.sharedKeys), expected.sharedKeys);
     assert.equal(only.messages.length, expected.messageCount);
     assert.deepEqual(only.skipped, expected.skipped);
     assert.ok(only.skipped['on another site']! > 0);
@@ -263,6 +389,8 @@ describe('readWordPress: files it cannot read', () => {
   const refuses = async (name: string, text: string, pattern: RegExp) => {
     const path = file(name, text);
     await assert.rejects(collectImport(readWordPress(path)), (error: Error) => {
+      // The error the import commands report as a bad file (exit 1), itself.
+      assert.equal(error.constructor, ImportError);
       assert.match(error.message, pattern);
       assert.ok(error.message.startsWith(path), error.message);
       return true;

@@ -13,7 +13,8 @@
  * `pingback`, `trackback`, `other comment type` (WooCommerce order notes and
  * the like are not comments), `spam`, `unapproved` (`0`), `trash` (any other
  * `wp:comment_approved`), `empty`. Items without an approved comment make no
- * thread.
+ * thread. A comment whose id an earlier comment had is counted as
+ * `duplicate message` (the first is the one imported).
  *
  * Times: `wp:comment_date_gmt`; when WordPress left it `0000-00-00 00:00:00`
  * (comments imported or approved by some plugins), `wp:comment_date` read as
@@ -24,6 +25,7 @@ import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
 import {
   authorName,
   type CommentFacts,
+  DUPLICATE_MESSAGE,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
@@ -31,12 +33,13 @@ import {
   pageOf,
   parseOrigins,
   Tally,
+  tallySharedKeys,
   titleOf,
   utcTime,
 } from './legacy-rules.ts';
 import type { ImportSink } from './records.ts';
 import {
-  ExportFileError,
+  exportFileError,
   readXmlRecords,
   type XmlRecord,
   type XmlRecordSpec,
@@ -59,7 +62,7 @@ const spec: XmlRecordSpec = {
           name === 'rss' ? ' without the wp export namespace' : ', not <rss>'
         }`,
   records: new Map([
-    [CHANNEL, new Set(['link', 'wp:base_site_url'])],
+    [CHANNEL, new Set(['link', 'wp:base_site_url', 'wp:base_blog_url'])],
     [
       ITEM,
       new Set([
@@ -95,6 +98,25 @@ const timeOf = (...texts: (string | undefined)[]) => {
   }
   return null;
 };
+
+/**
+ * The site a file's comment ids count in, as source ids name it: host and
+ * path (no trailing slash) of `wp:base_blog_url`, else of `wp:base_site_url`,
+ * else of the channel's link; null when none is a URL with a host. In a
+ * multisite network every subsite's export has the network's address in
+ * `wp:base_site_url` while its comment ids count from 1 per subsite, so only
+ * the blog's own address (a subdomain, or a path like `/sub`) tells
+ * `network.example/sub/1` from `network.example/1`.
+ */
+function siteOf(fields: Map<string, string>): string | null {
+  for (const field of ['wp:base_blog_url', 'wp:base_site_url', 'link']) {
+    try {
+      const url = new URL(fields.get(field)?.trim() ?? '');
+      if (url.host !== '') return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {}
+  }
+  return null;
+}
 
 /** Why a comment of this status and type is left out, or null. */
 function commentVerdict(fields: Map<string, string>): string | null {
@@ -143,16 +165,16 @@ interface ItemFacts {
 /** The comment's id, or a clear error naming its line. */
 function idOf(file: string, record: XmlRecord): string {
   const id = record.fields.get('wp:comment_id')?.trim();
-  if (!id)
-    throw new ExportFileError(file, record.line, null, 'a <wp:comment> without wp:comment_id');
+  if (!id) throw exportFileError(file, record.line, null, 'a <wp:comment> without wp:comment_id');
   return id;
 }
 
 /**
  * Reads the WXR file at `path`: approved comments of published items,
  * threads keyed by the item link's URL path, source ids
- * `wordpress:<site host>/<comment id>` (the host of `wp:base_site_url`, else
- * of the channel's link), never an email or IP. Rejects with the line and
+ * `wordpress:<site>/<comment id>` (`<site>`: host and path of
+ * `wp:base_blog_url`, else `wp:base_site_url`, else the channel's link, e.g.
+ * `blog.example/sub`), never an email or IP. Rejects with the line and
  * column on malformed XML or a root that is not a WXR `<rss>`, and with the
  * line on a comment without an id or a usable date, or a file without a site
  * address. Throws at once when an origin in `options` is not one.
@@ -160,9 +182,11 @@ function idOf(file: string, record: XmlRecord): string {
 export function readWordPress(path: string, options: LegacyImportOptions = {}): LegacyReader {
   const only = parseOrigins(options.origins);
   const origins = new Map<string, number>();
+  const sharedKeys = new Map<string, number>();
 
   async function read(sink: ImportSink): Promise<void> {
     origins.clear();
+    sharedKeys.clear();
     const items: ItemFacts[] = [];
     const comments = new Map<string, CommentFacts>();
     const skipped = new Tally();
@@ -170,11 +194,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
 
     await readXmlRecords(path, spec, (record) => {
       if (record.path === CHANNEL) {
-        for (const field of ['wp:base_site_url', 'link']) {
-          try {
-            site ??= new URL(record.fields.get(field)?.trim() ?? '').host || null;
-          } catch {}
-        }
+        site ??= siteOf(record.fields);
         return;
       }
       if (record.path === ITEM) {
@@ -203,12 +223,12 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       }
       const id = idOf(path, record);
       if (comments.has(id)) {
-        skipped.add('duplicate');
+        skipped.add(DUPLICATE_MESSAGE);
         return;
       }
       const fields = record.fields;
       if (timeOf(fields.get('wp:comment_date_gmt'), fields.get('wp:comment_date')) === null) {
-        throw new ExportFileError(path, record.line, null, `comment ${id}: no usable date`);
+        throw exportFileError(path, record.line, null, `comment ${id}: no usable date`);
       }
       const parent = fields.get('wp:comment_parent')?.trim();
       comments.set(id, {
@@ -221,11 +241,11 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       });
     });
     if (site === null) {
-      throw new ExportFileError(
+      throw exportFileError(
         path,
         1,
         null,
-        'no site address (wp:base_site_url or channel link)',
+        'no site address (wp:base_blog_url, wp:base_site_url or channel link)',
       );
     }
 
@@ -237,12 +257,15 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
       if (facts.why !== null) skipped.add(facts.why);
     }
     const emitted = new Set<string>();
+    const imported: Page[] = [];
     for (const item of items) {
       if (item.why === 'on another site' && item.comments > 0)
         skipped.add('thread on another site');
       if (item.page === null || item.kept === 0 || item.why === 'on an unpublished post') continue;
       origins.set(item.page.origin, (origins.get(item.page.origin) ?? 0) + 1);
-      if (item.why !== null || emitted.has(item.page.key)) continue;
+      if (item.why !== null) continue;
+      imported.push(item.page);
+      if (emitted.has(item.page.key)) continue;
       emitted.add(item.page.key);
       await sink.thread({
         key: item.page.key,
@@ -253,6 +276,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
         createdAt: item.createdAt,
       });
     }
+    tallySharedKeys(imported, sharedKeys);
     for (const [why, count] of skipped.entries()) sink.skip(why, count);
 
     await readXmlRecords(path, spec, async (record) => {
@@ -279,5 +303,5 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
     });
   }
 
-  return Object.assign(read, { origins });
+  return Object.assign(read, { origins, sharedKeys });
 }

@@ -40,11 +40,19 @@ export interface XmlRecordSpec {
   records: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-/** An export that cannot be read, with where in the file. */
-export class ExportFileError extends ImportError {
-  constructor(file: string, line: number, column: number | null, reason: string) {
-    super(`${file}, line ${line}${column === null ? '' : `, column ${column}`}: ${reason}`);
-  }
+/**
+ * The {@link ImportError} for an export that cannot be read, its message
+ * saying where: `<file>, line <line>[, column <column>]: <reason>`.
+ */
+export function exportFileError(
+  file: string,
+  line: number,
+  column: number | null,
+  reason: string,
+): ImportError {
+  return new ImportError(
+    `${file}, line ${line}${column === null ? '' : `, column ${column}`}: ${reason}`,
+  );
 }
 
 interface Frame {
@@ -60,8 +68,8 @@ interface Frame {
 /**
  * Streams `file` and calls `onRecord` for each record when its end tag is
  * read, in file order, awaiting each call before the next. Rejects with an
- * {@link ExportFileError} naming the line and column on malformed XML or the
- * wrong root element.
+ * {@link exportFileError} naming the line and column on malformed XML or
+ * the wrong root element.
  */
 export async function readXmlRecords(
   file: string,
@@ -75,7 +83,7 @@ export async function readXmlRecords(
   let rootSeen = false;
 
   const fail = (reason: string, withColumn = true): never => {
-    throw new ExportFileError(file, parser.line + 1, withColumn ? parser.column + 1 : null, reason);
+    throw exportFileError(file, parser.line + 1, withColumn ? parser.column + 1 : null, reason);
   };
   const nameOf = (uri: string, local: string, written: string) => {
     const prefix = spec.namespaces(uri);

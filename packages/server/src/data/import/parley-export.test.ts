@@ -520,6 +520,64 @@ for (const dialect of dialects) {
         );
       });
 
+      it('a field the API would refuse is refused, on both databases alike, naming it', async () => {
+        const last = site.doc.messages.length - 1;
+        const field = (change: (doc: ExportDocument) => unknown) => withDoc(change);
+        // A NUL late in the file: PostgreSQL cannot store it, SQLite would.
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { body: 'nul \u0000 here' })),
+          new RegExp(`messages\\[${last}\\]\\.body: must not contain control characters`),
+        );
+        // Year 0000: SQLite would store it, PostgreSQL has no year 0.
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { createdAt: '0000-06-01T00:00:00.000Z' })),
+          new RegExp(`messages\\[${last}\\]\\.createdAt: must be a time`),
+        );
+        await refused(
+          field((d) => Object.assign(d.reports[0]!, { decidedAt: '2026-12-01T10:00:00+01:00' })),
+          /reports\[0\]\.decidedAt: must be a time/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[0]!, { url: 'javascript:alert(1)' })),
+          /threads\[0\]\.url: must be an absolute http or https URL/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[1]!, { title: 'x'.repeat(10_000) })),
+          /threads\[1\]\.title: must be at most 200 characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[1]!, { summary: 's'.repeat(1001) })),
+          /threads\[1\]\.summary: must be at most 1000 characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[1]!, { key: '/a\u0007b' })),
+          /threads\[1\]\.key: must not contain control characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[1]!.author, { name: `\u202E${'n'.repeat(5000)}` })),
+          /messages\[1\]\.author\.name: must be at most 80 characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[1]!.author, { name: 'Eve \u202Eevil' })),
+          /messages\[1\]\.author\.name: must not contain bidirectional override characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.reports[0]!, { reason: 'see \u202Ethis' })),
+          /reports\[0\]\.reason: must not contain bidirectional override characters/,
+        );
+        // Empty is a deleted placeholder's, and only its.
+        const published = site.doc.messages.findIndex((m) => m.status === 'published');
+        await refused(
+          field((d) => Object.assign(d.messages[published]!.author, { name: '' })),
+          new RegExp(`messages\\[${published}\\]\\.author\\.name: must not be empty`),
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[published]!, { body: '  ' })),
+          new RegExp(`messages\\[${published}\\]\\.body: must not be empty`),
+        );
+        assert.ok(site.doc.messages.some((m) => m.status === 'deleted' && m.body === ''));
+      });
+
       it('a message whose parent is not in the file: names its sourceId', async () => {
         const child = site.doc.messages.find((m) => m.parentId !== null)!;
         await refused(

@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readDisqus } from '../data/import/disqus.ts';
+import { ImportInterrupted, importInto } from '../data/import/load.ts';
 import { countBreaches } from '../fuzz/invariants.ts';
 import { ADMIN_TOKEN, appFixture, BLOG_ORIGIN } from '../testing/app-fixture.ts';
 import { storedCounts } from '../testing/assertions.ts';
@@ -188,7 +190,7 @@ for (const dialect of dialects) {
       assert.deepEqual(await storedCounts(to.db.store), { threads: 0, messages: 0 });
     });
 
-    it('stops between batches when interrupted, and says a second run completes it', async (t) => {
+    it('interrupted before writing: exit 1, nothing written, and a second run imports it all', async (t) => {
       const dir = scratch(t);
       const source = writeLegacyExport(join(dir, 'disqus.xml'), {
         format: 'disqus',
@@ -206,11 +208,57 @@ for (const dialect of dialects) {
         { stdout: stdout.stream, stderr: stderr.stream, signal: AbortSignal.abort() },
       );
       assert.equal(code, 1);
-      assert.match(stderr.text(), /interrupted; what was written stays/);
+      assert.match(stderr.text(), /^parley-server import-disqus: interrupted/);
       assert.deepEqual(await storedCounts(to.db.store), { threads: 0, messages: 0 });
       const rerun = await runCaptured(['import-disqus', source.path], { DATABASE_URL: to.db.url });
       assert.equal(rerun.code, 0, rerun.stderr);
       assert.ok((await storedCounts(to.db.store)).messages > 0);
+    });
+
+    it('interrupted while writing: whole batches stay, counts equal the rows, and a second run completes it', async (t) => {
+      const dir = scratch(t);
+      const source = writeLegacyExport(join(dir, 'disqus.xml'), {
+        format: 'disqus',
+        seed: 9,
+        threads: 4,
+        commentsPerThread: 5,
+      });
+      const to = await appFixture(dialect);
+      t.after(() => to.close());
+      // The loader as the command runs it, in batches of 3, stopped as soon
+      // as the first batch is written (what a Ctrl-C mid-way does).
+      const stop = new AbortController();
+      let total = 0;
+      const stopped = await importInto(to.db.store, readDisqus(source.path), {
+        batchSize: 3,
+        signal: stop.signal,
+        progress: {
+          update(phase, done, of) {
+            if (phase === 'writing' && done > 0) {
+              total = of ?? 0;
+              stop.abort();
+            }
+          },
+          done() {},
+        },
+      }).then(
+        () => assert.fail('the import ran to its end'),
+        (error: unknown) => error,
+      );
+      assert.ok(stopped instanceof ImportInterrupted, String(stopped));
+      assert.equal(stopped.written, 3);
+      assert.match(
+        stopped.message,
+        /^interrupted after writing 3 of \d+ new messages; what was written stays/,
+      );
+      const written = (await storedCounts(to.db.store)).messages;
+      assert.ok(written === 3 && total > 3, `${written} of ${total} written`);
+      assert.deepEqual(await countBreaches(to.db.store), [], 'stored counts equal the rows');
+      const rerun = await runCaptured(['import-disqus', source.path], { DATABASE_URL: to.db.url });
+      assert.equal(rerun.code, 0, rerun.stderr);
+      assert.match(rerun.stdout, new RegExp(`Messages: ${total - 3} created, 3 already there\\.`));
+      assert.equal((await storedCounts(to.db.store)).messages, total);
+      assert.deepEqual(await countBreaches(to.db.store), [], 'stored counts equal the rows');
     });
   });
 }

@@ -120,6 +120,30 @@ export const threadKey = z
   .refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must not contain control characters')
   .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters');
 
+/**
+ * The one form the server writes times in (`Date#toISOString`, UTC, to the
+ * millisecond), so text order is time order on SQLite.
+ */
+const STORED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The earliest storable time: year 0000 has the server's form, but
+ * PostgreSQL has no year 0 (1 BC comes before 1 AD) and refuses it.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+
+/**
+ * True for a time exactly as the server stores it (`StoredTime`): ISO 8601 in
+ * UTC with milliseconds, a real date (no 2026-02-30), year 0001 to 9999, so
+ * both databases take it alike. Whatever arrives from outside (a cursor, an
+ * imported file) is checked with this before a query or a write sees it.
+ */
+export function isStoredTime(value: string): boolean {
+  if (!STORED_TIME.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && time >= EARLIEST && new Date(time).toISOString() === value;
+}
+
 /** `limit` query parameter: an integer in 1..100. */
 export function limitParam(defaultValue: number) {
   return z

@@ -74,7 +74,7 @@ export const messagesQuery = z
   });
 
 /** Longest report reason, in code points; typed by the wire's limit, which the widget repeats. */
-const MAX_REASON: MaxReasonLength = 500;
+export const MAX_REASON: MaxReasonLength = 500;
 
 /** Path parameters of `/api/messages/:id` and `/api/admin/messages/:id`. */
 export const messageIdParams = z.object({

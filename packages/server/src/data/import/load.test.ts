@@ -17,7 +17,7 @@ import { renderComment } from '../../markdown/render.ts';
 import { type AppFixture, appFixture, threadPath } from '../../testing/app-fixture.ts';
 import { dialects } from '../../testing/dialects.ts';
 import type { Message } from '../../wire.ts';
-import { importInto } from './load.ts';
+import { ImportInterrupted, importInto } from './load.ts';
 import { readParleyExport } from './parley-export.ts';
 import {
   ImportError,
@@ -202,6 +202,84 @@ for (const dialect of dialects) {
         importInto(f.db.store, reader([message('a:3', { parentSourceId: 'o:1' })])),
         /message a:3: its parent is not in its thread/,
       );
+    });
+
+    it('takes times only as stored (ISO UTC with ms, year 0001..9999), whichever reader sent them', async () => {
+      for (const [createdAt, pattern] of [
+        [
+          '0000-06-01T00:00:00.000Z',
+          /message t:1: createdAt: "0000-06-01T00:00:00\.000Z" is not a time/,
+        ],
+        [
+          '+010000-01-01T00:00:00.000Z',
+          /message t:1: createdAt: "\+010000-01-01T00:00:00\.000Z" is not a time/,
+        ],
+        ['2025-01-01T00:00:00Z', /message t:1: createdAt: "2025-01-01T00:00:00Z" is not a time/],
+      ] as const) {
+        await assert.rejects(
+          importInto(f.db.store, reader([thread(), message('t:0'), message('t:1', { createdAt })])),
+          (error: Error) => error instanceof ImportError && pattern.test(error.message),
+        );
+      }
+      await assert.rejects(
+        importInto(
+          f.db.store,
+          reader([thread(KEY, { lastActivityAt: '0000-01-01T00:00:00.000Z' }), message('t:0')]),
+        ),
+        /thread "\/blog\/imported": lastActivityAt: "0000-01-01T00:00:00\.000Z" is not a time/,
+      );
+      assert.equal(await rowCount(), 0);
+    });
+
+    it('skips and counts a message whose source id is already here in another thread', async () => {
+      await importInto(f.db.store, reader([thread('/b'), message('w:1', { threadKey: '/b' })]));
+      const summary = await importInto(
+        f.db.store,
+        reader([thread(), message('w:1', { body: 'same id, other blog' }), message('w:2')]),
+      );
+      assert.deepEqual(summary.messages, { created: 1, existing: 0 });
+      assert.deepEqual(summary.skipped, { 'already imported into another thread': 1 });
+      assert.deepEqual(
+        (await f.publicMessages(KEY)).map((m) => m.html),
+        ['<p>body of w:2</p>'],
+      );
+      assert.equal((await f.publicMessages('/b')).length, 1);
+      // The same thread as the file's: simply already there.
+      const again = await importInto(f.db.store, reader([message('w:1', { threadKey: '/b' })]));
+      assert.deepEqual([again.messages, again.skipped], [{ created: 0, existing: 1 }, {}]);
+    });
+
+    it('stops reading promptly when interrupted, and says nothing was written', async () => {
+      const records: (ImportThread | ImportMessage)[] = [thread()];
+      for (let i = 0; i < 10_000; i++) records.push(message(`i:${i}`));
+      const read = reader(records);
+      let handed = 0;
+      const counting: ImportReader = (sink) =>
+        read({
+          ...sink,
+          message: (m) => {
+            handed++;
+            return sink.message(m);
+          },
+        });
+      const stop = new AbortController();
+      await assert.rejects(
+        importInto(f.db.store, counting, {
+          signal: stop.signal,
+          progress: {
+            update: (phase, done) => {
+              if (phase === 'reading' && done > 0) stop.abort();
+            },
+            done() {},
+          },
+        }),
+        (error: Error) =>
+          error instanceof ImportInterrupted &&
+          error.written === 0 &&
+          /before anything was written/.test(error.message),
+      );
+      assert.ok(handed > 0 && handed <= 1000, `stopped after ${handed} of 10000 messages`);
+      assert.equal(await rowCount(), 0);
     });
 
     it('rebuilds a touched thread’s counts from its rows, whatever they said before', async () => {

@@ -51,11 +51,32 @@ export interface ImportOptions {
   /** Messages per write transaction (default 500). */
   batchSize?: number;
   /**
-   * Stops the import between write transactions (an operator's Ctrl-C): what
-   * was written stays, whole batches only, and running the import again
-   * completes it.
+   * Stops the import (an operator's Ctrl-C) with an {@link ImportInterrupted}:
+   * while reading and checking, within a thousand records, nothing written;
+   * while writing, between write transactions: what was written stays, whole
+   * batches only, and running the import again completes it.
    */
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * An import stopped by its signal. `written` says how many new messages were
+ * written before it stopped (0: nothing at all was), and the message says
+ * what that leaves, in words an operator can act on.
+ */
+export class ImportInterrupted extends Error {
+  override name = 'ImportInterrupted';
+
+  constructor(
+    readonly written: number,
+    readonly total: number | undefined,
+  ) {
+    super(
+      written === 0
+        ? 'interrupted before anything was written; nothing was imported'
+        : `interrupted after writing ${written} of ${total} new messages; what was written stays (whole batches only), and running the same command again completes the import`,
+    );
+  }
 }
 
 /**
@@ -70,16 +91,23 @@ export async function importInto(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const progress = options.progress ?? silentProgress;
-  const staging = new Staging((records) => progress.update('reading', records));
+  const { signal } = options;
+  const staging = new Staging((records) => progress.update('reading', records), signal);
   try {
-    await read(staging.sink);
+    try {
+      await read(staging.sink);
+    } catch (error) {
+      // A reader may wrap what the sink threw: the signal says what it was.
+      if (signal?.aborted) throw new ImportInterrupted(0, undefined);
+      throw error;
+    }
     progress.update('reading', staging.recordsRead);
     await staging.resolve(store.db, await readSiteId(store.db));
     progress.done();
     const summary: ImportSummary = { dryRun: options.dryRun === true, ...staging.counts() };
-    options.signal?.throwIfAborted();
+    if (signal?.aborted) throw new ImportInterrupted(0, undefined);
     if (!summary.dryRun)
-      await write(store, staging, options.batchSize ?? BATCH_SIZE, progress, options.signal);
+      await write(store, staging, options.batchSize ?? BATCH_SIZE, progress, signal);
     return summary;
   } finally {
     staging.close();
@@ -115,9 +143,9 @@ async function write(
   let done = 0;
   progress.update('writing', done, total);
   for (let afterOrd = 0; ; ) {
-    signal?.throwIfAborted();
     const batch = staging.nextMessages(afterOrd, batchSize);
     if (batch.length === 0) break;
+    if (signal?.aborted) throw new ImportInterrupted(done, total);
     // Markdown and hashing before the write lock is taken.
     const rows = batch.map(newRow);
     const written = await store.write((trx) => writeBatch(trx, staging, batch, rows, now));

@@ -24,6 +24,7 @@ import {
 import { json } from '../../testing/assertions.ts';
 import { dialects, type TestDialect } from '../../testing/dialects.ts';
 import type { ExportDocument, Message, MessagePage, PostMessageResponse } from '../../wire.ts';
+import { readSiteId } from '../export.repository.ts';
 import { exportDocument } from '../export.ts';
 import { describeImport, importInto } from './load.ts';
 import { readParleyExport } from './parley-export.ts';
@@ -243,15 +244,103 @@ for (const dialect of dialects) {
       const second = await exportOf(b.db.store, new Date('2027-01-01T00:00:00.000Z'));
       assert.notEqual(second.doc.exportedAt, first.doc.exportedAt);
       assert.deepEqual(comparable(second.doc), comparable(first.doc));
-      // The ids are B's own, not A's copied: B's ids are new.
-      const site = (doc: ExportDocument) =>
-        new Set(doc.messages.map((m) => m.sourceId.split(':')[1]));
-      assert.deepEqual([...site(second.doc)], [...site(first.doc)]);
       // What readers see is the same too: every thread's JSON (counts, last
       // activity) and its messages, in order, with the same html.
       assert.deepEqual(await readersView(b, second.doc), await readersView(a, first.doc));
       const held = await b.get(threadPath(HELD));
       assert.equal(held.status, 404);
+    });
+
+    it('into a database that holds messages already: new ids, with parents and reports following them', async () => {
+      await seed(a);
+      const file = await exportOf(a.db.store);
+      const own = [];
+      for (let i = 0; i < 3; i++) own.push(await b.postMessage('/blog/b-own', `B’s own ${i}`));
+      await importInto(b.db.store, readParleyExport(file.path));
+      const back = await exportOf(b.db.store, new Date('2027-01-01T00:00:00.000Z'));
+      const inB = new Map(back.doc.messages.map((m) => [m.sourceId, m]));
+      const sourceInA = new Map(file.doc.messages.map((m) => [m.id, m.sourceId]));
+      const ownIds = own.map((o) => o.message.id);
+      // B's own keep their ids; every imported message has a new one after them.
+      assert.deepEqual(
+        back.doc.messages.filter((m) => m.threadKey === '/blog/b-own').map((m) => m.id),
+        ownIds,
+      );
+      const moved = file.doc.messages.map((m) => inB.get(m.sourceId)!);
+      assert.ok(moved.every((m) => m.id > Math.max(...ownIds)));
+      assert.ok(
+        moved.some((m, i) => m.id !== file.doc.messages[i]!.id),
+        'ids are B’s, not A’s',
+      );
+      for (const [i, m] of file.doc.messages.entries()) {
+        const parent = m.parentId === null ? null : inB.get(sourceInA.get(m.parentId)!)!.id;
+        assert.equal(moved[i]!.parentId, parent, `parent of ${m.sourceId}`);
+      }
+      const sourceInB = new Map(back.doc.messages.map((m) => [m.id, m.sourceId]));
+      assert.deepEqual(
+        back.doc.reports.map((r) => [sourceInB.get(r.messageId), r.reason]),
+        file.doc.reports.map((r) => [sourceInA.get(r.messageId), r.reason]),
+      );
+    });
+
+    it('after a restore from an older backup (same site id, ids reused), the lost messages come back new', async () => {
+      const lost = await a.postMessage(KEY, 'lost opening');
+      await a.postMessage(KEY, 'lost reply', { parentId: lost.message.id });
+      const file = await exportOf(a.db.store);
+      // B is A restored from a backup taken before those two: the same site
+      // id, and new posts get the lost messages' ids.
+      await b.db.store.db
+        .updateTable('site_meta')
+        .set({ value: await readSiteId(a.db.store.db) })
+        .where('name', '=', 'site_id')
+        .execute();
+      b.now = new Date(a.now.getTime() + 3_600_000);
+      const stranger = await b.postMessage(KEY, 'a stranger, later');
+      await b.postMessage(KEY, 'another, later');
+      assert.equal(stranger.message.id, lost.message.id);
+      const summary = await importInto(b.db.store, readParleyExport(file.path));
+      assert.deepEqual(summary.messages, { created: 2, existing: 0 });
+      const listed = await b.publicMessages(KEY);
+      const byHtml = (html: string) => listed.find((m) => m.html === html)!;
+      assert.equal(byHtml('<p>lost reply</p>').parentId, byHtml('<p>lost opening</p>').id);
+      assert.equal(byHtml('<p>a stranger, later</p>').parentId, null);
+      // They keep their sourceId, so the same file again changes nothing.
+      const again = await importInto(b.db.store, readParleyExport(file.path));
+      assert.deepEqual(again.messages, { created: 0, existing: 2 });
+    });
+
+    it('a reply whose parent is only in the database, named by parentSourceId', async () => {
+      const opening = await a.postMessage(KEY, 'opening');
+      const first = await exportOf(a.db.store);
+      await importInto(b.db.store, readParleyExport(first.path));
+      await a.postMessage(KEY, 'a later reply', { parentId: opening.message.id });
+      const later = (await exportOf(a.db.store)).doc;
+      const reply = later.messages.at(-1)!;
+      const only = (extra: Record<string, unknown>) => {
+        const path = tempFile();
+        writeFileSync(
+          path,
+          JSON.stringify({ ...later, messages: [{ ...reply, ...extra }], reports: [] }),
+        );
+        return path;
+      };
+      await assert.rejects(
+        importInto(b.db.store, readParleyExport(only({}))),
+        /its parent \d+ is not an earlier message in this file \(a parent already in the database is named by "parentSourceId"\)/,
+      );
+      const summary = await importInto(
+        b.db.store,
+        readParleyExport(only({ parentSourceId: first.doc.messages[0]!.sourceId })),
+      );
+      assert.deepEqual(summary.messages, { created: 1, existing: 0 });
+      const listed = await b.publicMessages(KEY);
+      assert.deepEqual(
+        listed.map((m) => [m.html, m.parentId]),
+        [
+          ['<p>opening</p>', null],
+          ['<p>a later reply</p>', listed[0]!.id],
+        ],
+      );
     });
 
     it('rebuilds counts and starts new threads with no events; the page shows the nesting', async () => {
@@ -518,6 +607,64 @@ for (const dialect of dialects) {
           withDoc((d) => Object.assign(d.reports[0]!, { messageId: 'x' })),
           /reports\[0\]\.messageId/,
         );
+      });
+
+      it('a field the API would refuse is refused, on both databases alike, naming it', async () => {
+        const last = site.doc.messages.length - 1;
+        const field = (change: (doc: ExportDocument) => unknown) => withDoc(change);
+        // A NUL late in the file: PostgreSQL cannot store it, SQLite would.
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { body: 'nul \u0000 here' })),
+          new RegExp(`messages\\[${last}\\]\\.body: must not contain control characters`),
+        );
+        // Year 0000: SQLite would store it, PostgreSQL has no year 0.
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { createdAt: '0000-06-01T00:00:00.000Z' })),
+          new RegExp(`messages\\[${last}\\]\\.createdAt: must be a time`),
+        );
+        await refused(
+          field((d) => Object.assign(d.reports[0]!, { decidedAt: '2026-12-01T10:00:00+01:00' })),
+          /reports\[0\]\.decidedAt: must be a time/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[0]!, { url: 'javascript:alert(1)' })),
+          /threads\[0\]\.url: must be an absolute http or https URL/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[1]!, { title: 'x'.repeat(10_000) })),
+          /threads\[1\]\.title: must be at most 200 characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[1]!, { summary: 's'.repeat(1001) })),
+          /threads\[1\]\.summary: must be at most 1000 characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.threads[1]!, { key: '/a\u0007b' })),
+          /threads\[1\]\.key: must not contain control characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[1]!.author, { name: `\u202E${'n'.repeat(5000)}` })),
+          /messages\[1\]\.author\.name: must be at most 80 characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[1]!.author, { name: 'Eve \u202Eevil' })),
+          /messages\[1\]\.author\.name: must not contain bidirectional override characters/,
+        );
+        await refused(
+          field((d) => Object.assign(d.reports[0]!, { reason: 'see \u202Ethis' })),
+          /reports\[0\]\.reason: must not contain bidirectional override characters/,
+        );
+        // Empty is a deleted placeholder's, and only its.
+        const published = site.doc.messages.findIndex((m) => m.status === 'published');
+        await refused(
+          field((d) => Object.assign(d.messages[published]!.author, { name: '' })),
+          new RegExp(`messages\\[${published}\\]\\.author\\.name: must not be empty`),
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[published]!, { body: '  ' })),
+          new RegExp(`messages\\[${published}\\]\\.body: must not be empty`),
+        );
+        assert.ok(site.doc.messages.some((m) => m.status === 'deleted' && m.body === ''));
       });
 
       it('a message whose parent is not in the file: names its sourceId', async () => {

@@ -3,8 +3,11 @@
  * `parley-server import FILE`: the same format back.
  *
  * It streams: stream-json turns the file into tokens, and each row of the
- * three arrays is assembled, validated with zod and handed to the sink on its
- * own, so a file of a million messages is never one array in memory. The
+ * three arrays is assembled, checked against the rules the server holds the
+ * same fields to through its API (`http/fields.ts`: a bad row is refused,
+ * naming array, index and field, before anything is written) and handed to
+ * the sink on its own, so a file of a million messages is never one array in
+ * memory. The
  * export's ids are this file's business only: rows are named by their
  * `sourceId` (or, in an export taken before that field existed,
  * `parley-file:<exportedAt>:<id>`, stable for the same file), and
@@ -18,19 +21,39 @@ import parserStream from 'stream-json';
 import Assembler from 'stream-json/assembler.js';
 import type { Token } from 'stream-json/parser.js';
 import { z } from 'zod';
+import {
+  bodyText,
+  httpUrl,
+  isStoredTime,
+  lineText,
+  plainMultilineText,
+  threadKey,
+} from '../../http/fields.ts';
+import { MAX_AUTHOR, MAX_REASON, MAX_TITLE } from '../../messages/messages.schemas.ts';
+import { MAX_SUMMARY } from '../../moderation/moderation.schemas.ts';
 import { ImportError, type ImportReader, type ImportSink } from './records.ts';
 
 /** The one version this server reads. */
 const READS_VERSION = 1;
 
-const time = z.iso.datetime({ offset: true });
+// Every field is held to the rule the server applies when the same text
+// arrives through the API, so an import stores nothing posting could not
+// (no NUL that PostgreSQL refuses half way, no `javascript:` link, no name
+// that reads backwards) and both databases take the file alike.
+
+const time = z
+  .string({ error: 'must be a string' })
+  .refine(
+    isStoredTime,
+    'must be a time in ISO 8601 UTC with milliseconds (2026-12-01T10:00:00.000Z), year 0001 to 9999',
+  );
 const id = z.number().int().positive();
 
 const threadRow = z.object({
-  key: z.string().min(1),
-  title: z.string().nullable(),
-  summary: z.string().nullable(),
-  url: z.string().nullable(),
+  key: threadKey,
+  title: lineText(MAX_TITLE).nullable(),
+  summary: lineText(MAX_SUMMARY).nullable(),
+  url: httpUrl.nullable(),
   status: z.enum(['open', 'closed']),
   public: z.boolean().optional(),
   createdAt: time,
@@ -41,11 +64,14 @@ const threadRow = z.object({
 const messageRow = z.object({
   id,
   sourceId: z.string().min(1).optional(),
-  threadKey: z.string().min(1),
+  threadKey,
   parentId: id.nullable(),
+  /** The parent's `sourceId`, read only when `parentId` names no message of the file. */
+  parentSourceId: z.string().min(1).optional(),
   kind: z.enum(['opening', 'reply']),
   status: z.enum(['published', 'pending', 'hidden', 'spam', 'deleted']),
   hiddenReason: z.enum(['moderator', 'reports']).nullable(),
+  // Checked below: a deleted placeholder's are empty, every other's follow the rules.
   author: z.object({ name: z.string(), role: z.literal('owner').nullable() }),
   body: z.string(),
   highlighted: z.boolean(),
@@ -54,9 +80,11 @@ const messageRow = z.object({
   updatedAt: time.nullable().optional(),
 });
 
+const authorName = lineText(MAX_AUTHOR);
+
 const reportRow = z.object({
   messageId: id,
-  reason: z.string().nullable(),
+  reason: plainMultilineText(MAX_REASON, { allowEmpty: true }).nullable(),
   createdAt: time,
   decidedAt: time.nullable(),
 });
@@ -268,10 +296,33 @@ function checkHeader(header: Header): string {
 }
 
 /** The first zod issue as `messages[3].author.name: message`. */
-function fieldError(array: ArrayName, index: number, error: z.ZodError): ImportError {
+function fieldError(
+  array: ArrayName,
+  index: number,
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): ImportError {
   const issue = error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`));
+  const path = [...prefix, ...issue.path].map((p) =>
+    typeof p === 'number' ? `[${p}]` : `.${String(p)}`,
+  );
   return new ImportError(`${array}[${index}]${path.join('')}: ${issue.message}`);
+}
+
+/**
+ * A message's name or body under its rule; a deleted placeholder's may be
+ * empty (its author deleted it: nothing of it is kept), and only that.
+ */
+function shownText(
+  rule: z.ZodType<string, string>,
+  value: string,
+  deleted: boolean,
+  where: { array: ArrayName; index: number; path: readonly PropertyKey[] },
+): string {
+  if (deleted && value === '') return '';
+  const parsed = rule.safeParse(value);
+  if (!parsed.success) throw fieldError(where.array, where.index, parsed.error, where.path);
+  return parsed.data;
 }
 
 async function handleRow(
@@ -303,16 +354,25 @@ async function handleRow(
     const parsed = messageRow.safeParse(value);
     if (!parsed.success) throw fieldError(array, index, parsed.error);
     const m = parsed.data;
+    const deleted = m.status === 'deleted';
+    const name = shownText(authorName, m.author.name, deleted, {
+      array,
+      index,
+      path: ['author', 'name'],
+    });
+    const body = shownText(bodyText, m.body, deleted, { array, index, path: ['body'] });
     const sourceId = m.sourceId ?? `parley-file:${exportedAt}:${m.id}`;
     if (!ids.add(m.id, sourceId)) {
       throw new ImportError(`${array}[${index}].id: ${m.id} is the id of an earlier message`);
     }
     let parentSourceId: string | null = null;
     if (m.parentId !== null) {
-      const parent = ids.sourceIdOf(m.parentId);
+      // An earlier message of the file; else one the database holds, named
+      // by its sourceId (staging checks that it is there).
+      const parent = ids.sourceIdOf(m.parentId) ?? m.parentSourceId;
       if (parent === undefined) {
         throw new ImportError(
-          `message ${sourceId} (${array}[${index}]): its parent ${m.parentId} is not an earlier message in this file`,
+          `message ${sourceId} (${array}[${index}]): its parent ${m.parentId} is not an earlier message in this file (a parent already in the database is named by "parentSourceId")`,
         );
       }
       parentSourceId = parent;
@@ -324,8 +384,8 @@ async function handleRow(
       kind: m.kind,
       status: m.status,
       hiddenReason: m.status === 'hidden' ? m.hiddenReason : null,
-      author: { name: m.author.name, role: m.author.role },
-      body: m.body,
+      author: { name, role: m.author.role },
+      body,
       highlighted: m.highlighted,
       createdAt: m.createdAt,
       editedAt: m.editedAt,
@@ -344,7 +404,8 @@ async function handleRow(
   }
   await sink.report({
     messageSourceId,
-    reason: r.reason,
+    // An empty reason is no reason, as the API stores it.
+    reason: r.reason || null,
     createdAt: r.createdAt,
     decidedAt: r.decidedAt,
   });

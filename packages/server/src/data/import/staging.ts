@@ -10,7 +10,9 @@
  *
  * The life of a staging: the reader fills it through {@link Staging.sink};
  * {@link Staging.resolve} matches it against the target (threads by key,
- * messages by source id, this site's own `parley:<site>:<id>` included),
+ * messages by source id, this site's own `parley:<site>:<id>` included when
+ * it is the same message: same thread, same time; one stored in another
+ * thread than the file's is skipped and counted),
  * checks that every thread, parent and reported message is in the file or in
  * the database, and fixes the order new messages are written in; the loader
  * (`load.ts`) then reads it back in batches.
@@ -18,6 +20,7 @@
 import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { isStoredTime, MAX_ID } from '../../http/fields.ts';
 import { localSourcePrefix } from '../../wire-mapping.ts';
 import {
   ImportError,
@@ -37,6 +40,11 @@ const LOOKUP_CHUNK = 500;
 const DUPLICATE_MESSAGE = 'duplicate message';
 const DUPLICATE_THREAD = 'duplicate thread';
 const DELETED_REPORT = 'report of a deleted message';
+/** Why a message is skipped whose source id the target holds in another thread than the file's. */
+const OTHER_THREAD = 'already imported into another thread';
+
+/** Records read between two progress reports and two looks at the abort signal. */
+const RECORDS_PER_CHECK = 1000;
 
 const SCHEMA = `
   create table threads (
@@ -125,13 +133,18 @@ export interface StagedCounts {
 }
 
 /**
- * A time as stored (`StoredTime`): ISO 8601 in UTC with milliseconds, so
- * SQLite's text order is time order. `what` names the field in the error.
+ * A time every reader hands over as stored (`StoredTime`, checked by the
+ * server's one {@link isStoredTime}): ISO 8601 in UTC with milliseconds, year
+ * 0001 to 9999, which both databases take alike and SQLite orders as text.
+ * `what` names the field in the error.
  */
 function storedTime(value: string, what: string): string {
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new ImportError(`${what}: "${value}" is not a time`);
-  return time.toISOString();
+  if (!isStoredTime(value)) {
+    throw new ImportError(
+      `${what}: ${JSON.stringify(value)} is not a time in ISO 8601 UTC with milliseconds, year 0001 to 9999`,
+    );
+  }
+  return value;
 }
 
 function optionalTime(value: string | null | undefined, what: string): string | null {
@@ -150,8 +163,15 @@ export class Staging {
   readonly #skip: SQLite.Statement;
   #read = 0;
 
-  /** Opens an empty staging; `onRead(records)` is told how many records have been read. */
-  constructor(private readonly onRead: (records: number) => void = () => {}) {
+  /**
+   * Opens an empty staging; `onRead(records)` is told how many records have
+   * been read. Once `signal` is aborted the sink throws its reason at the
+   * next check (every thousand records), so a long read stops promptly.
+   */
+  constructor(
+    private readonly onRead: (records: number) => void = () => {},
+    private readonly signal?: AbortSignal,
+  ) {
     // An empty name: SQLite's anonymous temporary file, gone when closed.
     this.#db = new SQLite('');
     // Throwaway data: no journal, no fsync.
@@ -238,7 +258,10 @@ export class Staging {
   #counted(): void {
     this.#read++;
     if (this.#read % RECORDS_PER_COMMIT === 0) this.#commit();
-    if (this.#read % 1000 === 0) this.onRead(this.#read);
+    if (this.#read % RECORDS_PER_CHECK === 0) {
+      this.onRead(this.#read);
+      this.signal?.throwIfAborted();
+    }
   }
 
   #commit(): void {
@@ -304,20 +327,33 @@ export class Staging {
     }
   }
 
-  /** Messages the target already holds: by stored source id, or this site's own id. */
+  /**
+   * Messages the target already holds: by stored source id, or this site's
+   * own id when that message is the file's (same thread, same time).
+   */
   async #matchMessages(target: Kysely<Database>, siteId: string): Promise<void> {
     const setExisting = this.#db.prepare(
       'update messages set existing_id = ?, existing_thread_key = ? where source_id = ?',
     );
     const page = this.#db.prepare(
-      'select seq, source_id from messages where seq > ? order by seq limit ?',
+      `select seq, source_id, thread_key, created_at from messages
+       where seq > ? order by seq limit ?`,
     );
     for (let after = 0; ; ) {
-      const rows = page.all(after, LOOKUP_CHUNK) as { seq: number; source_id: string }[];
+      const rows = page.all(after, LOOKUP_CHUNK) as {
+        seq: number;
+        source_id: string;
+        thread_key: string;
+        created_at: string;
+      }[];
       if (rows.length === 0) break;
       const found = await findBySourceIds(
         target,
-        rows.map((r) => r.source_id),
+        rows.map((r) => ({
+          sourceId: r.source_id,
+          threadKey: r.thread_key,
+          createdAt: r.created_at,
+        })),
         siteId,
       );
       this.#db.transaction(() => {
@@ -341,7 +377,11 @@ export class Staging {
     for (let after = ''; ; ) {
       const parents = page.pluck().all(after, LOOKUP_CHUNK) as string[];
       if (parents.length === 0) break;
-      const found = await findBySourceIds(target, parents, siteId);
+      const found = await findBySourceIds(
+        target,
+        parents.map((sourceId) => ({ sourceId })),
+        siteId,
+      );
       this.#db.transaction(() => {
         for (const [sourceId, row] of found) insert.run(sourceId, row.id, row.threadKey);
       })();
@@ -389,7 +429,11 @@ export class Staging {
     for (let after = ''; ; ) {
       const ids = page.pluck().all(after, LOOKUP_CHUNK) as string[];
       if (ids.length === 0) break;
-      const found = await findBySourceIds(target, ids, siteId);
+      const found = await findBySourceIds(
+        target,
+        ids.map((sourceId) => ({ sourceId })),
+        siteId,
+      );
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) {
         throw new ImportError(
@@ -447,6 +491,10 @@ export class Staging {
        where m.existing_id is null and m.new_id is null and m.status = 'deleted'`,
     );
     if (deletedReports > 0) skipped[DELETED_REPORT] = deletedReports;
+    const otherThread = one(
+      'select count(*) from messages where existing_id is not null and existing_thread_key <> thread_key',
+    );
+    if (otherThread > 0) skipped[OTHER_THREAD] = otherThread;
     return {
       threads: {
         created: one('select count(*) from threads where in_file = 1 and target_id is null'),
@@ -454,7 +502,9 @@ export class Staging {
       },
       messages: {
         created: one('select count(*) from messages where existing_id is null and new_id is null'),
-        existing: one('select count(*) from messages where existing_id is not null'),
+        existing: one(
+          'select count(*) from messages where existing_id is not null and existing_thread_key = thread_key',
+        ),
       },
       reports: {
         created: one(
@@ -661,30 +711,53 @@ interface StagedThreadRow {
 }
 
 /**
+ * A source id to look for in the target; for a message of the file, its
+ * thread and time, which this site's own id must match as well.
+ */
+interface Wanted {
+  sourceId: string;
+  threadKey?: string;
+  createdAt?: string;
+}
+
+/**
  * The messages of the target these source ids name, with their thread's key:
- * a stored `source_id`, or `parley:<this site>:<id>` for one posted here.
+ * a stored `source_id`, or `parley:<this site>:<id>` for one posted here
+ * (`source_id` null). A posted message's id is not proof enough: a database
+ * restored from an older backup (or cloned) keeps its site id and gives lost
+ * messages' ids to new posts, so a message of the file is this site's own
+ * only when it is also in the same thread at the same time; else it is new.
  */
 async function findBySourceIds(
   target: Kysely<Database>,
-  sourceIds: readonly string[],
+  wanted: readonly Wanted[],
   siteId: string,
 ): Promise<Map<string, { id: number; threadKey: string }>> {
   const found = new Map<string, { id: number; threadKey: string }>();
-  if (sourceIds.length === 0) return found;
+  if (wanted.length === 0) return found;
   const own = localSourcePrefix(siteId);
-  const local = new Map<number, string>();
-  for (const sourceId of sourceIds) {
-    if (!sourceId.startsWith(own)) continue;
-    const id = sourceId.slice(own.length);
+  const local = new Map<number, Wanted>();
+  for (const w of wanted) {
+    if (!w.sourceId.startsWith(own)) continue;
+    const id = w.sourceId.slice(own.length);
     // Digits only, and within the integer ids PostgreSQL can compare.
-    if (/^[1-9]\d{0,9}$/.test(id) && Number(id) <= 2 ** 31 - 1) local.set(Number(id), sourceId);
+    if (/^[1-9]\d{0,9}$/.test(id) && Number(id) <= MAX_ID) local.set(Number(id), w);
   }
-  const columns = ['messages.id', 'messages.source_id', 'threads.key'] as const;
+  const columns = [
+    'messages.id',
+    'messages.source_id',
+    'messages.created_at',
+    'threads.key',
+  ] as const;
   const stored = await target
     .selectFrom('messages')
     .innerJoin('threads', 'threads.id', 'messages.thread_id')
     .select(columns)
-    .where('messages.source_id', 'in', [...sourceIds])
+    .where(
+      'messages.source_id',
+      'in',
+      wanted.map((w) => w.sourceId),
+    )
     .execute();
   for (const row of stored) found.set(row.source_id!, { id: row.id, threadKey: row.key });
   if (local.size > 0) {
@@ -693,10 +766,14 @@ async function findBySourceIds(
       .innerJoin('threads', 'threads.id', 'messages.thread_id')
       .select(columns)
       .where('messages.id', 'in', [...local.keys()])
+      .where('messages.source_id', 'is', null)
       .execute();
     for (const row of posted) {
-      const sourceId = local.get(row.id)!;
-      if (!found.has(sourceId)) found.set(sourceId, { id: row.id, threadKey: row.key });
+      const w = local.get(row.id)!;
+      if (found.has(w.sourceId)) continue;
+      const same =
+        w.threadKey === undefined || (w.threadKey === row.key && w.createdAt === row.created_at);
+      if (same) found.set(w.sourceId, { id: row.id, threadKey: row.key });
     }
   }
   return found;

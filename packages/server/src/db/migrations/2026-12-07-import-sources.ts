@@ -8,8 +8,10 @@ import { type Kysely, sql } from 'kysely';
 // twice, even by two imports running at once.
 //
 // A message posted here is known outside as `parley:<site_id>:<id>`: the
-// site id is random, made once here, so two Parley sites never share one and
-// an export imported back into the site it came from finds its own messages.
+// site id is random, made once here, so an export imported back into the
+// site it came from finds its own messages. A restored or cloned backup keeps
+// it, so the import matches such an id only to the same message (same thread,
+// same time), not to whatever now has that id.
 // Like every migration it imports nothing from the app.
 
 export async function up(db: Kysely<any>): Promise<void> {

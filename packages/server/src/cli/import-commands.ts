@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { readDisqus } from '../data/import/disqus.ts';
 import type { LegacyImportOptions, LegacyReader } from '../data/import/legacy-rules.ts';
-import { describeImport, importInto } from '../data/import/load.ts';
+import { describeImport, ImportInterrupted, importInto } from '../data/import/load.ts';
 import { readParleyExport } from '../data/import/parley-export.ts';
 import type { ImportReader } from '../data/import/records.ts';
 import { readWordPress } from '../data/import/wordpress.ts';
@@ -69,17 +69,18 @@ function importCommandOf(spec: {
               signal: io.signal,
             });
           } catch (error) {
-            if (!io.signal?.aborted) throw error;
-            io.stderr.write(
-              `parley-server ${spec.name}: interrupted; what was written stays (whole batches only), and running the same command again completes the import.\n`,
-            );
+            if (!(error instanceof ImportInterrupted)) throw error;
+            io.stderr.write(`parley-server ${spec.name}: ${error.message}\n`);
             return 1;
           } finally {
             line.done();
           }
           io.stdout.write(`${describeImport(summary)}\n`);
-          const mixed = 'origins' in reader ? mixedOrigins(reader, origins) : undefined;
-          if (mixed) io.stdout.write(`${mixed}\n`);
+          if ('origins' in reader) {
+            for (const note of [mixedOrigins(reader, origins), sharedKeys(reader)]) {
+              if (note) io.stdout.write(`${note}\n`);
+            }
+          }
           io.stdout.write(`Took ${duration(Date.now() - started)}.\n`);
           return 0;
         },
@@ -149,4 +150,20 @@ function mixedOrigins(reader: LegacyReader, origins: string[] | undefined): stri
   const sites = [...reader.origins].sort((a, b) => b[1] - a[1]);
   const listed = sites.map(([origin, n]) => `${origin} (${n} thread${n === 1 ? '' : 's'})`);
   return `Note: the file's threads are on ${sites.length} sites: ${listed.join(', ')}. Threads with the same path on different sites are merged into one. To take only your blog's, import into an empty database with --origin ${sites[0]![0]} (try it with --dry-run first).`;
+}
+
+/**
+ * A warning when links of different pages were keyed alike (WordPress's
+ * plain `?p=123` permalinks all have the path `/`, and the widget keys a page
+ * by its path): their comments are now one thread.
+ */
+function sharedKeys(reader: LegacyReader): string | undefined {
+  if (reader.sharedKeys.size === 0) return undefined;
+  const keys = [...reader.sharedKeys].sort((a, b) => b[1] - a[1]);
+  const listed = keys
+    .slice(0, 3)
+    .map(([key, links]) => `${key} (${links} links)`)
+    .join(', ');
+  const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
+  return `Note: different links share a thread key (the widget keys a page by its path), so their comments are one thread: ${listed}${more}. Links that differ only in tracking parameters (?utm_source=...) are one page, and that is right. Different pages that differ only in their query (WordPress's plain ?p=123 permalinks) cannot be told apart: give the site path permalinks (WordPress: Settings, Permalinks), export again and import into an empty database.`;
 }

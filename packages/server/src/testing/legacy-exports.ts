@@ -384,8 +384,8 @@ export function writeLegacyExport(path: string, options: LegacyExportOptions): L
     key,
     origin,
     title: `Post ${i}: Tom &amp; Jerry, “quotes”, 漢字 😀 ${i % 5 === 0 ? '\u202Ereversed' : ''}`,
-    shownTitle:
-      `Post ${i}: Tom &amp; Jerry, “quotes”, 漢字 😀 ${i % 5 === 0 ? 'reversed' : ''}`.trim(),
+    // Both exports hold titles HTML-escaped; readers see them decoded once.
+    shownTitle: `Post ${i}: Tom & Jerry, “quotes”, 漢字 😀 ${i % 5 === 0 ? 'reversed' : ''}`.trim(),
     closed: i % 7 === 3,
     gone,
     comments: 0,

@@ -19,6 +19,7 @@
  * - names and titles lose control and bidi characters and are cut to the
  *   server's lengths; an email, IP or username is never passed on.
  */
+import { decodeHTML } from 'entities';
 import { showableLine, threadKey } from '../../http/fields.ts';
 import { MAX_AUTHOR, MAX_TITLE } from '../../messages/messages.schemas.ts';
 import type { ImportReader } from './records.ts';
@@ -115,16 +116,26 @@ export function tallySharedKeys(pages: Iterable<Page>, into: Map<string, number>
 }
 
 /**
+ * Names and titles as both exports hold them: HTML-escaped once more inside
+ * the XML (WordPress saves `Tom & Jerry` as `Tom &amp; Jerry`; Disqus writes
+ * a title's `&` as `&amp;amp;`), while Parley keeps them as plain text.
+ * Decoded once, then made a shown line.
+ */
+function shownText(text: string | undefined, max: number): string {
+  return showableLine(decodeHTML(text ?? ''), max);
+}
+
+/**
  * An author's shown name, else `Anonymous`: never a username or an email in
  * its place (an import stores neither, as the README promises).
  */
 export function authorName(name: string | undefined): string {
-  return showableLine(name ?? '', MAX_AUTHOR) || 'Anonymous';
+  return shownText(name, MAX_AUTHOR) || 'Anonymous';
 }
 
 /** A thread title, or null when none is left. */
 export function titleOf(text: string | undefined): string | null {
-  return showableLine(text ?? '', MAX_TITLE) || null;
+  return shownText(text, MAX_TITLE) || null;
 }
 
 /**

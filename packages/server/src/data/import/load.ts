@@ -20,6 +20,7 @@
  * run that failed half way is completed by running it again.
  */
 import { randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Database, MessageTable, NewMessage } from '../../db/schema.ts';
 import type { Store } from '../../db/store.ts';
@@ -153,6 +154,10 @@ async function write(
     afterOrd = batch.at(-1)!.ord;
     done += batch.length;
     progress.update('writing', done, total);
+    // A turn of the event loop between batches: on SQLite every step above is
+    // synchronous underneath its promises, and without one a signal (Ctrl-C)
+    // would not be delivered until the whole import had been written.
+    await setImmediate();
   }
   const empty = staging.threadsWithoutTarget();
   for (let i = 0; i < empty.length; i += batchSize) {

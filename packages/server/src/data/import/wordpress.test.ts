@@ -209,6 +209,26 @@ describe('readWordPress: a small export, record by record', () => {
     assert.deepEqual(new Map(reader.sharedKeys), new Map([['/', 2]]));
   });
 
+  it('decodes the HTML escapes WordPress saves names and titles with, once', async () => {
+    const reader = readWordPress(
+      file(
+        'escaped.xml',
+        `${HEAD}<item><title><![CDATA[Tea &amp; Biscuits: a &#8220;review&#8221;]]></title>` +
+          '<link>https://old.blog.example/tea/</link><wp:status>publish</wp:status>' +
+          comment(1, { author: 'Tom &amp; Jerry', content: 'one' }) +
+          comment(2, { author: 'Jane O&#039;Reilly', content: 'two' }) +
+          comment(3, { author: 'literally &amp;amp;', content: 'three' }) +
+          '</item></channel></rss>',
+      ),
+    );
+    const got = await collectImport(reader);
+    assert.equal(got.threads[0]!.title, 'Tea & Biscuits: a \u201creview\u201d');
+    assert.deepEqual(
+      got.messages.map((m) => m.author.name),
+      ['Tom & Jerry', "Jane O'Reilly", 'literally &amp;'],
+    );
+  });
+
   it('turns WordPress newlines into paragraphs and line breaks, except in <pre>', () => {
     assert.equal(
       autop('one\ntwo\r\n\r\nthree<pre>a\n\nb</pre>four'),

@@ -34,7 +34,30 @@ const CASES: [string, string, string[]][] = [
   [
     '<a href="https://example.org/a_(b)?x=1&amp;y=2">a link</a>',
     'a link',
-    ['https://example.org/a_(b)?x=1&amp;y=2'],
+    ['https://example.org/a_%28b%29?x=1&amp;y=2'],
+  ],
+  // A destination cannot end early: its `(`, `)`, spaces, `<` and `>` are
+  // percent-encoded, so the href is the whole address and nothing after a
+  // `)` in it spills out as text or as a second link.
+  [
+    '<img src="http://evil.example/x.png)](javascript:alert(20)" alt="a">',
+    'a',
+    ['http://evil.example/x.png%29%5D%28javascript:alert%2820%29'],
+  ],
+  [
+    '<a href="http://evil.example/x.png)](javascript:alert(20)">a</a>',
+    'a',
+    ['http://evil.example/x.png%29%5D%28javascript:alert%2820%29'],
+  ],
+  [
+    '<a href="https://e.example/a b&lt;c&gt;d(e)\\f">spaced</a> <img src="https://e.example/a b&lt;c&gt;(d).png" alt="pic">',
+    'spaced pic',
+    ['https://e.example/a%20b%3Cc%3Ed%28e%29%5Cf', 'https://e.example/a%20b%3Cc%3E%28d%29.png'],
+  ],
+  [
+    '<a href="https://e.example/x)">close</a> after <img src="https://e.example/(y" alt="open"> end',
+    'close after open end',
+    ['https://e.example/x%29', 'https://e.example/%28y'],
   ],
   [
     '<p><strong>strong</strong> <em>em</em> <del>del</del> <s>s</s> <code>a*b</code></p>',

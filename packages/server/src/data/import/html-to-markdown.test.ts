@@ -4,10 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
 import { renderComment } from '../../markdown/render.ts';
 import { liveMarkup, visibleText } from '../../testing/legacy-exports.ts';
-import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
 
 /** Input HTML, the text a reader of the old site saw, and the links it held. */
 const CASES: [string, string, string[]][] = [
@@ -153,51 +152,5 @@ describe('htmlToMarkdown', () => {
       '<script>steal()</script><a href="javascript:steal()" onclick="steal()">x</a><img src=x onerror=steal()>',
     );
     assert.doesNotMatch(markdown, /steal|javascript|onerror|onclick/i);
-  });
-});
-
-describe('visiblyEmpty', () => {
-  it('is true exactly when the markdown is empty (generated fragments)', () => {
-    const piece = fc.constantFrom(
-      '',
-      ' ',
-      'text',
-      '&nbsp;',
-      '&amp;',
-      '\u200B',
-      '<p>',
-      '</p>',
-      '<br>',
-      '<img src=x>',
-      '<img src="https://i.example/a.png">',
-      '<script>x</script>',
-      '<script>',
-      '<style>p{}</style>',
-      '<textarea>t</textarea>',
-      '<option>o</option>',
-      '<!-- c -->',
-      '<!--',
-      '-->',
-      '<a title="a>b">',
-      '</a>',
-      '<a href="https://x.example">',
-      '<ul>',
-      '<li>',
-      '<pre>',
-      '<code>',
-      '<',
-      '>',
-      '<![CDATA[c]]>',
-      '<?pi x?>',
-      '<b',
-      '\n',
-    );
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
-        const html = pieces.join('');
-        assert.equal(visiblyEmpty(html), htmlToMarkdown(html) === '', html);
-      }),
-      { seed: 13, numRuns: 3000 },
-    );
   });
 });

@@ -81,7 +81,7 @@ const EXTRA_ESCAPES: [RegExp, string][] = [
 
 /**
  * A link's or image's address as a markdown destination that ends where the
- * address ends: `(`, `)`, `<`, `>`, `\\` and white space percent-encoded
+ * address ends: `(`, `)`, `<`, `>`, `\` and white space percent-encoded
  * (`encodeURIComponent` leaves parentheses as they are), so an address
  * holding `)](javascript:…)` can neither close the link early nor leave text
  * behind it. The renderer encodes these the same way in the href it writes,
@@ -213,31 +213,4 @@ export function htmlToMarkdown(html: string): string {
     .turndown(safe)
     .replace(/[ \t]+$/gm, '')
     .trim();
-}
-
-// Content no reader sees: comments and the sanitizer's raw-text elements,
-// each up to the first end a parser could take (a parser may end it sooner,
-// which only hides more here: the scan errs towards "maybe empty").
-const HIDDEN = /<!--[\s\S]*?-->|<(script|style|textarea|option|xmp)\b[\s\S]*?<\/\1\s*>/gi;
-// What stops a simple scan: an unclosed comment or hidden element, CDATA, a
-// processing instruction.
-const NEEDS_PARSE = /<(?:[!?]|(?:script|style|textarea|option|xmp)\b)/i;
-// A tag, with quoted attribute values that may hold `>`.
-const TAG = /<\/?[a-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/gi;
-const ENTITY = /&#?[a-z0-9]+;?/gi;
-
-/**
- * Whether {@link htmlToMarkdown} would give an empty string, without its cost
- * when a quick scan already finds visible text: a reader asks this of every
- * comment before deciding which to keep. The scan only ever answers "not
- * empty" for text outside every tag, comment and hidden element; anything
- * else is converted to find out.
- */
-export function visiblyEmpty(html: string): boolean {
-  const shown = html.replace(HIDDEN, '');
-  if (!NEEDS_PARSE.test(shown)) {
-    const text = shown.replace(TAG, '').split('<')[0]!.replace(ENTITY, '');
-    if (/\S/.test(text)) return false;
-  }
-  return htmlToMarkdown(html) === '';
 }

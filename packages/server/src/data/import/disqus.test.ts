@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { bodyText } from '../../http/fields.ts';
 import { renderComment } from '../../markdown/render.ts';
 import {
   type CollectedImport,
@@ -21,6 +22,7 @@ import {
   writeLegacyExport,
 } from '../../testing/legacy-exports.ts';
 import { readDisqus } from './disqus.ts';
+import { MAX_BODY } from './legacy-rules.ts';
 import { ImportError } from './records.ts';
 
 let dir: string;
@@ -110,6 +112,16 @@ const SMALL = `<?xml version="1.0" encoding="utf-8"?>
 `;
 
 const KEY = '/2012/04/caf%C3%A9-r%C3%A9sum%C3%A9/';
+
+/** The start of a small hand-written export. */
+const HEAD = '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">';
+
+/** A post of thread `thread` with the message `text` (escaped here), under `parent` if given. */
+const post = (id: number, thread: number, text: string, parent?: number) =>
+  `<post dsq:id="${id}"><message>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</message>` +
+  '<createdAt>2012-04-03T10:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>' +
+  `<author><name>A</name></author><thread dsq:id="${thread}"/>` +
+  `${parent === undefined ? '' : `<parent dsq:id="${parent}"/>`}</post>`;
 
 /** A published top-level reply as every Disqus post becomes, with these fields. */
 const message = (fields: {
@@ -247,6 +259,70 @@ describe('readDisqus: a small export, record by record', () => {
     assert.deepEqual(got.skipped, { 'duplicate message': 1 });
   });
 
+  it('counts a thread whose dsq:id an earlier thread had as staging does, keeping the first', async () => {
+    const thread = (link: string) =>
+      `<thread dsq:id="1"><link>${link}</link><title>${link}</title><isDeleted>false</isDeleted></thread>`;
+    const got = await collectImport(
+      readDisqus(
+        file(
+          'duplicate-thread.xml',
+          `${HEAD}${thread('https://old.blog.example/a/')}${thread('https://old.blog.example/b/')}` +
+            `${post(7, 1, 'hello')}</disqus>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.threads.map((t) => t.key),
+      ['/a/'],
+    );
+    assert.deepEqual(got.skipped, { 'duplicate thread': 1 });
+  });
+
+  it('stores a thread url without its credentials or tracking parameters, keeping the rest', async () => {
+    const got = await collectImport(
+      readDisqus(
+        file(
+          'credentials.xml',
+          `${HEAD}<thread dsq:id="1"><link>http://user:pass@b.example/creds/?utm_source=feed&amp;p=42&amp;fbclid=F&amp;gclid=G&amp;utm_medium=rss&amp;utm=kept#c</link></thread>` +
+            `${post(7, 1, 'hello')}</disqus>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.threads.map((t) => [t.key, t.url]),
+      [['/creds/', 'http://b.example/creds/?p=42&utm=kept']],
+    );
+  });
+
+  it('leaves out a post whose markdown is longer than a body may be, counted as such', async () => {
+    // The server's own rule for a posted body: the reader's limit is that one.
+    assert.equal(bodyText.safeParse('x'.repeat(MAX_BODY)).success, true);
+    assert.equal(bodyText.safeParse('x'.repeat(MAX_BODY + 1)).success, false);
+    // 😀 is one character of a body, two UTF-16 units.
+    const longest = '\u{1F600}'.repeat(MAX_BODY);
+    const got = await collectImport(
+      readDisqus(
+        file(
+          'long.xml',
+          `${HEAD}<thread dsq:id="1"><link>https://old.blog.example/a/</link></thread>` +
+            `${post(1, 1, 'top')}${post(2, 1, `${longest}x`, 1)}${post(3, 1, longest, 2)}` +
+            // Markup that turns short HTML into long markdown: escapes.
+            `${post(4, 1, '*'.repeat(MAX_BODY / 2 + 1))}</disqus>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.messages.map((m) => [m.sourceId, m.parentSourceId]),
+      [
+        ['disqus:1', null],
+        // Its parent left out: a reply to the post above it, as for a deleted one.
+        ['disqus:3', 'disqus:1'],
+      ],
+    );
+    for (const m of got.messages) assert.equal(bodyText.safeParse(m.body).success, true);
+    assert.deepEqual(got.skipped, { 'longer than 10,000 characters': 2 });
+  });
+
   it('tallies the keys that threads of different links share, counting only those imported', async () => {
     const thread = (id: number, link: string) =>
       `<thread dsq:id="${id}"><link>${link}</link><isDeleted>false</isDeleted></thread>`;
@@ -257,12 +333,14 @@ describe('readDisqus: a small export, record by record', () => {
       'shared-keys.xml',
       '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
         thread(1, 'https://old.blog.example/a/') +
-        thread(2, 'https://old.blog.example/a/?utm_source=feed') +
+        thread(2, 'https://old.blog.example/a/?replytocom=8') +
         thread(3, 'http://localhost:4000/a/') +
+        // A tracking copy of a post's link is that link.
+        thread(6, 'https://old.blog.example/a/?utm_source=feed#comments') +
         // A thread nobody commented on makes no thread, and shares nothing.
         thread(4, 'https://old.blog.example/a/?replytocom=9') +
         thread(5, 'https://old.blog.example/b/') +
-        `${post(11, 1)}${post(12, 2)}${post(13, 3)}${post(15, 5)}</disqus>`,
+        `${post(11, 1)}${post(12, 2)}${post(13, 3)}${post(15, 5)}${post(16, 6)}</disqus>`,
     );
     const all = readDisqus(path);
     await collectImport(all);
@@ -402,19 +480,51 @@ describe('readDisqus: files it cannot read', () => {
 
   it('refuses a file whose root is not <disqus>', () =>
     refuses(
+      'other.xml',
+      '<?xml version="1.0"?>\n<feed><entry/></feed>',
+      /line 2, column \d+: not a Disqus export: the root element is <feed>, not <disqus>/,
+    ));
+
+  it('names the command that reads a WordPress export given to it', () =>
+    refuses(
       'wxr.xml',
-      '<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>',
-      /line 2, column \d+: not a Disqus export: the root element is <rss>, not <disqus>/,
+      '<?xml version="1.0"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel/></rss>',
+      /line 2, column \d+: not a Disqus export but a WordPress one \(WXR\): read it with `parley-server import-wordpress`/,
+    ));
+
+  it('says a file that is not XML is not, and that one starting with { is a Parley export', async () => {
+    await refuses(
+      'site.json',
+      '\n  {"format": "parley-export", "threads": []}',
+      /site\.json, line 2: not XML but JSON, like a Parley export: read that with `parley-server import`/,
+    );
+    await refuses(
+      'notes.txt',
+      'hello <disqus>',
+      /notes\.txt, line 1: not XML \(it does not start with a tag\)/,
+    );
+  });
+
+  it('refuses a field of over 1 MiB, naming it and its line, before holding the rest', () =>
+    refuses(
+      'huge.xml',
+      `${HEAD}\n<thread dsq:id="1"><link>https://old.blog.example/a/</link></thread>\n` +
+        `<post dsq:id="1">\n<message>${'x'.repeat(2 * 1024 * 1024)}</message></post></disqus>`,
+      /line 4: a <message> longer than 1 MiB: not a comment export/,
     ));
 
   it('refuses an empty file', () => refuses('empty.xml', '', /line 1: no root element/));
 
-  it('refuses a truncated file', () =>
-    refuses(
+  it('says a file that ends before its root closes looks cut short', async () => {
+    const cut =
+      /line 2: the file ends before its root element <disqus> closes: it looks cut short \(a truncated download or copy\?\)/;
+    await refuses(
       'truncated.xml',
       '<disqus xmlns="http://disqus.com">\n<thread dsq:id="1" xmlns:dsq="http://disqus.com/disqus-internals">',
-      /line 2, column \d+: Unclosed root tag/,
-    ));
+      cut,
+    );
+    await refuses('cut-in-a-tag.xml', '<disqus xmlns="http://disqus.com">\n<thread dsq:i', cut);
+  });
 
   it('refuses a post without dsq:id or with a createdAt that is no time, naming its line', async () => {
     const head =

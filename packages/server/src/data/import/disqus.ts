@@ -15,15 +15,19 @@
  * another site` for threads (the last only for a thread with posts); for posts `thread missing` (its thread is not in
  * the file), `in a deleted thread`, `in a thread without a usable link`, `on
  * another site`, then `spam`, `deleted`, `empty` (nothing visible left once
- * sanitized). Threads without a kept post make no thread. A post whose
- * dsq:id an earlier post had is counted as `duplicate message` (the first
- * is the one imported).
+ * sanitized), `longer than 10,000 characters` (its markdown). Threads
+ * without a kept post make no thread. A post whose
+ * dsq:id an earlier post had is counted as `duplicate message`, a thread
+ * whose dsq:id an earlier thread had as `duplicate thread` (the first is the
+ * one imported).
  */
-import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   authorName,
+  bodyVerdict,
   type CommentFacts,
   DUPLICATE_MESSAGE,
+  DUPLICATE_THREAD,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
@@ -52,7 +56,11 @@ const POST = 'disqus/post';
 const spec: XmlRecordSpec = {
   namespaces: (uri) => (uri === DISQUS || uri === '' ? '' : uri === INTERNALS ? 'dsq' : undefined),
   checkRoot: (name) =>
-    name === 'disqus' ? null : `not a Disqus export: the root element is <${name}>, not <disqus>`,
+    name === 'disqus'
+      ? null
+      : name === 'rss'
+        ? 'not a Disqus export but a WordPress one (WXR): read it with `parley-server import-wordpress`'
+        : `not a Disqus export: the root element is <${name}>, not <disqus>`,
   records: new Map([
     [THREAD, new Set(['@dsq:id', 'link', 'title', 'createdAt', 'isClosed', 'isDeleted'])],
     [
@@ -116,7 +124,10 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
     await readXmlRecords(path, spec, (record) => {
       if (record.path === THREAD) {
         const id = idOf(path, record, 'thread');
-        if (threads.has(id)) return;
+        if (threads.has(id)) {
+          skipped.add(DUPLICATE_THREAD);
+          return;
+        }
         if (isTrue(record.fields.get('isDeleted'))) {
           skipped.add('deleted thread');
           threads.set(id, {
@@ -175,9 +186,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         ? 'spam'
         : isTrue(record.fields.get('isDeleted'))
           ? 'deleted'
-          : visiblyEmpty(record.fields.get('message') ?? '')
-            ? 'empty'
-            : null;
+          : bodyVerdict(record.fields.get('message') ?? '');
       posts.set(id, {
         parent: record.fields.get('parent@dsq:id')?.trim() || null,
         thread: record.fields.get('thread@dsq:id')?.trim() ?? '',

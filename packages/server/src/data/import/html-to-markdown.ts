@@ -20,6 +20,7 @@
  * the image (never an `<img>`, see `markdown/render.ts`): the reader can still
  * follow what the author showed, and no tracking pixel loads in anyone's
  * browser. Their `src` passes the same scheme check as a link's `href`.
+ * Both addresses are percent-encoded where markdown would end them early.
  */
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
@@ -77,6 +78,22 @@ const EXTRA_ESCAPES: [RegExp, string][] = [
   [/^(\d+)\) /g, '$1\\) '],
   [/:(?=\/\/)/g, '\\:'],
 ];
+
+/**
+ * A link's or image's address as a markdown destination that ends where the
+ * address ends: `(`, `)`, `<`, `>`, `\` and white space percent-encoded
+ * (`encodeURIComponent` leaves parentheses as they are), so an address
+ * holding `)](javascript:…)` can neither close the link early nor leave text
+ * behind it. The renderer encodes these the same way in the href it writes,
+ * so the link goes where the old one went.
+ */
+function destination(url: string): string {
+  return url.replace(/[()<>\\\s]/g, (c) =>
+    c.charCodeAt(0) < 0x80
+      ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+      : encodeURIComponent(c),
+  );
+}
 
 // The linkify-it the renderer's markdown-it links bare URLs with, with the
 // same (default) settings as `markdown/render.ts`: the spans it takes.
@@ -162,22 +179,21 @@ function converter(urls: 'autolink' | 'text'): TurndownService {
       const src = element.getAttribute('src') ?? '';
       const alt = escapeText((element.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim());
       if (!/^https?:\/\//i.test(src)) return alt;
-      return `![${alt}](${src.replace(/([<>()\s])/g, (c: string) => encodeURIComponent(c))})`;
+      return `![${alt}](${destination(src)})`;
     },
   });
 
   // A link's text is written by the `text` converter, whose escaping makes
-  // no autolink inside it (a link inside a link is not valid HTML). The
-  // destination as turndown's own link rule writes it.
+  // no autolink inside it (a link inside a link is not valid HTML). Its
+  // destination is encoded as an image's (turndown's own rule only
+  // backslash-escapes parentheses, and wraps a spaced address in `<>`).
   if (urls === 'autolink') {
     service.addRule('link', {
       filter: (node) => dom(node).nodeName === 'A' && !!dom(node).getAttribute('href'),
       replacement: (_content, node) => {
-        const href = dom(node)
-          .getAttribute('href')!
-          .replace(/([<>()])/g, '\\$1');
+        const href = destination(dom(node).getAttribute('href')!);
         const text = linkText.turndown(node as TurndownService.Node);
-        return `[${text}](${href.includes(' ') ? `<${href}>` : href})`;
+        return `[${text}](${href})`;
       },
     });
   }
@@ -197,31 +213,4 @@ export function htmlToMarkdown(html: string): string {
     .turndown(safe)
     .replace(/[ \t]+$/gm, '')
     .trim();
-}
-
-// Content no reader sees: comments and the sanitizer's raw-text elements,
-// each up to the first end a parser could take (a parser may end it sooner,
-// which only hides more here: the scan errs towards "maybe empty").
-const HIDDEN = /<!--[\s\S]*?-->|<(script|style|textarea|option|xmp)\b[\s\S]*?<\/\1\s*>/gi;
-// What stops a simple scan: an unclosed comment or hidden element, CDATA, a
-// processing instruction.
-const NEEDS_PARSE = /<(?:[!?]|(?:script|style|textarea|option|xmp)\b)/i;
-// A tag, with quoted attribute values that may hold `>`.
-const TAG = /<\/?[a-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/gi;
-const ENTITY = /&#?[a-z0-9]+;?/gi;
-
-/**
- * Whether {@link htmlToMarkdown} would give an empty string, without its cost
- * when a quick scan already finds visible text: a reader asks this of every
- * comment before deciding which to keep. The scan only ever answers "not
- * empty" for text outside every tag, comment and hidden element; anything
- * else is converted to find out.
- */
-export function visiblyEmpty(html: string): boolean {
-  const shown = html.replace(HIDDEN, '');
-  if (!NEEDS_PARSE.test(shown)) {
-    const text = shown.replace(TAG, '').split('<')[0]!.replace(ENTITY, '');
-    if (/\S/.test(text)) return false;
-  }
-  return htmlToMarkdown(html) === '';
 }

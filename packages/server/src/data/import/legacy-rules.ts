@@ -9,19 +9,25 @@
  * - `--origin` keeps only the threads on the given origins; without it every
  *   origin is imported and the reader tallies them, so the summary can warn
  *   when a file mixes a blog with, say, `http://localhost:4000` test pages;
+ * - a thread's stored link loses a username and password and the tracking
+ *   parameters (`utm_*`, `fbclid`, `gclid`): a post's `?utm_source=` copy is
+ *   the post's link;
  * - threads whose links differ but give one key (`?p=123` permalinks all key
- *   `/`, a post's `?utm_source=` copy, its localhost copy) are merged into
- *   that key's thread, as the widget keys those pages, and tallied by key so
- *   the command can warn that their comments now share one thread;
+ *   `/`, a post's localhost copy) are merged into that key's thread, as the
+ *   widget keys those pages, and tallied by key so the command can warn that
+ *   their comments now share one thread;
  * - a reply whose parent is left out (a reply to a deleted comment is common)
  *   is kept and attached to its nearest kept ancestor in the same thread, or
  *   made top-level when none is left: the conversation stays in place;
+ * - a comment whose markdown is longer than a posted body may be is left
+ *   out and counted, as an empty one is;
  * - names and titles lose control and bidi characters and are cut to the
  *   server's lengths; an email, IP or username is never passed on.
  */
 import { decodeHTML } from 'entities';
 import { showableLine, threadKey } from '../../http/fields.ts';
 import { MAX_AUTHOR, MAX_TITLE } from '../../messages/messages.schemas.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
 import type { ImportReader } from './records.ts';
 
 /** What both importers take. */
@@ -85,7 +91,19 @@ export function parseOrigins(origins: readonly string[] | undefined): Set<string
   );
 }
 
-/** Where a thread with this page link goes, or null for no http(s) link a key can come from. */
+/** A query parameter's name, as `URLSearchParams` reads it. */
+const decodeQueryName = (pair: string) => [...new URLSearchParams(pair).keys()][0] ?? '';
+
+/** Query parameters that only say where a visitor came from: never part of a page's address. */
+const TRACKING = /^(?:utm_.*|fbclid|gclid)$/;
+
+/**
+ * Where a thread with this page link goes, or null for no http(s) link a key
+ * can come from. Its stored link drops what must not be shown or only
+ * tracked: a username and password (`http://user:pass@host/` would be
+ * public in every thread's JSON), `utm_*`, `fbclid` and `gclid`; other query
+ * parameters stay (`?p=42` names the page).
+ */
 export function pageOf(link: string | undefined): Page | null {
   let url: URL;
   try {
@@ -95,6 +113,15 @@ export function pageOf(link: string | undefined): Page | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (!threadKey.safeParse(url.pathname).success) return null;
+  url.username = '';
+  url.password = '';
+  // Parameter by parameter, the others left as written (`searchParams` would
+  // write them all anew, `%20` as `+`).
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => !TRACKING.test(decodeQueryName(pair)));
+  url.search = kept.join('&');
   const href = url.href.split('#')[0]!;
   return {
     key: url.pathname,
@@ -201,12 +228,44 @@ export function keptParent(comments: ReadonlyMap<string, CommentFacts>, id: stri
 }
 
 /**
+ * The longest body the server takes, in code points: `bodyText`'s limit in
+ * `http/fields.ts`, which does not export the number (the readers' tests
+ * hold the two equal). A Parley export's reader refuses a longer body, so a
+ * site's own export could not be imported again.
+ */
+export const MAX_BODY = 10_000;
+
+/** The skip count of a comment whose markdown is longer than {@link MAX_BODY}. */
+const TOO_LONG = `longer than ${MAX_BODY.toLocaleString('en-US')} characters`;
+
+/**
+ * Why a comment with this HTML is left out for its body, or null: `empty`
+ * when nothing visible is left once converted, {@link TOO_LONG} when its
+ * markdown is longer than a posted body may be (a 5 MB body made each page
+ * of its thread 104 MB). The first pass must know, so a reply to such a
+ * comment is attached above it; it converts the HTML for that, as the second
+ * pass does again for the comments kept.
+ */
+export function bodyVerdict(html: string): string | null {
+  const markdown = htmlToMarkdown(html);
+  if (markdown === '') return 'empty';
+  // Code points are at most UTF-16 units: only a long string needs counting.
+  if (markdown.length <= MAX_BODY) return null;
+  let count = 0;
+  for (const _ of markdown) if (++count > MAX_BODY) return TOO_LONG;
+  return null;
+}
+
+/**
  * The skip count of a comment whose id the file already gave: the words the
  * loader's staging counts a repeated source id with, so a summary says one
  * thing for one thing. (Staging's own constant is not exported: keep the two
  * the same.)
  */
 export const DUPLICATE_MESSAGE = 'duplicate message';
+
+/** The skip count of a thread whose id the file already gave, in staging's words as above. */
+export const DUPLICATE_THREAD = 'duplicate thread';
 
 /** Counts by reason, handed to the sink in one call each when a pass ends. */
 export class Tally {

@@ -18,6 +18,7 @@ import {
   visibleText,
   writeLegacyExport,
 } from '../../testing/legacy-exports.ts';
+import { MAX_BODY } from './legacy-rules.ts';
 import { ImportError } from './records.ts';
 import { autop, readWordPress } from './wordpress.ts';
 
@@ -183,6 +184,27 @@ describe('readWordPress: a small export, record by record', () => {
     );
     // The same words as staging's count of a repeated source id: one line in the summary.
     assert.deepEqual(got.skipped, { 'duplicate message': 1 });
+  });
+
+  it('leaves out a comment whose markdown is longer than a body may be, counted as such', async () => {
+    const got = await collectImport(
+      readWordPress(
+        file(
+          'long.xml',
+          `${HEAD}<item><link>https://old.blog.example/a/</link><wp:status>publish</wp:status>` +
+            `${comment(5, { content: 'a'.repeat(MAX_BODY) })}${comment(6, { content: `${'b'.repeat(MAX_BODY)}c` })}` +
+            `${comment(7, { content: 'under the long one', parent: 6 })}</item></channel></rss>`,
+        ),
+      ),
+    );
+    assert.deepEqual(
+      got.messages.map((m) => [m.sourceId, m.parentSourceId, [...m.body].length]),
+      [
+        ['wordpress:old.blog.example/5', null, MAX_BODY],
+        ['wordpress:old.blog.example/7', null, 'under the long one'.length],
+      ],
+    );
+    assert.deepEqual(got.skipped, { 'longer than 10,000 characters': 1 });
   });
 
   it('tallies the keys that posts of different links share (?p=123 permalinks all key /)', async () => {
@@ -428,7 +450,7 @@ describe('readWordPress: files it cannot read', () => {
     await refuses(
       'disqus.xml',
       '<disqus xmlns="http://disqus.com"></disqus>',
-      /line 1, column \d+: not a WordPress export \(WXR\): the root element is <disqus>, not <rss>/,
+      /line 1, column \d+: not a WordPress export \(WXR\) but a Disqus one: read it with `parley-server import-disqus`/,
     );
     await refuses(
       'feed.xml',
@@ -436,6 +458,13 @@ describe('readWordPress: files it cannot read', () => {
       /not a WordPress export \(WXR\): the root element is <rss> without the wp export namespace/,
     );
   });
+
+  it('refuses a comment of over 1 MiB, naming it and its line', () =>
+    refuses(
+      'huge.xml',
+      `${HEAD}<item><link>https://old.blog.example/a/</link><wp:status>publish</wp:status>\n${comment(5, { content: 'x'.repeat(1024 * 1024 + 1) })}</item></channel></rss>`,
+      /line 16: a <wp:comment_content> longer than 1 MiB: not a comment export/,
+    ));
 
   it('refuses a comment without a usable date, naming its line', () =>
     refuses(

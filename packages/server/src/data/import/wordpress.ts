@@ -12,7 +12,8 @@
  * item once as `thread on another site`), then
  * `pingback`, `trackback`, `other comment type` (WooCommerce order notes and
  * the like are not comments), `spam`, `unapproved` (`0`), `trash` (any other
- * `wp:comment_approved`), `empty`. Items without an approved comment make no
+ * `wp:comment_approved`), `empty`, `longer than 10,000 characters` (its
+ * markdown). Items without an approved comment make no
  * thread. A comment whose id an earlier comment had is counted as
  * `duplicate message` (the first is the one imported).
  *
@@ -21,9 +22,10 @@
  * UTC: the file does not say the site's time zone, so such a comment may be
  * off by that offset, never more.
  */
-import { htmlToMarkdown, visiblyEmpty } from './html-to-markdown.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   authorName,
+  bodyVerdict,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   keptParent,
@@ -58,9 +60,11 @@ const spec: XmlRecordSpec = {
   checkRoot: (name, declared) =>
     name === 'rss' && Object.values(declared).some(isWpNamespace)
       ? null
-      : `not a WordPress export (WXR): the root element is <${name}>${
-          name === 'rss' ? ' without the wp export namespace' : ', not <rss>'
-        }`,
+      : name === 'disqus'
+        ? 'not a WordPress export (WXR) but a Disqus one: read it with `parley-server import-disqus`'
+        : `not a WordPress export (WXR): the root element is <${name}>${
+            name === 'rss' ? ' without the wp export namespace' : ', not <rss>'
+          }`,
   records: new Map([
     [CHANNEL, new Set(['link', 'wp:base_site_url', 'wp:base_blog_url'])],
     [
@@ -235,9 +239,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
         parent: parent && parent !== '0' ? parent : null,
         thread: String(record.enclosing!.index),
         index: record.index,
-        why:
-          commentVerdict(fields) ??
-          (visiblyEmpty(autop(fields.get('wp:comment_content') ?? '')) ? 'empty' : null),
+        why: commentVerdict(fields) ?? bodyVerdict(autop(fields.get('wp:comment_content') ?? '')),
       });
     });
     if (site === null) {

@@ -7,10 +7,23 @@
  *
  * Names are matched by namespace URI, not by the prefix a file happens to
  * use: each reader maps the URIs it knows to the prefixes it writes paths in.
+ *
+ * One field is held whole, so its size is capped while it is read
+ * ({@link MAX_FIELD_BYTES}): a file with a 300 MB `<message>` is no comment
+ * export, and holding it ran V8 out of heap. Errors say what the file looks
+ * like when it is not what the reader reads: not XML (a Parley export, by its
+ * `{`), or cut short before its root element closes.
  */
 import { createReadStream } from 'node:fs';
 import sax from 'sax';
 import { ImportError } from './records.ts';
+
+/**
+ * The most text one kept field may hold, in UTF-8 bytes (1 MiB): far above
+ * any comment (a body is at most 10,000 characters once converted), far
+ * below what would strain the heap. Past it the file is refused.
+ */
+const MAX_FIELD_BYTES = 1024 * 1024;
 
 /** One record element, with the fields its reader asked for. */
 export interface XmlRecord {
@@ -63,13 +76,21 @@ interface Frame {
   relative: string;
   opensRecord: boolean;
   text: string[] | null;
+  /** UTF-8 bytes of `text` so far. */
+  bytes: number;
+  /** 1-based line of its start tag. */
+  line: number;
+  /** Its name, as the reader's paths write it. */
+  name: string;
 }
 
 /**
  * Streams `file` and calls `onRecord` for each record when its end tag is
  * read, in file order, awaiting each call before the next. Rejects with an
  * {@link exportFileError} naming the line and column on malformed XML or
- * the wrong root element.
+ * the wrong root element, and the line on a file that is not XML, one that
+ * ends before its root closes, or a kept field of over
+ * {@link MAX_FIELD_BYTES} (the reading stops there).
  */
 export async function readXmlRecords(
   file: string,
@@ -91,7 +112,28 @@ export async function readXmlRecords(
     return prefix === '' ? local : `${prefix}:${local}`;
   };
 
-  parser.onerror = (error) => fail(error.message.split('\n')[0] ?? 'malformed XML');
+  // What the file starts with, and whether sax is at its end: its errors
+  // there say the file is no XML, or cut short, better in those words.
+  let start = '';
+  let ending = false;
+  parser.onerror = (error) => {
+    const reason = error.message.split('\n')[0] ?? 'malformed XML';
+    if (!rootSeen && reason.startsWith('Non-whitespace before first tag')) {
+      fail(
+        start === '{'
+          ? 'not XML but JSON, like a Parley export: read that with `parley-server import`'
+          : 'not XML (it does not start with a tag)',
+        false,
+      );
+    }
+    if (ending && stack.length > 0) {
+      fail(
+        `the file ends before its root element <${stack[0]!.name}> closes: it looks cut short (a truncated download or copy?)`,
+        false,
+      );
+    }
+    fail(reason);
+  };
   parser.onopentag = (tag) => {
     const node = tag as sax.QualifiedTag;
     const name = nameOf(node.uri, node.local, node.name);
@@ -104,6 +146,7 @@ export async function readXmlRecords(
     }
     const path = parent === undefined ? name : `${parent.path}/${name}`;
     const wanted = spec.records.get(path);
+    const common = { path, name, bytes: 0, line: parser.line + 1 };
     let frame: Frame;
     if (wanted !== undefined) {
       const index = counts.get(path) ?? 0;
@@ -115,13 +158,13 @@ export async function readXmlRecords(
         index,
         enclosing: parent?.record,
       };
-      frame = { path, record, relative: '', opensRecord: true, text: null };
+      frame = { ...common, record, relative: '', opensRecord: true, text: null };
     } else {
       const record = parent?.record;
       const relative =
         parent === undefined || parent.opensRecord ? name : `${parent.relative}/${name}`;
       const keep = record !== undefined && spec.records.get(record.path)!.has(relative);
-      frame = { path, record, relative, opensRecord: false, text: keep ? [] : null };
+      frame = { ...common, record, relative, opensRecord: false, text: keep ? [] : null };
     }
     const record = frame.record;
     if (record !== undefined) {
@@ -134,7 +177,18 @@ export async function readXmlRecords(
     stack.push(frame);
   };
   const onText = (text: string) => {
-    stack.at(-1)?.text?.push(text);
+    const frame = stack.at(-1);
+    if (frame === undefined || frame.text === null) return;
+    frame.bytes += Buffer.byteLength(text);
+    if (frame.bytes > MAX_FIELD_BYTES) {
+      throw exportFileError(
+        file,
+        frame.line,
+        null,
+        `a <${frame.name}> longer than ${MAX_FIELD_BYTES / 1024 / 1024} MiB: not a comment export`,
+      );
+    }
+    frame.text.push(text);
   };
   parser.ontext = onText;
   parser.oncdata = onText;
@@ -150,11 +204,13 @@ export async function readXmlRecords(
     // A byte order mark is not XML; sax would call it text before the root.
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     first = false;
+    start ||= text.trimStart().charAt(0);
     parser.write(text);
     // Records met in this chunk, handed on before the next is parsed: a slow
     // sink slows the reading instead of records piling up.
     for (const record of done.splice(0)) await onRecord(record);
   }
+  ending = true;
   parser.close();
   for (const record of done.splice(0)) await onRecord(record);
   if (!rootSeen) fail('no root element: the file is empty or not XML', false);

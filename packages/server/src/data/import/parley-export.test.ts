@@ -590,6 +590,30 @@ for (const dialect of dialects) {
         await refused('', /empty/);
       });
 
+      it('an XML file: says it is XML and names the commands that read Disqus and WordPress', async () => {
+        for (const xml of [
+          '<?xml version="1.0" encoding="utf-8"?>\n<disqus></disqus>',
+          '\ufeff  \n<rss version="2.0"><channel></channel></rss>',
+        ]) {
+          await refused(
+            xml,
+            /is XML, not a Parley export.*parley-server import-disqus.*parley-server import-wordpress/,
+          );
+        }
+      });
+
+      it('garbage after a whole document: says it follows the end of the document', async () => {
+        await refused(`${site.text}garbage`, /not valid JSON after the end of the document/);
+        await refused(`${site.text}}`, /not valid JSON after the end of the document/);
+        const empty = withDoc((d) => Object.assign(d, { threads: [], messages: [], reports: [] }));
+        await refused(`${empty} x`, /not valid JSON after the end of the document/);
+        // Damage inside the document is still damage inside it, whatever follows.
+        await refused(
+          `${site.text.replace('"messages"', '"messages" x')}garbage`,
+          /not valid JSON \(truncated or damaged\)/,
+        );
+      });
+
       it('a row with a bad field: names the array, the index and the field', async () => {
         await refused(
           withDoc((d) => Object.assign(d.messages[3]!, { status: 'shouting' })),

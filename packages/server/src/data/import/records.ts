@@ -17,7 +17,9 @@ export interface ImportThread {
   createdAt: string | null;
   /**
    * Whether readers could see it, when the file says (a Parley export does;
-   * absent: public). A published message makes it public whatever this says.
+   * absent: public). A published message makes it public whatever this says;
+   * a thread whose every imported message is pending is not public whatever
+   * this says.
    */
   public?: boolean;
   /** When the thread row last changed, when the file says (absent: its last activity). */

@@ -596,7 +596,10 @@ export class Staging {
   threadToCreate(key: string): StagedThread {
     const row = this.#db
       .prepare(
-        `select t.*, (select min(m.created_at) from messages m where m.thread_key = t.key) as first_at
+        `select t.*, (select min(m.created_at) from messages m where m.thread_key = t.key) as first_at,
+           exists (select 1 from messages m where m.thread_key = t.key and m.existing_id is null)
+             and not exists (select 1 from messages m where m.thread_key = t.key
+               and m.existing_id is null and m.status <> 'pending') as held
          from threads t where t.key = ?`,
       )
       .get(key) as StagedThreadRow | undefined;
@@ -609,7 +612,10 @@ export class Staging {
       summary: row.summary,
       url: row.url,
       status: row.status === 'closed' ? 'closed' : 'open',
-      public: row.public !== 0,
+      // A file's "public" is not enough: a thread whose every message it
+      // writes waits for a moderator stays unlisted, title and all, as one
+      // posted here would (a hidden, spam or deleted message was seen once).
+      public: row.public !== 0 && row.held === 0,
       createdAt,
       updatedAt: row.updated_at ?? lastActivityAt,
       lastActivityAt,
@@ -708,6 +714,8 @@ interface StagedThreadRow {
   last_activity_at: string | null;
   public: number | null;
   first_at: string | null;
+  /** 1 when the thread has messages to write and every one of them is pending. */
+  held: number;
 }
 
 /**

@@ -28,7 +28,7 @@ import { readSiteId } from '../export.repository.ts';
 import { exportDocument } from '../export.ts';
 import { describeImport, importInto } from './load.ts';
 import { readParleyExport } from './parley-export.ts';
-import type { Progress } from './records.ts';
+import type { ImportReader, Progress } from './records.ts';
 import { ImportError } from './records.ts';
 
 const KEY = '/blog/efficiency-wars';
@@ -49,13 +49,33 @@ let files = 0;
 /** A fresh file path in the test's folder. */
 const tempFile = (name = 'export.json') => join(dir, `${files++}-${name}`);
 
-/** The store's whole export, as text and parsed, written to a file. */
+/**
+ * Every `sourceId` in an export names one message: a second one would make
+ * an import elsewhere drop a real message as a duplicate and hang its
+ * replies under the wrong parent.
+ */
+function assertUniqueSourceIds(doc: ExportDocument) {
+  const seen = new Map<string, number>();
+  for (const m of doc.messages) {
+    const earlier = seen.get(m.sourceId);
+    assert.equal(
+      earlier,
+      undefined,
+      `messages ${earlier} and ${m.id} share sourceId ${m.sourceId}`,
+    );
+    seen.set(m.sourceId, m.id);
+  }
+}
+
+/** The store's whole export, as text and parsed, written to a file; its sourceIds unique. */
 async function exportOf(store: Store, now = new Date('2026-06-01T00:00:00.000Z')) {
   let text = '';
   for await (const chunk of exportDocument(store.db, { now, batchSize: 3 })) text += chunk;
   const path = tempFile();
   writeFileSync(path, text);
-  return { path, text, doc: JSON.parse(text) as ExportDocument };
+  const doc = JSON.parse(text) as ExportDocument;
+  assertUniqueSourceIds(doc);
+  return { path, text, doc };
 }
 
 /**
@@ -249,6 +269,50 @@ for (const dialect of dialects) {
       assert.deepEqual(await readersView(b, second.doc), await readersView(a, first.doc));
       const held = await b.get(threadPath(HELD));
       assert.equal(held.status, 404);
+    });
+
+    it('round trip keeps the file’s order of messages when ids are not in time order (a site that imported older comments)', async () => {
+      await a.postMessage(KEY, 'posted here first');
+      // WordPress comments imported after that post: older times, later ids.
+      const older: ImportReader = async (sink) => {
+        const at = (day: number) => `2020-01-0${day}T00:00:00.000Z`;
+        const base = {
+          threadKey: KEY,
+          kind: 'reply',
+          status: 'published',
+          hiddenReason: null,
+          author: { name: 'Old reader', role: null },
+          highlighted: false,
+          editedAt: null,
+          updatedAt: null,
+        } as const;
+        await sink.message({
+          ...base,
+          sourceId: 'wordpress:blog/1',
+          parentSourceId: null,
+          body: 'an old comment',
+          createdAt: at(1),
+        });
+        await sink.message({
+          ...base,
+          sourceId: 'wordpress:blog/2',
+          parentSourceId: 'wordpress:blog/1',
+          body: 'an old answer',
+          createdAt: at(2),
+        });
+      };
+      await importInto(a.db.store, older);
+      await a.postMessage(KEY, 'posted here after the import');
+      const first = await exportOf(a.db.store);
+      const times = first.doc.messages.map((m) => m.createdAt);
+      assert.notDeepEqual(times, [...times].sort(), 'ids are not in time order');
+      await importInto(b.db.store, readParleyExport(first.path));
+      const second = await exportOf(b.db.store, new Date('2027-01-01T00:00:00.000Z'));
+      assert.deepEqual(
+        second.doc.messages.map((m) => m.body),
+        first.doc.messages.map((m) => m.body),
+      );
+      assert.deepEqual(comparable(second.doc), comparable(first.doc));
     });
 
     it('into a database that holds messages already: new ids, with parents and reports following them', async () => {

@@ -101,7 +101,7 @@ const ARRAYS: readonly ArrayName[] = ['threads', 'messages', 'reports'];
  * truncated or damaged (with the last row read before it).
  */
 export function readParleyExport(path: string): ImportReader {
-  return async (sink) => {
+  const read = async (sink: ImportSink) => {
     const ids = new IdLookup();
     try {
       await readDocument(path, sink, ids);
@@ -112,6 +112,10 @@ export function readParleyExport(path: string): ImportReader {
       ids.close();
     }
   };
+  // An export lists messages by id, parents first: written in that order,
+  // its messages keep it, and the round trip holds even where ids and times
+  // disagree (a site that imported older comments after its own).
+  return Object.assign(read, { order: 'file' as const });
 }
 
 /** Export ids to source ids, in a temporary SQLite file (a million rows stay on disk). */

@@ -25,6 +25,7 @@ import { localSourcePrefix } from '../../wire-mapping.ts';
 import {
   ImportError,
   type ImportMessage,
+  type ImportOrder,
   type ImportReport,
   type ImportSink,
   type ImportThread,
@@ -282,13 +283,13 @@ export class Staging {
    * database, a parent in another thread, a cycle of parents. Reads the
    * target only.
    */
-  async resolve(target: Kysely<Database>, siteId: string): Promise<void> {
+  async resolve(target: Kysely<Database>, siteId: string, order: ImportOrder): Promise<void> {
     if (this.#db.inTransaction) this.#db.exec('commit');
     await this.#matchThreads(target);
     await this.#matchMessages(target, siteId);
     await this.#matchOutsideParents(target, siteId);
     await this.#checkReports(target, siteId);
-    this.#order();
+    this.#order(order);
   }
 
   /** Threads by key: in the file, or only named by messages (then they must exist). */
@@ -446,20 +447,23 @@ export class Staging {
 
   /**
    * Fixes `ord`, the order new messages are written in (ids grow with it):
-   * by creation time, but never before the parent. A reply timed before its
-   * parent (clocks differ between systems) is clamped to its parent's time,
-   * and a parent sorts before its replies at the same time by depth. A
-   * message its parents never reach from a root sits on a cycle.
+   * by creation time or by place in the file (`order`), but never before the
+   * parent. A reply timed (or placed) before its parent (clocks differ
+   * between systems; a hand-written file) is clamped to its parent's, and a
+   * parent sorts before its replies at the same place by depth. A message
+   * its parents never reach from a root sits on a cycle.
    */
-  #order(): void {
+  #order(order: ImportOrder): void {
+    // Either key compares within its own kind: ISO times as text, places as integers.
+    const key = order === 'file' ? 'm.seq' : 'm.created_at';
     this.#db.exec(`
       create temp table ordered as
       with recursive tree (seq, source_id, sort_at, depth) as (
-        select m.seq, m.source_id, m.created_at, 0 from messages m
+        select m.seq, m.source_id, ${key}, 0 from messages m
         where m.parent_source_id is null
           or not exists (select 1 from messages p where p.source_id = m.parent_source_id)
         union all
-        select m.seq, m.source_id, max(m.created_at, tree.sort_at), tree.depth + 1
+        select m.seq, m.source_id, max(${key}, tree.sort_at), tree.depth + 1
         from messages m join tree on m.parent_source_id = tree.source_id
       )
       select seq, row_number() over (order by sort_at, depth, seq) as ord from tree;

@@ -206,7 +206,7 @@ function newRow(m: StagedMessage): PreparedRow {
     ip_hash: null,
     created_at: m.createdAt,
     updated_at: m.updatedAt,
-    source_id: m.sourceId,
+    source_id: m.storedSourceId,
   };
   if (m.status === 'deleted') {
     return {
@@ -278,7 +278,7 @@ async function writeBatch(
     // Matched by source id, not by position: nothing promises RETURNING's order.
     const ids = new Map(inserted.map((r) => [r.source_id!, r.id]));
     for (const { m } of run) {
-      const id = ids.get(m.sourceId)!;
+      const id = ids.get(m.storedSourceId)!;
       idsBySource.set(m.sourceId, id);
       idsBySeq.set(m.seq, id);
     }

@@ -368,9 +368,144 @@ for (const dialect of dialects) {
       const byHtml = (html: string) => listed.find((m) => m.html === html)!;
       assert.equal(byHtml('<p>lost reply</p>').parentId, byHtml('<p>lost opening</p>').id);
       assert.equal(byHtml('<p>a stranger, later</p>').parentId, null);
-      // They keep their sourceId, so the same file again changes nothing.
+      // Stored as `parley:<site>:<n>@<createdAt>` (message n of this site
+      // is another), so the same file again changes nothing.
+      const stored = await b.db.store.db
+        .selectFrom('messages')
+        .select('source_id')
+        .where('source_id', 'is not', null)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => r.source_id),
+        file.doc.messages.map((m) => `${m.sourceId}@${m.createdAt}`),
+      );
       const again = await importInto(b.db.store, readParleyExport(file.path));
       assert.deepEqual(again.messages, { created: 0, existing: 2 });
+    });
+
+    it('a file cannot squat a future id of this site: one export never carries a sourceId twice', async () => {
+      const site = await readSiteId(a.db.store.db);
+      for (let i = 1; i <= 5; i++) await a.postMessage(KEY, `posted ${i}`);
+      // An attacker's file names `parley:<this site>:8`, not yet posted here.
+      const squatAt = '2026-03-01T11:00:00.000Z';
+      const squat = {
+        id: 1,
+        sourceId: `parley:${site}:8`,
+        threadKey: KEY,
+        parentId: null,
+        kind: 'reply',
+        status: 'published',
+        hiddenReason: null,
+        author: { name: 'Mallory', role: null },
+        body: 'squatting on 8',
+        html: '',
+        highlighted: false,
+        createdAt: squatAt,
+        editedAt: null,
+        updatedAt: squatAt,
+      };
+      const path = tempFile('attack.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          format: 'parley-export',
+          version: 1,
+          exportedAt: '2026-03-01T11:30:00.000Z',
+          thread: null,
+          threads: [],
+          messages: [squat],
+          reports: [],
+        }),
+      );
+      const summary = await importInto(a.db.store, readParleyExport(path));
+      assert.deepEqual(summary.messages, { created: 1, existing: 0 });
+      const stored = await a.db.store.db
+        .selectFrom('messages')
+        .select(['id', 'source_id'])
+        .where('body', '=', 'squatting on 8')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { id: 6, source_id: `parley:${site}:8@${squatAt}` });
+      // The same file again changes nothing.
+      const before = await snapshot(a.db.store);
+      const again = await importInto(a.db.store, readParleyExport(path));
+      assert.deepEqual(again.messages, { created: 0, existing: 1 });
+      assert.deepEqual(await snapshot(a.db.store), before);
+      // Then messages 7 and 8, and a reply to 8, are posted here.
+      await a.postMessage(KEY, 'posted 7');
+      const eight = await a.postMessage(KEY, 'posted 8');
+      assert.equal(eight.message.id, 8);
+      await a.postMessage(KEY, 'a reply to 8', { parentId: 8 });
+      // exportOf asserts that every sourceId is unique.
+      const file = await exportOf(a.db.store);
+      assert.equal(file.doc.messages.length, 9);
+      // Into a fresh database: nothing dropped, the reply under the real 8.
+      const into = await importInto(b.db.store, readParleyExport(file.path));
+      assert.deepEqual(into.messages, { created: 9, existing: 0 });
+      assert.deepEqual(into.skipped, {});
+      const listed = await b.publicMessages(KEY);
+      const byHtml = (html: string) => listed.find((m) => m.html === html)!;
+      assert.equal(byHtml('<p>a reply to 8</p>').parentId, byHtml('<p>posted 8</p>').id);
+      // And back into the site it came from: every message is its own again.
+      const home = await importInto(
+        a.db.store,
+        readParleyExport((await exportOf(b.db.store)).path),
+      );
+      assert.deepEqual(home.messages, { created: 0, existing: 9 });
+    });
+
+    it('refuses this site’s own id in a form it never makes, or twice for new messages', async () => {
+      const site = await readSiteId(a.db.store.db);
+      const at = '2026-03-01T11:00:00.000Z';
+      const row = (id: number, sourceId: string, threadKey = KEY) => ({
+        id,
+        sourceId,
+        threadKey,
+        parentId: null,
+        kind: 'reply',
+        status: 'published',
+        hiddenReason: null,
+        author: { name: 'Someone', role: null },
+        body: `body ${id}`,
+        html: '',
+        highlighted: false,
+        createdAt: at,
+        editedAt: null,
+      });
+      const fileOf = (...messages: ReturnType<typeof row>[]) => {
+        const path = tempFile();
+        const doc = { format: 'parley-export', version: 1, exportedAt: at, thread: null };
+        const threads = [KEY, '/blog/other'].map((key) => ({
+          key,
+          title: null,
+          summary: null,
+          url: null,
+          status: 'open',
+          createdAt: at,
+        }));
+        writeFileSync(path, JSON.stringify({ ...doc, threads, messages, reports: [] }));
+        return path;
+      };
+      const before = await snapshot(a.db.store);
+      for (const [path, pattern] of [
+        [fileOf(row(1, `parley:${site}:x1`)), /a source id of this site is/],
+        [fileOf(row(1, `parley:${site}:0`)), /a source id of this site is/],
+        [fileOf(row(1, `parley:${site}:3@2026-03-01T11:00:00.001Z`)), /a source id of this site/],
+        [
+          fileOf(row(1, `parley:${site}:3`), row(2, `parley:${site}:3@${at}`, '/blog/other')),
+          /are both parley:.*:3@2026-03-01T11:00:00\.000Z: the same message of this site/,
+        ],
+      ] as const) {
+        await assert.rejects(importInto(a.db.store, readParleyExport(path)), pattern);
+      }
+      assert.deepEqual(await snapshot(a.db.store), before);
+      // Its stored form in the file is the same message as its bare id.
+      await importInto(a.db.store, readParleyExport(fileOf(row(1, `parley:${site}:3`))));
+      const same = await importInto(
+        a.db.store,
+        readParleyExport(fileOf(row(1, `parley:${site}:3@${at}`))),
+      );
+      assert.deepEqual(same.messages, { created: 0, existing: 1 });
     });
 
     it('a reply whose parent is only in the database, named by parentSourceId', async () => {

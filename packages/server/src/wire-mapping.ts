@@ -190,7 +190,10 @@ export function toExportMessage(row: ExportMessageRow, siteId: string): ExportMe
 /**
  * How the source ids of messages posted on the site `siteId` begin:
  * `parley:<site id>:`, then the message's id. What its exports call them,
- * and what an import of such an export matches them by.
+ * and what an import of such an export matches them by. An import stores
+ * none of this site's own ids as it is (it would share message n's), only
+ * as `parley:<site id>:<n>@<createdAt>` (`data/import/staging.ts`), so an
+ * export's source ids stay unique.
  */
 export function localSourcePrefix(siteId: string): string {
   return `parley:${siteId}:`;

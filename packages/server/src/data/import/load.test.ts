@@ -417,6 +417,60 @@ for (const dialect of dialects) {
       assert.equal(page.lastEventId, 1);
     });
 
+    it('a file cannot make a held thread public: "public": true needs a message readers could have seen', async () => {
+      const publicOf = async (key: string) =>
+        Number(
+          (
+            await f.db.store.db
+              .selectFrom('threads')
+              .select('public')
+              .where('key', '=', key)
+              .executeTakeFirstOrThrow()
+          ).public,
+        );
+      // Its only message is held: the title stays unlisted, whatever the file says.
+      await importInto(
+        f.db.store,
+        reader([
+          thread('/held', { public: true, title: 'Held title' }),
+          message('p:1', { threadKey: '/held', status: 'pending' }),
+          message('p:2', { threadKey: '/held', status: 'pending' }),
+        ]),
+      );
+      assert.equal((await f.get(threadPath('/held'))).status, 404);
+      assert.equal(await publicOf('/held'), 0);
+      const listed = await f.get('/api/threads?sort=recent');
+      assert.doesNotMatch(await listed.text(), /Held title/);
+      // Readers could have seen a hidden, spam or deleted message (and a
+      // thread with no message left): the file's word stands.
+      for (const status of ['hidden', 'spam', 'deleted'] as const) {
+        const key = `/seen-${status}`;
+        await importInto(
+          f.db.store,
+          reader([
+            thread(key, { public: true }),
+            message(`${status}:1`, { threadKey: key, status: 'pending' }),
+            message(`${status}:2`, {
+              threadKey: key,
+              status,
+              ...(status === 'hidden' ? { hiddenReason: 'moderator' as const } : {}),
+            }),
+          ]),
+        );
+        assert.equal(await publicOf(key), 1, key);
+      }
+      await importInto(f.db.store, reader([thread('/emptied', { public: true })]));
+      assert.equal(await publicOf('/emptied'), 1);
+      await importInto(
+        f.db.store,
+        reader([
+          thread('/never', { public: false }),
+          message('n:1', { threadKey: '/never', status: 'hidden', hiddenReason: 'moderator' }),
+        ]),
+      );
+      assert.equal(await publicOf('/never'), 0);
+    });
+
     it('running it again after a failure half way completes the import', async () => {
       const records = [thread(), thread('/second')];
       let parent: string | null = null;

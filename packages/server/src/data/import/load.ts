@@ -7,8 +7,9 @@
  *
  * What it writes is what posting would have written: threads matched by key
  * (an existing one keeps its fields), messages matched by source id (an
- * existing one is left untouched, its reports too), new messages in creation
- * order with their parents remapped to the new ids, html rendered from the
+ * existing one is left untouched, its reports too), new messages in the
+ * reader's order (a Parley export's own, else creation time; a reply always
+ * after its parent) with their parents remapped to the new ids, html rendered from the
  * markdown by today's renderer, and each touched thread's counts, last
  * activity and visibility rebuilt in SQL from its rows, as
  * `messages/message-state.ts` defines them. A thread that existed gets one
@@ -103,7 +104,7 @@ export async function importInto(
       throw error;
     }
     progress.update('reading', staging.recordsRead);
-    await staging.resolve(store.db, await readSiteId(store.db));
+    await staging.resolve(store.db, await readSiteId(store.db), read.order ?? 'time');
     progress.done();
     const summary: ImportSummary = { dryRun: options.dryRun === true, ...staging.counts() };
     if (signal?.aborted) throw new ImportInterrupted(0, undefined);
@@ -205,7 +206,7 @@ function newRow(m: StagedMessage): PreparedRow {
     ip_hash: null,
     created_at: m.createdAt,
     updated_at: m.updatedAt,
-    source_id: m.sourceId,
+    source_id: m.storedSourceId,
   };
   if (m.status === 'deleted') {
     return {
@@ -277,7 +278,7 @@ async function writeBatch(
     // Matched by source id, not by position: nothing promises RETURNING's order.
     const ids = new Map(inserted.map((r) => [r.source_id!, r.id]));
     for (const { m } of run) {
-      const id = ids.get(m.sourceId)!;
+      const id = ids.get(m.storedSourceId)!;
       idsBySource.set(m.sourceId, id);
       idsBySeq.set(m.seq, id);
     }

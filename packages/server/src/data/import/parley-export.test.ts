@@ -28,7 +28,7 @@ import { readSiteId } from '../export.repository.ts';
 import { exportDocument } from '../export.ts';
 import { describeImport, importInto } from './load.ts';
 import { readParleyExport } from './parley-export.ts';
-import type { Progress } from './records.ts';
+import type { ImportReader, Progress } from './records.ts';
 import { ImportError } from './records.ts';
 
 const KEY = '/blog/efficiency-wars';
@@ -49,13 +49,33 @@ let files = 0;
 /** A fresh file path in the test's folder. */
 const tempFile = (name = 'export.json') => join(dir, `${files++}-${name}`);
 
-/** The store's whole export, as text and parsed, written to a file. */
+/**
+ * Every `sourceId` in an export names one message: a second one would make
+ * an import elsewhere drop a real message as a duplicate and hang its
+ * replies under the wrong parent.
+ */
+function assertUniqueSourceIds(doc: ExportDocument) {
+  const seen = new Map<string, number>();
+  for (const m of doc.messages) {
+    const earlier = seen.get(m.sourceId);
+    assert.equal(
+      earlier,
+      undefined,
+      `messages ${earlier} and ${m.id} share sourceId ${m.sourceId}`,
+    );
+    seen.set(m.sourceId, m.id);
+  }
+}
+
+/** The store's whole export, as text and parsed, written to a file; its sourceIds unique. */
 async function exportOf(store: Store, now = new Date('2026-06-01T00:00:00.000Z')) {
   let text = '';
   for await (const chunk of exportDocument(store.db, { now, batchSize: 3 })) text += chunk;
   const path = tempFile();
   writeFileSync(path, text);
-  return { path, text, doc: JSON.parse(text) as ExportDocument };
+  const doc = JSON.parse(text) as ExportDocument;
+  assertUniqueSourceIds(doc);
+  return { path, text, doc };
 }
 
 /**
@@ -251,6 +271,50 @@ for (const dialect of dialects) {
       assert.equal(held.status, 404);
     });
 
+    it('round trip keeps the file’s order of messages when ids are not in time order (a site that imported older comments)', async () => {
+      await a.postMessage(KEY, 'posted here first');
+      // WordPress comments imported after that post: older times, later ids.
+      const older: ImportReader = async (sink) => {
+        const at = (day: number) => `2020-01-0${day}T00:00:00.000Z`;
+        const base = {
+          threadKey: KEY,
+          kind: 'reply',
+          status: 'published',
+          hiddenReason: null,
+          author: { name: 'Old reader', role: null },
+          highlighted: false,
+          editedAt: null,
+          updatedAt: null,
+        } as const;
+        await sink.message({
+          ...base,
+          sourceId: 'wordpress:blog/1',
+          parentSourceId: null,
+          body: 'an old comment',
+          createdAt: at(1),
+        });
+        await sink.message({
+          ...base,
+          sourceId: 'wordpress:blog/2',
+          parentSourceId: 'wordpress:blog/1',
+          body: 'an old answer',
+          createdAt: at(2),
+        });
+      };
+      await importInto(a.db.store, older);
+      await a.postMessage(KEY, 'posted here after the import');
+      const first = await exportOf(a.db.store);
+      const times = first.doc.messages.map((m) => m.createdAt);
+      assert.notDeepEqual(times, [...times].sort(), 'ids are not in time order');
+      await importInto(b.db.store, readParleyExport(first.path));
+      const second = await exportOf(b.db.store, new Date('2027-01-01T00:00:00.000Z'));
+      assert.deepEqual(
+        second.doc.messages.map((m) => m.body),
+        first.doc.messages.map((m) => m.body),
+      );
+      assert.deepEqual(comparable(second.doc), comparable(first.doc));
+    });
+
     it('into a database that holds messages already: new ids, with parents and reports following them', async () => {
       await seed(a);
       const file = await exportOf(a.db.store);
@@ -304,9 +368,144 @@ for (const dialect of dialects) {
       const byHtml = (html: string) => listed.find((m) => m.html === html)!;
       assert.equal(byHtml('<p>lost reply</p>').parentId, byHtml('<p>lost opening</p>').id);
       assert.equal(byHtml('<p>a stranger, later</p>').parentId, null);
-      // They keep their sourceId, so the same file again changes nothing.
+      // Stored as `parley:<site>:<n>@<createdAt>` (message n of this site
+      // is another), so the same file again changes nothing.
+      const stored = await b.db.store.db
+        .selectFrom('messages')
+        .select('source_id')
+        .where('source_id', 'is not', null)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => r.source_id),
+        file.doc.messages.map((m) => `${m.sourceId}@${m.createdAt}`),
+      );
       const again = await importInto(b.db.store, readParleyExport(file.path));
       assert.deepEqual(again.messages, { created: 0, existing: 2 });
+    });
+
+    it('a file cannot squat a future id of this site: one export never carries a sourceId twice', async () => {
+      const site = await readSiteId(a.db.store.db);
+      for (let i = 1; i <= 5; i++) await a.postMessage(KEY, `posted ${i}`);
+      // An attacker's file names `parley:<this site>:8`, not yet posted here.
+      const squatAt = '2026-03-01T11:00:00.000Z';
+      const squat = {
+        id: 1,
+        sourceId: `parley:${site}:8`,
+        threadKey: KEY,
+        parentId: null,
+        kind: 'reply',
+        status: 'published',
+        hiddenReason: null,
+        author: { name: 'Mallory', role: null },
+        body: 'squatting on 8',
+        html: '',
+        highlighted: false,
+        createdAt: squatAt,
+        editedAt: null,
+        updatedAt: squatAt,
+      };
+      const path = tempFile('attack.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          format: 'parley-export',
+          version: 1,
+          exportedAt: '2026-03-01T11:30:00.000Z',
+          thread: null,
+          threads: [],
+          messages: [squat],
+          reports: [],
+        }),
+      );
+      const summary = await importInto(a.db.store, readParleyExport(path));
+      assert.deepEqual(summary.messages, { created: 1, existing: 0 });
+      const stored = await a.db.store.db
+        .selectFrom('messages')
+        .select(['id', 'source_id'])
+        .where('body', '=', 'squatting on 8')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { id: 6, source_id: `parley:${site}:8@${squatAt}` });
+      // The same file again changes nothing.
+      const before = await snapshot(a.db.store);
+      const again = await importInto(a.db.store, readParleyExport(path));
+      assert.deepEqual(again.messages, { created: 0, existing: 1 });
+      assert.deepEqual(await snapshot(a.db.store), before);
+      // Then messages 7 and 8, and a reply to 8, are posted here.
+      await a.postMessage(KEY, 'posted 7');
+      const eight = await a.postMessage(KEY, 'posted 8');
+      assert.equal(eight.message.id, 8);
+      await a.postMessage(KEY, 'a reply to 8', { parentId: 8 });
+      // exportOf asserts that every sourceId is unique.
+      const file = await exportOf(a.db.store);
+      assert.equal(file.doc.messages.length, 9);
+      // Into a fresh database: nothing dropped, the reply under the real 8.
+      const into = await importInto(b.db.store, readParleyExport(file.path));
+      assert.deepEqual(into.messages, { created: 9, existing: 0 });
+      assert.deepEqual(into.skipped, {});
+      const listed = await b.publicMessages(KEY);
+      const byHtml = (html: string) => listed.find((m) => m.html === html)!;
+      assert.equal(byHtml('<p>a reply to 8</p>').parentId, byHtml('<p>posted 8</p>').id);
+      // And back into the site it came from: every message is its own again.
+      const home = await importInto(
+        a.db.store,
+        readParleyExport((await exportOf(b.db.store)).path),
+      );
+      assert.deepEqual(home.messages, { created: 0, existing: 9 });
+    });
+
+    it('refuses this site’s own id in a form it never makes, or twice for new messages', async () => {
+      const site = await readSiteId(a.db.store.db);
+      const at = '2026-03-01T11:00:00.000Z';
+      const row = (id: number, sourceId: string, threadKey = KEY) => ({
+        id,
+        sourceId,
+        threadKey,
+        parentId: null,
+        kind: 'reply',
+        status: 'published',
+        hiddenReason: null,
+        author: { name: 'Someone', role: null },
+        body: `body ${id}`,
+        html: '',
+        highlighted: false,
+        createdAt: at,
+        editedAt: null,
+      });
+      const fileOf = (...messages: ReturnType<typeof row>[]) => {
+        const path = tempFile();
+        const doc = { format: 'parley-export', version: 1, exportedAt: at, thread: null };
+        const threads = [KEY, '/blog/other'].map((key) => ({
+          key,
+          title: null,
+          summary: null,
+          url: null,
+          status: 'open',
+          createdAt: at,
+        }));
+        writeFileSync(path, JSON.stringify({ ...doc, threads, messages, reports: [] }));
+        return path;
+      };
+      const before = await snapshot(a.db.store);
+      for (const [path, pattern] of [
+        [fileOf(row(1, `parley:${site}:x1`)), /a source id of this site is/],
+        [fileOf(row(1, `parley:${site}:0`)), /a source id of this site is/],
+        [fileOf(row(1, `parley:${site}:3@2026-03-01T11:00:00.001Z`)), /a source id of this site/],
+        [
+          fileOf(row(1, `parley:${site}:3`), row(2, `parley:${site}:3@${at}`, '/blog/other')),
+          /are both parley:.*:3@2026-03-01T11:00:00\.000Z: the same message of this site/,
+        ],
+      ] as const) {
+        await assert.rejects(importInto(a.db.store, readParleyExport(path)), pattern);
+      }
+      assert.deepEqual(await snapshot(a.db.store), before);
+      // Its stored form in the file is the same message as its bare id.
+      await importInto(a.db.store, readParleyExport(fileOf(row(1, `parley:${site}:3`))));
+      const same = await importInto(
+        a.db.store,
+        readParleyExport(fileOf(row(1, `parley:${site}:3@${at}`))),
+      );
+      assert.deepEqual(same.messages, { created: 0, existing: 1 });
     });
 
     it('a reply whose parent is only in the database, named by parentSourceId', async () => {
@@ -588,6 +787,30 @@ for (const dialect of dialects) {
         await refused(site.text.slice(0, -3), /truncated|ends too early/);
         await refused('not json at all', /not valid JSON/);
         await refused('', /empty/);
+      });
+
+      it('an XML file: says it is XML and names the commands that read Disqus and WordPress', async () => {
+        for (const xml of [
+          '<?xml version="1.0" encoding="utf-8"?>\n<disqus></disqus>',
+          '\ufeff  \n<rss version="2.0"><channel></channel></rss>',
+        ]) {
+          await refused(
+            xml,
+            /is XML, not a Parley export.*parley-server import-disqus.*parley-server import-wordpress/,
+          );
+        }
+      });
+
+      it('garbage after a whole document: says it follows the end of the document', async () => {
+        await refused(`${site.text}garbage`, /not valid JSON after the end of the document/);
+        await refused(`${site.text}}`, /not valid JSON after the end of the document/);
+        const empty = withDoc((d) => Object.assign(d, { threads: [], messages: [], reports: [] }));
+        await refused(`${empty} x`, /not valid JSON after the end of the document/);
+        // Damage inside the document is still damage inside it, whatever follows.
+        await refused(
+          `${site.text.replace('"messages"', '"messages" x')}garbage`,
+          /not valid JSON \(truncated or damaged\)/,
+        );
       });
 
       it('a row with a bad field: names the array, the index and the field', async () => {

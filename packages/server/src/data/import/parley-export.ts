@@ -15,7 +15,7 @@
  * lookup kept in a temporary SQLite file, not in memory.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import SQLite from 'better-sqlite3';
 import parserStream from 'stream-json';
 import Assembler from 'stream-json/assembler.js';
@@ -101,7 +101,7 @@ const ARRAYS: readonly ArrayName[] = ['threads', 'messages', 'reports'];
  * truncated or damaged (with the last row read before it).
  */
 export function readParleyExport(path: string): ImportReader {
-  return async (sink) => {
+  const read = async (sink: ImportSink) => {
     const ids = new IdLookup();
     try {
       await readDocument(path, sink, ids);
@@ -112,6 +112,10 @@ export function readParleyExport(path: string): ImportReader {
       ids.close();
     }
   };
+  // An export lists messages by id, parents first: written in that order,
+  // its messages keep it, and the round trip holds even where ids and times
+  // disagree (a site that imported older comments after its own).
+  return Object.assign(read, { order: 'file' as const });
 }
 
 /** Export ids to source ids, in a temporary SQLite file (a million rows stay on disk). */
@@ -158,6 +162,11 @@ async function readDocument(path: string, sink: ImportSink, ids: IdLookup): Prom
     },
   );
   if (size === 0) throw new ImportError('the file is empty');
+  if (await startsLikeXml(path)) {
+    throw new ImportError(
+      'the file is XML, not a Parley export (JSON): read a Disqus export with `parley-server import-disqus FILE`, a WordPress export (WXR) with `parley-server import-wordpress FILE`',
+    );
+  }
   const file = createReadStream(path);
   const tokens = parserStream({ packValues: true, streamValues: false });
   file.on('error', (error) => tokens.destroy(error));
@@ -247,6 +256,13 @@ async function readDocument(path: string, sink: ImportSink, ids: IdLookup): Prom
     if (code !== undefined && (error as NodeJS.ErrnoException).syscall) {
       throw new ImportError(`cannot read the file (${code})`);
     }
+    // The parser drops the tokens of the chunk it failed in, so the loop may
+    // not have met the document's end yet: where the damage is, is found again.
+    if (ended || (await followsTheDocument(path))) {
+      throw new ImportError(
+        `not valid JSON after the end of the document: ${(error as Error).message}`,
+      );
+    }
     throw new ImportError(
       `not valid JSON (truncated or damaged) after ${where}: ${(error as Error).message}`,
     );
@@ -255,6 +271,70 @@ async function readDocument(path: string, sink: ImportSink, ids: IdLookup): Prom
   }
   if (!ended) {
     throw new ImportError(`the file ends too early, after ${where}`);
+  }
+}
+
+/**
+ * Whether the file's first character (after a byte order mark and white
+ * space) is `<`: an XML file, most likely a Disqus or WordPress export given
+ * to the wrong command, which deserves better than a JSON parser's complaint.
+ */
+async function startsLikeXml(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(256), 0, 256, 0);
+    const start = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^[\ufeff\s]+/, '');
+    return start.startsWith('<');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Whether the file holds a whole JSON document followed by something other
+ * than white space: the outermost object or array closes (found by counting
+ * brackets outside strings; JSON's structural characters are ASCII, so bytes
+ * will do) and what comes before that point parses. Read only when parsing
+ * failed, to say where.
+ */
+async function followsTheDocument(path: string): Promise<boolean> {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let offset = 0;
+  let end = -1;
+  let more = false;
+  scan: for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (end >= 0) {
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+        more = true;
+        break scan;
+      }
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 0x5c) escaped = true;
+        else if (c === 0x22) inString = false;
+      } else if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if ((c === 0x7d || c === 0x5d) && depth > 0 && --depth === 0) end = offset + i + 1;
+    }
+    offset += chunk.length;
+  }
+  if (!more) return false;
+  const tokens = parserStream({ packValues: true, streamValues: false });
+  createReadStream(path, { end: end - 1 }).pipe(tokens);
+  try {
+    for await (const _ of tokens) {
+      // Only whether it parses matters.
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 

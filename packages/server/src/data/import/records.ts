@@ -17,7 +17,9 @@ export interface ImportThread {
   createdAt: string | null;
   /**
    * Whether readers could see it, when the file says (a Parley export does;
-   * absent: public). A published message makes it public whatever this says.
+   * absent: public). A published message makes it public whatever this says;
+   * a thread whose every imported message is pending is not public whatever
+   * this says.
    */
   public?: boolean;
   /** When the thread row last changed, when the file says (absent: its last activity). */
@@ -80,8 +82,20 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
+/**
+ * The order new messages are written in (their new ids grow with it):
+ * `file`, as the file lists them (a Parley export, whose order is its ids');
+ * `time`, by creation time (a Disqus or WordPress file, in no useful order).
+ * Either way a reply is written after its parent.
+ */
+export type ImportOrder = 'file' | 'time';
+
 /** Reads one file into a sink; resolves when the whole file is read. */
-export type ImportReader = (sink: ImportSink) => Promise<void>;
+export interface ImportReader {
+  (sink: ImportSink): Promise<void>;
+  /** The order its new messages are written in (absent: `time`). */
+  readonly order?: ImportOrder;
+}
 
 /** Told how long work is going (a progress line on a terminal). */
 export interface Progress {

@@ -12,7 +12,8 @@
  * {@link Staging.resolve} matches it against the target (threads by key,
  * messages by source id, this site's own `parley:<site>:<id>` included when
  * it is the same message: same thread, same time; one stored in another
- * thread than the file's is skipped and counted),
+ * thread than the file's is skipped and counted; an own id not found here
+ * is stored as `parley:<site>:<id>@<createdAt>`, never as it is),
  * checks that every thread, parent and reported message is in the file or in
  * the database, and fixes the order new messages are written in; the loader
  * (`load.ts`) then reads it back in batches.
@@ -25,6 +26,7 @@ import { localSourcePrefix } from '../../wire-mapping.ts';
 import {
   ImportError,
   type ImportMessage,
+  type ImportOrder,
   type ImportReport,
   type ImportSink,
   type ImportThread,
@@ -66,6 +68,8 @@ const SCHEMA = `
     author_name text not null, author_role text,
     body text not null, highlighted integer not null,
     created_at text not null, edited_at text, updated_at text,
+    -- The source id a new message is stored with: the file's, but for this site's own.
+    store_id text,
     -- The same message already in the target, and its thread's key there.
     existing_id integer, existing_thread_key text,
     -- The id this import gave it; its place in the order new messages are written in.
@@ -88,7 +92,14 @@ const SCHEMA = `
 /** A message as staged, ready for the loader: what to write and where it goes. */
 export interface StagedMessage {
   seq: number;
+  /** Its source id in the file, which its replies and reports name. */
   sourceId: string;
+  /**
+   * The source id it is stored with: the file's, except this site's own
+   * `parley:<site>:<n>`, stored as `parley:<site>:<n>@<createdAt>` (see
+   * {@link ownIdentity}).
+   */
+  storedSourceId: string;
   threadKey: string;
   /** The thread's id in the target, when it exists (else the loader creates it). */
   threadId: number | null;
@@ -282,13 +293,72 @@ export class Staging {
    * database, a parent in another thread, a cycle of parents. Reads the
    * target only.
    */
-  async resolve(target: Kysely<Database>, siteId: string): Promise<void> {
+  async resolve(target: Kysely<Database>, siteId: string, order: ImportOrder): Promise<void> {
     if (this.#db.inTransaction) this.#db.exec('commit');
+    this.#storeIds(siteId);
     await this.#matchThreads(target);
     await this.#matchMessages(target, siteId);
+    this.#checkStoreIds(siteId);
     await this.#matchOutsideParents(target, siteId);
     await this.#checkReports(target, siteId);
-    this.#order();
+    this.#order(order);
+  }
+
+  /**
+   * Fixes the source id each message would be stored with. This site's own
+   * `parley:<site>:<n>` is never stored as it is: a message the import does
+   * not find here would hold the id message `n` exports under (posted later,
+   * or after a restore reused the id), and one export would carry it twice.
+   * It is stored as `parley:<site>:<n>@<createdAt>` instead (see
+   * {@link ownIdentity}); anything else under this site's prefix is refused.
+   */
+  #storeIds(siteId: string): void {
+    const own = localSourcePrefix(siteId);
+    const page = this.#db.prepare(
+      `select seq, source_id, created_at from messages
+       where seq > ? and substr(source_id, 1, ?) = ? order by seq limit ?`,
+    );
+    const set = this.#db.prepare('update messages set store_id = ? where seq = ?');
+    for (let after = 0; ; ) {
+      const rows = page.all(after, own.length, own, LOOKUP_CHUNK) as {
+        seq: number;
+        source_id: string;
+        created_at: string;
+      }[];
+      if (rows.length === 0) break;
+      this.#db.transaction(() => {
+        for (const row of rows) {
+          const id = ownIdentity(row.source_id, own);
+          if (id === null || (id.at !== null && id.at !== row.created_at)) {
+            throw new ImportError(
+              `message ${row.source_id}: a source id of this site is ${own}<id> or ${own}<id>@<its createdAt> (${row.created_at})`,
+            );
+          }
+          set.run(storedOwnId(own, id.n, row.created_at), row.seq);
+        }
+      })();
+      after = rows.at(-1)!.seq;
+    }
+    this.#db.exec('update messages set store_id = source_id where store_id is null');
+  }
+
+  /**
+   * Two new messages of the file stored with one source id: this site's
+   * message number `n` at the same time twice (in two threads, since one
+   * thread's would be one message), which the database cannot hold.
+   */
+  #checkStoreIds(siteId: string): void {
+    const twice = this.#db
+      .prepare(
+        `select store_id, min(source_id) as one, max(source_id) as other from messages
+         where existing_id is null group by store_id having count(*) > 1 limit 1`,
+      )
+      .get() as { store_id: string; one: string; other: string } | undefined;
+    if (twice) {
+      throw new ImportError(
+        `messages ${twice.one} and ${twice.other} are both ${twice.store_id}: the same message of this site (${localSourcePrefix(siteId)}…) twice`,
+      );
+    }
   }
 
   /** Threads by key: in the file, or only named by messages (then they must exist). */
@@ -446,20 +516,23 @@ export class Staging {
 
   /**
    * Fixes `ord`, the order new messages are written in (ids grow with it):
-   * by creation time, but never before the parent. A reply timed before its
-   * parent (clocks differ between systems) is clamped to its parent's time,
-   * and a parent sorts before its replies at the same time by depth. A
-   * message its parents never reach from a root sits on a cycle.
+   * by creation time or by place in the file (`order`), but never before the
+   * parent. A reply timed (or placed) before its parent (clocks differ
+   * between systems; a hand-written file) is clamped to its parent's, and a
+   * parent sorts before its replies at the same place by depth. A message
+   * its parents never reach from a root sits on a cycle.
    */
-  #order(): void {
+  #order(order: ImportOrder): void {
+    // Either key compares within its own kind: ISO times as text, places as integers.
+    const key = order === 'file' ? 'm.seq' : 'm.created_at';
     this.#db.exec(`
       create temp table ordered as
       with recursive tree (seq, source_id, sort_at, depth) as (
-        select m.seq, m.source_id, m.created_at, 0 from messages m
+        select m.seq, m.source_id, ${key}, 0 from messages m
         where m.parent_source_id is null
           or not exists (select 1 from messages p where p.source_id = m.parent_source_id)
         union all
-        select m.seq, m.source_id, max(m.created_at, tree.sort_at), tree.depth + 1
+        select m.seq, m.source_id, max(${key}, tree.sort_at), tree.depth + 1
         from messages m join tree on m.parent_source_id = tree.source_id
       )
       select seq, row_number() over (order by sort_at, depth, seq) as ord from tree;
@@ -550,6 +623,7 @@ export class Staging {
       seq: r.seq,
       ord: r.ord,
       sourceId: r.source_id,
+      storedSourceId: r.store_id,
       threadKey: r.thread_key,
       threadId: r.thread_id,
       threadExisted: r.thread_existed === 1,
@@ -596,7 +670,10 @@ export class Staging {
   threadToCreate(key: string): StagedThread {
     const row = this.#db
       .prepare(
-        `select t.*, (select min(m.created_at) from messages m where m.thread_key = t.key) as first_at
+        `select t.*, (select min(m.created_at) from messages m where m.thread_key = t.key) as first_at,
+           exists (select 1 from messages m where m.thread_key = t.key and m.existing_id is null)
+             and not exists (select 1 from messages m where m.thread_key = t.key
+               and m.existing_id is null and m.status <> 'pending') as held
          from threads t where t.key = ?`,
       )
       .get(key) as StagedThreadRow | undefined;
@@ -609,7 +686,10 @@ export class Staging {
       summary: row.summary,
       url: row.url,
       status: row.status === 'closed' ? 'closed' : 'open',
-      public: row.public !== 0,
+      // A file's "public" is not enough: a thread whose every message it
+      // writes waits for a moderator stays unlisted, title and all, as one
+      // posted here would (a hidden, spam or deleted message was seen once).
+      public: row.public !== 0 && row.held === 0,
       createdAt,
       updatedAt: row.updated_at ?? lastActivityAt,
       lastActivityAt,
@@ -678,6 +758,7 @@ interface StagedMessageRow {
   seq: number;
   ord: number;
   source_id: string;
+  store_id: string;
   thread_key: string;
   thread_id: number | null;
   thread_existed: number;
@@ -708,6 +789,39 @@ interface StagedThreadRow {
   last_activity_at: string | null;
   public: number | null;
   first_at: string | null;
+  /** 1 when the thread has messages to write and every one of them is pending. */
+  held: number;
+}
+
+/**
+ * A source id to look for in the target; for a message of the file, its
+ * thread and time, which this site's own id must match as well.
+ */
+interface Wanted {
+  sourceId: string;
+  threadKey?: string;
+  createdAt?: string;
+}
+
+/**
+ * What this site's own source id names: message `n`, posted here, and the
+ * time it was posted, when the id says (`parley:<site>:<n>@<createdAt>`, the
+ * form a message imported under `parley:<site>:<n>` but not found here is
+ * stored in: its number and its time are its identity). Null when the id is
+ * not of this site, or malformed under its prefix.
+ */
+function ownIdentity(sourceId: string, own: string): { n: number; at: string | null } | null {
+  if (!sourceId.startsWith(own)) return null;
+  const parts = /^([1-9]\d*)(?:@(.+))?$/.exec(sourceId.slice(own.length));
+  if (!parts) return null;
+  const at = parts[2] ?? null;
+  if (at !== null && !isStoredTime(at)) return null;
+  return { n: Number(parts[1]), at };
+}
+
+/** How an own id `parley:<site>:<n>` of a message not found here is stored. */
+function storedOwnId(own: string, n: number, createdAt: string): string {
+  return `${own}${n}@${createdAt}`;
 }
 
 /**
@@ -722,11 +836,15 @@ interface Wanted {
 
 /**
  * The messages of the target these source ids name, with their thread's key:
- * a stored `source_id`, or `parley:<this site>:<id>` for one posted here
- * (`source_id` null). A posted message's id is not proof enough: a database
- * restored from an older backup (or cloned) keeps its site id and gives lost
- * messages' ids to new posts, so a message of the file is this site's own
- * only when it is also in the same thread at the same time; else it is new.
+ * a stored `source_id`, or this site's own `parley:<site>:<n>`. That one is
+ * (a) message `n` posted here (`source_id` null) in the same thread at the
+ * same time, else (b) the message stored as `parley:<site>:<n>@<createdAt>`
+ * (imported under that id before, not found then). A posted message's id is
+ * not proof enough: a database restored from an older backup (or cloned)
+ * keeps its site id and gives lost messages' ids to new posts, and a file
+ * may name an id not posted yet. A parent or report named by a bare
+ * `parley:<site>:<n>` (no time known) is message `n` posted here. An own id
+ * stored as it was before this rule is still found as it is.
  */
 async function findBySourceIds(
   target: Kysely<Database>,
@@ -736,12 +854,15 @@ async function findBySourceIds(
   const found = new Map<string, { id: number; threadKey: string }>();
   if (wanted.length === 0) return found;
   const own = localSourcePrefix(siteId);
-  const local = new Map<number, Wanted>();
+  const names = new Set(wanted.map((w) => w.sourceId));
+  const mine: { w: Wanted; n: number; at: string | null; stored: string | null }[] = [];
   for (const w of wanted) {
-    if (!w.sourceId.startsWith(own)) continue;
-    const id = w.sourceId.slice(own.length);
-    // Digits only, and within the integer ids PostgreSQL can compare.
-    if (/^[1-9]\d{0,9}$/.test(id) && Number(id) <= MAX_ID) local.set(Number(id), w);
+    const id = ownIdentity(w.sourceId, own);
+    if (id === null) continue;
+    const at = w.createdAt ?? id.at;
+    const stored = at === null ? null : storedOwnId(own, id.n, at);
+    if (stored !== null) names.add(stored);
+    mine.push({ w, n: id.n, at, stored });
   }
   const columns = [
     'messages.id',
@@ -749,32 +870,45 @@ async function findBySourceIds(
     'messages.created_at',
     'threads.key',
   ] as const;
-  const stored = await target
+  const bySource = new Map<string, { id: number; threadKey: string }>();
+  for (const row of await target
     .selectFrom('messages')
     .innerJoin('threads', 'threads.id', 'messages.thread_id')
     .select(columns)
-    .where(
-      'messages.source_id',
-      'in',
-      wanted.map((w) => w.sourceId),
-    )
-    .execute();
-  for (const row of stored) found.set(row.source_id!, { id: row.id, threadKey: row.key });
-  if (local.size > 0) {
-    const posted = await target
+    .where('messages.source_id', 'in', [...names])
+    .execute()) {
+    bySource.set(row.source_id!, { id: row.id, threadKey: row.key });
+  }
+  for (const w of wanted) {
+    const row = bySource.get(w.sourceId);
+    if (row) found.set(w.sourceId, row);
+  }
+  // Digits within the integer ids PostgreSQL can compare.
+  const numbers = [...new Set(mine.map((m) => m.n).filter((n) => n <= MAX_ID))];
+  const posted = new Map<number, { id: number; threadKey: string; createdAt: string }>();
+  if (numbers.length > 0) {
+    for (const row of await target
       .selectFrom('messages')
       .innerJoin('threads', 'threads.id', 'messages.thread_id')
       .select(columns)
-      .where('messages.id', 'in', [...local.keys()])
+      .where('messages.id', 'in', numbers)
       .where('messages.source_id', 'is', null)
-      .execute();
-    for (const row of posted) {
-      const w = local.get(row.id)!;
-      if (found.has(w.sourceId)) continue;
-      const same =
-        w.threadKey === undefined || (w.threadKey === row.key && w.createdAt === row.created_at);
-      if (same) found.set(w.sourceId, { id: row.id, threadKey: row.key });
+      .execute()) {
+      posted.set(row.id, { id: row.id, threadKey: row.key, createdAt: row.created_at });
     }
+  }
+  for (const m of mine) {
+    const row = posted.get(m.n);
+    const same =
+      row !== undefined &&
+      (m.w.threadKey === undefined || m.w.threadKey === row.threadKey) &&
+      (m.at === null || m.at === row.createdAt);
+    const hit = same
+      ? { id: row.id, threadKey: row.threadKey }
+      : m.stored === null
+        ? undefined
+        : bySource.get(m.stored);
+    if (hit) found.set(m.w.sourceId, hit);
   }
   return found;
 }

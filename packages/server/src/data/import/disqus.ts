@@ -21,10 +21,9 @@
  * whose dsq:id an earlier thread had as `duplicate thread` (the first is the
  * one imported).
  */
-import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   authorName,
-  bodyVerdict,
+  Bodies,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   DUPLICATE_THREAD,
@@ -115,6 +114,16 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
   const sharedKeys = new Map<string, number>();
 
   async function read(sink: ImportSink): Promise<void> {
+    const bodies = new Bodies();
+    try {
+      await readWith(sink, bodies);
+    } finally {
+      bodies.close();
+    }
+  }
+
+  /** The two passes, each comment's markdown kept in `bodies` between them. */
+  async function readWith(sink: ImportSink, bodies: Bodies): Promise<void> {
     origins.clear();
     sharedKeys.clear();
     const threads = new Map<string, ThreadFacts>();
@@ -186,7 +195,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         ? 'spam'
         : isTrue(record.fields.get('isDeleted'))
           ? 'deleted'
-          : bodyVerdict(record.fields.get('message') ?? '');
+          : bodies.verdict(id, record.fields.get('message') ?? '');
       posts.set(id, {
         parent: record.fields.get('parent@dsq:id')?.trim() || null,
         thread: record.fields.get('thread@dsq:id')?.trim() ?? '',
@@ -242,7 +251,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
           name: authorName(record.fields.get('author/name')),
           role: null,
         },
-        body: htmlToMarkdown(record.fields.get('message') ?? ''),
+        body: bodies.markdown(id),
         highlighted: false,
         createdAt: utcTime(record.fields.get('createdAt'))!,
         editedAt: null,

@@ -24,6 +24,7 @@
  * - names and titles lose control and bidi characters and are cut to the
  *   server's lengths; an email, IP or username is never passed on.
  */
+import SQLite from 'better-sqlite3';
 import { decodeHTML } from 'entities';
 import { showableLine, threadKey } from '../../http/fields.ts';
 import { MAX_AUTHOR, MAX_TITLE } from '../../messages/messages.schemas.ts';
@@ -239,21 +240,66 @@ export const MAX_BODY = 10_000;
 const TOO_LONG = `longer than ${MAX_BODY.toLocaleString('en-US')} characters`;
 
 /**
- * Why a comment with this HTML is left out for its body, or null: `empty`
- * when nothing visible is left once converted, {@link TOO_LONG} when its
- * markdown is longer than a posted body may be (a 5 MB body made each page
- * of its thread 104 MB). The first pass must know, so a reply to such a
- * comment is attached above it; it converts the HTML for that, as the second
- * pass does again for the comments kept.
+ * The markdown of every comment the first pass converted, kept for the
+ * second in a temporary SQLite file rather than in memory (a million
+ * comments' bodies would not fit), so each comment is converted once. The
+ * first pass must convert: whether a comment is left out (empty, or longer
+ * than a post may be) decides where its replies go, and the markdown can be
+ * many times longer than its HTML (each nesting level prefixes every line),
+ * so no length of the HTML alone tells.
  */
-export function bodyVerdict(html: string): string | null {
-  const markdown = htmlToMarkdown(html);
-  if (markdown === '') return 'empty';
-  // Code points are at most UTF-16 units: only a long string needs counting.
-  if (markdown.length <= MAX_BODY) return null;
-  let count = 0;
-  for (const _ of markdown) if (++count > MAX_BODY) return TOO_LONG;
-  return null;
+export class Bodies {
+  readonly #db = new SQLite('');
+  readonly #put: SQLite.Statement<[string, string]>;
+  readonly #get: SQLite.Statement<[string], { markdown: string }>;
+  #pending = 0;
+
+  constructor() {
+    this.#db.pragma('journal_mode = OFF');
+    this.#db.pragma('synchronous = OFF');
+    this.#db.exec('create table bodies (id text primary key, markdown text not null)');
+    this.#put = this.#db.prepare('insert or replace into bodies (id, markdown) values (?, ?)');
+    this.#get = this.#db.prepare('select markdown from bodies where id = ?');
+  }
+
+  /**
+   * Converts comment `id`'s HTML, keeps the markdown when the comment can be
+   * imported, and says why it cannot: `empty`, or longer than a post may be;
+   * null when it can.
+   */
+  verdict(id: string, html: string): string | null {
+    const markdown = htmlToMarkdown(html);
+    if (markdown === '') return 'empty';
+    // Code points are at most UTF-16 units: only a long string needs counting.
+    if (markdown.length > MAX_BODY) {
+      let count = 0;
+      for (const _ of markdown) if (++count > MAX_BODY) return TOO_LONG;
+    }
+    // Inserts commit a thousand at a time: one transaction per row is slow.
+    if (this.#pending === 0) this.#db.exec('begin');
+    this.#put.run(id, markdown);
+    if (++this.#pending === 1000) this.#commit();
+    return null;
+  }
+
+  /** Commits what the first pass wrote so far. */
+  #commit(): void {
+    if (this.#pending === 0) return;
+    this.#db.exec('commit');
+    this.#pending = 0;
+  }
+
+  /** The markdown the first pass kept for comment `id`. */
+  markdown(id: string): string {
+    this.#commit();
+    const row = this.#get.get(id);
+    if (!row) throw new Error(`no body kept for comment ${id}`);
+    return row.markdown;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
 }
 
 /**

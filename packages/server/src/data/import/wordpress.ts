@@ -22,10 +22,9 @@
  * UTC: the file does not say the site's time zone, so such a comment may be
  * off by that offset, never more.
  */
-import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   authorName,
-  bodyVerdict,
+  Bodies,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   keptParent,
@@ -189,6 +188,16 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
   const sharedKeys = new Map<string, number>();
 
   async function read(sink: ImportSink): Promise<void> {
+    const bodies = new Bodies();
+    try {
+      await readWith(sink, bodies);
+    } finally {
+      bodies.close();
+    }
+  }
+
+  /** The two passes, each comment's markdown kept in `bodies` between them. */
+  async function readWith(sink: ImportSink, bodies: Bodies): Promise<void> {
     origins.clear();
     sharedKeys.clear();
     const items: ItemFacts[] = [];
@@ -239,7 +248,9 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
         parent: parent && parent !== '0' ? parent : null,
         thread: String(record.enclosing!.index),
         index: record.index,
-        why: commentVerdict(fields) ?? bodyVerdict(autop(fields.get('wp:comment_content') ?? '')),
+        why:
+          commentVerdict(fields) ??
+          bodies.verdict(id, autop(fields.get('wp:comment_content') ?? '')),
       });
     });
     if (site === null) {
@@ -296,7 +307,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
         status: 'published',
         hiddenReason: null,
         author: { name: authorName(fields.get('wp:comment_author')), role: null },
-        body: htmlToMarkdown(autop(fields.get('wp:comment_content') ?? '')),
+        body: bodies.markdown(id),
         highlighted: false,
         createdAt: timeOf(fields.get('wp:comment_date_gmt'), fields.get('wp:comment_date'))!,
         editedAt: null,

@@ -616,8 +616,8 @@ export function visibleText(html: string): string {
     .trim();
 }
 
-/** The tags rendered comment HTML may hold, with the attributes each may carry. */
-const INERT_TAGS: Record<string, readonly string[]> = {
+/** The tags rendered comment HTML may hold, with the attributes each may carry (render.test.ts checks the renderer against it too). */
+export const INERT_TAGS: Record<string, readonly string[]> = {
   p: [],
   br: [],
   strong: [],

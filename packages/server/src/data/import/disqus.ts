@@ -23,7 +23,7 @@
  */
 import {
   authorName,
-  Bodies,
+  type Bodies,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   DUPLICATE_THREAD,
@@ -37,6 +37,7 @@ import {
   tallySharedKeys,
   titleOf,
   utcTime,
+  withBodies,
 } from './legacy-rules.ts';
 import type { ImportSink, ImportThread } from './records.ts';
 import {
@@ -113,14 +114,7 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
   const origins = new Map<string, number>();
   const sharedKeys = new Map<string, number>();
 
-  async function read(sink: ImportSink): Promise<void> {
-    const bodies = new Bodies();
-    try {
-      await readWith(sink, bodies);
-    } finally {
-      bodies.close();
-    }
-  }
+  const read = withBodies(readWith);
 
   /** The two passes, each comment's markdown kept in `bodies` between them. */
   async function readWith(sink: ImportSink, bodies: Bodies): Promise<void> {

@@ -29,7 +29,7 @@ import { decodeHTML } from 'entities';
 import { showableLine, threadKey } from '../../http/fields.ts';
 import { MAX_AUTHOR, MAX_TITLE } from '../../messages/messages.schemas.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
-import type { ImportReader } from './records.ts';
+import type { ImportReader, ImportSink } from './records.ts';
 
 /** What both importers take. */
 export interface LegacyImportOptions {
@@ -164,6 +164,23 @@ export function authorName(name: string | undefined): string {
 /** A thread title, or null when none is left. */
 export function titleOf(text: string | undefined): string | null {
   return shownText(text, MAX_TITLE) || null;
+}
+
+/**
+ * A reader's two passes run with a {@link Bodies} of their own, closed
+ * whatever happens.
+ */
+export function withBodies(
+  readWith: (sink: ImportSink, bodies: Bodies) => Promise<void>,
+): (sink: ImportSink) => Promise<void> {
+  return async (sink) => {
+    const bodies = new Bodies();
+    try {
+      await readWith(sink, bodies);
+    } finally {
+      bodies.close();
+    }
+  };
 }
 
 /**

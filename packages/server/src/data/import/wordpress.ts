@@ -24,7 +24,7 @@
  */
 import {
   authorName,
-  Bodies,
+  type Bodies,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   keptParent,
@@ -37,6 +37,7 @@ import {
   tallySharedKeys,
   titleOf,
   utcTime,
+  withBodies,
 } from './legacy-rules.ts';
 import type { ImportSink } from './records.ts';
 import {
@@ -187,14 +188,7 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
   const origins = new Map<string, number>();
   const sharedKeys = new Map<string, number>();
 
-  async function read(sink: ImportSink): Promise<void> {
-    const bodies = new Bodies();
-    try {
-      await readWith(sink, bodies);
-    } finally {
-      bodies.close();
-    }
-  }
+  const read = withBodies(readWith);
 
   /** The two passes, each comment's markdown kept in `bodies` between them. */
   async function readWith(sink: ImportSink, bodies: Bodies): Promise<void> {

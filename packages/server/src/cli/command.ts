@@ -46,10 +46,11 @@ export type OptionValue = string | readonly string[] | boolean | undefined;
 /** How a command uses a SQLite file that is not there yet. */
 export interface StoreOptions {
   /**
-   * The command only reads (a dry run): a database it had to create is
-   * removed afterwards, so nothing is left behind.
+   * Whether a database the command had to create stays once the work is
+   * done (asked then; default yes). A dry run, or an import stopped before it
+   * wrote anything, says no: nothing is left behind.
    */
-  readOnly?: boolean;
+  keepCreated?: () => boolean;
 }
 
 /** What `run` is given: the parsed command line and the means to do its work. */

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runToExit } from '../testing/server-process.ts';
-import { COMMANDS, commandHelp } from './commands.ts';
-import { runCaptured } from './run-captured.ts';
+import { COMMANDS, commandHelp, runCommand } from './commands.ts';
+import { captured, runCaptured } from './run-captured.ts';
 
 /** A scratch folder, removed after the test, and a database path in it that nothing must create. */
 function scratch(t: { after(fn: () => void): void }) {
@@ -186,11 +186,26 @@ describe('a database that is not there', () => {
     const dry = await runCaptured(['import', '--dry-run', file], { DATABASE_URL: database });
     assert.equal(dry.code, 0, dry.stderr);
     assert.equal(existsSync(database), false, 'a dry run leaves no database');
+    const deep = join(dir, 'new', 'folders', 'p.db');
+    const dryDeep = await runCaptured(['import', '--dry-run', file], { DATABASE_URL: deep });
+    assert.equal(dryDeep.code, 0, dryDeep.stderr);
+    assert.equal(existsSync(join(dir, 'new')), false, 'nor the folders made for it');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"format": "parley-export", "version": 1, "threads": [');
     const refused = await runCaptured(['import', bad], { DATABASE_URL: database });
     assert.equal(refused.code, 1);
     assert.equal(existsSync(database), false, 'a refused file leaves no database');
+    const stopped = await runCommand(
+      ['import', file],
+      { DATABASE_URL: database },
+      {
+        stdout: captured().stream,
+        stderr: captured().stream,
+        signal: AbortSignal.abort(),
+      },
+    );
+    assert.equal(stopped, 1);
+    assert.equal(existsSync(database), false, 'an import stopped before writing leaves none');
     const real = await runCaptured(['import', file], { DATABASE_URL: database });
     assert.equal(real.code, 0, real.stderr);
     assert.ok(statSync(database).size > 0, 'the import made the database');

@@ -7,7 +7,8 @@
  * file of its own in this folder.
  */
 
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, SETTINGS, settingsFrom } from '../config.ts';
 import { DEFAULT_SQLITE_PATH, openStore, parseDatabaseUrl } from '../db/store.ts';
@@ -198,17 +199,19 @@ export async function runCommand(
             `no database at ${target.path}: give its path with --${DATABASE_SETTING.flag} or DATABASE_URL (the default, ${target.path === DEFAULT_SQLITE_PATH ? 'this one' : DEFAULT_SQLITE_PATH}, is relative to the folder parley-server runs in)`,
           );
         }
+        // The folders openStore will make for it, to take away with it.
+        const folders = created ? missingFolders(target.path) : [];
         const store = await openStore(parsed.databaseUrl);
         let keep = false;
         try {
           await prepareSchema(store.db, command.acceptsOlderSchema === true);
           const result = await work(store);
-          keep = options.readOnly !== true;
+          keep = options.keepCreated?.() ?? true;
           return result;
         } finally {
           await store.close();
           // A database this command made and did not fill goes again.
-          if (created && !keep && target.dialect === 'sqlite') removeDatabase(target.path);
+          if (created && !keep && target.dialect === 'sqlite') removeDatabase(target.path, folders);
         }
       },
     });
@@ -219,8 +222,21 @@ export async function runCommand(
   }
 }
 
-/** A SQLite database file and the journal files beside it. */
-function removeDatabase(path: string): void {
+/** The folders above `path` that do not exist yet, innermost first. */
+function missingFolders(path: string): string[] {
+  const missing: string[] = [];
+  for (let folder = dirname(resolve(path)); !existsSync(folder); folder = dirname(folder)) {
+    missing.push(folder);
+  }
+  return missing;
+}
+
+/** A SQLite database file, the journal files beside it, and the folders made for it if empty. */
+function removeDatabase(path: string, folders: readonly string[]): void {
   for (const suffix of ['', '-wal', '-shm', '-journal'])
     rmSync(`${path}${suffix}`, { force: true });
+  try {
+    // Innermost first; a folder something else wrote into meanwhile stays.
+    for (const folder of folders) rmdirSync(folder);
+  } catch {}
 }

@@ -58,6 +58,7 @@ function importCommandOf(spec: {
       }
       const started = Date.now();
       const dryRun = options['dry-run'] === true;
+      let wrote = false;
       return withStore(
         async (store) => {
           const line = progress();
@@ -68,8 +69,10 @@ function importCommandOf(spec: {
               progress: line,
               signal: io.signal,
             });
+            wrote = !dryRun;
           } catch (error) {
             if (!(error instanceof ImportInterrupted)) throw error;
+            wrote = error.written > 0;
             io.stderr.write(`parley-server ${spec.name}: ${error.message}\n`);
             return 1;
           } finally {
@@ -84,7 +87,7 @@ function importCommandOf(spec: {
           io.stdout.write(`Took ${duration(Date.now() - started)}.\n`);
           return 0;
         },
-        { readOnly: dryRun },
+        { keepCreated: () => wrote },
       );
     },
   };

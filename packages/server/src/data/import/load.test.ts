@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { countBreaches } from '../../fuzz/invariants.ts';
 import { renderComment } from '../../markdown/render.ts';
 import { type AppFixture, appFixture, threadPath } from '../../testing/app-fixture.ts';
 import { dialects } from '../../testing/dialects.ts';
@@ -88,6 +89,23 @@ for (const dialect of dialects) {
 
     const rowCount = async () =>
       (await f.db.store.db.selectFrom('messages').select('id').execute()).length;
+
+    it('two imports of one file at once: one writes, the other says so and a re-run adds nothing twice', async () => {
+      const records = [thread(KEY), ...Array.from({ length: 12 }, (_, i) => message(`same:${i}`))];
+      const results = await Promise.allSettled([
+        importInto(f.db.store, reader(records), { batchSize: 3 }),
+        importInto(f.db.store, reader(records), { batchSize: 3 }),
+      ]);
+      const refused = results.filter((r) => r.status === 'rejected');
+      assert.equal(refused.length, 1, 'the second finds the first wrote meanwhile');
+      const reason = (refused[0] as PromiseRejectedResult).reason;
+      assert.ok(reason instanceof ImportError, String(reason));
+      assert.match(reason.message, /another import wrote some of these messages/);
+      const again = await importInto(f.db.store, reader(records));
+      assert.equal(again.messages.created, 0);
+      assert.equal(await rowCount(), 12);
+      assert.deepEqual(await countBreaches(f.db.store), []);
+    });
 
     it('renders html from the markdown with today’s renderer, whatever html the file carried', async () => {
       const hostile =

@@ -30,6 +30,7 @@ import { bodyFingerprint, hashToken } from '../../messages/post-message.ts';
 import { updateThread } from '../../threads/threads.repository.ts';
 import { readSiteId } from '../export.repository.ts';
 import {
+  ImportError,
   type ImportMessage,
   type ImportReader,
   type ImportSummary,
@@ -150,7 +151,11 @@ async function write(
     if (signal?.aborted) throw new ImportInterrupted(done, total);
     // Markdown and hashing before the write lock is taken.
     const rows = batch.map(newRow);
-    const written = await store.write((trx) => writeBatch(trx, staging, batch, rows, now));
+    const written = await store
+      .write((trx) => writeBatch(trx, staging, batch, rows, now))
+      .catch((error: unknown) => {
+        throw sameMessagesMeanwhile(error) ? new ImportError(CONCURRENT_IMPORT) : error;
+      });
     staging.written(written.threads, written.messages);
     afterOrd = batch.at(-1)!.ord;
     done += batch.length;
@@ -188,6 +193,20 @@ async function write(
     });
   }
   progress.done();
+}
+
+/** Why a batch failed when another import wrote the same messages at the same time. */
+const CONCURRENT_IMPORT =
+  'another import wrote some of these messages while this one ran (nothing of this batch was written); run this command again: it finds what the other wrote and adds the rest';
+
+/**
+ * Whether a write failed on the unique index of source ids: another import
+ * of the same file ran at the same time and wrote a message between this
+ * one's check and its write. (SQLite names the column, PostgreSQL the index.)
+ */
+function sameMessagesMeanwhile(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return /messages\.source_id|messages_source_idx/.test(message);
 }
 
 /** A new message's row, less its thread and parent (known only when written). */

@@ -877,6 +877,20 @@ for (const dialect of dialects) {
           field((d) => Object.assign(d.reports[0]!, { reason: 'see \u202Ethis' })),
           /reports\[0\]\.reason: must not contain bidirectional override characters/,
         );
+        // A source id PostgreSQL could not store, or one of no sensible size.
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { sourceId: 'disqus:a\u0000b' })),
+          new RegExp(`messages\\[${last}\\]\\.sourceId: must be 1 to 500 characters`),
+        );
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { sourceId: 'x'.repeat(501) })),
+          new RegExp(`messages\\[${last}\\]\\.sourceId: must be 1 to 500 characters`),
+        );
+        // A time from the future would head "most active" for ever.
+        await refused(
+          field((d) => Object.assign(d.messages[last]!, { createdAt: '9999-12-31T23:59:59.000Z' })),
+          /"9999-12-31T23:59:59\.000Z" is in the future/,
+        );
         // Empty is a deleted placeholder's, and only its.
         const published = site.doc.messages.findIndex((m) => m.status === 'published');
         await refused(

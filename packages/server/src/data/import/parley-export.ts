@@ -61,13 +61,22 @@ const threadRow = z.object({
   lastActivityAt: time.optional(),
 });
 
+/**
+ * A source id as another server or an importer made it: at most 500
+ * characters, no control characters or lone surrogates (PostgreSQL cannot
+ * store a NUL; SQLite would, and the two would disagree).
+ */
+const sourceId = z
+  .string()
+  .regex(/^[^\p{Cc}\p{Cs}]{1,500}$/u, 'must be 1 to 500 characters without control characters');
+
 const messageRow = z.object({
   id,
-  sourceId: z.string().min(1).optional(),
+  sourceId: sourceId.optional(),
   threadKey,
   parentId: id.nullable(),
   /** The parent's `sourceId`, read only when `parentId` names no message of the file. */
-  parentSourceId: z.string().min(1).optional(),
+  parentSourceId: sourceId.optional(),
   kind: z.enum(['opening', 'reply']),
   status: z.enum(['published', 'pending', 'hidden', 'spam', 'deleted']),
   hiddenReason: z.enum(['moderator', 'reports']).nullable(),

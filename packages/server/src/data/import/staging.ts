@@ -155,8 +155,16 @@ function storedTime(value: string, what: string): string {
       `${what}: ${JSON.stringify(value)} is not a time in ISO 8601 UTC with milliseconds, year 0001 to 9999`,
     );
   }
+  // A comment from the future would head "most active" lists for ever and
+  // never let auto-close reach its thread; a day allows for clocks.
+  if (Date.parse(value) > Date.now() + FUTURE_SLACK_MS) {
+    throw new ImportError(`${what}: ${JSON.stringify(value)} is in the future`);
+  }
   return value;
 }
+
+/** How far past this server's clock an imported time may be. */
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
 function optionalTime(value: string | null | undefined, what: string): string | null {
   return value == null ? null : storedTime(value, what);

@@ -17,17 +17,16 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '@parley/server/testing/free-port';
 import Database from 'better-sqlite3';
 import { runIfMain } from './lib/cli.ts';
-import { describeMachine } from './lib/machine.ts';
-import { formatReport, renderMarkdown } from './lib/markdown.ts';
+import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startBenchServer } from './lib/parley-server.ts';
-import { REPORT_JSON, REPORT_MD, ROOT, WIDGET_DIST } from './lib/paths.ts';
+import { ROOT, WIDGET_DIST } from './lib/paths.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import { call, holdStream, type RawReply, trickle } from './lib/raw-http.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
@@ -1609,30 +1608,6 @@ function ensureBuilt(): void {
   execFileSync('npx', ['-y', 'pnpm@12.4.2', '-r', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
-/** Puts this run's result into docs/benchmarks.json and re-renders docs/benchmarks.md. */
-function writeReport(result: BenchResult): void {
-  const report = existsSync(REPORT_JSON)
-    ? (JSON.parse(readFileSync(REPORT_JSON, 'utf8')) as {
-        machine: ReturnType<typeof describeMachine>;
-        results: BenchResult[];
-      })
-    : { machine: describeMachine(), results: [] };
-  const machine = describeMachine();
-  const measured = {
-    ...result,
-    notes: [
-      ...result.notes,
-      `Measured alone (\`${COMMAND} --write\`) on ${machine.commit}, ${machine.date}, load ${machine.loadAverage.join(' ')}; the other sections are from the run described under Machine.`,
-    ],
-  };
-  const results = report.results.filter((r) => r.id !== 'attack');
-  results.push(measured);
-  writeFileSync(REPORT_MD, renderMarkdown(report.machine, results));
-  writeFileSync(REPORT_JSON, `${JSON.stringify({ machine: report.machine, results }, null, 2)}\n`);
-  formatReport();
-  console.log(`Wrote the attack section into ${REPORT_MD} and ${REPORT_JSON}.`);
-}
-
 // Like every benchmark: prints its table, and exits non-zero while a budget (here, a defence) fails.
 runIfMain(
   import.meta.url,
@@ -1645,6 +1620,6 @@ runIfMain(
     return result;
   },
   (result) => {
-    if (process.argv.includes('--write')) writeReport(result);
+    if (process.argv.includes('--write')) writeSection(result);
   },
 );

@@ -12,6 +12,7 @@ import { bundleBench } from './bundle.ts';
 import { deepBench } from './deep.ts';
 import { fanoutBench } from './fanout.ts';
 import { firstRenderBench } from './first-render.ts';
+import { importBench } from './import.ts';
 import { killAll } from './lib/children.ts';
 import { settle } from './lib/cli.ts';
 import { closeIdleSockets } from './lib/http.ts';
@@ -34,6 +35,7 @@ const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] 
   { id: 'deep', title: '5. Deep threads (100,000 messages)', run: deepBench },
   { id: 'fanout', title: '6. Live fan-out (1,000 open streams)', run: fanoutBench },
   { id: 'attack', title: '7. Attacks replayed (issue 10 security review)', run: attackBench },
+  { id: 'import', title: '8. Moving in: importing 100,000 messages', run: importBench },
 ];
 
 async function main(): Promise<number> {

@@ -1,7 +1,8 @@
 /** Renders `docs/benchmarks.md` from a run's results. */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Machine } from './machine.ts';
+import { describeMachine, type Machine } from './machine.ts';
 import { REPORT_JSON, REPORT_MD, ROOT } from './paths.ts';
 import { type BenchResult, failed, formatBudget, formatValue, rows, verdict } from './report.ts';
 
@@ -99,4 +100,34 @@ export function formatReport(): void {
   } catch {
     console.warn('Could not format the report with Biome; run `npm run format`.');
   }
+}
+
+/**
+ * Puts one benchmark's result, measured alone (`<command> --write`), into
+ * docs/benchmarks.json in its place (or at the end) and re-renders
+ * docs/benchmarks.md; the other sections keep the run described under Machine.
+ */
+export function writeSection(result: BenchResult): void {
+  const report = existsSync(REPORT_JSON)
+    ? (JSON.parse(readFileSync(REPORT_JSON, 'utf8')) as {
+        machine: Machine;
+        results: BenchResult[];
+      })
+    : { machine: describeMachine(), results: [] };
+  const machine = describeMachine();
+  const measured = {
+    ...result,
+    notes: [
+      ...result.notes,
+      `Measured alone (\`${result.command} --write\`) on ${machine.commit}, ${machine.date}, load ${machine.loadAverage.join(' ')}; the other sections are from the run described under Machine.`,
+    ],
+  };
+  const at = report.results.findIndex((r) => r.id === result.id);
+  const results = [...report.results];
+  if (at === -1) results.push(measured);
+  else results[at] = measured;
+  writeFileSync(REPORT_MD, renderMarkdown(report.machine, results));
+  writeFileSync(REPORT_JSON, `${JSON.stringify({ machine: report.machine, results }, null, 2)}\n`);
+  formatReport();
+  console.log(`Wrote the ${result.id} section into ${REPORT_MD} and ${REPORT_JSON}.`);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { COMMANDS } from './cli/commands.ts';
 import {
   ConfigError,
   checkAdminToken,
@@ -401,9 +402,9 @@ describe('parseCommandLine', () => {
       assert.match(refusal(['--help=yes']), /--help/);
     });
 
-    it('refuses any argument, saying it takes none, only settings, without repeating it', () => {
+    it('refuses any argument, saying serving takes none, only settings, and a command comes first, without repeating it', () => {
       const says = (word: number) =>
-        `unexpected argument (word ${word} of the command line): parley-server takes no commands or arguments, only settings, each value right after its flag. Run parley-server --help for the settings.`;
+        `unexpected argument (word ${word} of the command line): serving takes no arguments, only settings, each value right after its flag, and a command comes first (parley-server COMMAND ...). Run parley-server --help for the settings.`;
       assert.equal(refusal(['serve-forever']), says(1));
       assert.equal(refusal(['--port', '8080', 'extra']), says(3));
       assert.equal(refusal(['--', '--port']), says(2));
@@ -417,7 +418,7 @@ describe('parseCommandLine', () => {
 
 /** The `--help` entry of `flag`, its wrapped lines joined with single spaces. */
 function helpEntry(flag: string): string {
-  const entry = helpText()
+  const entry = helpText(COMMANDS)
     .split('\n\n')
     .find((block) => block.startsWith(`  --${flag} `));
   assert.ok(entry, `--help has an entry for --${flag}`);
@@ -425,20 +426,31 @@ function helpEntry(flag: string): string {
 }
 
 describe('helpText', () => {
-  const text = helpText();
+  const text = helpText(COMMANDS);
   /** The text as read, whatever the lines it is wrapped to. */
   const unwrapped = text.replace(/\s+/g, ' ');
 
   it('starts with the usage line', () => {
-    assert.match(text, /^Usage: parley-server \[options\]\n/);
+    assert.match(text, /^Usage: parley-server \[COMMAND\] \[OPTIONS\]\n/);
   });
 
   it('lists --help and -h', () => {
     assert.match(text, /--help, -h\s+show this help/i);
   });
 
-  it('says the server takes no commands or arguments, only options', () => {
-    assert.match(unwrapped, /takes no commands or arguments, only these options/);
+  it('says that with no command it serves, taking only these options', () => {
+    assert.match(unwrapped, /With no command, serves .* taking only the options below/);
+  });
+
+  it('lists every command on one line: its name and its summary', () => {
+    const listed = text.split('Commands (')[1]!.split('\n\n')[0]!.split('\n').slice(1);
+    assert.deepEqual(
+      listed.map((line) => line.trim().split(/\s+/)[0]),
+      COMMANDS.map((c) => c.name),
+    );
+    for (const [i, command] of COMMANDS.entries()) {
+      assert.ok(listed[i]!.endsWith(` ${command.summary}`), command.name);
+    }
   });
 
   it('lists every setting of the server command with its flag, what it accepts and its default', () => {
@@ -614,7 +626,7 @@ describe('moderation settings', () => {
   });
 
   it('lists every moderation setting in --help', () => {
-    const help = helpText();
+    const help = helpText(COMMANDS);
     for (const flag of [
       'admin-token',
       'moderation',

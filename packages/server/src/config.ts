@@ -368,9 +368,10 @@ export type Command =
   | { kind: 'version' };
 
 /**
- * Reads the command line and the environment. Flags win over environment
- * variables; every value is validated, and a bad one is a {@link ConfigError}
- * that says which setting and what it accepts.
+ * Reads the command line for serving and the environment (main.ts hands a
+ * command line that starts with a command's name to `cli/commands.ts`).
+ * Flags win over environment variables; every value is validated, and a bad
+ * one is a {@link ConfigError} that says which setting and what it accepts.
  */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
   const args = [...argv];
@@ -381,7 +382,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   } as const;
   const seeHelp = 'Run parley-server --help for the settings.';
   // Named plainly, even beside --help: node's own refusal of an unknown option
-  // suggests passing it as an argument after `--`, and the server takes none.
+  // suggests passing it as an argument after `--`, and serving takes none.
   const unknown = parseArgs({
     args,
     options,
@@ -403,9 +404,26 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError(
       // The word itself is not repeated: after a typo such as `--admin-token= SECRET`
       // it is a secret, and this line may end up in a log.
-      `unexpected argument (word ${args.indexOf(parsed.positionals[0]!) + 1} of the command line): parley-server takes no commands or arguments, only settings, each value right after its flag. ${seeHelp}`,
+      `unexpected argument (word ${args.indexOf(parsed.positionals[0]!) + 1} of the command line): serving takes no arguments, only settings, each value right after its flag, and a command comes first (parley-server COMMAND ...). ${seeHelp}`,
     );
   }
+  const flags = Object.fromEntries(
+    SETTINGS.map((s) => [s.flag, parsed.values[s.flag] as string | undefined]),
+  );
+  return { kind: 'serve', config: settingsFrom(flags, env) };
+}
+
+/**
+ * Validates the settings given as flags (by flag name, without `--`) and
+ * environment variables, flags winning: the one path every setting takes,
+ * for serving and for the data commands' `--database-url` alike. A bad value
+ * is a {@link ConfigError} naming the setting, its flag and what it accepts;
+ * every bad value at once.
+ */
+export function settingsFrom(
+  flags: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv,
+): ServerConfig {
   const raw: Partial<Record<SettingName, string>> = {};
   for (const setting of SETTINGS) {
     // An empty (or blank) value means unset, as shells make it easy to pass
@@ -413,8 +431,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     // the default, and a blank number never reads as 0 (PARLEY_RATE_LIMIT=0 is "off").
     const given = (value: string | undefined) =>
       value !== undefined && value.trim() !== '' ? value : undefined;
-    const value =
-      given(parsed.values[setting.flag] as string | undefined) ?? given(env[setting.env]);
+    const value = given(flags[setting.flag]) ?? given(env[setting.env]);
     if (value !== undefined) raw[setting.env] = value;
   }
   const result = schema.safeParse(raw);
@@ -427,7 +444,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     });
     throw new ConfigError(`invalid setting: ${messages.join('; ')}`);
   }
-  return { kind: 'serve', config: result.data };
+  return result.data;
 }
 
 /**

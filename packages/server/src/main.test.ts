@@ -353,9 +353,17 @@ describe('parley-server', () => {
         says: ['unknown option --bogus. Run parley-server --help'],
       },
       {
-        name: 'an argument',
+        name: 'an unknown command',
         args: ['extra'],
-        says: ['unexpected argument (word 1 of the command line): parley-server takes no commands'],
+        says: ['unknown command "extra". Run parley-server --help for the commands.'],
+      },
+      {
+        name: 'an argument after the settings',
+        args: ['--port', '8080', 'backup'],
+        says: [
+          'unexpected argument (word 3 of the command line): serving takes no arguments',
+          'a command comes first',
+        ],
       },
     ];
 

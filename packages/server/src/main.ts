@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp, type ParleyApp } from './app.ts';
 import { type AppDeps, consoleLogger, type Logger } from './app-deps.ts';
+import { COMMANDS, runCommand } from './cli/commands.ts';
 import { ConfigError, checkAdminToken, parseCommandLine, type ServerConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore, parseDatabaseUrl, type Store } from './db/store.ts';
@@ -233,8 +234,13 @@ function requestTimeouts(ms: number) {
   };
 }
 
-/** The `parley-server` command. Returns the process exit code. */
+/**
+ * The `parley-server` command. Returns the process exit code. A command
+ * line whose first word is not an option names a command (`backup`,
+ * `export`, ...: cli/commands.ts); otherwise it serves.
+ */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] !== undefined && !argv[0].startsWith('-')) return runDataCommand(argv, env);
   let command: ReturnType<typeof parseCommandLine>;
   try {
     command = parseCommandLine(argv, env);
@@ -246,7 +252,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     throw error;
   }
   if (command.kind === 'help') {
-    process.stdout.write(helpText());
+    process.stdout.write(helpText(COMMANDS));
     return 0;
   }
   if (command.kind === 'version') {
@@ -284,4 +290,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+}
+
+/**
+ * Runs a command on the process's streams. The first SIGINT or SIGTERM asks
+ * it to stop and clean up (no half-written FILE is left); a second one, the
+ * default again, ends the process at once.
+ */
+async function runDataCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const interrupted = new AbortController();
+  const interrupt = () => interrupted.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    return await runCommand(argv, env, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: interrupted.signal,
+    });
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
 }

@@ -8,37 +8,57 @@ import { SETTINGS, settingDefault } from './config.ts';
 type AnySetting = (typeof SETTINGS)[number];
 
 /** Columns `--help` wraps its prose to: a terminal's usual width. */
-const HELP_WIDTH = 80;
+export const HELP_WIDTH = 80;
 /** Indent of a setting's description under its flag. */
 const HELP_INDENT = '      ';
 
+/** One `--help` entry: its head line, then each paragraph wrapped and indented beneath it. */
+export function helpEntry(head: string, ...paragraphs: string[]): string {
+  return [head, ...paragraphs.flatMap((text) => wrap(text, HELP_WIDTH - HELP_INDENT.length))]
+    .join(`\n${HELP_INDENT}`)
+    .concat('\n');
+}
+
 /**
- * The `--help` text: each flag with its variable, then, wrapped beneath it,
- * what it does with every rule the README's table states, what it accepts
- * and its default.
+ * A setting's `--help` entry: its flag and variable, then what it does with
+ * every rule the README's table states, what it accepts and its default.
  */
-export function helpText(): string {
-  const entry = (head: string, ...paragraphs: string[]) =>
-    [head, ...paragraphs.flatMap((text) => wrap(text, HELP_WIDTH - HELP_INDENT.length))]
-      .join(`\n${HELP_INDENT}`)
-      .concat('\n');
-  const entries = SETTINGS.map((s) =>
-    entry(
-      `  --${s.flag.padEnd(18)} ${s.env}`,
-      plainText(meaning(s)),
-      `Accepts ${s.accepts}; default ${settingDefault(s)}`,
-    ),
+export function settingHelp(s: AnySetting): string {
+  return helpEntry(
+    `  --${s.flag.padEnd(18)} ${s.env}`,
+    plainText(meaning(s)),
+    `Accepts ${s.accepts}; default ${settingDefault(s)}`,
   );
+}
+
+/** A command as `parley-server --help` lists it: its name and one line. */
+interface ListedCommand {
+  name: string;
+  summary: string;
+}
+
+/**
+ * The `--help` text: the commands, one line each, then serving's options:
+ * each flag with its variable and, wrapped beneath it, what it does, what it
+ * accepts and its default.
+ */
+export function helpText(commands: readonly ListedCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'Usage: parley-server [options]',
+    'Usage: parley-server [COMMAND] [OPTIONS]',
     '',
-    'Serves the Parley comments API, the widget script and its database.',
-    'It takes no commands or arguments, only these options.',
-    'Every option can also be set as an environment variable; flags win.',
+    'With no command, serves the Parley comments API, the widget script and its',
+    'database, taking only the options below. Every option can also be set as an',
+    'environment variable; flags win.',
     '',
-    entry('  --help, -h', 'Show this help.'),
-    entry('  --version', "Print the server's version."),
-    ...entries,
+    'Commands (parley-server COMMAND --help tells more of each):',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options for serving:',
+    '',
+    helpEntry('  --help, -h', 'Show this help.'),
+    helpEntry('  --version', "Print the server's version."),
+    ...SETTINGS.map(settingHelp),
   ].join('\n');
 }
 
@@ -54,7 +74,7 @@ function plainText(markdown: string): string {
 }
 
 /** `text`'s lines, broken between words to at most `columns` (a longer word keeps its own line). */
-function wrap(text: string, columns: number): string[] {
+export function wrap(text: string, columns: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {

@@ -165,11 +165,13 @@ export function toExportThread(row: ExportThreadRow): ExportThread {
 /**
  * The one mapping from a message row to the export document's message: its
  * source, status and moderation state, never its client hash or token hash
- * (the row type does not even hold them).
+ * (the row type does not even hold them). `siteId` names this site in the
+ * source id of a message posted here (see {@link localSourcePrefix}).
  */
-export function toExportMessage(row: ExportMessageRow): ExportMessage {
+export function toExportMessage(row: ExportMessageRow, siteId: string): ExportMessage {
   return {
     id: row.id,
+    sourceId: row.source_id ?? `${localSourcePrefix(siteId)}${row.id}`,
     threadKey: row.thread_key,
     parentId: row.parent_id,
     kind: row.kind,
@@ -183,6 +185,18 @@ export function toExportMessage(row: ExportMessageRow): ExportMessage {
     editedAt: row.edited_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * How the source ids of messages posted on the site `siteId` begin:
+ * `parley:<site id>:`, then the message's id. What its exports call them,
+ * and what an import of such an export matches them by. An import stores
+ * none of this site's own ids as it is (it would share message n's), only
+ * as `parley:<site id>:<n>@<createdAt>` (`data/import/staging.ts`), so an
+ * export's source ids stay unique.
+ */
+export function localSourcePrefix(siteId: string): string {
+  return `parley:${siteId}:`;
 }
 
 /** The one mapping from a report row to the export document's report: never who sent it. */

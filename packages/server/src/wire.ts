@@ -310,6 +310,12 @@ export interface ExportThread {
 export interface ExportMessage {
   /** This server's id: `parentId` and reports' `messageId` refer to it. */
   id: number;
+  /**
+   * Stable wherever the message travels: where it was imported from, when it
+   * was (`disqus:<id>`, another export's `sourceId`), else
+   * `parley:<this site's id>:<id>`. Importing matches messages by it.
+   */
+  sourceId: string;
   threadKey: string;
   parentId: number | null;
   kind: MessageKind;

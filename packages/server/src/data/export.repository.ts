@@ -27,7 +27,7 @@ export type ExportMessageRow = Pick<
   | 'created_at'
   | 'edited_at'
   | 'updated_at'
-> & { id: number; highlighted: number; thread_key: string };
+> & { id: number; highlighted: number; thread_key: string; source_id: string | null };
 
 /** What the export reads of a report: never who sent it. */
 export type ExportReportRow = Pick<
@@ -60,6 +60,19 @@ export async function exportBounds(db: Kysely<Database>): Promise<ExportBounds> 
     }),
   );
   return { thread: thread!, message: message!, report: report! };
+}
+
+/**
+ * This site's random id (made by the `2026-12-07-import-sources` migration),
+ * which names its own messages in source ids: `parley:<site id>:<id>`.
+ */
+export async function readSiteId(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('site_meta')
+    .select('value')
+    .where('name', '=', 'site_id')
+    .executeTakeFirstOrThrow();
+  return row.value;
 }
 
 /** Where a batch starts and what it may include. */
@@ -112,6 +125,7 @@ export async function messageBatch(
     .innerJoin('threads', 'threads.id', 'messages.thread_id')
     .select([
       'messages.id',
+      'messages.source_id',
       'threads.key as thread_key',
       'messages.parent_id',
       'messages.kind',

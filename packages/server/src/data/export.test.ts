@@ -17,6 +17,7 @@ import {
 import { assertError, json } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
 import type { CreatedOwnerKey, ExportDocument, ExportMessage } from '../wire.ts';
+import { readSiteId } from './export.repository.ts';
 import { exportDocument } from './export.ts';
 
 const KEY = '/blog/post-1';
@@ -37,6 +38,7 @@ const THREAD_FIELDS = [
 ];
 const MESSAGE_FIELDS = [
   'id',
+  'sourceId',
   'threadKey',
   'parentId',
   'kind',
@@ -221,8 +223,14 @@ for (const dialect of dialects) {
       assert.deepEqual(status(s.hidden.message.id), ['hidden', 'moderator']);
       assert.deepEqual(status(s.byReports.message.id), ['hidden', 'reports']);
       assert.deepEqual(status(s.deleted.message.id), ['deleted', null]);
+      const siteMeta = await f.db.store.db
+        .selectFrom('site_meta')
+        .select('value')
+        .where('name', '=', 'site_id')
+        .executeTakeFirstOrThrow();
       assert.deepEqual(byId.get(s.opening.message.id), {
         id: s.opening.message.id,
+        sourceId: `parley:${siteMeta.value}:${s.opening.message.id}`,
         threadKey: KEY,
         parentId: null,
         kind: 'opening',
@@ -314,6 +322,31 @@ for (const dialect of dialects) {
         'salt',
       ]) {
         assert.ok(!text.toLowerCase().includes(name.toLowerCase()), `no field named like ${name}`);
+      }
+    });
+
+    it('names each message by a stable sourceId: this site’s own, or the one it was imported with', async () => {
+      const posted = await post('posted here');
+      const imported = await post('imported once');
+      await f.db.store.db
+        .updateTable('messages')
+        .set({ source_id: 'disqus:42' })
+        .where('id', '=', imported.message.id)
+        .execute();
+      const doc = JSON.parse((await exportText()).text) as ExportDocument;
+      const [own, theirs] = doc.messages;
+      assert.match(own!.sourceId, /^parley:[0-9a-f-]{36}:\d+$/);
+      assert.equal(own!.sourceId, `parley:${own!.sourceId.split(':')[1]}:${posted.message.id}`);
+      assert.equal(theirs!.sourceId, 'disqus:42');
+      // The same site names its messages the same way in every export; another site never does.
+      const again = JSON.parse((await exportText()).text) as ExportDocument;
+      assert.equal(again.messages[0]!.sourceId, own!.sourceId);
+      const other = await dialect.create();
+      try {
+        const otherSite = await readSiteId(other.store.db);
+        assert.notEqual(otherSite, own!.sourceId.split(':')[1]);
+      } finally {
+        await other.dispose();
       }
     });
 

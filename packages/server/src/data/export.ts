@@ -19,6 +19,7 @@ import {
   type BatchScope,
   exportBounds,
   messageBatch,
+  readSiteId,
   reportBatch,
   threadBatch,
 } from './export.repository.ts';
@@ -65,7 +66,16 @@ export interface ExportOptions {
   now: Date;
   /** Rows per batch (default 500); tests make it small to cross batch edges. */
   batchSize?: number;
+  /**
+   * Told after each batch is read, with its array and row count, before its
+   * chunk is yielded: `parley-server export` counts rows for its progress
+   * line and summary with it.
+   */
+  onRows?: (array: ExportArray, count: number) => void;
 }
+
+/** The document's three arrays of rows, in the order it writes them. */
+export type ExportArray = 'threads' | 'messages' | 'reports';
 
 /**
  * Yields the export document as JSON text, chunk by chunk: the header, then
@@ -78,6 +88,7 @@ export async function* exportDocument(
 ): AsyncGenerator<string, void, undefined> {
   const limit = options.batchSize ?? BATCH_SIZE;
   const bounds = await exportBounds(db);
+  const siteId = await readSiteId(db);
   const header: Omit<ExportDocument, 'threads' | 'messages' | 'reports'> = {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -92,11 +103,18 @@ export async function* exportDocument(
     bounds,
     limit,
   });
-  yield* rowsOf(db, scope, threadBatch, toExportThread);
+  const counted = (array: ExportArray) => (count: number) => options.onRows?.(array, count);
+  yield* rowsOf(db, scope, threadBatch, toExportThread, counted('threads'));
   yield '\n],\n"messages": [';
-  yield* rowsOf(db, scope, messageBatch, toExportMessage);
+  yield* rowsOf(
+    db,
+    scope,
+    messageBatch,
+    (row) => toExportMessage(row, siteId),
+    counted('messages'),
+  );
   yield '\n],\n"reports": [';
-  yield* rowsOf(db, scope, reportBatch, toExportReport);
+  yield* rowsOf(db, scope, reportBatch, toExportReport, counted('reports'));
   yield '\n]}\n';
 }
 
@@ -106,12 +124,14 @@ async function* rowsOf<R extends { id: number }>(
   scope: (afterId: number) => BatchScope,
   read: (db: Kysely<Database>, scope: BatchScope) => Promise<R[]>,
   map: (row: R) => unknown,
+  onRows: (count: number) => void,
 ): AsyncGenerator<string, void, undefined> {
   let afterId = 0;
   let separator = '\n';
   for (;;) {
     const rows = await read(db, scope(afterId));
     if (rows.length === 0) return;
+    onRows(rows.length);
     yield separator + rows.map((row) => JSON.stringify(map(row))).join(',\n');
     separator = ',\n';
     afterId = rows.at(-1)!.id;

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_MIGRATION_TABLE,
   type Kysely,
   type Migration,
   type MigrationProvider,
@@ -17,6 +18,8 @@ import * as threadVisibility from './migrations/2026-12-04-thread-visibility.ts'
 import * as editSends from './migrations/2026-12-05-edit-sends.ts';
 import * as fingerprints from './migrations/2026-12-05-fingerprints.ts';
 import * as highlightedIndex from './migrations/2026-12-06-highlighted-index.ts';
+import * as importSources from './migrations/2026-12-07-import-sources.ts';
+import * as openingIndex from './migrations/2026-12-08-opening-index.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -34,6 +37,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-edit-sends': editSends,
   '2026-12-05-fingerprints': fingerprints,
   '2026-12-06-highlighted-index': highlightedIndex,
+  '2026-12-07-import-sources': importSources,
+  '2026-12-08-opening-index': openingIndex,
 };
 
 /** The names of every migration, in the order they apply. */
@@ -44,15 +49,13 @@ const provider: MigrationProvider = {
 };
 
 /**
- * Brings the schema to the latest migration. Kysely's migrator takes a lock
- * first (an advisory lock on PostgreSQL), so instances starting together apply
- * each migration exactly once.
+ * Kysely's migrator for `db`. Kysely looks for its bookkeeping tables in every
+ * schema; on PostgreSQL they are pinned to the schema Parley lives in (also
+ * returned, to read them), or another app's (or another Parley's) Kysely
+ * tables elsewhere in the database would be mistaken for ours.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  // Kysely looks for its bookkeeping tables in every schema; on PostgreSQL pin
-  // them to the schema Parley lives in, or another app's (or another Parley's)
-  // Kysely tables elsewhere in the database would be mistaken for ours.
-  const migrationTableSchema =
+async function migratorFor(db: Kysely<any>): Promise<{ migrator: Migrator; schema?: string }> {
+  const schema =
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]
           ?.schema
@@ -60,12 +63,65 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({
     db,
     provider,
-    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
+  return { migrator, ...(schema ? { schema } : {}) };
+}
+
+/**
+ * Brings the schema to the latest migration. Kysely's migrator takes a lock
+ * first (an advisory lock on PostgreSQL), so instances starting together apply
+ * each migration exactly once.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { migrator } = await migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : String(error ?? 'unknown error');
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`.replace('  ', ' '));
   }
+}
+
+/**
+ * Where a database stands against this version's migrations: `fresh` (none
+ * applied), `current` (exactly this version's), `older` (the first `applied`
+ * of them: an older version's server runs on it) or `newer` (it has
+ * migrations this version does not know, named in `unknown`).
+ */
+export type SchemaVersion =
+  | { state: 'fresh' }
+  | { state: 'current' }
+  | { state: 'older'; applied: number }
+  | { state: 'newer'; unknown: readonly string[] };
+
+/**
+ * Reads which migrations `db` has, changing nothing (not even creating
+ * Kysely's tables). Throws when they skip one of this version's, which no
+ * release of Parley leaves.
+ */
+export async function schemaVersion(db: Kysely<any>): Promise<SchemaVersion> {
+  const { migrator, schema } = await migratorFor(db);
+  const known = await migrator.getMigrations();
+  const applied = known.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+  // With none of ours applied, any other rows are not a Parley's; migrating
+  // then fails with Kysely's own message naming them.
+  if (applied.length === 0) return { state: 'fresh' };
+  const rows = await (schema ? db.withSchema(schema) : db)
+    .selectFrom(DEFAULT_MIGRATION_TABLE)
+    .select('name')
+    .execute();
+  const unknown = rows
+    .map((row: { name: string }) => row.name)
+    .filter((name: string) => !MIGRATION_NAMES.includes(name))
+    .sort();
+  if (unknown.length > 0) return { state: 'newer', unknown };
+  if (applied.length === MIGRATION_NAMES.length) return { state: 'current' };
+  const skipped = MIGRATION_NAMES.find((name, i) => i < applied.length && applied[i] !== name);
+  if (skipped !== undefined) {
+    throw new Error(
+      `the database's migrations skip ${skipped}, which no Parley release leaves; it cannot be used`,
+    );
+  }
+  return { state: 'older', applied: applied.length };
 }

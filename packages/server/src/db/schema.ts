@@ -65,6 +65,13 @@ export interface MessageTable {
    * duplicate check; null on placeholders and on rows older than it.
    */
   body_fingerprint: string | null;
+  /**
+   * Where an imported message came from (`disqus:<id>`, a Parley export's
+   * `sourceId`, ...): re-importing it finds it here and changes nothing.
+   * Null for a message posted here, which is known outside as
+   * `parley:<site_id>:<id>`. Unique where set.
+   */
+  source_id: Generated<string | null>;
 }
 
 /** Why a hidden message is hidden; see `MessageTable.hidden_reason`. */
@@ -139,6 +146,12 @@ export interface UsedChallengeTable {
   expires_at: StoredTime;
 }
 
+/** One fact about this site; `site_id` (random, made by a migration) names it in source ids. */
+export interface SiteMetaTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
@@ -151,6 +164,7 @@ export interface Database {
   events: EventTable;
   owner_keys: OwnerKeyTable;
   used_challenges: UsedChallengeTable;
+  site_meta: SiteMetaTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;

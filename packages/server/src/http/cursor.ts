@@ -1,20 +1,6 @@
 import type { StoredTime } from '../db/schema.ts';
 import { invalidField } from './api-error.ts';
-import { MAX_ID } from './fields.ts';
-
-/**
- * The one form the server writes times in (`Date#toISOString`, UTC, to the
- * millisecond). A cursor's time must be exactly that: PostgreSQL would
- * otherwise be handed `"2020"` or junk to cast, and answer with an error.
- */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** True for a time exactly as the server writes it (and a real date: no 2026-02-30). */
-function isServerTime(value: string): boolean {
-  if (!ISO_TIME.test(value)) return false;
-  const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString() === value;
-}
+import { isStoredTime, MAX_ID } from './fields.ts';
 
 /** A keyset position: the sort key of the last row a page returned. */
 export interface KeysetPosition {
@@ -34,7 +20,7 @@ export function encodeCursor(scope: string, position: KeysetPosition): string {
 /**
  * Decodes a cursor made by {@link encodeCursor}; anything else is a 400 naming
  * `cursor`, decided here, before any query: its time must be in the server's
- * own ISO form and its id a database id (1..{@link MAX_ID}).
+ * own stored form ({@link isStoredTime}) and its id a database id (1..{@link MAX_ID}).
  */
 export function decodeCursor(scope: string, cursor: string): KeysetPosition {
   let parsed: unknown;
@@ -47,7 +33,7 @@ export function decodeCursor(scope: string, cursor: string): KeysetPosition {
     !Array.isArray(parsed) ||
     parsed.length !== 3 ||
     typeof parsed[1] !== 'string' ||
-    !isServerTime(parsed[1]) ||
+    !isStoredTime(parsed[1]) ||
     !Number.isSafeInteger(parsed[2]) ||
     (parsed[2] as number) < 1 ||
     (parsed[2] as number) > MAX_ID

@@ -20,6 +20,19 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const CONTROL = /\p{Cc}/u;
 // Message bodies may span lines and use tabs; nothing else below U+0020.
 const BODY_CONTROL = /[^\P{Cc}\t\n]/u;
+// Everything `lineText` refuses, for text that is cleaned rather than refused.
+const UNSHOWABLE = new RegExp(`${CONTROL.source}|${LONE_SURROGATE.source}|${BIDI.source}`, 'gu');
+
+/**
+ * Text from elsewhere (an imported file) made into what `lineText(max)`
+ * accepts, rather than refused: control and bidi characters and lone
+ * surrogates become spaces, runs of white space one space, trimmed, at most
+ * `max` code points. Empty when nothing showable is left.
+ */
+export function showableLine(text: string, max: number): string {
+  const clean = text.replace(UNSHOWABLE, ' ').replace(/\s+/g, ' ').trim();
+  return [...clean].slice(0, max).join('').trim();
+}
 
 /** A one-line, trimmed, shown-to-others text of 1..max code points. */
 export function lineText(max: number) {
@@ -75,11 +88,17 @@ export function plainMultilineText(max: number, options: { allowEmpty?: boolean 
 /** A message body: markdown, 1..10,000 code points after trimming, newlines allowed. */
 export const bodyText = multilineText(10_000);
 
-/** An absolute http(s) URL of at most 2,048 characters. */
+/**
+ * An absolute http(s) URL of at most 2,048 characters, as typed: no control
+ * characters (PostgreSQL cannot store a NUL, and the URL parser would
+ * otherwise accept one and the text be stored as given) and valid Unicode.
+ */
 export const httpUrl = z
   .string({ error: 'must be a string' })
   .trim()
   .max(2048, 'must be at most 2048 characters')
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+  .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text')
   .refine((s) => {
     try {
       const url = new URL(s);
@@ -100,6 +119,30 @@ export const threadKey = z
   .refine((s) => codePoints(s) <= 512, 'must be at most 512 characters')
   .refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'must not contain control characters')
   .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters');
+
+/**
+ * The one form the server writes times in (`Date#toISOString`, UTC, to the
+ * millisecond), so text order is time order on SQLite.
+ */
+const STORED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The earliest storable time: year 0000 has the server's form, but
+ * PostgreSQL has no year 0 (1 BC comes before 1 AD) and refuses it.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+
+/**
+ * True for a time exactly as the server stores it (`StoredTime`): ISO 8601 in
+ * UTC with milliseconds, a real date (no 2026-02-30), year 0001 to 9999, so
+ * both databases take it alike. Whatever arrives from outside (a cursor, an
+ * imported file) is checked with this before a query or a write sees it.
+ */
+export function isStoredTime(value: string): boolean {
+  if (!STORED_TIME.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && time >= EARLIEST && new Date(time).toISOString() === value;
+}
 
 /** `limit` query parameter: an integer in 1..100. */
 export function limitParam(defaultValue: number) {

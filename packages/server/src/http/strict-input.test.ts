@@ -2,13 +2,15 @@
  * Input PostgreSQL would choke on is refused at the edge, alike on both
  * dialects: 400 `invalid_request` naming the field, never a 500 from the
  * driver. Cursors carry a time the server itself wrote or nothing; ids fit the
- * 32-bit `serial` columns; thread keys carry no bidi controls.
+ * 32-bit `serial` columns; thread keys carry no bidi controls; thread urls no
+ * control characters.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN, type AppFixture, appFixture, threadPath } from '../testing/app-fixture.ts';
-import { assertError, storedCounts } from '../testing/assertions.ts';
+import { assertError, json, storedCounts } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
+import type { ThreadPage } from '../wire.ts';
 import { encodeCursor } from './cursor.ts';
 
 const KEY = '/blog/strict';
@@ -58,6 +60,9 @@ const BAD_TIMES = [
   '2026-03-01T12:00:00.000+00:00',
   '2026-02-30T12:00:00.000Z',
   '+012026-03-01T12:00:00.000Z',
+  // The server's form, but PostgreSQL has no year 0 (it answered 500).
+  '0000-01-01T00:00:00.000Z',
+  '0000-12-31T23:59:59.999Z',
   '2026-03-01T12:00:00.000Z; drop table messages',
 ];
 
@@ -221,6 +226,37 @@ for (const dialect of dialects) {
         await assertError(res, 400, 'invalid_request', ['parentId']);
       }
       assert.deepEqual(await storedCounts(f.db.store), before);
+    });
+
+    it('returns 400 invalid_request naming url for a thread url with a NUL or a lone surrogate, changing nothing', async () => {
+      // The URL parser takes a NUL in a path; PostgreSQL cannot store one (it answered 500).
+      const urlOf = async () =>
+        (await json<ThreadPage>(await f.get(threadPath(KEY)), 200)).thread.url;
+      const before = await urlOf();
+      for (const url of [
+        'https://blog.example/a\u0000b',
+        'https://blog.example/a\u0001b',
+        'https://blog.example/\ud800',
+      ]) {
+        await assertError(
+          await f.patch(`/api/admin/threads/${encodeURIComponent(KEY)}`, { url }, ADMIN),
+          400,
+          'invalid_request',
+          ['url'],
+        );
+        await assertError(
+          await f.post(threadPath('/blog/strict-url', '/messages'), {
+            author: 'Ada',
+            body: 'hi',
+            thread: { url },
+          }),
+          400,
+          'invalid_request',
+          ['thread.url'],
+        );
+      }
+      assert.equal(await urlOf(), before);
+      await assertError(await f.get(threadPath('/blog/strict-url')), 404, 'thread_not_found');
     });
 
     it('returns 400 invalid_request naming key for a thread key with bidi controls', async () => {

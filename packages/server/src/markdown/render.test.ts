@@ -1,24 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { INERT_TAGS } from '../testing/legacy-exports.ts';
 import { LINK_REL, renderComment, renderMarkdown } from './render.ts';
-
-/** The tags a rendered comment may contain, and the attributes each may carry. */
-const ALLOWED: Record<string, readonly string[]> = {
-  p: [],
-  br: [],
-  strong: [],
-  em: [],
-  s: [],
-  del: [],
-  code: [],
-  pre: [],
-  blockquote: [],
-  ul: [],
-  ol: ['start'],
-  li: [],
-  a: ['href', 'rel'],
-  hr: [],
-};
 
 const SAFE_SCHEMES = ['http:', 'https:', 'mailto:'];
 
@@ -101,7 +84,7 @@ function assertInert(html: string, input = ''): void {
     assert.ok(!html.toLowerCase().includes(forbidden), `no ${forbidden}: ${context}`);
   }
   for (const tag of tagsOf(html)) {
-    const allowed = ALLOWED[tag.name];
+    const allowed = INERT_TAGS[tag.name];
     assert.ok(allowed, `tag <${tag.name}> is allowlisted: ${context}`);
     for (const [name, value] of tag.attributes) {
       assert.ok(!name.startsWith('on'), `no event handler ${name}: ${context}`);

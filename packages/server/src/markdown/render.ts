@@ -62,7 +62,13 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
 // Defence in depth: markdown-it with html off already escapes raw HTML and
 // refuses `javascript:` links, but the sanitizer is what the stored HTML is
 // guaranteed against, whatever the renderer does in a future version.
-const sanitizeOptions: sanitizeHtml.IOptions = {
+/**
+ * The sanitizer's allowlist for a comment's HTML: what rendered HTML is
+ * guaranteed against. Also the first step of turning an imported comment's
+ * HTML into markdown (`data/import/html-to-markdown.ts`), so an import keeps
+ * nothing a comment could not hold.
+ */
+export const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [
     'p',
     'br',

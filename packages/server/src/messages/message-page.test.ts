@@ -36,6 +36,26 @@ for (const dialect of dialects) {
     const pageAt = async (query: string, key = KEY) =>
       json<MessagePageAt>(await f.get(messagesPath(query, key)), 200);
 
+    it('keeps the opening post first when replies older than it were imported', async () => {
+      const opening = await reply('The opening post', { kind: 'opening' });
+      const later = await reply('a reply');
+      // An import brings in comments the blog had before the opening post was written here.
+      await f.db.store.db
+        .updateTable('messages')
+        .set({ created_at: '2015-06-01T10:00:00.000Z' })
+        .where('id', '=', later.message.id)
+        .execute();
+      for (const sort of SORTS) {
+        const page = await json<ThreadPage>(await f.get(`${threadPath(KEY)}?sort=${sort}`), 200);
+        assert.deepEqual(
+          page.messages.map((m) => m.id),
+          [opening.message.id, later.message.id],
+          sort,
+        );
+        assert.equal(page.thread.messageCount, 2);
+      }
+    });
+
     /** Follows `nextCursor` from `cursor` to the end; the ids of every page after it. */
     async function rest(sort: SortOrder, limit: number, cursor: string | null, extra = '') {
       const ids: number[] = [];

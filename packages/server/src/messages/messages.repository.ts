@@ -28,6 +28,9 @@ export async function findMessage(
  */
 const LISTED = sql<boolean>`status in ('published', 'deleted')`;
 
+/** A listed opening post, literally the predicate of the partial index `messages_opening_idx`. */
+const OPENING = sql<boolean>`kind = 'opening' and status in ('published', 'deleted')`;
+
 /** Whether a message with this status appears in readers' listings. */
 export function isListed(status: MessageRow['status']): boolean {
   return status === 'published' || status === 'deleted';
@@ -58,19 +61,18 @@ export async function findOpening(
   db: Kysely<Database>,
   threadId: number,
 ): Promise<PublicMessageRow | undefined> {
-  // Only a thread's first post can be its opening post, so this is the first
-  // listed message, if it is one: an index seek on messages_listed_idx,
-  // however long the thread (a filter on kind would scan every message).
-  const first = await db
+  // One seek on messages_opening_idx, whose predicate this repeats: the
+  // opening post is the message of that kind, not the thread's earliest (an
+  // import may bring in older replies).
+  return db
     .selectFrom('messages')
     .select(PUBLIC_MESSAGE_COLUMNS)
     .where('thread_id', '=', threadId)
-    .where(LISTED)
+    .where(OPENING)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .limit(1)
     .executeTakeFirst();
-  return first?.kind === 'opening' ? first : undefined;
 }
 
 /**

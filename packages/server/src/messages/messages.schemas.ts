@@ -13,7 +13,7 @@ import {
 import { type MaxReasonLength, messageKind } from '../wire.ts';
 
 /** Longest author name, in code points. */
-const MAX_AUTHOR = 80;
+export const MAX_AUTHOR = 80;
 /** Longest thread title, in code points. */
 export const MAX_TITLE = 200;
 
@@ -74,7 +74,7 @@ export const messagesQuery = z
   });
 
 /** Longest report reason, in code points; typed by the wire's limit, which the widget repeats. */
-const MAX_REASON: MaxReasonLength = 500;
+export const MAX_REASON: MaxReasonLength = 500;
 
 /** Path parameters of `/api/messages/:id` and `/api/admin/messages/:id`. */
 export const messageIdParams = z.object({

@@ -12,7 +12,7 @@ import { MAX_TITLE } from '../messages/messages.schemas.ts';
 import { bulkAction, type MaxBulkIds, type MaxSearchLength, threadStatus } from '../wire.ts';
 
 /** Longest thread summary, in code points. */
-const MAX_SUMMARY = 1000;
+export const MAX_SUMMARY = 1000;
 
 /** Longest search text; typed by the wire's limit, which the admin page repeats. */
 const MAX_SEARCH: MaxSearchLength = 200;

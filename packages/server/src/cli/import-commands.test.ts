@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { readDisqus } from '../data/import/disqus.ts';
 import { ImportInterrupted, importInto } from '../data/import/load.ts';
 import { countBreaches } from '../fuzz/invariants.ts';
-import { ADMIN_TOKEN, appFixture, BLOG_ORIGIN } from '../testing/app-fixture.ts';
+import { ADMIN, ADMIN_TOKEN, appFixture, BLOG_ORIGIN } from '../testing/app-fixture.ts';
 import { storedCounts } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
 import { writeLegacyExport } from '../testing/legacy-exports.ts';
@@ -112,6 +112,57 @@ for (const dialect of dialects) {
         comparable(JSON.parse(back.stdout) as ExportDocument),
         comparable(JSON.parse(readFileSync(file, 'utf8')) as ExportDocument),
       );
+    });
+
+    it('a message deleted here since stays deleted when the same file is imported again', async (t) => {
+      const dir = scratch(t);
+      const site = await appFixture(dialect, { adminToken: ADMIN_TOKEN });
+      t.after(() => site.close());
+      // Posted here, exported, then deleted by a moderator (it has no replies: no trace left).
+      const native = await site.postMessage('/blog/n', 'posted here, deleted later');
+      await site.postMessage('/blog/n', 'posted here, kept');
+      const exported = join(dir, 'site.json');
+      const env = { DATABASE_URL: site.db.url };
+      assert.equal((await runCaptured(['export', exported], env)).code, 0);
+      // Imported from Disqus, then two comments without replies deleted.
+      const source = writeLegacyExport(join(dir, 'disqus.xml'), {
+        format: 'disqus',
+        seed: 4,
+        threads: 3,
+        commentsPerThread: 6,
+      });
+      assert.equal(
+        (await runCaptured(['import-disqus', '--origin', source.origin, source.path], env)).code,
+        0,
+      );
+      const imported = await site.db.store.db
+        .selectFrom('messages')
+        .select(['id', 'parent_id'])
+        .where('source_id', 'is not', null)
+        .orderBy('id')
+        .execute();
+      // A reply no one answered, and a top-level comment that is a leaf too.
+      const parents = new Set(imported.map((m) => m.parent_id));
+      const leaves = imported.filter((m) => !parents.has(m.id));
+      const reply = leaves.find((m) => m.parent_id !== null)!;
+      const top = leaves.find((m) => m.parent_id === null)!;
+      for (const id of [native.message.id, reply.id, top.id]) {
+        assert.equal((await site.delete(`/api/admin/messages/${id}`, ADMIN)).status, 204);
+      }
+      const before = await storedCounts(site.db.store);
+      const again = await runCaptured(
+        ['import-disqus', '--origin', source.origin, source.path],
+        env,
+      );
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /Messages: 0 created/);
+      assert.match(again.stdout, /2 removed here since/);
+      const back = await runCaptured(['import', exported], env);
+      assert.equal(back.code, 0, back.stderr);
+      assert.match(back.stdout, /Messages: 0 created/);
+      assert.match(back.stdout, /1 removed here since/);
+      assert.deepEqual(await storedCounts(site.db.store), before);
+      assert.deepEqual(await countBreaches(site.db.store), []);
     });
 
     it('import-disqus (the binary) keeps one site with --origin, and says what it left out', async (t) => {

@@ -20,6 +20,7 @@ import * as fingerprints from './migrations/2026-12-05-fingerprints.ts';
 import * as highlightedIndex from './migrations/2026-12-06-highlighted-index.ts';
 import * as importSources from './migrations/2026-12-07-import-sources.ts';
 import * as openingIndex from './migrations/2026-12-08-opening-index.ts';
+import * as removedSources from './migrations/2026-12-09-removed-sources.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-highlighted-index': highlightedIndex,
   '2026-12-07-import-sources': importSources,
   '2026-12-08-opening-index': openingIndex,
+  '2026-12-09-removed-sources': removedSources,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -152,6 +152,16 @@ export interface SiteMetaTable {
   value: string;
 }
 
+/**
+ * The source id of a message removed without a trace (deleted with no
+ * replies), so an import does not bring it back (see the migration
+ * `2026-12-09-removed-sources`).
+ */
+export interface RemovedSourceTable {
+  source_id: string;
+  removed_at: StoredTime;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
@@ -165,6 +175,7 @@ export interface Database {
   owner_keys: OwnerKeyTable;
   used_challenges: UsedChallengeTable;
   site_meta: SiteMetaTable;
+  removed_sources: RemovedSourceTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;

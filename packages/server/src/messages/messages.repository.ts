@@ -1,8 +1,10 @@
 import type { Updateable } from 'kysely';
 import { type Kysely, sql } from 'kysely';
+import { readSiteId } from '../data/export.repository.ts';
 import type { Database, MessageRow, MessageTable, NewMessage, StoredTime } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 import type { SortOrder } from '../wire.ts';
+import { localSourcePrefix } from '../wire-mapping.ts';
 
 /** Stores a message and returns its row. */
 export async function insertMessage(
@@ -210,9 +212,26 @@ export async function hasReplies(trx: Kysely<Database>, id: number): Promise<boo
   return row !== undefined;
 }
 
-/** Removes a message row (its reports go with it); it must have no replies. */
+/**
+ * Removes a message row (its reports go with it); it must have no replies.
+ * Its source id stays in `removed_sources`, so importing a file that held it
+ * does not bring it back: the id it was imported with, or the one an import
+ * would store this site's own `parley:<site>:<id>` under.
+ */
 export async function deleteMessageRow(trx: Kysely<Database>, id: number): Promise<void> {
-  await trx.deleteFrom('messages').where('id', '=', id).execute();
+  const row = await trx
+    .deleteFrom('messages')
+    .where('id', '=', id)
+    .returning(['source_id', 'created_at'])
+    .executeTakeFirst();
+  if (!row) return;
+  const sourceId =
+    row.source_id ?? `${localSourcePrefix(await readSiteId(trx))}${id}@${row.created_at}`;
+  await trx
+    .insertInto('removed_sources')
+    .values({ source_id: sourceId, removed_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column('source_id').doNothing())
+    .execute();
 }
 
 /** Removes every report of a message (its text is gone: they are about nothing now). */

@@ -15,6 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { countBreaches } from '../../fuzz/invariants.ts';
 import { renderComment } from '../../markdown/render.ts';
+import { deleteMessage } from '../../messages/message-state.ts';
 import { type AppFixture, appFixture, threadPath } from '../../testing/app-fixture.ts';
 import { dialects } from '../../testing/dialects.ts';
 import type { Message } from '../../wire.ts';
@@ -89,6 +90,42 @@ for (const dialect of dialects) {
 
     const rowCount = async () =>
       (await f.db.store.db.selectFrom('messages').select('id').execute()).length;
+
+    it('leaves out a message removed here since, and moves a new reply to it up to its parent', async () => {
+      await importInto(
+        f.db.store,
+        reader([thread(KEY), message('r:1'), message('r:2', { parentSourceId: 'r:1' })]),
+      );
+      const removed = await f.db.store.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('source_id', '=', 'r:2')
+        .executeTakeFirstOrThrow();
+      await f.db.store.write((trx) => deleteMessage(trx, removed, new Date().toISOString()));
+      // A newer file: the removed reply again, and a new answer to it.
+      const summary = await importInto(
+        f.db.store,
+        reader([
+          thread(KEY),
+          message('r:1'),
+          message('r:2', { parentSourceId: 'r:1' }),
+          message('r:3', { parentSourceId: 'r:2' }),
+        ]),
+      );
+      assert.equal(summary.messages.created, 1);
+      assert.equal(summary.skipped['removed here since'], 1);
+      const rows = await f.db.store.db
+        .selectFrom('messages')
+        .select(['id', 'source_id', 'parent_id'])
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => r.source_id),
+        ['r:1', 'r:3'],
+      );
+      assert.equal(rows[1]!.parent_id, rows[0]!.id, 'r:3 hangs under r:1 now');
+      assert.deepEqual(await countBreaches(f.db.store), []);
+    });
 
     it('two imports of one file at once: one writes, the other says so and a re-run adds nothing twice', async () => {
       const records = [thread(KEY), ...Array.from({ length: 12 }, (_, i) => message(`same:${i}`))];

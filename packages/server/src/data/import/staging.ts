@@ -42,6 +42,8 @@ const LOOKUP_CHUNK = 500;
 const DUPLICATE_MESSAGE = 'duplicate message';
 const DUPLICATE_THREAD = 'duplicate thread';
 const DELETED_REPORT = 'report of a deleted message';
+/** Why a message is skipped that was removed here since (deleted without replies). */
+const REMOVED_HERE = 'removed here since';
 /** Why a message is skipped whose source id the target holds in another thread than the file's. */
 const OTHER_THREAD = 'already imported into another thread';
 
@@ -306,6 +308,7 @@ export class Staging {
     this.#storeIds(siteId);
     await this.#matchThreads(target);
     await this.#matchMessages(target, siteId);
+    await this.#dropRemoved(target);
     this.#checkStoreIds(siteId);
     await this.#matchOutsideParents(target, siteId);
     await this.#checkReports(target, siteId);
@@ -439,6 +442,58 @@ export class Staging {
       })();
       after = rows.at(-1)!.seq;
     }
+  }
+
+  /**
+   * Leaves out the new messages the target removed since (see
+   * `removed_sources`): deleted there without replies, they must not come
+   * back. A reply to one moves up to its parent, as a deleted message's
+   * replies would have kept their place under a placeholder.
+   */
+  async #dropRemoved(target: Kysely<Database>): Promise<void> {
+    const page = this.#db.prepare(
+      `select seq, source_id, store_id from messages
+       where existing_id is null and seq > ? order by seq limit ?`,
+    );
+    const removed: string[] = [];
+    for (let after = 0; ; ) {
+      const rows = page.all(after, LOOKUP_CHUNK) as {
+        seq: number;
+        source_id: string;
+        store_id: string;
+      }[];
+      if (rows.length === 0) break;
+      const gone = new Set(
+        (
+          await target
+            .selectFrom('removed_sources')
+            .select('source_id')
+            .where(
+              'source_id',
+              'in',
+              rows.map((r) => r.store_id),
+            )
+            .execute()
+        ).map((r) => r.source_id),
+      );
+      for (const r of rows) if (gone.has(r.store_id)) removed.push(r.source_id);
+      after = rows.at(-1)!.seq;
+    }
+    if (removed.length === 0) return;
+    const reparent = this.#db.prepare(
+      `update messages set parent_source_id =
+         (select parent_source_id from messages where source_id = ?) where parent_source_id = ?`,
+    );
+    const dropReports = this.#db.prepare('delete from reports where message_source_id = ?');
+    const drop = this.#db.prepare('delete from messages where source_id = ?');
+    this.#db.transaction(() => {
+      for (const sourceId of removed) {
+        reparent.run(sourceId, sourceId);
+        dropReports.run(sourceId);
+        drop.run(sourceId);
+      }
+      this.#skip.run(REMOVED_HERE, removed.length);
+    })();
   }
 
   /** Parents the file names but does not hold: they must be in the target, in the same thread. */

@@ -23,23 +23,21 @@
  */
 import {
   authorName,
-  type Bodies,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   DUPLICATE_THREAD,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
+  legacyReader,
   type Page,
   pageOf,
-  parseOrigins,
   Tally,
   tallySharedKeys,
   titleOf,
   utcTime,
-  withBodies,
 } from './legacy-rules.ts';
-import type { ImportSink, ImportThread } from './records.ts';
+import type { ImportThread } from './records.ts';
 import {
   exportFileError,
   readXmlRecords,
@@ -110,16 +108,7 @@ function idOf(file: string, record: XmlRecord, what: string): string {
  * is not a time. Throws at once when an origin in `options` is not one.
  */
 export function readDisqus(path: string, options: LegacyImportOptions = {}): LegacyReader {
-  const only = parseOrigins(options.origins);
-  const origins = new Map<string, number>();
-  const sharedKeys = new Map<string, number>();
-
-  const read = withBodies(readWith);
-
-  /** The two passes, each comment's markdown kept in `bodies` between them. */
-  async function readWith(sink: ImportSink, bodies: Bodies): Promise<void> {
-    origins.clear();
-    sharedKeys.clear();
+  return legacyReader(options, async (sink, { only, origins, sharedKeys, bodies }) => {
     const threads = new Map<string, ThreadFacts>();
     const posts = new Map<string, CommentFacts>();
     const skipped = new Tally();
@@ -252,7 +241,5 @@ export function readDisqus(path: string, options: LegacyImportOptions = {}): Leg
         updatedAt: null,
       });
     });
-  }
-
-  return Object.assign(read, { origins, sharedKeys });
+  });
 }

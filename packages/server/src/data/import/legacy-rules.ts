@@ -74,7 +74,7 @@ export interface Page {
 }
 
 /** The origins `--origin` names, normalised; a clear error for one that is not http(s). */
-export function parseOrigins(origins: readonly string[] | undefined): Set<string> | null {
+function parseOrigins(origins: readonly string[] | undefined): Set<string> | null {
   if (origins === undefined || origins.length === 0) return null;
   return new Set(
     origins.map((value) => {
@@ -166,21 +166,40 @@ export function titleOf(text: string | undefined): string | null {
   return shownText(text, MAX_TITLE) || null;
 }
 
+/** What a legacy reader's passes share: the origins `--origin` keeps and the tallies it reports. */
+export interface ReadState {
+  /** The origins to keep; null: every origin. */
+  readonly only: Set<string> | null;
+  readonly origins: Map<string, number>;
+  readonly sharedKeys: Map<string, number>;
+  /** Each comment's markdown, from the first pass to the second. */
+  readonly bodies: Bodies;
+}
+
 /**
- * A reader's two passes run with a {@link Bodies} of their own, closed
- * whatever happens.
+ * A {@link LegacyReader} around a format's two passes: `--origin` parsed at
+ * once (a bad one throws before anything is read), the tallies emptied for
+ * each read, and a {@link Bodies} of its own per read, closed whatever
+ * happens.
  */
-export function withBodies(
-  readWith: (sink: ImportSink, bodies: Bodies) => Promise<void>,
-): (sink: ImportSink) => Promise<void> {
-  return async (sink) => {
+export function legacyReader(
+  options: LegacyImportOptions,
+  passes: (sink: ImportSink, state: ReadState) => Promise<void>,
+): LegacyReader {
+  const only = parseOrigins(options.origins);
+  const origins = new Map<string, number>();
+  const sharedKeys = new Map<string, number>();
+  const read = async (sink: ImportSink) => {
+    origins.clear();
+    sharedKeys.clear();
     const bodies = new Bodies();
     try {
-      await readWith(sink, bodies);
+      await passes(sink, { only, origins, sharedKeys, bodies });
     } finally {
       bodies.close();
     }
   };
+  return Object.assign(read, { origins, sharedKeys });
 }
 
 /**

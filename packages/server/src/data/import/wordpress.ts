@@ -24,22 +24,19 @@
  */
 import {
   authorName,
-  type Bodies,
   type CommentFacts,
   DUPLICATE_MESSAGE,
   keptParent,
   type LegacyImportOptions,
   type LegacyReader,
+  legacyReader,
   type Page,
   pageOf,
-  parseOrigins,
   Tally,
   tallySharedKeys,
   titleOf,
   utcTime,
-  withBodies,
 } from './legacy-rules.ts';
-import type { ImportSink } from './records.ts';
 import {
   exportFileError,
   readXmlRecords,
@@ -184,16 +181,7 @@ function idOf(file: string, record: XmlRecord): string {
  * address. Throws at once when an origin in `options` is not one.
  */
 export function readWordPress(path: string, options: LegacyImportOptions = {}): LegacyReader {
-  const only = parseOrigins(options.origins);
-  const origins = new Map<string, number>();
-  const sharedKeys = new Map<string, number>();
-
-  const read = withBodies(readWith);
-
-  /** The two passes, each comment's markdown kept in `bodies` between them. */
-  async function readWith(sink: ImportSink, bodies: Bodies): Promise<void> {
-    origins.clear();
-    sharedKeys.clear();
+  return legacyReader(options, async (sink, { only, origins, sharedKeys, bodies }) => {
     const items: ItemFacts[] = [];
     const comments = new Map<string, CommentFacts>();
     const skipped = new Tally();
@@ -308,7 +296,5 @@ export function readWordPress(path: string, options: LegacyImportOptions = {}): 
         updatedAt: null,
       });
     });
-  }
-
-  return Object.assign(read, { origins, sharedKeys });
+  });
 }

@@ -12,15 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bodyText } from '../../http/fields.ts';
-import { renderComment } from '../../markdown/render.ts';
-import {
-  type CollectedImport,
-  collectImport,
-  type LegacyExport,
-  liveMarkup,
-  visibleText,
-  writeLegacyExport,
-} from '../../testing/legacy-exports.ts';
+import { collectImport, writeLegacyExport } from '../../testing/legacy-exports.ts';
+import { describeRealisticExport } from '../../testing/realistic-import.ts';
 import { readDisqus } from './disqus.ts';
 import { MAX_BODY } from './legacy-rules.ts';
 import { ImportError } from './records.ts';
@@ -360,103 +353,13 @@ describe('readDisqus: a small export, record by record', () => {
   });
 });
 
-describe('readDisqus: a realistic generated export', () => {
-  let exported: LegacyExport;
-  let got: CollectedImport;
-  let origins: ReadonlyMap<string, number>;
-  let sharedKeys: ReadonlyMap<string, number>;
-  before(async () => {
-    exported = writeLegacyExport(join(dir, 'realistic.xml'), {
-      format: 'disqus',
-      seed: 42,
-      threads: 300,
-      commentsPerThread: 9,
-    });
-    const reader = readDisqus(exported.path);
-    got = await collectImport(reader);
-    origins = reader.origins;
-    sharedKeys = reader.sharedKeys;
-  });
-
-  it('imports every thread and message the generator expects, and counts the rest', () => {
-    const expected = exported.expect();
-    assert.ok(expected.threads.size >= 300);
-    assert.deepEqual(
-      new Map(got.threads.map((t) => [t.key, { title: t.title, status: t.status, url: t.url }])),
-      new Map(
-        [...expected.threads].map(([key, t]) => [
-          key,
-          { title: t.title, status: t.status, url: t.url },
-        ]),
-      ),
-    );
-    assert.equal(got.messages.length, expected.messageCount);
-    assert.deepEqual(got.skipped, expected.skipped);
-    assert.deepEqual(new Map(origins), expected.origins);
-    // The localhost copy of the first post shares its key.
-    assert.equal(expected.sharedKeys.size, 1);
-    assert.deepEqual(new Map(sharedKeys), expected.sharedKeys);
-    const perThread = new Map<string, number>();
-    for (const m of got.messages) perThread.set(m.threadKey, (perThread.get(m.threadKey) ?? 0) + 1);
-    assert.deepEqual(
-      perThread,
-      new Map([...expected.threads].map(([key, t]) => [key, t.messages])),
-    );
-  });
-
-  it('gives each message its thread, kept parent, author, time and visible text', () => {
-    const expected = exported.expect().messages;
-    assert.equal(got.messages.length, expected.size);
-    let deepest = 0;
-    const parents = new Map(got.messages.map((m) => [m.sourceId, m.parentSourceId]));
-    for (const m of got.messages) {
-      const want = expected.get(m.sourceId);
-      assert.ok(want, `unexpected ${m.sourceId}`);
-      assert.deepEqual(
-        {
-          threadKey: m.threadKey,
-          parentSourceId: m.parentSourceId,
-          author: m.author.name,
-          createdAt: m.createdAt,
-          text: visibleText(renderComment(m.body).html),
-        },
-        {
-          threadKey: want.threadKey,
-          parentSourceId: want.parentSourceId,
-          author: want.author,
-          createdAt: want.createdAt,
-          text: want.text,
-        },
-        m.sourceId,
-      );
-      let depth = 0;
-      for (let p = m.parentSourceId; p !== null; p = parents.get(p) ?? null) depth++;
-      deepest = Math.max(deepest, depth);
-    }
-    assert.ok(deepest >= 6, `nesting only ${deepest} deep`);
-  });
-
-  it('renders every imported body inert: no script, handler, or javascript: link', () => {
-    for (const m of got.messages) {
-      assert.deepEqual(liveMarkup(renderComment(m.body).html), [], m.sourceId);
-    }
-  });
-
-  it('passes on no email, IP or username of the file', () => {
-    const records = JSON.stringify(got);
-    for (const secret of exported.secrets) assert.ok(!records.includes(secret), secret);
-  });
-
-  it('with --origin, leaves the localhost threads out and counts them', async () => {
-    const reader = readDisqus(exported.path, { origins: [exported.origin] });
-    const only = await collectImport(reader);
-    const expected = exported.expect([exported.origin]);
-    assert.deepEqual(new Map(reader.sharedKeys), expected.sharedKeys);
-    assert.equal(only.messages.length, expected.messageCount);
-    assert.deepEqual(only.skipped, expected.skipped);
-    assert.deepEqual(new Set(only.threads.map((t) => t.key)), new Set(expected.threads.keys()));
-    assert.ok(only.skipped['thread on another site']! > 0);
-  });
+describeRealisticExport({
+  name: 'readDisqus',
+  format: 'disqus',
+  seed: 42,
+  read: readDisqus,
+  offSite: 'thread on another site',
+  dir: () => dir,
 });
 
 describe('readDisqus: files it cannot read', () => {

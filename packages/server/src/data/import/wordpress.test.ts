@@ -9,15 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { renderComment } from '../../markdown/render.ts';
-import {
-  type CollectedImport,
-  collectImport,
-  type LegacyExport,
-  liveMarkup,
-  visibleText,
-  writeLegacyExport,
-} from '../../testing/legacy-exports.ts';
+import { collectImport } from '../../testing/legacy-exports.ts';
+import { describeRealisticExport } from '../../testing/realistic-import.ts';
 import { MAX_BODY } from './legacy-rules.ts';
 import { ImportError } from './records.ts';
 import { autop, readWordPress } from './wordpress.ts';
@@ -335,96 +328,13 @@ describe('readWordPress: a multisite network', () => {
   });
 });
 
-describe('readWordPress: a realistic generated export', () => {
-  let exported: LegacyExport;
-  let got: CollectedImport;
-  let origins: ReadonlyMap<string, number>;
-  let sharedKeys: ReadonlyMap<string, number>;
-  before(async () => {
-    exported = writeLegacyExport(join(dir, 'realistic.xml'), {
-      format: 'wordpress',
-      seed: 43,
-      threads: 300,
-      commentsPerThread: 9,
-    });
-    const reader = readWordPress(exported.path);
-    got = await collectImport(reader);
-    origins = reader.origins;
-    sharedKeys = reader.sharedKeys;
-  });
-
-  it('imports every thread and message the generator expects, and counts the rest', () => {
-    const expected = exported.expect();
-    assert.ok(expected.threads.size >= 300);
-    assert.deepEqual(
-      new Map(got.threads.map((t) => [t.key, { title: t.title, status: t.status, url: t.url }])),
-      new Map(
-        [...expected.threads].map(([key, t]) => [
-          key,
-          { title: t.title, status: t.status, url: t.url },
-        ]),
-      ),
-    );
-    assert.equal(got.messages.length, expected.messageCount);
-    assert.deepEqual(got.skipped, expected.skipped);
-    assert.deepEqual(new Map(origins), expected.origins);
-    // The localhost copy of the first post shares its key.
-    assert.equal(expected.sharedKeys.size, 1);
-    assert.deepEqual(new Map(sharedKeys), expected.sharedKeys);
-  });
-
-  it('gives each message its thread, kept parent, author, time and visible text', () => {
-    const expected = exported.expect().messages;
-    assert.equal(got.messages.length, expected.size);
-    let deepest = 0;
-    const parents = new Map(got.messages.map((m) => [m.sourceId, m.parentSourceId]));
-    for (const m of got.messages) {
-      const want = expected.get(m.sourceId);
-      assert.ok(want, `unexpected ${m.sourceId}`);
-      assert.deepEqual(
-        {
-          threadKey: m.threadKey,
-          parentSourceId: m.parentSourceId,
-          author: m.author.name,
-          createdAt: m.createdAt,
-          text: visibleText(renderComment(m.body).html),
-        },
-        {
-          threadKey: want.threadKey,
-          parentSourceId: want.parentSourceId,
-          author: want.author,
-          createdAt: want.createdAt,
-          text: want.text,
-        },
-        m.sourceId,
-      );
-      let depth = 0;
-      for (let p = m.parentSourceId; p !== null; p = parents.get(p) ?? null) depth++;
-      deepest = Math.max(deepest, depth);
-    }
-    assert.ok(deepest >= 6, `nesting only ${deepest} deep`);
-  });
-
-  it('renders every imported body inert', () => {
-    for (const m of got.messages) {
-      assert.deepEqual(liveMarkup(renderComment(m.body).html), [], m.sourceId);
-    }
-  });
-
-  it('passes on no email or IP of the file', () => {
-    const records = JSON.stringify(got);
-    for (const secret of exported.secrets) assert.ok(!records.includes(secret), secret);
-  });
-
-  it('with --origin, leaves the localhost posts out and counts them', async () => {
-    const reader = readWordPress(exported.path, { origins: [exported.origin] });
-    const only = await collectImport(reader);
-    const expected = exported.expect([exported.origin]);
-    assert.deepEqual(new Map(reader.sharedKeys), expected.sharedKeys);
-    assert.equal(only.messages.length, expected.messageCount);
-    assert.deepEqual(only.skipped, expected.skipped);
-    assert.ok(only.skipped['on another site']! > 0);
-  });
+describeRealisticExport({
+  name: 'readWordPress',
+  format: 'wordpress',
+  seed: 43,
+  read: readWordPress,
+  offSite: 'on another site',
+  dir: () => dir,
 });
 
 describe('readWordPress: files it cannot read', () => {

@@ -369,6 +369,8 @@ function cursorQuery(...scopes: string[]): fc.Arbitrary<Slot> {
     { weight: 6, arbitrary: fc.constantFrom(...scopes) },
     { weight: 1, arbitrary: fc.constantFrom(...SCOPES) },
     { weight: 1, arbitrary: anyText },
+    // Not a string at all: an object whose toString is no function broke the error's text.
+    { weight: 1, arbitrary: fc.oneof(fc.jsonValue(), fc.constant({ toString: 1 })) },
   );
   return fc.oneof(
     { weight: 4, arbitrary: fc.nat({ max: 20 }).map((i) => new Known('cursor', i)) },

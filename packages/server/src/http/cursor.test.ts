@@ -45,6 +45,18 @@ describe('decodeCursor', () => {
     assert.deepEqual(decodeCursor('s', encodeCursor('s', { at, id: 7 })), { at, id: 7 });
   });
 
+  it('refuses a cursor whose listing is not a string (an object with a bad toString was a 500)', () => {
+    const at = '2026-12-01T10:00:00.000Z';
+    for (const scope of [{ toString: 1 }, { toString: null }, 7, null, ['s']]) {
+      const cursor = Buffer.from(JSON.stringify([scope, at, 7])).toString('base64url');
+      assert.throws(
+        () => decodeCursor('s', cursor),
+        (error: unknown) => error instanceof ApiError && error.status === 400,
+        JSON.stringify(scope),
+      );
+    }
+  });
+
   it('refuses a cursor whose time is not a stored time (year 0000: PostgreSQL has none)', () => {
     for (const at of ['0000-06-01T00:00:00.000Z', '2026-12-01T10:00:00Z']) {
       assert.throws(

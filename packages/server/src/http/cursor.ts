@@ -32,6 +32,7 @@ export function decodeCursor(scope: string, cursor: string): KeysetPosition {
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 3 ||
+    typeof parsed[0] !== 'string' ||
     typeof parsed[1] !== 'string' ||
     !isStoredTime(parsed[1]) ||
     !Number.isSafeInteger(parsed[2]) ||
@@ -41,7 +42,7 @@ export function decodeCursor(scope: string, cursor: string): KeysetPosition {
     throw invalidField('cursor', 'is not a cursor this server issued');
   }
   if (parsed[0] !== scope) {
-    throw invalidField('cursor', `belongs to another listing (${String(parsed[0])}), not ${scope}`);
+    throw invalidField('cursor', `belongs to another listing (${parsed[0]}), not ${scope}`);
   }
   return { at: parsed[1], id: parsed[2] as number };
 }

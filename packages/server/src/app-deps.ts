@@ -68,6 +68,29 @@ export interface AppConfig {
    * its own live-events hub; a hub passed in `live` has its own.
    */
   maxStreams?: number;
+  /** Webhooks (`PARLEY_WEBHOOK_URL`, `PARLEY_WEBHOOK_SECRET`); unset: none are sent. */
+  webhook?: WebhookConfig;
+  /** Mail (`PARLEY_SMTP_URL` and friends); unset: none is sent and readers cannot ask for reply mail. */
+  mail?: MailConfig;
+}
+
+/** Where events are POSTed, and the secret that signs them. */
+export interface WebhookConfig {
+  url: string;
+  /** `whsec_…`: Standard Webhooks' signing secret. */
+  secret: string;
+}
+
+/** How the server sends mail, and to whom it sends the owner's. */
+export interface MailConfig {
+  /** `smtp://…` or `smtps://…`, credentials included. */
+  smtpUrl: string;
+  /** The From of every mail: an address or `Name <address>`. */
+  from: string;
+  /** The owner's address; unset: the owner gets no mail. */
+  ownerEmail?: string;
+  /** A mail per event, an hourly digest, or none (`PARLEY_OWNER_MAIL`). */
+  ownerMail: 'each' | 'digest' | 'off';
 }
 
 /** One structured log line. */

@@ -16,6 +16,7 @@ import { isThreadUrl } from './http/origin-policy.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
 import { challengeRoutes } from './messages/challenge.routes.ts';
+import { featureRoutes } from './messages/features.routes.ts';
 import { messageRoutes } from './messages/messages.routes.ts';
 import { proofOfWork } from './messages/proof-of-work.ts';
 import { adminVerifier } from './moderation/admin-auth.ts';
@@ -176,6 +177,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', threadRoutes(deps, services));
   app.route('/api', messageRoutes(deps, services));
   app.route('/api', challengeRoutes(services));
+  app.route('/api', featureRoutes(deps));
   return app;
 }
 

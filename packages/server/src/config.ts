@@ -51,6 +51,24 @@ const list = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** `whsec_` and the base64 of at least 24 bytes: a Standard Webhooks signing secret. */
+function isWebhookSecret(value: string): boolean {
+  const base64 = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value)?.[1];
+  return base64 !== undefined && Buffer.from(base64, 'base64').length >= 24;
+}
+
+/** An address, or `Name <address>`, as a From header takes it. */
+const mailbox = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      const address = /^[^<>]*<([^<>]+)>$/.exec(value)?.[1] ?? value;
+      return z.email().safeParse(address).success;
+    },
+    { error: 'must be an address or Name <address>' },
+  );
+
 /** A whole number written plainly in decimal: no `1e3`, `0x50`, `80.0` or blank. */
 const wholeNumber = z
   .string()
@@ -306,6 +324,84 @@ export const SETTINGS = [
       'An [ALTCHA](https://altcha.org) v2 challenge, which the widget solves in a worker while the reader types.',
   }),
   setting({
+    env: 'PARLEY_WEBHOOK_URL',
+    flag: 'webhook-url',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        const url = URL.parse(value);
+        // The value is not repeated: a webhook URL may carry a token of the receiver's.
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          ctx.addIssue({ code: 'custom', message: 'is not an absolute http(s) URL' });
+          return z.NEVER;
+        }
+        return url.href;
+      }),
+    accepts: 'an absolute http(s) URL',
+    unset: 'no webhooks',
+    help: 'where events are POSTed, signed as Standard Webhooks (needs PARLEY_WEBHOOK_SECRET)',
+    details:
+      'Events `message.created`, `message.pending`, `message.reported` and `thread.closed`, retried for over a day.',
+  }),
+  setting({
+    env: 'PARLEY_WEBHOOK_SECRET',
+    flag: 'webhook-secret',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .refine((value) => value === undefined || isWebhookSecret(value), {
+        // Never the value: it is a secret.
+        error: 'must be whsec_ followed by the base64 of at least 24 random bytes',
+      }),
+    accepts: 'whsec_ and base64, e.g. whsec_$(openssl rand -base64 32)',
+    unset: 'none (required with PARLEY_WEBHOOK_URL)',
+    help: "the webhooks' signing secret; receivers verify with it",
+  }),
+  setting({
+    env: 'PARLEY_SMTP_URL',
+    flag: 'smtp-url',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .refine((value) => value === undefined || /^smtps?:\/\/[^/?#]+/i.test(value), {
+        // Never the value: it carries the mail account's password.
+        error: 'must be an smtp:// or smtps:// URL',
+      }),
+    accepts: 'smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465',
+    unset: 'no mail',
+    help: "the mail server the owner's and readers' notifications go through",
+  }),
+  setting({
+    env: 'PARLEY_MAIL_FROM',
+    flag: 'mail-from',
+    schema: mailbox.optional(),
+    accepts: 'an address, or Name <address>',
+    unset: 'none (required with PARLEY_SMTP_URL)',
+    help: 'the From of every mail',
+  }),
+  setting({
+    env: 'PARLEY_OWNER_EMAIL',
+    flag: 'owner-email',
+    schema: z.string().trim().pipe(z.email('must be an email address')).optional(),
+    accepts: 'an email address',
+    unset: 'the owner gets no mail',
+    help: 'where the owner hears of new, held and reported messages',
+  }),
+  setting({
+    env: 'PARLEY_OWNER_MAIL',
+    flag: 'owner-mail',
+    schema: z
+      .enum(['each', 'digest', 'off'], { error: 'must be each, digest or off' })
+      .default('each'),
+    accepts: 'each, digest or off',
+    help: 'each: a mail per message; digest: one an hour with all of them; off: none',
+  }),
+  setting({
     env: 'PARLEY_WIDGET_DIR',
     flag: 'widget-dir',
     schema: z.string().optional(),
@@ -320,11 +416,32 @@ export const SETTINGS = [
 type AnySetting = (typeof SETTINGS)[number];
 type SettingName = AnySetting['env'];
 
-const schema = z.object(
-  Object.fromEntries(SETTINGS.map((s) => [s.env, s.schema])) as {
-    [S in AnySetting as S['env']]: S['schema'];
-  },
-);
+const schema = z
+  .object(
+    Object.fromEntries(SETTINGS.map((s) => [s.env, s.schema])) as {
+      [S in AnySetting as S['env']]: S['schema'];
+    },
+  )
+  .superRefine((config, ctx) => {
+    // Settings that only work together: refused at start, not found out at the first event.
+    const needs = (name: SettingName, what: string) =>
+      ctx.addIssue({ code: 'custom', path: [name], message: what });
+    if (config.PARLEY_WEBHOOK_URL && !config.PARLEY_WEBHOOK_SECRET) {
+      needs('PARLEY_WEBHOOK_SECRET', 'is required with PARLEY_WEBHOOK_URL');
+    }
+    if (config.PARLEY_WEBHOOK_SECRET && !config.PARLEY_WEBHOOK_URL) {
+      needs('PARLEY_WEBHOOK_URL', 'is required with PARLEY_WEBHOOK_SECRET');
+    }
+    if (config.PARLEY_SMTP_URL && !config.PARLEY_MAIL_FROM) {
+      needs('PARLEY_MAIL_FROM', 'is required with PARLEY_SMTP_URL');
+    }
+    if ((config.PARLEY_MAIL_FROM || config.PARLEY_OWNER_EMAIL) && !config.PARLEY_SMTP_URL) {
+      needs(
+        'PARLEY_SMTP_URL',
+        'is required to send mail (PARLEY_MAIL_FROM or PARLEY_OWNER_EMAIL is set)',
+      );
+    }
+  });
 
 /**
  * What a setting is when unset, as `--help` and the README say it: the

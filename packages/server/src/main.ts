@@ -127,6 +127,19 @@ export async function startServer(
       secret,
       maxLinks: config.PARLEY_MAX_LINKS,
       proofOfWork: config.PARLEY_PROOF_OF_WORK,
+      ...(config.PARLEY_WEBHOOK_URL && config.PARLEY_WEBHOOK_SECRET
+        ? { webhook: { url: config.PARLEY_WEBHOOK_URL, secret: config.PARLEY_WEBHOOK_SECRET } }
+        : {}),
+      ...(config.PARLEY_SMTP_URL && config.PARLEY_MAIL_FROM
+        ? {
+            mail: {
+              smtpUrl: config.PARLEY_SMTP_URL,
+              from: config.PARLEY_MAIL_FROM,
+              ...(config.PARLEY_OWNER_EMAIL ? { ownerEmail: config.PARLEY_OWNER_EMAIL } : {}),
+              ownerMail: config.PARLEY_OWNER_MAIL,
+            },
+          }
+        : {}),
     },
   };
   // The app is built once the address is known (PORT may be 0): unless

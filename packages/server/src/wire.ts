@@ -60,6 +60,50 @@ export type Message = z.infer<typeof messageSchema>;
 export const messageStatus = z.enum(['published', 'pending', 'hidden', 'deleted', 'spam']);
 export type MessageStatus = z.infer<typeof messageStatus>;
 
+/**
+ * Why a message waits for a moderator, or was kept as spam: moderation mode
+ * `all`, a held word (`PARLEY_HELD_WORDS`), too many links
+ * (`PARLEY_MAX_LINKS`), or the spam trap.
+ */
+export type HeldReason = 'moderation' | 'held_words' | 'links' | 'spam';
+
+/**
+ * A message as webhooks and the owner's mail carry it: the public message,
+ * its markdown source, a link to it on the blog, and what the owner
+ * moderates by. Never the reader's email, client hash or token.
+ */
+export interface NotifiedMessage extends Message {
+  status: MessageStatus;
+  /** The markdown as written. */
+  body: string;
+  /** The message on the blog (`thread.url#parley-ID`); null when the thread has no url. */
+  url: string | null;
+  /** Why it waits or was kept as spam; null for a published message. */
+  heldReason: HeldReason | null;
+  /** Readers' open reports. */
+  reportCount: number;
+}
+
+/**
+ * The `data` of each webhook event type (Standard Webhooks body
+ * `{type, timestamp, data}`), and of the owner's mail.
+ */
+export interface WebhookEventData {
+  /** A message readers can now see for the first time (posted, or approved). */
+  'message.created': { thread: Thread; message: NotifiedMessage };
+  /** A message held for a moderator (or kept as spam: `message.status` is `spam`). */
+  'message.pending': { thread: Thread; message: NotifiedMessage };
+  /** A reader's report: the open reports now, and whether this one hid the message. */
+  'message.reported': {
+    thread: Thread;
+    message: NotifiedMessage;
+    report: { reason: string | null; count: number; hidden: boolean };
+  };
+  /** A moderator closed the thread. */
+  'thread.closed': { thread: Thread };
+}
+export type WebhookEventType = keyof WebhookEventData;
+
 /** `GET /api/threads/:key`: the thread and its first page of messages. */
 export interface ThreadPage {
   thread: Thread;

@@ -21,6 +21,7 @@ import * as highlightedIndex from './migrations/2026-12-06-highlighted-index.ts'
 import * as importSources from './migrations/2026-12-07-import-sources.ts';
 import * as openingIndex from './migrations/2026-12-08-opening-index.ts';
 import * as removedSources from './migrations/2026-12-09-removed-sources.ts';
+import * as notifications from './migrations/2026-12-10-notifications.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-import-sources': importSources,
   '2026-12-08-opening-index': openingIndex,
   '2026-12-09-removed-sources': removedSources,
+  '2026-12-10-notifications': notifications,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -72,6 +72,14 @@ export interface MessageTable {
    * `parley:<site_id>:<id>`. Unique where set.
    */
   source_id: Generated<string | null>;
+  /** The reader address to mail replies to (`reader_addresses`); null when none was asked for. */
+  notify_address_id: Generated<number | null>;
+  /**
+   * When readers first saw the message: set once, so `message.created` is
+   * reported once (restoring a hidden message is not news). Null while it
+   * was never published.
+   */
+  first_published_at: Generated<StoredTime | null>;
 }
 
 /** Why a hidden message is hidden; see `MessageTable.hidden_reason`. */
@@ -162,6 +170,55 @@ export interface RemovedSourceTable {
   removed_at: StoredTime;
 }
 
+/** A reader's email address for reply mail; private everywhere (see migration `2026-12-10-notifications`). */
+export interface ReaderAddressTable {
+  id: Generated<number>;
+  /** As typed, trimmed. */
+  address: string;
+  /** Lower-cased `address`: one row per mailbox. */
+  address_key: string;
+  created_at: StoredTime;
+  /** Null until confirmed: nothing but the confirmation mail goes to it before. */
+  confirmed_at: StoredTime | null;
+  /** The last confirmation mail asked for (at most one a day). */
+  confirmation_sent_at: StoredTime | null;
+}
+
+/** Something to report, written in the transaction of the change (see `notifications/outbox.ts`). */
+export interface OutboxTable {
+  id: Generated<number>;
+  type: string;
+  /** JSON of the event's snapshot; never an address. */
+  payload: string;
+  created_at: StoredTime;
+}
+
+/** One webhook call or one mail, with its retry state (see `notifications/`). */
+export interface DeliveryTable {
+  id: Generated<number>;
+  channel: 'webhook' | 'mail';
+  /** The event type, or the kind of a mail of the server's own (`confirmation`, `digest`, `reply`). */
+  type: string;
+  /** `owner`, `reader`, or the webhook endpoint's origin. */
+  target: string;
+  /** A reader's mail: the address row, read when sending. */
+  address_id: number | null;
+  /** Standard Webhooks' `webhook-id`, the same on every attempt. */
+  webhook_id: string;
+  /** JSON: what to send. */
+  payload: string;
+  attempts: Generated<number>;
+  created_at: StoredTime;
+  /** When it is next due; null once delivered or failed for good. */
+  next_attempt_at: StoredTime | null;
+  /** Claimed by an instance until then. */
+  locked_until: StoredTime | null;
+  last_attempt_at: StoredTime | null;
+  last_error: string | null;
+  delivered_at: StoredTime | null;
+  failed_at: StoredTime | null;
+}
+
 export interface Database {
   threads: ThreadTable;
   messages: MessageTable;
@@ -176,6 +233,9 @@ export interface Database {
   used_challenges: UsedChallengeTable;
   site_meta: SiteMetaTable;
   removed_sources: RemovedSourceTable;
+  reader_addresses: ReaderAddressTable;
+  outbox: OutboxTable;
+  deliveries: DeliveryTable;
 }
 
 export type ThreadRow = Selectable<ThreadTable>;
@@ -185,3 +245,5 @@ export type MessageRow = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
 export type EventRow = Selectable<EventTable>;
 export type OwnerKeyRow = Selectable<OwnerKeyTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
+export type ReaderAddressRow = Selectable<ReaderAddressTable>;

@@ -9,7 +9,7 @@ import { findThreadById } from '../threads/threads.repository.ts';
 import { type ClientLimit, checkLimit, spendLimit } from './client-limit.ts';
 import { changeMessage, deleteMessage } from './message-state.ts';
 import { findMessage } from './messages.repository.ts';
-import { bodyFingerprint, hashToken, needsModeration, type Renderer } from './post-message.ts';
+import { bodyFingerprint, hashToken, holdReason, type Renderer } from './post-message.ts';
 
 /**
  * What a message's author may do with the edit token the post returned: edit
@@ -136,13 +136,14 @@ export async function editMessage(
     if (edit.limit) await spendLimit(trx, store.dialect, edit.limit, edit.now);
     const message = await editableMessage(trx, edit);
     const holds = (body: string, linkCount: number) =>
-      needsModeration(edit.policy, {
+      holdReason(edit.policy, {
         body,
         author: message.author_name,
         owner: message.author_role === 'owner',
         links: linkCount,
       });
-    const held = message.status === 'published' && holds(edit.body, links);
+    const heldFor = message.status === 'published' ? holds(edit.body, links) : null;
+    const held = heldFor !== null;
     // Spam (a filled honeypot) is answered as the same message would be had
     // it been real: held if its first text would have been, or its new one is.
     const caught = message.status === 'hidden' && message.hidden_reason === 'spam';
@@ -167,6 +168,8 @@ export async function editMessage(
         ...(held ? { status: 'pending' } : {}),
       },
       now,
+      undefined,
+      heldFor ?? undefined,
     );
     return { ...row, answer };
   });

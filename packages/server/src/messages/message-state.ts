@@ -1,7 +1,9 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
 import type { NewEvent } from '../events/events.repository.ts';
+import { recordMessageEvent } from '../notifications/outbox.ts';
 import { recordChange, removeThreadIfAbandoned } from '../threads/threads.repository.ts';
+import type { HeldReason } from '../wire.ts';
 import {
   deleteMessageRow,
   deleteReports,
@@ -28,6 +30,11 @@ import {
  *   it is not listed after, else `message.updated`), then `thread.updated`
  *   when the counts or last activity change. A post that publishes takes two
  *   event ids, one for each.
+ * - The owner hears of it through the outbox (`notifications/outbox.ts`):
+ *   `message.created` the first time readers can see a message (posted or
+ *   approved; `first_published_at` is set then, so a restored message is not
+ *   news), `message.pending` when one starts waiting for a moderator or is
+ *   kept as spam.
  */
 
 type Counted = Pick<MessageRow, 'status' | 'highlighted'>;
@@ -51,12 +58,23 @@ export async function changeMessage(
   set: Updateable<MessageTable>,
   now: string,
   activityAt?: string,
+  heldReason?: HeldReason,
 ): Promise<MessageRow> {
   // A reason for hiding (moderator, reports, spam) lasts only while hidden:
   // approving spam, or restoring a hidden message, clears it.
   const reason = set.status !== undefined && set.status !== 'hidden' ? { hidden_reason: null } : {};
-  const after = await updateMessage(trx, before.id, { ...set, ...reason, updated_at: now });
+  const first =
+    set.status === 'published' && before.first_published_at === null
+      ? { first_published_at: now }
+      : {};
+  const after = await updateMessage(trx, before.id, {
+    ...set,
+    ...reason,
+    ...first,
+    updated_at: now,
+  });
   await followTransition(trx, before, after, now, activityAt);
+  await announce(trx, before, after, now, heldReason);
   return after;
 }
 
@@ -69,8 +87,34 @@ export async function recordNewMessage(
   trx: Kysely<Database>,
   message: MessageRow,
   now: string,
+  heldReason?: HeldReason,
 ): Promise<void> {
   await followTransition(trx, undefined, message, now, message.created_at);
+  await announce(trx, undefined, message, now, heldReason);
+}
+
+/**
+ * Writes the outbox event a transition is news for (see the rules above):
+ * `message.created` when readers see the message for the first time,
+ * `message.pending` when it starts waiting (with why) or is kept as spam.
+ */
+async function announce(
+  trx: Kysely<Database>,
+  before: MessageRow | undefined,
+  after: MessageRow,
+  now: string,
+  heldReason: HeldReason | undefined,
+): Promise<void> {
+  if (
+    after.status === 'published' &&
+    (before === undefined || before.first_published_at === null)
+  ) {
+    await recordMessageEvent(trx, 'message.created', after, now);
+  } else if (after.status === 'pending' && before?.status !== 'pending') {
+    await recordMessageEvent(trx, 'message.pending', after, now, heldReason ?? 'moderation');
+  } else if (before === undefined && after.status === 'hidden' && after.hidden_reason === 'spam') {
+    await recordMessageEvent(trx, 'message.pending', after, now, 'spam');
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   isPublicThread,
   makeThreadPublic,
 } from '../threads/threads.repository.ts';
-import type { MessageKind } from '../wire.ts';
+import type { HeldReason, MessageKind } from '../wire.ts';
 import { isChallengeUsed, useChallenge } from './challenges.repository.ts';
 import { refuseOverLimit } from './client-limit.ts';
 import { recordNewMessage } from './message-state.ts';
@@ -96,14 +96,26 @@ export function needsModeration(
     Partial<Pick<ModerationPolicy, 'maxLinks'>>,
   message: { body: string; author: string; owner: boolean; title?: string | null; links?: number },
 ): boolean {
-  if (message.owner) return false;
-  if (policy.maxLinks !== undefined && (message.links ?? 0) > policy.maxLinks) return true;
-  return (
-    policy.moderation === 'all' ||
+  return holdReason(policy, message) !== null;
+}
+
+/**
+ * Why {@link needsModeration} holds a message (the first rule that does:
+ * too many links, moderation mode `all`, a held word), or null.
+ */
+export function holdReason(
+  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld'> &
+    Partial<Pick<ModerationPolicy, 'maxLinks'>>,
+  message: { body: string; author: string; owner: boolean; title?: string | null; links?: number },
+): Exclude<HeldReason, 'spam'> | null {
+  if (message.owner) return null;
+  if (policy.maxLinks !== undefined && (message.links ?? 0) > policy.maxLinks) return 'links';
+  if (policy.moderation === 'all') return 'moderation';
+  const worded =
     policy.isHeld(message.body) ||
     policy.isHeld(message.author) ||
-    (!!message.title && policy.isHeld(message.title))
-  );
+    (!!message.title && policy.isHeld(message.title));
+  return worded ? 'held_words' : null;
 }
 
 /**
@@ -135,12 +147,13 @@ export async function postMessage(
   // post so the bot learns nothing.
   // The owner's post is never spam: the widget never fills the honeypot for anyone.
   const spam = post.spam === true && !post.owner;
-  const held = needsModeration(post.policy, {
+  const heldFor = holdReason(post.policy, {
     ...post,
     links,
     // A title is shown only with the thread this post creates.
     title: createsThread ? post.thread.title : null,
   });
+  const held = heldFor !== null;
   // Spam is answered with the status the same post would have had, so the
   // bot cannot tell it was caught (not even by a held word or a link count).
   const answer = held ? 'pending' : 'published';
@@ -195,8 +208,9 @@ export async function postMessage(
       created_at: now,
       edited_at: null,
       updated_at: now,
+      first_published_at: status === 'published' ? now : null,
     });
-    await recordNewMessage(trx, row, now);
+    await recordNewMessage(trx, row, now, heldFor ?? undefined);
     return row;
   });
   return { message, editToken, answer };

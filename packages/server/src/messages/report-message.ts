@@ -1,6 +1,7 @@
 import type { Store } from '../db/store.ts';
 import { messageNotFound } from '../http/api-error.ts';
 import { type ClientIdentity, keyedHash } from '../http/client-identity.ts';
+import { recordReport } from '../notifications/outbox.ts';
 import { checkLimit, spendLimit } from './client-limit.ts';
 import { changeMessage } from './message-state.ts';
 import {
@@ -92,16 +93,21 @@ export async function reportMessage(store: Store, report: Report): Promise<void>
       report.threshold > 0 &&
       message.author_role !== 'owner' &&
       (await openReportNetworks(trx, message.id)) >= report.threshold;
-    if (hides) {
-      await changeMessage(
-        trx,
-        message,
-        { status: 'hidden', hidden_reason: 'reports', report_count: openReports },
-        now,
-      );
-    } else {
-      // Invisible to readers: no count and no event id moves.
-      await updateMessage(trx, message.id, { report_count: openReports });
-    }
+    const after = hides
+      ? await changeMessage(
+          trx,
+          message,
+          { status: 'hidden', hidden_reason: 'reports', report_count: openReports },
+          now,
+        )
+      : // Invisible to readers: no count and no event id moves.
+        await updateMessage(trx, message.id, { report_count: openReports });
+    // The owner hears of every counted report (a repeat by the same reader is not one).
+    await recordReport(
+      trx,
+      after,
+      { reason: report.reason, count: openReports, hidden: hides },
+      now,
+    );
   });
 }

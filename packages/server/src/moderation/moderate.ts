@@ -4,6 +4,7 @@ import type { Store } from '../db/store.ts';
 import { messageNotFound, threadNotFound } from '../http/api-error.ts';
 import { changeMessage, deleteMessage } from '../messages/message-state.ts';
 import { decideReports, findMessage, updateMessage } from '../messages/messages.repository.ts';
+import { recordThreadClosed } from '../notifications/outbox.ts';
 import { effectiveStatus, isIdle } from '../threads/auto-close.ts';
 import type { AdminThreadRow } from '../threads/threads.repository.ts';
 import {
@@ -188,6 +189,7 @@ export async function changeThread(store: Store, change: ThreadChange): Promise<
     if (Object.keys(set).length > 0) {
       await updateThread(trx, thread.id, { ...set, updated_at: now });
     }
+    if (set.status === 'closed') await recordThreadClosed(trx, thread.id, now);
     // Found above, in this transaction.
     return (await findAdminThread(trx, thread.id))!;
   });

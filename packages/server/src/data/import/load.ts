@@ -226,6 +226,9 @@ function newRow(m: StagedMessage): PreparedRow {
     created_at: m.createdAt,
     updated_at: m.updatedAt,
     source_id: m.storedSourceId,
+    // What readers saw elsewhere is not news here: only a message still held
+    // (pending, or kept as spam) is announced when a moderator lets it through.
+    first_published_at: m.status === 'pending' || m.status === 'spam' ? null : m.createdAt,
   };
   if (m.status === 'deleted') {
     return {

@@ -1,0 +1,112 @@
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
+
+// Notifications: webhooks and mail, sent through an outbox.
+//
+// - `outbox`: one row per thing that happened (a message published, held or
+//   reported, a thread closed, a reader asking for reply mail), written in
+//   the same transaction as the change it reports, so a change is never
+//   reported without happening nor happens unreported. It holds a snapshot
+//   of the public thread and message and the moderation fields, never an
+//   address. A worker turns each row into deliveries (one per configured
+//   channel and recipient) and deletes it.
+// - `deliveries`: one webhook call or one mail, with its retry state. Claimed
+//   by one instance at a time (`locked_until`; on PostgreSQL with
+//   `FOR UPDATE SKIP LOCKED`), retried with backoff for more than a day, the
+//   same `webhook_id` on every attempt.
+// - `reader_addresses`: a reader's email address, kept only for reply mail:
+//   confirmed or not, deleted on unsubscribe or with the reader's last
+//   message. Messages point at it (`notify_address_id`).
+// - `messages.first_published_at`: when a message was first shown to
+//   readers, so `message.created` is reported once (a hidden message that a
+//   moderator restores is not new). Messages published before this
+//   migration count as announced.
+// Like every migration it takes Kysely<any> and imports nothing from the app.
+
+export async function up(db: Kysely<any>): Promise<void> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const time = pg ? 'timestamptz' : 'text';
+  const id = pg ? 'serial' : 'integer';
+  const primary = (c: any) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
+
+  await db.schema
+    .createTable('reader_addresses')
+    .addColumn('id', id, primary)
+    // As the reader typed it (trimmed); mail goes to this.
+    .addColumn('address', 'text', (c) => c.notNull())
+    // Lower-cased: one row per mailbox, however it is capitalised.
+    .addColumn('address_key', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', time, (c) => c.notNull())
+    // Null until the reader follows the confirmation link: nothing but that
+    // one confirmation mail is sent to an unconfirmed address.
+    .addColumn('confirmed_at', time)
+    // The last confirmation mail asked for, to send at most one a day.
+    .addColumn('confirmation_sent_at', time)
+    .execute();
+
+  await db.schema
+    .alterTable('messages')
+    .addColumn('notify_address_id', 'integer', (c) =>
+      c.references('reader_addresses.id').onDelete('set null'),
+    )
+    .execute();
+  await db.schema.alterTable('messages').addColumn('first_published_at', time).execute();
+  await sql`update messages set first_published_at = created_at where status <> 'pending' and not (status = 'hidden' and hidden_reason = 'spam')`.execute(
+    db,
+  );
+  await sql`create index messages_notify_address_idx on messages (notify_address_id) where notify_address_id is not null`.execute(
+    db,
+  );
+
+  await db.schema
+    .createTable('outbox')
+    .addColumn('id', id, primary)
+    .addColumn('type', 'text', (c) => c.notNull())
+    // JSON: the event's snapshot (see notifications/outbox.ts).
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('created_at', time, (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('deliveries')
+    .addColumn('id', id, primary)
+    .addColumn('channel', 'text', (c) => c.notNull())
+    // The event type, or the mail's kind for mail of the server's own.
+    .addColumn('type', 'text', (c) => c.notNull())
+    // `owner`, `reader`, or the webhook endpoint's origin: shown in /admin.
+    .addColumn('target', 'text', (c) => c.notNull())
+    // A reader's mail: to whom, looked up when sent (so an unsubscribe stops it).
+    .addColumn('address_id', 'integer', (c) =>
+      c.references('reader_addresses.id').onDelete('cascade'),
+    )
+    // Standard Webhooks' `webhook-id`, the same on every attempt; a mail's Message-ID seed.
+    .addColumn('webhook_id', 'text', (c) => c.notNull().unique())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', time, (c) => c.notNull())
+    // When it is next due; null once delivered or failed for good.
+    .addColumn('next_attempt_at', time)
+    // A claim by one instance: others leave it alone until then.
+    .addColumn('locked_until', time)
+    .addColumn('last_attempt_at', time)
+    .addColumn('last_error', 'text')
+    .addColumn('delivered_at', time)
+    .addColumn('failed_at', time)
+    .execute();
+  await sql`create index deliveries_due_idx on deliveries (next_attempt_at, id) where next_attempt_at is not null`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex('deliveries_created_idx')
+    .on('deliveries')
+    .columns(['created_at', 'id'])
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('deliveries').execute();
+  await db.schema.dropTable('outbox').execute();
+  await db.schema.dropIndex('messages_notify_address_idx').execute();
+  await db.schema.alterTable('messages').dropColumn('first_published_at').execute();
+  await db.schema.alterTable('messages').dropColumn('notify_address_id').execute();
+  await db.schema.dropTable('reader_addresses').execute();
+}

@@ -1,0 +1,512 @@
+/**
+ * The delivery worker: turns outbox events into deliveries (fan-out) and
+ * sends the due ones through their channels, with retries, on every
+ * instance at once without sending anything twice.
+ *
+ * Everything it knows is in the database: a restart, or another instance,
+ * carries on where this one stopped. A post only writes its outbox row, so
+ * nothing here can delay or fail a post.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../app-deps.ts';
+import type { DeliveryRow } from '../db/schema.ts';
+import type { Store } from '../db/store.ts';
+import {
+  type Channel,
+  type ChannelName,
+  type ClaimedDelivery,
+  DeliveryError,
+  type SendContext,
+} from './channel.ts';
+import {
+  claimDue,
+  claimGroup,
+  claimOutbox,
+  type DeliveryInsert,
+  deleteOutbox,
+  insertDeliveries,
+  type OutboxRow,
+  pruneDeliveries,
+  recordDelivered,
+  recordFailed,
+} from './deliveries.repository.ts';
+import type { OutboxEvent } from './outbox.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The wait before each retry, after the first attempt (made at once): the
+ * Standard Webhooks schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. A
+ * delivery gets 8 attempts over 27 h 35 min, then fails for good.
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [
+  5 * SECOND,
+  5 * MINUTE,
+  30 * MINUTE,
+  2 * HOUR,
+  5 * HOUR,
+  10 * HOUR,
+  10 * HOUR,
+];
+
+/** How long delivered rows stay listed in /admin. */
+const KEEP_DELIVERED_MS = 7 * DAY;
+/** How long failed rows stay listed in /admin (and can be retried from there). */
+const KEEP_FAILED_MS = 30 * DAY;
+/** How often an instance prunes. */
+const PRUNE_EVERY_MS = HOUR;
+/** Longest `last_error` kept. */
+const MAX_ERROR_LENGTH = 200;
+/** Most rows one grouped send (the owner's digest) takes. */
+const MAX_GROUP = 500;
+/** Claims per pass before the pass ends (and the next begins at once): lets pruning and stop in. */
+const MAX_ROUNDS = 10;
+/** The longest an event that failed to fan out waits before this instance tries it again. */
+const MAX_FAN_OUT_BACKOFF_MS = 5 * MINUTE;
+
+/** Options for {@link createDeliveryWorker}. */
+export interface DeliveryWorkerOptions {
+  store: Store;
+  logger: Logger;
+  /** The channels this server has; at most one per name. */
+  channels: readonly Channel[];
+  /** The time the worker schedules by (default: the system clock); tests move it to drive retries. */
+  clock?: () => Date;
+  /** How long one send may take before it counts as failed, in ms (default 10 000). */
+  sendTimeoutMs?: number;
+  /**
+   * How long a claim holds its rows, in ms (default: the send timeout plus
+   * 30 s). Longer than any send, so a live instance never loses a row it is
+   * sending; a crashed one's rows are claimed again once it runs out.
+   */
+  leaseMs?: number;
+  /** The wait between passes when there was nothing to do, in ms (default 1000). */
+  pollMs?: number;
+  /** Outbox rows per fan-out transaction and deliveries per claim (default 20). */
+  batchSize?: number;
+  /** How long `stop()` lets in-flight sends finish before it interrupts them, in ms (default 5000). */
+  stopGraceMs?: number;
+}
+
+/** What one {@link DeliveryWorker.runOnce} pass did. */
+export interface PassResult {
+  /** Outbox events turned into deliveries (and deleted). */
+  fannedOut: number;
+  /** Deliveries sent successfully. */
+  delivered: number;
+  /** Attempts that failed (retried later, or failed for good). */
+  failed: number;
+}
+
+/** A running (or stopped) delivery worker. */
+export interface DeliveryWorker {
+  /** Starts polling: a pass now, then one a `pollMs` after each idle pass. Timers never keep the process alive. */
+  start(): void;
+  /**
+   * Stops polling and waits for the pass in progress. Sends still running
+   * after `stopGraceMs` are interrupted (recorded as failed, retried on the
+   * schedule). Call it before closing the store.
+   */
+  stop(): Promise<void>;
+  /** Runs one pass now (after any in progress): fan out, then send what is due. For tests. */
+  runOnce(): Promise<PassResult>;
+}
+
+/** The time of the attempt after attempt number `attempts` failed, or null when it was the last. */
+export function nextAttemptAfter(attempts: number, now: Date): Date | null {
+  const delay = RETRY_DELAYS_MS[attempts - 1];
+  return delay === undefined ? null : new Date(now.getTime() + delay);
+}
+
+/**
+ * The text /admin shows for a failed send. A {@link DeliveryError}'s own
+ * message; for anything else only a code (`ECONNREFUSED`), since an error
+ * message may quote a URL with its credentials.
+ */
+export function describeFailure(error: unknown): string {
+  if (error instanceof DeliveryError) return error.message.slice(0, MAX_ERROR_LENGTH);
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+  }
+  return 'send failed';
+}
+
+/** A new `webhook-id`: unique, URL-safe, and the same on every attempt of its delivery. */
+function newWebhookId(): string {
+  return `msg_${randomBytes(16).toString('base64url')}`;
+}
+
+/** Some rows sent as one: a single delivery, or a batched type's group. */
+interface SendUnit {
+  channel: Channel;
+  rows: DeliveryRow[];
+}
+
+/** Creates the worker; nothing runs until `start()` or `runOnce()`. */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { store, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const sendTimeoutMs = options.sendTimeoutMs ?? 10 * SECOND;
+  const leaseMs = options.leaseMs ?? sendTimeoutMs + 30 * SECOND;
+  const pollMs = options.pollMs ?? SECOND;
+  const batchSize = options.batchSize ?? 20;
+  const stopGraceMs = options.stopGraceMs ?? 5 * SECOND;
+
+  const byName = new Map<ChannelName, Channel>();
+  for (const channel of options.channels) {
+    if (byName.has(channel.name)) throw new Error(`two delivery channels named ${channel.name}`);
+    if (channel.batchedTypes?.length && !channel.sendBatch) {
+      throw new Error(`the ${channel.name} channel batches types but has no sendBatch`);
+    }
+    byName.set(channel.name, channel);
+  }
+  const channelNames = [...byName.keys()];
+
+  // Events whose fan-out threw (a channel's bug, a row it cannot read): kept
+  // out of the next claims for a while, so one bad event neither blocks the
+  // rest nor fills the log every second. Memory only: another instance, or
+  // a restart, simply tries again.
+  const fanOutBackoff = new Map<number, { until: number; waitMs: number }>();
+  // Aborted by stop() once the grace is over: interrupts in-flight sends.
+  const interrupt = new AbortController();
+  let stopping = false;
+  let running: Promise<PassResult> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastPrune = Number.NEGATIVE_INFINITY;
+
+  async function fanOutBatch(): Promise<number> {
+    const now = clock();
+    const skip: number[] = [];
+    for (const [id, backoff] of fanOutBackoff) {
+      if (backoff.until > now.getTime()) skip.push(id);
+      // Long past: fanned out by another instance since, or about to be retried here.
+      else if (now.getTime() - backoff.until > HOUR) fanOutBackoff.delete(id);
+    }
+    let claimed: OutboxRow[] = [];
+    const fanOut = async (rows: 'claim' | OutboxRow) =>
+      store.write(async (trx) => {
+        const batch =
+          rows === 'claim'
+            ? await claimOutbox(trx, store.dialect, { limit: batchSize, skip })
+            : [rows];
+        if (rows === 'claim') claimed = batch;
+        const inserts: DeliveryInsert[] = [];
+        for (const row of batch) {
+          const event = { type: row.type, ...JSON.parse(row.payload) } as OutboxEvent;
+          const time = { now: now.toISOString(), occurredAt: row.created_at };
+          for (const channel of byName.values()) {
+            for (const d of await channel.deliveriesFor(trx, event, time)) {
+              inserts.push({
+                channel: channel.name,
+                type: d.type,
+                target: d.target,
+                address_id: d.addressId ?? null,
+                webhook_id: newWebhookId(),
+                payload: JSON.stringify(d.payload),
+                created_at: time.now,
+                next_attempt_at: d.dueAt ?? time.now,
+              });
+            }
+          }
+        }
+        await insertDeliveries(trx, inserts);
+        await deleteOutbox(
+          trx,
+          batch.map((row) => row.id),
+        );
+        return batch.length;
+      });
+    try {
+      return await fanOut('claim');
+    } catch (error) {
+      // One event spoiled the batch: fan each out alone, so the others go on.
+      if (claimed.length === 0) throw error;
+      let done = 0;
+      for (const row of claimed) {
+        try {
+          done += await fanOut(row);
+          fanOutBackoff.delete(row.id);
+        } catch (rowError) {
+          const waitMs = Math.min(
+            (fanOutBackoff.get(row.id)?.waitMs ?? 500) * 2,
+            MAX_FAN_OUT_BACKOFF_MS,
+          );
+          fanOutBackoff.set(row.id, { until: clock().getTime() + waitMs, waitMs });
+          logger.error({
+            msg: 'notification fan-out failed',
+            outboxId: row.id,
+            type: row.type,
+            error: describeFailure(rowError),
+            retryInMs: waitMs,
+          });
+        }
+      }
+      return done;
+    }
+  }
+
+  /** Claims due rows, grouping a batched type's due rows into one unit. */
+  async function claim(): Promise<SendUnit[]> {
+    const now = clock();
+    const claimOptions = {
+      dialect: store.dialect,
+      now: now.toISOString(),
+      lockedUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    };
+    return store.write(async (trx) => {
+      const rows = await claimDue(trx, {
+        ...claimOptions,
+        channels: channelNames,
+        limit: batchSize,
+      });
+      const units: SendUnit[] = [];
+      const groups = new Map<string, SendUnit>();
+      for (const row of rows) {
+        const channel = byName.get(row.channel) as Channel;
+        if (!channel.batchedTypes?.includes(row.type)) {
+          units.push({ channel, rows: [row] });
+          continue;
+        }
+        const key = JSON.stringify([row.channel, row.type, row.target, row.address_id]);
+        const group = groups.get(key);
+        if (group) {
+          group.rows.push(row);
+          continue;
+        }
+        const unit: SendUnit = { channel, rows: [row] };
+        groups.set(key, unit);
+        units.push(unit);
+      }
+      for (const unit of groups.values()) {
+        const [first] = unit.rows as [DeliveryRow];
+        const more = await claimGroup(
+          trx,
+          {
+            channel: first.channel,
+            type: first.type,
+            target: first.target,
+            addressId: first.address_id,
+          },
+          { ...claimOptions, limit: MAX_GROUP - unit.rows.length },
+        );
+        unit.rows.push(...more);
+        unit.rows.sort((a, b) => a.id - b.id);
+      }
+      return units;
+    });
+  }
+
+  /**
+   * Sends one unit, bounded by the send timeout and by stop(), and records
+   * the outcome on each of its rows. Resolves to whether it was delivered.
+   */
+  async function send(unit: SendUnit): Promise<boolean> {
+    const claimedAt = clock();
+    const deliveries = unit.rows.map(toClaimed);
+    // Cut short by the send timeout or by stop(): the channel is told
+    // through the signal, and the worker stops waiting either way.
+    const controller = new AbortController();
+    let reject!: (error: DeliveryError) => void;
+    const cut = new Promise<never>((_, r) => {
+      reject = r;
+    });
+    cut.catch(() => {});
+    const abortWith = (reason: string) => {
+      if (controller.signal.aborted) return;
+      const error = new DeliveryError(reason);
+      controller.abort(error);
+      reject(error);
+    };
+    const onStop = () => abortWith('interrupted: the server stopped');
+    const timer = setTimeout(
+      () => abortWith(`timeout after ${sendTimeoutMs / SECOND} s`),
+      sendTimeoutMs,
+    );
+    timer.unref();
+    if (interrupt.signal.aborted) onStop();
+    else interrupt.signal.addEventListener('abort', onStop, { once: true });
+    const context: SendContext = {
+      store,
+      now: claimedAt,
+      signal: controller.signal,
+      timeoutMs: sendTimeoutMs,
+    };
+    let failure: unknown;
+    try {
+      const sending =
+        unit.channel.batchedTypes?.includes(unit.rows[0]?.type ?? '') && unit.channel.sendBatch
+          ? unit.channel.sendBatch(deliveries, context)
+          : unit.channel.send(deliveries[0] as ClaimedDelivery, context);
+      // A channel that ignores the signal is not waited for: its late
+      // outcome, if any, is dropped (the row is failed already).
+      sending.catch(() => {});
+      await Promise.race([sending, cut]);
+    } catch (error) {
+      failure = error ?? new Error('send failed');
+    } finally {
+      clearTimeout(timer);
+      interrupt.signal.removeEventListener('abort', onStop);
+    }
+    const now = clock();
+    try {
+      await store.write(async (trx) => {
+        for (const row of unit.rows) {
+          const attempt = { id: row.id, attempts: row.attempts };
+          if (failure === undefined) {
+            await recordDelivered(trx, attempt, now.toISOString());
+            continue;
+          }
+          const permanent = failure instanceof DeliveryError && failure.permanent;
+          const next = permanent ? null : nextAttemptAfter(row.attempts, now);
+          await recordFailed(trx, attempt, {
+            now: now.toISOString(),
+            error: describeFailure(failure),
+            nextAttemptAt: next?.toISOString() ?? null,
+          });
+        }
+      });
+    } catch (error) {
+      // The claim's lease runs out and the rows are sent again: at least once.
+      logger.error({
+        msg: 'could not record a delivery outcome',
+        ids: unit.rows.map((row) => row.id),
+        error: describeFailure(error),
+      });
+    }
+    if (failure !== undefined) {
+      const [first] = unit.rows as [DeliveryRow];
+      const permanent = failure instanceof DeliveryError && failure.permanent;
+      const last = permanent || nextAttemptAfter(first.attempts, now) === null;
+      logger[last ? 'error' : 'info']({
+        msg: last ? 'delivery failed for good' : 'delivery failed; will retry',
+        ids: unit.rows.map((row) => row.id),
+        channel: first.channel,
+        type: first.type,
+        target: first.target,
+        attempt: first.attempts,
+        error: describeFailure(failure),
+      });
+    }
+    return failure === undefined;
+  }
+
+  async function prune(): Promise<void> {
+    const now = clock().getTime();
+    if (now - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now;
+    const removed = await store.write((trx) =>
+      pruneDeliveries(trx, {
+        deliveredBefore: new Date(now - KEEP_DELIVERED_MS).toISOString(),
+        failedBefore: new Date(now - KEEP_FAILED_MS).toISOString(),
+      }),
+    );
+    if (removed > 0) logger.info({ msg: 'pruned old deliveries', removed });
+  }
+
+  async function pass(): Promise<PassResult> {
+    const result: PassResult = { fannedOut: 0, delivered: 0, failed: 0 };
+    if (channelNames.length === 0) {
+      // Nothing to send through: events would pile up in the outbox.
+      result.fannedOut = await drainWithoutChannels();
+      return result;
+    }
+    for (let round = 0; round < MAX_ROUNDS && !stopping; round++) {
+      const n = await fanOutBatch();
+      result.fannedOut += n;
+      if (n < batchSize) break;
+    }
+    for (let round = 0; round < MAX_ROUNDS && !stopping; round++) {
+      const units = await claim();
+      const outcomes = await Promise.all(units.map(send));
+      for (const ok of outcomes) ok ? result.delivered++ : result.failed++;
+      const claimedRows = units.reduce((n, unit) => n + unit.rows.length, 0);
+      if (claimedRows < batchSize) break;
+    }
+    await prune();
+    return result;
+  }
+
+  /** With no channel, an event has nowhere to go: delete it so the outbox stays small. */
+  async function drainWithoutChannels(): Promise<number> {
+    return store.write(async (trx) => {
+      const rows = await claimOutbox(trx, store.dialect, { limit: 500, skip: [] });
+      await deleteOutbox(
+        trx,
+        rows.map((row) => row.id),
+      );
+      return rows.length;
+    });
+  }
+
+  function runOnce(): Promise<PassResult> {
+    const next = (running ?? Promise.resolve()).catch(() => {}).then(pass);
+    running = next;
+    next
+      .finally(() => {
+        if (running === next) running = undefined;
+      })
+      .catch(() => {});
+    return next;
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopping) return;
+    timer = setTimeout(tick, delayMs);
+    timer.unref();
+  }
+
+  async function tick(): Promise<void> {
+    timer = undefined;
+    let busy = false;
+    try {
+      const result = await runOnce();
+      busy = result.fannedOut + result.delivered + result.failed > 0;
+    } catch (error) {
+      logger.error({ msg: 'delivery pass failed', error: describeFailure(error) });
+    }
+    // Straight on while there is work; otherwise wait for the next poll.
+    schedule(busy ? 0 : pollMs);
+  }
+
+  return {
+    start() {
+      if (stopping || timer || running) return;
+      schedule(0);
+    },
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      timer = undefined;
+      const current = running;
+      if (!current) return;
+      const grace = setTimeout(() => interrupt.abort(), stopGraceMs);
+      grace.unref();
+      try {
+        await current;
+      } catch {
+        // Logged by the pass; stopping goes on.
+      } finally {
+        clearTimeout(grace);
+      }
+    },
+    runOnce,
+  };
+}
+
+function toClaimed(row: DeliveryRow): ClaimedDelivery {
+  return {
+    id: row.id,
+    channel: row.channel,
+    type: row.type,
+    target: row.target,
+    addressId: row.address_id,
+    webhookId: row.webhook_id,
+    payload: JSON.parse(row.payload) as unknown,
+    attempt: row.attempts,
+    createdAt: row.created_at,
+  };
+}

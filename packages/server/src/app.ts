@@ -24,6 +24,7 @@ import { adminPage } from './moderation/admin-page.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { ownerKeyRoutes } from './moderation/owner-keys.routes.ts';
 import { resolvePolicy } from './moderation/policy.ts';
+import { deliveryRoutes } from './notifications/deliveries.routes.ts';
 import { threadUrlCheck } from './threads/thread-url-check.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', except('/api/admin/*', originGuard(deps.config)), jsonBodyGuard());
   // Before the moderation routes: it guards itself, so their admin check does not run twice.
   app.route('/api/admin/owner-keys', ownerKeyRoutes(deps, services));
+  app.route('/api/admin/deliveries', deliveryRoutes(deps, services));
   app.route('/api/admin', moderationRoutes(deps, services));
   const live =
     deps.live ??

@@ -14,6 +14,8 @@ import { createLiveEvents } from './events/live.ts';
 import { postgresBus } from './events/pg-bus.ts';
 import { defaultMaxStreams } from './events/stream-limits.ts';
 import { admitPipelined, limitConnections } from './http/connection-limits.ts';
+import { configuredChannels } from './notifications/channels.ts';
+import { createDeliveryWorker } from './notifications/delivery-worker.ts';
 import { loadServerSecret } from './server-secret.ts';
 import { helpText } from './settings-docs.ts';
 
@@ -184,6 +186,14 @@ export async function startServer(
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const url = `http://${host}:${port}`;
   app = createApp({ ...deps, config: { ...deps.config, listenUrl: url } });
+  // After listening, so a slow receiver never holds up the start; every
+  // instance runs one (claims keep them from sending anything twice).
+  const worker = createDeliveryWorker({
+    store,
+    logger,
+    channels: configuredChannels(deps.config, { logger, version: packageVersion() }),
+  });
+  worker.start();
   logger.info({
     msg: 'listening',
     url,
@@ -210,6 +220,8 @@ export async function startServer(
       ),
     stop() {
       stopping ??= (async () => {
+        // First: its sends finish (bounded) while the database is still open.
+        await worker.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
@@ -228,6 +240,15 @@ export async function startServer(
       return stopping;
     },
   };
+}
+
+/** This package's version (`../package.json` from src/ and from the bundle in dist/ alike). */
+function packageVersion(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 }
 
 /**

@@ -13,11 +13,13 @@ import type {
 import type { OwnerKeyRow, ThreadRow } from './db/schema.ts';
 import type { PublicMessageRow } from './messages/messages.repository.ts';
 import type { AdminMessageRow } from './moderation/moderation.repository.ts';
+import type { DeliveryListRow } from './notifications/deliveries.repository.ts';
 import { effectiveStatus } from './threads/auto-close.ts';
 import type { AdminThreadRow } from './threads/threads.repository.ts';
 import type {
   AdminMessage,
   AdminThread,
+  Delivery,
   ExportMessage,
   ExportReport,
   ExportThread,
@@ -207,5 +209,22 @@ export function toExportReport(row: ExportReportRow): ExportReport {
     reason: row.reason,
     createdAt: row.created_at,
     decidedAt: row.decided_at,
+  };
+}
+
+/** The one mapping from a delivery row to what /admin shows: never its payload or address. */
+export function toDelivery(row: DeliveryListRow): Delivery {
+  return {
+    id: Number(row.id),
+    channel: row.channel,
+    type: row.type,
+    target: row.target,
+    attempts: Number(row.attempts),
+    createdAt: row.created_at,
+    lastAttemptAt: row.last_attempt_at,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    failedAt: row.failed_at,
   };
 }

@@ -315,6 +315,42 @@ export interface AdminThreadList {
 }
 
 /**
+ * One webhook call or mail as /admin shows it (`GET /api/admin/deliveries`):
+ * where it goes and how its attempts went, never what it carries. State:
+ * `deliveredAt` set, or `failedAt` set (no more attempts unless retried), or
+ * neither (pending: due at `nextAttemptAt`).
+ */
+export interface Delivery {
+  id: number;
+  channel: 'webhook' | 'mail';
+  /** The event type (`message.created`...) or the kind of mail. */
+  type: string;
+  /** The webhook URL's origin, `owner` for the owner's mail, `reader` for a reader's: never an address. */
+  target: string;
+  /** Attempts made so far. */
+  attempts: number;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  /** Why the last attempt failed (`HTTP 500`, `timeout after 10 s`, `ECONNREFUSED`); null if none did. */
+  lastError: string | null;
+  /** When it is next tried; null once delivered or failed. */
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+}
+
+/** `GET /api/admin/deliveries`: newest first. */
+export interface DeliveryList {
+  deliveries: Delivery[];
+  nextCursor: string | null;
+}
+
+/** `POST /api/admin/deliveries/:id/retry` 200 response: the delivery, due again now. */
+export interface RetriedDelivery {
+  delivery: Delivery;
+}
+
+/**
  * The export document (`GET /api/admin/export`): everything needed to move a
  * site's discussions elsewhere, and nothing private. Described field by field
  * in `docs/export-format.md`; `version` changes when a field changes meaning
@@ -397,6 +433,7 @@ export type ErrorCode =
   | 'not_found'
   | 'thread_closed'
   | 'duplicate_message'
+  | 'already_delivered'
   | 'challenge_required'
   | 'payload_too_large'
   | 'unsupported_media_type'

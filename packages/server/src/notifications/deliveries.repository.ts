@@ -75,6 +75,32 @@ export async function claimOutbox(
   return query.execute();
 }
 
+/**
+ * Whether the outbox holds anything: a plain read, so an idle worker looks
+ * without taking the write lock every second.
+ */
+export async function outboxHasRows(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('outbox').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Whether a delivery of `channels` is due at `now` (a plain read, like {@link outboxHasRows}). */
+export async function anyDue(
+  db: Kysely<Database>,
+  now: StoredTime,
+  channels: readonly DeliveryRow['channel'][],
+): Promise<boolean> {
+  if (channels.length === 0) return false;
+  const row = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .where('channel', 'in', channels)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Deletes outbox rows once their deliveries are written (same transaction). */
 export async function deleteOutbox(trx: Kysely<Database>, ids: readonly number[]): Promise<void> {
   if (ids.length > 0) await trx.deleteFrom('outbox').where('id', 'in', ids).execute();

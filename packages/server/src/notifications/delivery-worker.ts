@@ -19,6 +19,7 @@ import {
   type SendContext,
 } from './channel.ts';
 import {
+  anyDue,
   claimDue,
   claimGroup,
   claimOutbox,
@@ -26,6 +27,7 @@ import {
   deleteOutbox,
   insertDeliveries,
   type OutboxRow,
+  outboxHasRows,
   pruneDeliveries,
   recordDelivered,
   recordFailed,
@@ -179,6 +181,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let lastPrune = Number.NEGATIVE_INFINITY;
 
   async function fanOutBatch(): Promise<number> {
+    if (!(await outboxHasRows(store.db))) return 0;
     const now = clock();
     const skip: number[] = [];
     for (const [id, backoff] of fanOutBackoff) {
@@ -252,6 +255,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** Claims due rows, grouping a batched type's due rows into one unit. */
   async function claim(): Promise<SendUnit[]> {
     const now = clock();
+    if (!(await anyDue(store.db, now.toISOString(), channelNames))) return [];
     const claimOptions = {
       dialect: store.dialect,
       now: now.toISOString(),
@@ -432,6 +436,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   /** With no channel, an event has nowhere to go: delete it so the outbox stays small. */
   async function drainWithoutChannels(): Promise<number> {
+    if (!(await outboxHasRows(store.db))) return 0;
     return store.write(async (trx) => {
       const rows = await claimOutbox(trx, store.dialect, { limit: 500, skip: [] });
       await deleteOutbox(

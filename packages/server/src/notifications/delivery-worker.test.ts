@@ -1,0 +1,420 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { silentLogger } from '../app-deps.ts';
+import type { DeliveryRow } from '../db/schema.ts';
+import { openStore, type Store } from '../db/store.ts';
+import { ADMIN, ADMIN_TOKEN, type AppFixture, appFixture } from '../testing/app-fixture.ts';
+import { json } from '../testing/assertions.ts';
+import { dialects } from '../testing/dialects.ts';
+import { freePort } from '../testing/free-port.ts';
+import { type WebhookReceiver, webhookReceiver } from '../testing/webhook-receiver.ts';
+import type { DeliveryList, RetriedDelivery } from '../wire.ts';
+import type { Channel, ClaimedDelivery } from './channel.ts';
+import { claimDue, recordFailed } from './deliveries.repository.ts';
+import {
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+  RETRY_DELAYS_MS,
+} from './delivery-worker.ts';
+import { webhookChannel } from './webhook-channel.ts';
+
+const KEY = '/blog/worker';
+const THREAD = { title: 'Worker', url: 'https://blog.example/blog/worker' };
+
+for (const dialect of dialects) {
+  describe(`the delivery worker on ${dialect.name}`, () => {
+    let f: AppFixture;
+    let receiver: WebhookReceiver;
+    const workers: DeliveryWorker[] = [];
+    const stores: Store[] = [];
+
+    const open = async () => {
+      receiver = await webhookReceiver();
+      f = await appFixture(dialect, { adminToken: ADMIN_TOKEN });
+    };
+    /** A worker on the app's clock (or its own store: another instance), sending to the receiver. */
+    const newWorker = (options: Partial<DeliveryWorkerOptions> = {}) => {
+      const worker = createDeliveryWorker({
+        store: f.db.store,
+        logger: silentLogger,
+        clock: () => new Date(f.now),
+        channels: [webhookChannel({ url: receiver.url, secret: receiver.secret, version: 'test' })],
+        stopGraceMs: 100,
+        ...options,
+      });
+      workers.push(worker);
+      return worker;
+    };
+    /** Another connection pool on the same database, as a second instance (or a restarted one) has. */
+    const anotherStore = async () => {
+      const store = await openStore(f.db.url);
+      stores.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      for (const worker of workers.splice(0)) await worker.stop();
+      for (const store of stores.splice(0)) await store.close();
+      await receiver.close();
+      await f.close();
+    });
+
+    const deliveries = () =>
+      f.db.store.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+    const only = async (): Promise<DeliveryRow> => {
+      const rows = await deliveries();
+      assert.equal(rows.length, 1);
+      return rows[0]!;
+    };
+    const at = (ms: number, from: Date) => new Date(from.getTime() + ms).toISOString();
+
+    it('retries a failing receiver on the Standard Webhooks schedule with the same webhook-id, then fails; a retry sends it again', async () => {
+      await open();
+      receiver.answer(500);
+      const worker = newWorker();
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      const start = new Date(f.now);
+
+      // Attempt 1 at once, then one after each delay, never before it is due.
+      let due = start;
+      for (let attempt = 1; attempt <= 8; attempt++) {
+        if (attempt > 1) {
+          f.now = new Date(due.getTime() - 1);
+          assert.equal((await worker.runOnce()).failed, 0, `attempt ${attempt} waits until due`);
+          assert.equal(receiver.requests.length, attempt - 1);
+          f.now = due;
+        }
+        assert.equal((await worker.runOnce()).failed, 1, `attempt ${attempt} is made`);
+        assert.equal(receiver.requests.length, attempt);
+        const row = await only();
+        assert.equal(row.attempts, attempt);
+        assert.equal(row.last_error, 'HTTP 500');
+        assert.equal(row.last_attempt_at, due.toISOString());
+        const delay = RETRY_DELAYS_MS[attempt - 1];
+        if (delay === undefined) break;
+        assert.equal(row.next_attempt_at, at(delay, due), `after attempt ${attempt}`);
+        assert.equal(row.failed_at, null);
+        due = new Date(due.getTime() + delay);
+      }
+      const total = due.getTime() - start.getTime();
+      assert.equal(total, (27 * 60 + 35) * 60_000 + 5_000, 'over a day in all: 27 h 35 min 5 s');
+      const failed = await only();
+      assert.equal(failed.failed_at, due.toISOString());
+      assert.equal(failed.next_attempt_at, null);
+      assert.equal(failed.locked_until, null);
+      const ids = new Set(receiver.requests.map((r) => r.headers['webhook-id']));
+      assert.equal(ids.size, 1, 'every attempt carries the same webhook-id');
+      assert.ok(receiver.requests.every((r) => r.verifyError === null));
+      // Nothing more is tried, however long one waits.
+      f.now = new Date(due.getTime() + 7 * 24 * 3600_000);
+      assert.equal((await worker.runOnce()).failed, 0);
+      assert.equal(receiver.requests.length, 8);
+
+      // /admin shows it failed, and a retry sends it again, now.
+      const list = await json<DeliveryList>(
+        await f.get('/api/admin/deliveries?state=failed', ADMIN),
+        200,
+      );
+      assert.equal(list.deliveries.length, 1);
+      assert.equal(list.deliveries[0]!.lastError, 'HTTP 500');
+      assert.equal(list.deliveries[0]!.attempts, 8);
+      receiver.answer(200);
+      const retried = await json<RetriedDelivery>(
+        await f.post(`/api/admin/deliveries/${failed.id}/retry`, {}, ADMIN),
+        200,
+      );
+      assert.equal(retried.delivery.failedAt, null);
+      assert.equal(retried.delivery.nextAttemptAt, f.now.toISOString());
+      assert.deepEqual(await worker.runOnce(), { fannedOut: 0, delivered: 1, failed: 0 });
+      assert.equal(receiver.requests.length, 9);
+      assert.equal(receiver.requests[8]!.headers['webhook-id'], [...ids][0]);
+      const delivered = await only();
+      assert.equal(delivered.delivered_at, f.now.toISOString());
+      assert.equal(delivered.attempts, 9);
+    });
+
+    it('delivers on the second attempt after a 500, with the same webhook-id and signature checks', async () => {
+      await open();
+      receiver.answerNext(500);
+      const worker = newWorker();
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      await worker.runOnce();
+      f.now = new Date(f.now.getTime() + 5_000);
+      assert.deepEqual(await worker.runOnce(), { fannedOut: 0, delivered: 1, failed: 0 });
+      const [first, second] = receiver.requests;
+      assert.equal(first!.headers['webhook-id'], second!.headers['webhook-id']);
+      assert.equal(first!.body, second!.body, 'the same event, byte for byte');
+      assert.equal(second!.verifyError, null);
+      const row = await only();
+      assert.equal(row.attempts, 2);
+      assert.equal(row.last_error, 'HTTP 500', 'the last failure stays visible');
+      assert.notEqual(row.delivered_at, null);
+    });
+
+    it('retries a 4xx receiver (it may be fixed), but stops at once on 410 Gone', async () => {
+      await open();
+      receiver.answerNext(404, 410);
+      const worker = newWorker();
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      await worker.runOnce();
+      let row = await only();
+      assert.equal(row.last_error, 'HTTP 404');
+      assert.equal(row.next_attempt_at, at(5_000, f.now));
+      f.now = new Date(f.now.getTime() + 5_000);
+      await worker.runOnce();
+      row = await only();
+      assert.equal(row.last_error, 'HTTP 410');
+      assert.equal(row.attempts, 2);
+      assert.equal(row.failed_at, f.now.toISOString());
+      assert.equal(row.next_attempt_at, null);
+    });
+
+    it('does not follow a redirect: a 3xx is a failure, and the other place gets nothing', async () => {
+      await open();
+      const elsewhere = await webhookReceiver(receiver.secret);
+      try {
+        receiver.answer({ redirect: elsewhere.url });
+        const worker = newWorker();
+        await f.postMessage(KEY, 'first', { thread: THREAD });
+        await worker.runOnce();
+        assert.equal((await only()).last_error, 'HTTP 302 (redirects are not followed)');
+        assert.equal(elsewhere.requests.length, 0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('times out a receiver that never answers, and retries it', async () => {
+      await open();
+      receiver.answer('hang');
+      const worker = newWorker({ sendTimeoutMs: 200 });
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      assert.deepEqual(await worker.runOnce(), { fannedOut: 1, delivered: 0, failed: 1 });
+      assert.equal(receiver.requests.length, 1);
+      const row = await only();
+      assert.equal(row.last_error, 'timeout after 0.2 s');
+      assert.equal(row.locked_until, null);
+      assert.equal(row.next_attempt_at, at(5_000, f.now));
+    });
+
+    it('records a receiver that is not there by its error code', async () => {
+      await open();
+      const port = await freePort();
+      const worker = newWorker({
+        channels: [
+          webhookChannel({
+            url: `http://127.0.0.1:${port}/nobody`,
+            secret: receiver.secret,
+            version: 'test',
+          }),
+        ],
+      });
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      await worker.runOnce();
+      const row = await only();
+      assert.equal(row.last_error, 'ECONNREFUSED');
+      assert.equal(row.target, `http://127.0.0.1:${port}`);
+    });
+
+    it('survives a crash mid-send: once the lease runs out another instance sends it, and the late outcome is dropped', async () => {
+      await open();
+      receiver.answerNext(500);
+      await newWorker().runOnce();
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      await newWorker().runOnce();
+      assert.equal((await only()).last_error, 'HTTP 500');
+      const due = new Date(f.now.getTime() + 5_000);
+      f.now = due;
+      // An instance claims the retry, as a pass does, and dies before sending.
+      const claimed = await f.db.store.write((trx) =>
+        claimDue(trx, {
+          dialect: f.db.store.dialect,
+          now: due.toISOString(),
+          lockedUntil: at(60_000, due),
+          channels: ['webhook'],
+          limit: 10,
+        }),
+      );
+      assert.equal(claimed.length, 1);
+      assert.equal(claimed[0]!.attempts, 2);
+
+      // A restarted instance: its own pool, a fresh worker.
+      const restarted = newWorker({ store: await anotherStore() });
+      assert.deepEqual(await restarted.runOnce(), { fannedOut: 0, delivered: 0, failed: 0 });
+      assert.equal(receiver.requests.length, 1, 'held by the claim: not sent');
+      f.now = new Date(due.getTime() + 60_000);
+      assert.deepEqual(await restarted.runOnce(), { fannedOut: 0, delivered: 1, failed: 0 });
+      assert.equal(receiver.requests.length, 2);
+      assert.equal(
+        receiver.requests[0]!.headers['webhook-id'],
+        receiver.requests[1]!.headers['webhook-id'],
+      );
+      // The crashed claim's outcome, arriving late, changes nothing.
+      await f.db.store.write((trx) =>
+        recordFailed(
+          trx,
+          { id: claimed[0]!.id, attempts: claimed[0]!.attempts },
+          { now: f.now.toISOString(), error: 'late', nextAttemptAt: null },
+        ),
+      );
+      const row = await only();
+      assert.notEqual(row.delivered_at, null);
+      assert.equal(row.failed_at, null);
+      assert.equal(row.attempts, 3);
+      assert.equal(row.last_error, 'HTTP 500');
+    });
+
+    it('two instances racing over 50 events deliver each exactly once', async () => {
+      await open();
+      const [storeA, storeB] = [await anotherStore(), await anotherStore()];
+      for (let i = 0; i < 50; i++) {
+        await f.postMessage(KEY, `message ${i}`, i === 0 ? { thread: THREAD } : {});
+      }
+      const a = newWorker({ store: storeA, batchSize: 5 });
+      const b = newWorker({ store: storeB, batchSize: 5 });
+      const totals = { a: 0, b: 0 };
+      for (let round = 0; round < 50; round++) {
+        const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+        totals.a += ra.delivered;
+        totals.b += rb.delivered;
+        const work = ra.fannedOut + ra.delivered + ra.failed + rb.fannedOut + rb.delivered;
+        if (work + rb.failed === 0) break;
+      }
+      assert.equal(totals.a + totals.b, 50);
+      const ids = receiver.requests.map((r) => r.headers['webhook-id']);
+      assert.equal(ids.length, 50, 'no request twice');
+      assert.equal(new Set(ids).size, 50);
+      const messageIds = receiver.requests.map((r) => JSON.parse(r.body).data.message.id);
+      assert.deepEqual(
+        [...new Set(messageIds)].sort((x, y) => x - y),
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
+      const rows = await deliveries();
+      assert.equal(rows.length, 50, 'each event fanned out once');
+      assert.ok(rows.every((row) => row.attempts === 1 && row.delivered_at !== null));
+      assert.equal((await f.db.store.db.selectFrom('outbox').select('id').execute()).length, 0);
+    });
+
+    it('claims all due rows of a batched type and recipient at once, and sends them as one', async () => {
+      await open();
+      const batches: number[][] = [];
+      const singles: number[] = [];
+      // A channel like the owner's digest: a row per event, due at the end of the hour.
+      const digest: Channel = {
+        name: 'mail',
+        batchedTypes: ['digest'],
+        async deliveriesFor(_trx, event, time) {
+          if (event.type !== 'message.created') return [];
+          const hourEnd = new Date(time.occurredAt);
+          hourEnd.setUTCMinutes(60, 0, 0);
+          return [
+            {
+              type: 'digest',
+              target: 'owner',
+              payload: { id: event.data.message.id },
+              dueAt: hourEnd.toISOString(),
+            },
+            { type: 'each', target: 'owner', payload: { id: event.data.message.id } },
+          ];
+        },
+        async send(delivery: ClaimedDelivery) {
+          singles.push((delivery.payload as { id: number }).id);
+        },
+        async sendBatch(group) {
+          batches.push(group.map((d) => (d.payload as { id: number }).id));
+        },
+      };
+      const worker = newWorker({ channels: [digest], batchSize: 2 });
+      f.now = new Date('2026-03-01T12:10:00.000Z');
+      for (let i = 0; i < 5; i++) await f.postMessage(KEY, `m${i}`, i ? {} : { thread: THREAD });
+      await worker.runOnce();
+      assert.deepEqual(singles, [1, 2, 3, 4, 5], 'the other type: one send each');
+      assert.deepEqual(batches, [], 'not due before the hour ends');
+      f.now = new Date('2026-03-01T13:00:00.000Z');
+      await f.postMessage(KEY, 'next hour');
+      await worker.runOnce();
+      assert.deepEqual(batches, [[1, 2, 3, 4, 5]], "the hour's rows, in one send");
+      assert.deepEqual(singles, [1, 2, 3, 4, 5, 6]);
+      const rows = (await deliveries()).filter((row) => row.type === 'digest');
+      assert.equal(rows.filter((row) => row.delivered_at !== null).length, 5);
+      assert.equal(rows.at(-1)!.next_attempt_at, '2026-03-01T14:00:00.000Z');
+    });
+
+    it('leaves an event whose fan-out fails in the outbox, and goes on with the others', async () => {
+      await open();
+      const picky: Channel = {
+        name: 'mail',
+        async deliveriesFor(_trx, event) {
+          if (event.type === 'thread.closed') throw new Error('cannot handle this one');
+          return [];
+        },
+        async send() {},
+      };
+      const worker = newWorker({
+        channels: [
+          webhookChannel({ url: receiver.url, secret: receiver.secret, version: 'test' }),
+          picky,
+        ],
+      });
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      await f.patch(`/api/admin/threads/${encodeURIComponent(KEY)}`, { status: 'closed' }, ADMIN);
+      await f.patch(`/api/admin/threads/${encodeURIComponent(KEY)}`, { status: 'open' }, ADMIN);
+      await f.postMessage(KEY, 'second');
+      const result = await worker.runOnce();
+      assert.equal(result.fannedOut, 2);
+      assert.deepEqual(
+        receiver.requests.map((r) => JSON.parse(r.body).type),
+        ['message.created', 'message.created'],
+      );
+      const left = await f.db.store.db.selectFrom('outbox').select('type').execute();
+      assert.deepEqual(left, [{ type: 'thread.closed' }], 'kept, to be tried again');
+    });
+
+    it('prunes delivered rows after 7 days and failed ones after 30', async () => {
+      await open();
+      receiver.answerNext(410);
+      const worker = newWorker();
+      await f.postMessage(KEY, 'fails', { thread: THREAD });
+      await f.postMessage(KEY, 'delivered');
+      await worker.runOnce();
+      const rows = await deliveries();
+      assert.deepEqual(
+        rows.map((row) => [row.failed_at !== null, row.delivered_at !== null]),
+        [
+          [true, false],
+          [false, true],
+        ],
+      );
+      const sent = new Date(f.now);
+      f.now = new Date(sent.getTime() + 7 * 24 * 3600_000 + 1);
+      await worker.runOnce();
+      assert.deepEqual(
+        (await deliveries()).map((row) => row.id),
+        [rows[0]!.id],
+      );
+      f.now = new Date(sent.getTime() + 30 * 24 * 3600_000 + 1);
+      await worker.runOnce();
+      assert.deepEqual(await deliveries(), []);
+    });
+  });
+}
+
+describe('createDeliveryWorker', () => {
+  it('refuses two channels with one name, and a batching channel without sendBatch', () => {
+    const store = {} as Store;
+    const channel: Channel = { name: 'mail', deliveriesFor: async () => [], send: async () => {} };
+    assert.throws(
+      () => createDeliveryWorker({ store, logger: silentLogger, channels: [channel, channel] }),
+      /two delivery channels named mail/,
+    );
+    assert.throws(
+      () =>
+        createDeliveryWorker({
+          store,
+          logger: silentLogger,
+          channels: [{ ...channel, batchedTypes: ['digest'] }],
+        }),
+      /no sendBatch/,
+    );
+  });
+});

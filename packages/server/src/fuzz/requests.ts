@@ -83,6 +83,10 @@ const SCOPES = [
   'admin-messages:spam',
   'admin-messages:reported',
   'admin-threads',
+  'admin-deliveries:all',
+  'admin-deliveries:pending',
+  'admin-deliveries:delivered',
+  'admin-deliveries:failed',
 ];
 
 /** Characters that break things: NUL and other controls, bidi, surrogates, separators, escapes. */
@@ -853,6 +857,25 @@ const ROUTES: Route[] = [
     path: fc
       .oneof({ weight: 3, arbitrary: knownOwnerKey }, { weight: 2, arbitrary: idText })
       .map((id) => ['api', 'admin', 'owner-keys', id]),
+  },
+  {
+    method: 'GET',
+    role: 'admin',
+    path: fixed('api', 'admin', 'deliveries'),
+    query: queryOf(
+      {
+        state: fc.constantFrom('pending', 'delivered', 'failed', 'lost', ''),
+        cursor: cursorQuery(...SCOPES.filter((scope) => scope.startsWith('admin-deliveries'))),
+        limit: limitQuery,
+      },
+      'cursor',
+    ),
+  },
+  {
+    method: 'POST',
+    role: 'admin',
+    path: idText.map((id) => ['api', 'admin', 'deliveries', id, 'retry']),
+    body: bodyOf(fc.constant({})),
   },
   {
     // No such route: the envelope's 404, whatever the method.

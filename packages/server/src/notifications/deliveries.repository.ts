@@ -58,7 +58,7 @@ const LISTED_COLUMNS = [
 
 /**
  * Takes the oldest outbox rows, up to `limit`, skipping `skip` (events that
- * failed to fan out a moment ago). Call inside the transaction that fans
+ * failed to fan out a moment ago), or only those in `only`. Call inside the transaction that fans
  * them out and deletes them: on PostgreSQL the rows stay locked until it
  * ends, and another instance's fan-out skips them rather than waiting
  * (`SKIP LOCKED`), so each event is fanned out once. SQLite's `BEGIN
@@ -67,10 +67,11 @@ const LISTED_COLUMNS = [
 export async function claimOutbox(
   trx: Kysely<Database>,
   dialect: Dialect,
-  options: { limit: number; skip: readonly number[] },
+  options: { limit: number; skip?: readonly number[]; only?: readonly number[] },
 ): Promise<OutboxRow[]> {
   let query = trx.selectFrom('outbox').selectAll().orderBy('id').limit(options.limit);
-  if (options.skip.length > 0) query = query.where('id', 'not in', options.skip);
+  if (options.skip?.length) query = query.where('id', 'not in', options.skip);
+  if (options.only) query = query.where('id', 'in', options.only);
   if (dialect === 'postgres') query = query.forUpdate().skipLocked();
   return query.execute();
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { silentLogger } from '../app-deps.ts';
+import { type LogFields, silentLogger } from '../app-deps.ts';
 import type { DeliveryRow } from '../db/schema.ts';
 import { openStore, type Store } from '../db/store.ts';
 import { ADMIN, ADMIN_TOKEN, type AppFixture, appFixture } from '../testing/app-fixture.ts';
@@ -345,12 +345,16 @@ for (const dialect of dialects) {
       const picky: Channel = {
         name: 'mail',
         async deliveriesFor(_trx, event) {
-          if (event.type === 'thread.closed') throw new Error('cannot handle this one');
+          if (event.type === 'thread.closed') {
+            throw new Error('cannot handle this one (Key (address_key)=(someone@example.org))');
+          }
           return [];
         },
         async send() {},
       };
+      const logged: LogFields[] = [];
       const worker = newWorker({
+        logger: { info: (line) => logged.push(line), error: (line) => logged.push(line) },
         channels: [
           webhookChannel({ url: receiver.url, secret: receiver.secret, version: 'test' }),
           picky,
@@ -368,6 +372,25 @@ for (const dialect of dialects) {
       );
       const left = await f.db.store.db.selectFrom('outbox').select('type').execute();
       assert.deepEqual(left, [{ type: 'thread.closed' }], 'kept, to be tried again');
+      const failure = logged.find((line) => line.msg === 'notification fan-out failed');
+      assert.equal(failure?.type, 'thread.closed');
+      assert.match(String(failure?.error), /cannot handle this one/);
+      assert.doesNotMatch(JSON.stringify(logged), /someone|example\.org/, 'no address in the log');
+      // Not tried again at once: the next pass leaves it alone.
+      logged.length = 0;
+      assert.equal((await worker.runOnce()).fannedOut, 0);
+      assert.equal(logged.length, 0);
+    });
+
+    it('with no channel configured, empties the outbox and creates no delivery', async () => {
+      await open();
+      const worker = newWorker({ channels: [] });
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      await f.postMessage(KEY, 'second');
+      assert.deepEqual(await worker.runOnce(), { fannedOut: 2, delivered: 0, failed: 0 });
+      assert.deepEqual(await f.db.store.db.selectFrom('outbox').select('id').execute(), []);
+      assert.deepEqual(await deliveries(), []);
+      assert.equal(receiver.requests.length, 0);
     });
 
     it('prunes delivered rows after 7 days and failed ones after 30', async () => {

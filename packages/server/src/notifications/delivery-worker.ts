@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../app-deps.ts';
 import type { DeliveryRow } from '../db/schema.ts';
-import type { Store } from '../db/store.ts';
+import { isTransientDbError, type Store, StoreUnavailableError } from '../db/store.ts';
 import {
   type Channel,
   type ChannelName,
@@ -66,6 +66,8 @@ const MAX_ERROR_LENGTH = 200;
 const MAX_GROUP = 500;
 /** Claims per pass before the pass ends (and the next begins at once): lets pruning and stop in. */
 const MAX_ROUNDS = 10;
+/** The longest wait after passes that failed (the database down) before the next. */
+const MAX_PASS_BACKOFF_MS = 30 * SECOND;
 /** The longest an event that failed to fan out waits before this instance tries it again. */
 const MAX_FAN_OUT_BACKOFF_MS = 5 * MINUTE;
 
@@ -137,6 +139,20 @@ export function describeFailure(error: unknown): string {
   return 'send failed';
 }
 
+/**
+ * An unexpected error (a pass or a fan-out that failed: the database, a
+ * channel's bug) as logs show it: its name, code and message, with anything
+ * shaped like an email address blanked, since a reader's address is never
+ * logged, whatever a driver quotes.
+ */
+function errorText(error: unknown): string {
+  const e = error as { name?: unknown; code?: unknown; message?: unknown };
+  const text = [e?.name, e?.code, e?.message ?? String(error)]
+    .filter((part) => typeof part === 'string' && part !== '')
+    .join(': ');
+  return text.replace(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g, '<address>').slice(0, 500);
+}
+
 /** A new `webhook-id`: unique, URL-safe, and the same on every attempt of its delivery. */
 function newWebhookId(): string {
   return `msg_${randomBytes(16).toString('base64url')}`;
@@ -179,6 +195,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let running: Promise<PassResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastPrune = Number.NEGATIVE_INFINITY;
+  let failedPasses = 0;
 
   async function fanOutBatch(): Promise<number> {
     if (!(await outboxHasRows(store.db))) return 0;
@@ -190,13 +207,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       else if (now.getTime() - backoff.until > HOUR) fanOutBackoff.delete(id);
     }
     let claimed: OutboxRow[] = [];
-    const fanOut = async (rows: 'claim' | OutboxRow) =>
+    // `only`: one event alone, claimed again (another instance may have taken it since).
+    const fanOut = async (only?: number) =>
       store.write(async (trx) => {
-        const batch =
-          rows === 'claim'
-            ? await claimOutbox(trx, store.dialect, { limit: batchSize, skip })
-            : [rows];
-        if (rows === 'claim') claimed = batch;
+        const batch = await claimOutbox(trx, store.dialect, {
+          limit: batchSize,
+          ...(only === undefined ? { skip } : { only: [only] }),
+        });
+        if (only === undefined) claimed = batch;
         const inserts: DeliveryInsert[] = [];
         for (const row of batch) {
           const event = { type: row.type, ...JSON.parse(row.payload) } as OutboxEvent;
@@ -224,14 +242,21 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         return batch.length;
       });
     try {
-      return await fanOut('claim');
+      return await fanOut();
     } catch (error) {
+      // The database, not an event, failed: the whole pass fails and is retried.
+      if (
+        claimed.length === 0 ||
+        isTransientDbError(error) ||
+        error instanceof StoreUnavailableError
+      ) {
+        throw error;
+      }
       // One event spoiled the batch: fan each out alone, so the others go on.
-      if (claimed.length === 0) throw error;
       let done = 0;
       for (const row of claimed) {
         try {
-          done += await fanOut(row);
+          done += await fanOut(row.id);
           fanOutBackoff.delete(row.id);
         } catch (rowError) {
           const waitMs = Math.min(
@@ -243,7 +268,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
             msg: 'notification fan-out failed',
             outboxId: row.id,
             type: row.type,
-            error: describeFailure(rowError),
+            error: errorText(rowError),
             retryInMs: waitMs,
           });
         }
@@ -378,7 +403,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       logger.error({
         msg: 'could not record a delivery outcome',
         ids: unit.rows.map((row) => row.id),
-        error: describeFailure(error),
+        error: errorText(error),
       });
     }
     if (failure !== undefined) {
@@ -466,15 +491,18 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   async function tick(): Promise<void> {
     timer = undefined;
-    let busy = false;
     try {
       const result = await runOnce();
-      busy = result.fannedOut + result.delivered + result.failed > 0;
+      failedPasses = 0;
+      // Straight on while there is work; otherwise wait for the next poll.
+      schedule(result.fannedOut + result.delivered + result.failed > 0 ? 0 : pollMs);
     } catch (error) {
-      logger.error({ msg: 'delivery pass failed', error: describeFailure(error) });
+      // The database is down or busy: say so, and look again less and less often.
+      failedPasses++;
+      const delay = Math.min(pollMs * 2 ** failedPasses, MAX_PASS_BACKOFF_MS);
+      logger.error({ msg: 'delivery pass failed', error: errorText(error), retryInMs: delay });
+      schedule(delay);
     }
-    // Straight on while there is work; otherwise wait for the next poll.
-    schedule(busy ? 0 : pollMs);
   }
 
   return {

@@ -301,7 +301,7 @@ export async function listDeliveries(
 }
 
 /** One delivery as /admin shows it. */
-export async function findDelivery(
+async function findDelivery(
   db: Kysely<Database>,
   id: number,
 ): Promise<DeliveryListRow | undefined> {

@@ -120,7 +120,7 @@ export interface DeliveryWorker {
 }
 
 /** The time of the attempt after attempt number `attempts` failed, or null when it was the last. */
-export function nextAttemptAfter(attempts: number, now: Date): Date | null {
+function nextAttemptAfter(attempts: number, now: Date): Date | null {
   const delay = RETRY_DELAYS_MS[attempts - 1];
   return delay === undefined ? null : new Date(now.getTime() + delay);
 }
@@ -130,7 +130,7 @@ export function nextAttemptAfter(attempts: number, now: Date): Date | null {
  * message; for anything else only a code (`ECONNREFUSED`), since an error
  * message may quote a URL with its credentials.
  */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   if (error instanceof DeliveryError) return error.message.slice(0, MAX_ERROR_LENGTH);
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as Error).cause, depth++) {
     const code = (e as { code?: unknown }).code;

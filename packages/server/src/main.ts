@@ -185,13 +185,14 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const url = `http://${host}:${port}`;
-  app = createApp({ ...deps, config: { ...deps.config, listenUrl: url } });
+  const appConfig = { ...deps.config, listenUrl: url };
+  app = createApp({ ...deps, config: appConfig });
   // After listening, so a slow receiver never holds up the start; every
   // instance runs one (claims keep them from sending anything twice).
   const worker = createDeliveryWorker({
     store,
     logger,
-    channels: configuredChannels(deps.config, { logger, version: packageVersion() }),
+    channels: configuredChannels(appConfig, { logger, version: packageVersion() }),
   });
   worker.start();
   logger.info({

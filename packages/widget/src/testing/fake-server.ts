@@ -5,6 +5,7 @@
  */
 import type { Delivery, DeliveryState } from '../admin/admin-client.js';
 import { clientSettings } from '../api/client.js';
+import type { Features } from '../api/interactive.js';
 
 export type Handler = (req: Request) => Response | Promise<Response>;
 export const SERVER = 'https://parley.test/';
@@ -103,6 +104,15 @@ export function useFakeServer() {
     localStorage.clear();
     sessionStorage.clear();
   });
+}
+
+/** Serves `GET /api/features` (public, cached five minutes, as the server does) with `features`. */
+export function serveFeatures(features: Partial<Features> = {}) {
+  route('GET', '/api/features', () =>
+    json({ replyMail: false, proofOfWork: false, ...features }, 200, {
+      'Cache-Control': 'public, max-age=300',
+    }),
+  );
 }
 
 /** The state a delivery is in, as `GET /api/admin/deliveries?state=` filters. */

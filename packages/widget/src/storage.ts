@@ -1,7 +1,8 @@
 /**
  * localStorage, guarded: storage can be disabled, full, or throw on mere
- * access (sandboxed iframes, some private modes). A reader's name, edit
- * tokens, reports and the owner key are conveniences, so failures are silent.
+ * access (sandboxed iframes, some private modes). A reader's name, address
+ * for reply mail, edit tokens, reports and the owner key are conveniences, so
+ * failures are silent.
  *
  * Everything but the name is kept per server base URL (`{ [serverBase]: ... }`),
  * so a token is only ever sent back to the server that issued it.
@@ -13,6 +14,13 @@ export const NAME_KEY = 'parley:name';
 export const TOKENS_KEY = 'parley:edit-tokens';
 /** Storage key of the site owner's posting key (`pok_…`, never the admin token): `{ [serverBase]: key }`. */
 export const OWNER_KEY = 'parley:owner';
+/**
+ * Storage key of the reader's address for reply mail: `{ [serverBase]: address }`.
+ * Kept only after a post that asked for reply mail, and forgotten when the
+ * reader empties the field: it is a convenience of this device, never sent
+ * unless the reader ticks "Mail me replies" again.
+ */
+export const EMAIL_KEY = 'parley:email';
 /** Storage key of the messages this browser reported: `{ [serverBase]: messageId[] }`. */
 export const REPORTED_KEY = 'parley:reported';
 

@@ -8,6 +8,7 @@ import { fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import type { AdminBulkRequest, AdminMessage, AdminThread } from '@parley/server/wire';
 import '../admin.js';
 import { apiError, calls, json, MIN, NOW, route, SERVER } from '../testing/fake-server.js';
+import type { Delivery } from './admin-client.js';
 import { ParleyAdmin } from './parley-admin.js';
 
 export const TOKEN = 'admin-secret-token';
@@ -51,6 +52,24 @@ export function makeMessage(id: number, over: Partial<AdminMessage> = {}): Admin
     threadTitle: 'Thread /blog/post-1',
     threadUrl: 'https://blog.example/blog/post-1',
     threadPublic: true,
+    ...over,
+  };
+}
+
+/** A webhook delivery made `id` minutes ago, still to be sent; `over` sets its state. */
+export function makeDelivery(id: number, over: Partial<Delivery> = {}): Delivery {
+  return {
+    id,
+    channel: 'webhook',
+    type: 'message.created',
+    target: 'https://hooks.example',
+    attempts: 0,
+    createdAt: ago(id),
+    lastAttemptAt: null,
+    lastError: null,
+    nextAttemptAt: ago(0),
+    deliveredAt: null,
+    failedAt: null,
     ...over,
   };
 }

@@ -29,6 +29,7 @@ export const strings = {
     recent: 'Published',
     threads: 'Threads',
     owner: 'Owner',
+    deliveries: 'Deliveries',
   },
   /** After the Hidden tab's name: how many of its messages readers' reports hid. */
   tabByReports: (count: number, more: boolean) => `${count}${more ? '+' : ''} hidden by reports`,
@@ -213,4 +214,37 @@ export const strings = {
   confirmRevoke: 'Confirm revoke',
   revokeAct: (action: string, label: string) => `${action}, key ${label}`,
   revoked: 'Key revoked: it can no longer post',
+
+  deliveriesTitle: 'Deliveries',
+  deliveriesAbout:
+    'The webhook calls and mail this server sends. Each is tried again, waiting longer each time, for at least a day before it counts as failed; Retry schedules a failed one again at once.',
+  deliveriesMissing:
+    'Notifications are not available: this Parley server is older than webhooks and mail. Upgrade it to see its deliveries here.',
+  deliveryLists: {
+    failed: 'Failed deliveries',
+    pending: 'Waiting to be sent',
+    delivered: 'Delivered',
+  },
+  noDeliveries: {
+    failed: 'No failed deliveries.',
+    pending: 'Nothing is waiting to be sent.',
+    delivered: 'Nothing delivered yet.',
+  },
+  moreDeliveries: (count: number) => (count === 1 ? '1 more delivery' : `${count} more deliveries`),
+  channels: { webhook: 'Webhook', mail: 'Mail' } as Record<string, string>,
+  /** Who a delivery goes to: never an address, only the webhook's origin or whose mail it is. */
+  deliveryTarget: (target: string) =>
+    target === 'owner' ? 'you (owner mail)' : target === 'reader' ? 'a reader' : target,
+  deliveryTo: 'To',
+  deliveryAttempts: 'Attempts',
+  deliveryLastAttempt: 'Last attempt',
+  deliveryNotYet: 'not yet',
+  deliveryNext: 'Next attempt',
+  deliveredAt: 'Delivered',
+  failedAt: 'Failed',
+  deliveryLastError: 'Last error',
+  retrying: 'Retrying…',
+  retryAct: (action: string, id: number, channel: string, type: string) =>
+    `${action}, delivery ${id} (${channel} ${type})`,
+  retried: 'Delivery scheduled to be sent again now',
 };

@@ -50,8 +50,10 @@ async function loadMore(
   const active = document.activeElement;
   const lost = !root.activeElement && (!active || active === document.body);
   if (root.activeElement !== button && !lost) return;
-  const card = section.querySelectorAll(':scope ol > li')[before]?.firstElementChild;
-  card?.shadowRoot?.querySelector<HTMLElement>('[data-row]')?.focus();
+  const item = section.querySelectorAll<HTMLElement>(':scope ol > li')[before];
+  // A card element's row is in its shadow root; a plain row (a delivery) is the item itself.
+  const card = item?.firstElementChild?.shadowRoot?.querySelector<HTMLElement>('[data-row]');
+  (card ?? (item?.matches('[data-row]') ? item : null))?.focus();
 }
 
 /** Under the items: a failure to load more, and "Load more" while a next page exists. */

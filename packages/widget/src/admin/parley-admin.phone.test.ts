@@ -1,11 +1,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
-import { useFakeServer } from '../testing/fake-server.js';
+import { serveDeliveries, useFakeServer } from '../testing/fake-server.js';
 import {
   $,
   $$,
   ago,
   button,
+  makeDelivery,
   makeMessage,
   makeThread,
   openTab,
@@ -13,6 +14,7 @@ import {
   row,
   serve,
   signedIn,
+  TOKEN,
 } from './admin-fixtures.js';
 import type { ParleyAdmin } from './parley-admin.js';
 
@@ -57,6 +59,23 @@ function serveLong() {
       makeThread('/blog/post-2', { title: null }),
     ],
   );
+  // Deliveries with a long receiver origin and a long error, one of them failed (its Retry).
+  const origin = `https://${'hooks-'.repeat(12)}receiver.example`;
+  serveDeliveries(
+    [
+      makeDelivery(1, {
+        target: origin,
+        attempts: 12,
+        lastAttemptAt: ago(1),
+        lastError: `HTTP 502 from ${origin}: ${WORD} ${URL_TEXT}`,
+        nextAttemptAt: null,
+        failedAt: ago(1),
+      }),
+      makeDelivery(2, { channel: 'mail', type: 'message.reported', target: 'owner' }),
+      makeDelivery(3, { target: origin, attempts: 1, deliveredAt: ago(3), nextAttemptAt: null }),
+    ],
+    TOKEN,
+  );
 }
 
 /** How far the page and the element reach past the viewport's right edge, in px (0: none). */
@@ -73,7 +92,9 @@ const controls = (el: ParleyAdmin) =>
     ])
     .filter((node) => node.getClientRects().length > 0);
 
-const TABS = ['Queue', 'Hidden', 'Spam', 'Published', 'Threads', 'Owner'];
+const TABS = ['Queue', 'Hidden', 'Spam', 'Published', 'Threads', 'Owner', 'Deliveries'];
+/** Tabs without message lists, so without "Select all". */
+const UNLISTED = ['Threads', 'Owner', 'Deliveries'];
 
 describe('<parley-admin> on a phone', function (this: { timeout(ms: number): void }) {
   // Long content, every tab, axe: seconds when the machine is busy.
@@ -87,7 +108,7 @@ describe('<parley-admin> on a phone', function (this: { timeout(ms: number): voi
       const el = await signedIn();
       for (const tab of TABS) {
         await openTab(el, tab);
-        if (tab !== 'Threads' && tab !== 'Owner') {
+        if (!UNLISTED.includes(tab)) {
           // With the bulk bar showing a selection, too.
           $<HTMLInputElement>(el, '#select-all').click();
           await el.updateComplete;
@@ -128,7 +149,7 @@ describe('<parley-admin> on a phone', function (this: { timeout(ms: number): voi
     const el = await signedIn();
     for (const tab of TABS) {
       await openTab(el, tab);
-      if (tab !== 'Threads' && tab !== 'Owner') {
+      if (!UNLISTED.includes(tab)) {
         $<HTMLInputElement>(el, '#select-all').click();
         await el.updateComplete;
       }

@@ -10,6 +10,7 @@ import {
   json,
   lastCall as last,
   route,
+  serveDeliveries,
   useFakeServer,
 } from '../testing/fake-server.js';
 import {
@@ -20,6 +21,7 @@ import {
   button,
   focused,
   listed,
+  makeDelivery,
   makeMessage,
   makeThread,
   mount,
@@ -88,8 +90,8 @@ async function withNewPostingLink() {
 }
 
 describe('<parley-admin>', () => {
-  it('passes an accessibility audit: sign-in, queue, published, threads and owner sections', async function () {
-    // Seven axe runs: seconds on a busy machine.
+  it('passes an accessibility audit: sign-in, queue, published, threads, deliveries and owner sections', async function () {
+    // Eight axe runs: seconds on a busy machine.
     (this as { timeout(ms: number): void }).timeout(20_000);
     serve({
       pending: [makeMessage(1, { status: 'pending', threadPublic: false, threadTitle: 'New' })],
@@ -108,13 +110,25 @@ describe('<parley-admin>', () => {
       spam: [makeMessage(5, { status: 'spam' })],
     });
     serveOwnerKeys([{ id: 1, label: 'Laptop', createdAt: ago(60), lastUsedAt: ago(5) }]);
+    serveDeliveries(
+      [
+        makeDelivery(1, {
+          attempts: 9,
+          lastError: 'HTTP 500',
+          failedAt: ago(1),
+          nextAttemptAt: null,
+        }),
+        makeDelivery(2, { channel: 'mail', type: 'reply', target: 'reader' }),
+      ],
+      TOKEN,
+    );
     const el = await mount();
     await expect(el).to.be.accessible();
     await signIn(el);
     await waitUntil(() => $$(el, '#panel-queue article').length === 2);
     await waitUntil(() => $(el, '.notice'));
     await expect(el).to.be.accessible();
-    for (const tab of ['Hidden', 'Spam', 'Published', 'Threads', 'Owner']) {
+    for (const tab of ['Hidden', 'Spam', 'Published', 'Threads', 'Deliveries', 'Owner']) {
       await openTab(el, tab);
       await expect(el).to.be.accessible();
     }
@@ -154,6 +168,7 @@ describe('<parley-admin>', () => {
         'Published',
         'Threads',
         'Owner',
+        'Deliveries',
       ]);
       expect(focused(el)?.id).to.equal('tab-queue');
       await waitUntil(() => announced(el) === 'Signed in');
@@ -1241,7 +1256,9 @@ describe('<parley-admin>', () => {
           (field.getRootNode() as ShadowRoot).querySelector(`label[for="${field.id}"]`),
           field.id,
         ).to.exist;
-      expect($$(el, '[role=tab]').map((t) => t.tabIndex)).to.deep.equal([0, -1, -1, -1, -1, -1]);
+      expect($$(el, '[role=tab]').map((t) => t.tabIndex)).to.deep.equal([
+        0, -1, -1, -1, -1, -1, -1,
+      ]);
       expect($$(el, 'h1, h2').map((h) => h.tagName)).to.include.members(['H1', 'H2']);
 
       const tablist = $(el, '[role=tablist]');
@@ -1257,11 +1274,11 @@ describe('<parley-admin>', () => {
       expect($(el, '#panel-hidden').hidden).to.equal(false);
       expect($(el, '#panel-queue').hidden).to.equal(true);
       await key('End');
-      expect(focused(el)?.id).to.equal('tab-owner');
+      expect(focused(el)?.id).to.equal('tab-deliveries');
       await key('ArrowRight');
       expect(focused(el)?.id).to.equal('tab-queue');
       await key('ArrowLeft');
-      expect(focused(el)?.id).to.equal('tab-owner');
+      expect(focused(el)?.id).to.equal('tab-deliveries');
       await key('Home');
       expect(focused(el)?.id).to.equal('tab-queue');
     });

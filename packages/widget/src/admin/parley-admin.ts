@@ -6,8 +6,9 @@
  * `<parley-admin-thread>` (the cards, which own their buttons, requests and
  * focus; `row-runner.ts`), `message-search.ts` (search and thread filter of
  * every message list), `bulk-selection.ts` (bulk actions), `export-download.ts`
- * (exports), `owner-keys.ts` (the Owner tab) and `stale-lists.ts` (what an
- * action in one tab changed in another).
+ * (exports), `owner-keys.ts` (the Owner tab), `deliveries.ts` (the
+ * Deliveries tab) and `stale-lists.ts` (what an action in one tab changed in
+ * another).
  */
 import type { AdminMessage, AdminThreadList } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
@@ -17,6 +18,7 @@ import { AdminLists } from './admin-lists.js';
 import { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
 import { BulkSelection, bulkStyles } from './bulk-selection.js';
+import { Deliveries, deliveryStyles } from './deliveries.js';
 import { ExportDownload } from './export-download.js';
 import { listMore, listStatus, type MoreHost } from './list-status.js';
 import { MessageSearch } from './message-search.js';
@@ -32,8 +34,8 @@ import { type ListName, SHOWN } from './stale-lists.js';
 import { tabForKey } from './tab-keys.js';
 
 /** The sections of the dashboard, each a tab ('recent' is the Published tab). */
-export type Tab = 'queue' | 'hidden' | 'spam' | 'recent' | 'threads' | 'owner';
-const TABS: Tab[] = ['queue', 'hidden', 'spam', 'recent', 'threads', 'owner'];
+export type Tab = 'queue' | 'hidden' | 'spam' | 'recent' | 'threads' | 'owner' | 'deliveries';
+const TABS: Tab[] = ['queue', 'hidden', 'spam', 'recent', 'threads', 'owner', 'deliveries'];
 
 /** The parts of the cards that stay styleable from the page, through `::part`. */
 const MESSAGE_PARTS = 'message, author, badge, body, source, link, button, error';
@@ -44,8 +46,9 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * delete held messages, keep, hide or delete reported ones, restore or delete
  * hidden ones (those hidden by readers' reports announced at the top), approve
  * or delete spam, hide, highlight or delete published ones, close, reopen,
- * edit and export threads, and create and revoke owner-posting links (see
- * `owner-keys.ts`). Every message list can be searched (text or author) and
+ * edit and export threads, create and revoke owner-posting links (see
+ * `owner-keys.ts`), and follow the webhooks and mail the server sends,
+ * retrying failed ones (see `deliveries.ts`). Every message list can be searched (text or author) and
  * narrowed to one thread; ticked messages are approved, restored, hidden or
  * deleted at once; each message links to its place on the blog. Every Delete
  * asks for a second click. Loaded by the server's `/admin` page from
@@ -82,6 +85,8 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * @csspart input - Text fields, the search field and the thread filter.
  * @csspart button - Every button.
  * @csspart error - Error messages.
+ * @csspart deliveries - A list of deliveries (webhooks and mail).
+ * @csspart delivery - Each delivery.
  * @csspart load-more - "Load more" buttons.
  *
  * @cssproperty --parley-accent - Links, focus rings, the selected tab and main buttons. Default a quiet blue.
@@ -98,7 +103,14 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * @cssproperty --parley-font - Font family. Default the system UI font.
  */
 export class ParleyAdmin extends LitElement {
-  static override styles = [baseStyles, fieldStyles, styles, noticeStyles, bulkStyles];
+  static override styles = [
+    baseStyles,
+    fieldStyles,
+    styles,
+    noticeStyles,
+    bulkStyles,
+    deliveryStyles,
+  ];
 
   static override properties: PropertyDeclarations = {
     server: {},
@@ -142,6 +154,18 @@ export class ParleyAdmin extends LitElement {
     fail: (e) => this.#session.fail(e),
     announce: (text) => this.#announce(text),
     blogPage: () => this.#lists.blogPage(),
+  });
+  /** What "Load more" needs from the page. */
+  #more: MoreHost = {
+    announce: (text) => this.#announce(text),
+    settled: () => this.updateComplete,
+  };
+  /** The Deliveries section. */
+  #deliveries = new Deliveries({
+    el: this,
+    session: this.#session,
+    announce: (text) => this.#announce(text),
+    more: this.#more,
   });
   #messageHost: MessageCardHost = {
     session: this.#session,
@@ -201,11 +225,6 @@ export class ParleyAdmin extends LitElement {
     },
     announce: (text) => this.#announce(text),
   });
-  /** What "Load more" needs from the page. */
-  #more: MoreHost = {
-    announce: (text) => this.#announce(text),
-    settled: () => this.updateComplete,
-  };
   /** Bumped per search, so only the latest one says what it found. */
   #searches = 0;
   #export = new ExportDownload(this, {
@@ -239,12 +258,14 @@ export class ParleyAdmin extends LitElement {
   #started(threads: AdminThreadList) {
     this.#lists.reset(threads);
     this.#ownerKeys.reset();
+    this.#deliveries.reset();
     this.#loadTab(this._tab);
   }
 
   #ended(reason: string) {
     this.#lists.reset();
     this.#ownerKeys.reset();
+    this.#deliveries.reset();
     this.#bulk.clear();
     this.#search.reset();
     this.#export.reset();
@@ -257,6 +278,7 @@ export class ParleyAdmin extends LitElement {
   #loadTab(tab: Tab, force = false): Promise<unknown> {
     const loads = this.#lists.loadTab(tab, force);
     if (tab === 'owner') loads.push(this.#ownerKeys.load(force));
+    if (tab === 'deliveries') loads.push(this.#deliveries.load(force));
     return Promise.all(loads);
   }
 
@@ -376,7 +398,8 @@ export class ParleyAdmin extends LitElement {
       )}
       ${panel('recent', this.#renderMessages('recent', strings.recentTitle, strings.noRecent))}
       ${panel('threads', this.#renderThreads())}
-      ${panel('owner', this.#ownerKeys.render())}`;
+      ${panel('owner', this.#ownerKeys.render())}
+      ${panel('deliveries', this.#deliveries.render())}`;
   }
 
   #renderMessages(name: ListName, title: string, empty: string) {

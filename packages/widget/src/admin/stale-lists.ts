@@ -30,6 +30,7 @@ export const SHOWN: Record<Tab, readonly ListKey[]> = {
   recent: ['recent'],
   threads: ['threads'],
   owner: [],
+  deliveries: [],
 };
 
 /** The lists the server's filters put `message` in (Recent may be narrowed to a thread: still one). */

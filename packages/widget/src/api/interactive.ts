@@ -1,7 +1,7 @@
 /**
  * The API calls only the thread's lazily loaded parts make: posting, editing,
- * deleting and reporting a message, the proof-of-work challenge, and the live
- * stream's address. Apart from `client.ts` so that `/widget.js`, which only
+ * deleting and reporting a message, the proof-of-work challenge, what the
+ * server offers (`/api/features`), and the live stream's address. Apart from `client.ts` so that `/widget.js`, which only
  * reads, does not carry them.
  */
 import type {
@@ -11,6 +11,24 @@ import type {
 } from '@parley/server/wire';
 import type { Challenge } from 'altcha-lib';
 import { request, threadUrl } from './client.js';
+
+/**
+ * What a post may add to ask for reply mail (issue 14's contract): `email`
+ * (at most 254 characters, a valid address) and `notifyReplies: true`, which
+ * needs the address and the server's reply mail on. An address sent without
+ * `notifyReplies: true` is not stored, so the widget sends both or neither.
+ */
+export interface ReplyMailFields {
+  email?: string;
+  notifyReplies?: boolean;
+}
+
+/** `GET /api/features` 200: what the server offers the widget. */
+export interface Features {
+  /** The server can send reader reply mail (SMTP, sender and public URL all set). */
+  replyMail: boolean;
+  proofOfWork: boolean;
+}
 
 /**
  * `GET /api/threads/:key/events`: the address of the thread's live event
@@ -39,7 +57,7 @@ const messageUrl = (base: string, id: number) => `${base}api/messages/${id}`;
 export const postMessage = (
   base: string,
   key: string,
-  body: PostMessageRequest,
+  body: PostMessageRequest & ReplyMailFields,
   signal: AbortSignal,
   token?: string,
 ) =>
@@ -78,3 +96,10 @@ export const reportMessage = (base: string, id: number, reason: string, signal: 
  */
 export const getChallenge = (base: string, signal: AbortSignal) =>
   request<Challenge>(`${base}api/challenge`, signal);
+
+/**
+ * `GET /api/features`: what the server offers (public, cached by the browser
+ * for five minutes). An older server answers 404 `not_found`.
+ */
+export const getFeatures = (base: string, signal: AbortSignal) =>
+  request<Features>(`${base}api/features`, signal);

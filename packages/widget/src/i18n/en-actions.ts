@@ -24,6 +24,20 @@ export const enActions = {
   bodyTooLong: 'Please shorten your message to {max} characters.',
   postFailed: 'Your reply could not be posted. It is kept here; please try again.',
   offline: 'Could not reach the comments server. Your reply is kept here; please try again.',
+  /** Reply mail, offered only when the server sends it (`GET /api/features`). */
+  notifyReplies: 'Mail me replies',
+  email: 'Email',
+  emailAbout:
+    'Only for reply mail: a confirmation mail first, then one mail per reply to your messages, each with a one-click unsubscribe. Never shown to anyone. Empty the field to make this browser forget it.',
+  emailRequired:
+    'Please enter your email address to get replies by mail, or untick “Mail me replies”.',
+  emailInvalid: 'Please enter a whole email address, like name@example.com.',
+  emailTooLong: 'Please use an address of at most 254 characters.',
+  /** Added to "Your reply was posted." when the post asked for reply mail. */
+  mailConfirm: 'If this address is new here, look for a confirmation mail first.',
+  /** The server refused `notifyReplies`: its reply mail was turned off meanwhile. */
+  mailOff:
+    'This site no longer sends reply mail, so your reply was not posted yet. Post it again to post it without reply mail.',
   asOwner: 'Posting as the site owner',
   stopOwner: 'Stop',
   stopOwnerLabel: 'Stop posting as the site owner',

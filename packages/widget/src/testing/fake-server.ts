@@ -3,7 +3,9 @@
  * the elements' only seam to the network. Install it once per test file with
  * `useFakeServer()`; each test then starts with no routes and no calls.
  */
+import type { Delivery, DeliveryState } from '../admin/admin-client.js';
 import { clientSettings } from '../api/client.js';
+import type { Features } from '../api/interactive.js';
 
 export type Handler = (req: Request) => Response | Promise<Response>;
 export const SERVER = 'https://parley.test/';
@@ -102,4 +104,59 @@ export function useFakeServer() {
     localStorage.clear();
     sessionStorage.clear();
   });
+}
+
+/** Serves `GET /api/features` (public, cached five minutes, as the server does) with `features`. */
+export function serveFeatures(features: Partial<Features> = {}) {
+  route('GET', '/api/features', () =>
+    json({ replyMail: false, proofOfWork: false, ...features }, 200, {
+      'Cache-Control': 'public, max-age=300',
+    }),
+  );
+}
+
+/** The state a delivery is in, as `GET /api/admin/deliveries?state=` filters. */
+const deliveryState = (d: Delivery): DeliveryState =>
+  d.deliveredAt ? 'delivered' : d.failedAt ? 'failed' : 'pending';
+
+/**
+ * Serves the admin deliveries routes over `deliveries`, an in-memory outbox
+ * the test can read and change: `GET /api/admin/deliveries?state=&cursor=&limit=`
+ * lists one state newest first (`createdAt`, then `id`), in pages of `limit`
+ * (default `pageSize`) with an opaque cursor; `POST /api/admin/deliveries/:id/retry`
+ * schedules it again now (404 `not_found` once it is gone). Both want the
+ * admin `token`.
+ */
+export function serveDeliveries(deliveries: Delivery[], token: string, pageSize = 50) {
+  const authorized = (req: Request) => req.headers.get('Authorization') === `Bearer ${token}`;
+  const refused = () => apiError(401, 'unauthorized', { message: 'Wrong admin token.' });
+  route('GET', '/api/admin/deliveries', (req) => {
+    if (!authorized(req)) return refused();
+    const params = new URL(req.url).searchParams;
+    const state = params.get('state');
+    if (state !== 'failed' && state !== 'pending' && state !== 'delivered')
+      return apiError(400, 'invalid_request', {
+        issues: [{ path: 'state', message: 'Invalid option' }],
+      });
+    const limit = Number(params.get('limit') ?? pageSize);
+    const after = Number(params.get('cursor') ?? 0);
+    const listed = deliveries
+      .filter((d) => deliveryState(d) === state)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+    const page = listed.slice(after, after + limit);
+    const next = after + limit < listed.length ? String(after + limit) : null;
+    return json({ deliveries: page, nextCursor: next });
+  });
+  for (const d of deliveries)
+    route('POST', `/api/admin/deliveries/${d.id}/retry`, (req) => {
+      if (!authorized(req)) return refused();
+      const at = deliveries.findIndex((x) => x.id === d.id);
+      const found = deliveries[at];
+      if (!found) return apiError(404, 'not_found');
+      const now = new Date(Date.now()).toISOString();
+      const delivery = { ...found, failedAt: null, nextAttemptAt: now };
+      deliveries[at] = delivery;
+      return json({ delivery });
+    });
+  return deliveries;
 }

@@ -87,6 +87,31 @@ export const actionStyles = css`
     justify-content: space-between;
     gap: 0.25em 1em;
   }
+  /* Reply mail: the box, then the address with what it is for. */
+  .mail {
+    display: grid;
+    gap: 0.5rem;
+  }
+  .check {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    justify-self: start;
+    cursor: pointer;
+  }
+  .check input {
+    flex: none;
+    width: 1.1rem;
+    height: 1.1rem;
+    margin: 0;
+    padding: 0;
+    accent-color: var(--parley-accent);
+  }
+  .about {
+    margin: 0;
+    color: var(--parley-muted);
+    font-size: 0.875em;
+  }
   .replying {
     display: flex;
     align-items: center;
@@ -136,10 +161,12 @@ export const actionStyles = css`
   /* Fingers need room: every control of the chunk is at least 44 px square. */
   @media (pointer: coarse) {
     button,
-    input {
+    input:not([type='checkbox']),
+    .check {
       min-height: 44px;
     }
-    button {
+    button,
+    .check {
       min-width: 44px;
     }
   }

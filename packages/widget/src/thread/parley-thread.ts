@@ -93,7 +93,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @csspart reply - The reply box that opens under the message it answers.
  * @csspart confirmation - The visible note under a just-posted message: posted, or awaiting moderation.
  * @csspart report - The step that asks for a report's optional reason and confirms it.
- * @csspart input - The name field.
+ * @csspart input - The name field, and the email field when the server sends reply mail.
  * @csspart textarea - The message field of the form, the reply box and the editor, and a report's reason.
  * @csspart button - Every button.
  * @csspart error - Error messages: the form's and the editor's fields, a failed post, edit, delete or report, a rate limit's countdown.

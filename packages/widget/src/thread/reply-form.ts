@@ -4,15 +4,24 @@
  * that opens in place under the message it answers. The reader's name
  * (remembered) and message, checked as the server will, kept as a draft per
  * thread on this browser, the honeypot, the proof of work solved while the
- * reader types, posting as the site owner, a rate limit's countdown, and what
- * a post changes on screen (the new message revealed, the counts).
+ * reader types, posting as the site owner, a rate limit's countdown, reply
+ * mail when the server sends it (`reply-mail.ts`), and what a post changes on
+ * screen (the new message revealed, the counts).
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { ApiError } from '../api/client.js';
 import { postMessage } from '../api/interactive.js';
 import { fill, plural } from '../i18n/format.js';
-import { loadDraft, NAME_KEY, save, saveDraft, saveEditToken } from '../storage.js';
+import {
+  EMAIL_KEY,
+  loadDraft,
+  NAME_KEY,
+  save,
+  saveDraft,
+  saveEditToken,
+  saveFor,
+} from '../storage.js';
 import {
   bodyError,
   discardStep,
@@ -23,9 +32,10 @@ import {
 } from './form-fields.js';
 import { forgetOwnerKey } from './owner-key.js';
 import type { PageFacts } from './page.js';
+import { emailError, mailFields, replyMailOff, replyMailOn } from './reply-mail.js';
 import type { ThreadActions } from './thread-actions.js';
 
-type FieldErrors = { author?: string; body?: string };
+type FieldErrors = { author?: string; body?: string; email?: string };
 
 export class ReplyForm {
   /** The message this box answers; null for the main form at the end of the thread. */
@@ -47,6 +57,11 @@ export class ReplyForm {
   #keepWhenClosed = false;
   /** Escape was pressed on a draft: "Discard your changes?" is asked. */
   #discarding = false;
+  /**
+   * "Mail me replies" is ticked. Never ticked for the reader: consent to
+   * mail is given each time, only the address is remembered.
+   */
+  #notify = false;
 
   constructor(actions: ThreadActions, parent: Message | null) {
     this.#actions = actions;
@@ -97,13 +112,25 @@ export class ReplyForm {
       actions.name = field.value;
       save(NAME_KEY, field.value);
     } else if (field.id === `${this.#p}-website`) this.#website = field.value;
-    else if (field.id === `${this.#p}-body`) {
+    else if (field.id === `${this.#p}-email`) {
+      actions.email = field.value;
+      // The field is how the address is forgotten: emptied, this browser keeps none.
+      if (!field.value) saveFor(EMAIL_KEY, this.#page.base, undefined);
+    } else if (field.id === `${this.#p}-notify`) {
+      this.#notify = field.checked;
+      // Unticked, an address is no longer asked for.
+      if (!field.checked) this.#errors = { ...this.#errors, email: '' };
+    } else if (field.id === `${this.#p}-body`) {
       this.body = field.value;
       this.#saveDraft(this.body);
     }
     this.#warm();
+    actions.askMail();
     actions.update();
   };
+
+  /** A reader in the form may write: time to know whether to offer reply mail. */
+  #onFocusin = () => this.#actions.askMail();
 
   /**
    * Escape closes a reply box at once when it is empty, and asks first when
@@ -154,11 +181,19 @@ export class ReplyForm {
     if (!author) errors.author = t.nameRequired;
     const bodyProblem = bodyError(t, host.locale, body);
     if (bodyProblem) errors.body = bodyProblem;
+    // Reply mail only when offered and ticked; otherwise no address is sent at all.
+    const mail = this.#notify && replyMailOn(page.base);
+    const email = actions.email.trim();
+    if (mail) {
+      const field = host.el.renderRoot.querySelector<HTMLInputElement>(`#${this.#p}-email`);
+      const mailProblem = email ? emailError(t, field) : t.emailRequired;
+      if (mailProblem) errors.email = mailProblem;
+    }
     this.#errors = errors;
     this.#formError = '';
     host.announce('');
     actions.update();
-    if (errors.author || errors.body) return this.#focusField();
+    if (errors.author || errors.body || errors.email) return this.#focusField();
     save(NAME_KEY, author);
     this.#sending = true;
     // The draft as the post takes it: a form made from it meanwhile is emptied once it is posted.
@@ -178,6 +213,7 @@ export class ReplyForm {
           parentId: this.parent?.id,
           thread: { ...(title ? { title } : {}), url },
           website: this.#website,
+          ...(mail ? { email, notifyReplies: true } : {}),
           ...(altcha ? { altcha } : {}),
         },
         // Not the load's signal: a post must not be lost to a re-key; its answer is then ignored.
@@ -196,12 +232,14 @@ export class ReplyForm {
       });
       const m = res.message;
       saveEditToken(page.base, m.id, res.editToken);
+      // Remembered only now: the reader asked for mail and the server took the address.
+      if (mail) saveFor(EMAIL_KEY, page.base, email);
       // Posted: the draft has done its work, whatever is on screen now.
       this.#saveDraft('');
       this.#forgetCopies(sent);
       actions.refresh();
       if (page !== host.page) return;
-      this.#posted(m, res.status === 'pending', body);
+      this.#posted(m, res.status === 'pending', body, mail);
       return;
     } catch (e) {
       this.#failed(host.fail(e), errors);
@@ -232,8 +270,13 @@ export class ReplyForm {
       now.body = '';
   }
 
-  /** What a post accepted changes on screen: the message revealed in its place, the counts, the confirmation. */
-  #posted(m: Message, pending: boolean, body: string) {
+  /**
+   * What a post accepted changes on screen: the message revealed in its
+   * place, the counts, the confirmation (with a word on the confirmation
+   * mail when it asked for reply mail: whether the address is new here, only
+   * the server knows).
+   */
+  #posted(m: Message, pending: boolean, body: string, mail: boolean) {
     const actions = this.#actions;
     const host = actions.host;
     const t = actions.t;
@@ -260,7 +303,7 @@ export class ReplyForm {
         ? thread
         : { ...thread, messageCount: thread.messageCount + 1, lastActivityAt: m.createdAt };
     this.body = '';
-    const said = pending ? t.postedPending : t.posted;
+    const said = `${pending ? t.postedPending : t.posted}${mail ? ` ${t.mailConfirm}` : ''}`;
     host.announce(said);
     actions.confirm(m.id, said);
     host.emit('parley-message-posted', { message: m, status: pending ? 'pending' : 'published' });
@@ -290,16 +333,25 @@ export class ReplyForm {
       );
     } else {
       const rest: string[] = [];
+      let mailOff = false;
       for (const issue of error.issues) {
-        if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
+        if (issue.path === 'author' || issue.path === 'body' || issue.path === 'email')
+          errors[issue.path] = issue.message;
+        // The address is always sent with it, so only the server's mail being off refuses it.
+        else if (issue.path === 'notifyReplies') mailOff = true;
         else rest.push(issue.message);
       }
+      if (mailOff) {
+        replyMailOff(page.base);
+        this.#notify = false;
+      }
       this.#errors = { ...errors };
-      this.#formError =
-        t.errors[error.code] ??
-        (error.status === 0 || error.status >= 500
-          ? t.offline
-          : rest.join(' ') || (error.issues.length ? '' : t.postFailed));
+      this.#formError = mailOff
+        ? t.mailOff
+        : (t.errors[error.code] ??
+          (error.status === 0 || error.status >= 500
+            ? t.offline
+            : rest.join(' ') || (error.issues.length ? '' : t.postFailed)));
     }
     if (error.code === 'thread_closed') {
       // Closed meanwhile: say so in the status line, but keep the form and its draft on screen.
@@ -310,7 +362,9 @@ export class ReplyForm {
 
   /** Keeps focus in the form: on the first invalid field, else the message. */
   #focusField() {
-    this.#actions.focus(this.#errors.author ? `#${this.#p}-author` : this.field);
+    const { author, body, email } = this.#errors;
+    const p = this.#p;
+    this.#actions.focus(author ? `#${p}-author` : email && !body ? `#${p}-email` : this.field);
   }
 
   /** The form; in a closed thread, only while it holds a draft the server refused. */
@@ -337,6 +391,7 @@ export class ReplyForm {
       novalidate
       @submit=${this.#onSubmit}
       @input=${this.#onInput}
+      @focusin=${this.#onFocusin}
       @keydown=${this.#onKeydown}
     >
       ${
@@ -390,6 +445,7 @@ export class ReplyForm {
         ${errors.body ? html`<p id="${p}-body-error" part="error">${errors.body}</p>` : nothing}
         ${fieldHelp(t, locale, p, t.hint, length, MAX_BODY)}
       </div>
+      ${replyMailOn(this.#page.base) ? mailFields(t, p, actions.email, this.#notify, errors.email) : nothing}
       ${
         wait
           ? waitNote(t, locale, p, t.postTooQuick, wait)

@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { ParleyThread } from './parley-thread.js';
+import { askReplyMail } from './reply-mail.js';
 import {
   $,
   $$,
@@ -9,6 +10,7 @@ import {
   route,
   SERVER,
   seedMessages,
+  serveFeatures,
   serveThread,
   text,
   uniqueKey,
@@ -100,5 +102,39 @@ describe('<parley-thread> taking part on a phone', () => {
     } finally {
       await setViewport({ width: 390, height: 844 });
     }
+  });
+
+  it('gives reply mail’s box and address 44 px and fits them, error included, in a 320 px column', async () => {
+    // A server of its own: whether it sends reply mail is asked once per server and page.
+    const server = 'https://phone-mail.parley.test/';
+    serveFeatures({ replyMail: true });
+    const column = document.createElement('div');
+    column.style.width = '320px';
+    const k = uniqueKey();
+    serveThread(k);
+    const el = await mount({ thread: k, server }, column);
+    $(el, '#parley-author').focus();
+    await askReplyMail(server);
+    await el.updateComplete;
+    const box = $<HTMLInputElement>(el, '#parley-notify');
+    const label = box.closest('label')!.getBoundingClientRect();
+    expect(label.height).to.be.at.least(44);
+    expect(label.width).to.be.at.least(44);
+    // The whole label is the box's target: a tap on its words ticks it.
+    box.closest('label')!.click();
+    await el.updateComplete;
+    expect(box.checked).to.equal(true);
+    const field = $(el, '#parley-email').getBoundingClientRect();
+    expect(field.height).to.be.at.least(44);
+
+    $<HTMLButtonElement>(el, '#parley-form button.primary').click();
+    await waitUntil(() => $(el, '#parley-email-error'));
+    const right = column.getBoundingClientRect().right;
+    for (const node of [$(el, '.mail'), ...$(el, '.mail').querySelectorAll('*')])
+      expect(node.getBoundingClientRect().right, node.id || node.className).to.be.at.most(
+        right + 0.5,
+      );
+    expect(el.scrollWidth).to.be.at.most(320);
+    await expect(el).to.be.accessible();
   });
 });

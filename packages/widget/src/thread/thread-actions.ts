@@ -19,7 +19,15 @@ import type { Message, SortOrder } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Catalog } from '../i18n/en.js';
 import { withActions } from '../i18n/en-actions.js';
-import { draftSlots, load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
+import {
+  draftSlots,
+  EMAIL_KEY,
+  load,
+  loadFor,
+  NAME_KEY,
+  REPORTED_KEY,
+  TOKENS_KEY,
+} from '../storage.js';
 import { actionSettings } from './action-settings.js';
 import { actionStyles } from './actions.styles.js';
 import { Cooldowns } from './cooldown.js';
@@ -28,6 +36,7 @@ import { ownerKeyFor, takeOwnerKeyFromHash } from './owner-key.js';
 import type { PageFacts } from './page.js';
 import { PostProof } from './post-proof.js';
 import { ReplyForm } from './reply-form.js';
+import { askReplyMail, replyMailKnown } from './reply-mail.js';
 import type { ThreadHost } from './thread-host.js';
 
 /**
@@ -44,6 +53,11 @@ export class ThreadActions implements ReactiveController {
   inline: ReplyForm | null = null;
   /** The reader's name, shared by every form and remembered on this browser. */
   name: string = load(NAME_KEY, '');
+  /**
+   * The reader's address for reply mail, shared by every form: the one this
+   * browser remembers for the server (see `EMAIL_KEY`), then what they type.
+   */
+  email = '';
   /** The proof of work for the next post, solved while the reader types. */
   readonly proof = new PostProof();
   /** Rate limits the server announced, counted down. */
@@ -124,6 +138,12 @@ export class ThreadActions implements ReactiveController {
 
   /** A new load (another thread or server, another order, or a retry): the old one's transient state goes. */
   #newPage() {
+    const base = this.host.page.base;
+    // Another server: its own remembered address (another order or thread keeps what is typed).
+    if (base !== this.#page?.base) {
+      const kept = loadFor<unknown>(EMAIL_KEY, base);
+      this.email = typeof kept === 'string' ? kept : '';
+    }
     this.#page = this.host.page;
     this.main = new ReplyForm(this, null);
     this.inline = null;
@@ -154,6 +174,18 @@ export class ThreadActions implements ReactiveController {
     this.reported = loadFor(REPORTED_KEY, base) ?? [];
     this.drafted = new Set(draftSlots(base, this.#page!.key));
     this.ownerKey = ownerKeyFor(base);
+  }
+
+  /**
+   * A form is in use: asks the server, once per page, whether it sends reply
+   * mail, and shows the forms' "Mail me replies" when it does.
+   */
+  askMail() {
+    const base = this.#page!.base;
+    if (replyMailKnown(base)) return;
+    askReplyMail(base).then((on) => {
+      if (on && base === this.#page?.base) this.update();
+    });
   }
 
   /** Takes the owner key from the address, saying in the form's alert when it is refused. */

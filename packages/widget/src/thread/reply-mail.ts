@@ -1,0 +1,117 @@
+/**
+ * Reply mail in the reply forms (part of the lazy actions chunk): whether the
+ * server sends it (`GET /api/features`, asked once per server on this page),
+ * and the form's "Mail me replies" box with its email field.
+ *
+ * Why asked when a form is first used, not when the chunk loads: most readers
+ * never write, and a form that grows while nobody is in it would move what is
+ * below it. The field appears under the message field, so the caret of a
+ * reader already typing does not move. Posting never waits for the answer.
+ */
+import { html, nothing } from 'lit';
+import { ApiError } from '../api/client.js';
+import { getFeatures } from '../api/interactive.js';
+import type { Catalog } from '../i18n/en.js';
+
+/** The longest address the server takes (the contract's, RFC 5321's path limit). */
+const MAX_EMAIL = 254;
+
+/** The answers so far, per server base: `true` when reply mail is on. */
+const known = new Map<string, boolean>();
+/** The questions under way or answered, per server base. */
+const asked = new Map<string, Promise<boolean>>();
+
+/** Whether the server at `base` said it sends reply mail (false until it has). */
+export const replyMailOn = (base: string) => known.get(base) === true;
+
+/** Whether the server at `base` has answered (or failed to), so asking again would change nothing. */
+export const replyMailKnown = (base: string) => known.has(base) && asked.has(base);
+
+/**
+ * Asks the server at `base` whether it sends reply mail, once per page: the
+ * answer is kept for the page's life. Any failure means no (an older server
+ * answers 404); only a failure with no answer at all (network, timeout) is
+ * forgotten, so the next form the reader uses asks again.
+ */
+export function askReplyMail(base: string): Promise<boolean> {
+  let question = asked.get(base);
+  if (!question) {
+    question = getFeatures(base, new AbortController().signal).then(
+      (features) => features?.replyMail === true,
+      (e: unknown) => {
+        if (e instanceof ApiError && e.status === 0) asked.delete(base);
+        return false;
+      },
+    );
+    question.then((on) => known.set(base, on));
+    asked.set(base, question);
+  }
+  return question;
+}
+
+/**
+ * The server refused `notifyReplies` (its mail was turned off since it said
+ * otherwise): the box goes from every form on this page.
+ */
+export function replyMailOff(base: string) {
+  known.set(base, false);
+  asked.set(base, Promise.resolve(false));
+}
+
+/**
+ * What is wrong with the address in `field` when the box is ticked, as the
+ * browser's own checks (`type=email`, `required`, `maxlength`) find it,
+ * in the catalog's words; '' when nothing is.
+ */
+export function emailError(t: Catalog, field: HTMLInputElement | null): string {
+  if (!field) return '';
+  const { validity } = field;
+  if (validity.valueMissing) return t.emailRequired;
+  if (validity.typeMismatch || validity.badInput) return t.emailInvalid;
+  if (validity.tooLong || field.value.length > MAX_EMAIL) return t.emailTooLong;
+  return '';
+}
+
+/**
+ * "Mail me replies" and the address, with what the address is for. Ids start
+ * with `prefix`: `<prefix>-notify` (the box), `<prefix>-email` (the field,
+ * `required` only while the box is ticked), `<prefix>-email-about` and
+ * `<prefix>-email-error`, tied to the field by `aria-describedby`.
+ */
+export const mailFields = (
+  t: Catalog,
+  prefix: string,
+  email: string,
+  ticked: boolean,
+  error: string | undefined,
+) =>
+  html`<div class="mail">
+    <label class="check">
+      <input
+        type="checkbox"
+        id="${prefix}-notify"
+        .checked=${ticked}
+        aria-describedby="${prefix}-email-about"
+      />
+      ${t.notifyReplies}
+    </label>
+    <div class="field">
+      <label for="${prefix}-email">${t.email}</label>
+      <input
+        id="${prefix}-email"
+        part="input"
+        type="email"
+        inputmode="email"
+        autocomplete="email"
+        autocapitalize="off"
+        spellcheck="false"
+        maxlength=${MAX_EMAIL}
+        ?required=${ticked}
+        aria-invalid=${error ? 'true' : nothing}
+        aria-describedby="${error ? `${prefix}-email-error ` : ''}${prefix}-email-about"
+        .value=${email}
+      />
+      ${error ? html`<p id="${prefix}-email-error" part="error">${error}</p>` : nothing}
+      <p id="${prefix}-email-about" class="about">${t.emailAbout}</p>
+    </div>
+  </div>`;

@@ -50,13 +50,12 @@ const names = PACKAGES.map(
 );
 pnpm([...names.flatMap((name) => ['--filter', name]), 'build']);
 
+/** Our tarballs' names; nothing else in DIR is touched. */
+const TARBALL = /^parley-(server|widget)-.+\.tgz$/;
 mkdirSync(out, { recursive: true });
-for (const name of readdirSync(out)) {
-  // Only what an earlier run left: a folder of ours, never anything else.
-  if (/^parley-(server|widget)-.+\.tgz$/.test(name)) rmSync(join(out, name));
-}
+for (const name of readdirSync(out)) if (TARBALL.test(name)) rmSync(join(out, name));
 for (const dir of PACKAGES) pnpm(['pack', '--pack-destination', out], join(ROOT, dir));
-const tarballs = readdirSync(out).filter((name) => name.endsWith('.tgz'));
+const tarballs = readdirSync(out).filter((name) => TARBALL.test(name));
 if (tarballs.length !== PACKAGES.length) {
   console.error(
     `pack: expected ${PACKAGES.length} tarballs in ${out}, found ${tarballs.join(', ')}`,

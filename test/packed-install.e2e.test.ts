@@ -6,7 +6,8 @@
  *
  * - the server's command prints its version, serves the API, `/widget.js` and
  *   its lazy chunks, `/admin` and `/admin.js` from the copy packed inside it,
- *   takes a post and reads it back, and passes the image's HEALTHCHECK;
+ *   takes a post and reads it back, passes the image's HEALTHCHECK, and
+ *   refuses a database a newer version migrated;
  * - the widget package resolves, its types compile in a strict consumer, and
  *   Vite bundles an app that imports it, whose page shows a thread from the
  *   installed server in Chromium;
@@ -149,6 +150,8 @@ describe('the packed packages, installed from their tarballs into an empty folde
   let widgetTarball: string;
   /** The installed command, as `npx parley-server` runs it. */
   const bin = join(app, 'node_modules/.bin/parley-server');
+  /** The installed server's SQLite database. */
+  const database = join(work, 'data', 'parley.db');
 
   before(async () => {
     const packed = await runOk(
@@ -296,7 +299,7 @@ describe('the packed packages, installed from their tarballs into an empty folde
       origin.url = site.url;
       server = await startListening(
         {
-          DATABASE_URL: join(work, 'data', 'parley.db'),
+          DATABASE_URL: database,
           PARLEY_PROOF_OF_WORK: 'off',
           PARLEY_VERIFY_URLS: 'off',
           PARLEY_ORIGINS: site.url,
@@ -485,5 +488,32 @@ export const app: typeof createApp = createApp;
         await browser.close();
       }
     });
+  });
+
+  it('refuses to start on a database a newer version migrated (docs/upgrading.md)', async () => {
+    // The installed package's own driver, as a newer server would have written it.
+    const SQLite = createRequire(join(app, 'node_modules/@parley/server/package.json'))(
+      'better-sqlite3',
+    ) as new (
+      file: string,
+    ) => {
+      prepare(sql: string): { run(...values: string[]): unknown };
+      close(): void;
+    };
+    const db = new SQLite(database);
+    db.prepare('insert into kysely_migration (name, timestamp) values (?, ?)').run(
+      '2099-01-01-future',
+      new Date().toISOString(),
+    );
+    db.close();
+    const refused = await run(process.execPath, [bin], {
+      cwd: app,
+      env: { ...process.env, DATABASE_URL: database, PORT: String(await freePort()) },
+    });
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(
+      refused.stderr,
+      /could not start: migration failed: corrupted migrations: previously executed migration 2099-01-01-future is missing/,
+    );
   });
 });

@@ -7,7 +7,7 @@
 # installs them, and run as a non-root user with the database in /data.
 #
 #   docker build -t parley .
-#   docker run -d -p 8787:8787 -v parley-data:/data \
+#   docker run -d -p 127.0.0.1:8787:8787 -v parley-data:/data \
 #     -e PARLEY_PUBLIC_URL=https://comments.example.com \
 #     -e PARLEY_ORIGINS=https://blog.example.com parley
 #

@@ -2,11 +2,13 @@
 // `npm test`: every check and every test suite, from a fresh clone.
 //
 // It installs the dependencies, finds (or, as root on Debian, installs)
-// Chromium, makes sure PostgreSQL answers (starting the local cluster when it
-// can), then runs lint, type check, build, the server suite on SQLite and
-// PostgreSQL, the widget suite in Chromium and the end-to-end suite. It ends
-// with one line "N passed, N failed, N skipped", then why anything was
-// skipped, and exits non-zero if anything failed or, in CI, was skipped.
+// Chromium, nginx and systemd-analyze, makes sure PostgreSQL answers (starting
+// the local cluster when it can), then runs lint, type check, build, the
+// server suite on SQLite and PostgreSQL, the widget suite in Chromium and the
+// end-to-end suite (the packed-install test last: it needs the npm
+// registry). It ends with one line "N passed, N failed, N skipped", then why
+// anything was skipped, and exits non-zero if anything failed or, in CI, was
+// skipped.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChromium } from './chromium.mjs';
@@ -80,7 +82,28 @@ else {
   );
 }
 
-// 4. PostgreSQL, for the second half of the storage suite.
+// 4. systemd-analyze, for the check of the systemd unit (deploy/parley.service)
+//    in the packed-install test.
+section('systemd-analyze');
+const hasSystemdAnalyze = () =>
+  hasCommand('systemd-analyze') || existsSync('/usr/bin/systemd-analyze');
+if (!hasSystemdAnalyze() && isRoot() && hasCommand('apt-get')) {
+  console.log("systemd-analyze not found: installing Debian's systemd package...");
+  run('sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd',
+  ]);
+}
+if (hasSystemdAnalyze()) console.log('systemd-analyze found');
+else if (process.env.CI)
+  fail('systemd-analyze is missing: the packed-install test verifies the systemd unit with it.');
+else {
+  warnSkipped(
+    'systemd-analyze is missing: the systemd unit will not be verified. On Debian/Ubuntu: sudo apt-get install -y systemd',
+  );
+}
+
+// 5. PostgreSQL, for the second half of the storage suite.
 section('postgresql');
 const pgUrl = new URL(
   process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -153,7 +176,7 @@ await step(
   wtrCounts,
 );
 await step(
-  'end to end: built widget, real server, Chromium',
+  'end to end: built widget, real server, Chromium; then the packed packages, installed by npm',
   ...pnpm('--filter', '@parley/e2e', 'test'),
   nodeCounts,
 );

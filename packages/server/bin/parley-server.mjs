@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The `parley-server` command. It runs the bundle `pnpm build` makes
-// (dist/main.js: quicker to start, and some 40 MB lighter than compiling
-// TypeScript as it loads), and falls back to the TypeScript sources through
-// tsx when there is no bundle, or when a source file is newer than it, so a
-// checkout works with no build step and never runs stale code.
+// The `parley-server` command in a clone of the repository. It runs the
+// bundle `pnpm build` makes (dist/main.js: quicker to start, and some 40 MB
+// lighter than compiling TypeScript as it loads), and falls back to the
+// TypeScript sources through tsx (a dev dependency) when there is no bundle,
+// or when a source file is newer than it, so a checkout works with no build
+// step and never runs stale code. The packed package's command is
+// packaged.mjs (package.json `publishConfig.bin`): built JavaScript only.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
-import { sql } from 'kysely';
 import { type AppDeps, consoleLogger } from './app-deps.ts';
 import type { AppServices } from './app-services.ts';
 import { isTransientDbError, StoreUnavailableError } from './db/store.ts';
@@ -12,6 +11,7 @@ import { createLiveEvents } from './events/live.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
+import { healthCheck } from './http/health.ts';
 import { isThreadUrl } from './http/origin-policy.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { widgetAssets } from './http/widget-assets.ts';
@@ -132,14 +132,7 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
-  app.get('/healthz', async (c) => {
-    try {
-      await sql`select 1`.execute(deps.store.db);
-    } catch {
-      throw unavailable('The database does not answer.', 5);
-    }
-    return c.json({ status: 'ok' });
-  });
+  app.get('/healthz', healthCheck(deps.store));
 
   app.get('/admin', adminPage);
   const { widgetDir } = deps.config;

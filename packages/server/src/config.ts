@@ -406,10 +406,11 @@ export const SETTINGS = [
     flag: 'widget-dir',
     schema: z.string().optional(),
     accepts: 'a folder path',
-    // Derived in main.ts (`DEFAULT_WIDGET_DIR`).
-    unset: "the widget package's dist folder",
+    // Derived in main.ts (`DEFAULT_WIDGET_DIRS`).
+    unset:
+      'the widget packed into the installed package (its widget/ folder), else, in a clone, packages/widget/dist',
     help: 'where the built widget.js is served from',
-    details: '`/admin.js` too.',
+    details: 'Its `widget/` chunks and `/admin.js` too.',
   }),
 ] as const;
 

@@ -22,6 +22,7 @@ import {
   waitUntilHealthy,
 } from './testing/server-process.ts';
 import { openSse } from './testing/sse-client.ts';
+import { SERVER_VERSION } from './version.ts';
 
 /** Kills a server a test left running, waits for it to exit, and removes its folder. */
 async function stopAndRemove(server: ServerProcess, dir?: string): Promise<void> {
@@ -80,11 +81,15 @@ describe('parley-server', () => {
     });
 
     await t.test(
-      'answers GET /healthz 200 {status: ok} once it logs that it is listening',
+      'answers GET /healthz 200 {status: ok, version, database: ok} once it logs that it is listening',
       async () => {
         const res = await waitUntilHealthy(server, url);
         assert.equal(res.status, 200);
-        assert.deepEqual(await res.json(), { status: 'ok' });
+        assert.deepEqual(await res.json(), {
+          status: 'ok',
+          version: SERVER_VERSION,
+          database: 'ok',
+        });
         const listening = await server.waitForLog('listening');
         assert.equal(listening.url, url);
         assert.match(String(listening.database), /^sqlite /);
@@ -448,7 +453,11 @@ describe('parley-server', () => {
         async () => {
           const res = await waitUntilHealthy(server, url);
           assert.equal(res.status, 200);
-          assert.deepEqual(await res.json(), { status: 'ok' });
+          assert.deepEqual(await res.json(), {
+            status: 'ok',
+            version: SERVER_VERSION,
+            database: 'ok',
+          });
           assert.match(String((await server.waitForLog('listening')).database), /^postgres /);
         },
       );

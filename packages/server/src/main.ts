@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,20 @@ import { configuredChannels } from './notifications/channels.ts';
 import { createDeliveryWorker } from './notifications/delivery-worker.ts';
 import { loadServerSecret } from './server-secret.ts';
 import { helpText } from './settings-docs.ts';
+import { SERVER_VERSION } from './version.ts';
 
-/** The widget's build output in this repository: PARLEY_WIDGET_DIR's default (its row in `SETTINGS`). */
-const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../widget/dist', import.meta.url));
+/**
+ * Where PARLEY_WIDGET_DIR's default looks for the built widget, in order (its
+ * row in `SETTINGS`): the copy packed into this package (`widget/`, put there
+ * by `prepack`: an installed package has no checkout around it), then the
+ * widget package's build in this checkout. The server never imports the
+ * widget: it finds its files by path. Both are one folder up from here, as
+ * `src/main.ts` and bundled in `dist/` alike.
+ */
+const DEFAULT_WIDGET_DIRS = [
+  fileURLToPath(new URL('../widget', import.meta.url)),
+  fileURLToPath(new URL('../../widget/dist', import.meta.url)),
+];
 
 /** How long a graceful stop waits for in-flight requests before it closes them. */
 const STOP_GRACE_MS = 10_000;
@@ -100,7 +111,8 @@ export async function startServer(
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   const widgetDir =
-    config.PARLEY_WIDGET_DIR ?? (existsSync(DEFAULT_WIDGET_DIR) ? DEFAULT_WIDGET_DIR : undefined);
+    config.PARLEY_WIDGET_DIR ??
+    DEFAULT_WIDGET_DIRS.find((dir) => existsSync(join(dir, 'widget.js')));
   if (!widgetDir) {
     // Not fatal (an API-only server is valid), but an operator who expects
     // the widget must hear why /widget.js and /admin will answer 404.
@@ -291,11 +303,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   if (command.kind === 'version') {
-    // The package's own version; `../package.json` from src/ and from dist/ alike.
-    const { version } = JSON.parse(
-      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-    ) as { version: string };
-    process.stdout.write(`parley-server ${version}\n`);
+    process.stdout.write(`parley-server ${SERVER_VERSION}\n`);
     return 0;
   }
   let running: RunningServer;

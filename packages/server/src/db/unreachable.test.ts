@@ -1,11 +1,11 @@
 /**
  * What readers and writers get when PostgreSQL stops answering mid-flight: a
- * TCP relay stands between the server and the real test database, and the
- * test cuts it, as a network partition or a database restart would.
+ * TCP relay (testing/tcp-relay.ts) stands between the server and the real test
+ * database, and the test cuts it, as a network partition or a database
+ * restart would.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.ts';
 import { silentLogger } from '../app-deps.ts';
@@ -13,32 +13,9 @@ import { TrustedProxies } from '../http/client-address.ts';
 import { threadPath } from '../testing/app-fixture.ts';
 import { assertError } from '../testing/assertions.ts';
 import { databaseForThisProcess, dialects } from '../testing/dialects.ts';
+import { tcpRelay } from '../testing/tcp-relay.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openStore, type Store } from './store.ts';
-
-/** Forwards connections to `target` until `cut()` drops them all and refuses new ones. */
-async function relay(target: URL) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {});
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    async cut() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-    },
-  };
-}
 
 const onPostgres = dialects.some((d) => d.name === 'postgres');
 
@@ -50,7 +27,7 @@ describe('PostgreSQL unreachable', { skip: !onPostgres && 'PostgreSQL is not rea
 
   before(async () => {
     const database = new URL(await databaseForThisProcess());
-    const link = await relay(database);
+    const link = await tcpRelay(database);
     cut = link.cut;
     const viaRelay = new URL(database);
     viaRelay.host = `127.0.0.1:${link.port}`;

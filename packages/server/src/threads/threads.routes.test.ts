@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type AppFixture, appFixture, threadPath } from '../testing/app-fixture.ts';
 import { assertError, json } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
+import { SERVER_VERSION } from '../version.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
 
 for (const dialect of dialects) {
@@ -196,7 +197,11 @@ for (const dialect of dialects) {
 
     describe('GET /healthz', () => {
       it('answers 200 while the database answers', async () => {
-        assert.deepEqual(await json(await f.get('/healthz'), 200), { status: 'ok' });
+        assert.deepEqual(await json(await f.get('/healthz'), 200), {
+          status: 'ok',
+          version: SERVER_VERSION,
+          database: 'ok',
+        });
       });
     });
 

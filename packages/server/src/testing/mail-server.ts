@@ -37,6 +37,8 @@ bST6wv9Moq68X2oT7YYsJU5u/fg7+rxv8pitfMOE
 
 /** One accepted mail. */
 export interface ReceivedMail {
+  /** The message as it arrived (headers and body, as sent after DATA). */
+  raw: string;
   /** Parsed by mailparser: `subject`, `text`, `html`, `headers`, `messageId`… */
   parsed: ParsedMail;
   /** The header lines as sent, unfolded: what a header injection would show in. */
@@ -101,8 +103,14 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
       return callback(error);
     },
     onData(stream, session, callback) {
-      simpleParser(stream, { skipImageLinks: true })
-        .then((parsed) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      new Promise<Buffer>((resolve, reject) => {
+        stream.once('end', () => resolve(Buffer.concat(chunks)));
+        stream.once('error', reject);
+      })
+        .then(async (raw) => ({ raw, parsed: await simpleParser(raw, { skipImageLinks: true }) }))
+        .then(({ raw, parsed }) => {
           if (refusal) {
             const error = Object.assign(new Error(refusal.message), {
               responseCode: refusal.code,
@@ -111,6 +119,7 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
           }
           const rawHeaders = parsed.headerLines.map((h) => h.line).join('\n');
           mails.push({
+            raw: raw.toString('utf8'),
             parsed,
             rawHeaders,
             to: session.envelope.rcptTo.map((r) => r.address),

@@ -22,7 +22,7 @@ const MAX_WEBSITE = 2048;
 /** Longest proof-of-work payload accepted, in characters. */
 const MAX_ALTCHA = 4096;
 /** Longest email address accepted, in characters (RFC 5321's limit on a path). */
-export const MAX_EMAIL = 254;
+const MAX_EMAIL = 254;
 
 /** `POST /api/threads/:key/messages` body (unknown fields are ignored). */
 export const postMessageBody = z

@@ -70,7 +70,7 @@ function fromDomain(from: string): string {
 }
 
 /** The end of the UTC hour `iso` falls in: when that hour's digest is due. */
-export function endOfHour(iso: string): string {
+function endOfHour(iso: string): string {
   const time = new Date(iso);
   time.setUTCMinutes(0, 0, 0);
   time.setUTCHours(time.getUTCHours() + 1);

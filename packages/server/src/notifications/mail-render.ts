@@ -93,7 +93,7 @@ function link(href: string, text: string = href): string {
 }
 
 /** `2026-03-01T12:00:05.000Z` as `2026-03-01 12:00 UTC`. */
-export function mailTime(iso: string): string {
+function mailTime(iso: string): string {
   const time = new Date(iso);
   return Number.isNaN(time.getTime())
     ? iso
@@ -112,7 +112,7 @@ function authorName(message: NotifiedMessage): string {
 }
 
 /** Why a message waits, in words an owner acts on. */
-export function heldReasonText(reason: HeldReason | null): string {
+function heldReasonText(reason: HeldReason | null): string {
   switch (reason) {
     case 'links':
       return 'it has more links than PARLEY_MAX_LINKS allows';

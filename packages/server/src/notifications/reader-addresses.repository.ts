@@ -7,10 +7,10 @@ import type { Kysely } from 'kysely';
 import type { Database, ReaderAddressRow } from '../db/schema.ts';
 
 /** How long after a confirmation mail another may be sent to the same address. */
-export const CONFIRMATION_INTERVAL_MS = 24 * 60 * 60 * 1000;
+const CONFIRMATION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /** The key an address is stored under: one row per mailbox, however it is capitalised. */
-export function addressKey(address: string): string {
+function addressKey(address: string): string {
   return address.toLowerCase();
 }
 
@@ -25,23 +25,23 @@ export async function findAddress(
 /**
  * The row for `address`, made (unconfirmed) when there is none. Safe when two
  * posts race to make it: the unique `address_key` decides and both get the
- * same row. The address is kept as first typed.
+ * same row. The address is kept as first typed. The conflict is an update
+ * that changes nothing, so on PostgreSQL it locks the row until the post
+ * commits: a reader deleting their last message meanwhile cannot delete the
+ * address under the new message that points at it.
  */
 export async function findOrCreateAddress(
   trx: Kysely<Database>,
   address: string,
   now: string,
 ): Promise<ReaderAddressRow> {
-  const key = addressKey(address);
-  await trx
-    .insertInto('reader_addresses')
-    .values({ address, address_key: key, created_at: now })
-    .onConflict((oc) => oc.column('address_key').doNothing())
-    .execute();
   return trx
-    .selectFrom('reader_addresses')
-    .selectAll()
-    .where('address_key', '=', key)
+    .insertInto('reader_addresses')
+    .values({ address, address_key: addressKey(address), created_at: now })
+    .onConflict((oc) =>
+      oc.column('address_key').doUpdateSet({ address_key: (eb) => eb.ref('excluded.address_key') }),
+    )
+    .returningAll()
     .executeTakeFirstOrThrow();
 }
 

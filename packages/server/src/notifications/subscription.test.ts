@@ -100,6 +100,32 @@ for (const dialect of dialects) {
         assert.equal((await requested()).length, 2);
       });
 
+      it('makes one row and one confirmation when posts with one address race', async () => {
+        await open();
+        // As the owner, whose posts take no per-client lock: nothing serialises them.
+        const posts = ['one', 'two', 'three', 'four'].map((body, i) =>
+          f.post(
+            threadPath(KEY, '/messages'),
+            {
+              author: 'Owner',
+              body,
+              email: i % 2 ? ADDRESS : ADDRESS.toUpperCase(),
+              notifyReplies: true,
+            },
+            ADMIN,
+          ),
+        );
+        for (const res of await Promise.all(posts)) assert.equal(res.status, 201);
+        const rows = await addresses();
+        assert.equal(rows.length, 1);
+        assert.deepEqual(await requested(), [rows[0]?.id]);
+        const pointing = await db().selectFrom('messages').select('notify_address_id').execute();
+        assert.deepEqual(
+          pointing.map((m) => m.notify_address_id),
+          [rows[0]?.id, rows[0]?.id, rows[0]?.id, rows[0]?.id],
+        );
+      });
+
       it('asks for no confirmation once the address is confirmed', async () => {
         await open();
         await subscribe('first');

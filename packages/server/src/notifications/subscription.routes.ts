@@ -110,12 +110,15 @@ export function subscriptionRoutes(
       const now = clock();
       const verdict = checkConfirmToken(secret, token, address, now);
       if (verdict === 'invalid') return page(c, 400, 'Link not valid', INVALID_LINK);
-      if (verdict === 'expired') {
+      // An old link to an address confirmed since (by a newer link) has nothing left to do.
+      if (verdict === 'expired' && !address.confirmed_at) {
         return page(c, 410, 'Link expired', [
           `Confirmation links work for ${CONFIRM_TOKEN_DAYS} days. Post again with reply mail asked for, and a new link will come (at most one a day).`,
         ]);
       }
-      await store.write((trx) => confirmAddress(trx, address.id, now.toISOString()));
+      if (!address.confirmed_at) {
+        await store.write((trx) => confirmAddress(trx, address.id, now.toISOString()));
+      }
       return page(c, 200, 'Reply mail confirmed', [
         'When someone replies to your messages, you will get a mail with the reply and a link to it.',
         'Every such mail has a link to stop them.',

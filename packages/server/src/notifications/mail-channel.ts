@@ -30,6 +30,7 @@ import {
 } from './channel.ts';
 import {
   type OwnerNotice,
+  type RenderedMail,
   type ReplyNotice,
   renderConfirmation,
   renderDigest,
@@ -97,6 +98,7 @@ const OWNER_EVENTS = new Set(['message.created', 'message.pending', 'message.rep
 export function createMailChannel(config: AppConfig, options: MailChannelOptions = {}): Channel {
   const mail: MailConfig | undefined = config.mail;
   if (!mail) throw new Error('createMailChannel needs config.mail');
+  const { ownerEmail, ownerMail } = mail;
   const transport = options.transport ?? smtpTransport(mail);
   const { publicUrl, secret } = config;
   const readers = publicUrl !== undefined && secret !== undefined;
@@ -109,8 +111,8 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
 
   const ownerWants = (event: OutboxEvent): event is Extract<OutboxEvent, OwnerNotice> =>
     OWNER_EVENTS.has(event.type) &&
-    mail.ownerEmail !== undefined &&
-    mail.ownerMail !== 'off' &&
+    ownerEmail !== undefined &&
+    ownerMail !== 'off' &&
     !(event.route as { byOwner?: boolean } | null)?.byOwner;
 
   /** The owner's delivery for an event, if any. */
@@ -119,7 +121,7 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
     occurredAt: string,
   ): NewDelivery[] {
     const payload = { type: event.type, data: event.data } as OwnerPayload;
-    if (mail!.ownerMail === 'digest') {
+    if (ownerMail === 'digest') {
       return [{ type: 'digest', target: 'owner', payload, dueAt: endOfHour(occurredAt) }];
     }
     if (event.type === 'message.pending' && event.data.message.status === 'spam') return [];
@@ -178,7 +180,7 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
     const unsubscribeUrl = under(publicUrl!, 'notifications/unsubscribe', {
       token: unsubscribeToken(secret!, address),
     });
-    let words: { subject: string; text: string; html: string };
+    let words: RenderedMail;
     if (delivery.type === 'confirmation') {
       if (address.confirmed_at) return;
       // Issued when the delivery was made, so every attempt sends the same mail.
@@ -206,9 +208,10 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
   }
 
   function ownerAddress(): string {
-    if (!mail!.ownerEmail)
+    if (!ownerEmail) {
       throw new DeliveryError('PARLEY_OWNER_EMAIL is not set', { permanent: true });
-    return mail!.ownerEmail;
+    }
+    return ownerEmail;
   }
 
   return {

@@ -25,6 +25,7 @@ import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { ownerKeyRoutes } from './moderation/owner-keys.routes.ts';
 import { resolvePolicy } from './moderation/policy.ts';
 import { deliveryRoutes } from './notifications/deliveries.routes.ts';
+import { subscriptionRoutes } from './notifications/subscription.routes.ts';
 import { threadUrlCheck } from './threads/thread-url-check.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
@@ -151,6 +152,12 @@ export function createApp(deps: AppDeps) {
     app.get('/admin.js', serveAdmin);
     app.get('/admin/*', serveAdmin);
   }
+
+  // Pages reached from reader mail: plain HTML outside /api, so the JSON
+  // API's origin and body guards do not apply (RFC 8058's one-click POST
+  // comes from mail clients, as a form or empty). Mounted even without mail
+  // set up: links in mail sent before must keep working.
+  app.route('/notifications', subscriptionRoutes(deps, services));
 
   // The admin API is for /admin, on this server's own origin: no CORS at all
   // (see OriginGuardOptions). Matched by the router, as its routes are.

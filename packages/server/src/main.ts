@@ -204,7 +204,7 @@ export async function startServer(
   const worker = createDeliveryWorker({
     store,
     logger,
-    channels: configuredChannels(appConfig, { logger, version: packageVersion() }),
+    channels: configuredChannels(appConfig, { logger, version: SERVER_VERSION }),
   });
   worker.start();
   logger.info({
@@ -253,15 +253,6 @@ export async function startServer(
       return stopping;
     },
   };
-}
-
-/** This package's version (`../package.json` from src/ and from the bundle in dist/ alike). */
-function packageVersion(): string {
-  return (
-    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    }
-  ).version;
 }
 
 /**

@@ -179,6 +179,18 @@ export interface PostMessageRequest {
   website?: string;
   /** A solved proof-of-work challenge from `GET /api/challenge`, when proof of work is on. */
   altcha?: string;
+  /**
+   * Where to mail replies to this message (at most 254 characters, an
+   * address). Private: never in any answer, stream, page, feed, webhook or
+   * export. Kept only with `notifyReplies: true`.
+   */
+  email?: string;
+  /**
+   * Mail replies to `email` (it needs one, and `GET /api/features` saying
+   * `replyMail`: else 400 naming `notifyReplies`). The first time, the
+   * address gets a confirmation mail; nothing else until it is confirmed.
+   */
+  notifyReplies?: boolean;
 }
 
 /** `POST /api/threads/:key/messages` 201 response. */

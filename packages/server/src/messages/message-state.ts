@@ -2,6 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
 import type { NewEvent } from '../events/events.repository.ts';
 import { recordMessageEvent } from '../notifications/outbox.ts';
+import { deleteAddressIfUnused } from '../notifications/reader-addresses.repository.ts';
 import { recordChange, removeThreadIfAbandoned } from '../threads/threads.repository.ts';
 import type { HeldReason } from '../wire.ts';
 import {
@@ -187,6 +188,8 @@ export async function deleteMessage(
       edit_token_hash: '',
       edited_at: null,
       report_count: 0,
+      // A deleted message has no author left to mail replies to.
+      notify_address_id: null,
       updated_at: now,
     });
     // Its reports are about text that no longer exists.
@@ -219,5 +222,10 @@ export async function deleteMessage(
     );
   }
   if (!placeholder) await removeThreadIfAbandoned(trx, message.thread_id);
+  // An address is kept only while a message of its reader's asks for reply
+  // mail: with the last one, it goes (placeholders above were cleared already).
+  if (message.notify_address_id !== null) {
+    await deleteAddressIfUnused(trx, message.notify_address_id);
+  }
   return placeholder ? 'placeholder' : 'removed';
 }

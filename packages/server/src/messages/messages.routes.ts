@@ -15,6 +15,7 @@ import type {
 } from '../wire.ts';
 import { toMessage } from '../wire-mapping.ts';
 import { deleteOwnMessage, editLimit, editMessage } from './author-rights.ts';
+import { replyMailOn } from './features.routes.ts';
 import { messagePage, messagePageAt } from './message-page.ts';
 import {
   editMessageBody,
@@ -88,6 +89,11 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         // it must carry an owner-posting key or the admin token (else 401,
         // counted like any failed admin sign-in), and is never quietly stored
         // as a reader's instead.
+        // Reply mail needs mail set up and a public URL for its links; a form
+        // that offered it from a stale GET /api/features learns why it failed.
+        if (input.notifyReplies === true && !replyMailOn(config)) {
+          throw invalidField('notifyReplies', 'reply mail is not set up on this server');
+        }
         const owner = c.req.header('Authorization') !== undefined;
         if (owner) await verifyOwner(c);
         const now = clock();
@@ -105,6 +111,8 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           owner,
           policy,
           spam: (input.website ?? '').trim() !== '',
+          // An address without the request for mail is not kept.
+          ...(input.notifyReplies === true && input.email ? { notifyEmail: input.email } : {}),
           ...(pow ? { proveWork: () => pow.verify(input.altcha, now) } : {}),
           ...(verifyThreadUrl
             ? { verifyNewThread: (u: string | null) => verifyThreadUrl(u, { key, client: ipHash }) }

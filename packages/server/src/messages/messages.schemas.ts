@@ -21,25 +21,46 @@ export const MAX_TITLE = 200;
 const MAX_WEBSITE = 2048;
 /** Longest proof-of-work payload accepted, in characters. */
 const MAX_ALTCHA = 4096;
+/** Longest email address accepted, in characters (RFC 5321's limit on a path). */
+const MAX_EMAIL = 254;
 
 /** `POST /api/threads/:key/messages` body (unknown fields are ignored). */
-export const postMessageBody = z.object({
-  author: lineText(MAX_AUTHOR),
-  body: bodyText,
-  parentId: idNumber.nullish(),
-  kind: messageKind.optional(),
-  thread: z
-    .object({
-      title: lineText(MAX_TITLE).optional(),
-      url: httpUrl.optional(),
-    })
-    .optional(),
-  // The honeypot: any value, bounded so it costs nothing to carry. Filled in
-  // (anything but blank) means a bot filled every field it saw.
-  website: z.string({ error: 'must be a string' }).max(MAX_WEBSITE).optional(),
-  // A solved ALTCHA payload (base64 JSON of a few hundred bytes).
-  altcha: z.string({ error: 'must be a string' }).max(MAX_ALTCHA).optional(),
-});
+export const postMessageBody = z
+  .object({
+    author: lineText(MAX_AUTHOR),
+    body: bodyText,
+    parentId: idNumber.nullish(),
+    kind: messageKind.optional(),
+    thread: z
+      .object({
+        title: lineText(MAX_TITLE).optional(),
+        url: httpUrl.optional(),
+      })
+      .optional(),
+    // The honeypot: any value, bounded so it costs nothing to carry. Filled in
+    // (anything but blank) means a bot filled every field it saw.
+    website: z.string({ error: 'must be a string' }).max(MAX_WEBSITE).optional(),
+    // A solved ALTCHA payload (base64 JSON of a few hundred bytes).
+    altcha: z.string({ error: 'must be a string' }).max(MAX_ALTCHA).optional(),
+    // Where to mail replies to this message: private, never shown or sent on
+    // (see notifications/). Kept only with `notifyReplies: true`.
+    email: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
+      .pipe(z.email({ error: 'must be an email address' }))
+      .optional(),
+    notifyReplies: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .superRefine((post, ctx) => {
+    if (post.notifyReplies === true && post.email === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notifyReplies'],
+        message: 'needs an email to mail replies to',
+      });
+    }
+  });
 export type PostMessageBody = z.infer<typeof postMessageBody>;
 
 /**

@@ -11,6 +11,11 @@ import {
 import { type RenderedComment, renderComment } from '../markdown/render.ts';
 import { comparableText } from '../moderation/comparable-text.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
+import { recordNotification } from '../notifications/outbox.ts';
+import {
+  claimConfirmation,
+  findOrCreateAddress,
+} from '../notifications/reader-addresses.repository.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import {
   findOrCreateThread,
@@ -63,6 +68,13 @@ export interface NewPost {
    * site owner.
    */
   proveWork?: () => Promise<SolvedChallenge>;
+  /**
+   * The reader asked for replies to be mailed here (validated, trimmed):
+   * the message points at the address's row (found or made in the post's
+   * transaction), and an unconfirmed address gets a confirmation, at most
+   * one a day. Never stored for spam. Unset: no reply mail.
+   */
+  notifyEmail?: string;
   /** Markdown to HTML, with the link count; default `renderComment`. */
   render?: Renderer;
   /**
@@ -191,6 +203,9 @@ export async function postMessage(
       });
     }
     await refuseByThread(trx, post, found.created ? undefined : thread);
+    // A bot that filled the honeypot gets no mail sent anywhere in its name.
+    const notifyAddressId =
+      post.notifyEmail && !spam ? await subscribe(trx, post.notifyEmail, post.now) : null;
     const row = await insertMessage(trx, {
       thread_id: thread.id,
       parent_id: post.parentId,
@@ -209,11 +224,31 @@ export async function postMessage(
       edited_at: null,
       updated_at: now,
       first_published_at: status === 'published' ? now : null,
+      notify_address_id: notifyAddressId,
     });
     await recordNewMessage(trx, row, now, heldFor ?? undefined);
     return row;
   });
   return { message, editToken, answer };
+}
+
+/**
+ * The address row a post's reply mail goes to, found or made; when it is not
+ * confirmed and no confirmation went in the last day, records that one
+ * should (`subscription.requested`, sent by the mail channel). A held post
+ * keeps its address too: its confirmation may go now, and reply mail starts
+ * once it is published (only a published message can be answered).
+ */
+async function subscribe(trx: Kysely<Database>, email: string, now: Date): Promise<number> {
+  const address = await findOrCreateAddress(trx, email, now.toISOString());
+  if (await claimConfirmation(trx, address.id, now)) {
+    await recordNotification(
+      trx,
+      { type: 'subscription.requested', data: null, route: { addressId: address.id } },
+      now.toISOString(),
+    );
+  }
+  return address.id;
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * The channels a server has, from its configuration: what `main` hands the
+ * The channels a server has (webhooks, mail), from its configuration: what `main` hands the
  * delivery worker. A channel that is not configured is not in the list, and
  * its deliveries are never created.
  */
 import type { AppConfig, Logger } from '../app-deps.ts';
 import type { Channel } from './channel.ts';
+import { createMailChannel } from './mail-channel.ts';
 import { webhookChannel } from './webhook-channel.ts';
 
 /** What the channels need besides the configuration. */
@@ -18,5 +19,6 @@ export interface ChannelDeps {
 export function configuredChannels(config: AppConfig, deps: ChannelDeps): Channel[] {
   const channels: Channel[] = [];
   if (config.webhook) channels.push(webhookChannel({ ...config.webhook, version: deps.version }));
+  if (config.mail) channels.push(createMailChannel(config));
   return channels;
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
-import { type AppConfig, silentLogger } from '../app-deps.ts';
+import { type AppConfig, type Logger, silentLogger } from '../app-deps.ts';
 import { type EventBus, inProcessBus } from '../events/bus.ts';
 import { createLiveEvents, type LiveEvents } from '../events/live.ts';
 import { TrustedProxies } from '../http/client-address.ts';
@@ -45,6 +45,8 @@ export async function liveServer(
     bus?: EventBus;
     /** The hub's global cap on open streams (default none). */
     maxStreams?: number;
+    /** Where the app logs (default: nowhere). */
+    logger?: Logger;
   } = {},
 ): Promise<LiveServer> {
   const db = await dialect.create();
@@ -56,7 +58,7 @@ export async function liveServer(
   });
   const app = createApp({
     store: db.store,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     live,
     config: {
       origins: [BLOG_ORIGIN],

@@ -1,0 +1,261 @@
+/**
+ * The mail channel: every mail Parley sends, as deliveries of the worker
+ * (`delivery-worker.ts`, through the {@link Channel} seam).
+ *
+ * - The owner (`PARLEY_OWNER_EMAIL`, `PARLEY_OWNER_MAIL`): `message.created`,
+ *   `message.pending` and `message.reported`, never about the owner's own
+ *   messages. `each`: a mail per event (delivery type = the event type);
+ *   spam caught by the honeypot is left out (a bot would fill the owner's
+ *   inbox; /admin lists it). `digest`: one row per event, all due at the end
+ *   of the hour they happened in, claimed together and sent as one mail
+ *   (type `digest`, spam included, it is one line among the rest). `off`: none.
+ * - A reader's address: a `confirmation` when a post asked for reply mail at
+ *   an address not yet confirmed (`subscription.requested`, at most one a
+ *   day), and a `reply` for each published reply to a message whose author
+ *   asked for reply mail at a confirmed address, unless the reply came from
+ *   the same address. Deliveries hold the address row's id, never the
+ *   address: it is read when the mail goes, so an unsubscribe in between (the
+ *   row and its deliveries deleted) stops it, and so does an address that
+ *   is no longer confirmed.
+ */
+import type { Kysely } from 'kysely';
+import type { AppConfig, MailConfig } from '../app-deps.ts';
+import type { Database } from '../db/schema.ts';
+import {
+  type Channel,
+  type ClaimedDelivery,
+  DeliveryError,
+  type NewDelivery,
+  type SendContext,
+} from './channel.ts';
+import {
+  type OwnerNotice,
+  type RenderedMail,
+  type ReplyNotice,
+  renderConfirmation,
+  renderDigest,
+  renderOwnerMail,
+  renderReplyMail,
+} from './mail-render.ts';
+import { type MailTransport, type OutgoingMail, smtpTransport } from './mail-transport.ts';
+import type { OutboxEvent } from './outbox.ts';
+import { findAddress } from './reader-addresses.repository.ts';
+import { CONFIRM_TOKEN_DAYS, confirmToken, unsubscribeToken } from './subscription-tokens.ts';
+
+/** Options of {@link createMailChannel}. */
+export interface MailChannelOptions {
+  /** How mail leaves (default: SMTP to `config.mail.smtpUrl`). */
+  transport?: MailTransport;
+}
+
+/** What an owner delivery carries: the event as the outbox recorded it (no `route`). */
+type OwnerPayload = OwnerNotice;
+
+/** The longest excerpt of the reader's own message a reply mail quotes, in code points. */
+const EXCERPT = 300;
+
+/** `url` with `path` under it (a public URL may have a path: `https://example.com/comments/`). */
+function under(base: string, path: string, query: Record<string, string> = {}): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/?$/, '/')}${path}`;
+  url.search = '';
+  url.hash = '';
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  return url.href;
+}
+
+/** The domain of the From address, for Message-IDs (`parley@blog.example` -> `blog.example`). */
+function fromDomain(from: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
+  return address.split('@').pop()?.trim() || 'parley.invalid';
+}
+
+/** The end of the UTC hour `iso` falls in: when that hour's digest is due. */
+function endOfHour(iso: string): string {
+  const time = new Date(iso);
+  time.setUTCMinutes(0, 0, 0);
+  time.setUTCHours(time.getUTCHours() + 1);
+  return time.toISOString();
+}
+
+/** The first `max` code points of `text`, cut at a word when it is longer. */
+function excerpt(text: string, max: number): string {
+  const points = [...text];
+  if (points.length <= max) return text;
+  const cut = points.slice(0, max).join('');
+  return `${cut.replace(/\s+\S*$/, '')}…`;
+}
+
+/** The types of the events the owner hears of. */
+const OWNER_EVENTS = new Set(['message.created', 'message.pending', 'message.reported']);
+
+/**
+ * The mail channel for `config.mail` (see the file comment). Reader mail
+ * needs `config.publicUrl` (the links in it) and `config.secret` (their
+ * tokens); without the public URL no reader mail is made at all, as the
+ * post form never offers it then (`replyMailOn`).
+ */
+export function createMailChannel(config: AppConfig, options: MailChannelOptions = {}): Channel {
+  const mail: MailConfig | undefined = config.mail;
+  if (!mail) throw new Error('createMailChannel needs config.mail');
+  const { ownerEmail, ownerMail } = mail;
+  const transport = options.transport ?? smtpTransport(mail);
+  const { publicUrl, secret } = config;
+  const readers = publicUrl !== undefined && secret !== undefined;
+  const serverUrl = publicUrl ?? config.listenUrl;
+  const adminUrl = serverUrl ? under(serverUrl, 'admin') : '/admin';
+  const site = publicUrl ? new URL(publicUrl).host : 'this site';
+  const domain = fromDomain(mail.from);
+  const messageId = (delivery: Pick<ClaimedDelivery, 'webhookId'>) =>
+    `<${delivery.webhookId.replace(/[^A-Za-z0-9._-]/g, '')}@${domain}>`;
+
+  const ownerWants = (event: OutboxEvent): event is Extract<OutboxEvent, OwnerNotice> =>
+    OWNER_EVENTS.has(event.type) &&
+    ownerEmail !== undefined &&
+    ownerMail !== 'off' &&
+    !(event.route as { byOwner?: boolean } | null)?.byOwner;
+
+  /** The owner's delivery for an event, if any. */
+  function ownerDelivery(
+    event: Extract<OutboxEvent, OwnerNotice>,
+    occurredAt: string,
+  ): NewDelivery[] {
+    const payload = { type: event.type, data: event.data } as OwnerPayload;
+    if (ownerMail === 'digest') {
+      return [{ type: 'digest', target: 'owner', payload, dueAt: endOfHour(occurredAt) }];
+    }
+    if (event.type === 'message.pending' && event.data.message.status === 'spam') return [];
+    return [{ type: event.type, target: 'owner', payload }];
+  }
+
+  /** The reply mail a published reply sends to the author of the message it answers, if any. */
+  async function replyDelivery(
+    trx: Kysely<Database>,
+    event: Extract<OutboxEvent, { type: 'message.created' }>,
+  ): Promise<NewDelivery[]> {
+    const { parentId, authorAddressId } = event.route;
+    if (!readers || parentId === null) return [];
+    const parent = await trx
+      .selectFrom('messages')
+      .select(['body', 'notify_address_id'])
+      .where('id', '=', parentId)
+      .executeTakeFirst();
+    const addressId = parent?.notify_address_id ?? null;
+    // A reply to yourself (the same address asked for mail on both) mails nobody.
+    if (addressId === null || addressId === authorAddressId) return [];
+    const address = await findAddress(trx, addressId);
+    if (!address?.confirmed_at) return [];
+    const payload: ReplyNotice = {
+      thread: event.data.thread,
+      reply: event.data.message,
+      parentExcerpt: excerpt(parent!.body, EXCERPT),
+    };
+    return [{ type: 'reply', target: 'reader', addressId, payload }];
+  }
+
+  /** Sends `mail` through the transport, bounded by the worker's signal. */
+  const deliver = (outgoing: OutgoingMail, context: SendContext) =>
+    transport.send(outgoing, context.signal);
+
+  const autoSubmitted = { 'Auto-Submitted': 'auto-generated' };
+
+  /** The headers every reader mail carries: RFC 8058 one-click unsubscribe. */
+  const readerHeaders = (unsubscribeUrl: string) => ({
+    ...autoSubmitted,
+    'List-Unsubscribe': `<${unsubscribeUrl}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  });
+
+  async function sendToReader(delivery: ClaimedDelivery, context: SendContext): Promise<void> {
+    if (!readers)
+      throw new DeliveryError('reader mail needs PARLEY_PUBLIC_URL', { permanent: true });
+    const address =
+      delivery.addressId === null
+        ? undefined
+        : await findAddress(context.store.db, delivery.addressId);
+    // Unsubscribed since (the row is gone, and this delivery would have gone
+    // with it but for a race), or confirmed since the confirmation was asked
+    // for: there is nothing to send, and nothing failed.
+    if (!address) return;
+    const unsubscribeUrl = under(publicUrl!, 'notifications/unsubscribe', {
+      token: unsubscribeToken(secret!, address),
+    });
+    let words: RenderedMail;
+    if (delivery.type === 'confirmation') {
+      if (address.confirmed_at) return;
+      // Issued when the delivery was made, so every attempt sends the same mail.
+      const token = confirmToken(secret!, address, new Date(delivery.createdAt));
+      words = renderConfirmation({
+        site,
+        confirmUrl: under(publicUrl!, 'notifications/confirm', { token }),
+        unsubscribeUrl,
+        validDays: CONFIRM_TOKEN_DAYS,
+      });
+    } else {
+      // Until confirmed, nothing but the confirmation goes to an address.
+      if (!address.confirmed_at) return;
+      words = renderReplyMail(delivery.payload as ReplyNotice, { site, unsubscribeUrl });
+    }
+    await deliver(
+      {
+        to: address.address,
+        ...words,
+        messageId: messageId(delivery),
+        headers: readerHeaders(unsubscribeUrl),
+      },
+      context,
+    );
+  }
+
+  function ownerAddress(): string {
+    if (!ownerEmail) {
+      throw new DeliveryError('PARLEY_OWNER_EMAIL is not set', { permanent: true });
+    }
+    return ownerEmail;
+  }
+
+  return {
+    name: 'mail',
+    batchedTypes: ['digest'],
+
+    async deliveriesFor(trx, event, time) {
+      if (event.type === 'subscription.requested') {
+        if (!readers) return [];
+        const address = await findAddress(trx, event.route.addressId);
+        if (!address || address.confirmed_at) return [];
+        return [{ type: 'confirmation', target: 'reader', addressId: address.id, payload: {} }];
+      }
+      const deliveries: NewDelivery[] = [];
+      if (ownerWants(event)) deliveries.push(...ownerDelivery(event, time.occurredAt));
+      if (event.type === 'message.created') deliveries.push(...(await replyDelivery(trx, event)));
+      return deliveries;
+    },
+
+    async send(delivery, context) {
+      if (delivery.type === 'confirmation' || delivery.type === 'reply') {
+        return sendToReader(delivery, context);
+      }
+      if (!OWNER_EVENTS.has(delivery.type)) {
+        throw new DeliveryError(`unknown mail type ${delivery.type}`, { permanent: true });
+      }
+      const words = renderOwnerMail(delivery.payload as OwnerPayload, adminUrl);
+      await deliver(
+        { to: ownerAddress(), ...words, messageId: messageId(delivery), headers: autoSubmitted },
+        context,
+      );
+    },
+
+    async sendBatch(deliveries, context) {
+      const first = deliveries[0];
+      if (!first) return;
+      const words = renderDigest(
+        deliveries.map((d) => d.payload as OwnerPayload),
+        adminUrl,
+      );
+      await deliver(
+        { to: ownerAddress(), ...words, messageId: messageId(first), headers: autoSubmitted },
+        context,
+      );
+    },
+  };
+}

@@ -98,22 +98,10 @@ const MINUTE = 60_000;
 const DUPLICATE_WINDOW_MINUTES = 10;
 
 /**
- * Whether a new or edited message waits for a moderator: in moderation mode
- * `all`, when its body, author name or (for a post that creates its thread)
- * the thread's title holds a held word, or when it has more than
- * `maxLinks` links. The site owner's messages never wait.
- */
-export function needsModeration(
-  policy: Pick<ModerationPolicy, 'moderation' | 'isHeld'> &
-    Partial<Pick<ModerationPolicy, 'maxLinks'>>,
-  message: { body: string; author: string; owner: boolean; title?: string | null; links?: number },
-): boolean {
-  return holdReason(policy, message) !== null;
-}
-
-/**
- * Why {@link needsModeration} holds a message (the first rule that does:
- * too many links, moderation mode `all`, a held word), or null.
+ * Why a new or edited message waits for a moderator, or null: more than
+ * `maxLinks` links, moderation mode `all`, or a held word in its body, its
+ * author name or (for a post that creates its thread) the thread's title;
+ * the first rule that holds it. The site owner's messages never wait.
  */
 export function holdReason(
   policy: Pick<ModerationPolicy, 'moderation' | 'isHeld'> &

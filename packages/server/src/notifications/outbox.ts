@@ -73,7 +73,7 @@ function notifiedStatus(row: MessageRow): MessageStatus {
 }
 
 /** A message as notifications carry it (see {@link NotifiedMessage}). */
-export function toNotifiedMessage(
+function toNotifiedMessage(
   row: MessageRow,
   threadUrl: string | null,
   heldReason: HeldReason | null,

@@ -22,6 +22,7 @@ import * as importSources from './migrations/2026-12-07-import-sources.ts';
 import * as openingIndex from './migrations/2026-12-08-opening-index.ts';
 import * as removedSources from './migrations/2026-12-09-removed-sources.ts';
 import * as notifications from './migrations/2026-12-10-notifications.ts';
+import * as postSends from './migrations/2026-12-10-post-sends.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-08-opening-index': openingIndex,
   '2026-12-09-removed-sources': removedSources,
   '2026-12-10-notifications': notifications,
+  '2026-12-10-post-sends': postSends,
 };
 
 /** The names of every migration, in the order they apply. */

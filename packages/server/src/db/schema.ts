@@ -227,6 +227,8 @@ export interface Database {
   report_sends: ReportSendTable;
   /** Same shape as `report_sends`: one row per author edit in the last minute. */
   edit_sends: ReportSendTable;
+  /** Same shape: one row per post in the last minute (a deleted post still counts). */
+  post_sends: ReportSendTable;
   auth_failures: AuthFailureTable;
   events: EventTable;
   owner_keys: OwnerKeyTable;

@@ -315,6 +315,31 @@ for (const dialect of dialects) {
         );
       });
 
+      it('still counts a deleted post against PARLEY_RATE_LIMIT: post-and-delete cannot get round it', async () => {
+        await setup({ rateLimit: 3 });
+        for (const body of ['one', 'two', 'three']) {
+          const { message, editToken } = await post(body);
+          assert.equal(
+            (await f.delete(`/api/messages/${message.id}`, bearer(editToken))).status,
+            204,
+          );
+        }
+        f.now = new Date(f.now.getTime() + 1000);
+        const refused = await f.post(threadPath(KEY, '/messages'), {
+          author: 'Reader',
+          body: 'four',
+        });
+        await assertError(refused, 429, 'rate_limited');
+        assert.ok(Number(refused.headers.get('Retry-After')) > 0);
+        assert.equal(
+          await f.db.store.db.selectFrom('messages').select('id').executeTakeFirst(),
+          undefined,
+        );
+        // A minute after the first, the client may post again.
+        f.now = new Date(f.now.getTime() + 60_000);
+        await post('five');
+      });
+
       it('removes an opening post without replies, and the thread has no opening any more', async () => {
         await setup();
         const opening = await post('opening', { kind: 'opening' });

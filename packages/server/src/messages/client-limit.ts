@@ -8,8 +8,8 @@ import { recentSends, recordSend, type SendLog } from './messages.repository.ts'
  * One per-client limit, counted in the database so every instance shares it:
  * at most `max` actions per `windowMs`, the next refused with 429
  * `rate_limited` and a Retry-After saying when the oldest leaves the window.
- * Posts count their own rows in `messages`; reports and author edits log
- * theirs in a send log (`report_sends`, `edit_sends`).
+ * Each kind logs its actions in a send log of its own (`post_sends`,
+ * `report_sends`, `edit_sends`), which deleting what was sent does not empty.
  */
 export interface ClientLimit {
   /** Where the client's actions are logged. */
@@ -24,7 +24,7 @@ export interface ClientLimit {
 }
 
 /** Throws 429 when `recent.count` reached `max` (see {@link ClientLimit}). */
-export function refuseOverLimit(
+function refuseOverLimit(
   recent: { count: number; oldest: string | null },
   limit: Pick<ClientLimit, 'max' | 'windowMs' | 'what'>,
   now: Date,

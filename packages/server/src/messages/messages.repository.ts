@@ -168,25 +168,6 @@ export async function countListedBefore(
   return Number(row.n);
 }
 
-/**
- * How many messages this client posted since `since`, and when the oldest of
- * them was posted (to say when the client may post again).
- */
-export async function recentPostsByClient(
-  trx: Kysely<Database>,
-  ipHash: string,
-  since: string,
-): Promise<{ count: number; oldest: string | null }> {
-  const row = await trx
-    .selectFrom('messages')
-    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
-    .where('ip_hash', '=', ipHash)
-    .where('created_at', '>', since)
-    .executeTakeFirstOrThrow();
-  const oldest = row.oldest as StoredTime | null;
-  return { count: Number(row.count), oldest };
-}
-
 /** Changes a message and returns its new row. */
 export async function updateMessage(
   trx: Kysely<Database>,
@@ -283,8 +264,8 @@ export async function openReportNetworks(
   return Number(row.networks);
 }
 
-/** The tables that log a client's limited actions, one row per action (reports, edits). */
-export type SendLog = 'report_sends' | 'edit_sends';
+/** The tables that log a client's limited actions, one row per action (reports, edits, posts). */
+export type SendLog = 'report_sends' | 'edit_sends' | 'post_sends';
 
 /**
  * Actions this client took since `since` in `log`, and the oldest of them

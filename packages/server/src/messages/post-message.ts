@@ -26,14 +26,9 @@ import {
 } from '../threads/threads.repository.ts';
 import type { HeldReason, MessageKind } from '../wire.ts';
 import { isChallengeUsed, useChallenge } from './challenges.repository.ts';
-import { refuseOverLimit } from './client-limit.ts';
+import { type ClientLimit, checkLimit, spendLimit } from './client-limit.ts';
 import { recordNewMessage } from './message-state.ts';
-import {
-  findMessage,
-  insertMessage,
-  postedFingerprintSince,
-  recentPostsByClient,
-} from './messages.repository.ts';
+import { findMessage, insertMessage, postedFingerprintSince } from './messages.repository.ts';
 import type { SolvedChallenge } from './proof-of-work.ts';
 
 /** Renders a message's markdown and counts its links (a seam for tests). */
@@ -163,7 +158,7 @@ export async function postMessage(
     if (post.ipHash && !post.owner) {
       // Two instances could both count before either inserts.
       await lockKey(trx, store.dialect, post.ipHash);
-      if (post.rateLimit > 0) await checkRateLimit(trx, post.ipHash, post.now, post.rateLimit);
+      await spendLimit(trx, store.dialect, postLimit(post.ipHash, post.rateLimit), post.now);
       await checkDuplicate(trx, post.ipHash, post.body, post.now);
     }
     if (challenge && !(await useChallenge(trx, { ...challenge, now }))) {
@@ -254,7 +249,7 @@ async function precheckPost(store: Store, post: NewPost): Promise<SolvedChalleng
     }
   }
   if (post.ipHash && !post.owner) {
-    if (post.rateLimit > 0) await checkRateLimit(store.db, post.ipHash, post.now, post.rateLimit);
+    await checkLimit(store.db, postLimit(post.ipHash, post.rateLimit), post.now);
     await checkDuplicate(store.db, post.ipHash, post.body, post.now);
   }
   await refuseByThread(store.db, post, await findThreadByKey(store.db, post.key));
@@ -315,18 +310,16 @@ async function checkDuplicate(
   }
 }
 
-/** Throws 429 when this client posted `perMinute` messages in the last minute. */
-async function checkRateLimit(
-  db: Kysely<Database>,
-  ipHash: string,
-  now: Date,
-  perMinute: number,
-): Promise<void> {
-  const since = new Date(now.getTime() - MINUTE).toISOString();
-  const recent = await recentPostsByClient(db, ipHash, since);
-  refuseOverLimit(
-    recent,
-    { max: perMinute, windowMs: MINUTE, what: 'Too many messages from this client' },
-    now,
-  );
+/**
+ * The per-minute post limit of one client (`PARLEY_RATE_LIMIT`; 0: none),
+ * logged in `post_sends`, so a post its author deleted still counts.
+ */
+function postLimit(ipHash: string, perMinute: number): ClientLimit {
+  return {
+    log: 'post_sends',
+    clientHash: ipHash,
+    max: perMinute,
+    windowMs: MINUTE,
+    what: 'Too many messages from this client',
+  };
 }

@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import { type Kysely, sql } from 'kysely';
 import { readSiteId } from '../data/export.repository.ts';
-import type { Database, MessageRow, MessageTable, NewMessage, StoredTime } from '../db/schema.ts';
+import type { Database, MessageRow, MessageTable, NewMessage } from '../db/schema.ts';
 import type { KeysetPosition } from '../http/cursor.ts';
 import type { SortOrder } from '../wire.ts';
 import { localSourcePrefix } from '../wire-mapping.ts';

@@ -3,12 +3,17 @@
  * messages to one thread; messages per second and latency. Then every
  * acknowledged message (a 201 and its id) must be read back through the API,
  * and `thread.messageCount` must equal the number acknowledged; anything else
- * fails the run. On SQLite, then on PostgreSQL.
+ * fails the run. On SQLite, then on PostgreSQL; then on SQLite again with
+ * webhooks and the owner's mail on (a local receiver and SMTP server in this
+ * process), to show posting does not wait on them and to time how long the
+ * worker takes to deliver every one.
  *
  *   node --import tsx bench/write.ts
  */
 
 import { join } from 'node:path';
+import { type MailServer, startMailServer } from '@parley/server/testing/mail-server';
+import { type WebhookReceiver, webhookReceiver } from '@parley/server/testing/webhook-receiver';
 import type { MessagePage, PostMessageResponse, ThreadPage } from '@parley/server/wire';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
@@ -111,12 +116,54 @@ async function readBack(
   return { ids, messageCount: first.body.thread.messageCount };
 }
 
+/** Where a notified run's webhooks and mail go. */
+interface Sinks {
+  hooks: WebhookReceiver;
+  smtp: MailServer;
+}
+
+/** How long after the last post the last webhook and mail arrived, once all have. */
+async function drained(
+  sinks: Sinks,
+  expected: number,
+): Promise<{ seconds: number; done: boolean }> {
+  const start = process.hrtime.bigint();
+  const deadline = Date.now() + MAX_SECONDS * 1000;
+  while (Date.now() < deadline) {
+    if (sinks.hooks.requests.length >= expected && sinks.smtp.mails.length >= expected) {
+      return { seconds: Number(process.hrtime.bigint() - start) / 1e9, done: true };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { seconds: MAX_SECONDS, done: false };
+}
+
 /** Writes, verifies, and returns the figures for one database. */
-async function writeOn(label: string, databaseUrl: string, notes: string[]): Promise<Figure[]> {
+async function writeOn(
+  label: string,
+  databaseUrl: string,
+  notes: string[],
+  sinks?: Sinks,
+): Promise<Figure[]> {
   let parley: BenchServer | undefined;
   try {
-    parley = await startParley({ databaseUrl });
+    parley = await startParley({
+      databaseUrl,
+      ...(sinks
+        ? {
+            env: {
+              PARLEY_WEBHOOK_URL: sinks.hooks.url,
+              PARLEY_WEBHOOK_SECRET: sinks.hooks.secret,
+              PARLEY_SMTP_URL: sinks.smtp.url,
+              PARLEY_MAIL_FROM: 'parley@bench.example',
+              PARLEY_OWNER_EMAIL: 'owner@bench.example',
+            },
+          }
+        : {}),
+    });
     const run = await write(parley.url);
+    // Every post the server took (the opening, the warm-up and the timed ones) is one webhook and one owner mail.
+    const delivery = sinks ? await drained(sinks, run.acked.length + WARM_UP) : undefined;
     const back = await readBack(parley.url, run.acked.length);
     const seen = new Set(back.ids);
     const missing = run.acked.filter((id) => !seen.has(id));
@@ -164,6 +211,24 @@ async function writeOn(label: string, databaseUrl: string, notes: string[]): Pro
         budget: { op: '<=', limit: 0 },
         note: `${back.messageCount} vs ${run.acked.length}`,
       },
+      ...(sinks && delivery
+        ? [
+            {
+              name: `${label}: webhooks and mails not delivered`,
+              value:
+                Math.max(0, run.acked.length + WARM_UP - sinks.hooks.requests.length) +
+                Math.max(0, run.acked.length + WARM_UP - sinks.smtp.mails.length),
+              unit: '',
+              budget: { op: '<=' as const, limit: 0 },
+              note: `${sinks.hooks.requests.length} webhooks, ${sinks.smtp.mails.length} mails`,
+            },
+            {
+              name: `${label}: last delivery after the last post`,
+              value: round(delivery.seconds),
+              unit: 's',
+            },
+          ]
+        : []),
     ];
   } finally {
     await parley?.stop();
@@ -193,6 +258,25 @@ export async function writeBench(): Promise<BenchResult> {
   } else {
     notes.push('PostgreSQL: not reachable on 127.0.0.1:5432, skipped.');
   }
+  const notified = tempDir('write-notified');
+  const sinks: Sinks = { hooks: await webhookReceiver(), smtp: await startMailServer() };
+  try {
+    figures.push(
+      ...(await writeOn(
+        'SQLite, webhooks and owner mail on',
+        `sqlite:${join(notified.dir, 'parley.db')}`,
+        notes,
+        sinks,
+      )),
+    );
+  } finally {
+    await sinks.hooks.close();
+    await sinks.smtp.close();
+    notified.remove();
+  }
+  notes.push(
+    'Webhooks and owner mail on: PARLEY_WEBHOOK_URL at a receiver and PARLEY_SMTP_URL at an SMTP server, both in the bench process on 127.0.0.1 (answering at once), PARLEY_OWNER_MAIL=each; every post the server took is one webhook and one mail.',
+  );
   return {
     id: 'write',
     title: '4. Posting under load',

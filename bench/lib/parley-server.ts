@@ -34,6 +34,8 @@ export interface ParleyOptions {
   trustedProxies?: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** More settings (webhooks, mail), over the ones above. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export function startParley(options: ParleyOptions): Promise<BenchServer> {
       PARLEY_SECRET: SECRET,
       // The benchmarks' threads are on no page: they measure the server, not a blog's answer.
       PARLEY_VERIFY_URLS: 'off',
+      ...options.env,
     },
     { nodeArgs: options.nodeArgs ?? [] },
   );

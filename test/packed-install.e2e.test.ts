@@ -11,7 +11,9 @@
  * - the widget package resolves, its types compile in a strict consumer, and
  *   Vite bundles an app that imports it, whose page shows a thread from the
  *   installed server in Chromium;
- * - the systemd unit verifies against the installed command.
+ * - the systemd unit verifies against the installed command;
+ * - npm refuses to pack either package from its folder (only pnpm writes
+ *   their publishConfig into the packed manifest).
  *
  * Slow by nature (npm compiles better-sqlite3, about 75 s), so it runs after
  * the other end-to-end tests, alone (`--serial` in test/package.json): it
@@ -24,6 +26,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -140,6 +143,26 @@ async function staticSite(dir: string): Promise<{ url: string; close(): Promise<
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+describe('packing with npm rather than pnpm', () => {
+  for (const dir of ['packages/server', 'packages/widget']) {
+    it(`is refused in ${dir} by its prepack, before anything is packed or published`, async (t) => {
+      const out = mkdtempSync(join(tmpdir(), 'parley-npm-pack-'));
+      t.after(() => rmSync(out, { recursive: true, force: true }));
+      const refusal = /is packed with pnpm only \(this is npm\/[\d.]+\)/;
+      const packed = await run('npm', ['pack', '--pack-destination', out], {
+        cwd: join(ROOT, dir),
+      });
+      assert.notEqual(packed.code, 0, packed.stdout);
+      assert.match(packed.stderr, refusal);
+      assert.deepEqual(readdirSync(out), [], 'no tarball');
+      // --dry-run: were the refusal gone, npm would still publish nothing.
+      const published = await run('npm', ['publish', '--dry-run'], { cwd: join(ROOT, dir) });
+      assert.notEqual(published.code, 0, published.stdout);
+      assert.match(published.stderr, refusal);
+    });
+  }
+});
 
 describe('the packed packages, installed from their tarballs into an empty folder', {
   timeout: 30 * 60_000,

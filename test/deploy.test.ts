@@ -171,6 +171,8 @@ describe('Dockerfile', () => {
       'tsconfig.base.json',
       'scripts/pack.mjs',
       'scripts/lib.mjs',
+      // Both packages' prepack runs it.
+      'scripts/pnpm-pack-only.mjs',
       INSTALL_MANIFEST,
       'packages/server/src/main.ts',
       'packages/server/src/data/export.ts',

@@ -7,9 +7,14 @@
 # installs them, and run as a non-root user with the database in /data.
 #
 #   docker build -t parley .
-#   docker run -d -p 127.0.0.1:8787:8787 -v parley-data:/data \
+#   docker run -d --stop-timeout 30 -p 127.0.0.1:8787:8787 -v parley-data:/data \
 #     -e PARLEY_PUBLIC_URL=https://comments.example.com \
 #     -e PARLEY_ORIGINS=https://blog.example.com parley
+#
+# A graceful stop (SIGTERM) takes up to 15 s (the notification worker's sends
+# 5 s, then requests in flight 10 s), more than Docker's default 10 s before
+# it kills: give it 30 (`--stop-timeout 30`, `docker stop -t 30`; compose.yaml
+# sets stop_grace_period).
 #
 # The machines Parley is developed on have no Docker daemon: this file has not
 # been built there. The steps it runs have: the test packs, installs and runs
@@ -57,5 +62,8 @@ EXPOSE 8787
 # database does not answer, which marks the container unhealthy.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8787) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# parley-server stops gracefully on SIGTERM (Docker's default, said here so
+# no base image can change it): see the stop timeout at the top.
+STOPSIGNAL SIGTERM
 # Arguments go to parley-server: `docker run parley --help`, `... backup /data/copy.db`.
 ENTRYPOINT ["/app/node_modules/.bin/parley-server"]

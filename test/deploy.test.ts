@@ -11,7 +11,9 @@
  *   forwards, and a live event stream;
  * - deploy/parley.service carries the settings the docs promise
  *   (packed-install.e2e.test.ts runs `systemd-analyze verify` on it against
- *   the installed command).
+ *   the installed command), and deploy/parley.env, its settings' example,
+ *   is taken by the server's own parser;
+ * - a graceful stop fits in the time Docker, compose and systemd give it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseCommandLine } from '@parley/server';
 import { type ListeningServer, startListening } from '@parley/server/testing/server-process';
 import { openSse, type SseClient } from '@parley/server/testing/sse-client';
 import type { LiveEventData } from '@parley/server/wire';
@@ -35,6 +38,35 @@ import {
 } from './support/packing.ts';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+/**
+ * The notification settings (README, "Notifications"): off until set, and
+ * then needed alike by every instance of one database, since any instance's
+ * worker may send any notification.
+ */
+const NOTIFICATION_SETTINGS = [
+  'PARLEY_WEBHOOK_URL',
+  'PARLEY_WEBHOOK_SECRET',
+  'PARLEY_SMTP_URL',
+  'PARLEY_MAIL_FROM',
+  'PARLEY_OWNER_EMAIL',
+  'PARLEY_OWNER_MAIL',
+];
+
+/**
+ * The longest graceful stop, in seconds: the delivery worker lets its sends
+ * finish (`stopGraceMs`, 5 s by default), then the HTTP server lets requests
+ * in flight finish (`STOP_GRACE_MS` in main.ts, 10 s). Docker's default stop
+ * timeout, 10 s, is shorter: every way of running it must give more.
+ */
+const LONGEST_STOP_S = 5 + 10;
+
+/** Seconds in a compose duration (`30s`, `1m30s`). */
+function composeSeconds(duration: string): number {
+  const parts = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  assert.ok(parts && duration, `a compose duration: ${duration}`);
+  return Number(parts[1] ?? 0) * 60 + Number(parts[2] ?? 0);
+}
 
 /** The packed server's command name (its manifest's `publishConfig.bin`). */
 const BIN_NAME = Object.keys(
@@ -94,6 +126,13 @@ describe('Dockerfile', () => {
     assert.deepEqual(argsOf(runtime!, 'ENTRYPOINT'), [`["/app/node_modules/.bin/${BIN_NAME}"]`]);
   });
 
+  it('stops the server with SIGTERM, which it answers with a graceful stop, and says to give it 30 s', () => {
+    assert.deepEqual(argsOf(runtime!, 'STOPSIGNAL'), ['SIGTERM']);
+    const text = read('Dockerfile');
+    assert.match(text, /docker run -d --stop-timeout 30 /);
+    assert.match(text, /docker stop -t 30/);
+  });
+
   it("checks health with node's fetch on /healthz, no curl", () => {
     const [node, flag, script] = healthcheckCommand(dockerfile);
     assert.deepEqual([node, flag], ['node', '-e']);
@@ -132,6 +171,8 @@ describe('Dockerfile', () => {
       'tsconfig.base.json',
       'scripts/pack.mjs',
       'scripts/lib.mjs',
+      // Both packages' prepack runs it.
+      'scripts/pnpm-pack-only.mjs',
       INSTALL_MANIFEST,
       'packages/server/src/main.ts',
       'packages/server/src/data/export.ts',
@@ -146,6 +187,7 @@ describe('Dockerfile', () => {
 interface ComposeService {
   build?: string;
   image?: string;
+  stop_grace_period?: string;
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
@@ -181,6 +223,34 @@ describe('compose.yaml', () => {
     ]) {
       assert.ok(env[name], `${name} is set`);
     }
+  });
+
+  it('gives both instances the notification settings alike, commented out in the shared block until used', () => {
+    for (const name of NOTIFICATION_SETTINGS) assert.equal(env[name], undefined, `${name} is off`);
+    // Uncommented, as an operator turns them on: every one reaches both
+    // instances (so it sits in the shared block), from a variable of its own.
+    const uncommented = read('compose.yaml').replace(/^(\s*)# (PARLEY_[A-Z_]+: )/gm, '$1$2');
+    const on = (parse(uncommented, { merge: true }) as typeof compose).services;
+    const [a, b] = instances.map((name) => on[name]!.environment!);
+    assert.deepEqual(b, a);
+    for (const name of NOTIFICATION_SETTINGS) {
+      assert.match(a![name] ?? '', new RegExp(`^\\$\\{${name}(:\\?[^}]+|:-\\w+)\\}$`), name);
+    }
+    assert.deepEqual(
+      Object.keys(a!).filter((name) => !(name in env)),
+      NOTIFICATION_SETTINGS,
+      'nothing else is commented out',
+    );
+  });
+
+  it('gives each instance a stop grace period longer than its longest graceful stop, as the unit does', () => {
+    for (const name of instances) {
+      assert.equal(services[name]!.stop_grace_period, '30s', name);
+    }
+    const seconds = composeSeconds(services['parley-a']!.stop_grace_period!);
+    assert.ok(seconds > LONGEST_STOP_S, `${seconds} s > ${LONGEST_STOP_S} s`);
+    const unit = /^TimeoutStopSec=(\d+)$/m.exec(read('deploy/parley.service'))?.[1];
+    assert.equal(Number(unit), seconds, 'TimeoutStopSec');
   });
 
   it('points them at the PostgreSQL service, with its user, password and database', () => {
@@ -361,5 +431,59 @@ describe('deploy/parley.service', () => {
     assert.ok(unit.get('Environment')?.includes('DATABASE_URL=/var/lib/parley/parley.db'));
     assert.equal(one('EnvironmentFile'), '-/etc/parley/env');
     assert.equal(one('Restart'), 'on-failure');
+  });
+
+  it('gives a graceful stop 30 s before systemd kills it', () => {
+    assert.ok(Number(one('TimeoutStopSec')) > LONGEST_STOP_S);
+    assert.equal(one('TimeoutStopSec'), '30');
+  });
+});
+
+describe('deploy/parley.env, the example of /etc/parley/env', () => {
+  /** Its `NAME=value` lines, as systemd reads them; `commented` also reads the `# NAME=value` ones. */
+  function settings(commented: boolean): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const line of read('deploy/parley.env').split('\n')) {
+      const m = new RegExp(`^${commented ? '(?:# )?' : ''}([A-Z][A-Z_]*)=(.*)$`).exec(line);
+      if (m) found.set(m[1]!, m[2]!.trim());
+    }
+    return found;
+  }
+
+  it('sets what a fresh install needs and offers, commented, every setting compose shares, notifications included', () => {
+    assert.deepEqual([...settings(false).keys()].sort(), ['PARLEY_ORIGINS', 'PARLEY_PUBLIC_URL']);
+    const offered = new Set(settings(true).keys());
+    const compose = parse(read('compose.yaml').replace(/^(\s*)# (PARLEY_[A-Z_]+: )/gm, '$1$2'), {
+      merge: true,
+    }) as { services: Record<string, ComposeService> };
+    // DATABASE_URL is the unit's own (its state folder).
+    const shared = Object.keys(compose.services['parley-a']!.environment!).filter(
+      (name) => name !== 'DATABASE_URL',
+    );
+    assert.deepEqual(
+      shared.filter((name) => !offered.has(name)),
+      [],
+    );
+    for (const name of NOTIFICATION_SETTINGS) assert.ok(offered.has(name), name);
+  });
+
+  it('is taken by the server, every line uncommented and the secrets it leaves blank filled in', () => {
+    const env = Object.fromEntries(settings(true));
+    const blank = Object.keys(env).filter((name) => env[name] === '');
+    assert.deepEqual(blank.sort(), [
+      'PARLEY_ADMIN_TOKEN',
+      'PARLEY_SECRET',
+      'PARLEY_WEBHOOK_SECRET',
+    ]);
+    // What the comments beside them say to run.
+    env.PARLEY_ADMIN_TOKEN = randomBytes(24).toString('base64');
+    env.PARLEY_SECRET = randomBytes(32).toString('base64');
+    env.PARLEY_WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+    const command = parseCommandLine([], { ...env, DATABASE_URL: '/var/lib/parley/parley.db' });
+    assert.equal(command.kind, 'serve');
+    const { config } = command as Extract<typeof command, { kind: 'serve' }>;
+    assert.equal(config.PARLEY_MAIL_FROM, env.PARLEY_MAIL_FROM);
+    assert.equal(config.PARLEY_OWNER_MAIL, 'each');
+    assert.equal(config.PARLEY_WEBHOOK_URL, env.PARLEY_WEBHOOK_URL);
   });
 });

@@ -11,7 +11,10 @@
  * - the widget package resolves, its types compile in a strict consumer, and
  *   Vite bundles an app that imports it, whose page shows a thread from the
  *   installed server in Chromium;
- * - the systemd unit verifies against the installed command.
+ * - the systemd unit verifies against the installed command;
+ * - no packed file names a file the package lacks (a module, a source map);
+ * - npm refuses to pack either package from its folder (only pnpm writes
+ *   their publishConfig into the packed manifest).
  *
  * Slow by nature (npm compiles better-sqlite3, about 75 s), so it runs after
  * the other end-to-end tests, alone (`--serial` in test/package.json): it
@@ -24,6 +27,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -32,7 +36,7 @@ import {
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@parley/server/testing/free-port';
 import { type ListeningServer, startListening } from '@parley/server/testing/server-process';
@@ -120,6 +124,62 @@ async function packedManifest(path: string): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
+/** Every file below `dir`, as absolute paths. */
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesBelow(path) : [path];
+  });
+}
+
+/** The string leaves of a manifest field (`bin`, `exports` with its conditions, `types`). */
+function pathsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(pathsIn);
+  return [];
+}
+
+/**
+ * What the package unpacked in `root` names but does not carry, as
+ * `file -> reference`: the paths its manifest's entry points give, and in its
+ * JavaScript and declarations every relative module specifier (imports,
+ * dynamic imports, re-exports), `new URL('./x', import.meta.url)` and
+ * source map comment. A declaration's `./x.js` or `./x.ts` may be its
+ * `./x.d.ts`, as TypeScript resolves it.
+ */
+function missingReferences(root: string): string[] {
+  const missing: string[] = [];
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  for (const field of ['main', 'module', 'types', 'bin', 'exports', 'customElements']) {
+    for (const path of pathsIn(manifest[field])) {
+      if (!existsSync(resolve(root, path))) missing.push(`package.json ${field} -> ${path}`);
+    }
+  }
+  const specifier = /\b(?:from|import)\s*\(?\s*(['"`])(\.{1,2}\/[^'"`]+)\1/g;
+  const url = /\bnew URL\(\s*(['"`])(\.{1,2}\/[^'"`]+)\1\s*,\s*import\.meta\.url/g;
+  const sourceMap = /[#@]\s*sourceMappingURL=(?!data:)(\S+)/g;
+  for (const file of filesBelow(root).filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
+    const text = readFileSync(file, 'utf8');
+    const references = [
+      ...[...text.matchAll(specifier), ...text.matchAll(url)].map((m) => m[2]!),
+      ...[...text.matchAll(sourceMap)].map((m) => m[1]!),
+    ];
+    for (const reference of references) {
+      const target = resolve(dirname(file), reference);
+      const candidates = file.endsWith('.d.ts')
+        ? [target, target.replace(/\.[mc]?[jt]s$/, '.d.ts')]
+        : [target];
+      if (!candidates.some((c) => existsSync(c))) {
+        missing.push(`${relative(root, file)} -> ${reference}`);
+      }
+    }
+  }
+  return missing;
+}
+
 /** Serves the files below `dir` on 127.0.0.1 (a site built by the app's bundler). */
 async function staticSite(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
@@ -140,6 +200,60 @@ async function staticSite(dir: string): Promise<{ url: string; close(): Promise<
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+describe('missingReferences, the check that a packed file names nothing the package lacks', () => {
+  it('finds a dangling source map comment, import, dynamic import, URL and entry point, and passes what is there', (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'parley-references-'));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({
+        bin: { x: './bin/x.mjs' },
+        exports: {
+          '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+          './wire': './dist/wire.js',
+        },
+      }),
+      'bin/x.mjs': "import '../dist/index.js';\n",
+      'dist/index.js':
+        "export * from './chunk.js';\nimport('./lazy.js');\nnew URL('./worker.js', import.meta.url);\n//# sourceMappingURL=index.js.map\n",
+      'dist/chunk.js': "import { a } from './gone.js';\n",
+      'dist/index.d.ts': "export * from './chunk.ts';\nexport * from './types/wire.js';\n",
+      'dist/chunk.d.ts': '',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    assert.deepEqual(missingReferences(root).sort(), [
+      'dist/chunk.js -> ./gone.js',
+      'dist/index.d.ts -> ./types/wire.js',
+      'dist/index.js -> ./lazy.js',
+      'dist/index.js -> ./worker.js',
+      'dist/index.js -> index.js.map',
+      'package.json exports -> ./dist/wire.js',
+    ]);
+  });
+});
+
+describe('packing with npm rather than pnpm', () => {
+  for (const dir of ['packages/server', 'packages/widget']) {
+    it(`is refused in ${dir} by its prepack, before anything is packed or published`, async (t) => {
+      const out = mkdtempSync(join(tmpdir(), 'parley-npm-pack-'));
+      t.after(() => rmSync(out, { recursive: true, force: true }));
+      const refusal = /is packed with pnpm only \(this is npm\/[\d.]+\)/;
+      const packed = await run('npm', ['pack', '--pack-destination', out], {
+        cwd: join(ROOT, dir),
+      });
+      assert.notEqual(packed.code, 0, packed.stdout);
+      assert.match(packed.stderr, refusal);
+      assert.deepEqual(readdirSync(out), [], 'no tarball');
+      // --dry-run: were the refusal gone, npm would still publish nothing.
+      const published = await run('npm', ['publish', '--dry-run'], { cwd: join(ROOT, dir) });
+      assert.notEqual(published.code, 0, published.stdout);
+      assert.match(published.stderr, refusal);
+    });
+  }
+});
 
 describe('the packed packages, installed from their tarballs into an empty folder', {
   timeout: 30 * 60_000,
@@ -202,6 +316,18 @@ describe('the packed packages, installed from their tarballs into an empty folde
       );
       assert.deepEqual(stray, []);
       assert.ok(files.every((f) => /^(package\.json|bin\/packaged\.mjs|dist\/|widget\/)/.test(f)));
+    });
+
+    it('names no file it lacks: no source map comment, import or entry point points nowhere', async () => {
+      for (const [name, tarball] of [
+        ['server', serverTarball],
+        ['widget', widgetTarball],
+      ] as const) {
+        const dir = join(work, 'unpacked', name);
+        mkdirSync(dir, { recursive: true });
+        await runOk('tar', ['-xzf', tarball, '-C', dir], { cwd: ROOT });
+        assert.deepEqual(missingReferences(join(dir, 'package')), [], `@parley/${name}`);
+      }
     });
 
     it("the server's manifest: exports and bin point at the build; tsx is no dependency", async () => {

@@ -3,8 +3,9 @@
 // copies the files the server serves from packages/widget/dist (widget.js,
 // its widget/ chunks, admin.js) into ./widget/, where an installed package's
 // PARLEY_WIDGET_DIR default finds them; `postpack` (`--remove`) deletes the
-// copy again, so a clone keeps serving the widget package's current build
-// rather than the copy made for one pack.
+// copy again. A clone never serves it, even when a failed pack left it here:
+// the default looks in widget/ only in a package with no src/ (main.ts,
+// `defaultWidgetDir`), so the widget package's current build always wins.
 //
 // The server never depends on the widget package: the copy is by path, at
 // pack time, so `pnpm -r build` keeps its one order (widget after server).

@@ -406,9 +406,9 @@ export const SETTINGS = [
     flag: 'widget-dir',
     schema: z.string().optional(),
     accepts: 'a folder path',
-    // Derived in main.ts (`DEFAULT_WIDGET_DIRS`).
+    // Derived in main.ts (`defaultWidgetDir`).
     unset:
-      'the widget packed into the installed package (its widget/ folder), else, in a clone, packages/widget/dist',
+      'in the installed package, the widget packed into it (its widget/ folder); in a clone, packages/widget/dist',
     help: 'where the built widget.js is served from',
     details: 'Its `widget/` chunks and `/admin.js` too.',
   }),

@@ -4,11 +4,21 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import { defaultWidgetDir } from './main.ts';
 import { threadPath } from './testing/app-fixture.ts';
 import { blogServer, ok } from './testing/blog-server.ts';
 import { dialects } from './testing/dialects.ts';
@@ -430,6 +440,55 @@ describe('parley-server', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, `parley-server ${version}\n`);
       assert.equal(result.stderr, '');
+    });
+  });
+
+  describe("PARLEY_WIDGET_DIR's default (defaultWidgetDir)", () => {
+    /** A package folder laid out as `files` says, under a fresh `packages/` folder. */
+    function layout(files: readonly string[]): { root: string; dispose(): void } {
+      const top = mkdtempSync(join(tmpdir(), 'parley-widget-dir-'));
+      for (const file of files) {
+        mkdirSync(dirname(join(top, file)), { recursive: true });
+        writeFileSync(join(top, file), '');
+      }
+      return {
+        root: join(top, 'packages/server'),
+        dispose: () => rmSync(top, { recursive: true }),
+      };
+    }
+
+    it("in a checkout, serves the widget package's build, never a copy a failed pack left behind", (t) => {
+      const checkout = layout([
+        'packages/server/src/main.ts',
+        'packages/server/widget/widget.js',
+        'packages/widget/dist/widget.js',
+      ]);
+      t.after(checkout.dispose);
+      assert.equal(defaultWidgetDir(checkout.root), join(checkout.root, '../widget/dist'));
+    });
+
+    it('in a checkout with no widget build, finds none rather than the leftover copy', (t) => {
+      const checkout = layout(['packages/server/src/main.ts', 'packages/server/widget/widget.js']);
+      t.after(checkout.dispose);
+      assert.equal(defaultWidgetDir(checkout.root), undefined);
+    });
+
+    it('in the packed package (no src/), serves the copy packed into it', (t) => {
+      const packed = layout([
+        'packages/server/dist/main.js',
+        'packages/server/widget/widget.js',
+        // An installed @parley/widget beside it holds no widget.js: never looked in.
+        'packages/widget/dist/lib/index.js',
+      ]);
+      t.after(packed.dispose);
+      assert.equal(defaultWidgetDir(packed.root), join(packed.root, 'widget'));
+    });
+
+    it("this checkout's default is the widget package's folder, whatever lies in the server's", () => {
+      const server = fileURLToPath(new URL('..', import.meta.url));
+      const found = defaultWidgetDir();
+      if (found !== undefined) assert.equal(found, join(server, '../widget/dist'));
+      assert.equal(defaultWidgetDir(server), found);
     });
   });
 

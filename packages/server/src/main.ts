@@ -20,18 +20,29 @@ import { loadServerSecret } from './server-secret.ts';
 import { helpText } from './settings-docs.ts';
 import { SERVER_VERSION } from './version.ts';
 
+/** This package's folder: one up from `src/main.ts` and from the bundle in `dist/` alike. */
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 /**
- * Where PARLEY_WIDGET_DIR's default looks for the built widget, in order (its
- * row in `SETTINGS`): the copy packed into this package (`widget/`, put there
- * by `prepack`: an installed package has no checkout around it), then the
- * widget package's build in this checkout. The server never imports the
- * widget: it finds its files by path. Both are one folder up from here, as
- * `src/main.ts` and bundled in `dist/` alike.
+ * PARLEY_WIDGET_DIR's default (its row in `SETTINGS`): the folder of the
+ * built widget for the package at `packageRoot` (default: this one), or
+ * undefined when it holds no widget.js. The server never imports the widget:
+ * it finds its files by path, in one place only, chosen by the package's
+ * shape rather than by which folder happens to exist:
+ *
+ * - a checkout has its sources beside the build (`src/`): the widget
+ *   package's build, `packages/widget/dist`. Never the server's own
+ *   `widget/`, which only `prepack` makes: a pack that stopped before
+ *   `postpack` leaves a stale copy there, which must not hide a newer build;
+ * - the packed package has no `src/` (package.json `files`), nor a checkout
+ *   around it: the copy packed into it, `widget/`.
  */
-const DEFAULT_WIDGET_DIRS = [
-  fileURLToPath(new URL('../widget', import.meta.url)),
-  fileURLToPath(new URL('../../widget/dist', import.meta.url)),
-];
+export function defaultWidgetDir(packageRoot: string = PACKAGE_ROOT): string | undefined {
+  const dir = existsSync(join(packageRoot, 'src'))
+    ? join(packageRoot, '..', 'widget', 'dist')
+    : join(packageRoot, 'widget');
+  return existsSync(join(dir, 'widget.js')) ? dir : undefined;
+}
 
 /** How long a graceful stop waits for in-flight requests before it closes them. */
 const STOP_GRACE_MS = 10_000;
@@ -110,9 +121,7 @@ export async function startServer(
     maxStreams,
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
-  const widgetDir =
-    config.PARLEY_WIDGET_DIR ??
-    DEFAULT_WIDGET_DIRS.find((dir) => existsSync(join(dir, 'widget.js')));
+  const widgetDir = config.PARLEY_WIDGET_DIR ?? defaultWidgetDir();
   if (!widgetDir) {
     // Not fatal (an API-only server is valid), but an operator who expects
     // the widget must hear why /widget.js and /admin will answer 404.

@@ -1,7 +1,8 @@
 /**
  * Reply mail in the reply forms (part of the lazy actions chunk): whether the
  * server sends it (`GET /api/features`, asked once per server on this page),
- * and the form's "Mail me replies" box with its email field.
+ * the form's "Mail me replies" box with its email field, and the address
+ * and key this browser remembers for it.
  *
  * Why asked when a form is first used, not when the chunk loads: most readers
  * never write, and a form that grows while nobody is in it would move what is
@@ -12,6 +13,7 @@ import { html, nothing } from 'lit';
 import { ApiError } from '../api/client.js';
 import { getFeatures } from '../api/interactive.js';
 import type { Catalog } from '../i18n/en.js';
+import { EMAIL_KEY, loadFor, saveFor } from '../storage.js';
 
 /** The longest address the server takes (the contract's, RFC 5321's path limit). */
 const MAX_EMAIL = 254;
@@ -73,45 +75,88 @@ export function emailError(t: Catalog, field: HTMLInputElement | null): string {
 }
 
 /**
- * "Mail me replies" and the address, with what the address is for. Ids start
- * with `prefix`: `<prefix>-notify` (the box), `<prefix>-email` (the field,
- * `required` only while the box is ticked), `<prefix>-email-about` and
- * `<prefix>-email-error`, tied to the field by `aria-describedby`.
+ * What this browser remembers for reply mail on one server: the address a
+ * post asked for reply mail with, and the key the server gave this device
+ * for it (sent back with later posts that use the same address).
+ */
+export interface RememberedMail {
+  email: string;
+  mailKey?: string;
+}
+
+/**
+ * What this browser remembers for reply mail on the server at `base`
+ * (`EMAIL_KEY`), whatever the stored value looks like: an address alone is
+ * how it was kept before keys.
+ */
+export function rememberedMail(base: string): RememberedMail | undefined {
+  const kept = loadFor<unknown>(EMAIL_KEY, base);
+  if (typeof kept === 'string') return kept ? { email: kept } : undefined;
+  if (!kept || typeof kept !== 'object') return undefined;
+  const { email, mailKey } = kept as Record<string, unknown>;
+  if (typeof email !== 'string' || !email) return undefined;
+  return typeof mailKey === 'string' && mailKey ? { email, mailKey } : { email };
+}
+
+/** Remembers `mail` for the server at `base`, or with `undefined` forgets the address and its key. */
+export function rememberMail(base: string, mail: RememberedMail | undefined): void {
+  saveFor(EMAIL_KEY, base, mail);
+}
+
+/**
+ * "Mail me replies", with what it is for, and, only while it is ticked, the
+ * address with what that is for: an address on screen is always one that
+ * will be sent (a field beside an unticked box was filled and silently
+ * ignored). Ids start with `prefix`: `<prefix>-notify` (the box, described
+ * by `<prefix>-notify-about`), `<prefix>-email` (the field), `<prefix>-email-about`
+ * and `<prefix>-email-error`, tied to the field by `aria-describedby`.
+ * `remembered`: this browser keeps an address for the server, so the field
+ * says how to make it forget it.
  */
 export const mailFields = (
   t: Catalog,
   prefix: string,
   email: string,
   ticked: boolean,
+  remembered: boolean,
   error: string | undefined,
 ) =>
   html`<div class="mail">
-    <label class="check">
-      <input
-        type="checkbox"
-        id="${prefix}-notify"
-        .checked=${ticked}
-        aria-describedby="${prefix}-email-about"
-      />
-      ${t.notifyReplies}
-    </label>
     <div class="field">
-      <label for="${prefix}-email">${t.email}</label>
-      <input
-        id="${prefix}-email"
-        part="input"
-        type="email"
-        inputmode="email"
-        autocomplete="email"
-        autocapitalize="off"
-        spellcheck="false"
-        maxlength=${MAX_EMAIL}
-        ?required=${ticked}
-        aria-invalid=${error ? 'true' : nothing}
-        aria-describedby="${error ? `${prefix}-email-error ` : ''}${prefix}-email-about"
-        .value=${email}
-      />
-      ${error ? html`<p id="${prefix}-email-error" part="error">${error}</p>` : nothing}
-      <p id="${prefix}-email-about" class="about">${t.emailAbout}</p>
+      <label class="check">
+        <input
+          type="checkbox"
+          id="${prefix}-notify"
+          .checked=${ticked}
+          aria-describedby="${prefix}-notify-about"
+        />
+        ${t.notifyReplies}
+      </label>
+      <p id="${prefix}-notify-about" class="about">${t.notifyAbout}</p>
     </div>
+    ${
+      ticked
+        ? html`<div class="field">
+            <label for="${prefix}-email">${t.email}</label>
+            <input
+              id="${prefix}-email"
+              part="input"
+              type="email"
+              inputmode="email"
+              autocomplete="email"
+              autocapitalize="off"
+              spellcheck="false"
+              maxlength=${MAX_EMAIL}
+              required
+              aria-invalid=${error ? 'true' : nothing}
+              aria-describedby="${error ? `${prefix}-email-error ` : ''}${prefix}-email-about"
+              .value=${email}
+            />
+            ${error ? html`<p id="${prefix}-email-error" part="error">${error}</p>` : nothing}
+            <p id="${prefix}-email-about" class="about">
+              ${t.emailAbout}${remembered ? ` ${t.emailForget}` : ''}
+            </p>
+          </div>`
+        : nothing
+    }
   </div>`;

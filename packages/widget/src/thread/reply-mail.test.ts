@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import type { ParleyThread } from './parley-thread.js';
 import { askReplyMail } from './reply-mail.js';
 import {
@@ -190,6 +190,49 @@ describe('<parley-thread> reply mail', () => {
     // Unticked again, the field goes.
     await tick(el);
     expect($(el, '#parley-email')).to.equal(null);
+  });
+
+  it('rings the focused box 2 px away from it, ticked or not, in light, dark and forced colors', async () => {
+    serveFeatures({ replyMail: true });
+    const server = newServer();
+    const ring = (el: ParleyThread) => {
+      const style = getComputedStyle($(el, '#parley-notify'));
+      return [style.outlineStyle, style.outlineWidth, style.outlineOffset];
+    };
+    try {
+      for (const [theme, forcedColors] of [
+        ['light', 'none'],
+        ['dark', 'none'],
+        ['light', 'active'],
+      ] as const) {
+        await emulateMedia({ forcedColors });
+        const k = uniqueKey();
+        serveThread(k);
+        const el = await mount({ thread: k, server, theme });
+        $(el, '#parley-body').focus();
+        await askReplyMail(server);
+        await waitUntil(() => $(el, '#parley-notify'));
+        // From the keyboard, so the ring is the one :focus-visible draws.
+        await sendKeys({ press: 'Tab' });
+        expect(active(el)?.id).to.equal('parley-notify');
+        expect(ring(el), `${theme}, forced colors ${forcedColors}`).to.deep.equal([
+          'solid',
+          '2px',
+          '2px',
+        ]);
+        await sendKeys({ press: 'Space' });
+        await el.updateComplete;
+        expect($<HTMLInputElement>(el, '#parley-notify').checked).to.equal(true);
+        expect(ring(el), `ticked, ${theme}, forced colors ${forcedColors}`).to.deep.equal([
+          'solid',
+          '2px',
+          '2px',
+        ]);
+        el.remove();
+      }
+    } finally {
+      await emulateMedia({ forcedColors: 'none' });
+    }
   });
 
   it('needs an address once the box is ticked: said at the field, focused, nothing posted', async () => {

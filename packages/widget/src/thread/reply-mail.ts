@@ -1,63 +1,47 @@
 /**
  * Reply mail in the reply forms (part of the lazy actions chunk): whether the
- * server sends it (`GET /api/features`, asked once per server on this page),
+ * server sends it (`features.ts`: `GET /api/features`, once per server on this page),
  * the form's "Mail me replies" box with its email field, and the address
  * and key this browser remembers for it.
  *
  * Why asked when a form is first used, not when the chunk loads: most readers
  * never write, and a form that grows while nobody is in it would move what is
  * below it. The field appears under the message field, so the caret of a
- * reader already typing does not move. Posting never waits for the answer.
+ * reader already typing does not move. A post sent before the answer waits
+ * for it only as it waits for a challenge (`post-proof.ts`), and asks for no
+ * reply mail: the box was not there to tick.
  */
 import { html, nothing } from 'lit';
-import { ApiError } from '../api/client.js';
-import { getFeatures } from '../api/interactive.js';
 import type { Catalog } from '../i18n/en.js';
 import { EMAIL_KEY, loadFor, saveFor } from '../storage.js';
+import { askFeatures, featuresOf } from './features.js';
 
 /** The longest address the server takes (the contract's, RFC 5321's path limit). */
 const MAX_EMAIL = 254;
 
-/** The answers so far, per server base: `true` when reply mail is on. */
-const known = new Map<string, boolean>();
-/** The questions under way or answered, per server base. */
-const asked = new Map<string, Promise<boolean>>();
+/** Servers that refused `notifyReplies` on this page although they said they sent reply mail. */
+const refused = new Set<string>();
 
 /** Whether the server at `base` said it sends reply mail (false until it has). */
-export const replyMailOn = (base: string) => known.get(base) === true;
+export const replyMailOn = (base: string) =>
+  !refused.has(base) && featuresOf(base)?.replyMail === true;
 
 /** Whether the server at `base` has answered (or failed to), so asking again would change nothing. */
-export const replyMailKnown = (base: string) => known.has(base) && asked.has(base);
+export const replyMailKnown = (base: string) => refused.has(base) || featuresOf(base) !== undefined;
 
 /**
- * Asks the server at `base` whether it sends reply mail, once per page: the
- * answer is kept for the page's life. Any failure means no (an older server
- * answers 404); only a failure with no answer at all (network, timeout) is
- * forgotten, so the next form the reader uses asks again.
+ * Asks the server at `base` whether it sends reply mail, once per page (see
+ * `askFeatures`). Any failure means no: an older server answers 404.
  */
-export function askReplyMail(base: string): Promise<boolean> {
-  let question = asked.get(base);
-  if (!question) {
-    question = getFeatures(base, new AbortController().signal).then(
-      (features) => features?.replyMail === true,
-      (e: unknown) => {
-        if (e instanceof ApiError && e.status === 0) asked.delete(base);
-        return false;
-      },
-    );
-    question.then((on) => known.set(base, on));
-    asked.set(base, question);
-  }
-  return question;
-}
+export const askReplyMail = (base: string): Promise<boolean> =>
+  askFeatures(base).then(() => replyMailOn(base));
 
 /**
  * The server refused `notifyReplies` (its mail was turned off since it said
  * otherwise): the box goes from every form on this page.
  */
 export function replyMailOff(base: string) {
-  known.set(base, false);
-  asked.set(base, Promise.resolve(false));
+  refused.add(base);
 }
 
 /**

@@ -62,11 +62,11 @@ describe('a long thread on a phone', () => {
       isMobile: true,
       hasTouch: true,
     });
-    // With proof of work off, the server has no challenge to give: the widget asks once.
-    const problems = watchProblems(
-      page,
-      (r) => r.status() === 404 && new URL(r.url()).pathname === '/api/challenge',
-    );
+    // Proof of work is off here, and /api/features says so: the widget asks for no
+    // challenge, so the blog's console shows no failed request at all.
+    const problems = watchProblems(page);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     const target = ids[39]!;
     await page.goto(`${example.articleUrl}#parley-${target}`);
     const thread = page.locator('parley-thread');
@@ -108,6 +108,8 @@ describe('a long thread on a phone', () => {
     );
     assert.equal(parentOf, `parley-${target}`, 'nested under the message it answers');
     assert.deepEqual(problems, []);
+    assert.ok(asked.includes('/api/features'), 'the widget asked what the server offers');
+    assert.ok(!asked.includes('/api/challenge'), 'and then no challenge');
     await page.close();
   });
 });

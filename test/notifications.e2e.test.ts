@@ -125,7 +125,10 @@ describe('notifications from the example blog', () => {
     await thread.getByRole('checkbox', { name: 'Mail me replies' }).check();
     await thread.getByRole('textbox', { name: 'Email' }).fill(READER);
     await thread.getByRole('button', { name: 'Post reply' }).click();
-    await thread.getByText('look for a confirmation mail first').first().waitFor();
+    await thread
+      .getByText('Your reply was posted. Look for a confirmation mail to turn on reply mail.')
+      .first()
+      .waitFor();
     const mine = thread.locator('article', { hasText: 'Will anyone answer me by mail?' });
     const myId = Number((await mine.getAttribute('id'))?.replace('parley-', ''));
     assert.ok(myId > 0);

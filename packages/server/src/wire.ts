@@ -163,6 +163,18 @@ export interface Counts {
   counts: Record<string, number>;
 }
 
+/** `GET /api/features`: what the widget's post form may offer on this server. */
+export interface Features {
+  /**
+   * Readers may ask for a mail when someone replies to them: mail is set up
+   * (`PARLEY_SMTP_URL`, `PARLEY_MAIL_FROM`) and the server knows the public
+   * URL its confirmation and unsubscribe links point at (`PARLEY_PUBLIC_URL`).
+   */
+  replyMail: boolean;
+  /** Posts need a solved challenge from `GET /api/challenge` (`PARLEY_PROOF_OF_WORK=on`). */
+  proofOfWork: boolean;
+}
+
 /** `POST /api/threads/:key/messages` request body. */
 export interface PostMessageRequest {
   author: string;

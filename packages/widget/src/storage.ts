@@ -15,10 +15,12 @@ export const TOKENS_KEY = 'parley:edit-tokens';
 /** Storage key of the site owner's posting key (`pok_…`, never the admin token): `{ [serverBase]: key }`. */
 export const OWNER_KEY = 'parley:owner';
 /**
- * Storage key of the reader's address for reply mail: `{ [serverBase]: address }`.
- * Kept only after a post that asked for reply mail, and forgotten when the
- * reader empties the field: it is a convenience of this device, never sent
- * unless the reader ticks "Mail me replies" again.
+ * Storage key of the reader's address for reply mail and the key the server
+ * gave this device for it: `{ [serverBase]: { email, mailKey? } }` (an
+ * address alone, as kept before keys, is read too). Kept only after a post
+ * that asked for reply mail; the key is forgotten when the reader changes
+ * the address, both when they empty the field. A convenience of this
+ * device: never sent unless the reader ticks "Mail me replies" again.
  */
 export const EMAIL_KEY = 'parley:email';
 /** Storage key of the messages this browser reported: `{ [serverBase]: messageId[] }`. */

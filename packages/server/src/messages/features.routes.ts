@@ -1,17 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
-
-/** What `GET /api/features` answers: what the widget's post form may offer on this server. */
-export interface Features {
-  /**
-   * Readers may ask for a mail when someone replies to them: mail is set up
-   * (`PARLEY_SMTP_URL`, `PARLEY_MAIL_FROM`) and the server knows the public
-   * URL its confirmation and unsubscribe links point at (`PARLEY_PUBLIC_URL`).
-   */
-  replyMail: boolean;
-  /** Posts need a solved challenge from `GET /api/challenge` (`PARLEY_PROOF_OF_WORK=on`). */
-  proofOfWork: boolean;
-}
+import type { Features } from '../wire.ts';
 
 /** Whether this server can send reader reply mail (see {@link Features.replyMail}). */
 export function replyMailOn(config: AppDeps['config']): boolean {

@@ -11,7 +11,9 @@ import type {
   AdminThread,
   AdminThreadList,
   CreatedOwnerKey,
+  DeliveryList,
   OwnerKeyList,
+  RetriedDelivery,
 } from '@parley/server/wire';
 import { ApiError, apiErrorOf, request } from '../api/client.js';
 
@@ -144,32 +146,6 @@ export const revokeOwnerKey = (session: AdminSession, id: number, signal: AbortS
 export type DeliveryState = 'failed' | 'pending' | 'delivered';
 
 /**
- * One notification on its way out (the outbox), as `GET /api/admin/deliveries`
- * lists it (issue 14's contract). `target` never holds an address: the webhook
- * URL's origin, `owner` for the owner's mail, or `reader` for a reader's.
- */
-export interface Delivery {
-  id: number;
-  channel: 'webhook' | 'mail';
-  /** The event (`message.created`, `message.pending`, `message.reported`, `thread.closed`) or mail kind. */
-  type: string;
-  target: string;
-  attempts: number;
-  createdAt: string;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  failedAt: string | null;
-}
-
-/** `GET /api/admin/deliveries` 200. */
-export interface DeliveryList {
-  deliveries: Delivery[];
-  nextCursor: string | null;
-}
-
-/**
  * `GET /api/admin/deliveries?state=`: deliveries in one state, newest first.
  * An older server (no notifications) answers 404 `not_found`.
  */
@@ -181,7 +157,7 @@ export const listDeliveries = (
 
 /** `POST /api/admin/deliveries/:id/retry`: a failed delivery is scheduled again, now. */
 export const retryDelivery = (session: AdminSession, id: number, signal: AbortSignal) =>
-  call<{ delivery: Delivery }>(session, `deliveries/${id}/retry`, signal, 'POST', {});
+  call<RetriedDelivery>(session, `deliveries/${id}/retry`, signal, 'POST', {});
 
 /** A downloaded export: its body and the file name the server gave it. */
 export interface ExportFile {

@@ -5,10 +5,9 @@
  * calls `useFakeServer()` itself.
  */
 import { fixture, oneEvent, waitUntil } from '@open-wc/testing';
-import type { AdminBulkRequest, AdminMessage, AdminThread } from '@parley/server/wire';
+import type { AdminBulkRequest, AdminMessage, AdminThread, Delivery } from '@parley/server/wire';
 import '../admin.js';
 import { apiError, calls, json, MIN, NOW, route, SERVER } from '../testing/fake-server.js';
-import type { Delivery } from './admin-client.js';
 import { ParleyAdmin } from './parley-admin.js';
 
 export const TOKEN = 'admin-secret-token';

@@ -1,4 +1,5 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import type { Delivery } from '@parley/server/wire';
 import {
   apiError,
   calls,
@@ -7,7 +8,6 @@ import {
   serveDeliveries,
   useFakeServer,
 } from '../testing/fake-server.js';
-import type { Delivery } from './admin-client.js';
 import {
   $,
   $$,

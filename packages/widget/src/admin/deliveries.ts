@@ -8,15 +8,11 @@
  * A Lit controller of the page element, like `owner-keys.ts`: it renders into
  * the page's shadow root and reaches the page only through {@link DeliveriesHost}.
  */
+import type { Delivery } from '@parley/server/wire';
 import { css, html, nothing, type ReactiveControllerHost } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ApiError } from '../api/client.js';
-import {
-  type Delivery,
-  type DeliveryState,
-  listDeliveries,
-  retryDelivery,
-} from './admin-client.js';
+import { type DeliveryState, listDeliveries, retryDelivery } from './admin-client.js';
 import type { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
 import { when } from './format.js';

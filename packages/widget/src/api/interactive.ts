@@ -1,11 +1,12 @@
 /**
  * The API calls only the thread's lazily loaded parts make: posting, editing,
  * deleting and reporting a message, the proof-of-work challenge, what the
- * server offers (`/api/features`), and the live stream's address. Apart from `client.ts` so that `/widget.js`, which only
- * reads, does not carry them.
+ * server offers (`/api/features`), and the live stream's address. Apart from
+ * `client.ts` so that `/widget.js`, which only reads, does not carry them.
  */
 import type {
   EditMessageResponse,
+  Features,
   PostMessageRequest,
   PostMessageResponse,
 } from '@parley/server/wire';
@@ -13,21 +14,25 @@ import type { Challenge } from 'altcha-lib';
 import { request, threadUrl } from './client.js';
 
 /**
- * What a post may add to ask for reply mail (issue 14's contract): `email`
- * (at most 254 characters, a valid address) and `notifyReplies: true`, which
- * needs the address and the server's reply mail on. An address sent without
- * `notifyReplies: true` is not stored, so the widget sends both or neither.
+ * What issue 14's second contract adds to a post that asks for reply mail
+ * (`mail2` on the server): `mailKey`, the key the server gave this device
+ * for the address, sent back with later posts that use the same address.
+ * Local until `PostMessageRequest` in wire.ts carries it.
  */
-export interface ReplyMailFields {
-  email?: string;
-  notifyReplies?: boolean;
+export interface MailKeyField {
+  mailKey?: string;
 }
 
-/** `GET /api/features` 200: what the server offers the widget. */
-export interface Features {
-  /** The server can send reader reply mail (SMTP, sender and public URL all set). */
-  replyMail: boolean;
-  proofOfWork: boolean;
+/**
+ * What the 201 adds when the post asked for reply mail (issue 14's second
+ * contract): the address's `mailKey` for this device, and `replyMail`, `on`
+ * (confirmed: replies are mailed) or `confirming` (a confirmation mail was
+ * sent). Local until `PostMessageResponse` in wire.ts carries them; an older
+ * server sends neither.
+ */
+export interface ReplyMailAnswer {
+  mailKey?: string;
+  replyMail?: 'on' | 'confirming';
 }
 
 /**
@@ -57,11 +62,11 @@ const messageUrl = (base: string, id: number) => `${base}api/messages/${id}`;
 export const postMessage = (
   base: string,
   key: string,
-  body: PostMessageRequest & ReplyMailFields,
+  body: PostMessageRequest & MailKeyField,
   signal: AbortSignal,
   token?: string,
 ) =>
-  request<PostMessageResponse>(
+  request<PostMessageResponse & ReplyMailAnswer>(
     `${threadUrl(base, key)}/messages`,
     signal,
     write('POST', body, token),

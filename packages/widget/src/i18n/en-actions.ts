@@ -27,14 +27,21 @@ export const enActions = {
   /** Reply mail, offered only when the server sends it (`GET /api/features`). */
   notifyReplies: 'Mail me replies',
   email: 'Email',
+  /** What the box is for, under it. */
+  notifyAbout: 'One mail per reply to your messages, each with a one-click unsubscribe.',
+  /** Under the address, shown only while the box is ticked. */
   emailAbout:
-    'Only for reply mail: a confirmation mail first, then one mail per reply to your messages, each with a one-click unsubscribe. Never shown to anyone. Empty the field to make this browser forget it.',
+    'Only for reply mail, never shown to anyone. A new address gets a confirmation mail first.',
+  /** Added to `emailAbout` when this browser remembers an address for the server. */
+  emailForget: 'Empty the field to make this browser forget it.',
   emailRequired:
     'Please enter your email address to get replies by mail, or untick “Mail me replies”.',
   emailInvalid: 'Please enter a whole email address, like name@example.com.',
   emailTooLong: 'Please use an address of at most 254 characters.',
-  /** Added to "Your reply was posted." when the post asked for reply mail. */
-  mailConfirm: 'If this address is new here, look for a confirmation mail first.',
+  /** Added to "Your reply was posted." when the post asked for reply mail and the address is confirmed. */
+  mailOn: 'Replies will be mailed to you.',
+  /** Added to "Your reply was posted." when the address has yet to be confirmed. */
+  mailConfirm: 'Look for a confirmation mail to turn on reply mail.',
   /** The server refused `notifyReplies`: its reply mail was turned off meanwhile. */
   mailOff:
     'This site no longer sends reply mail, so your reply was not posted yet. Post it again to post it without reply mail.',

@@ -3,9 +3,9 @@
  * the elements' only seam to the network. Install it once per test file with
  * `useFakeServer()`; each test then starts with no routes and no calls.
  */
-import type { Delivery, DeliveryState } from '../admin/admin-client.js';
+import type { Delivery, Features } from '@parley/server/wire';
+import type { DeliveryState } from '../admin/admin-client.js';
 import { clientSettings } from '../api/client.js';
-import type { Features } from '../api/interactive.js';
 
 export type Handler = (req: Request) => Response | Promise<Response>;
 export const SERVER = 'https://parley.test/';

@@ -68,7 +68,12 @@ export const actionStyles = css`
     field-sizing: content;
     line-height: 1.5;
   }
-  input:focus-visible,
+  /*
+   * A field's ring hugs its border. Not a checkbox's: ticked, it is filled
+   * with the accent, and a ring of the same colour touching it cannot be
+   * seen; it keeps the global ring's 2 px offset (light, dark, forced colors).
+   */
+  input:not([type='checkbox']):focus-visible,
   textarea:focus-visible {
     outline-offset: 0;
     border-color: var(--parley-accent);

@@ -2,13 +2,19 @@
  * The proof of work for the reader's next post, fetched and solved in the
  * background while the reader types (the form calls {@link PostProof.warm}
  * on first use), so that a post normally finds it ready and no one waits or
- * sees anything. When the server has proof of work off (`GET /api/challenge`
- * answers 404) nothing on this page asks that server again (every form, every
+ * sees anything. A challenge is asked for only when the server says it wants
+ * proofs (`GET /api/features`: `proofOfWork`), so a blog whose server has
+ * proof of work off logs no failed request. When that cannot be known (an
+ * older server's 404, a failure, the client's timeout) it is asked
+ * for as before features existed, and a 404 from `GET /api/challenge` means
+ * off: nothing on this page asks that server again (every form, every
  * element), until a post is refused for want of a proof.
  */
+import type { Features } from '@parley/server/wire';
 import type { Challenge } from 'altcha-lib';
 import { ApiError } from '../api/client.js';
 import { getChallenge } from '../api/interactive.js';
+import { askFeatures, featuresOf } from './features.js';
 
 /** A solved challenge, as the post sends it. */
 interface Proof {
@@ -29,33 +35,57 @@ const MARGIN_MS = 30_000;
  */
 export const proofOff = new Set<string>();
 
+/**
+ * Servers that refused a post for want of a proof on this page: from then on
+ * a challenge is asked for whatever their features said (an answer the
+ * browser may keep five minutes, from before proof of work was turned on).
+ */
+const proofWanted = new Set<string>();
+
+/** Whether a server with `features` wants a proof with each post (yes when it could not say). */
+const wantsProof = (features: Features | null | undefined) => features?.proofOfWork !== false;
+
 export class PostProof {
   #base = '';
   #job: Promise<Proof | null> | null = null;
 
-  /** Starts fetching and solving a challenge for `base`, unless one is ready or under way. */
+  /**
+   * Starts fetching and solving a challenge for `base`, once the server's
+   * features say it wants one, unless one is ready or under way.
+   */
   warm(base: string): Promise<Proof | null> | null {
     if (base !== this.#base) {
       this.#base = base;
       this.#job = null;
     }
     if (proofOff.has(base) || this.#job) return this.#job;
-    const job = this.#fetchAndSolve(base);
+    const known = featuresOf(base);
+    const wanted =
+      proofWanted.has(base) || known !== undefined
+        ? proofWanted.has(base) || wantsProof(known)
+        : askFeatures(base).then(wantsProof);
+    const job = Promise.resolve(wanted).then((yes) => (yes ? this.#fetchAndSolve(base) : null));
     // A failure is met when the post takes it (and the server says what it wants).
     job.catch(() => {});
     this.#job = job;
     return job;
   }
 
-  /** Forgets what is known: after the server refused a proof, the next one starts afresh. */
+  /**
+   * Forgets what is known: after the server refused a post for want of a
+   * proof, the next one starts afresh, and asks for a challenge whatever the
+   * server's features said.
+   */
   reset() {
     proofOff.delete(this.#base);
+    proofWanted.add(this.#base);
     this.#job = null;
   }
 
   /**
-   * The payload for the next post (waiting for the solve if it is still
-   * running), or undefined when the server wants none or none could be had.
+   * The payload for the next post (waiting for the server's features, as
+   * it waits for a challenge, and for the solve if it is still running), or
+   * undefined when the server wants none or none could be had.
    * Each payload is handed out once: a challenge is good for one post.
    */
   async take(base: string): Promise<string | undefined> {

@@ -13,15 +13,7 @@ import { html, nothing } from 'lit';
 import { ApiError } from '../api/client.js';
 import { postMessage } from '../api/interactive.js';
 import { fill, plural } from '../i18n/format.js';
-import {
-  EMAIL_KEY,
-  loadDraft,
-  NAME_KEY,
-  save,
-  saveDraft,
-  saveEditToken,
-  saveFor,
-} from '../storage.js';
+import { loadDraft, NAME_KEY, save, saveDraft, saveEditToken } from '../storage.js';
 import {
   bodyError,
   discardStep,
@@ -32,7 +24,14 @@ import {
 } from './form-fields.js';
 import { forgetOwnerKey } from './owner-key.js';
 import type { PageFacts } from './page.js';
-import { emailError, mailFields, replyMailOff, replyMailOn } from './reply-mail.js';
+import {
+  emailError,
+  mailFields,
+  rememberedMail,
+  rememberMail,
+  replyMailOff,
+  replyMailOn,
+} from './reply-mail.js';
 import type { ThreadActions } from './thread-actions.js';
 
 type FieldErrors = { author?: string; body?: string; email?: string };
@@ -114,11 +113,16 @@ export class ReplyForm {
     } else if (field.id === `${this.#p}-website`) this.#website = field.value;
     else if (field.id === `${this.#p}-email`) {
       actions.email = field.value;
+      const base = this.#page.base;
+      const kept = rememberedMail(base);
       // The field is how the address is forgotten: emptied, this browser keeps none.
-      if (!field.value) saveFor(EMAIL_KEY, this.#page.base, undefined);
+      if (!field.value) rememberMail(base, undefined);
+      // The key was given for the remembered address only: another one must not carry it.
+      else if (kept?.mailKey && field.value.trim() !== kept.email)
+        rememberMail(base, { email: kept.email });
     } else if (field.id === `${this.#p}-notify`) {
       this.#notify = field.checked;
-      // Unticked, an address is no longer asked for.
+      // Unticked, the field goes, and its error with it: no address is asked for or sent.
       if (!field.checked) this.#errors = { ...this.#errors, email: '' };
     } else if (field.id === `${this.#p}-body`) {
       this.body = field.value;
@@ -184,6 +188,9 @@ export class ReplyForm {
     // Reply mail only when offered and ticked; otherwise no address is sent at all.
     const mail = this.#notify && replyMailOn(page.base);
     const email = actions.email.trim();
+    const kept = rememberedMail(page.base);
+    // The device's key for the address, only with the address it was given for.
+    const mailKey = mail && kept?.email === email ? kept.mailKey : undefined;
     if (mail) {
       const field = host.el.renderRoot.querySelector<HTMLInputElement>(`#${this.#p}-email`);
       const mailProblem = email ? emailError(t, field) : t.emailRequired;
@@ -213,7 +220,7 @@ export class ReplyForm {
           parentId: this.parent?.id,
           thread: { ...(title ? { title } : {}), url },
           website: this.#website,
-          ...(mail ? { email, notifyReplies: true } : {}),
+          ...(mail ? { email, notifyReplies: true, ...(mailKey ? { mailKey } : {}) } : {}),
           ...(altcha ? { altcha } : {}),
         },
         // Not the load's signal: a post must not be lost to a re-key; its answer is then ignored.
@@ -232,14 +239,16 @@ export class ReplyForm {
       });
       const m = res.message;
       saveEditToken(page.base, m.id, res.editToken);
-      // Remembered only now: the reader asked for mail and the server took the address.
-      if (mail) saveFor(EMAIL_KEY, page.base, email);
+      // Remembered only now: the reader asked for mail and the server took the address
+      // (with the key it gave this device for it; an older server gives none).
+      if (mail)
+        rememberMail(page.base, { email, ...(res.mailKey ? { mailKey: res.mailKey } : {}) });
       // Posted: the draft has done its work, whatever is on screen now.
       this.#saveDraft('');
       this.#forgetCopies(sent);
       actions.refresh();
       if (page !== host.page) return;
-      this.#posted(m, res.status === 'pending', body, mail);
+      this.#posted(m, res.status === 'pending', body, mail ? res.replyMail : undefined);
       return;
     } catch (e) {
       this.#failed(host.fail(e), errors);
@@ -272,11 +281,12 @@ export class ReplyForm {
 
   /**
    * What a post accepted changes on screen: the message revealed in its
-   * place, the counts, the confirmation (with a word on the confirmation
-   * mail when it asked for reply mail: whether the address is new here, only
-   * the server knows).
+   * place, the counts, the confirmation (with a word on reply mail when it
+   * asked for it: `on`, replies are mailed; `confirming`, the address must
+   * be confirmed from the mail just sent; nothing when an older server did
+   * not say).
    */
-  #posted(m: Message, pending: boolean, body: string, mail: boolean) {
+  #posted(m: Message, pending: boolean, body: string, mail: 'on' | 'confirming' | undefined) {
     const actions = this.#actions;
     const host = actions.host;
     const t = actions.t;
@@ -303,7 +313,8 @@ export class ReplyForm {
         ? thread
         : { ...thread, messageCount: thread.messageCount + 1, lastActivityAt: m.createdAt };
     this.body = '';
-    const said = `${pending ? t.postedPending : t.posted}${mail ? ` ${t.mailConfirm}` : ''}`;
+    const mailSaid = mail === 'on' ? t.mailOn : mail === 'confirming' ? t.mailConfirm : '';
+    const said = `${pending ? t.postedPending : t.posted}${mailSaid ? ` ${mailSaid}` : ''}`;
     host.announce(said);
     actions.confirm(m.id, said);
     host.emit('parley-message-posted', { message: m, status: pending ? 'pending' : 'published' });
@@ -335,8 +346,10 @@ export class ReplyForm {
       const rest: string[] = [];
       let mailOff = false;
       for (const issue of error.issues) {
-        if (issue.path === 'author' || issue.path === 'body' || issue.path === 'email')
-          errors[issue.path] = issue.message;
+        if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
+        // In the widget's words, the ones its own check uses: the server's ("must be an
+        // email address") reads as a developer's message.
+        else if (issue.path === 'email') errors.email = t.emailInvalid;
         // The address is always sent with it, so only the server's mail being off refuses it.
         else if (issue.path === 'notifyReplies') mailOff = true;
         else rest.push(issue.message);
@@ -445,7 +458,18 @@ export class ReplyForm {
         ${errors.body ? html`<p id="${p}-body-error" part="error">${errors.body}</p>` : nothing}
         ${fieldHelp(t, locale, p, t.hint, length, MAX_BODY)}
       </div>
-      ${replyMailOn(this.#page.base) ? mailFields(t, p, actions.email, this.#notify, errors.email) : nothing}
+      ${
+        replyMailOn(this.#page.base)
+          ? mailFields(
+              t,
+              p,
+              actions.email,
+              this.#notify,
+              this.#notify && rememberedMail(this.#page.base) !== undefined,
+              errors.email,
+            )
+          : nothing
+      }
       ${
         wait
           ? waitNote(t, locale, p, t.postTooQuick, wait)

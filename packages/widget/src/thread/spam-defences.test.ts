@@ -18,6 +18,7 @@ import {
   mount,
   NOW,
   route,
+  serveFeatures,
   serveThread,
   submit,
   threadPath,
@@ -231,7 +232,7 @@ describe('proof of work', () => {
     expect(workers.created).to.deep.equal([]);
   });
 
-  it('does nothing more when the server has proof of work off (404)', async () => {
+  it('does nothing more when an older server, with no features, has proof of work off (404)', async () => {
     const k = uniqueKey();
     serveThread(k);
     let id = 5;
@@ -242,6 +243,76 @@ describe('proof of work', () => {
     expect(asked, 'asked once, for the first post').to.equal(1);
     expect((await postBodies()).map((b) => b.altcha)).to.deep.equal([undefined, undefined]);
     expect(workers.created).to.deep.equal([]);
+  });
+
+  /** The challenges asked for so far. */
+  const challengeCalls = () =>
+    calls.filter((c) => new URL(c.url).pathname === '/api/challenge').length;
+
+  it('asks for no challenge when the server says proof of work is off', async () => {
+    // A server of its own: what it offers is asked once per server and page.
+    const server = 'https://pow-off.parley.test/';
+    serveFeatures({ proofOfWork: false });
+    const k = uniqueKey();
+    serveThread(k);
+    let id = 5;
+    route('POST', `${threadPath(k)}/messages`, () => posted(++id));
+    const el = await mount({ thread: k, server });
+    for (const text of ['Hello', 'Hello again']) await postFromForm(el, 'Ada', text);
+    expect(challengeCalls(), 'no challenge, so no 404 in the blog’s console').to.equal(0);
+    expect(calls.filter((c) => c.url === `${server}api/features`)).to.have.length(1);
+    expect((await postBodies()).map((b) => b.altcha)).to.deep.equal([undefined, undefined]);
+    expect(workers.created).to.deep.equal([]);
+  });
+
+  it('asks for one while the reader types when the server says proof of work is on', async () => {
+    const server = 'https://pow-on.parley.test/';
+    serveFeatures({ proofOfWork: true });
+    const k = uniqueKey();
+    serveThread(k);
+    route('GET', '/api/challenge', async () => json(await makeChallenge()));
+    route('POST', `${threadPath(k)}/messages`, () => posted(6));
+    const el = await mount({ thread: k, server });
+    type(el, '#parley-author', 'Ada');
+    await waitUntil(() => workers.created.length === 1, 'a worker solves it before the post');
+    await postFromForm(el, 'Ada', 'Hello');
+    expect(challengeCalls()).to.equal(1);
+    expect(await verified((await postBodies())[0]!.altcha)).to.equal(true);
+  });
+
+  it('asks for one after all when a post is refused for want of a proof (turned on since)', async () => {
+    const server = 'https://pow-turned-on.parley.test/';
+    serveFeatures({ proofOfWork: false });
+    const k = uniqueKey();
+    serveThread(k);
+    route('GET', '/api/challenge', async () => json(await makeChallenge()));
+    let posts = 0;
+    route('POST', `${threadPath(k)}/messages`, () =>
+      ++posts === 1 ? apiError(400, 'challenge_required') : posted(6 + posts),
+    );
+    const el = await mount({ thread: k, server });
+    await postFromForm(el, 'Ada', 'Hello');
+    expect(challengeCalls()).to.equal(1);
+    const [first, second] = await postBodies();
+    expect(first!.altcha).to.equal(undefined);
+    expect(await verified(second!.altcha)).to.equal(true);
+    // And with the next post too, whatever the features said.
+    await postFromForm(el, 'Ada', 'Hello again');
+    expect(challengeCalls()).to.equal(2);
+    expect(await verified((await postBodies())[2]!.altcha)).to.equal(true);
+  });
+
+  it('asks for one as before when the server’s features cannot be had (a network failure)', async () => {
+    const server = 'https://pow-no-features.parley.test/';
+    route('GET', '/api/features', () => Promise.reject(new TypeError('Failed to fetch')));
+    const k = uniqueKey();
+    serveThread(k);
+    route('GET', '/api/challenge', async () => json(await makeChallenge()));
+    route('POST', `${threadPath(k)}/messages`, () => posted(6));
+    const el = await mount({ thread: k, server });
+    await postFromForm(el, 'Ada', 'Hello');
+    expect(challengeCalls()).to.equal(1);
+    expect(await verified((await postBodies())[0]!.altcha)).to.equal(true);
   });
 
   it('asks once per page load, whatever the elements and forms that post', async () => {

@@ -19,15 +19,7 @@ import type { Message, SortOrder } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Catalog } from '../i18n/en.js';
 import { withActions } from '../i18n/en-actions.js';
-import {
-  draftSlots,
-  EMAIL_KEY,
-  load,
-  loadFor,
-  NAME_KEY,
-  REPORTED_KEY,
-  TOKENS_KEY,
-} from '../storage.js';
+import { draftSlots, load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
 import { actionSettings } from './action-settings.js';
 import { actionStyles } from './actions.styles.js';
 import { Cooldowns } from './cooldown.js';
@@ -36,7 +28,7 @@ import { ownerKeyFor, takeOwnerKeyFromHash } from './owner-key.js';
 import type { PageFacts } from './page.js';
 import { PostProof } from './post-proof.js';
 import { ReplyForm } from './reply-form.js';
-import { askReplyMail, replyMailKnown } from './reply-mail.js';
+import { askReplyMail, rememberedMail, replyMailKnown } from './reply-mail.js';
 import type { ThreadHost } from './thread-host.js';
 
 /**
@@ -55,7 +47,7 @@ export class ThreadActions implements ReactiveController {
   name: string = load(NAME_KEY, '');
   /**
    * The reader's address for reply mail, shared by every form: the one this
-   * browser remembers for the server (see `EMAIL_KEY`), then what they type.
+   * browser remembers for the server (see `rememberedMail`), then what they type.
    */
   email = '';
   /** The proof of work for the next post, solved while the reader types. */
@@ -141,8 +133,7 @@ export class ThreadActions implements ReactiveController {
     const base = this.host.page.base;
     // Another server: its own remembered address (another order or thread keeps what is typed).
     if (base !== this.#page?.base) {
-      const kept = loadFor<unknown>(EMAIL_KEY, base);
-      this.email = typeof kept === 'string' ? kept : '';
+      this.email = rememberedMail(base)?.email ?? '';
     }
     this.#page = this.host.page;
     this.main = new ReplyForm(this, null);

@@ -9,7 +9,7 @@ import { recentSends, recordSend, type SendLog } from './messages.repository.ts'
  * at most `max` actions per `windowMs`, the next refused with 429
  * `rate_limited` and a Retry-After saying when the oldest leaves the window.
  * Posts count their own rows in `messages`; reports and author edits log
- * theirs in a send log (`report_sends`, `edit_sends`).
+ * theirs in a send log (`report_sends`, `edit_sends`, `confirmation_sends`).
  */
 export interface ClientLimit {
   /** Where the client's actions are logged. */
@@ -33,7 +33,7 @@ export function refuseOverLimit(
   throw rateLimited(limit.what, secondsUntilFree(recent.oldest, limit.windowMs, now));
 }
 
-function windowStart(limit: ClientLimit, now: Date): string {
+function windowStart(limit: Pick<ClientLimit, 'windowMs'>, now: Date): string {
   return new Date(now.getTime() - limit.windowMs).toISOString();
 }
 
@@ -67,4 +67,26 @@ export async function spendLimit(
   const since = windowStart(limit, now);
   refuseOverLimit(await recentSends(trx, limit.log, limit.clientHash, since), limit, now);
   await recordSend(trx, limit.log, limit.clientHash, now.toISOString(), since);
+}
+
+/**
+ * Like {@link spendLimit}, for an action that is skipped rather than refused
+ * over the limit: records the action and returns true while the client is
+ * under it, returns false (recording nothing) once it is not. Used where a
+ * 429 would tell the client more than it should (a confirmation mail its
+ * post would cause).
+ */
+export async function spendIfUnder(
+  trx: Kysely<Database>,
+  dialect: Store['dialect'],
+  limit: Omit<ClientLimit, 'what'>,
+  now: Date,
+): Promise<boolean> {
+  if (limit.max <= 0) return true;
+  await lockKey(trx, dialect, `${limit.log}:${limit.clientHash}`);
+  const since = windowStart(limit, now);
+  const recent = await recentSends(trx, limit.log, limit.clientHash, since);
+  if (recent.count >= limit.max) return false;
+  await recordSend(trx, limit.log, limit.clientHash, now.toISOString(), since);
+  return true;
 }

@@ -284,7 +284,7 @@ export async function openReportNetworks(
 }
 
 /** The tables that log a client's limited actions, one row per action (reports, edits). */
-export type SendLog = 'report_sends' | 'edit_sends';
+export type SendLog = 'report_sends' | 'edit_sends' | 'confirmation_sends';
 
 /**
  * Actions this client took since `since` in `log`, and the oldest of them

@@ -184,7 +184,7 @@ export async function deleteAddressIfUnused(trx: Kysely<Database>, keyId: number
  * `+tag` taken off the local part (`Ada+blog@Example.org` is
  * `ada@example.org`), so tags do not multiply the mail one inbox gets.
  */
-export function normalisedMailbox(address: string): string {
+function normalisedMailbox(address: string): string {
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at).replace(/\+.*$/, '');
   return `${local}@${address.slice(at + 1)}`.toLowerCase();

@@ -142,11 +142,18 @@ describe('notifications from the example blog', () => {
     // The confirmation mail; until it is followed, nothing else goes to the address.
     const confirmation = await mailTo(READER, /confirm/i);
     assert.equal(header(confirmation, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
+    // Opening the link confirms nothing (mail scanners open links): the reader presses Confirm.
     await page.goto(linkIn(confirmation, `${example.serverUrl}/notifications/confirm?token=`));
-    await page
-      .getByText(/confirmed/i)
-      .first()
-      .waitFor();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'Reply mail confirmed' }).waitFor();
+    // It links back to the message on the blog, and the link takes the keyboard focus.
+    const back = page.getByRole('link', { name: /^Back to your message on / });
+    assert.equal(
+      await back.getAttribute('href'),
+      `${example.articleUrl.split('#')[0]}#parley-${myId}`,
+    );
+    await back.focus();
+    assert.equal(await back.evaluate((a) => a === document.activeElement), true);
 
     // Another reader answers in place, on a desktop.
     const other = await browser.newPage();

@@ -199,10 +199,17 @@ export interface PostMessageRequest {
   email?: string;
   /**
    * Mail replies to `email` (it needs one, and `GET /api/features` saying
-   * `replyMail`: else 400 naming `notifyReplies`). The first time, the
-   * address gets a confirmation mail; nothing else until it is confirmed.
+   * `replyMail`: else 400 naming `notifyReplies`). Consent is per browser:
+   * the post uses the key in `mailKey`, or a new one the answer gives, and a
+   * key gets reply mail once it is confirmed from its own confirmation mail.
    */
   notifyReplies?: boolean;
+  /**
+   * The key an earlier answer's `mailKey` gave this browser for `email`
+   * (1..64 characters of base64url). Used only with `notifyReplies: true`;
+   * one that is not a key of this address is replaced by a new one.
+   */
+  mailKey?: string;
 }
 
 /** `POST /api/threads/:key/messages` 201 response. */
@@ -215,6 +222,17 @@ export interface PostMessageResponse {
    * or a held word): only its author, who has this response, sees it.
    */
   status: 'published' | 'pending';
+  /**
+   * With `notifyReplies: true`: the key the message uses for reply mail (the
+   * one sent, or a new one). The browser keeps it with the address and sends
+   * it with later posts; it is in no other answer.
+   */
+  mailKey?: string;
+  /**
+   * With `notifyReplies: true`: `on` when replies will be mailed (the key is
+   * confirmed), `confirming` while its confirmation mail is awaited.
+   */
+  replyMail?: 'on' | 'confirming';
 }
 
 /** `PATCH /api/messages/:id` 200 response (the author's edit). */

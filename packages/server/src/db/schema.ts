@@ -72,8 +72,8 @@ export interface MessageTable {
    * `parley:<site_id>:<id>`. Unique where set.
    */
   source_id: Generated<string | null>;
-  /** The reader address to mail replies to (`reader_addresses`); null when none was asked for. */
-  notify_address_id: Generated<number | null>;
+  /** The reader key (browser) whose address gets reply mail (`reader_keys`); null when none was asked for. */
+  notify_key_id: Generated<number | null>;
   /**
    * When readers first saw the message: set once, so `message.created` is
    * reported once (restoring a hidden message is not news). Null while it
@@ -173,15 +173,28 @@ export interface RemovedSourceTable {
 /** A reader's email address for reply mail; private everywhere (see migration `2026-12-10-notifications`). */
 export interface ReaderAddressTable {
   id: Generated<number>;
-  /** As typed, trimmed. */
+  /** As first typed, trimmed, its domain lower-cased and in punycode. */
   address: string;
   /** Lower-cased `address`: one row per mailbox. */
   address_key: string;
   created_at: StoredTime;
-  /** Null until confirmed: nothing but the confirmation mail goes to it before. */
+}
+
+/** One browser's consent to reply mail at an address (see migration `2026-12-10-notifications`). */
+export interface ReaderKeyTable {
+  id: Generated<number>;
+  address_id: number;
+  /** SHA-256 (hex) of the key the browser keeps; the key itself is never stored. */
+  key_hash: string;
+  created_at: StoredTime;
+  /** Null until its confirmation link is followed: no reply mail before. */
   confirmed_at: StoredTime | null;
-  /** The last confirmation mail asked for (at most one a day). */
-  confirmation_sent_at: StoredTime | null;
+}
+
+/** A confirmation mail sent to a mailbox in the last day, by an HMAC of the mailbox. */
+export interface ConfirmationMailboxTable {
+  mailbox_hash: string;
+  sent_at: StoredTime;
 }
 
 /** Something to report, written in the transaction of the change (see `notifications/outbox.ts`). */
@@ -236,6 +249,10 @@ export interface Database {
   site_meta: SiteMetaTable;
   removed_sources: RemovedSourceTable;
   reader_addresses: ReaderAddressTable;
+  reader_keys: ReaderKeyTable;
+  confirmation_mailboxes: ConfirmationMailboxTable;
+  /** Same shape as `report_sends`: one row per confirmation mail a client's posts caused in the last hour. */
+  confirmation_sends: ReportSendTable;
   outbox: OutboxTable;
   deliveries: DeliveryTable;
 }
@@ -249,3 +266,4 @@ export type EventRow = Selectable<EventTable>;
 export type OwnerKeyRow = Selectable<OwnerKeyTable>;
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type ReaderAddressRow = Selectable<ReaderAddressTable>;
+export type ReaderKeyRow = Selectable<ReaderKeyTable>;

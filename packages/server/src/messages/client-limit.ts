@@ -9,7 +9,8 @@ import { recentSends, recordSend, type SendLog } from './messages.repository.ts'
  * at most `max` actions per `windowMs`, the next refused with 429
  * `rate_limited` and a Retry-After saying when the oldest leaves the window.
  * Each kind logs its actions in a send log of its own (`post_sends`,
- * `report_sends`, `edit_sends`), which deleting what was sent does not empty.
+ * `report_sends`, `edit_sends`, `confirmation_sends`), which deleting what was
+ * sent does not empty.
  */
 export interface ClientLimit {
   /** Where the client's actions are logged. */
@@ -33,7 +34,7 @@ function refuseOverLimit(
   throw rateLimited(limit.what, secondsUntilFree(recent.oldest, limit.windowMs, now));
 }
 
-function windowStart(limit: ClientLimit, now: Date): string {
+function windowStart(limit: Pick<ClientLimit, 'windowMs'>, now: Date): string {
   return new Date(now.getTime() - limit.windowMs).toISOString();
 }
 
@@ -67,4 +68,26 @@ export async function spendLimit(
   const since = windowStart(limit, now);
   refuseOverLimit(await recentSends(trx, limit.log, limit.clientHash, since), limit, now);
   await recordSend(trx, limit.log, limit.clientHash, now.toISOString(), since);
+}
+
+/**
+ * Like {@link spendLimit}, for an action that is skipped rather than refused
+ * over the limit: records the action and returns true while the client is
+ * under it, returns false (recording nothing) once it is not. Used where a
+ * 429 would tell the client more than it should (a confirmation mail its
+ * post would cause).
+ */
+export async function spendIfUnder(
+  trx: Kysely<Database>,
+  dialect: Store['dialect'],
+  limit: Omit<ClientLimit, 'what'>,
+  now: Date,
+): Promise<boolean> {
+  if (limit.max <= 0) return true;
+  await lockKey(trx, dialect, `${limit.log}:${limit.clientHash}`);
+  const since = windowStart(limit, now);
+  const recent = await recentSends(trx, limit.log, limit.clientHash, since);
+  if (recent.count >= limit.max) return false;
+  await recordSend(trx, limit.log, limit.clientHash, now.toISOString(), since);
+  return true;
 }

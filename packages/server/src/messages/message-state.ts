@@ -1,10 +1,14 @@
-import type { Kysely, Updateable } from 'kysely';
+import { type Kysely, PostgresAdapter, type Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
 import type { NewEvent } from '../events/events.repository.ts';
-import { recordMessageEvent } from '../notifications/outbox.ts';
-import { deleteAddressIfUnused } from '../notifications/reader-addresses.repository.ts';
+import { recordMessageEvent, recordNotification } from '../notifications/outbox.ts';
+import {
+  deleteAddressIfUnused,
+  findReaderKey,
+} from '../notifications/reader-addresses.repository.ts';
 import { recordChange, removeThreadIfAbandoned } from '../threads/threads.repository.ts';
 import type { HeldReason } from '../wire.ts';
+import { spendIfUnder } from './client-limit.ts';
 import {
   deleteMessageRow,
   deleteReports,
@@ -35,7 +39,9 @@ import {
  *   `message.created` the first time readers can see a message (posted or
  *   approved; `first_published_at` is set then, so a restored message is not
  *   news), `message.pending` when one starts waiting for a moderator or is
- *   kept as spam.
+ *   kept as spam; and `subscription.requested` when a message asking for
+ *   reply mail with a key not yet confirmed is first published (see
+ *   {@link askToConfirm}).
  */
 
 type Counted = Pick<MessageRow, 'status' | 'highlighted'>;
@@ -111,11 +117,59 @@ async function announce(
     (before === undefined || before.first_published_at === null)
   ) {
     await recordMessageEvent(trx, 'message.created', after, now);
+    if (after.notify_key_id !== null) await askToConfirm(trx, before, after, now);
   } else if (after.status === 'pending' && before?.status !== 'pending') {
     await recordMessageEvent(trx, 'message.pending', after, now, heldReason ?? 'moderation');
   } else if (before === undefined && after.status === 'hidden' && after.hidden_reason === 'spam') {
     await recordMessageEvent(trx, 'message.pending', after, now, 'spam');
   }
+}
+
+/** Confirmation mails one client's posts may cause in {@link CONFIRMATIONS_WINDOW_MS}. */
+const CONFIRMATIONS_PER_CLIENT = 3;
+const CONFIRMATIONS_WINDOW_MS = 3_600_000;
+
+/**
+ * Asks for the confirmation of the key `after` asked for reply mail with,
+ * unless the key is confirmed already. Asked when the message is first
+ * published, never at post time: a held post waits for a moderator, and
+ * spam (never published) sends nothing in anyone's name. A client's own
+ * posts cause at most {@link CONFIRMATIONS_PER_CLIENT} an hour; past that
+ * the post still succeeds and the key stays unconfirmed (the post's answer
+ * says `confirming` either way, so it tells nothing). A moderator's approval
+ * is not counted against anyone. The mail channel adds the limit per
+ * mailbox (one a day) when it makes the mail.
+ */
+async function askToConfirm(
+  trx: Kysely<Database>,
+  before: MessageRow | undefined,
+  after: MessageRow,
+  now: string,
+): Promise<void> {
+  const key =
+    after.notify_key_id === null ? undefined : await findReaderKey(trx, after.notify_key_id);
+  if (!key || key.confirmed_at !== null) return;
+  if (before === undefined && after.author_role !== 'owner') {
+    const dialect = trx.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+    const allowed = await spendIfUnder(
+      trx,
+      dialect,
+      {
+        log: 'confirmation_sends',
+        // Readers whose address is unknown share one count, as for edits.
+        clientHash: after.ip_hash ?? 'unknown',
+        max: CONFIRMATIONS_PER_CLIENT,
+        windowMs: CONFIRMATIONS_WINDOW_MS,
+      },
+      new Date(now),
+    );
+    if (!allowed) return;
+  }
+  await recordNotification(
+    trx,
+    { type: 'subscription.requested', data: null, route: { keyId: key.id, messageId: after.id } },
+    now,
+  );
 }
 
 /**
@@ -189,7 +243,7 @@ export async function deleteMessage(
       edited_at: null,
       report_count: 0,
       // A deleted message has no author left to mail replies to.
-      notify_address_id: null,
+      notify_key_id: null,
       updated_at: now,
     });
     // Its reports are about text that no longer exists.
@@ -224,8 +278,8 @@ export async function deleteMessage(
   if (!placeholder) await removeThreadIfAbandoned(trx, message.thread_id);
   // An address is kept only while a message of its reader's asks for reply
   // mail: with the last one, it goes (placeholders above were cleared already).
-  if (message.notify_address_id !== null) {
-    await deleteAddressIfUnused(trx, message.notify_address_id);
+  if (message.notify_key_id !== null) {
+    await deleteAddressIfUnused(trx, message.notify_key_id);
   }
   return placeholder ? 'placeholder' : 'removed';
 }

@@ -264,8 +264,8 @@ export async function openReportNetworks(
   return Number(row.networks);
 }
 
-/** The tables that log a client's limited actions, one row per action (reports, edits, posts). */
-export type SendLog = 'report_sends' | 'edit_sends' | 'post_sends';
+/** The tables that log a client's limited actions, one row per action (posts, reports, edits, confirmation mails). */
+export type SendLog = 'post_sends' | 'report_sends' | 'edit_sends' | 'confirmation_sends';
 
 /**
  * Actions this client took since `since` in `log`, and the oldest of them

@@ -98,7 +98,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
         if (owner) await verifyOwner(c);
         const now = clock();
         const ipHash = await identify(c, now);
-        const { message, editToken, answer } = await postMessage(store, {
+        const { message, editToken, answer, mail } = await postMessage(store, {
           key,
           author: input.author,
           body: input.body,
@@ -112,7 +112,14 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           policy,
           spam: (input.website ?? '').trim() !== '',
           // An address without the request for mail is not kept.
-          ...(input.notifyReplies === true && input.email ? { notifyEmail: input.email } : {}),
+          ...(input.notifyReplies === true && input.email
+            ? {
+                replyMail: {
+                  email: input.email,
+                  ...(input.mailKey !== undefined ? { key: input.mailKey } : {}),
+                },
+              }
+            : {}),
           ...(pow ? { proveWork: () => pow.verify(input.altcha, now) } : {}),
           ...(verifyThreadUrl
             ? { verifyNewThread: (u: string | null) => verifyThreadUrl(u, { key, client: ipHash }) }
@@ -123,6 +130,7 @@ export function messageRoutes(deps: AppDeps, services: AppServices) {
           editToken,
           // Spam (a filled honeypot) answers as the post would have: the bot must not learn it failed.
           status: answer,
+          ...(mail ? { mailKey: mail.key, replyMail: mail.state } : {}),
         };
         return c.json(body, 201);
       },

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import {
   bodyText,
@@ -23,6 +24,59 @@ const MAX_WEBSITE = 2048;
 const MAX_ALTCHA = 4096;
 /** Longest email address accepted, in characters (RFC 5321's limit on a path). */
 const MAX_EMAIL = 254;
+/** Longest local part (before the `@`), in characters (RFC 5321). */
+const MAX_LOCAL_PART = 64;
+/** Longest domain label, in characters (RFC 1035). */
+const MAX_LABEL = 63;
+
+/**
+ * An address with its domain as mail servers know it: an internationalised
+ * domain (`bücher.de`) in its punycode form (`xn--bcher-kva.de`), lower-cased
+ * (domains have no case; the local part is kept as typed). Undefined when
+ * the domain is not one (`domainToASCII` refuses it).
+ */
+function asciiDomain(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const domain = domainToASCII(address.slice(at + 1));
+  return domain ? `${address.slice(0, at)}@${domain.toLowerCase()}` : undefined;
+}
+
+/**
+ * A reader's email address for reply mail: trimmed, at most 254 characters
+ * (before and after the domain becomes punycode), a local part of at most 64
+ * and domain labels of at most 63, a valid address once its domain is ASCII.
+ * No message repeats the address.
+ */
+const emailAddress = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
+  .transform((value, ctx) => {
+    const ascii = asciiDomain(value);
+    if (ascii === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an email address' });
+      return z.NEVER;
+    }
+    return ascii;
+  })
+  .refine((s) => s.length <= MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
+  .refine(
+    (s) => s.lastIndexOf('@') <= MAX_LOCAL_PART,
+    `must have at most ${MAX_LOCAL_PART} characters before the @`,
+  )
+  .refine(
+    (s) =>
+      s
+        .slice(s.lastIndexOf('@') + 1)
+        .split('.')
+        .every((label) => label.length <= MAX_LABEL),
+    `must have at most ${MAX_LABEL} characters between the dots of its domain`,
+  )
+  .pipe(z.email({ error: 'must be an email address' }));
+
+/** Longest reader key accepted (the server makes 32-character ones). */
+const MAX_MAIL_KEY = 64;
 
 /** `POST /api/threads/:key/messages` body (unknown fields are ignored). */
 export const postMessageBody = z
@@ -44,13 +98,16 @@ export const postMessageBody = z
     altcha: z.string({ error: 'must be a string' }).max(MAX_ALTCHA).optional(),
     // Where to mail replies to this message: private, never shown or sent on
     // (see notifications/). Kept only with `notifyReplies: true`.
-    email: z
-      .string({ error: 'must be a string' })
-      .trim()
-      .max(MAX_EMAIL, `must be at most ${MAX_EMAIL} characters`)
-      .pipe(z.email({ error: 'must be an email address' }))
-      .optional(),
+    email: emailAddress.optional(),
     notifyReplies: z.boolean({ error: 'must be true or false' }).optional(),
+    // The reader key an earlier post's answer gave this browser (base64url).
+    mailKey: z
+      .string({ error: 'must be a string' })
+      .regex(
+        new RegExp(`^[A-Za-z0-9_-]{1,${MAX_MAIL_KEY}}$`),
+        `must be 1 to ${MAX_MAIL_KEY} letters, digits, - or _`,
+      )
+      .optional(),
   })
   .superRefine((post, ctx) => {
     if (post.notifyReplies === true && post.email === undefined) {

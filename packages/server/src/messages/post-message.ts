@@ -11,10 +11,10 @@ import {
 import { type RenderedComment, renderComment } from '../markdown/render.ts';
 import { comparableText } from '../moderation/comparable-text.ts';
 import type { ModerationPolicy } from '../moderation/policy.ts';
-import { recordNotification } from '../notifications/outbox.ts';
 import {
-  claimConfirmation,
   findOrCreateAddress,
+  newReaderKey,
+  useReaderKey,
 } from '../notifications/reader-addresses.repository.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import {
@@ -64,12 +64,14 @@ export interface NewPost {
    */
   proveWork?: () => Promise<SolvedChallenge>;
   /**
-   * The reader asked for replies to be mailed here (validated, trimmed):
-   * the message points at the address's row (found or made in the post's
-   * transaction), and an unconfirmed address gets a confirmation, at most
-   * one a day. Never stored for spam. Unset: no reply mail.
+   * The reader asked for replies to be mailed to `email` (validated), with
+   * the key their browser keeps (`key`, from an earlier post's answer) or
+   * none yet: the message points at that key when it is one of this
+   * address's, else at a new one (see `useReaderKey`). A key not yet
+   * confirmed gets its confirmation when the message is first published.
+   * Nothing is stored for spam. Unset: no reply mail.
    */
-  notifyEmail?: string;
+  replyMail?: { email: string; key?: string };
   /** Markdown to HTML, with the link count; default `renderComment`. */
   render?: Renderer;
   /**
@@ -123,7 +125,13 @@ export function holdReason(
 export async function postMessage(
   store: Store,
   post: NewPost,
-): Promise<{ message: MessageRow; editToken: string; answer: 'published' | 'pending' }> {
+): Promise<{
+  message: MessageRow;
+  editToken: string;
+  answer: 'published' | 'pending';
+  /** With {@link NewPost.replyMail}: the key the message uses, and whether it is confirmed. */
+  mail?: PostedMail;
+}> {
   // 1. Every cheap refusal first, read-only: a refused post costs no fetch and no markdown.
   const challenge = await precheckPost(store, post);
   // 2. A thread this post would create, or make public (setting its title and
@@ -154,6 +162,7 @@ export async function postMessage(
   const answer = held ? 'pending' : 'published';
   const status = spam ? 'hidden' : answer;
 
+  let mail: PostedMail | undefined;
   const message = await store.write(async (trx) => {
     if (post.ipHash && !post.owner) {
       // Two instances could both count before either inserts.
@@ -186,9 +195,16 @@ export async function postMessage(
       });
     }
     await refuseByThread(trx, post, found.created ? undefined : thread);
-    // A bot that filled the honeypot gets no mail sent anywhere in its name.
-    const notifyAddressId =
-      post.notifyEmail && !spam ? await subscribe(trx, post.notifyEmail, post.now) : null;
+    // A bot that filled the honeypot gets no mail sent anywhere in its name,
+    // and an answer like any first post's: a key (stored nowhere), confirming.
+    let notifyKeyId: number | null = null;
+    if (post.replyMail && spam) mail = { key: newReaderKey(), state: 'confirming' };
+    else if (post.replyMail) {
+      const address = await findOrCreateAddress(trx, post.replyMail.email, now);
+      const used = await useReaderKey(trx, address.id, post.replyMail.key, now);
+      notifyKeyId = used.row.id;
+      mail = { key: used.key, state: used.row.confirmed_at === null ? 'confirming' : 'on' };
+    }
     const row = await insertMessage(trx, {
       thread_id: thread.id,
       parent_id: post.parentId,
@@ -207,31 +223,20 @@ export async function postMessage(
       edited_at: null,
       updated_at: now,
       first_published_at: status === 'published' ? now : null,
-      notify_address_id: notifyAddressId,
+      notify_key_id: notifyKeyId,
     });
     await recordNewMessage(trx, row, now, heldFor ?? undefined);
     return row;
   });
-  return { message, editToken, answer };
+  return { message, editToken, answer, ...(mail ? { mail } : {}) };
 }
 
-/**
- * The address row a post's reply mail goes to, found or made; when it is not
- * confirmed and no confirmation went in the last day, records that one
- * should (`subscription.requested`, sent by the mail channel). A held post
- * keeps its address too: its confirmation may go now, and reply mail starts
- * once it is published (only a published message can be answered).
- */
-async function subscribe(trx: Kysely<Database>, email: string, now: Date): Promise<number> {
-  const address = await findOrCreateAddress(trx, email, now.toISOString());
-  if (await claimConfirmation(trx, address.id, now)) {
-    await recordNotification(
-      trx,
-      { type: 'subscription.requested', data: null, route: { addressId: address.id } },
-      now.toISOString(),
-    );
-  }
-  return address.id;
+/** What a post that asked for reply mail is told: its key, and whether replies are mailed yet. */
+export interface PostedMail {
+  /** The key the message uses: the one sent, or a new one for the browser to keep. */
+  key: string;
+  /** `on`: the key is confirmed; `confirming`: its confirmation mail is awaited. */
+  state: 'on' | 'confirming';
 }
 
 /**

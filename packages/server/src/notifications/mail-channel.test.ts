@@ -17,12 +17,12 @@ import {
   BLOG_ORIGIN,
   threadPath,
 } from '../testing/app-fixture.ts';
-import { json } from '../testing/assertions.ts';
+import { assertError, json } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
 import { type MailServer, type ReceivedMail, startMailServer } from '../testing/mail-server.ts';
-import type { PostMessageResponse } from '../wire.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery-worker.ts';
 import { createMailChannel } from './mail-channel.ts';
+import { findOrCreateAddress, useReaderKey } from './reader-addresses.repository.ts';
 
 const KEY = '/blog/mail';
 const THREAD = { title: 'Mail test', url: 'https://blog.example/blog/mail' };
@@ -86,6 +86,14 @@ for (const dialect of dialects) {
       f.postMessage(KEY, body, { thread: THREAD, ...extra });
     const subscribe = (body: string, extra: Record<string, unknown> = {}) =>
       post(body, { email: READER, notifyReplies: true, ...extra });
+    /** Follows a confirm link as a reader does: opens the page, presses Confirm. */
+    const confirm = async (url: string) => {
+      const page = await f.get(local(url));
+      assert.match(await page.text(), /<button type="submit">Confirm<\/button>/);
+      const res = await f.app.request(local(url), { method: 'POST' });
+      assert.equal(res.status, 200);
+      return res;
+    };
     const mailsTo = (address: string) =>
       smtp.mails.filter((m) => m.to.map((t) => t.toLowerCase()).includes(address.toLowerCase()));
     /** A header's value as sent, unfolded (mailparser folds List-* into an object). */
@@ -290,21 +298,24 @@ for (const dialect of dialects) {
         // 1. The confirmation, the one mail an unconfirmed address gets.
         const [confirmation] = mailsTo(READER);
         assert.equal(smtp.mails.length, 1);
-        assert.equal(confirmation?.parsed.subject, 'Confirm reply mail from comments.blog.example');
+        assert.equal(confirmation?.parsed.subject, 'Confirm reply mail from blog.example');
         assert.match(confirmation?.parsed.text ?? '', /it works for 7 days/);
+        assert.match(confirmation?.parsed.text ?? '', /asked blog\.example to mail this address/);
         assert.doesNotMatch(confirmation?.parsed.text ?? '', /Who knows/, 'nothing of the post');
         const unsubscribeUrl = linkIn(confirmation, '/notifications/unsubscribe');
         assert.equal(header(confirmation, 'list-unsubscribe'), `<${unsubscribeUrl}>`);
         assert.equal(header(confirmation, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
         // 2. The reader follows the link.
-        const confirmed = await f.get(local(linkIn(confirmation, '/notifications/confirm')));
-        assert.equal(confirmed.status, 200);
+        await confirm(linkIn(confirmation, '/notifications/confirm'));
         // 3. Someone else replies: the reader hears of it.
         const reply = await post('I know, **and** here is how.', { parentId: parent.message.id });
         await send();
         const replyMail = mailsTo(READER)[1];
         assert.equal(smtp.mails.length, 2);
-        assert.equal(replyMail?.parsed.subject, 'Reader replied to you on "Mail test"');
+        assert.equal(
+          replyMail?.parsed.subject,
+          'Reader replied to you on "Mail test" (blog.example)',
+        );
         const text = replyMail?.parsed.text ?? '';
         assert.match(text, /> I know, \*\*and\*\* here is how\./);
         assert.match(
@@ -313,6 +324,10 @@ for (const dialect of dialects) {
         );
         assert.match(text, /Your message:\n> Who knows\?/);
         assert.match(String(replyMail?.parsed.html), /I know, <strong>and<\/strong> here is how\./);
+        assert.match(
+          String(replyMail?.parsed.html),
+          /<blockquote><p>Who knows\?<\/p><\/blockquote>/,
+        );
         assert.doesNotMatch(String(replyMail?.parsed.html), /<img|src=/i);
         assert.equal(header(replyMail, 'list-unsubscribe'), `<${unsubscribeUrl}>`);
         assert.equal(header(replyMail, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
@@ -357,7 +372,7 @@ for (const dialect of dialects) {
         await send();
         assert.deepEqual(
           smtp.mails.map((m) => m.parsed.subject),
-          ['Confirm reply mail from comments.blog.example'],
+          ['Confirm reply mail from blog.example'],
         );
         assert.deepEqual(
           (await deliveries()).map((r) => r.type),
@@ -365,26 +380,69 @@ for (const dialect of dialects) {
         );
       });
 
-      it('gets one confirmation a day, however many posts ask', async () => {
+      it('gets one confirmation a day per mailbox, however many posts or browsers ask, +tags, unsubscribing and deleting included', async () => {
         await open('off');
-        await subscribe('one');
-        await subscribe('two');
+        const first = await subscribe('one');
+        await subscribe('two from another browser');
+        await subscribe('three, tagged', { email: 'reader+blog@example.org' });
         await send();
+        assert.equal(smtp.mails.length, 1);
+        // Unsubscribed, and every message deleted: the limit is not reset.
+        await f.app.request(local(linkIn(smtp.mails[0], '/notifications/unsubscribe')), {
+          method: 'POST',
+        });
+        await f.delete(`/api/messages/${first.message.id}`, {
+          Authorization: `Bearer ${first.editToken}`,
+        });
         later(12 * HOUR);
-        await subscribe('three');
-        await send();
-        assert.equal(mailsTo(READER).length, 1);
-        later(13 * HOUR);
         await subscribe('four');
         await send();
+        assert.equal(smtp.mails.length, 1);
+        // What is kept: an HMAC of the mailbox and a time, no address.
+        const kept = await f.db.store.db.selectFrom('confirmation_mailboxes').selectAll().execute();
+        assert.equal(kept.length, 1);
+        assert.doesNotMatch(JSON.stringify(kept), /reader|example/i);
+        later(12 * HOUR + 1000);
+        await subscribe('five');
+        await send();
         assert.equal(mailsTo(READER).length, 2);
+        assert.equal(
+          (await f.db.store.db.selectFrom('confirmation_mailboxes').selectAll().execute()).length,
+          1,
+          'the day-old row was pruned',
+        );
+      });
+
+      it('mails replies only to the browser that confirmed: knowing a confirmed address is not enough', async () => {
+        await open('off');
+        const mine = await subscribe('Mine, from my browser');
+        await send();
+        await confirm(linkIn(smtp.mails[0], '/notifications/confirm'));
+        // Someone else posts with the reader's address, without the reader's key.
+        const forged = await subscribe('Mail this victim my words', { author: 'Mallory' });
+        assert.equal(forged.replyMail, 'confirming');
+        await post('An answer to Mallory', { parentId: forged.message.id });
+        // The reader's own message still gets its replies.
+        await post('An answer to the reader', { parentId: mine.message.id });
+        await send();
+        assert.deepEqual(
+          mailsTo(READER).map((m) => m.parsed.subject),
+          [
+            'Confirm reply mail from blog.example',
+            'Reader replied to you on "Mail test" (blog.example)',
+          ],
+        );
+        assert.match(mailsTo(READER)[1]?.parsed.text ?? '', /An answer to the reader/);
+        // The same browser, its key sent back, gets replies at once.
+        const again = await subscribe('Mine again', { mailKey: mine.mailKey });
+        assert.equal(again.replyMail, 'on');
       });
 
       it('gets no mail for a reply to themselves', async () => {
         await open('off');
         const parent = await subscribe('Who knows?');
         await send();
-        await f.get(local(linkIn(smtp.mails[0], '/notifications/confirm')));
+        await confirm(linkIn(smtp.mails[0], '/notifications/confirm'));
         await subscribe('I answer myself', {
           parentId: parent.message.id,
           email: READER.toUpperCase(),
@@ -398,13 +456,13 @@ for (const dialect of dialects) {
         const parent = await subscribe('Who knows?');
         await send();
         const confirmation = smtp.mails[0];
-        await f.get(local(linkIn(confirmation, '/notifications/confirm')));
+        await confirm(linkIn(confirmation, '/notifications/confirm'));
         smtp.refuse(451, '4.3.0 Try again later');
         await post('A reply', { parentId: parent.message.id });
         await send();
         const [, waiting] = await deliveries();
         assert.equal(waiting?.type, 'reply');
-        assert.equal(waiting?.last_error, 'SMTP 451 4.3.0 Try again later');
+        assert.equal(waiting?.last_error, 'SMTP 451 4.3.0: mail system problem');
         smtp.refuse(undefined);
         await f.app.request(local(linkIn(confirmation, '/notifications/unsubscribe')), {
           method: 'POST',
@@ -425,7 +483,7 @@ for (const dialect of dialects) {
         await send();
         let [row] = await deliveries();
         assert.equal(row?.attempts, 1);
-        assert.equal(row?.last_error, 'SMTP 550 5.1.1: Recipient address rejected');
+        assert.equal(row?.last_error, 'SMTP 550 5.1.1: bad destination mailbox');
         assert.equal(row?.next_attempt_at, new Date(f.now.getTime() + 5000).toISOString());
         assert.equal(row?.delivered_at, null);
         smtp.refuse(undefined);
@@ -459,37 +517,39 @@ for (const dialect of dialects) {
 
 describe('createMailChannel', () => {
   it('makes no reader mail without a public URL, as the post form never offers it then', async () => {
-    const f = await appFixture(dialects[0]!, {});
+    const mail = {
+      smtpUrl: 'smtp://127.0.0.1:9',
+      from: 'parley@blog.example',
+      ownerMail: 'off' as const,
+    };
+    const f = await appFixture(dialects[0]!, { secret: SECRET, mail });
     try {
       const channel = createMailChannel({
         origins: [BLOG_ORIGIN],
         trustedProxies: new TrustedProxies([]),
         rateLimit: 0,
         secret: SECRET,
-        mail: { smtpUrl: 'smtp://127.0.0.1:9', from: 'parley@blog.example', ownerMail: 'off' },
+        mail,
       });
-      const address = await f.db.store.db
-        .insertInto('reader_addresses')
-        .values({
-          address: READER,
-          address_key: READER.toLowerCase(),
-          created_at: f.now.toISOString(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const made = await f.db.store.write((trx) =>
-        channel.deliveriesFor(
+      const made = await f.db.store.write(async (trx) => {
+        const address = await findOrCreateAddress(trx, READER, f.now.toISOString());
+        const { row } = await useReaderKey(trx, address.id, undefined, f.now.toISOString());
+        return channel.deliveriesFor(
           trx,
-          { type: 'subscription.requested', data: null, route: { addressId: address.id } },
+          { type: 'subscription.requested', data: null, route: { keyId: row.id, messageId: 1 } },
           { now: f.now.toISOString(), occurredAt: f.now.toISOString() },
-        ),
-      );
+        );
+      });
       assert.deepEqual(made, []);
-      const posted = await json<PostMessageResponse>(
-        await f.post(threadPath(KEY, '/messages'), { author: 'A', body: 'x' }),
-        201,
-      );
-      assert.ok(posted.message.id > 0);
+      const features = await json<{ replyMail: boolean }>(await f.get('/api/features'), 200);
+      assert.equal(features.replyMail, false);
+      const refused = await f.post(threadPath(KEY, '/messages'), {
+        author: 'A',
+        body: 'x',
+        email: READER,
+        notifyReplies: true,
+      });
+      await assertError(refused, 400, 'invalid_request', ['notifyReplies']);
     } finally {
       await f.close();
     }

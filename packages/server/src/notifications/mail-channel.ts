@@ -9,18 +9,24 @@
  *   inbox; /admin lists it). `digest`: one row per event, all due at the end
  *   of the hour they happened in, claimed together and sent as one mail
  *   (type `digest`, spam included, it is one line among the rest). `off`: none.
- * - A reader's address: a `confirmation` when a post asked for reply mail at
- *   an address not yet confirmed (`subscription.requested`, at most one a
- *   day), and a `reply` for each published reply to a message whose author
- *   asked for reply mail at a confirmed address, unless the reply came from
- *   the same address. Deliveries hold the address row's id, never the
- *   address: it is read when the mail goes, so an unsubscribe in between (the
- *   row and its deliveries deleted) stops it, and so does an address that
- *   is no longer confirmed.
+ * - A reader: a `confirmation` for a reader key (one browser's consent)
+ *   whose first message asking for reply mail was published
+ *   (`subscription.requested`; at most one a day per mailbox, decided here
+ *   by `claimMailboxConfirmation`), and a `reply` for each published reply
+ *   to a message whose key is confirmed, unless the reply's key belongs to
+ *   the same address (a reader answering themselves, from any browser).
+ *   Deliveries hold the address row's id, never the address: it is read
+ *   when the mail goes, so an unsubscribe in between (the row and its
+ *   deliveries deleted) stops it.
+ * - Reader mail names the blog the reader was on (the thread url's host;
+ *   the public URL's host when the thread has no url), not the Parley
+ *   server's host.
  */
 import type { Kysely } from 'kysely';
 import type { AppConfig, MailConfig } from '../app-deps.ts';
 import type { Database } from '../db/schema.ts';
+import { findMessage } from '../messages/messages.repository.ts';
+import { findThreadById } from '../threads/threads.repository.ts';
 import {
   type Channel,
   type ClaimedDelivery,
@@ -37,19 +43,20 @@ import {
   renderOwnerMail,
   renderReplyMail,
 } from './mail-render.ts';
-import { type MailTransport, type OutgoingMail, smtpTransport } from './mail-transport.ts';
+import { type OutgoingMail, smtpTransport } from './mail-transport.ts';
 import type { OutboxEvent } from './outbox.ts';
-import { findAddress } from './reader-addresses.repository.ts';
+import {
+  claimMailboxConfirmation,
+  findAddress,
+  findReaderKey,
+} from './reader-addresses.repository.ts';
 import { CONFIRM_TOKEN_DAYS, confirmToken, unsubscribeToken } from './subscription-tokens.ts';
 
-/** Options of {@link createMailChannel}. */
-export interface MailChannelOptions {
-  /** How mail leaves (default: SMTP to `config.mail.smtpUrl`). */
-  transport?: MailTransport;
+/** What a confirmation delivery carries: the key it confirms, and the blog it was asked on. */
+interface ConfirmationPayload {
+  keyId: number;
+  site: string;
 }
-
-/** What an owner delivery carries: the event as the outbox recorded it (no `route`). */
-type OwnerPayload = OwnerNotice;
 
 /** The longest excerpt of the reader's own message a reply mail quotes, in code points. */
 const EXCERPT = 300;
@@ -95,16 +102,19 @@ const OWNER_EVENTS = new Set(['message.created', 'message.pending', 'message.rep
  * tokens); without the public URL no reader mail is made at all, as the
  * post form never offers it then (`replyMailOn`).
  */
-export function createMailChannel(config: AppConfig, options: MailChannelOptions = {}): Channel {
+export function createMailChannel(config: AppConfig): Channel {
   const mail: MailConfig | undefined = config.mail;
   if (!mail) throw new Error('createMailChannel needs config.mail');
   const { ownerEmail, ownerMail } = mail;
-  const transport = options.transport ?? smtpTransport(mail);
+  const transport = smtpTransport(mail);
   const { publicUrl, secret } = config;
   const readers = publicUrl !== undefined && secret !== undefined;
   const serverUrl = publicUrl ?? config.listenUrl;
   const adminUrl = serverUrl ? under(serverUrl, 'admin') : '/admin';
-  const site = publicUrl ? new URL(publicUrl).host : 'this site';
+  const fallbackSite = publicUrl ? new URL(publicUrl).host : 'this site';
+  /** The blog a thread is on, as reader mail names it. */
+  const siteOf = (threadUrl: string | null) =>
+    (threadUrl ? URL.parse(threadUrl)?.host : undefined) || fallbackSite;
   const domain = fromDomain(mail.from);
   const messageId = (delivery: Pick<ClaimedDelivery, 'webhookId'>) =>
     `<${delivery.webhookId.replace(/[^A-Za-z0-9._-]/g, '')}@${domain}>`;
@@ -120,7 +130,7 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
     event: Extract<OutboxEvent, OwnerNotice>,
     occurredAt: string,
   ): NewDelivery[] {
-    const payload = { type: event.type, data: event.data } as OwnerPayload;
+    const payload = { type: event.type, data: event.data } as OwnerNotice;
     if (ownerMail === 'digest') {
       return [{ type: 'digest', target: 'owner', payload, dueAt: endOfHour(occurredAt) }];
     }
@@ -128,29 +138,51 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
     return [{ type: event.type, target: 'owner', payload }];
   }
 
-  /** The reply mail a published reply sends to the author of the message it answers, if any. */
+  /**
+   * The reply mail a published reply sends to the author of the message it
+   * answers, if any: only when the parent's key is confirmed, and not when
+   * the reply's key is one of the same address's (a reader answering
+   * themselves, from this browser or another).
+   */
   async function replyDelivery(
     trx: Kysely<Database>,
     event: Extract<OutboxEvent, { type: 'message.created' }>,
   ): Promise<NewDelivery[]> {
-    const { parentId, authorAddressId } = event.route;
+    const { parentId, authorKeyId } = event.route;
     if (!readers || parentId === null) return [];
-    const parent = await trx
-      .selectFrom('messages')
-      .select(['body', 'notify_address_id'])
-      .where('id', '=', parentId)
-      .executeTakeFirst();
-    const addressId = parent?.notify_address_id ?? null;
-    // A reply to yourself (the same address asked for mail on both) mails nobody.
-    if (addressId === null || addressId === authorAddressId) return [];
-    const address = await findAddress(trx, addressId);
-    if (!address?.confirmed_at) return [];
+    const parent = await findMessage(trx, parentId);
+    const parentKey =
+      parent?.notify_key_id == null ? undefined : await findReaderKey(trx, parent.notify_key_id);
+    if (!parent || !parentKey?.confirmed_at) return [];
+    const authorKey = authorKeyId === null ? undefined : await findReaderKey(trx, authorKeyId);
+    if (authorKey?.address_id === parentKey.address_id) return [];
     const payload: ReplyNotice = {
       thread: event.data.thread,
       reply: event.data.message,
-      parentExcerpt: excerpt(parent!.body, EXCERPT),
+      parentExcerpt: excerpt(parent.body, EXCERPT),
+      parentHtml: parent.html,
     };
-    return [{ type: 'reply', target: 'reader', addressId, payload }];
+    return [{ type: 'reply', target: 'reader', addressId: parentKey.address_id, payload }];
+  }
+
+  /**
+   * The confirmation a key's published message asks for: none when the key
+   * is gone or confirmed, or its mailbox had one in the last day.
+   */
+  async function confirmationDelivery(
+    trx: Kysely<Database>,
+    route: { keyId: number; messageId: number },
+    now: string,
+  ): Promise<NewDelivery[]> {
+    if (!readers) return [];
+    const key = await findReaderKey(trx, route.keyId);
+    const address = key ? await findAddress(trx, key.address_id) : undefined;
+    if (!key || !address || key.confirmed_at) return [];
+    if (!(await claimMailboxConfirmation(trx, secret!, address.address, new Date(now)))) return [];
+    const message = await findMessage(trx, route.messageId);
+    const thread = message ? await findThreadById(trx, message.thread_id) : undefined;
+    const payload: ConfirmationPayload = { keyId: key.id, site: siteOf(thread?.url ?? null) };
+    return [{ type: 'confirmation', target: 'reader', addressId: address.id, payload }];
   }
 
   /** Sends `mail` through the transport, bounded by the worker's signal. */
@@ -182,9 +214,12 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
     });
     let words: RenderedMail;
     if (delivery.type === 'confirmation') {
-      if (address.confirmed_at) return;
+      const { keyId, site } = delivery.payload as ConfirmationPayload;
+      const key = await findReaderKey(context.store.db, keyId);
+      // Confirmed since (from a link of an earlier mail), or gone: nothing to ask.
+      if (!key || key.confirmed_at || key.address_id !== address.id) return;
       // Issued when the delivery was made, so every attempt sends the same mail.
-      const token = confirmToken(secret!, address, new Date(delivery.createdAt));
+      const token = confirmToken(secret!, key, new Date(delivery.createdAt));
       words = renderConfirmation({
         site,
         confirmUrl: under(publicUrl!, 'notifications/confirm', { token }),
@@ -192,9 +227,8 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
         validDays: CONFIRM_TOKEN_DAYS,
       });
     } else {
-      // Until confirmed, nothing but the confirmation goes to an address.
-      if (!address.confirmed_at) return;
-      words = renderReplyMail(delivery.payload as ReplyNotice, { site, unsubscribeUrl });
+      const notice = delivery.payload as ReplyNotice;
+      words = renderReplyMail(notice, { site: siteOf(notice.thread.url), unsubscribeUrl });
     }
     await deliver(
       {
@@ -220,10 +254,7 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
 
     async deliveriesFor(trx, event, time) {
       if (event.type === 'subscription.requested') {
-        if (!readers) return [];
-        const address = await findAddress(trx, event.route.addressId);
-        if (!address || address.confirmed_at) return [];
-        return [{ type: 'confirmation', target: 'reader', addressId: address.id, payload: {} }];
+        return confirmationDelivery(trx, event.route, time.now);
       }
       const deliveries: NewDelivery[] = [];
       if (ownerWants(event)) deliveries.push(...ownerDelivery(event, time.occurredAt));
@@ -238,7 +269,7 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
       if (!OWNER_EVENTS.has(delivery.type)) {
         throw new DeliveryError(`unknown mail type ${delivery.type}`, { permanent: true });
       }
-      const words = renderOwnerMail(delivery.payload as OwnerPayload, adminUrl);
+      const words = renderOwnerMail(delivery.payload as OwnerNotice, adminUrl);
       await deliver(
         { to: ownerAddress(), ...words, messageId: messageId(delivery), headers: autoSubmitted },
         context,
@@ -249,7 +280,7 @@ export function createMailChannel(config: AppConfig, options: MailChannelOptions
       const first = deliveries[0];
       if (!first) return;
       const words = renderDigest(
-        deliveries.map((d) => d.payload as OwnerPayload),
+        deliveries.map((d) => d.payload as OwnerNotice),
         adminUrl,
       );
       await deliver(

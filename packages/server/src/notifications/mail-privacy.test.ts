@@ -109,8 +109,12 @@ for (const dialect of dialects) {
             ...extra,
           }),
         );
-        return JSON.parse(text) as PostMessageResponse;
+        const answer = JSON.parse(text) as PostMessageResponse;
+        if (answer.mailKey) mailKeys.push(answer.mailKey);
+        return answer;
       };
+      /** The reader keys the posts' answers gave: in no other answer, row, mail or log. */
+      const mailKeys: string[] = [];
 
       const stream = await s.stream(KEY);
       const first = await post('Please mail me replies', {
@@ -128,6 +132,10 @@ for (const dialect of dialects) {
         return match[1]!;
       };
       await keep('confirm page', await get(link('/notifications/confirm')));
+      await keep(
+        'confirmed page',
+        await fetch(`${s.url}${link('/notifications/confirm')}`, { method: 'POST' }),
+      );
       await keep('unsubscribe page', await get(link('/notifications/unsubscribe')));
 
       await post('An answer', {
@@ -202,7 +210,11 @@ for (const dialect of dialects) {
       assert.ok(smtp.mails.some((m) => m.to.includes('owner@blog.example')));
       assert.ok(logs.some((line) => line.includes('delivery failed')));
 
+      assert.equal(mailKeys.length, 3, 'each post asking for reply mail was given its key');
       for (const { what, text } of seen) {
+        if (!what.startsWith('POST ')) {
+          for (const key of mailKeys) assert.ok(!text.includes(key), `${what} holds a mail key`);
+        }
         const lower = text.toLowerCase();
         for (const needle of [...ADDRESSES.map((a) => a.toLowerCase()), ...PARTS]) {
           assert.ok(!lower.includes(needle), `${what} holds ${needle}:\n${text.slice(0, 2000)}`);

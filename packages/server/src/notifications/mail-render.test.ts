@@ -85,6 +85,7 @@ describe('the HTML of every mail', () => {
         thread: thread({ title: HOSTILE }),
         reply: message(hostileBody, { author: { name: HOSTILE } }),
         parentExcerpt: HOSTILE,
+        parentHtml: renderComment(HOSTILE).html,
       },
       {
         site: 'comments.blog.example',
@@ -166,6 +167,77 @@ describe('the HTML of every mail', () => {
       'https://comments.blog.example/notifications/confirm?token=1.2.a',
       'https://comments.blog.example/notifications/unsubscribe?token=1.a',
     ]);
+  });
+
+  it('keeps only absolute http(s) links: relative, //, \\, fragment, query and obfuscated hrefs lose the link, keep the text', () => {
+    const hostile = [
+      '[a](JaVa&#x0a;ScRiPt:alert(1))',
+      '[b](/%5Cevil.example)',
+      '[c](.//evil.example)',
+      '[d](#frag)',
+      '[e](?q=1)',
+      '[f](//evil.example)',
+      '[g](\\\\evil.example)',
+      '[h](https://ok.example/x?y=1)',
+    ].join(' ');
+    const fromMarkdown = mailBodyHtml(renderComment(hostile).html);
+    assert.equal(fromMarkdown, '<p>a b c d e f g <a href="https://ok.example/x?y=1">h</a></p>');
+    // Stored HTML written by hand (an import, an older renderer): the same.
+    for (const href of [
+      'JaVa&#x0a;ScRiPt:alert(1)',
+      '/%5Cevil.example',
+      './/evil.example',
+      '#frag',
+      '?q=1',
+      '//evil.example',
+      '\\\\evil.example',
+      'https:/\\evil.example',
+      'http:evil.example',
+      ' javascript:alert(1)',
+    ]) {
+      assert.equal(mailBodyHtml(`<p><a href="${href}">t</a></p>`), '<p>t</p>', href);
+    }
+  });
+
+  it('renders the reader’s own message in a reply mail like the reply, from its stored HTML', () => {
+    const parentBody = 'Who *knows* [this](https://docs.example/q)? [x](/relative)';
+    const { html, text } = renderReplyMail(
+      {
+        thread: thread(),
+        reply: message('An **answer**'),
+        parentExcerpt: parentBody,
+        parentHtml: renderComment(parentBody).html,
+      },
+      { site: 'blog.example', unsubscribeUrl: 'https://c.example/u?token=1.2.a' },
+    );
+    assert.match(
+      html,
+      /<p>Your message:<\/p>\n<blockquote><p>Who <em>knows<\/em> <a href="https:\/\/docs\.example\/q">this<\/a>\? x<\/p><\/blockquote>/,
+    );
+    assert.doesNotMatch(html, /\*knows\*/, 'no raw markdown in the HTML part');
+    assert.match(text, /Your message:\n> Who \*knows\*/, 'the text part quotes the markdown');
+  });
+
+  it('names the blog the reader was on in reply mail and confirmations', () => {
+    const reply = renderReplyMail(
+      {
+        thread: thread(),
+        reply: message('An answer'),
+        parentExcerpt: 'q',
+        parentHtml: '<p>q</p>',
+      },
+      { site: 'blog.example', unsubscribeUrl: 'https://c.example/u?token=1.2.a' },
+    );
+    assert.equal(reply.subject, 'Ada replied to you on "A <i>post</i>" (blog.example)');
+    assert.match(reply.text, /your messages on blog\.example\./);
+    const confirmation = renderConfirmation({
+      site: 'blog.example',
+      confirmUrl: 'https://c.example/notifications/confirm?token=1.2.a',
+      unsubscribeUrl: 'https://c.example/u?token=1.2.a',
+      validDays: 7,
+    });
+    assert.equal(confirmation.subject, 'Confirm reply mail from blog.example');
+    assert.match(confirmation.text, /asked blog\.example to mail this address/);
   });
 
   it('keeps the message’s emphasis, quote and code, drops the rest to text', () => {

@@ -9,8 +9,10 @@
  *   are text, never markup (`<script>` in a name arrives as those letters).
  * - The message itself is its stored HTML (already rendered from markdown
  *   and sanitized at write time) sanitized again to a tiny allowlist: p, br,
- *   em, strong, code, pre, blockquote, ul, ol, li, and a with an http(s) href
- *   and nothing else. No images, no styles, no classes.
+ *   em, strong, code, pre, blockquote, ul, ol, li, and a with an absolute
+ *   http(s) href and nothing else (a relative, `//`, `\\`, fragment-only,
+ *   query-only or obfuscated href is dropped, its text kept: in a mail there
+ *   is no page for it to be relative to). No images, no styles, no classes.
  * - No `<img>`, no stylesheet, nothing fetched: the document loads nothing.
  *   The only links Parley adds are the blog's (the thread, the message), the
  *   /admin page, and its own confirm and unsubscribe URLs.
@@ -37,8 +39,10 @@ export type OwnerNotice =
 export interface ReplyNotice {
   thread: Thread;
   reply: NotifiedMessage;
-  /** The start of the message it answers, as its author wrote it. */
+  /** The start of the message it answers, as its author wrote it (the text part). */
   parentExcerpt: string;
+  /** The message it answers as stored (rendered and sanitized), for the HTML part. */
+  parentHtml: string;
 }
 
 /** Control characters (CR and LF among them), line and paragraph separators, bidi controls. */
@@ -64,32 +68,69 @@ export function escapeHtml(text: string): string {
   );
 }
 
+/**
+ * The href a link in a mail may keep: an absolute `http:` or `https:` URL,
+ * written out as the URL parser reads it (so a mail client's parser and
+ * ours cannot disagree about where it goes); undefined for anything else.
+ * The attribute's entities are decoded already, so `JaVa&#x0a;ScRiPt:` is
+ * seen as the `JaVa\nScRiPt:` a browser would read.
+ */
+function absoluteWebHref(href: string): string | undefined {
+  if (!/^https?:\/\/[^\s/\\?#]/i.test(href)) return undefined;
+  const url = URL.parse(href);
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.href : undefined;
+}
+
 /** The sanitizer's allowlist for a message's HTML in a mail (see the file comment). */
 const MAIL_BODY: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'a', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li'],
+  // `span` only as what a refused link becomes (below); removed afterwards.
+  allowedTags: [
+    'p',
+    'br',
+    'a',
+    'em',
+    'strong',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'span',
+  ],
   allowedAttributes: { a: ['href'] },
   allowedSchemes: ['http', 'https'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
+  // sanitize-html lets relative hrefs through (they have no scheme to
+  // refuse): a link keeps only an absolute web URL, else it becomes a bare
+  // span. Not a disallowed tag: sanitize-html would then close the next
+  // link at that depth with `</span>` (a tag renamed and then discarded
+  // leaves its rename behind).
+  transformTags: {
+    a: (_tagName, attribs) => {
+      const href = absoluteWebHref(attribs.href ?? '');
+      const kept: sanitizeHtml.Attributes = href ? { href } : {};
+      return { tagName: href ? 'a' : 'span', attribs: kept };
+    },
+  },
   // A dropped tag (del, hr, anything unknown) keeps its text; script and style lose theirs.
   disallowedTagsMode: 'discard',
 };
 
 /** A message's stored HTML, sanitized to what a mail may carry. */
 export function mailBodyHtml(html: string): string {
-  return sanitizeHtml(html, MAIL_BODY).trim();
+  // Every `<span>` left is attribute-free (none are allowed) and every `<`
+  // in text is escaped: these are exactly the refused links' tags.
+  return sanitizeHtml(html, MAIL_BODY)
+    .replace(/<\/?span>/g, '')
+    .trim();
 }
 
 /** Only absolute http(s) URLs become links; anything else is shown as text. */
-function isWebUrl(href: string): boolean {
-  const url = URL.parse(href);
-  return url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
-}
-
 function link(href: string, text: string = href): string {
-  return isWebUrl(href)
-    ? `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
-    : escapeHtml(text);
+  const web = absoluteWebHref(href);
+  return web ? `<a href="${escapeHtml(web)}">${escapeHtml(text)}</a>` : escapeHtml(text);
 }
 
 /** `2026-03-01T12:00:05.000Z` as `2026-03-01 12:00 UTC`. */
@@ -320,10 +361,10 @@ function readerFooter(unsubscribeUrl: string, why: string): { text: string[]; ht
 }
 
 /**
- * The confirmation a reader's address gets the first time it asks for reply
- * mail (at most one a day): the link that confirms it, and the way out. Says
- * nothing about what was posted, or where: the address may not be the
- * poster's own.
+ * The confirmation a reader's key (browser) gets when its first message
+ * asking for reply mail is published (at most one a day per mailbox): the
+ * blog it was asked on, the link that confirms it, and the way out. Says
+ * nothing about what was posted: the address may not be the poster's own.
  */
 export function renderConfirmation(links: {
   site: string;
@@ -333,7 +374,7 @@ export function renderConfirmation(links: {
 }): RenderedMail {
   const subject = headerText(`Confirm reply mail from ${links.site}`);
   const intro = `Someone, probably you, asked ${links.site} to mail this address when people reply to their messages there.`;
-  const confirm = `To confirm, open this link (it works for ${links.validDays} days):`;
+  const confirm = `To confirm, open this link and press Confirm (it works for ${links.validDays} days):`;
   const ignore = 'If it was not you, ignore this mail: nothing else will be sent.';
   const footer = readerFooter(
     links.unsubscribeUrl,
@@ -360,7 +401,7 @@ export function renderReplyMail(
   notice: ReplyNotice,
   links: { site: string; unsubscribeUrl: string },
 ): RenderedMail {
-  const { thread, reply, parentExcerpt } = notice;
+  const { thread, reply, parentExcerpt, parentHtml } = notice;
   const headline = `${authorName(reply)} replied to you on "${threadName(thread)}"`;
   const footer = readerFooter(
     links.unsubscribeUrl,
@@ -383,9 +424,9 @@ export function renderReplyMail(
       `<p>${escapeHtml(headline)}, ${escapeHtml(mailTime(reply.createdAt))}:</p>`,
       quotedHtml(reply),
       ...(reply.url ? [`<p>${link(reply.url, 'Read it and answer on the blog')}</p>`] : []),
-      `<p>Your message:</p>\n<blockquote><p>${escapeHtml(parentExcerpt).replace(/\n/g, '<br>')}</p></blockquote>`,
+      `<p>Your message:</p>\n<blockquote>${mailBodyHtml(parentHtml)}</blockquote>`,
       footer.html,
     ].join('\n'),
   );
-  return { subject: headerText(headline), text, html };
+  return { subject: headerText(`${headline} (${links.site})`), text, html };
 }

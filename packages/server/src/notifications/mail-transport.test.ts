@@ -51,6 +51,11 @@ describe('smtpTransport', () => {
     const [mail] = server.mails;
     assert.equal(mail?.secure, true);
     assert.equal(mail?.user, 'parley');
+    assert.deepEqual(
+      server.logins.map((l) => l.secure),
+      [true],
+      'the login went over TLS',
+    );
     assert.deepEqual(mail?.to, ['reader@example.org']);
     assert.equal(mail?.parsed.subject, 'Hello');
     assert.equal(mail?.parsed.messageId, '<msg_abc@blog.example>');
@@ -75,10 +80,22 @@ describe('smtpTransport', () => {
     assert.equal(server.mails.length, 0);
   });
 
-  it('sends in the clear to a server that offers no STARTTLS', async () => {
+  it('sends in the clear to a server that offers no STARTTLS, when there is no login to protect', async () => {
     server = await startMailServer();
     await smtpTransport(config(server.url)).send(MAIL, never());
     assert.equal(server.mails[0]?.secure, false);
+  });
+
+  it('never sends a password in the clear: with a login, a server without STARTTLS gets neither it nor the mail', async () => {
+    server = await startMailServer({ auth: { user: 'parley', pass: 'cleartext-never' } });
+    const error = await failure(smtpTransport(config(server.url)).send(MAIL, never()));
+    assert.equal(
+      error.message,
+      'SMTP server offers no STARTTLS: the login in PARLEY_SMTP_URL is never sent in the clear',
+    );
+    assert.deepEqual(server.logins, []);
+    assert.equal(server.mails.length, 0);
+    assert.doesNotMatch(error.message, /cleartext-never/);
   });
 
   it('reports a refused login without the credentials', async () => {
@@ -98,7 +115,7 @@ describe('smtpTransport', () => {
     server = await startMailServer();
     server.refuse(550, '5.1.1 <reader@example.org>: Recipient address rejected');
     const error = await failure(smtpTransport(config(server.url)).send(MAIL, never()));
-    assert.equal(error.message, 'SMTP 550 5.1.1: Recipient address rejected');
+    assert.equal(error.message, 'SMTP 550 5.1.1: bad destination mailbox');
     assert.doesNotMatch(error.message, /@/);
     // Retried by the worker's schedule: the mail server may be fixed.
     assert.equal(error.permanent, false);
@@ -139,16 +156,37 @@ describe('smtpTransport', () => {
 });
 
 describe('mailErrorText', () => {
-  it('names the reply code and the first words of the reply, addresses taken out', () => {
+  it('names the reply code, the enhanced status code and fixed words for them, never the server’s words', () => {
     assert.equal(
       mailErrorText({ responseCode: 451, response: '451 4.3.0 Try again later\r\nmore' }),
-      'SMTP 451 4.3.0 Try again later',
+      'SMTP 451 4.3.0: mail system problem',
     );
     assert.equal(
       mailErrorText({ responseCode: 550, response: '550 no such user reader@example.org here' }),
-      'SMTP 550 no such user here',
+      'SMTP 550: mailbox unavailable',
     );
-    assert.equal(mailErrorText({ responseCode: 554 }), 'SMTP 554');
+    assert.equal(mailErrorText({ responseCode: 554 }), 'SMTP 554: transaction failed');
+    assert.equal(
+      mailErrorText({ responseCode: 599, response: '599 9.9.9 odd' }),
+      'SMTP 599: permanent failure',
+    );
+  });
+
+  it('keeps nothing of an address however a refusal spells it', () => {
+    for (const [response, expected] of [
+      ['550 5.1.1 leakme2... User unknown', 'SMTP 550 5.1.1: bad destination mailbox'],
+      ['550 Recipient leakme3 at example.net rejected', 'SMTP 550: mailbox unavailable'],
+      ['550 5.1.1 leakme4%40example.net unknown', 'SMTP 550 5.1.1: bad destination mailbox'],
+      ['550 5.1.1 leakme5＠example.net unknown', 'SMTP 550 5.1.1: bad destination mailbox'],
+      [
+        '550-5.1.1 <leakme6@example.net>\r\n550 5.1.1 more',
+        'SMTP 550 5.1.1: bad destination mailbox',
+      ],
+    ] as const) {
+      const text = mailErrorText({ responseCode: 550, response });
+      assert.equal(text, expected, response);
+      assert.doesNotMatch(text, /leakme|example|net/i);
+    }
   });
 
   it('names a system error by its code, never by the message around it', () => {

@@ -1,10 +1,12 @@
 /**
  * How a mail leaves the server: nodemailer over SMTP, from `PARLEY_SMTP_URL`.
  * `smtp://` connects in the clear and upgrades with STARTTLS whenever the
- * server offers it (nodemailer's default); `smtps://` speaks TLS from the
- * first byte. Credentials travel in the URL and never come back out: errors
- * are reduced to a short text that names what failed, never the URL, the
- * server's whole answer or an address.
+ * server offers it (nodemailer's default), and must when the URL has a login:
+ * a password is never sent in the clear, so a server (or a meddler on the
+ * way) that offers no STARTTLS gets no login and no mail. `smtps://` speaks
+ * TLS from the first byte. Credentials travel in the URL and never come back
+ * out: errors are reduced to a short text that names what failed, never the
+ * URL, the server's words or an address.
  */
 import type { ConnectionOptions } from 'node:tls';
 import { createTransport } from 'nodemailer';
@@ -27,8 +29,12 @@ export interface OutgoingMail {
 export interface MailTransport {
   /** Sends one mail, or throws a {@link DeliveryError} saying briefly why not. */
   send(mail: OutgoingMail, signal: AbortSignal): Promise<void>;
-  /** Lets go of the transport (nothing is kept open between sends). */
-  close(): void;
+}
+
+/** Whether `smtpUrl` logs in over `smtp://`, where STARTTLS must come first. */
+function logsInInTheClear(smtpUrl: string): boolean {
+  const url = URL.parse(smtpUrl);
+  return url !== null && url.protocol === 'smtp:' && (url.username !== '' || url.password !== '');
 }
 
 /** Options of {@link smtpTransport}. */
@@ -52,9 +58,12 @@ export function smtpTransport(
   options: SmtpTransportOptions = {},
 ): MailTransport {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const requireTLS = logsInInTheClear(config.smtpUrl);
   const transporter = createTransport(
     {
       url: config.smtpUrl,
+      // Never a password in the clear: no STARTTLS, no login (nor mail).
+      ...(requireTLS ? { requireTLS: true } : {}),
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
@@ -84,12 +93,17 @@ export function smtpTransport(
           signal,
         });
       } catch (error) {
+        if (signal.aborted) {
+          throw new DeliveryError(`timeout after ${Math.round(timeoutMs / 1000)} s`);
+        }
+        const code = (error as { code?: unknown } | null)?.code;
         throw new DeliveryError(
-          signal.aborted ? `timeout after ${Math.round(timeoutMs / 1000)} s` : mailErrorText(error),
+          requireTLS && code === 'ETLS'
+            ? 'SMTP server offers no STARTTLS: the login in PARLEY_SMTP_URL is never sent in the clear'
+            : mailErrorText(error),
         );
       }
     },
-    close: () => transporter.close(),
   };
 }
 
@@ -97,15 +111,53 @@ export function smtpTransport(
 const SYSTEM_ERROR =
   /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|ECONNABORTED)\b/;
 
-/** Anything that looks like an address, in a server's reply (`<reader@example.com>`). */
-const ADDRESS = /<?[^\s<>]*@[^\s<>]*>?/g;
+/** An enhanced status code (RFC 3463) at the start of a reply's text: `5.1.1`. */
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
+
+/** What common enhanced status codes mean (RFC 3463), in fixed words. */
+const ENHANCED_TEXT: Record<string, string> = {
+  '1.1': 'bad destination mailbox',
+  '1.2': 'bad destination system',
+  '1.3': 'bad destination mailbox syntax',
+  '1.10': 'recipient has no mail service',
+  '2.1': 'mailbox disabled',
+  '2.2': 'mailbox full',
+  '2.3': 'message too long',
+  '3.0': 'mail system problem',
+  '3.4': 'message too big for the system',
+  '4.1': 'no answer from host',
+  '4.7': 'delivery time expired',
+  '5.1': 'invalid command',
+  '7.0': 'refused for security or policy',
+  '7.1': 'delivery not authorized',
+  '7.26': 'sender not authenticated',
+};
+
+/** What SMTP reply codes mean (RFC 5321), in fixed words. */
+const REPLY_TEXT: Record<number, string> = {
+  421: 'service not available',
+  450: 'mailbox unavailable',
+  451: 'local error in processing',
+  452: 'insufficient storage',
+  454: 'temporary authentication failure',
+  530: 'authentication required',
+  535: 'authentication failed',
+  550: 'mailbox unavailable',
+  551: 'user not local',
+  552: 'storage exceeded',
+  553: 'mailbox name not allowed',
+  554: 'transaction failed',
+};
 
 /**
- * What /admin shows for a failed send (`deliveries.last_error`): the SMTP
- * reply code and the first words of the server's reply with any address taken
- * out (`SMTP 550 5.1.1 Recipient address rejected: User unknown`), a system
- * error's code (`ECONNREFUSED`), or nodemailer's code (`EAUTH`). Never the
- * error's own message whole: it may carry the host with its credentials.
+ * What /admin shows for a failed send (`deliveries.last_error`), and the
+ * logs: the SMTP reply code, the enhanced status code when the server gave
+ * one, and a fixed description of them (`SMTP 550 5.1.1: bad destination
+ * mailbox`); a system error's code (`ECONNREFUSED`), or nodemailer's code
+ * (`EAUTH`). Never a word the server wrote: a refusal may spell the
+ * recipient's address in any form (`leakme at example.net`,
+ * `leakme%40example.net`, a fullwidth `＠`, the local part alone), and the
+ * error's own message may carry the host with its credentials.
  */
 export function mailErrorText(error: unknown): string {
   const e = (error ?? {}) as {
@@ -119,18 +171,15 @@ export function mailErrorText(error: unknown): string {
   if (code === 'EAUTH') {
     return `SMTP authentication failed${typeof e.responseCode === 'number' ? ` (${e.responseCode})` : ''}`;
   }
-  if (typeof e.responseCode === 'number') {
-    const reply = typeof e.response === 'string' ? e.response.split(/\r?\n/)[0]! : '';
-    const words = reply
-      .replace(/^\d{3}[ -]?/, '')
-      .replace(ADDRESS, '')
-      .replace(/[^\x20-\x7e]/g, '')
-      .replace(/\s+/g, ' ')
-      .replace(/ :/g, ':')
-      .replace(/^[\s:]+/, '')
-      .trim()
-      .slice(0, 100);
-    return `SMTP ${e.responseCode}${words ? ` ${words}` : ''}`;
+  if (typeof e.responseCode === 'number' && Number.isInteger(e.responseCode)) {
+    const reply = typeof e.response === 'string' ? e.response : '';
+    const enhanced = ENHANCED.exec(reply.replace(/^\d{3}[ -]?/, ''));
+    const detail = enhanced ? `${Number(enhanced[2])}.${Number(enhanced[3])}` : undefined;
+    const words =
+      (detail && ENHANCED_TEXT[detail]) ??
+      REPLY_TEXT[e.responseCode] ??
+      (e.responseCode >= 500 ? 'permanent failure' : 'temporary failure');
+    return `SMTP ${e.responseCode}${enhanced ? ` ${enhanced[0]}` : ''}: ${words}`;
   }
   const system = typeof e.message === 'string' ? SYSTEM_ERROR.exec(e.message)?.[1] : undefined;
   if (system) return system;

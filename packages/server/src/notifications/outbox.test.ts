@@ -51,7 +51,7 @@ for (const dialect of dialects) {
       assert.deepEqual(event!.route, {
         messageId: message.id,
         parentId: null,
-        authorAddressId: null,
+        authorKeyId: null,
         byOwner: false,
       });
       const text = JSON.stringify(await outbox());

@@ -24,13 +24,14 @@ import { toMessage, toThread } from '../wire-mapping.ts';
 
 /**
  * What the worker routes a message event by; stripped before anything is
- * sent. `authorAddressId`: the reader address the message's author asked
- * replies to go to (a reply to their own message mails nobody).
+ * sent. `authorKeyId`: the reader key the message's author asked reply mail
+ * with (its address is looked up when the event is fanned out: a reply to
+ * one's own message, from any browser, mails nobody).
  */
 export interface MessageRoute {
   messageId: number;
   parentId: number | null;
-  authorAddressId: number | null;
+  authorKeyId: number | null;
   /** The site owner wrote it: the owner is not mailed about their own messages. */
   byOwner: boolean;
 }
@@ -45,10 +46,13 @@ export type OutboxEvent =
       };
     }[WebhookEventType]
   | {
-      /** A reader asked for reply mail at an address not yet confirmed: send the confirmation. */
+      /**
+       * A message asking for reply mail with a key not yet confirmed was
+       * published: send the key's confirmation (at most one a day per mailbox).
+       */
       type: 'subscription.requested';
       data: null;
-      route: { addressId: number };
+      route: { keyId: number; messageId: number };
     };
 
 /** Writes one event into the outbox, inside the caller's transaction. */
@@ -92,7 +96,7 @@ function routeOf(row: MessageRow): MessageRoute {
   return {
     messageId: row.id,
     parentId: row.parent_id,
-    authorAddressId: row.notify_address_id,
+    authorKeyId: row.notify_key_id,
     byOwner: row.author_role === 'owner',
   };
 }

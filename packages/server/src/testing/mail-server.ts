@@ -66,6 +66,8 @@ export interface MailServer {
   url: string;
   /** Every mail accepted so far, oldest first. */
   readonly mails: ReceivedMail[];
+  /** Every login tried so far (AUTH), right or wrong, with whether the session was encrypted. */
+  readonly logins: { user: string; password: string; secure: boolean }[];
   /**
    * Refuse each following mail after DATA with this reply (`550`, `451`…),
    * or accept again with `undefined`. Refused mail is not kept.
@@ -78,6 +80,7 @@ export interface MailServer {
 export async function startMailServer(options: MailServerOptions = {}): Promise<MailServer> {
   const security = options.security ?? 'none';
   const mails: ReceivedMail[] = [];
+  const logins: MailServer['logins'] = [];
   let refusal: { code: number; message: string } | undefined;
   const server = new SMTPServer({
     secure: security === 'tls',
@@ -89,7 +92,12 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
     allowInsecureAuth: security === 'none',
     logger: false,
     closeTimeout: 1000,
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
+      logins.push({
+        user: String(auth.username),
+        password: String(auth.password),
+        secure: session.secure,
+      });
       if (
         options.auth &&
         auth.username === options.auth.user &&
@@ -145,6 +153,7 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
     port,
     url: `${security === 'tls' ? 'smtps' : 'smtp'}://${login}localhost:${port}`,
     mails,
+    logins,
     refuse(code, message = 'Mailbox unavailable') {
       refusal = code === undefined ? undefined : { code, message };
     },

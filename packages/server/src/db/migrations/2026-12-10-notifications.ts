@@ -13,9 +13,9 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 //   by one instance at a time (`locked_until`; on PostgreSQL with
 //   `FOR UPDATE SKIP LOCKED`), retried with backoff for more than a day, the
 //   same `webhook_id` on every attempt.
-// - `reader_addresses`: a reader's email address, kept only for reply mail:
-//   confirmed or not, deleted on unsubscribe or with the reader's last
-//   message. Messages point at it (`notify_address_id`).
+// - `reader_addresses`: a reader's email address, kept only for reply mail,
+//   deleted on unsubscribe or with the reader's last message. Consent is per
+//   browser, not per address: see the reader keys block at the end.
 // - `messages.first_published_at`: when a message was first shown to
 //   readers, so `message.created` is reported once (a hidden message that a
 //   moderator restores is not new). Messages published before this
@@ -36,24 +36,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Lower-cased: one row per mailbox, however it is capitalised.
     .addColumn('address_key', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', time, (c) => c.notNull())
-    // Null until the reader follows the confirmation link: nothing but that
-    // one confirmation mail is sent to an unconfirmed address.
-    .addColumn('confirmed_at', time)
-    // The last confirmation mail asked for, to send at most one a day.
-    .addColumn('confirmation_sent_at', time)
     .execute();
 
-  await db.schema
-    .alterTable('messages')
-    .addColumn('notify_address_id', 'integer', (c) =>
-      c.references('reader_addresses.id').onDelete('set null'),
-    )
-    .execute();
   await db.schema.alterTable('messages').addColumn('first_published_at', time).execute();
   await sql`update messages set first_published_at = created_at where status <> 'pending' and not (status = 'hidden' and hidden_reason = 'spam')`.execute(
-    db,
-  );
-  await sql`create index messages_notify_address_idx on messages (notify_address_id) where notify_address_id is not null`.execute(
     db,
   );
 
@@ -100,13 +86,78 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('deliveries')
     .columns(['created_at', 'id'])
     .execute();
+
+  // --- Reader keys and confirmation limits (mail2) ---
+  // - `reader_keys`: consent to reply mail is given per browser, not per
+  //   address: each post asking for reply mail names a key (random, kept by
+  //   the reader's browser; stored here only as its SHA-256), and a key is
+  //   confirmed by its own mail. Knowing a confirmed address is not enough
+  //   to make Parley mail it. Messages point at their key (`notify_key_id`).
+  // - `confirmation_mailboxes`: at most one confirmation mail a day per
+  //   mailbox, remembered by an HMAC (server secret) of the normalised
+  //   mailbox, never the address, so deleting messages, unsubscribing or
+  //   making the address row again does not reset it. Rows go after a day.
+  // - `confirmation_sends`: the confirmation mails one client's posts caused
+  //   in the last hour (the shape of `edit_sends`).
+  await db.schema
+    .createTable('reader_keys')
+    .addColumn('id', id, primary)
+    .addColumn('address_id', 'integer', (c) =>
+      c.notNull().references('reader_addresses.id').onDelete('cascade'),
+    )
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', time, (c) => c.notNull())
+    // Null until its confirmation link is followed: no reply mail before.
+    .addColumn('confirmed_at', time)
+    .execute();
+  await db.schema
+    .createIndex('reader_keys_address_idx')
+    .on('reader_keys')
+    .column('address_id')
+    .execute();
+  await db.schema
+    .alterTable('messages')
+    .addColumn('notify_key_id', 'integer', (c) =>
+      c.references('reader_keys.id').onDelete('set null'),
+    )
+    .execute();
+  await sql`create index messages_notify_key_idx on messages (notify_key_id) where notify_key_id is not null`.execute(
+    db,
+  );
+  await db.schema
+    .createTable('confirmation_mailboxes')
+    .addColumn('mailbox_hash', 'text', (c) => c.primaryKey())
+    .addColumn('sent_at', time, (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('confirmation_sends')
+    .addColumn('id', id, primary)
+    .addColumn('client_hash', 'text', (c) => c.notNull())
+    .addColumn('sent_at', time, (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('confirmation_sends_client_idx')
+    .on('confirmation_sends')
+    .columns(['client_hash', 'sent_at'])
+    .execute();
+  await db.schema
+    .createIndex('confirmation_sends_sent_idx')
+    .on('confirmation_sends')
+    .column('sent_at')
+    .execute();
+  // --- end of reader keys and confirmation limits ---
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  // --- Reader keys and confirmation limits (mail2) ---
+  await db.schema.dropTable('confirmation_sends').execute();
+  await db.schema.dropTable('confirmation_mailboxes').execute();
+  await db.schema.dropIndex('messages_notify_key_idx').execute();
+  await db.schema.alterTable('messages').dropColumn('notify_key_id').execute();
+  await db.schema.dropTable('reader_keys').execute();
+  // --- end of reader keys and confirmation limits ---
   await db.schema.dropTable('deliveries').execute();
   await db.schema.dropTable('outbox').execute();
-  await db.schema.dropIndex('messages_notify_address_idx').execute();
   await db.schema.alterTable('messages').dropColumn('first_published_at').execute();
-  await db.schema.alterTable('messages').dropColumn('notify_address_id').execute();
   await db.schema.dropTable('reader_addresses').execute();
 }

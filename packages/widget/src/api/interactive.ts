@@ -14,28 +14,6 @@ import type { Challenge } from 'altcha-lib';
 import { request, threadUrl } from './client.js';
 
 /**
- * What issue 14's second contract adds to a post that asks for reply mail
- * (`mail2` on the server): `mailKey`, the key the server gave this device
- * for the address, sent back with later posts that use the same address.
- * Local until `PostMessageRequest` in wire.ts carries it.
- */
-export interface MailKeyField {
-  mailKey?: string;
-}
-
-/**
- * What the 201 adds when the post asked for reply mail (issue 14's second
- * contract): the address's `mailKey` for this device, and `replyMail`, `on`
- * (confirmed: replies are mailed) or `confirming` (a confirmation mail was
- * sent). Local until `PostMessageResponse` in wire.ts carries them; an older
- * server sends neither.
- */
-export interface ReplyMailAnswer {
-  mailKey?: string;
-  replyMail?: 'on' | 'confirming';
-}
-
-/**
  * `GET /api/threads/:key/events`: the address of the thread's live event
  * stream (server-sent events), replaying every event after `lastEventId`.
  * A URL, not a request: `EventSource` does the fetching (and reconnecting).
@@ -62,11 +40,11 @@ const messageUrl = (base: string, id: number) => `${base}api/messages/${id}`;
 export const postMessage = (
   base: string,
   key: string,
-  body: PostMessageRequest & MailKeyField,
+  body: PostMessageRequest,
   signal: AbortSignal,
   token?: string,
 ) =>
-  request<PostMessageResponse & ReplyMailAnswer>(
+  request<PostMessageResponse>(
     `${threadUrl(base, key)}/messages`,
     signal,
     write('POST', body, token),

@@ -16,6 +16,7 @@ import {
   type ChannelName,
   type ClaimedDelivery,
   DeliveryError,
+  errorCode,
   type SendContext,
 } from './channel.ts';
 import {
@@ -132,11 +133,7 @@ function nextAttemptAfter(attempts: number, now: Date): Date | null {
  */
 function describeFailure(error: unknown): string {
   if (error instanceof DeliveryError) return error.message.slice(0, MAX_ERROR_LENGTH);
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as Error).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
-  }
-  return 'send failed';
+  return errorCode(error) ?? 'send failed';
 }
 
 /**
@@ -334,7 +331,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
    * the outcome on each of its rows. Resolves to whether it was delivered.
    */
   async function send(unit: SendUnit): Promise<boolean> {
-    const claimedAt = clock();
     const deliveries = unit.rows.map(toClaimed);
     // Cut short by the send timeout or by stop(): the channel is told
     // through the signal, and the worker stops waiting either way.
@@ -358,12 +354,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     timer.unref();
     if (interrupt.signal.aborted) onStop();
     else interrupt.signal.addEventListener('abort', onStop, { once: true });
-    const context: SendContext = {
-      store,
-      now: claimedAt,
-      signal: controller.signal,
-      timeoutMs: sendTimeoutMs,
-    };
+    const context: SendContext = { store, signal: controller.signal };
     let failure: unknown;
     try {
       const sending =
@@ -539,7 +530,6 @@ function toClaimed(row: DeliveryRow): ClaimedDelivery {
     addressId: row.address_id,
     webhookId: row.webhook_id,
     payload: JSON.parse(row.payload) as unknown,
-    attempt: row.attempts,
     createdAt: row.created_at,
   };
 }

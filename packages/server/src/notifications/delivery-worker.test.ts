@@ -522,6 +522,57 @@ for (const dialect of dialects) {
       }
     });
 
+    it('fails the due deliveries of a channel it lacks, saying why; a retry sends them once it has it', async () => {
+      await open();
+      const sent: number[] = [];
+      // Mail as another configuration made it: due a minute after the event.
+      const mail: Channel = {
+        name: 'mail',
+        async deliveriesFor(_trx, event, time) {
+          if (event.type !== 'message.created') return [];
+          const due = new Date(new Date(time.now).getTime() + 60_000).toISOString();
+          return [{ type: event.type, target: 'owner', payload: { id: 1 }, dueAt: due }];
+        },
+        async send(delivery) {
+          sent.push(delivery.id);
+        },
+      };
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      assert.equal((await newWorker({ channels: [mail] }).runOnce()).fannedOut, 1);
+      // An instance without mail (PARLEY_SMTP_URL unset): not due yet, left alone.
+      const withoutMail = newWorker();
+      await withoutMail.runOnce();
+      assert.equal((await only()).failed_at, null);
+      f.now = new Date(f.now.getTime() + 60_000);
+      await withoutMail.runOnce();
+      const failed = await only();
+      assert.equal(failed.failed_at, f.now.toISOString());
+      assert.equal(failed.next_attempt_at, null);
+      assert.equal(failed.attempts, 0, 'nothing was attempted');
+      assert.equal(failed.last_error, 'mail is not configured (PARLEY_SMTP_URL)');
+      const list = await json<DeliveryList>(
+        await f.get('/api/admin/deliveries?state=failed', ADMIN),
+        200,
+      );
+      assert.equal(list.deliveries[0]?.lastError, 'mail is not configured (PARLEY_SMTP_URL)');
+
+      // With no channel at all, too.
+      await json(await f.post(`/api/admin/deliveries/${failed.id}/retry`, {}, ADMIN), 200);
+      await newWorker({ channels: [] }).runOnce();
+      assert.equal((await only()).last_error, 'mail is not configured (PARLEY_SMTP_URL)');
+      assert.notEqual((await only()).failed_at, null);
+
+      // Mail configured now: a retry sends it.
+      await json(await f.post(`/api/admin/deliveries/${failed.id}/retry`, {}, ADMIN), 200);
+      assert.deepEqual(await newWorker({ channels: [mail] }).runOnce(), {
+        fannedOut: 0,
+        delivered: 1,
+        failed: 0,
+      });
+      assert.deepEqual(sent, [failed.id]);
+      assert.notEqual((await only()).delivered_at, null);
+    });
+
     it('leaves an event whose fan-out fails in the outbox, and goes on with the others', async () => {
       await open();
       const picky: Channel = {

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
 import type { NewEvent } from '../events/events.repository.ts';
+import { forgetMessage } from '../notifications/deliveries.repository.ts';
 import { recordMessageEvent } from '../notifications/outbox.ts';
 import { deleteAddressIfUnused } from '../notifications/reader-addresses.repository.ts';
 import { recordChange, removeThreadIfAbandoned } from '../threads/threads.repository.ts';
@@ -222,6 +223,7 @@ export async function deleteMessage(
     );
   }
   if (!placeholder) await removeThreadIfAbandoned(trx, message.thread_id);
+  await forgetMessage(trx, message.id);
   // An address is kept only while a message of its reader's asks for reply
   // mail: with the last one, it goes (placeholders above were cleared already).
   if (message.notify_address_id !== null) {

@@ -39,8 +39,18 @@ export type OutboxRow = Selectable<OutboxTable>;
 /** A delivery about to be written: the row minus what the database fills in. */
 export type DeliveryInsert = Pick<
   DeliveryTable,
-  'channel' | 'type' | 'target' | 'address_id' | 'webhook_id' | 'payload' | 'created_at'
+  | 'channel'
+  | 'type'
+  | 'target'
+  | 'address_id'
+  | 'webhook_id'
+  | 'payload'
+  | 'created_at'
+  | 'message_id'
 > & { next_attempt_at: StoredTime };
+
+/** The payload of a delivery whose message was deleted. */
+const FORGOTTEN = '{}';
 
 const LISTED_COLUMNS = [
   'id',
@@ -355,33 +365,72 @@ export async function listDeliveries(
   return query.execute();
 }
 
-/** One delivery as /admin shows it. */
-async function findDelivery(
-  db: Kysely<Database>,
-  id: number,
-): Promise<DeliveryListRow | undefined> {
-  return db.selectFrom('deliveries').select(LISTED_COLUMNS).where('id', '=', id).executeTakeFirst();
-}
+/** Why a moderator's retry changed nothing. */
+export type RetryRefusal = 'delivered' | 'in_progress' | 'forgotten';
 
 /**
  * A moderator's retry: a failed delivery is due again now (its attempts keep
- * counting), and a waiting one is brought forward to now. A delivered one,
- * or one an instance is sending right now, is left as it is. Returns the row
- * as it is after, or undefined when there is no such delivery.
+ * counting), and a waiting one is brought forward to now. Refused, leaving
+ * the row as it is: a delivered one, one an instance is sending right now
+ * (its claim's lease has not run out), and one whose message was deleted
+ * (nothing is left to send). Returns the row as it is after, with the
+ * refusal if any, or undefined when there is no such delivery.
  */
 export async function retryDelivery(
   db: Kysely<Database>,
   id: number,
   now: StoredTime,
-): Promise<DeliveryListRow | undefined> {
-  await db
+): Promise<{ delivery: DeliveryListRow; refused?: RetryRefusal } | undefined> {
+  const result = await db
     .updateTable('deliveries')
     .set({ failed_at: null, next_attempt_at: now, locked_until: null })
     .where('id', '=', id)
     .where('delivered_at', 'is', null)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .where((eb) => eb.or([eb('message_id', 'is', null), eb('payload', '<>', FORGOTTEN)]))
+    .executeTakeFirst();
+  const row = await db
+    .selectFrom('deliveries')
+    .select([...LISTED_COLUMNS, 'locked_until', 'message_id', 'payload'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { locked_until, message_id, payload, ...delivery } = row;
+  if (Number(result.numUpdatedRows) > 0) return { delivery };
+  const refused: RetryRefusal =
+    delivery.delivered_at !== null
+      ? 'delivered'
+      : message_id !== null && payload === FORGOTTEN
+        ? 'forgotten'
+        : 'in_progress';
+  return { delivery, refused };
+}
+
+/**
+ * What a deleted message leaves in the notification tables: nothing. In the
+ * transaction that deletes it (by its author or a moderator, to a
+ * placeholder or outright): its outbox rows and its deliveries not yet
+ * delivered go, and those delivered or failed keep their row for /admin's
+ * history with the payload blanked to `{}` (a retry of one is refused).
+ * Placeholders above it that the deletion removes were forgotten when they
+ * became placeholders. The outbox rows go first: on PostgreSQL a fan-out
+ * holding one is waited for, and its deliveries, committed by then, are
+ * found next.
+ */
+export async function forgetMessage(trx: Kysely<Database>, messageId: number): Promise<void> {
+  await trx.deleteFrom('outbox').where('message_id', '=', messageId).execute();
+  await trx
+    .deleteFrom('deliveries')
+    .where('message_id', '=', messageId)
+    .where('delivered_at', 'is', null)
+    .where('failed_at', 'is', null)
     .execute();
-  return findDelivery(db, id);
+  await trx
+    .updateTable('deliveries')
+    .set({ payload: FORGOTTEN })
+    .where('message_id', '=', messageId)
+    .where('payload', '<>', FORGOTTEN)
+    .execute();
 }
 
 /**

@@ -267,6 +267,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
                 payload: JSON.stringify(d.payload),
                 created_at: time.now,
                 next_attempt_at: d.dueAt ?? time.now,
+                message_id: row.message_id,
               });
             }
           }

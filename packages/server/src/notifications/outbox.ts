@@ -57,6 +57,7 @@ export async function recordNotification(
       type: event.type,
       payload: JSON.stringify({ data: event.data, route: event.route }),
       created_at: now,
+      message_id: event.route && 'messageId' in event.route ? event.route.messageId : null,
     })
     .execute();
 }

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { silentLogger } from '../app-deps.ts';
 import { ADMIN, ADMIN_TOKEN, type AppFixture, appFixture } from '../testing/app-fixture.ts';
 import { assertError } from '../testing/assertions.ts';
@@ -81,6 +82,26 @@ for (const dialect of dialects) {
     const endOfHour = () => {
       f.now = new Date('2026-03-01T13:00:00.000Z');
     };
+
+    it('finds the rows to forget, and those an unsubscribe cascades to, by index', async () => {
+      await open();
+      const query =
+        dialect.name === 'postgres'
+          ? sql<{
+              name: string;
+            }>`select indexname as name from pg_indexes where tablename in ('outbox', 'deliveries')`
+          : sql<{
+              name: string;
+            }>`select name from sqlite_master where type = 'index' and tbl_name in ('outbox', 'deliveries')`;
+      const names = (await query.execute(f.db.store.db)).rows.map((row) => row.name);
+      for (const name of [
+        'outbox_message_idx',
+        'deliveries_message_idx',
+        'deliveries_address_idx',
+      ]) {
+        assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+      }
+    });
 
     it('deleted by its author before the worker runs: nothing is sent, nothing is kept', async () => {
       await open();

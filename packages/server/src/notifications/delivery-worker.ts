@@ -67,7 +67,10 @@ const PRUNE_EVERY_MS = HOUR;
 const MAX_ERROR_LENGTH = 200;
 /** Most rows one grouped send (the owner's digest) takes. */
 const MAX_GROUP = 500;
-/** Claims per pass before the pass ends (and the next begins at once): lets pruning and stop in. */
+/**
+ * Fan-out batches per pass, and (times the batch size) send units a
+ * channel claims in one runOnce pass, before the pass ends: lets pruning and stop in.
+ */
 const MAX_ROUNDS = 10;
 /** The longest wait after passes that failed (the database down) before the next. */
 const MAX_PASS_BACKOFF_MS = 30 * SECOND;
@@ -123,7 +126,13 @@ export interface DeliveryWorker {
    * schedule). Call it before closing the store.
    */
   stop(): Promise<void>;
-  /** Runs one pass now (after any in progress): fan out, then send what is due. For tests. */
+  /**
+   * Runs one pass now: fans out (after any fan-out in progress), then each
+   * channel claims and sends what is due until nothing more is, and it
+   * resolves once the sends it started are done. It waits for no send
+   * another pass started: with a channel's slots all taken by a hung send,
+   * that channel claims nothing this pass while the others go on. For tests.
+   */
   runOnce(): Promise<PassResult>;
 }
 
@@ -352,18 +361,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   /**
-   * Claims up to `slots` send units of one channel, in a claim of its own
-   * (never overlapping another of the same channel): single deliveries in
-   * one transaction, then each due group of a batched type whole, in a
-   * transaction of its own.
+   * Claims as many send units of one channel as it has free send slots, and
+   * starts sending them, in a claim of its own: a channel's claims never
+   * overlap, so its free slots are counted after the previous claim's sends
+   * started. Single deliveries are claimed in one transaction, then each due
+   * group of a batched type whole, in a transaction of its own. Resolves to
+   * the sends started and the slots that were free.
    */
-  function claim(lane: Lane, slots: number): Promise<SendUnit[]> {
+  function claimAndStart(lane: Lane): Promise<{ sends: Promise<boolean>[]; slots: number }> {
     const next = lane.claiming
       .catch(() => {})
       .then(async () => {
+        const slots = sendConcurrency - lane.inFlight.size;
         const now = clock();
         const { channel } = lane;
-        if (slots <= 0 || !(await anyDue(store.db, now.toISOString(), [channel.name]))) return [];
+        if (slots <= 0 || !(await anyDue(store.db, now.toISOString(), [channel.name]))) {
+          return { sends: [], slots };
+        }
         const claimOptions = {
           dialect: store.dialect,
           now: now.toISOString(),
@@ -378,22 +392,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
             limit: slots,
           }),
         );
-        const units: SendUnit[] = singles.map((row) => ({ channel, rows: [row] }));
-        if (batched.length > 0 && units.length < slots) {
+        const sends = singles.map((row) => startSend(lane, { channel, rows: [row] }));
+        if (batched.length > 0 && sends.length < slots) {
           const groups = await dueGroups(store.db, {
             channel: channel.name,
             types: batched,
             now: claimOptions.now,
-            limit: slots - units.length,
+            limit: slots - sends.length,
           });
           for (const group of groups) {
             const rows = await store.write((trx) =>
               claimGroup(trx, group, { ...claimOptions, limit: MAX_GROUP }),
             );
-            if (rows.length > 0) units.push({ channel, rows });
+            if (rows.length > 0) sends.push(startSend(lane, { channel, rows }));
           }
         }
-        return units;
+        return { sends, slots };
       });
     lane.claiming = next;
     return next;
@@ -426,25 +440,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const own = new Set<Promise<boolean>>();
     let more = true;
     while (!stopping && more && counts.claimed < MAX_ROUNDS * batchSize) {
-      const slots = sendConcurrency - lane.inFlight.size;
-      if (slots > 0) {
-        const units = await claim(lane, slots);
-        counts.claimed += units.length;
-        more = units.length === slots;
-        for (const unit of units) {
-          const sending = startSend(lane, unit);
-          own.add(sending);
-          sending.then(
-            (ok) => {
-              own.delete(sending);
-              ok ? counts.delivered++ : counts.failed++;
-            },
-            () => own.delete(sending),
-          );
-        }
+      const { sends, slots } = await claimAndStart(lane);
+      counts.claimed += sends.length;
+      // A full claim: more may be due. None free: try again once one of ours ends.
+      more = slots <= 0 || sends.length === slots;
+      for (const sending of sends) {
+        own.add(sending);
+        sending.then(
+          (ok) => {
+            own.delete(sending);
+            ok ? counts.delivered++ : counts.failed++;
+          },
+          () => own.delete(sending),
+        );
       }
       if (!wait || own.size === 0) break;
-      if (more || slots <= 0) await Promise.race(own);
+      if (more) await Promise.race(own);
     }
     if (wait) await Promise.allSettled([...own]);
     return counts;

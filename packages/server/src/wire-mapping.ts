@@ -10,7 +10,7 @@ import type {
   ExportReportRow,
   ExportThreadRow,
 } from './data/export.repository.ts';
-import type { OwnerKeyRow, ThreadRow } from './db/schema.ts';
+import type { MessageRow, OwnerKeyRow, ThreadRow } from './db/schema.ts';
 import type { PublicMessageRow } from './messages/messages.repository.ts';
 import type { AdminMessageRow } from './moderation/moderation.repository.ts';
 import type { DeliveryListRow } from './notifications/deliveries.repository.ts';
@@ -23,8 +23,10 @@ import type {
   ExportMessage,
   ExportReport,
   ExportThread,
+  HeldReason,
   Message,
   MessageStatus,
+  NotifiedMessage,
   OwnerKey,
   Thread,
 } from './wire.ts';
@@ -126,6 +128,27 @@ export function toAdminMessage(row: AdminMessageRow): AdminMessage {
       reason: report.reason,
       createdAt: report.created_at,
     })),
+  };
+}
+
+/**
+ * The one mapping from a message row to what notifications (webhooks, the
+ * owner's mail) carry: the public message plus the markdown, the status as
+ * moderators see it, a link to it on the blog, why it waits and its report
+ * count. Never the client hash, the token hash or the reader's address.
+ */
+export function toNotifiedMessage(
+  row: MessageRow,
+  threadUrl: string | null,
+  heldReason: HeldReason | null,
+): NotifiedMessage {
+  return {
+    ...toMessage(row),
+    status: shownStatus(row),
+    body: row.body,
+    url: threadUrl ? `${threadUrl.split('#')[0]}#parley-${row.id}` : null,
+    heldReason,
+    reportCount: Number(row.report_count),
   };
 }
 

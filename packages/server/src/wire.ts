@@ -476,6 +476,8 @@ export type ErrorCode =
   | 'thread_closed'
   | 'duplicate_message'
   | 'already_delivered'
+  | 'delivery_in_progress'
+  | 'message_deleted'
   | 'challenge_required'
   | 'payload_too_large'
   | 'unsupported_media_type'

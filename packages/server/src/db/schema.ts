@@ -204,6 +204,8 @@ export interface OutboxTable {
   /** JSON of the event's snapshot; never an address. */
   payload: string;
   created_at: StoredTime;
+  /** The message the event is about; its rows go when it is deleted. */
+  message_id: number | null;
 }
 
 /** One webhook call or one mail, with its retry state (see `notifications/`). */
@@ -218,8 +220,10 @@ export interface DeliveryTable {
   address_id: number | null;
   /** Standard Webhooks' `webhook-id`, the same on every attempt. */
   webhook_id: string;
-  /** JSON: what to send. */
+  /** JSON: what to send; `{}` once the message it was about is deleted. */
   payload: string;
+  /** The message it is about (from its event); null for a confirmation. */
+  message_id: number | null;
   attempts: Generated<number>;
   created_at: StoredTime;
   /** When it is next due; null once delivered or failed for good. */

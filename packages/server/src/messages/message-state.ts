@@ -1,6 +1,7 @@
 import { type Kysely, PostgresAdapter, type Updateable } from 'kysely';
 import type { Database, MessageRow, MessageTable } from '../db/schema.ts';
 import type { NewEvent } from '../events/events.repository.ts';
+import { forgetMessage } from '../notifications/deliveries.repository.ts';
 import { recordMessageEvent, recordNotification } from '../notifications/outbox.ts';
 import {
   deleteAddressIfUnused,
@@ -276,6 +277,7 @@ export async function deleteMessage(
     );
   }
   if (!placeholder) await removeThreadIfAbandoned(trx, message.thread_id);
+  await forgetMessage(trx, message.id);
   // An address is kept only while a message of its reader's asks for reply
   // mail: with the last one, it goes (placeholders above were cleared already).
   if (message.notify_key_id !== null) {

@@ -56,8 +56,6 @@ export interface ClaimedDelivery {
   webhookId: string;
   /** `NewDelivery.payload`, parsed back. */
   payload: unknown;
-  /** This attempt's number: 1 the first time. */
-  attempt: number;
   /** When the delivery was created (fan-out time), ISO 8601. */
   createdAt: string;
 }
@@ -66,17 +64,14 @@ export interface ClaimedDelivery {
 export interface SendContext {
   /** The worker's store: a mail looks its address up here, at send time. */
   store: Store;
-  /** The worker clock's now when the delivery was claimed. */
-  now: Date;
   /**
-   * Aborted when the send has taken `timeoutMs` or the worker is stopping.
+   * Aborted when the send has taken the worker's `sendTimeoutMs` (default
+   * 10 s) or the worker is stopping; its `reason` is a {@link DeliveryError}.
    * Honour it (pass it to `fetch`, or close the connection): the worker
    * stops waiting then anyway and records a timeout, and the claim's lease
    * runs out a while later, after which another instance may send again.
    */
   signal: AbortSignal;
-  /** How long a send may take, in ms (the worker's `sendTimeoutMs`, default 10 000). */
-  timeoutMs: number;
 }
 
 /**
@@ -96,6 +91,20 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
     this.permanent = options.permanent ?? false;
   }
+}
+
+/**
+ * The code of a failed network or system call (`ECONNREFUSED`,
+ * `UND_ERR_CONNECT_TIMEOUT`), looked for on the error and its causes, or
+ * undefined when none has one. Only the code: a message may quote a URL with
+ * its credentials, or an address.
+ */
+export function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 /**

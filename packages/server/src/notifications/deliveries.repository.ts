@@ -3,7 +3,7 @@
  * records and prunes, and what /admin lists and retries. Plain functions of
  * a Kysely handle, on both dialects; the worker decides when each runs.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   Database,
   DeliveryRow,
@@ -39,8 +39,18 @@ export type OutboxRow = Selectable<OutboxTable>;
 /** A delivery about to be written: the row minus what the database fills in. */
 export type DeliveryInsert = Pick<
   DeliveryTable,
-  'channel' | 'type' | 'target' | 'address_id' | 'webhook_id' | 'payload' | 'created_at'
+  | 'channel'
+  | 'type'
+  | 'target'
+  | 'address_id'
+  | 'webhook_id'
+  | 'payload'
+  | 'created_at'
+  | 'message_id'
 > & { next_attempt_at: StoredTime };
+
+/** The payload of a delivery whose message was deleted. */
+const FORGOTTEN = '{}';
 
 const LISTED_COLUMNS = [
   'id',
@@ -127,6 +137,8 @@ export interface ClaimOptions {
   lockedUntil: StoredTime;
   /** Only rows of these channels (the ones this server has). */
   channels: readonly DeliveryRow['channel'][];
+  /** Leave out rows of these types: a batched type is claimed a group at a time ({@link claimGroup}). */
+  exceptTypes?: readonly string[];
   limit: number;
 }
 
@@ -156,12 +168,9 @@ export async function claimDue(
   options: ClaimOptions,
 ): Promise<DeliveryRow[]> {
   if (options.channels.length === 0) return [];
-  const ids = await dueRows(trx, options.now, options.dialect)
-    .where('channel', 'in', options.channels)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(options.limit)
-    .execute();
+  let query = dueRows(trx, options.now, options.dialect).where('channel', 'in', options.channels);
+  if (options.exceptTypes?.length) query = query.where('type', 'not in', options.exceptTypes);
+  const ids = await query.orderBy('next_attempt_at').orderBy('id').limit(options.limit).execute();
   return lockForAttempt(
     trx,
     ids.map((row) => row.id),
@@ -178,15 +187,68 @@ export interface DeliveryGroup {
 }
 
 /**
- * Claims every other due row of `group` (a batched type: the owner's
- * digest), up to `limit`, oldest first, as {@link claimDue} claims.
+ * The groups of `types` (a channel's batched types) with a due row nobody
+ * holds, oldest due first, up to `limit`: a plain read, each group then
+ * claimed whole by {@link claimGroup}.
+ */
+export async function dueGroups(
+  db: Kysely<Database>,
+  options: {
+    channel: DeliveryRow['channel'];
+    types: readonly string[];
+    now: StoredTime;
+    limit: number;
+  },
+): Promise<DeliveryGroup[]> {
+  if (options.types.length === 0) return [];
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['type', 'target', 'address_id'])
+    .select((eb) => eb.fn.min('next_attempt_at').as('first_due'))
+    .where('next_attempt_at', '<=', options.now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', options.now)]))
+    .where('channel', '=', options.channel)
+    .where('type', 'in', options.types)
+    .groupBy(['type', 'target', 'address_id'])
+    .orderBy('first_due')
+    .limit(options.limit)
+    .execute();
+  return rows.map((row) => ({
+    channel: options.channel,
+    type: row.type,
+    target: row.target,
+    addressId: row.address_id,
+  }));
+}
+
+/**
+ * Claims every due row of `group` (a batched type: the owner's digest), up
+ * to `limit`, oldest first, as {@link claimDue} claims: all of them, or none
+ * when another instance is claiming the same group right now. On PostgreSQL
+ * the claim takes a transaction-scoped advisory lock named after the group
+ * (`pg_try_advisory_xact_lock`), so two instances never split a group
+ * between them: the second finds it taken and moves on, and once the first
+ * commits the rows are locked by its lease. On SQLite the write transaction
+ * already lets one claim in at a time. Run it in its own short write
+ * transaction.
  */
 export async function claimGroup(
   trx: Kysely<Database>,
   group: DeliveryGroup,
-  options: Omit<ClaimOptions, 'channels'>,
+  options: Omit<ClaimOptions, 'channels' | 'exceptTypes'>,
 ): Promise<DeliveryRow[]> {
-  let query = dueRows(trx, options.now, options.dialect)
+  if (options.dialect === 'postgres') {
+    const key = [group.channel, group.type, group.target, group.addressId ?? ''].join(':');
+    const { rows } = await sql<{
+      taken: boolean;
+    }>`select pg_try_advisory_xact_lock(hashtext(${key})) as taken`.execute(trx);
+    if (!rows[0]?.taken) return [];
+  }
+  let query = trx
+    .selectFrom('deliveries')
+    .select('id')
+    .where('next_attempt_at', '<=', options.now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', options.now)]))
     .where('channel', '=', group.channel)
     .where('type', '=', group.type)
     .where('target', '=', group.target);
@@ -194,6 +256,9 @@ export async function claimGroup(
     group.addressId === null
       ? query.where('address_id', 'is', null)
       : query.where('address_id', '=', group.addressId);
+  // Under the group's lock: wait for a row someone else is changing (a
+  // moderator's retry) rather than skip it, which would split the group.
+  if (options.dialect === 'postgres') query = query.forUpdate();
   const ids = await query.orderBy('id').limit(options.limit).execute();
   return lockForAttempt(
     trx,
@@ -300,33 +365,100 @@ export async function listDeliveries(
   return query.execute();
 }
 
-/** One delivery as /admin shows it. */
-async function findDelivery(
-  db: Kysely<Database>,
-  id: number,
-): Promise<DeliveryListRow | undefined> {
-  return db.selectFrom('deliveries').select(LISTED_COLUMNS).where('id', '=', id).executeTakeFirst();
-}
+/** Why a moderator's retry changed nothing. */
+export type RetryRefusal = 'delivered' | 'in_progress' | 'forgotten';
 
 /**
  * A moderator's retry: a failed delivery is due again now (its attempts keep
- * counting), and a waiting one is brought forward to now. A delivered one,
- * or one an instance is sending right now, is left as it is. Returns the row
- * as it is after, or undefined when there is no such delivery.
+ * counting), and a waiting one is brought forward to now. Refused, leaving
+ * the row as it is: a delivered one, one an instance is sending right now
+ * (its claim's lease has not run out), and one whose message was deleted
+ * (nothing is left to send). Returns the row as it is after, with the
+ * refusal if any, or undefined when there is no such delivery.
  */
 export async function retryDelivery(
   db: Kysely<Database>,
   id: number,
   now: StoredTime,
-): Promise<DeliveryListRow | undefined> {
-  await db
+): Promise<{ delivery: DeliveryListRow; refused?: RetryRefusal } | undefined> {
+  const result = await db
     .updateTable('deliveries')
     .set({ failed_at: null, next_attempt_at: now, locked_until: null })
     .where('id', '=', id)
     .where('delivered_at', 'is', null)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .where((eb) => eb.or([eb('message_id', 'is', null), eb('payload', '<>', FORGOTTEN)]))
+    .executeTakeFirst();
+  const row = await db
+    .selectFrom('deliveries')
+    .select([...LISTED_COLUMNS, 'locked_until', 'message_id', 'payload'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { locked_until, message_id, payload, ...delivery } = row;
+  if (Number(result.numUpdatedRows) > 0) return { delivery };
+  const refused: RetryRefusal =
+    delivery.delivered_at !== null
+      ? 'delivered'
+      : message_id !== null && payload === FORGOTTEN
+        ? 'forgotten'
+        : 'in_progress';
+  return { delivery, refused };
+}
+
+/**
+ * What a deleted message leaves in the notification tables: nothing. In the
+ * transaction that deletes it (by its author or a moderator, to a
+ * placeholder or outright): its outbox rows and its deliveries not yet
+ * delivered go, and those delivered or failed keep their row for /admin's
+ * history with the payload blanked to `{}` (a retry of one is refused).
+ * Placeholders above it that the deletion removes were forgotten when they
+ * became placeholders. The outbox rows go first: on PostgreSQL a fan-out
+ * holding one is waited for, and its deliveries, committed by then, are
+ * found next.
+ */
+export async function forgetMessage(trx: Kysely<Database>, messageId: number): Promise<void> {
+  await trx.deleteFrom('outbox').where('message_id', '=', messageId).execute();
+  await trx
+    .deleteFrom('deliveries')
+    .where('message_id', '=', messageId)
+    .where('delivered_at', 'is', null)
+    .where('failed_at', 'is', null)
     .execute();
-  return findDelivery(db, id);
+  await trx
+    .updateTable('deliveries')
+    .set({ payload: FORGOTTEN })
+    .where('message_id', '=', messageId)
+    .where('payload', '<>', FORGOTTEN)
+    .execute();
+}
+
+/**
+ * Fails, at once and for good, the due deliveries of a channel this server
+ * does not have (mail without `PARLEY_SMTP_URL`), with `error` as their last
+ * error, so /admin says why nothing went rather than showing them waiting
+ * forever; a moderator's retry sends them once the channel is configured.
+ * Rows another instance holds are left alone. Returns how many it failed.
+ */
+export async function failUnsendable(
+  db: Kysely<Database>,
+  options: { channel: DeliveryRow['channel']; now: StoredTime; error: string },
+): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({
+      failed_at: options.now,
+      next_attempt_at: null,
+      locked_until: null,
+      last_error: options.error,
+    })
+    .where('channel', '=', options.channel)
+    .where('next_attempt_at', '<=', options.now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', options.now)]))
+    .where('delivered_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /**

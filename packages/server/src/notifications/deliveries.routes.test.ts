@@ -147,6 +147,41 @@ for (const dialect of dialects) {
       assert.deepEqual(await worker.runOnce(), { fannedOut: 0, delivered: 1, failed: 0 });
     });
 
+    it('refuses to retry a delivery being sent right now (409 delivery_in_progress), then retries it once the attempt ends', async () => {
+      await open();
+      receiver.answer('hang');
+      worker = createDeliveryWorker({
+        store: f.db.store,
+        logger: silentLogger,
+        clock: () => new Date(f.now),
+        channels: [webhookChannel({ url: receiver.url, secret: receiver.secret, version: 'test' })],
+        sendTimeoutMs: 600_000,
+        stopGraceMs: 0,
+      });
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      const sending = worker.runOnce();
+      await receiver.received(1);
+      const [delivery] = (await list()).deliveries;
+      assert.equal(delivery?.attempts, 1);
+      const refused = await assertError(
+        await f.post(`/api/admin/deliveries/${delivery.id}/retry`, {}, ADMIN),
+        409,
+        'delivery_in_progress',
+      );
+      assert.match(refused.error.message, /being sent right now/);
+      const unchanged = (await list()).deliveries[0];
+      assert.deepEqual(unchanged, delivery, 'the row is left as it was');
+      // The attempt ends (interrupted here); now the retry is taken.
+      await worker.stop();
+      await sending;
+      const { delivery: retried } = await json<RetriedDelivery>(
+        await f.post(`/api/admin/deliveries/${delivery.id}/retry`, {}, ADMIN),
+        200,
+      );
+      assert.equal(retried.nextAttemptAt, f.now.toISOString());
+      assert.equal(retried.lastError, 'interrupted: the server stopped');
+    });
+
     it('needs the admin token: 401 without it or with a wrong one', async () => {
       await open();
       await deliver([204]);
@@ -173,6 +208,20 @@ for (const dialect of dialects) {
         'invalid_request',
         ['state'],
       );
+      // An array is not a state: refused, not ignored (which would list everything).
+      for (const query of [
+        'state[]=failed',
+        'state%5B%5D=failed',
+        'state[0]=failed',
+        'state=failed&state=pending',
+      ]) {
+        await assertError(
+          await f.get(`/api/admin/deliveries?${query}`, ADMIN),
+          400,
+          'invalid_request',
+          ['state'],
+        );
+      }
       await assertError(
         await f.get('/api/admin/deliveries?cursor=not-a-cursor', ADMIN),
         400,

@@ -32,12 +32,26 @@ export function deliveryRoutes(deps: AppDeps, services: AppServices) {
     })
     .post('/:id/retry', validate('param', deliveryIdParams), async (c) => {
       const { id } = c.req.valid('param');
-      const row = await store.write((trx) => retryDelivery(trx, id, clock().toISOString()));
-      if (!row) throw new ApiError(404, 'not_found', `No delivery has the id ${id}.`);
-      if (row.delivered_at !== null) {
+      const retried = await store.write((trx) => retryDelivery(trx, id, clock().toISOString()));
+      if (!retried) throw new ApiError(404, 'not_found', `No delivery has the id ${id}.`);
+      if (retried.refused === 'delivered') {
         throw new ApiError(409, 'already_delivered', `Delivery ${id} was delivered already.`);
       }
-      const body: RetriedDelivery = { delivery: toDelivery(row) };
+      if (retried.refused === 'in_progress') {
+        throw new ApiError(
+          409,
+          'delivery_in_progress',
+          `Delivery ${id} is being sent right now; its outcome shows here once the attempt ends.`,
+        );
+      }
+      if (retried.refused === 'forgotten') {
+        throw new ApiError(
+          409,
+          'message_deleted',
+          `Delivery ${id} was about a message deleted since: nothing is left to send.`,
+        );
+      }
+      const body: RetriedDelivery = { delivery: toDelivery(retried.delivery) };
       return c.json(body);
     });
 }

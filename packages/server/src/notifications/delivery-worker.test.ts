@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { type LogFields, silentLogger } from '../app-deps.ts';
 import type { DeliveryRow } from '../db/schema.ts';
 import { openStore, type Store } from '../db/store.ts';
+import { TrustedProxies } from '../http/client-address.ts';
 import { ADMIN, ADMIN_TOKEN, type AppFixture, appFixture } from '../testing/app-fixture.ts';
 import { json } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
@@ -17,10 +19,43 @@ import {
   type DeliveryWorkerOptions,
   RETRY_DELAYS_MS,
 } from './delivery-worker.ts';
+import { createMailChannel } from './mail-channel.ts';
 import { webhookChannel } from './webhook-channel.ts';
 
 const KEY = '/blog/worker';
 const THREAD = { title: 'Worker', url: 'https://blog.example/blog/worker' };
+
+/**
+ * A mail server that hangs: it takes connections and never says a word (not
+ * even the greeting), as an overloaded or firewalled one does. It keeps
+ * every socket open until closed.
+ */
+async function hungMailServer() {
+  const sockets = new Set<Socket>();
+  const waiting = new Set<{ count: number; resolve: () => void }>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    for (const w of waiting) if (sockets.size >= w.count) w.resolve();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    /** Connections open now. */
+    open: () => sockets.size,
+    /** Resolves once `count` connections are open at once. */
+    connected(count: number) {
+      if (sockets.size >= count) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.add({ count, resolve }));
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 for (const dialect of dialects) {
   describe(`the delivery worker on ${dialect.name}`, () => {
@@ -338,6 +373,204 @@ for (const dialect of dialects) {
       const rows = (await deliveries()).filter((row) => row.type === 'digest');
       assert.equal(rows.filter((row) => row.delivered_at !== null).length, 5);
       assert.equal(rows.at(-1)!.next_attempt_at, '2026-03-01T14:00:00.000Z');
+    });
+
+    it('two instances claim an hour of digest rows whole: one digest, never split', async () => {
+      await open();
+      const batches: number[][] = [];
+      const digest: Channel = {
+        name: 'mail',
+        batchedTypes: ['digest'],
+        async deliveriesFor(_trx, event, time) {
+          if (event.type !== 'message.created') return [];
+          const hourEnd = new Date(time.occurredAt);
+          hourEnd.setUTCMinutes(60, 0, 0);
+          return [
+            {
+              type: 'digest',
+              target: 'owner',
+              payload: { id: event.data.message.id },
+              dueAt: hourEnd.toISOString(),
+            },
+          ];
+        },
+        async send() {
+          throw new Error('a digest row is never sent alone');
+        },
+        async sendBatch(group) {
+          // A send takes a while, as SMTP does: the other instance claims meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          batches.push(group.map((d) => (d.payload as { id: number }).id));
+        },
+      };
+      const [storeA, storeB] = [await anotherStore(), await anotherStore()];
+      const a = newWorker({ store: storeA, channels: [digest], batchSize: 5 });
+      const b = newWorker({ store: storeB, channels: [digest], batchSize: 5 });
+      // Three hours, each raced by both instances as its rows come due.
+      f.now = new Date('2026-03-01T12:10:00.000Z');
+      let id = 0;
+      for (let hour = 0; hour < 3; hour++) {
+        for (let i = 0; i < 20; i++) {
+          await f.postMessage(KEY, `m${id++}`, id === 1 ? { thread: THREAD } : {});
+        }
+        await Promise.all([a.runOnce(), b.runOnce()]);
+        assert.equal(batches.length, hour, 'nothing before the hour ends');
+        f.now = new Date(Date.UTC(2026, 2, 1, 13 + hour, 0, 0));
+        const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+        assert.equal(ra.delivered + rb.delivered, 1, `hour ${hour}: one send`);
+        assert.equal(batches.length, hour + 1, `hour ${hour}: one digest`);
+        assert.equal(batches[hour]!.length, 20, `hour ${hour}: every row of the hour in it`);
+        f.now = new Date(f.now.getTime() + 10 * 60_000);
+      }
+      const rows = await deliveries();
+      assert.equal(rows.length, 60);
+      assert.ok(rows.every((row) => row.attempts === 1 && row.delivered_at !== null));
+    });
+
+    it('a hung mail server holds up no webhook: each channel claims and sends on its own, 4 at once', async () => {
+      await open();
+      const hung = await hungMailServer();
+      try {
+        const mail = createMailChannel({
+          origins: ['https://blog.example'],
+          trustedProxies: new TrustedProxies([]),
+          rateLimit: 0,
+          mail: {
+            smtpUrl: hung.url,
+            from: 'parley@blog.example',
+            ownerEmail: 'owner@blog.example',
+            ownerMail: 'each',
+          },
+        });
+        const worker = newWorker({
+          channels: [
+            webhookChannel({ url: receiver.url, secret: receiver.secret, version: 'test' }),
+            mail,
+          ],
+          // Far longer than this test: a send ends only when stop() interrupts it.
+          sendTimeoutMs: 600_000,
+        });
+        // A backlog: 60 messages, each a webhook and a mail to the owner.
+        for (let i = 0; i < 60; i++) {
+          await f.postMessage(KEY, `message ${i}`, i === 0 ? { thread: THREAD } : {});
+        }
+        const first = worker.runOnce();
+        await receiver.received(60);
+        await hung.connected(4);
+        // One more message: its webhook goes out in the next poll, mail still hung.
+        await f.postMessage(KEY, 'after the backlog');
+        const second = await worker.runOnce();
+        assert.equal(second.fannedOut, 1);
+        await receiver.received(61);
+        assert.equal(
+          JSON.parse(receiver.requests[60]!.body).data.message.body,
+          'after the backlog',
+        );
+        assert.equal(hung.open(), 4, 'four mails at once, all still waiting for a greeting');
+        const mails = (await deliveries()).filter((row) => row.channel === 'mail');
+        assert.equal(mails.length, 61);
+        assert.equal(mails.filter((row) => row.attempts > 0).length, 4, 'the rest wait their turn');
+        assert.ok(mails.every((row) => row.delivered_at === null));
+
+        // Stopping interrupts the hung sends: retried on the schedule.
+        await worker.stop();
+        const result = await first;
+        assert.equal(result.failed, 4);
+        const interrupted = (await deliveries()).filter((row) => row.last_error !== null);
+        assert.equal(interrupted.length, 4);
+        assert.ok(interrupted.every((row) => row.last_error === 'interrupted: the server stopped'));
+      } finally {
+        await hung.close();
+      }
+    });
+
+    it('runs 25 sends at once with no MaxListenersExceededWarning', async () => {
+      await open();
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+      process.on('warning', onWarning);
+      try {
+        let started = 0;
+        let allStarted!: () => void;
+        const together = new Promise<void>((resolve) => {
+          allStarted = resolve;
+        });
+        // Each send waits until all 25 are running: they are at once, or the test fails.
+        const slow: Channel = {
+          name: 'webhook',
+          async deliveriesFor(_trx, event) {
+            return event.type === 'message.created'
+              ? [{ type: event.type, target: 'test', payload: { n: event.data.message.id } }]
+              : [];
+          },
+          async send(_delivery, context) {
+            assert.equal(context.signal.aborted, false);
+            if (++started === 25) allStarted();
+            await together;
+          },
+        };
+        const worker = newWorker({ channels: [slow], batchSize: 25, sendConcurrency: 25 });
+        for (let i = 0; i < 25; i++) {
+          await f.postMessage(KEY, `message ${i}`, i === 0 ? { thread: THREAD } : {});
+        }
+        assert.deepEqual(await worker.runOnce(), { fannedOut: 25, delivered: 25, failed: 0 });
+        // Warnings are emitted on a later tick.
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(warnings, []);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
+    it('fails the due deliveries of a channel it lacks, saying why; a retry sends them once it has it', async () => {
+      await open();
+      const sent: number[] = [];
+      // Mail as another configuration made it: due a minute after the event.
+      const mail: Channel = {
+        name: 'mail',
+        async deliveriesFor(_trx, event, time) {
+          if (event.type !== 'message.created') return [];
+          const due = new Date(new Date(time.now).getTime() + 60_000).toISOString();
+          return [{ type: event.type, target: 'owner', payload: { id: 1 }, dueAt: due }];
+        },
+        async send(delivery) {
+          sent.push(delivery.id);
+        },
+      };
+      await f.postMessage(KEY, 'first', { thread: THREAD });
+      assert.equal((await newWorker({ channels: [mail] }).runOnce()).fannedOut, 1);
+      // An instance without mail (PARLEY_SMTP_URL unset): not due yet, left alone.
+      const withoutMail = newWorker();
+      await withoutMail.runOnce();
+      assert.equal((await only()).failed_at, null);
+      f.now = new Date(f.now.getTime() + 60_000);
+      await withoutMail.runOnce();
+      const failed = await only();
+      assert.equal(failed.failed_at, f.now.toISOString());
+      assert.equal(failed.next_attempt_at, null);
+      assert.equal(failed.attempts, 0, 'nothing was attempted');
+      assert.equal(failed.last_error, 'mail is not configured (PARLEY_SMTP_URL)');
+      const list = await json<DeliveryList>(
+        await f.get('/api/admin/deliveries?state=failed', ADMIN),
+        200,
+      );
+      assert.equal(list.deliveries[0]?.lastError, 'mail is not configured (PARLEY_SMTP_URL)');
+
+      // With no channel at all, too.
+      await json(await f.post(`/api/admin/deliveries/${failed.id}/retry`, {}, ADMIN), 200);
+      await newWorker({ channels: [] }).runOnce();
+      assert.equal((await only()).last_error, 'mail is not configured (PARLEY_SMTP_URL)');
+      assert.notEqual((await only()).failed_at, null);
+
+      // Mail configured now: a retry sends it.
+      await json(await f.post(`/api/admin/deliveries/${failed.id}/retry`, {}, ADMIN), 200);
+      assert.deepEqual(await newWorker({ channels: [mail] }).runOnce(), {
+        fannedOut: 0,
+        delivered: 1,
+        failed: 0,
+      });
+      assert.deepEqual(sent, [failed.id]);
+      assert.notEqual((await only()).delivered_at, null);
     });
 
     it('leaves an event whose fan-out fails in the outbox, and goes on with the others', async () => {

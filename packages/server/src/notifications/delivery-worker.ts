@@ -16,6 +16,7 @@ import {
   type ChannelName,
   type ClaimedDelivery,
   DeliveryError,
+  errorCode,
   type SendContext,
 } from './channel.ts';
 import {
@@ -25,6 +26,8 @@ import {
   claimOutbox,
   type DeliveryInsert,
   deleteOutbox,
+  dueGroups,
+  failUnsendable,
   insertDeliveries,
   type OutboxRow,
   outboxHasRows,
@@ -64,7 +67,10 @@ const PRUNE_EVERY_MS = HOUR;
 const MAX_ERROR_LENGTH = 200;
 /** Most rows one grouped send (the owner's digest) takes. */
 const MAX_GROUP = 500;
-/** Claims per pass before the pass ends (and the next begins at once): lets pruning and stop in. */
+/**
+ * Fan-out batches per pass, and (times the batch size) send units a
+ * channel claims in one runOnce pass, before the pass ends: lets pruning and stop in.
+ */
 const MAX_ROUNDS = 10;
 /** The longest wait after passes that failed (the database down) before the next. */
 const MAX_PASS_BACKOFF_MS = 30 * SECOND;
@@ -89,8 +95,13 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number;
   /** The wait between passes when there was nothing to do, in ms (default 1000). */
   pollMs?: number;
-  /** Outbox rows per fan-out transaction and deliveries per claim (default 20). */
+  /** Outbox rows per fan-out transaction (default 20). */
   batchSize?: number;
+  /**
+   * Sends each channel runs at once (default 4); a digest counts as one.
+   * Channels have their own: a slow mail server never holds up a webhook.
+   */
+  sendConcurrency?: number;
   /** How long `stop()` lets in-flight sends finish before it interrupts them, in ms (default 5000). */
   stopGraceMs?: number;
 }
@@ -115,7 +126,13 @@ export interface DeliveryWorker {
    * schedule). Call it before closing the store.
    */
   stop(): Promise<void>;
-  /** Runs one pass now (after any in progress): fan out, then send what is due. For tests. */
+  /**
+   * Runs one pass now: fans out (after any fan-out in progress), then each
+   * channel claims and sends what is due until nothing more is, and it
+   * resolves once the sends it started are done. It waits for no send
+   * another pass started: with a channel's slots all taken by a hung send,
+   * that channel claims nothing this pass while the others go on. For tests.
+   */
   runOnce(): Promise<PassResult>;
 }
 
@@ -132,11 +149,7 @@ function nextAttemptAfter(attempts: number, now: Date): Date | null {
  */
 function describeFailure(error: unknown): string {
   if (error instanceof DeliveryError) return error.message.slice(0, MAX_ERROR_LENGTH);
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as Error).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
-  }
-  return 'send failed';
+  return errorCode(error) ?? 'send failed';
 }
 
 /**
@@ -164,6 +177,24 @@ interface SendUnit {
   rows: DeliveryRow[];
 }
 
+/**
+ * One channel's side of the worker: its claims and its sends, apart from
+ * every other channel's, so a hung mail server never holds up a webhook.
+ */
+interface Lane {
+  channel: Channel;
+  /** Sends running now, whichever pass started them: at most `sendConcurrency`. */
+  inFlight: Set<Promise<boolean>>;
+  /** The claim in progress: a channel's claims never overlap (the next waits for it). */
+  claiming: Promise<unknown>;
+}
+
+/** What `/admin` says of a delivery for a channel this server does not have. */
+const NOT_CONFIGURED: Record<ChannelName, string> = {
+  mail: 'mail is not configured (PARLEY_SMTP_URL)',
+  webhook: 'webhooks are not configured (PARLEY_WEBHOOK_URL)',
+};
+
 /** Creates the worker; nothing runs until `start()` or `runOnce()`. */
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { store, logger } = options;
@@ -172,17 +203,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const leaseMs = options.leaseMs ?? sendTimeoutMs + 30 * SECOND;
   const pollMs = options.pollMs ?? SECOND;
   const batchSize = options.batchSize ?? 20;
+  const sendConcurrency = options.sendConcurrency ?? 4;
   const stopGraceMs = options.stopGraceMs ?? 5 * SECOND;
 
-  const byName = new Map<ChannelName, Channel>();
+  const lanes: Lane[] = [];
   for (const channel of options.channels) {
-    if (byName.has(channel.name)) throw new Error(`two delivery channels named ${channel.name}`);
+    if (lanes.some((lane) => lane.channel.name === channel.name)) {
+      throw new Error(`two delivery channels named ${channel.name}`);
+    }
     if (channel.batchedTypes?.length && !channel.sendBatch) {
       throw new Error(`the ${channel.name} channel batches types but has no sendBatch`);
     }
-    byName.set(channel.name, channel);
+    lanes.push({ channel, inFlight: new Set(), claiming: Promise.resolve() });
   }
-  const channelNames = [...byName.keys()];
+  // Channels this server lacks: their deliveries (made by an instance, or a
+  // configuration, that had them) can never go from here.
+  const missing = (Object.keys(NOT_CONFIGURED) as ChannelName[]).filter(
+    (name) => !lanes.some((lane) => lane.channel.name === name),
+  );
 
   // Events whose fan-out threw (a channel's bug, a row it cannot read): kept
   // out of the next claims for a while, so one bad event neither blocks the
@@ -190,10 +228,18 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   // a restart, simply tries again.
   const fanOutBackoff = new Map<number, { until: number; waitMs: number }>();
   // Aborted by stop() once the grace is over: interrupts in-flight sends.
+  // Each send listens to its own AbortSignal.any() of this and its timeout,
+  // never to this one directly, however many sends run.
   const interrupt = new AbortController();
   let stopping = false;
-  let running: Promise<PassResult> | undefined;
+  let fanningOut: Promise<number> | undefined;
+  let ticking: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let timerDue = Number.POSITIVE_INFINITY;
+  // A send finished while no poll was waiting: the loop goes on at once.
+  let woken = false;
+  // Every pass running (the loop's, and runOnce's): stop() waits for them.
+  const passes = new Set<Promise<unknown>>();
   let lastPrune = Number.NEGATIVE_INFINITY;
   let failedPasses = 0;
 
@@ -219,7 +265,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         for (const row of batch) {
           const event = { type: row.type, ...JSON.parse(row.payload) } as OutboxEvent;
           const time = { now: now.toISOString(), occurredAt: row.created_at };
-          for (const channel of byName.values()) {
+          for (const { channel } of lanes) {
             for (const d of await channel.deliveriesFor(trx, event, time)) {
               inserts.push({
                 channel: channel.name,
@@ -230,6 +276,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
                 payload: JSON.stringify(d.payload),
                 created_at: time.now,
                 next_attempt_at: d.dueAt ?? time.now,
+                message_id: row.message_id,
               });
             }
           }
@@ -277,56 +324,141 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
   }
 
-  /** Claims due rows, grouping a batched type's due rows into one unit. */
-  async function claim(): Promise<SendUnit[]> {
-    const now = clock();
-    if (!(await anyDue(store.db, now.toISOString(), channelNames))) return [];
-    const claimOptions = {
-      dialect: store.dialect,
-      now: now.toISOString(),
-      lockedUntil: new Date(now.getTime() + leaseMs).toISOString(),
-    };
-    return store.write(async (trx) => {
-      const rows = await claimDue(trx, {
-        ...claimOptions,
-        channels: channelNames,
-        limit: batchSize,
+  /** Fans out the outbox, a batch per transaction; never two at once in this instance. */
+  function fanOutAll(): Promise<number> {
+    const next = (fanningOut ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(async () => {
+        if (lanes.length === 0) return drainWithoutChannels();
+        let total = 0;
+        for (let round = 0; round < MAX_ROUNDS && !stopping; round++) {
+          const n = await fanOutBatch();
+          total += n;
+          if (n < batchSize) break;
+        }
+        return total;
       });
-      const units: SendUnit[] = [];
-      const groups = new Map<string, SendUnit>();
-      for (const row of rows) {
-        const channel = byName.get(row.channel) as Channel;
-        if (!channel.batchedTypes?.includes(row.type)) {
-          units.push({ channel, rows: [row] });
-          continue;
+    fanningOut = next;
+    next
+      .finally(() => {
+        if (fanningOut === next) fanningOut = undefined;
+      })
+      .catch(() => {});
+    return next;
+  }
+
+  /** Fails the due deliveries of channels this server lacks (see {@link failUnsendable}). */
+  async function failMissing(): Promise<void> {
+    if (missing.length === 0) return;
+    const now = clock().toISOString();
+    if (!(await anyDue(store.db, now, missing))) return;
+    for (const channel of missing) {
+      const error = NOT_CONFIGURED[channel];
+      const failed = await store.write((trx) => failUnsendable(trx, { channel, now, error }));
+      if (failed > 0)
+        logger.error({ msg: 'deliveries failed: channel not configured', channel, failed, error });
+    }
+  }
+
+  /**
+   * Claims as many send units of one channel as it has free send slots, and
+   * starts sending them, in a claim of its own: a channel's claims never
+   * overlap, so its free slots are counted after the previous claim's sends
+   * started. Single deliveries are claimed in one transaction, then each due
+   * group of a batched type whole, in a transaction of its own. Resolves to
+   * the sends started and the slots that were free.
+   */
+  function claimAndStart(lane: Lane): Promise<{ sends: Promise<boolean>[]; slots: number }> {
+    const next = lane.claiming
+      .catch(() => {})
+      .then(async () => {
+        const slots = sendConcurrency - lane.inFlight.size;
+        const now = clock();
+        const { channel } = lane;
+        if (slots <= 0 || !(await anyDue(store.db, now.toISOString(), [channel.name]))) {
+          return { sends: [], slots };
         }
-        const key = JSON.stringify([row.channel, row.type, row.target, row.address_id]);
-        const group = groups.get(key);
-        if (group) {
-          group.rows.push(row);
-          continue;
-        }
-        const unit: SendUnit = { channel, rows: [row] };
-        groups.set(key, unit);
-        units.push(unit);
-      }
-      for (const unit of groups.values()) {
-        const [first] = unit.rows as [DeliveryRow];
-        const more = await claimGroup(
-          trx,
-          {
-            channel: first.channel,
-            type: first.type,
-            target: first.target,
-            addressId: first.address_id,
-          },
-          { ...claimOptions, limit: MAX_GROUP - unit.rows.length },
+        const claimOptions = {
+          dialect: store.dialect,
+          now: now.toISOString(),
+          lockedUntil: new Date(now.getTime() + leaseMs).toISOString(),
+        };
+        const batched = channel.batchedTypes ?? [];
+        const singles = await store.write((trx) =>
+          claimDue(trx, {
+            ...claimOptions,
+            channels: [channel.name],
+            exceptTypes: batched,
+            limit: slots,
+          }),
         );
-        unit.rows.push(...more);
-        unit.rows.sort((a, b) => a.id - b.id);
-      }
-      return units;
+        const sends = singles.map((row) => startSend(lane, { channel, rows: [row] }));
+        if (batched.length > 0 && sends.length < slots) {
+          const groups = await dueGroups(store.db, {
+            channel: channel.name,
+            types: batched,
+            now: claimOptions.now,
+            limit: slots - sends.length,
+          });
+          for (const group of groups) {
+            const rows = await store.write((trx) =>
+              claimGroup(trx, group, { ...claimOptions, limit: MAX_GROUP }),
+            );
+            if (rows.length > 0) sends.push(startSend(lane, { channel, rows }));
+          }
+        }
+        return { sends, slots };
+      });
+    lane.claiming = next;
+    return next;
+  }
+
+  /** Starts sending `unit` in `lane`'s slots; the promise says whether it was delivered. */
+  function startSend(lane: Lane, unit: SendUnit): Promise<boolean> {
+    const sending = send(unit).finally(() => {
+      lane.inFlight.delete(sending);
+      // A slot is free: fill it now rather than at the next poll.
+      wake();
     });
+    lane.inFlight.add(sending);
+    return sending;
+  }
+
+  /**
+   * One pass of one channel: claims into its free send slots and starts the
+   * sends. With `wait` (runOnce), claims again as its own sends finish until
+   * nothing more is due, and resolves once its own sends are done; without
+   * (the polling loop), returns once the sends are started, and a finished
+   * send wakes the loop to fill its slot. Either way it waits for no other
+   * channel, and for no send another pass started.
+   */
+  async function runLane(
+    lane: Lane,
+    wait: boolean,
+  ): Promise<{ claimed: number; delivered: number; failed: number }> {
+    const counts = { claimed: 0, delivered: 0, failed: 0 };
+    const own = new Set<Promise<boolean>>();
+    let more = true;
+    while (!stopping && more && counts.claimed < MAX_ROUNDS * batchSize) {
+      const { sends, slots } = await claimAndStart(lane);
+      counts.claimed += sends.length;
+      // A full claim: more may be due. None free: try again once one of ours ends.
+      more = slots <= 0 || sends.length === slots;
+      for (const sending of sends) {
+        own.add(sending);
+        sending.then(
+          (ok) => {
+            own.delete(sending);
+            ok ? counts.delivered++ : counts.failed++;
+          },
+          () => own.delete(sending),
+        );
+      }
+      if (!wait || own.size === 0) break;
+      if (more) await Promise.race(own);
+    }
+    if (wait) await Promise.allSettled([...own]);
+    return counts;
   }
 
   /**
@@ -334,36 +466,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
    * the outcome on each of its rows. Resolves to whether it was delivered.
    */
   async function send(unit: SendUnit): Promise<boolean> {
-    const claimedAt = clock();
     const deliveries = unit.rows.map(toClaimed);
     // Cut short by the send timeout or by stop(): the channel is told
     // through the signal, and the worker stops waiting either way.
-    const controller = new AbortController();
-    let reject!: (error: DeliveryError) => void;
-    const cut = new Promise<never>((_, r) => {
-      reject = r;
-    });
-    cut.catch(() => {});
-    const abortWith = (reason: string) => {
-      if (controller.signal.aborted) return;
-      const error = new DeliveryError(reason);
-      controller.abort(error);
-      reject(error);
-    };
-    const onStop = () => abortWith('interrupted: the server stopped');
+    const timeout = new AbortController();
     const timer = setTimeout(
-      () => abortWith(`timeout after ${sendTimeoutMs / SECOND} s`),
+      () => timeout.abort(new DeliveryError(`timeout after ${sendTimeoutMs / SECOND} s`)),
       sendTimeoutMs,
     );
     timer.unref();
-    if (interrupt.signal.aborted) onStop();
-    else interrupt.signal.addEventListener('abort', onStop, { once: true });
-    const context: SendContext = {
-      store,
-      now: claimedAt,
-      signal: controller.signal,
-      timeoutMs: sendTimeoutMs,
-    };
+    const signal = AbortSignal.any([timeout.signal, interrupt.signal]);
+    const cut = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    cut.catch(() => {});
+    const context: SendContext = { store, signal };
     let failure: unknown;
     try {
       const sending =
@@ -378,7 +496,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       failure = error ?? new Error('send failed');
     } finally {
       clearTimeout(timer);
-      interrupt.signal.removeEventListener('abort', onStop);
     }
     const now = clock();
     try {
@@ -436,24 +553,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (removed > 0) logger.info({ msg: 'pruned old deliveries', removed });
   }
 
-  async function pass(): Promise<PassResult> {
-    const result: PassResult = { fannedOut: 0, delivered: 0, failed: 0 };
-    if (channelNames.length === 0) {
-      // Nothing to send through: events would pile up in the outbox.
-      result.fannedOut = await drainWithoutChannels();
-      return result;
-    }
-    for (let round = 0; round < MAX_ROUNDS && !stopping; round++) {
-      const n = await fanOutBatch();
-      result.fannedOut += n;
-      if (n < batchSize) break;
-    }
-    for (let round = 0; round < MAX_ROUNDS && !stopping; round++) {
-      const units = await claim();
-      const outcomes = await Promise.all(units.map(send));
-      for (const ok of outcomes) ok ? result.delivered++ : result.failed++;
-      const claimedRows = units.reduce((n, unit) => n + unit.rows.length, 0);
-      if (claimedRows < batchSize) break;
+  /**
+   * A pass: fan out, fail what no channel here can send, then every
+   * channel's pass at once (see {@link runLane}), then prune.
+   */
+  function pass(wait: boolean): Promise<PassResult & { claimed: number }> {
+    const running = passOnce(wait);
+    passes.add(running);
+    running.finally(() => passes.delete(running)).catch(() => {});
+    return running;
+  }
+
+  async function passOnce(wait: boolean): Promise<PassResult & { claimed: number }> {
+    const result = { fannedOut: await fanOutAll(), delivered: 0, failed: 0, claimed: 0 };
+    await failMissing();
+    for (const counts of await Promise.all(lanes.map((lane) => runLane(lane, wait)))) {
+      result.claimed += counts.claimed;
+      result.delivered += counts.delivered;
+      result.failed += counts.failed;
     }
     await prune();
     return result;
@@ -472,30 +589,40 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     });
   }
 
-  function runOnce(): Promise<PassResult> {
-    const next = (running ?? Promise.resolve()).catch(() => {}).then(pass);
-    running = next;
-    next
-      .finally(() => {
-        if (running === next) running = undefined;
-      })
-      .catch(() => {});
-    return next;
+  async function runOnce(): Promise<PassResult> {
+    const { fannedOut, delivered, failed } = await pass(true);
+    return { fannedOut, delivered, failed };
   }
 
   function schedule(delayMs: number): void {
     if (stopping) return;
-    timer = setTimeout(tick, delayMs);
+    clearTimeout(timer);
+    timerDue = Date.now() + delayMs;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerDue = Number.POSITIVE_INFINITY;
+      ticking = tick().finally(() => {
+        ticking = undefined;
+      });
+    }, delayMs);
     timer.unref();
   }
 
+  /** A send finished: if the loop is waiting for its next poll, it runs now instead. */
+  function wake(): void {
+    if (stopping) return;
+    if (timer && timerDue > Date.now()) schedule(0);
+    else if (ticking) woken = true;
+  }
+
   async function tick(): Promise<void> {
-    timer = undefined;
+    woken = false;
     try {
-      const result = await runOnce();
+      const result = await pass(false);
       failedPasses = 0;
-      // Straight on while there is work; otherwise wait for the next poll.
-      schedule(result.fannedOut + result.delivered + result.failed > 0 ? 0 : pollMs);
+      // Straight on while there is work; otherwise wait for the next poll
+      // (or a finished send, which frees a slot).
+      schedule(result.fannedOut + result.claimed > 0 || woken ? 0 : pollMs);
     } catch (error) {
       // The database is down or busy: say so, and look again less and less often.
       failedPasses++;
@@ -507,21 +634,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   return {
     start() {
-      if (stopping || timer || running) return;
+      if (stopping || timer || ticking) return;
       schedule(0);
     },
     async stop() {
       stopping = true;
       clearTimeout(timer);
       timer = undefined;
-      const current = running;
-      if (!current) return;
-      const grace = setTimeout(() => interrupt.abort(), stopGraceMs);
+      const grace = setTimeout(() => {
+        interrupt.abort(new DeliveryError('interrupted: the server stopped'));
+      }, stopGraceMs);
       grace.unref();
       try {
-        await current;
-      } catch {
-        // Logged by the pass; stopping goes on.
+        // Passes first (they wait for their own sends), then sends the loop started.
+        await ticking;
+        await Promise.allSettled([...passes]);
+        await Promise.allSettled(lanes.flatMap((lane) => [...lane.inFlight]));
       } finally {
         clearTimeout(grace);
       }
@@ -539,7 +667,6 @@ function toClaimed(row: DeliveryRow): ClaimedDelivery {
     addressId: row.address_id,
     webhookId: row.webhook_id,
     payload: JSON.parse(row.payload) as unknown,
-    attempt: row.attempts,
     createdAt: row.created_at,
   };
 }

@@ -13,14 +13,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, MessageRow } from '../db/schema.ts';
 import { findThreadById } from '../threads/threads.repository.ts';
-import type {
-  HeldReason,
-  MessageStatus,
-  NotifiedMessage,
-  WebhookEventData,
-  WebhookEventType,
-} from '../wire.ts';
-import { toMessage, toThread } from '../wire-mapping.ts';
+import type { HeldReason, WebhookEventData, WebhookEventType } from '../wire.ts';
+import { toNotifiedMessage, toThread } from '../wire-mapping.ts';
 
 /**
  * What the worker routes a message event by; stripped before anything is
@@ -67,29 +61,9 @@ export async function recordNotification(
       type: event.type,
       payload: JSON.stringify({ data: event.data, route: event.route }),
       created_at: now,
+      message_id: event.route && 'messageId' in event.route ? event.route.messageId : null,
     })
     .execute();
-}
-
-/** The status moderators see: spam is a hidden message with the reason `spam`. */
-function notifiedStatus(row: MessageRow): MessageStatus {
-  return row.status === 'hidden' && row.hidden_reason === 'spam' ? 'spam' : row.status;
-}
-
-/** A message as notifications carry it (see {@link NotifiedMessage}). */
-function toNotifiedMessage(
-  row: MessageRow,
-  threadUrl: string | null,
-  heldReason: HeldReason | null,
-): NotifiedMessage {
-  return {
-    ...toMessage(row),
-    status: notifiedStatus(row),
-    body: row.body,
-    url: threadUrl ? `${threadUrl.split('#')[0]}#parley-${row.id}` : null,
-    heldReason,
-    reportCount: Number(row.report_count),
-  };
 }
 
 function routeOf(row: MessageRow): MessageRoute {

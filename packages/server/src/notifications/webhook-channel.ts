@@ -7,7 +7,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookConfig } from '../app-deps.ts';
 import type { WebhookEventData, WebhookEventType } from '../wire.ts';
-import { type Channel, DeliveryError } from './channel.ts';
+import { type Channel, DeliveryError, errorCode } from './channel.ts';
 
 /** The body of one webhook request (Standard Webhooks' payload structure). */
 export interface WebhookBody<T extends WebhookEventType = WebhookEventType> {
@@ -82,7 +82,8 @@ export function webhookChannel(options: WebhookChannelOptions): Channel {
           signal: context.signal,
         });
       } catch (error) {
-        throw new DeliveryError(networkFailure(error));
+        // Only the code (`ECONNREFUSED`): the message may quote the URL.
+        throw new DeliveryError(errorCode(error) ?? 'no answer');
       }
       // Only the status matters; a receiver's body is not read.
       await response.body?.cancel().catch(() => {});
@@ -96,13 +97,4 @@ export function webhookChannel(options: WebhookChannelOptions): Channel {
       );
     },
   };
-}
-
-/** A short, secret-free reason for a request that got no answer: the error code (`ECONNREFUSED`). */
-function networkFailure(error: unknown): string {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as Error).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
-  }
-  return 'no answer';
 }

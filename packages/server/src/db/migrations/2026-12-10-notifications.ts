@@ -50,7 +50,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     // JSON: the event's snapshot (see notifications/outbox.ts).
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('created_at', time, (c) => c.notNull())
+    // The message the event is about (no foreign key: the row goes in the
+    // transaction that deletes the message, by this column).
+    .addColumn('message_id', 'integer')
     .execute();
+  await sql`create index outbox_message_idx on outbox (message_id) where message_id is not null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('deliveries')
@@ -67,6 +73,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Standard Webhooks' `webhook-id`, the same on every attempt; a mail's Message-ID seed.
     .addColumn('webhook_id', 'text', (c) => c.notNull().unique())
     .addColumn('payload', 'text', (c) => c.notNull())
+    // The message it is about, from its event: deleting the message deletes
+    // the delivery, or blanks its payload once it was delivered or failed.
+    .addColumn('message_id', 'integer')
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', time, (c) => c.notNull())
     // When it is next due; null once delivered or failed for good.
@@ -86,6 +95,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('deliveries')
     .columns(['created_at', 'id'])
     .execute();
+  await sql`create index deliveries_message_idx on deliveries (message_id) where message_id is not null`.execute(
+    db,
+  );
+  // The cascade of an unsubscribe (a deleted reader_addresses row) finds its rows by this.
+  await sql`create index deliveries_address_idx on deliveries (address_id) where address_id is not null`.execute(
+    db,
+  );
 
   // --- Reader keys and confirmation limits (mail2) ---
   // - `reader_keys`: consent to reply mail is given per browser, not per

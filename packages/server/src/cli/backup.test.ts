@@ -214,6 +214,8 @@ describe('parley-server backup', () => {
     );
     assert.equal(child.stderr(), '', 'no progress line on a quick copy into a pipe');
     assert.deepEqual(readdirSync(dir), ['parley-backup.db']);
+    // It holds readers' addresses: readable by its owner only, whatever the umask.
+    assert.equal(statSync(copy).mode & 0o777, 0o600);
   });
 
   it('refuses a database that is not there (exit 2), creating nothing', async (t) => {

@@ -77,7 +77,8 @@ export function newFile(file: string): string {
  */
 export function createPartial(path: string): number {
   try {
-    return openSync(partialOf(path), 'wx');
+    // Owner-only: a backup holds readers' addresses, an export every message as written.
+    return openSync(partialOf(path), 'wx', 0o600);
   } catch (error) {
     if (isEexist(error)) throw partialExists(partialOf(path));
     throw error;

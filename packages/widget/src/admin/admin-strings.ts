@@ -247,4 +247,8 @@ export const strings = {
   retryAct: (action: string, id: number, channel: string, type: string) =>
     `${action}, delivery ${id} (${channel} ${type})`,
   retried: 'Delivery scheduled to be sent again now',
+  /** A waiting delivery, brought forward (its receiver or mail server fixed). */
+  sendNow: 'Send now',
+  sending: 'Sending…',
+  sentNow: 'Delivery scheduled to be sent now',
 };

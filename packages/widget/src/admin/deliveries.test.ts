@@ -124,7 +124,9 @@ describe('<parley-admin> deliveries', () => {
       'Last attempt: Jun 1, 2025, 11:57 AM',
       'Next attempt: Jun 1, 2025, 12:05 PM',
     ]);
-    expect($$(next!, 'button')).to.have.length(0);
+    expect(button(next!, 'Send now').getAttribute('aria-label')).to.equal(
+      'Send now, delivery 3 (Mail message.pending)',
+    );
     const [done] = rowsOf(el, 'delivered');
     expect(facts(done!)).to.deep.equal([
       'To: https://hooks.example',
@@ -169,6 +171,22 @@ describe('<parley-admin> deliveries', () => {
     await waitUntil(() => idsOf(el, 'failed').length === 0);
     await waitUntil(() => focused(el)?.id === 'h-deliveries-failed');
     expect(text(section(el, 'failed').querySelector('.empty'))).to.equal('No failed deliveries.');
+  });
+
+  it('sends a waiting delivery now: POSTed, kept in the waiting list with its new time, announced, focus kept', async () => {
+    const { el, outbox } = await onDeliveries([waiting, delivered]);
+    expect($$(rowsOf(el, 'delivered')[0]!, 'button')).to.have.length(0);
+    const send = button(rowsOf(el, 'pending')[0]!, 'Send now');
+    const before = outbox.find((d) => d.id === 3)!.nextAttemptAt!;
+    send.focus();
+    send.click();
+    await waitUntil(() => announced(el) === 'Delivery scheduled to be sent now');
+    const post = calls.find((c) => c.method === 'POST')!;
+    expect(new URL(post.url).pathname).to.equal('/api/admin/deliveries/3/retry');
+    expect(idsOf(el, 'pending')).to.deep.equal([3]);
+    const after = outbox.find((d) => d.id === 3)!.nextAttemptAt!;
+    expect(Date.parse(after)).to.be.below(Date.parse(before));
+    await waitUntil(() => focused(el) === button(rowsOf(el, 'pending')[0]!, 'Send now'));
   });
 
   it('keeps a row whose retry failed, with the server’s words and the focus on its button', async () => {

@@ -81,28 +81,30 @@ export class Deliveries {
   }
 
   /**
-   * Sends a failed delivery again now: it leaves the failed list and the
-   * waiting list loads again, where it now is. Focus stays in the failed
-   * list (the same row on a failure, else the next one, the one before, or
-   * the heading), unless the owner moved it meanwhile.
+   * Sends a delivery now: a failed one leaves the failed list and the
+   * waiting list loads again, where it now is; a waiting one (its receiver
+   * fixed, say) is due at once and stays listed with its new time, rather
+   * than waiting out its backoff. Focus stays in the list (the same row on a
+   * failure, else the next one, the one before, or the heading), unless the
+   * owner moved it meanwhile.
    */
-  async #retry(delivery: Delivery) {
+  async #retry(delivery: Delivery, state: 'failed' | 'pending') {
     const id = delivery.id;
     if (this.#retrying.has(id)) return;
     const root = this.#host.el.renderRoot as ShadowRoot;
     const button = root.activeElement;
-    const failed = this.lists.failed;
-    const index = failed.items.findIndex((listed) => listed.id === id);
+    const list = this.lists[state];
+    const index = list.items.findIndex((listed) => listed.id === id);
     this.#retrying.add(id);
     this.#rowErrors.delete(id);
     this.#host.el.requestUpdate();
     const error = await this.#host.session.attempt(async (session, signal) => {
       const { delivery: after } = await retryDelivery(session, id, signal);
       if (signal.aborted) return;
-      if (after.failedAt) failed.replace(after);
-      else failed.remove(id);
-      this.#host.announce(strings.retried);
-      this.lists.pending.load();
+      if (state === 'pending' || after.failedAt) list.replace(after);
+      else list.remove(id);
+      this.#host.announce(state === 'failed' ? strings.retried : strings.sentNow);
+      if (state === 'failed') this.lists.pending.load();
     });
     this.#retrying.delete(id);
     if (error) this.#rowErrors.set(id, error);
@@ -112,10 +114,10 @@ export class Deliveries {
     const now = root.activeElement;
     if (now && now !== button) return;
     const next =
-      failed.items.find((listed) => listed.id === id) ?? failed.items[index] ?? failed.items.at(-1);
+      list.items.find((listed) => listed.id === id) ?? list.items[index] ?? list.items.at(-1);
     const target = next
       ? root.querySelector<HTMLElement>(`[data-delivery="${next.id}"] button`)
-      : root.querySelector<HTMLElement>('#h-deliveries-failed');
+      : root.querySelector<HTMLElement>(`#h-deliveries-${state}`);
     target?.focus();
   }
 
@@ -199,21 +201,33 @@ export class Deliveries {
           : nothing
       }
       ${
-        state === 'failed'
-          ? html`<div class="actions">
-              <button
-                part="button"
-                aria-label=${strings.retryAct(retrying ? strings.retrying : strings.retry, id, channel, delivery.type)}
-                ?disabled=${retrying}
-                @click=${() => this.#retry(delivery)}
-              >
-                ${retrying ? strings.retrying : strings.retry}
-              </button>
-            </div>`
+        state === 'failed' || state === 'pending'
+          ? this.#sendButton(delivery, state, retrying, channel)
           : nothing
       }
       ${error ? html`<p part="error" role="alert">${error}</p>` : nothing}
     </li>`;
+  }
+
+  /** Retry (a failed delivery) or Send now (a waiting one), busy while it is asked. */
+  #sendButton(delivery: Delivery, state: 'failed' | 'pending', busy: boolean, channel: string) {
+    const label = busy
+      ? state === 'failed'
+        ? strings.retrying
+        : strings.sending
+      : state === 'failed'
+        ? strings.retry
+        : strings.sendNow;
+    return html`<div class="actions">
+      <button
+        part="button"
+        aria-label=${strings.retryAct(label, delivery.id, channel, delivery.type)}
+        ?disabled=${busy}
+        @click=${() => this.#retry(delivery, state)}
+      >
+        ${label}
+      </button>
+    </div>`;
   }
 }
 

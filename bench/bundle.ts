@@ -7,7 +7,7 @@
  * load on demand and are reported apart, as is the moderation page's
  * own bundle (`/admin.js`, loaded by `/admin` only).
  *
- *   node --import tsx bench/bundle.ts
+ *   node --import tsx bench/bundle.ts [--write]    (--write: also its section in docs/benchmarks.md)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import budget from '../packages/widget/bundle-budget.json' with { type: 'json' };
 import { runIfMain } from './lib/cli.ts';
+import { writeSection } from './lib/markdown.ts';
 import { ROOT, WIDGET_DIST } from './lib/paths.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 
@@ -141,4 +142,6 @@ export async function bundleBench(): Promise<BenchResult> {
   };
 }
 
-runIfMain(import.meta.url, bundleBench);
+runIfMain(import.meta.url, bundleBench, (result) => {
+  if (process.argv.includes('--write')) writeSection(result);
+});

@@ -8,7 +8,7 @@
  * process), to show posting does not wait on them and to time how long the
  * worker takes to deliver every one.
  *
- *   node --import tsx bench/write.ts
+ *   node --import tsx bench/write.ts [--write]    (--write: also its section in docs/benchmarks.md)
  */
 
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { type WebhookReceiver, webhookReceiver } from '@parley/server/testing/we
 import type { MessagePage, PostMessageResponse, ThreadPage } from '@parley/server/wire';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
+import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
@@ -286,4 +287,6 @@ export async function writeBench(): Promise<BenchResult> {
   };
 }
 
-runIfMain(import.meta.url, writeBench);
+runIfMain(import.meta.url, writeBench, (result) => {
+  if (process.argv.includes('--write')) writeSection(result);
+});

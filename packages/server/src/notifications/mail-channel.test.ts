@@ -451,6 +451,51 @@ for (const dialect of dialects) {
         assert.equal(smtp.mails.length, 1);
       });
 
+      it('gets no mail for a reply hidden before its mail goes', async () => {
+        await open('off');
+        const parent = await subscribe('Who knows?');
+        await send();
+        await confirm(linkIn(smtp.mails[0], '/notifications/confirm'));
+        smtp.refuse(451, '4.3.0 Try again later');
+        const reply = await post('A reply a moderator hides', { parentId: parent.message.id });
+        await send();
+        const hidden = await f.patch(
+          `/api/admin/messages/${reply.message.id}`,
+          { status: 'hidden' },
+          ADMIN,
+        );
+        assert.equal(hidden.status, 200);
+        smtp.refuse(undefined);
+        later(HOUR);
+        await send();
+        assert.equal(smtp.mails.length, 1, 'the confirmation only');
+        const [, waited] = await deliveries();
+        assert.ok(waited?.delivered_at, 'nothing left to send: done, not failed');
+      });
+
+      it('quotes the message answered as it is when the mail goes: not once its author deleted it', async () => {
+        await open('off');
+        const kept = await subscribe('A message I keep');
+        await send();
+        await confirm(linkIn(smtp.mails[0], '/notifications/confirm'));
+        const secret = await subscribe('Words I take back', { mailKey: kept.mailKey });
+        assert.equal(secret.replyMail, 'on');
+        smtp.refuse(451, '4.3.0 Try again later');
+        await post('An answer to the words', { parentId: secret.message.id });
+        await send();
+        const removed = await f.delete(`/api/messages/${secret.message.id}`, {
+          Authorization: `Bearer ${secret.editToken}`,
+        });
+        assert.equal(removed.status, 204);
+        smtp.refuse(undefined);
+        later(HOUR);
+        await send();
+        const reply = smtp.mails[1];
+        assert.match(reply?.parsed.text ?? '', /An answer to the words/);
+        assert.doesNotMatch(reply?.raw ?? '', /take back/);
+        assert.doesNotMatch(reply?.parsed.text ?? '', /Your message/);
+      });
+
       it('gets no mail once unsubscribed, even for a reply already waiting to be sent', async () => {
         await open('off');
         const parent = await subscribe('Who knows?');

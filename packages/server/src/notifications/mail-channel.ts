@@ -85,6 +85,33 @@ function endOfHour(iso: string): string {
   return time.toISOString();
 }
 
+/** What a reply mail's delivery holds: the reply as posted, and the id of the message it answers. */
+interface ReplyPayload {
+  thread: ReplyNotice['thread'];
+  reply: ReplyNotice['reply'];
+  parentId: number;
+}
+
+/**
+ * The reply mail's content as it is when it goes: none when the reply is no
+ * longer published; the parent quoted only while it is published.
+ */
+async function replyNotice(
+  db: Kysely<Database>,
+  payload: ReplyPayload,
+): Promise<ReplyNotice | undefined> {
+  const reply = await findMessage(db, payload.reply.id);
+  if (reply?.status !== 'published') return undefined;
+  const parent = await findMessage(db, payload.parentId);
+  const shown = parent?.status === 'published';
+  return {
+    thread: payload.thread,
+    reply: payload.reply,
+    parentExcerpt: shown ? excerpt(parent.body, EXCERPT) : '',
+    parentHtml: shown ? parent.html : '',
+  };
+}
+
 /** The first `max` code points of `text`, cut at a word when it is longer. */
 function excerpt(text: string, max: number): string {
   const points = [...text];
@@ -156,11 +183,12 @@ export function createMailChannel(config: AppConfig): Channel {
     if (!parent || !parentKey?.confirmed_at) return [];
     const authorKey = authorKeyId === null ? undefined : await findReaderKey(trx, authorKeyId);
     if (authorKey?.address_id === parentKey.address_id) return [];
-    const payload: ReplyNotice = {
+    // The parent is read again when the mail goes, not copied here: deleted
+    // or hidden by then, it is not quoted (and nothing of it waits in the row).
+    const payload: ReplyPayload = {
       thread: event.data.thread,
       reply: event.data.message,
-      parentExcerpt: excerpt(parent.body, EXCERPT),
-      parentHtml: parent.html,
+      parentId,
     };
     return [{ type: 'reply', target: 'reader', addressId: parentKey.address_id, payload }];
   }
@@ -227,7 +255,9 @@ export function createMailChannel(config: AppConfig): Channel {
         validDays: CONFIRM_TOKEN_DAYS,
       });
     } else {
-      const notice = delivery.payload as ReplyNotice;
+      const notice = await replyNotice(context.store.db, delivery.payload as ReplyPayload);
+      // Hidden or deleted since it was posted: readers no longer see it, nor does their mail.
+      if (!notice) return;
       words = renderReplyMail(notice, { site: siteOf(notice.thread.url), unsubscribeUrl });
     }
     await deliver(

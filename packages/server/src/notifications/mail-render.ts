@@ -407,15 +407,15 @@ export function renderReplyMail(
     links.unsubscribeUrl,
     `You get this mail because you asked for replies to your messages on ${links.site}.`,
   );
+  // A message its author deleted since leaves nothing to quote.
+  const quotesParent = parentExcerpt !== '';
   const text = [
     `${headline}, ${mailTime(reply.createdAt)}:`,
     '',
     quoted(reply.body),
     '',
     ...(reply.url ? [`Read it and answer on the blog: ${reply.url}`, ''] : []),
-    'Your message:',
-    quoted(parentExcerpt),
-    '',
+    ...(quotesParent ? ['Your message:', quoted(parentExcerpt), ''] : []),
     ...footer.text,
   ].join('\n');
   const html = htmlDocument(
@@ -424,7 +424,9 @@ export function renderReplyMail(
       `<p>${escapeHtml(headline)}, ${escapeHtml(mailTime(reply.createdAt))}:</p>`,
       quotedHtml(reply),
       ...(reply.url ? [`<p>${link(reply.url, 'Read it and answer on the blog')}</p>`] : []),
-      `<p>Your message:</p>\n<blockquote>${mailBodyHtml(parentHtml)}</blockquote>`,
+      ...(quotesParent
+        ? [`<p>Your message:</p>\n<blockquote>${mailBodyHtml(parentHtml)}</blockquote>`]
+        : []),
       footer.html,
     ].join('\n'),
   );

@@ -8,16 +8,22 @@
 // fields over the manifest as it packs is pnpm's feature, not npm's: `npm
 // pack` or `npm publish` would ship the manifest as it is, pointing at src/,
 // which `files` leaves out, so the published package could not even be
-// imported. npm runs `prepack` before both (with `--dry-run` too) and sets
-// `npm_config_user_agent` to its own name, as pnpm does to its own.
+// imported. npm runs `prepack` before both (with `--dry-run` too).
+//
+// Who runs it is told by `npm_execpath`, which each tool sets to its own
+// script (npm's `npm-cli.js`, pnpm's `pnpm` or `pnpm.cjs`), not by
+// `npm_config_user_agent`: npm reads any `npm_config_*` variable it inherits
+// as its own configuration, so an npm started inside a pnpm script (as the
+// test suite does) would carry pnpm's user agent.
 //
 // A tarball pnpm made is already right: `npm publish parley-server-*.tgz`
 // runs no script and ships it as it is.
+import { basename } from 'node:path';
 
-const agent = process.env.npm_config_user_agent ?? '';
-if (!agent.startsWith('pnpm/')) {
+const tool = basename(process.env.npm_execpath ?? '');
+if (!tool.startsWith('pnpm')) {
   const name = process.env.npm_package_name ?? 'this package';
-  const by = agent.split(' ')[0] || 'an unknown tool';
+  const by = tool.startsWith('npm') ? 'npm' : tool || 'an unknown tool';
   console.error(
     `${name} is packed with pnpm only (this is ${by}): its package.json names the TypeScript ` +
       "sources, and only pnpm writes publishConfig's dist/ paths into the packed manifest. " +

@@ -359,7 +359,7 @@ export const SETTINGS = [
       }),
     accepts: 'whsec_ and base64, e.g. whsec_$(openssl rand -base64 32)',
     unset: 'none (required with PARLEY_WEBHOOK_URL)',
-    help: "the webhooks' signing secret; receivers verify with it",
+    help: "the webhooks' signing secret; receivers verify with it (prefer the variable: flags show in ps)",
   }),
   setting({
     env: 'PARLEY_SMTP_URL',
@@ -374,7 +374,7 @@ export const SETTINGS = [
       }),
     accepts: 'smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465',
     unset: 'no mail',
-    help: "the mail server the owner's and readers' notifications go through",
+    help: "the mail server the owner's and readers' notifications go through; its password too (prefer the variable: flags show in ps)",
   }),
   setting({
     env: 'PARLEY_MAIL_FROM',

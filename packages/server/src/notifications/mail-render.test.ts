@@ -327,7 +327,7 @@ describe('the owner’s mail', () => {
       ],
       ADMIN,
     );
-    assert.equal(mail.subject, 'Parley: 2 new, 1 waiting');
+    assert.equal(mail.subject, 'Parley: 2 new, 1 spam');
     const order = [
       '== A <i>post</i> (/blog/post) ==',
       '> one',

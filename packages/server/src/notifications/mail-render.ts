@@ -283,13 +283,16 @@ function digestLabel(notice: OwnerNotice): string {
   }
 }
 
-/** How many of each kind, for a digest's subject: `2 new, 1 waiting, 1 reported`. */
+/** How many of each kind, for a digest's subject: `2 new, 1 waiting, 1 spam, 1 reported`. */
 function digestTally(notices: readonly OwnerNotice[]): string {
-  const count = (type: OwnerNotice['type']) => notices.filter((n) => n.type === type).length;
+  const count = (kept: (n: OwnerNotice) => boolean) => notices.filter(kept).length;
+  const spam = (n: OwnerNotice) => n.type === 'message.pending' && n.data.message.status === 'spam';
   const parts = [
-    [count('message.created'), 'new'],
-    [count('message.pending'), 'waiting'],
-    [count('message.reported'), 'reported'],
+    [count((n) => n.type === 'message.created'), 'new'],
+    // Spam waits for nobody: it is counted apart, as the digest lists it apart.
+    [count((n) => n.type === 'message.pending' && !spam(n)), 'waiting'],
+    [count(spam), 'spam'],
+    [count((n) => n.type === 'message.reported'), 'reported'],
   ] as const;
   return parts
     .filter(([n]) => n > 0)

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import { MIGRATION_NAMES } from './db/migrate.ts';
 import { defaultWidgetDir } from './main.ts';
 import { threadPath } from './testing/app-fixture.ts';
 import { blogServer, ok } from './testing/blog-server.ts';
@@ -102,7 +103,10 @@ describe('parley-server', () => {
         });
         const listening = await server.waitForLog('listening');
         assert.equal(listening.url, url);
+        assert.equal(listening.version, SERVER_VERSION);
         assert.match(String(listening.database), /^sqlite /);
+        // A new database: every migration, named once in the log.
+        assert.deepEqual((await server.waitForLog('migrated')).applied, MIGRATION_NAMES);
         assert.ok(existsSync(file), 'creates the database file, and its missing folder');
       },
     );

@@ -100,7 +100,9 @@ export async function startServer(
   const store = await openStore(config.DATABASE_URL);
   let bus: EventBus;
   try {
-    await migrateToLatest(store.db);
+    const applied = await migrateToLatest(store.db);
+    // After an upgrade the log says what changed in the database, once.
+    if (applied.length > 0) logger.info({ msg: 'migrated', applied });
     await options.onStore?.(store);
     // Many instances share one PostgreSQL: they hear each other's writes
     // through LISTEN/NOTIFY on a connection of their own.
@@ -218,6 +220,7 @@ export async function startServer(
   worker.start();
   logger.info({
     msg: 'listening',
+    version: SERVER_VERSION,
     url,
     publicUrl: config.PARLEY_PUBLIC_URL ?? url,
     database: `${store.dialect} ${store.location}`,

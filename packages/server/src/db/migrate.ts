@@ -77,9 +77,9 @@ async function migratorFor(db: Kysely<any>): Promise<{ migrator: Migrator; schem
 /**
  * Brings the schema to the latest migration. Kysely's migrator takes a lock
  * first (an advisory lock on PostgreSQL), so instances starting together apply
- * each migration exactly once.
+ * each migration exactly once. Returns the names of those this call applied.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { migrator } = await migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
@@ -87,6 +87,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     const cause = error instanceof Error ? error.message : String(error ?? 'unknown error');
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`.replace('  ', ' '));
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /**

@@ -69,6 +69,7 @@ app.get('/api/threads/:key', (c) => {
       key: first.t_key,
       title: first.t_title,
       summary: first.t_summary,
+      summarySource: first.t_summary ? 'manual' : null,
       url: first.t_url,
       status: first.t_status,
       messageCount: first.t_message_count,

@@ -91,6 +91,7 @@ describe('/widget.js in Chromium', () => {
     key: '/smoke',
     title: 'Smoke <b>test</b>',
     summary: 'Does the built bundle render?',
+    summarySource: 'manual',
     url: null,
     status: 'open',
     messageCount: 2,

@@ -108,7 +108,7 @@ export async function seedIfEmpty(
   // the server's operator, straight into the database it opened.
   await store.db
     .updateTable('threads')
-    .set({ summary: SUMMARY })
+    .set({ summary: SUMMARY, summary_source: 'manual' })
     .where('key', '=', DEMO_KEY)
     .execute();
   return true;

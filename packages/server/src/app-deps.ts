@@ -72,6 +72,21 @@ export interface AppConfig {
   webhook?: WebhookConfig;
   /** Mail (`PARLEY_SMTP_URL` and friends); unset: none is sent and readers cannot ask for reply mail. */
   mail?: MailConfig;
+  /**
+   * An OpenAI-compatible chat-completions endpoint that writes automatic
+   * summaries (`PARLEY_SUMMARY_URL`, `PARLEY_SUMMARY_MODEL`,
+   * `PARLEY_SUMMARY_KEY`); unset: the server's own extractive summary.
+   */
+  summary?: SummaryConfig;
+}
+
+/** Where automatic summaries are asked for; see `AppConfig.summary`. */
+export interface SummaryConfig {
+  /** The endpoint (`…/v1/chat/completions`) or its base (`…/v1`). */
+  url: string;
+  model: string;
+  /** Sent as `Authorization: Bearer`; unset: no such header. */
+  key?: string;
 }
 
 /** Where events are POSTed, and the secret that signs them. */

@@ -402,6 +402,45 @@ export const SETTINGS = [
     help: 'each: a mail per message; digest: one an hour with all of them; off: none',
   }),
   setting({
+    env: 'PARLEY_SUMMARY_URL',
+    flag: 'summary-url',
+    schema: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        const url = URL.parse(value);
+        // The value is not repeated: a URL may carry a token.
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          ctx.addIssue({ code: 'custom', message: 'is not an absolute http(s) URL' });
+          return z.NEVER;
+        }
+        return url.href;
+      }),
+    accepts: 'an absolute http(s) URL',
+    unset: "the server's own extractive summary",
+    help: 'an OpenAI-compatible chat-completions endpoint that writes automatic summaries (needs PARLEY_SUMMARY_MODEL)',
+    details:
+      'The endpoint itself (`…/v1/chat/completions`) or its base (`…/v1`). Only published text is sent; on a timeout or any error the extractive summary stands.',
+  }),
+  setting({
+    env: 'PARLEY_SUMMARY_MODEL',
+    flag: 'summary-model',
+    schema: z.string().trim().min(1, 'must not be empty').max(200, 'is too long').optional(),
+    accepts: 'a model name the endpoint knows',
+    unset: 'none (required with PARLEY_SUMMARY_URL)',
+    help: 'the model PARLEY_SUMMARY_URL is asked for',
+  }),
+  setting({
+    env: 'PARLEY_SUMMARY_KEY',
+    flag: 'summary-key',
+    schema: z.string().trim().min(1, 'must not be empty').optional(),
+    accepts: 'the API key, sent as Authorization: Bearer',
+    unset: 'no Authorization header (a local endpoint)',
+    help: 'the key for PARLEY_SUMMARY_URL (prefer the variable: flags show in ps)',
+  }),
+  setting({
     env: 'PARLEY_WIDGET_DIR',
     flag: 'widget-dir',
     schema: z.string().optional(),
@@ -427,6 +466,15 @@ const schema = z
     // Settings that only work together: refused at start, not found out at the first event.
     const needs = (name: SettingName, what: string) =>
       ctx.addIssue({ code: 'custom', path: [name], message: what });
+    if (config.PARLEY_SUMMARY_URL && !config.PARLEY_SUMMARY_MODEL) {
+      needs('PARLEY_SUMMARY_MODEL', 'is required with PARLEY_SUMMARY_URL');
+    }
+    if ((config.PARLEY_SUMMARY_MODEL || config.PARLEY_SUMMARY_KEY) && !config.PARLEY_SUMMARY_URL) {
+      needs(
+        'PARLEY_SUMMARY_URL',
+        `is required with ${config.PARLEY_SUMMARY_MODEL ? 'PARLEY_SUMMARY_MODEL' : 'PARLEY_SUMMARY_KEY'}`,
+      );
+    }
     if (config.PARLEY_WEBHOOK_URL && !config.PARLEY_WEBHOOK_SECRET) {
       needs('PARLEY_WEBHOOK_SECRET', 'is required with PARLEY_WEBHOOK_URL');
     }

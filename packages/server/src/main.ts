@@ -165,6 +165,15 @@ export async function startServer(
             },
           }
         : {}),
+      ...(config.PARLEY_SUMMARY_URL && config.PARLEY_SUMMARY_MODEL
+        ? {
+            summary: {
+              url: config.PARLEY_SUMMARY_URL,
+              model: config.PARLEY_SUMMARY_MODEL,
+              ...(config.PARLEY_SUMMARY_KEY ? { key: config.PARLEY_SUMMARY_KEY } : {}),
+            },
+          }
+        : {}),
     },
   };
   // The app is built once the address is known (PORT may be 0): unless

@@ -55,6 +55,7 @@ export function toThread(row: ThreadRow, statusClock?: StatusClock): Thread {
     highlightCount: Number(row.highlight_count),
     lastActivityAt: row.last_activity_at,
     createdAt: row.created_at,
+    summarySource: row.summary ? row.summary_source : null,
   };
 }
 

@@ -31,6 +31,11 @@ export const threadSchema = z.object({
   highlightCount: z.number().int(),
   lastActivityAt: z.string(),
   createdAt: z.string(),
+  /**
+   * Who wrote `summary`: a moderator (`manual`) or the server, from the
+   * published messages (`automatic`); null while there is no summary.
+   */
+  summarySource: z.enum(['manual', 'automatic']).nullable(),
 });
 export type Thread = z.infer<typeof threadSchema>;
 

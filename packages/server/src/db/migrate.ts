@@ -23,6 +23,7 @@ import * as openingIndex from './migrations/2026-12-08-opening-index.ts';
 import * as removedSources from './migrations/2026-12-09-removed-sources.ts';
 import * as notifications from './migrations/2026-12-10-notifications.ts';
 import * as postSends from './migrations/2026-12-10-post-sends.ts';
+import * as summaries from './migrations/2026-12-11-summaries.ts';
 
 /**
  * Every migration, in order, for every dialect. Names are date-prefixed and a
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-09-removed-sources': removedSources,
   '2026-12-10-notifications': notifications,
   '2026-12-10-post-sends': postSends,
+  '2026-12-11-summaries': summaries,
 };
 
 /** The names of every migration, in the order they apply. */

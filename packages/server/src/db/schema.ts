@@ -13,6 +13,12 @@ export interface ThreadTable {
   key: string;
   title: string | null;
   summary: string | null;
+  /**
+   * Who wrote `summary`: a moderator (`manual`, never replaced by the server)
+   * or the server from the published messages (`automatic`); null while the
+   * thread has no summary.
+   */
+  summary_source: 'manual' | 'automatic' | null;
   url: string | null;
   status: 'open' | 'closed';
   message_count: Generated<number>;

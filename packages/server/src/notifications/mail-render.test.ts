@@ -24,6 +24,7 @@ const thread = (over: Partial<Thread> = {}): Thread => ({
   highlightCount: 0,
   lastActivityAt: '2026-03-01T12:00:00.000Z',
   createdAt: '2026-03-01T12:00:00.000Z',
+  summarySource: null,
   ...over,
 });
 

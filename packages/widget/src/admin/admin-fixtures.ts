@@ -25,6 +25,7 @@ export function makeThread(key: string, over: Partial<AdminThread> = {}): AdminT
     highlightCount: 1,
     lastActivityAt: ago(60),
     createdAt: ago(600),
+    summarySource: 'manual',
     pendingCount: 1,
     reportedCount: 1,
     public: true,

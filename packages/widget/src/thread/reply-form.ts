@@ -301,6 +301,7 @@ export class ReplyForm {
       key: this.#page.key,
       title: this.#page.title || null,
       summary: null,
+      summarySource: null,
       url: this.#page.url,
       status: 'open',
       messageCount: 0,

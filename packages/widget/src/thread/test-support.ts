@@ -24,6 +24,7 @@ export function makeThread(over: Partial<Thread> = {}): Thread {
     key: '/blog/post',
     title: 'The Efficiency Wars',
     summary: 'How DeepSeek R1 challenges Western AI dominance.',
+    summarySource: 'manual',
     url: 'https://blog.example/blog/post',
     status: 'open',
     messageCount: 5,

@@ -1,0 +1,31 @@
+/**
+ * What writes a thread's automatic summary, and what it is given. The
+ * pipeline (`summary-worker.ts`) reads the thread's published messages and
+ * asks a {@link Summarize}; the built-in one is extractive and offline
+ * (`extractive.ts`), an OpenAI-compatible endpoint may stand in front of it
+ * (`chat-completions.ts`).
+ */
+
+/** One published message, as readers see it. */
+export interface SummaryMessage {
+  id: number;
+  kind: 'opening' | 'reply';
+  /** The author's display name; the owner's posts too. */
+  author: string;
+  /** The sanitized HTML readers see (`messages.html`). */
+  html: string;
+  createdAt: string;
+}
+
+/** A thread to summarise: its title and its published messages, oldest first. */
+export interface SummaryInput {
+  title: string | null;
+  messages: readonly SummaryMessage[];
+}
+
+/**
+ * Writes a summary of `input`: plain text, at most about 400 characters, or
+ * null when there is nothing to say (no message has a sentence in it).
+ * `signal` aborts the work (the server stops).
+ */
+export type Summarize = (input: SummaryInput, signal?: AbortSignal) => Promise<string | null>;

@@ -25,6 +25,7 @@
 import type { Kysely } from 'kysely';
 import type { AppConfig, MailConfig } from '../app-deps.ts';
 import type { Database } from '../db/schema.ts';
+import { under } from '../http/public-url.ts';
 import { findMessage } from '../messages/messages.repository.ts';
 import { findThreadById } from '../threads/threads.repository.ts';
 import {
@@ -60,16 +61,6 @@ interface ConfirmationPayload {
 
 /** The longest excerpt of the reader's own message a reply mail quotes, in code points. */
 const EXCERPT = 300;
-
-/** `url` with `path` under it (a public URL may have a path: `https://example.com/comments/`). */
-function under(base: string, path: string, query: Record<string, string> = {}): string {
-  const url = new URL(base);
-  url.pathname = `${url.pathname.replace(/\/?$/, '/')}${path}`;
-  url.search = '';
-  url.hash = '';
-  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-  return url.href;
-}
 
 /** The domain of the From address, for Message-IDs (`parley@blog.example` -> `blog.example`). */
 function fromDomain(from: string): string {

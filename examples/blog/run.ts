@@ -52,6 +52,35 @@ const files: Record<string, string> = {
   '/favicon.svg': 'favicon.svg',
 };
 
+/**
+ * A server-side include, as a blog's own server (or its static build) would
+ * do it: the discussion's HTML from `GET /threads/:key/fragment`, fetched
+ * again only when its ETag changed. Nothing (an empty string) when the thread
+ * does not exist yet or the server does not answer: the element still works.
+ */
+const fragments = new Map<string, { etag: string; html: string }>();
+async function includeFragment(key: string): Promise<string> {
+  const cached = fragments.get(key);
+  const url = `${parley.url}/threads/${encodeURIComponent(key)}/fragment`;
+  try {
+    const response = await fetch(url, {
+      headers: cached ? { 'If-None-Match': cached.etag } : {},
+      signal: AbortSignal.timeout(2000),
+    });
+    if (response.status === 304 && cached) return cached.html;
+    if (!response.ok) {
+      fragments.delete(key);
+      return '';
+    }
+    const html = await response.text();
+    const etag = response.headers.get('ETag');
+    if (etag) fragments.set(key, { etag, html });
+    return html;
+  } catch {
+    return '';
+  }
+}
+
 const blog = createServer(async (req, res) => {
   const path = new URL(req.url ?? '/', 'http://blog').pathname;
   if (path === '/') {
@@ -63,7 +92,11 @@ const blog = createServer(async (req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
-  const text = (await readFile(join(here, file), 'utf8')).replaceAll('%PARLEY_SERVER%', parley.url);
+  let text = (await readFile(join(here, file), 'utf8')).replaceAll('%PARLEY_SERVER%', parley.url);
+  if (text.includes('%PARLEY_FRAGMENT%')) {
+    const fragment = await includeFragment(path);
+    text = text.replace('%PARLEY_FRAGMENT%', () => fragment);
+  }
   res
     .writeHead(200, {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',

@@ -117,9 +117,6 @@ export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | nu
   if (all.length === 0) return null;
   const sentences = sample(all);
   const scores = rank(sentences, input.title ? contentWords(input.title, language) : []);
-    sentences.forEach((s, i) =>
-      console.log(scores[i]!.toFixed(4), s.author, s.text.slice(0, 70), [...s.terms].join('|')),
-    );
   const chosen = select(sentences, scores, language);
   return {
     text: assemble(chosen.map((sentence) => sentence.text)),
@@ -153,7 +150,7 @@ function countWords(list: readonly string[]): Map<string, number> {
 function sample(all: Sentence[]): Sentence[] {
   if (all.length <= MAX_GRAPH_SENTENCES) return all;
   const opening = all.filter((sentence) => sentence.inOpening >= 0).slice(0, MAX_OPENING_SENTENCES);
-  const rest = all.filter((sentence) => !sentence.inOpening >= 0);
+  const rest = all.filter((sentence) => sentence.inOpening < 0);
   const room = MAX_GRAPH_SENTENCES - opening.length;
   const picked: Sentence[] = [];
   for (let slot = 0; slot < room && rest.length > 0; slot++) {

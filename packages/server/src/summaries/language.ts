@@ -51,9 +51,13 @@ type LatinLanguage = 'en' | 'de' | 'fr' | 'es' | 'pt';
 /** In this order: a tie goes to the earlier one. */
 const LATIN_LANGUAGES: readonly LatinLanguage[] = ['en', 'de', 'fr', 'es', 'pt'];
 
-const STOP_SETS = Object.fromEntries(
-  LATIN_LANGUAGES.map((language) => [language, new Set(STOP_WORDS[language])]),
-) as Record<LatinLanguage, ReadonlySet<string>>;
+const STOP_SETS: Record<LatinLanguage, ReadonlySet<string>> = {
+  en: new Set(STOP_WORDS.en),
+  de: new Set(STOP_WORDS.de),
+  fr: new Set(STOP_WORDS.fr),
+  es: new Set(STOP_WORDS.es),
+  pt: new Set(STOP_WORDS.pt),
+};
 
 /**
  * Japanese and Chinese function words as `Intl.Segmenter` cuts them (the

@@ -48,7 +48,7 @@ Renaming \`webpack.config.js\` to \`webpack.config.mjs\` and switching its requi
       body: "I'll convert our config to ESM and mark this as solved. Thanks, everyone!",
     },
   ],
-  mustContain: ['the production build fails with ERR_REQUIRE_ESM', 'ESM'],
+  mustContain: ['the production build fails with ERR_REQUIRE_ESM', 'config to ESM'],
   mustNotContain: [
     'Same here',
     '+1',

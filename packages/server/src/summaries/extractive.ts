@@ -22,7 +22,7 @@
  */
 import { detectLanguage } from './language.ts';
 import { textBlocks } from './plain-text.ts';
-import { contentWords, isTooShort, splitSentences } from './sentences.ts';
+import { contentWords, isTooShort, splitSentences, words } from './sentences.ts';
 import type { Summarize, SummaryInput } from './summarizer.ts';
 
 /** The most a summary holds, in code points (a hard cap). */
@@ -98,8 +98,9 @@ export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | nu
     let inOpening = 0;
     for (const block of blocks[index]!) {
       for (const text of splitSentences(block, language)) {
-        if (isTooShort(text, language)) continue;
-        const found = contentWords(text, language);
+        const everyWord = words(text, language);
+        if (isTooShort(text, everyWord)) continue;
+        const found = contentWords(everyWord, language);
         // One word of substance is not a sentence worth quoting ("Great write-up!").
         if (found.length < 2) continue;
         all.push({
@@ -116,7 +117,10 @@ export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | nu
   });
   if (all.length === 0) return null;
   const sentences = sample(all);
-  const scores = rank(sentences, input.title ? contentWords(input.title, language) : []);
+  const scores = rank(
+    sentences,
+    input.title ? contentWords(words(input.title, language), language) : [],
+  );
   const chosen = select(sentences, scores, language);
   return {
     text: assemble(chosen.map((sentence) => sentence.text)),

@@ -132,12 +132,13 @@ const ALL_HIRAGANA = /^\p{Script=Hiragana}+$/u;
 const SINGLE_LATIN = /^[\p{Script=Latin}]$/u;
 
 /**
- * The words that say what a sentence is about: no function words, no
- * thanks or applause, no single Latin letters, and no short all-hiragana words (Japanese particles
- * and verb endings, which the segmenter cuts off as words of their own).
+ * Of a sentence's {@link words}, those that say what it is about: no
+ * function words, no thanks or applause, no single Latin letters, and no
+ * short all-hiragana words (Japanese particles and verb endings, which the
+ * segmenter cuts off as words of their own).
  */
-export function contentWords(sentence: string, language: string): string[] {
-  return words(sentence, language)
+export function contentWords(found: readonly string[], language: string): string[] {
+  return found
     .map((word) => word.replace(ELISION, ''))
     .filter(
       (word) =>
@@ -153,12 +154,12 @@ const LATIN_LETTER = /\p{Script=Latin}/gu;
 
 /**
  * Whether a sentence is too short to say anything ("Thanks!", "+1", "Same
- * here."): under 4 words, or, when it is mostly Japanese or Chinese (which
+ * here."), given its {@link words}: under 4 words, or, when it is mostly Japanese or Chinese (which
  * pack a word into a character or two), under 12 characters.
  */
-export function isTooShort(sentence: string, language: string): boolean {
+export function isTooShort(sentence: string, found: readonly string[]): boolean {
   const cjk = sentence.match(CJK_CHARACTER)?.length ?? 0;
   const latin = sentence.match(LATIN_LETTER)?.length ?? 0;
   if (cjk > latin) return cjk < 12;
-  return words(sentence, language).length < 4;
+  return found.length < 4;
 }

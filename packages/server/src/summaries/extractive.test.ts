@@ -193,12 +193,19 @@ describe('summarizeExtractive', () => {
       ]);
     }
     const input = thread('Database maintenance', ...posts);
-    const started = performance.now();
+    // The first run in a process also pays for loading ICU's segmentation data
+    // and compiling the code; a running server pays that once, so the second run is timed.
+    let started = performance.now();
+    summarizeExtractive(input);
+    const cold = performance.now() - started;
+    started = performance.now();
     const result = summarizeExtractive(input);
-    const elapsed = performance.now() - started;
+    const warm = performance.now() - started;
     assert.ok(result);
-    assert.ok(elapsed < 1000, `${elapsed.toFixed(0)} ms`);
-    console.log(`500 messages (1500 sentences) summarised in ${elapsed.toFixed(0)} ms`);
+    assert.ok(warm < 1000, `${warm.toFixed(0)} ms`);
+    console.log(
+      `500 messages (1500 sentences): first run ${cold.toFixed(0)} ms, then ${warm.toFixed(0)} ms`,
+    );
   });
 });
 

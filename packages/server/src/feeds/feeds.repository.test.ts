@@ -25,7 +25,9 @@ import { FEED_ENTRIES } from './feeds.routes.ts';
  */
 function recordingDb(test: TestDatabase, dialect: string) {
   const queries: CompiledQuery[] = [];
-  const log = (event: { query: CompiledQuery }) => queries.push(event.query);
+  const log = (event: { query: CompiledQuery }) => {
+    queries.push(event.query);
+  };
   const db =
     dialect === 'sqlite'
       ? new Kysely<Database>({

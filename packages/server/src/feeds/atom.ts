@@ -64,14 +64,14 @@ function htmlText(text: string): string {
  * A message's stored HTML as CDATA content. xml-js splits only the first
  * `]]>` of a CDATA section, so a second one would end it and let the rest
  * be read as XML; `]]&gt;` means the same in HTML text and attributes (the
- * sanitizer writes `>` so anyway; this holds whatever it does).
+ * sanitizer already writes a `>` in text as `&gt;`; this holds whatever it does).
  */
 function htmlContent(html: string): string {
   return xmlChars(html).replaceAll(']]>', ']]&gt;');
 }
 
 /** The thread fields a feed names. */
-export interface FeedThread {
+interface FeedThread {
   key: string;
   title: string | null;
   url: string | null;

@@ -8,6 +8,7 @@ import { isTransientDbError, StoreUnavailableError } from './db/store.ts';
 import { inProcessBus } from './events/bus.ts';
 import { eventRoutes } from './events/events.routes.ts';
 import { createLiveEvents } from './events/live.ts';
+import { feedRoutes } from './feeds/feeds.routes.ts';
 import { ApiError, unavailable } from './http/api-error.ts';
 import { clientIdentifier, clientLocator } from './http/client-identity.ts';
 import { jsonBodyGuard, originGuard } from './http/guards.ts';
@@ -158,6 +159,7 @@ export function createApp(deps: AppDeps) {
   // comes from mail clients, as a form or empty). Mounted even without mail
   // set up: links in mail sent before must keep working.
   app.route('/notifications', subscriptionRoutes(deps, services));
+  app.route('/', feedRoutes(deps, services));
 
   // The admin API is for /admin, on this server's own origin: no CORS at all
   // (see OriginGuardOptions). Matched by the router, as its routes are.

@@ -5,7 +5,7 @@
  * stays on screen (through a slot) instead of the skeleton; once the thread is
  * in, the shadow view replaces it, with no collapse in between.
  */
-import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, oneEvent } from '@open-wc/testing';
 import type { ParleyThread } from './parley-thread.js';
 import {
   $,

@@ -9,7 +9,7 @@
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** The exact date and time of `iso` in `locale`, for a tooltip (`June 1, 2025 at 9:30 AM`). */
-export function exact(locale: string, iso: string) {
+function exact(locale: string, iso: string) {
   let f = formats.get(locale);
   if (!f) {
     f = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });

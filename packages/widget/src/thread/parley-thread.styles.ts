@@ -85,13 +85,17 @@ export const styles = css`
     display: grid;
     gap: calc(var(--parley-space) / 2);
   }
+  .back,
+  [part~='time'] {
+    text-decoration: none;
+  }
+  .back:hover,
+  [part~='time']:hover {
+    text-decoration: underline;
+  }
   .back {
     justify-self: start;
-    text-decoration: none;
     font-size: 0.875em;
-  }
-  .back:hover {
-    text-decoration: underline;
   }
   [part~='summary'],
   [part~='stats'],
@@ -194,12 +198,6 @@ export const styles = css`
   .meta .star {
     color: var(--parley-star);
   }
-  [part~='time'] {
-    text-decoration: none;
-  }
-  [part~='time']:hover {
-    text-decoration: underline;
-  }
   .body {
     margin-top: 0.25rem;
     line-height: 1.6;
@@ -245,10 +243,6 @@ export const styles = css`
     padding-inline-start: 0.75em;
     border-inline-start: 3px solid var(--parley-border);
     color: var(--parley-muted);
-  }
-  .body img {
-    max-width: 100%;
-    height: auto;
   }
   button {
     font: inherit;

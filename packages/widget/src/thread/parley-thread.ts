@@ -67,12 +67,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @fires parley-message-posted - The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator.
  * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error, nor a `#parley-<id>` link to a message the server does not list, which a notice explains), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
  *
+ * @slot - Optional: the thread's server-rendered markup (`GET /threads/:key/fragment`), for readers without JavaScript and search engines. It stays on screen, instead of the loading skeleton, until the thread is loaded (and beside the retry, should that load fail); then the element's own view replaces it (it stays in the page, unrendered). Whitespace or bare text does not count: only element children.
+ *
  * @csspart thread - The whole thread.
  * @csspart skip-link - "Skip to the reply form", at the top, shown while focused (not on a closed thread).
  * @csspart header - Back link, title, summary, stats, status and the view toggle.
  * @csspart back-link - The back link.
  * @csspart title - The thread title.
  * @csspart summary - The thread summary.
+ * @csspart summary-source - In the summary, after an automatic one (written by the server, not a moderator): "Summarized automatically".
  * @csspart stats - The line with message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".
  * @csspart live-note - A quiet note under the status line while live updates reconnect.

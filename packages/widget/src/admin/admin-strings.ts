@@ -174,6 +174,16 @@ export const strings = {
   fieldTitle: 'Title',
   fieldSummary: 'Summary',
   fieldUrl: 'Page URL',
+  /** Under a thread card's summary: who wrote it. */
+  summaryAutomatic: 'Summarized automatically',
+  summaryManual: 'Written by a moderator',
+  /** Under the summary field, what saving it as it is does. */
+  summaryAutoHint:
+    'The automatic summary is shown. Write your own to replace it, or leave it empty to keep it.',
+  summaryEmptyHint: 'Leave empty for an automatic summary.',
+  summaryOwnHint: 'Your summary replaces the automatic one.',
+  summaryBackHint: 'Saving with this field empty goes back to an automatic summary.',
+  useAutomatic: 'Use the automatic summary',
   save: 'Save',
   saving: 'Saving…',
   badUrl: 'Enter a full address starting with https:// or http://.',

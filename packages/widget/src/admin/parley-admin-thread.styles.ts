@@ -11,7 +11,13 @@ export const threadStyles = css`
   .edit-form textarea {
     width: 100%;
   }
-  .edit-form .primary {
+  .edit-form .primary,
+  .use-automatic {
     justify-self: start;
+  }
+  .hint,
+  .summary-source {
+    margin: 0;
+    font-size: 0.875em;
   }
 `;

@@ -43,6 +43,18 @@ type FieldErrors = Partial<Record<keyof Fields | 'form', string>>;
 const FIELDS = ['title', 'summary', 'url'] as const;
 
 /**
+ * What the edit form's field `name` holds for `thread` when it opens, and
+ * what it is compared with on save. The summary field holds a moderator's
+ * summary only: an automatic one is its placeholder, so saving other fields
+ * (or saving the form untouched) never turns the automatic summary into a
+ * moderator's; typing one in replaces it, emptying a moderator's sends null,
+ * which lets the server write an automatic one again. (A summary from before
+ * automatic summaries, with no source, was a moderator's.)
+ */
+const initial = (thread: AdminThread, name: keyof Fields) =>
+  (name === 'summary' && thread.summarySource === 'automatic' ? null : thread[name]) ?? '';
+
+/**
  * A thread card of the moderation page.
  *
  * @csspart thread - The card.
@@ -95,9 +107,9 @@ export class ParleyAdminThread extends LitElement {
     if (changed.has('editing') && this.editing) {
       const thread = this.thread;
       this._fields = {
-        title: thread.title ?? '',
-        summary: thread.summary ?? '',
-        url: thread.url ?? '',
+        title: initial(thread, 'title'),
+        summary: initial(thread, 'summary'),
+        url: initial(thread, 'url'),
       };
       this._fieldErrors = {};
     }
@@ -134,7 +146,7 @@ export class ParleyAdminThread extends LitElement {
     const patch: ThreadPatch = {};
     for (const name of FIELDS) {
       const value = this._fields[name].trim();
-      if (value !== (before[name] ?? '')) patch[name] = value || null;
+      if (value !== initial(before, name)) patch[name] = value || null;
     }
     const errors: FieldErrors = {};
     if (patch.url && !httpUrl(patch.url)) errors.url = strings.badUrl;
@@ -145,6 +157,16 @@ export class ParleyAdminThread extends LitElement {
       this.host.edit(null);
     }
     await this.#refocus();
+  }
+
+  /**
+   * "Use the automatic summary": empties the moderator's summary, so that
+   * saving sends null and the server writes one again; the focus goes to the
+   * field, whose hint now says so.
+   */
+  #useAutomatic() {
+    this._fields = { ...this._fields, summary: '' };
+    return this.updateComplete.then(() => this.#focus('#edit-summary'));
   }
 
   /** Closes the form unsaved (Cancel, or Escape inside it). */
@@ -209,7 +231,14 @@ export class ParleyAdminThread extends LitElement {
         >
       </div>
       ${thread.title ? html`<p class="muted key">${thread.key}</p>` : nothing}
-      ${thread.summary ? html`<p class="summary">${thread.summary}</p>` : nothing}
+      ${
+        thread.summary
+          ? html`<p class="summary">${thread.summary}</p>
+              <p class="muted summary-source">
+                ${thread.summarySource === 'automatic' ? strings.summaryAutomatic : strings.summaryManual}
+              </p>`
+          : nothing
+      }
       ${
         link
           ? html`<p class="url">
@@ -273,6 +302,17 @@ export class ParleyAdminThread extends LitElement {
     </div>`;
     const invalid = (name: keyof Fields) => (errors[name] ? 'true' : nothing);
     const describedBy = (name: keyof Fields) => (errors[name] ? `edit-${name}-error` : nothing);
+    const thread = this.thread;
+    const automatic = thread.summarySource === 'automatic' ? thread.summary : null;
+    const manual = initial(thread, 'summary');
+    // What saving the summary field as it is now does.
+    const summaryHint = this._fields.summary.trim()
+      ? strings.summaryOwnHint
+      : manual
+        ? strings.summaryBackHint
+        : automatic
+          ? strings.summaryAutoHint
+          : strings.summaryEmptyHint;
     return html`<form
       part="form"
       class="edit-form"
@@ -301,14 +341,23 @@ export class ParleyAdminThread extends LitElement {
         'summary',
         strings.fieldSummary,
         html`<textarea
-          id="edit-summary"
-          name="summary"
-          part="input"
-          rows="3"
-          aria-invalid=${invalid('summary')}
-          aria-describedby=${describedBy('summary')}
-          .value=${this._fields.summary}
-        ></textarea>`,
+            id="edit-summary"
+            name="summary"
+            part="input"
+            rows="3"
+            placeholder=${automatic ?? nothing}
+            aria-invalid=${invalid('summary')}
+            aria-describedby=${['edit-summary-hint', describedBy('summary')].filter((id) => id !== nothing).join(' ')}
+            .value=${this._fields.summary}
+          ></textarea>
+          <p id="edit-summary-hint" class="muted hint">${summaryHint}</p>
+          ${
+            manual && this._fields.summary
+              ? html`<button part="button" type="button" class="use-automatic" @click=${() => this.#useAutomatic()}>
+                  ${strings.useAutomatic}
+                </button>`
+              : nothing
+          }`,
       )}
       ${field(
         'url',

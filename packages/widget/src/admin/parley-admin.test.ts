@@ -669,7 +669,9 @@ describe('<parley-admin>', () => {
       expect(text($(el, '#edit-summary-error'))).to.equal('The summary is at most 500 characters.');
       const summary = $(el, '#edit-summary');
       expect(summary.getAttribute('aria-invalid')).to.equal('true');
-      expect(summary.getAttribute('aria-describedby')).to.equal('edit-summary-error');
+      expect(summary.getAttribute('aria-describedby')).to.equal(
+        'edit-summary-hint edit-summary-error',
+      );
       expect(focused(el)).to.equal(summary);
 
       type(el, '#edit-summary', 'A shorter summary.');

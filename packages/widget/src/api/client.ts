@@ -6,14 +6,7 @@
  * `interactive.ts`, so they travel with those chunks. Only types come from the server package, so no validation
  * code reaches the bundle.
  */
-import type {
-  ErrorBody,
-  FieldIssue,
-  MessagePage,
-  MessagePageAt,
-  SortOrder,
-  ThreadPage,
-} from '@parley/server/wire';
+import type { ErrorBody, FieldIssue, SortOrder, ThreadPage } from '@parley/server/wire';
 
 /**
  * Client settings. `timeoutMs` (default 10,000) bounds every request so a
@@ -116,26 +109,10 @@ export async function request<T>(url: string, signal: AbortSignal, init?: Reques
 export const threadUrl = (base: string, key: string) =>
   `${base}api/threads/${encodeURIComponent(key)}`;
 
-// Every option that is set, as a query string (URLSearchParams turns numbers and booleans into text).
-const query = (o: PageOptions) =>
+/** Every option that is set, as a query string (URLSearchParams turns numbers and booleans into text). */
+export const query = (o: PageOptions) =>
   `?${new URLSearchParams(Object.entries(o).filter(([, v]) => v != null) as string[][])}`;
 
 /** `GET /api/threads/:key`: the thread and its first page (opening post first). */
 export const getThread = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
   request<ThreadPage>(threadUrl(base, key) + query(o), signal);
-
-/** `GET /api/threads/:key/messages`: a further page of replies after `o.cursor`. */
-export const getMessages = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
-  request<MessagePage>(`${threadUrl(base, key)}/messages${query(o)}`, signal);
-
-/**
- * `GET /api/threads/:key/messages?at=`: the page of replies that holds reply
- * `o.at`, with `before`, the number of replies listed before it. The same
- * request as {@link getMessages}, typed for its answer.
- */
-export const getMessagesAt = getMessages as (
-  base: string,
-  key: string,
-  o: PageOptions & { at: number },
-  signal: AbortSignal,
-) => Promise<MessagePageAt>;

@@ -1,17 +1,19 @@
 /**
- * The API calls only the thread's lazily loaded parts make: posting, editing,
- * deleting and reporting a message, the proof-of-work challenge, what the
+ * The API calls only the thread's lazily loaded parts make: reading further
+ * pages of replies, posting, editing, deleting and reporting a message, the proof-of-work challenge, what the
  * server offers (`/api/features`), and the live stream's address. Apart from
  * `client.ts` so that `/widget.js`, which only reads, does not carry them.
  */
 import type {
   EditMessageResponse,
   Features,
+  MessagePage,
+  MessagePageAt,
   PostMessageRequest,
   PostMessageResponse,
 } from '@parley/server/wire';
 import type { Challenge } from 'altcha-lib';
-import { request, threadUrl } from './client.js';
+import { type PageOptions, query, request, threadUrl } from './client.js';
 
 /**
  * `GET /api/threads/:key/events`: the address of the thread's live event
@@ -86,3 +88,19 @@ export const getChallenge = (base: string, signal: AbortSignal) =>
  */
 export const getFeatures = (base: string, signal: AbortSignal) =>
   request<Features>(`${base}api/features`, signal);
+
+/** `GET /api/threads/:key/messages`: a further page of replies after `o.cursor`. */
+export const getMessages = (base: string, key: string, o: PageOptions, signal: AbortSignal) =>
+  request<MessagePage>(`${threadUrl(base, key)}/messages${query(o)}`, signal);
+
+/**
+ * `GET /api/threads/:key/messages?at=`: the page of replies that holds reply
+ * `o.at`, with `before`, the number of replies listed before it. The same
+ * request as {@link getMessages}, typed for its answer.
+ */
+export const getMessagesAt = getMessages as (
+  base: string,
+  key: string,
+  o: PageOptions & { at: number },
+  signal: AbortSignal,
+) => Promise<MessagePageAt>;

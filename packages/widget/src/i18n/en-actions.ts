@@ -7,6 +7,8 @@ import type { Catalog } from './en.js';
 
 export const enActions = {
   reply: 'Reply',
+  /** On a message of this reader's (or an edit) that a moderator has yet to approve. */
+  pending: 'Awaiting moderation',
   replyTo: 'Reply to {name}',
   /** Reply, when this browser keeps a draft of the reply (written before a reload). */
   continueReply: 'Continue your reply',

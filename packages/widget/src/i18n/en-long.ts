@@ -1,6 +1,6 @@
 /**
  * English for what only the lazy `long-thread.ts` renders (the gaps within a
- * long thread's list, more highlights, a link to a message that is gone), so
+ * long thread's list, the highlights view, a link to a message that is gone), so
  * its bytes travel with that chunk, as `en-actions.ts`'s do with the actions.
  */
 import type { ReadCatalog } from './en.js';
@@ -10,6 +10,9 @@ export const enLong = {
   earlierReplies: { one: '{n} earlier reply', other: '{n} earlier replies' },
   /** On a reply whose parent is not loaded: a link that reads it in. */
   inReplyToEarlier: 'in reply to an earlier message',
+  /** The highlights view's list, and what it says when there are none. */
+  highlightsList: 'Highlights',
+  noHighlights: 'No highlights yet.',
   loadMoreHighlights: 'Load more highlights',
   /** The page's #parley-<id> names a message the server does not list. */
   missing: 'The linked message is not available.',

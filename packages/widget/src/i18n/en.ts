@@ -17,6 +17,8 @@ export const en = {
   back: '← Back',
   messages: { one: '{n} msg', other: '{n} msgs' },
   highlights: { one: '{n} highlight', other: '{n} highlights' },
+  /** After a summary the server wrote (none after one a moderator wrote). */
+  summarizedAutomatically: 'Summarized automatically',
   messagesIcon: 'Messages:',
   highlightsIcon: 'Highlights:',
   activityIcon: 'Last activity:',
@@ -39,10 +41,7 @@ export const en = {
   view: 'Show',
   all: 'All',
   highlightsTab: 'Highlights ({n})',
-  highlightsList: 'Highlights',
-  noHighlights: 'No highlights yet.',
   deleted: 'This message was deleted.',
-  pending: 'Awaiting moderation',
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

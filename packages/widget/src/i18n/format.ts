@@ -1,6 +1,7 @@
 /**
- * Locale-aware formatting with `Intl`: plurals, numbers, relative and exact
- * times. Formatters are cached per locale because a thread re-renders every
+ * Locale-aware formatting with `Intl`: plurals, numbers and relative times
+ * (a tooltip's exact time is `thread/exact-time.ts`'s, in a lazy chunk).
+ * Formatters are cached per locale because a thread re-renders every
  * timestamp on each clock tick.
  */
 import type { Plural } from './en.js';
@@ -56,13 +57,6 @@ export function relative(
   for (const [unit, ms] of UNITS) if (-diff >= ms) return f.format(Math.trunc(diff / ms), unit);
   return f.format(0, 'second');
 }
-
-/** The exact date and time of `iso`, for a tooltip (`June 1, 2025 at 9:30 AM`). */
-export const exact = (locale: string, iso: string) =>
-  memo(
-    `d${locale}`,
-    () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }),
-  ).format(Date.parse(iso) || 0);
 
 /** `locale` if `Intl` accepts it, else `en` (a page's `lang` can be anything). */
 export function safeLocale(locale: string | null | undefined): string {

@@ -9,6 +9,22 @@ import { css } from 'lit';
  * the form's box, which the form's placeholder needs too).
  */
 export const actionStyles = css`
+  /* Only this chunk disables a button (while it sends); the reading view's are aria-disabled. */
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+  /* The reader's own post, just revealed: marked like the hash's target (see the element's sheet). */
+  [part~='fresh'] {
+    outline: 2px solid var(--parley-accent);
+    background: color-mix(in srgb, var(--parley-accent) 8%, transparent);
+  }
+  /* A message of this reader's (or an edit) awaiting moderation: only this chunk and live updates mark one. */
+  .meta .pending {
+    padding: 0 0.5em;
+    border: 1px dashed;
+    border-radius: 1em;
+  }
   .primary {
     justify-self: start;
     font-weight: 600;

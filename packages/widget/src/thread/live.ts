@@ -35,8 +35,8 @@
 
 import type { LiveEventData, LiveEventType, Message } from '@parley/server/wire';
 import type { ReactiveController } from 'lit';
-import { ApiError, getMessages, getThread } from '../api/client.js';
-import { eventsUrl } from '../api/interactive.js';
+import { ApiError, getThread } from '../api/client.js';
+import { eventsUrl, getMessages } from '../api/interactive.js';
 import { withActions } from '../i18n/en-actions.js';
 import { plural } from '../i18n/format.js';
 import { loadFor, TOKENS_KEY } from '../storage.js';

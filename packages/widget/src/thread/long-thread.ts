@@ -6,8 +6,10 @@
  * element's `ThreadHost` (`add`, `messages`). The element keeps the state
  * (`ReplyState`); these functions change it and re-render.
  */
+import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { type ApiError, getMessages, getMessagesAt } from '../api/client.js';
+import type { ApiError } from '../api/client.js';
+import { getMessages, getMessagesAt } from '../api/interactive.js';
 import type { ReadCatalog } from '../i18n/en.js';
 import { withLong } from '../i18n/en-long.js';
 import { plural } from '../i18n/format.js';
@@ -17,6 +19,7 @@ import { withGapPage, withPageAt } from './reply-list-changes.js';
 import type { ThreadHost } from './thread-host.js';
 import type { ThreadView } from './thread-view.js';
 
+export { exactTitle } from './exact-time.js';
 export { withAdded, withMessages } from './reply-list-changes.js';
 
 /** Reports a failed read as `parley-error` and says, politely, that comments are unavailable. */
@@ -112,11 +115,13 @@ export async function loadAt(host: ThreadHost, state: ReplyState, id: number) {
 
 /**
  * Reads the highlights view's list from the server (`?highlighted=true`),
- * its first page, or with `more` the next one: the loaded pages of replies
- * may hold only some of the thread's highlights.
+ * its first page, or with `more` the next one, when the loaded pages of
+ * replies may hold only some of the thread's highlights (else re-renders).
  */
 export async function loadHighlights(host: ThreadHost, state: ReplyState, more = false) {
   const cursor = (more && state.highlights?.cursor) || undefined;
+  // The page holds every reply, so every highlight: this chunk, just in, renders them.
+  if (!more && !host.hasMore) return host.el.requestUpdate();
   if (state.highlightsBusy || (more && !cursor)) return;
   state.highlightsBusy = true;
   host.el.requestUpdate();
@@ -288,12 +293,36 @@ export function withGaps(
 export const earlier = (t: ReadCatalog, parentId: number) =>
   html`<a href="#parley-${parentId}">${withLong(t).inReplyToEarlier}</a>`;
 
-/** "Load more highlights", when the server has more than the highlights view lists. */
-export const moreHighlights = (t: ReadCatalog, state: ReplyState, read: ThreadView['read']) =>
-  state.highlights?.cursor
-    ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${withLong(t).loadMoreHighlights}</button>`
-    : nothing;
+/**
+ * The highlights view: the `highlighted` messages, flat and in order (each
+ * rendered by the element's `message`, given its place in that order), and
+ * "Load more highlights" when the server has more than it lists; or, with
+ * none, "No highlights yet.". Here, not in `/widget.js`: no reader sees it
+ * before pressing its toggle, which loads this chunk.
+ */
+export function highlightList(
+  t: ReadCatalog,
+  highlighted: Message[],
+  state: ReplyState,
+  read: ThreadView['read'],
+  message: (m: Message, order: number) => unknown,
+) {
+  const tl = withLong(t);
+  return highlighted.length
+    ? html`<ol part="messages" aria-label=${tl.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>${
+        state.highlights?.cursor
+          ? html`<button part="button load-more" aria-disabled=${Boolean(state.highlightsBusy)} @click=${() => read('loadHighlights', true)}>${tl.loadMoreHighlights}</button>`
+          : nothing
+      }`
+    : html`<p class="empty">${tl.noHighlights}</p>`;
+}
 
-/** The notice that the message the page's hash names is not available. */
-export const notice = (t: ReadCatalog, state: ReplyState) =>
-  state.missing ? html`<p part="notice" class="note">${withLong(t).missing}</p>` : nothing;
+/**
+ * The quiet notes under the status line: live updates' `liveNote` while they
+ * reconnect (set only by the live chunk, which loads after this one), and the
+ * notice that the message the page's hash names is not available.
+ */
+export const notes = (t: ReadCatalog, state: ReplyState, liveNote: string) =>
+  html`${liveNote ? html`<p part="live-note" class="note" role="status">${liveNote}</p>` : nothing}${
+    state.missing ? html`<p part="notice" class="note">${withLong(t).missing}</p>` : nothing
+  }`;

@@ -85,13 +85,17 @@ export const styles = css`
     display: grid;
     gap: calc(var(--parley-space) / 2);
   }
+  .back,
+  [part~='time'] {
+    text-decoration: none;
+  }
+  .back:hover,
+  [part~='time']:hover {
+    text-decoration: underline;
+  }
   .back {
     justify-self: start;
-    text-decoration: none;
     font-size: 0.875em;
-  }
-  .back:hover {
-    text-decoration: underline;
   }
   [part~='summary'],
   [part~='stats'],
@@ -100,6 +104,8 @@ export const styles = css`
   .note {
     color: var(--parley-muted);
   }
+  /* The summary's source note keeps the summary's muted colour: muted again, it would be unreadable. */
+  [part~='summary-source'],
   [part~='stats'],
   [part~='status'],
   .meta,
@@ -166,10 +172,10 @@ export const styles = css`
   .highlighted {
     background: var(--parley-highlight);
   }
-  /* The reader's own post, just revealed, is marked like the hash's target for
-     a moment, then fades (the transition on article) unless motion is reduced. */
-  [part~='target'],
-  [part~='fresh'] {
+  /* The hash's target; the reader's own post, just revealed, is marked alike
+     for a moment (actions.styles.ts), then fades (the transition on article)
+     unless motion is reduced. */
+  [part~='target'] {
     outline: 2px solid var(--parley-accent);
     background: color-mix(in srgb, var(--parley-accent) 8%, transparent);
   }
@@ -192,61 +198,51 @@ export const styles = css`
   .meta .star {
     color: var(--parley-star);
   }
-  [part~='time'] {
-    text-decoration: none;
-  }
-  [part~='time']:hover {
-    text-decoration: underline;
-  }
-  [part~='body'] {
+  .body {
     margin-top: 0.25rem;
     line-height: 1.6;
   }
-  [part~='body'] > :first-child {
+  .body > :first-child {
     margin-top: 0;
   }
-  [part~='body'] > :last-child {
+  .body > :last-child {
     margin-bottom: 0;
   }
-  [part~='body'] p,
-  [part~='body'] ul,
-  [part~='body'] ol,
-  [part~='body'] pre,
-  [part~='body'] blockquote {
+  .body p,
+  .body ul,
+  .body ol,
+  .body pre,
+  .body blockquote {
     margin: 0.6em 0;
   }
-  [part~='body'] ul,
-  [part~='body'] ol {
+  .body ul,
+  .body ol {
     list-style: revert;
     padding-inline-start: 1.5em;
   }
-  [part~='body'] code {
+  .body code {
     padding: 0.1em 0.3em;
     border-radius: 0.25em;
     background: var(--parley-surface);
   }
-  [part~='body'] pre,
-  [part~='body'] :not(pre) > code {
+  .body pre,
+  .body :not(pre) > code {
     font-size: 0.875em;
   }
-  [part~='body'] pre {
+  .body pre {
     overflow-x: auto;
     padding: 0.75em;
     border-radius: var(--parley-radius);
     background: var(--parley-surface);
   }
-  [part~='body'] pre code {
+  .body pre code {
     padding: 0;
     background: none;
   }
-  [part~='body'] blockquote {
+  .body blockquote {
     padding-inline-start: 0.75em;
     border-inline-start: 3px solid var(--parley-border);
     color: var(--parley-muted);
-  }
-  [part~='body'] img {
-    max-width: 100%;
-    height: auto;
   }
   button {
     font: inherit;
@@ -259,10 +255,6 @@ export const styles = css`
   }
   button:hover {
     background: var(--parley-surface);
-  }
-  button:disabled {
-    cursor: default;
-    opacity: 0.6;
   }
   [part~='load-more'] {
     justify-self: center;
@@ -289,15 +281,8 @@ export const styles = css`
   }
   .gone {
     font-size: 0.875em;
-    color: var(--parley-muted);
-  }
-  .gone {
     font-style: italic;
-  }
-  .meta .pending {
-    padding: 0 0.5em;
-    border: 1px dashed;
-    border-radius: 1em;
+    color: var(--parley-muted);
   }
   /* The form's own height, held while its code loads, so nothing below it moves. */
   .shell {
@@ -371,7 +356,6 @@ export const styles = css`
   /* Touch: every button and link-like control is at least 44 px square. */
   @media (pointer: coarse) {
     button,
-    summary,
     .back,
     .skip,
     [part~='time'] {

@@ -6,7 +6,7 @@
  * long page's batches from `render-batches.ts`, the page facts from `page.ts`.
  */
 import type { SortOrder, Thread } from '@parley/server/wire';
-import { html, LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { safeLocale, warmUp } from '../i18n/format.js';
@@ -21,7 +21,7 @@ import { RenderBatches } from './render-batches.js';
 import { listed, type ReplyState, replyList, scrollWhenRendered, unmark } from './reply-list.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
-import { exactTitle, fontProbe, renderThread, type ThreadView } from './thread-view.js';
+import { fontProbe, renderThread, type ThreadView } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -67,12 +67,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @fires parley-message-posted - The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator.
  * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error, nor a `#parley-<id>` link to a message the server does not list, which a notice explains), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
  *
+ * @slot - Optional: the thread's server-rendered markup (`GET /threads/:key/fragment`), for readers without JavaScript and search engines. It stays on screen, instead of the loading skeleton, until the thread is loaded (and beside the retry, should that load fail); then the element's own view replaces it (it stays in the page, unrendered). Whitespace or bare text does not count: only element children.
+ *
  * @csspart thread - The whole thread.
  * @csspart skip-link - "Skip to the reply form", at the top, shown while focused (not on a closed thread).
  * @csspart header - Back link, title, summary, stats, status and the view toggle.
  * @csspart back-link - The back link.
  * @csspart title - The thread title.
  * @csspart summary - The thread summary.
+ * @csspart summary-source - In the summary, after an automatic one (written by the server, not a moderator): "Summarized automatically".
  * @csspart stats - The line with message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".
  * @csspart live-note - A quiet note under the status line while live updates reconnect.
@@ -291,8 +294,10 @@ export class ParleyThread extends LitElement {
   protected override async scheduleUpdate() {
     // The first render waits for a task of its own: evaluating the script is
     // one long task on a slow phone already, and the page should get to
-    // breathe between that and building our shadow tree.
-    if (!this.hasUpdated) await new Promise((r) => setTimeout(r));
+    // breathe between that and building our shadow tree. Not over the
+    // server's markup: our shadow root, empty till then, would hide it for
+    // that task (a frame without it), and its first render is just a slot.
+    if (!this.hasUpdated && !this.childElementCount) await new Promise((r) => setTimeout(r));
     super.scheduleUpdate();
   }
 
@@ -453,28 +458,54 @@ export class ParleyThread extends LitElement {
     this.requestUpdate();
   };
 
-  /** Gives a time its exact date and time as the pointer or focus reaches it (see `exactTitle`). */
+  /**
+   * Gives a time its exact date and time as the pointer or focus reaches it
+   * (`exactTitle`, in `long-thread.ts`, which is in by the time a reader points).
+   */
   #onExactTime = (e: Event) => {
     // Also the latest moment to (re)load the interactive part, once the page is in.
     if (this._state === 'ready' && this.#batches.replies >= this.#repliesToShow)
       this.#loadActions();
-    exactTitle(this.#host.locale, e);
+    this.#long?.exactTitle(this.#host.locale, e);
   };
 
-  /** The highlights view reads its own list while the page lacks some replies. */
+  /**
+   * The highlights view is rendered by `long-thread.ts` (loaded here if it is
+   * not in yet), which reads the view's own list while the page lacks some replies.
+   */
   #show = (highlightsOnly: boolean) => {
     this._highlightsOnly = highlightsOnly;
-    if (highlightsOnly && this.#host.hasMore) this.#read('loadHighlights');
+    if (highlightsOnly) this.#read('loadHighlights');
   };
+
+  /** The thread was on screen once: markup the page put in the element is no longer its (see `render`). */
+  #tookOver = false;
 
   override render() {
     const t = this.#host.t;
     const state = this._state;
-    return html`<section part="thread" class="thread" aria-busy=${state === 'loading'}
+    // The page may put the thread's server-rendered markup (`GET
+    // /threads/:key/fragment`) in the element, for readers without JS and
+    // search engines. Until the thread is first on screen, a slot shows it
+    // instead of the skeleton (beside the retry, should the load fail); then
+    // it stays in the page, unrendered (nor read twice by screen readers), and
+    // a new key's load shows the skeleton. Element children only: the
+    // whitespace around them, or a text such as "Comments need JavaScript",
+    // is no thread.
+    if (state === 'ready') this.#tookOver = true;
+    const markup = !this.#tookOver && this.childElementCount > 0;
+    return html`<section part="thread" class="thread" aria-busy=${state === 'loading' && !markup}
       @pointerover=${this.#onExactTime} @focusin=${this.#onExactTime}>
       ${
+        markup
+          ? html`<slot></slot>`
+          : state === 'loading'
+            ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>`
+            : nothing
+      }
+      ${
         state === 'loading'
-          ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>${fontProbe}`
+          ? fontProbe
           : state === 'error'
             ? html`<div class="unavailable">
                 <p>${t.unavailable}</p>

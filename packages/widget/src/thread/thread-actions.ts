@@ -271,6 +271,17 @@ export class ThreadActions implements ReactiveController {
   }
 
   /**
+   * "Awaiting moderation" in a message's meta line, while this reader's post
+   * or edit of it waits for a moderator (`host.pending`, which only this chunk
+   * and live updates change).
+   */
+  pendingMark(m: Message) {
+    return this.host.pending.has(m.id)
+      ? html`<span class="pending">${this.t.pending}</span>`
+      : nothing;
+  }
+
+  /**
    * "Oldest" / "Newest", in the header: sets the element's `sort` attribute,
    * which reloads the thread in that order (drafts are kept; focus comes back
    * here once the thread is in again).

@@ -6,7 +6,7 @@
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { exact, fill, num, plural, relative } from '../i18n/format.js';
+import { fill, num, plural, relative } from '../i18n/format.js';
 import type * as LongThread from './long-thread.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
 import type { ReplyState } from './reply-list.js';
@@ -26,7 +26,7 @@ import type { ThreadHost } from './thread-host.js';
 export const fontProbe = html`<div class="vh" aria-hidden="true">
   <h2>A</h2><p part="stats">A·</p>
   <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
-  <div part="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
+  <div part="body" class="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
 </div>`;
 
 /**
@@ -62,8 +62,9 @@ export interface ThreadView {
 }
 
 /**
- * Back link, title, summary, stats, status (with the live note and a missing
- * message's notice under it) and the "All" / "Highlights" toggle.
+ * Back link, title, summary (with a note when the server wrote it), stats,
+ * status (with the live note and a missing message's notice under it) and
+ * the "All" / "Highlights" toggle.
  */
 function renderHeader(
   { el, t, locale, thread, page, liveNote }: ThreadHost,
@@ -77,15 +78,23 @@ function renderHeader(
   return html`<header part="header">
         ${backHref ? html`<a part="back-link" class="back" href=${backHref}>${backLabel || t.back}</a>` : nothing}
         ${title ? html`<h2 part="title">${title}</h2>` : nothing}
-        ${thread?.summary ? html`<p part="summary">${thread.summary}</p>` : nothing}
+        ${
+          // Whether a moderator wrote the summary or the server made it: the reader is told the latter.
+          thread?.summary
+            ? html`<p part="summary">${thread.summary}${
+                thread.summarySource === 'automatic'
+                  ? html` <span part="summary-source">${t.summarizedAutomatically}</span>`
+                  : nothing
+              }</p>`
+            : nothing
+        }
         ${
           thread
             ? html`<p part="stats">${icon(t.messagesIcon, 'M2 3h12v8H7l-4 3v-3H2z')} ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> ${icon(t.highlightsIcon, 'M8 1l2 4.5 5 .5-3.8 3.4 1.1 4.9L8 11.8l-4.3 2.5 1.1-4.9L1 6l5-.5z')} ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> ${icon(t.activityIcon, 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13M8 4v4l3 2')} <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
               <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
             : nothing
         }
-        ${liveNote ? html`<p part="live-note" class="note" role="status">${liveNote}</p>` : nothing}
-        ${long?.notice(t, state)}
+        ${long?.notes(t, state, liveNote)}
         ${
           thread
             ? html`<div part="view" role="group" aria-label=${t.view}>
@@ -103,7 +112,7 @@ function renderHeader(
  * list), or the highlighted messages in the highlights view (with "Load more
  * highlights" when the server has more); an empty state when there are none.
  */
-function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
+function renderMessages({ t, locale }: ThreadHost, view: ThreadView) {
   const { now, tree, highlighted, actions, withActions, state, read, long } = view;
   const { runs } = state.list;
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
@@ -131,7 +140,7 @@ function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
                   ></a
                 >
                 ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
-                ${pending.has(m.id) ? html`<span class="pending">${t.pending}</span>` : nothing}
+                ${actions?.pendingMark(m)}
               </div>
               ${actions?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
               ${
@@ -153,10 +162,8 @@ function renderMessages({ t, locale, pending }: ThreadHost, view: ThreadView) {
   const { opening } = tree;
   const last = runs.length - 1;
   const gap = runs[last]!.gap;
-  if (highlighted)
-    return highlighted.length
-      ? html`<ol part="messages" aria-label=${t.highlightsList}>${highlighted.map((m, i) => html`<li>${message(m, i)}</li>`)}</ol>${long?.moreHighlights(t, state, read)}`
-      : html`<p class="empty">${t.noHighlights}</p>`;
+  // The highlights view shows once long-thread.ts is in (the toggle loads it).
+  if (highlighted) return long?.highlightList(t, highlighted, state, read, message);
   return html`${opening ? message(opening, 0) : nothing}${
     tree.replies.length
       ? html`<ol part="messages" aria-label=${t.repliesLabel}>${
@@ -202,18 +209,4 @@ export function renderThread(host: ThreadHost, view: ThreadView) {
             ? nothing
             : html`<form id="parley-form" part="form" class="shell" aria-busy="true"><h3>${t.formTitle}</h3></form>`
       }`;
-}
-
-/**
- * Fills the `title` of the time an event reached with its exact date and
- * time, as the pointer or focus reaches it. Not at render: the first
- * Intl.DateTimeFormat of a page loads ICU's date data, a long task of its own
- * (30-50 ms measured) that no reader should pay before the thread is on
- * screen. Written on every visit, since Lit may reuse an element for another
- * message.
- */
-export function exactTitle(locale: string, e: Event) {
-  const el = e.target as Element;
-  const time = el.closest?.('time') ?? el.querySelector?.('time');
-  if (time) time.title = exact(locale, time.dateTime);
 }

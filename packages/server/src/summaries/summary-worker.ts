@@ -140,7 +140,6 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
         timeout.abort(error);
         reject(error);
       }, timeoutMs);
-      timer.unref();
       stopped.signal.addEventListener('abort', () => reject(stopped.signal.reason), {
         once: true,
       });

@@ -17,9 +17,9 @@ import { admitPipelined, limitConnections } from './http/connection-limits.ts';
 import { configuredChannels } from './notifications/channels.ts';
 import { createDeliveryWorker } from './notifications/delivery-worker.ts';
 import { loadServerSecret } from './server-secret.ts';
+import { helpText } from './settings-docs.ts';
 import type { Summarize } from './summaries/summarizer.ts';
 import { createSummaryWorker } from './summaries/summary-worker.ts';
-import { helpText } from './settings-docs.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** This package's folder: one up from `src/main.ts` and from the bundle in `dist/` alike. */

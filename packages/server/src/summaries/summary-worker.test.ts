@@ -42,7 +42,9 @@ function recordingSummarizer(): Summarize & { inputs: SummaryInput[] } {
 
 /** Every bit of text a summarizer was given. */
 const allText = (inputs: readonly SummaryInput[]) =>
-  inputs.flatMap((i) => [i.title ?? '', ...i.messages.map((m) => `${m.author} ${m.html}`)]).join(' ');
+  inputs
+    .flatMap((i) => [i.title ?? '', ...i.messages.map((m) => `${m.author} ${m.html}`)])
+    .join(' ');
 
 async function threadRow(store: Store, key = KEY) {
   return store.db
@@ -467,7 +469,11 @@ for (const dialect of dialects) {
       assert.equal((await threadRow(f.db.store)).summary, 'Words.');
       await dead.stop();
       await pass;
-      assert.equal((await threadRow(f.db.store)).summary, 'Words.', 'the dead claim stores nothing');
+      assert.equal(
+        (await threadRow(f.db.store)).summary,
+        'Words.',
+        'the dead claim stores nothing',
+      );
     });
 
     it('a summary appears within seconds of a post, with the worker polling at its real interval', async () => {

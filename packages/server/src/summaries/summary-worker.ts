@@ -146,7 +146,10 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
     });
     expired.catch(() => {});
     try {
-      const text = await Promise.race([summarize({ title: claim.title, messages }, signal), expired]);
+      const text = await Promise.race([
+        summarize({ title: claim.title, messages }, signal),
+        expired,
+      ]);
       const trimmed = typeof text === 'string' ? text.trim() : '';
       return trimmed === '' ? null : trimmed;
     } finally {

@@ -500,6 +500,7 @@ for (const dialect of dialects) {
     it('after the upgrade, public threads without a summary are due; manual ones stay', async () => {
       f = await appFixture(dialect, { moderation: 'all' });
       await f.postMessage('/old', 'Old words.');
+      // biome-ignore lint/suspicious/noExplicitAny: a migration takes Kysely<any>, like the schema before it.
       const raw = f.db.store.db as unknown as Kysely<any>;
       // The database as it was before the migration: published threads, one
       // with a summary a moderator typed, one held.

@@ -391,6 +391,16 @@ for (const dialect of dialects) {
       assert.equal((await w.runOnce()).claimed, 2);
     });
 
+    it('stores what a moderator could type: one line, no control characters, at most 1000 characters', async () => {
+      f = await appFixture(dialect);
+      const w = worker(async () => `Line one\nline two\u0007 ${'x'.repeat(2000)}`);
+      await f.postMessage(KEY, 'Words.');
+      await w.runOnce();
+      const { summary } = await threadRow(f.db.store);
+      assert.ok(summary!.startsWith('Line one line two x'));
+      assert.equal([...summary!].length, 1000);
+    });
+
     it('a thread that is not public is never summarised', async () => {
       f = await appFixture(dialect, { moderation: 'all' });
       const summarize = recordingSummarizer();

@@ -12,6 +12,8 @@
  */
 import type { Logger } from '../app-deps.ts';
 import type { Store } from '../db/store.ts';
+import { showableLine } from '../http/fields.ts';
+import { MAX_SUMMARY } from '../moderation/moderation.schemas.ts';
 import {
   anySummaryDue,
   backOffSummary,
@@ -150,8 +152,11 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
         summarize({ title: claim.title, messages }, signal),
         expired,
       ]);
-      const trimmed = typeof text === 'string' ? text.trim() : '';
-      return trimmed === '' ? null : trimmed;
+      // Held to what a moderator could type (one line, no control or bidi
+      // characters, at most MAX_SUMMARY), whatever an endpoint answers: an
+      // export of it must import again.
+      const line = typeof text === 'string' ? showableLine(text, MAX_SUMMARY) : '';
+      return line === '' ? null : line;
     } finally {
       clearTimeout(timer);
     }

@@ -18,6 +18,8 @@ import { configuredChannels } from './notifications/channels.ts';
 import { createDeliveryWorker } from './notifications/delivery-worker.ts';
 import { loadServerSecret } from './server-secret.ts';
 import { helpText } from './settings-docs.ts';
+import type { Summarize } from './summaries/summarizer.ts';
+import { createSummaryWorker } from './summaries/summary-worker.ts';
 import { SERVER_VERSION } from './version.ts';
 
 /** This package's folder: one up from `src/main.ts` and from the bundle in `dist/` alike. */
@@ -227,6 +229,12 @@ export async function startServer(
     channels: configuredChannels(appConfig, { logger, version: SERVER_VERSION }),
   });
   worker.start();
+  // Likewise every instance recomputes stale automatic summaries (claims keep
+  // two from computing one thread); a committed change anywhere, heard on
+  // the bus, wakes it before its next poll.
+  const summaries = createSummaryWorker({ store, logger, summarize: provisionalSummarize });
+  const unwake = bus.subscribe(() => summaries.wake());
+  summaries.start();
   logger.info({
     msg: 'listening',
     version: SERVER_VERSION,
@@ -254,8 +262,10 @@ export async function startServer(
       ),
     stop() {
       stopping ??= (async () => {
-        // First: its sends finish (bounded) while the database is still open.
-        await worker.stop();
+        // First: its sends finish (bounded) while the database is still open;
+        // computations in flight are aborted (their threads stay due).
+        unwake();
+        await Promise.all([worker.stop(), summaries.stop()]);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
@@ -275,6 +285,24 @@ export async function startServer(
     },
   };
 }
+
+// lead: wire extractive here. `extractiveSummary`, wrapped by
+// `chatCompletionsSummary(appConfig.summary, extractive)` when
+// `appConfig.summary` is set, replaces this stand-in, which only takes the
+// first sentence of the first published message.
+const provisionalSummarize: Summarize = async (input) => {
+  const first = input.messages[0];
+  if (!first) return null;
+  const text = first.html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) =>
+      e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
+    )
+    .replace(/\s+/g, ' ')
+    .trim();
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+  return sentence.slice(0, 400) || null;
+};
 
 /**
  * Node's request timeouts, all at `ms`: the headers (`headersTimeout`) and the

@@ -179,6 +179,7 @@ export function toExportThread(row: ExportThreadRow): ExportThread {
     key: row.key,
     title: row.title,
     summary: row.summary,
+    summarySource: row.summary ? row.summary_source : null,
     url: row.url,
     status: row.status,
     public: Number(row.public) === 1,

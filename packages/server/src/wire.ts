@@ -423,6 +423,12 @@ export interface ExportThread {
   key: string;
   title: string | null;
   summary: string | null;
+  /**
+   * Who wrote `summary`: a moderator (`manual`) or the server (`automatic`,
+   * recomputed by the server it is imported into); null with no summary.
+   * Absent in older exports, whose summaries are all manual.
+   */
+  summarySource: 'manual' | 'automatic' | null;
   url: string | null;
   /** As set by a moderator: an auto-closed thread that nobody closed is `open` here. */
   status: ThreadStatus;

@@ -10,7 +10,15 @@ import type { Database, MessageTable, ReportTable, ThreadTable } from '../db/sch
 /** What the export reads of a thread. */
 export type ExportThreadRow = Pick<
   ThreadTable,
-  'key' | 'title' | 'summary' | 'url' | 'status' | 'created_at' | 'updated_at' | 'last_activity_at'
+  | 'key'
+  | 'title'
+  | 'summary'
+  | 'summary_source'
+  | 'url'
+  | 'status'
+  | 'created_at'
+  | 'updated_at'
+  | 'last_activity_at'
 > & { id: number; public: number };
 
 /** What the export reads of a message, with its thread's key. */
@@ -97,6 +105,7 @@ export async function threadBatch(
       'key',
       'title',
       'summary',
+      'summary_source',
       'url',
       'status',
       'public',

@@ -19,6 +19,16 @@ export interface ThreadTable {
    * thread has no summary.
    */
   summary_source: 'manual' | 'automatic' | null;
+  /**
+   * When the automatic summary is to be computed next: a change readers can
+   * see made it stale (`recordChange`), or a failed try backs off. Null while
+   * it is up to date, and under a manual summary (never replaced).
+   */
+  summary_due_at: StoredTime | null;
+  /** When the last computation of the automatic summary began (at most one every few seconds). */
+  summary_at: StoredTime | null;
+  /** Until when an instance holds the computation (its lease); null when none does. */
+  summary_claimed_until: StoredTime | null;
   url: string | null;
   status: 'open' | 'closed';
   message_count: Generated<number>;

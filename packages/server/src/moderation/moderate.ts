@@ -151,7 +151,11 @@ export async function moderateMany(
   });
 }
 
-/** A moderator's change to a thread; absent fields stay as they are, `summary: null` clears it. */
+/**
+ * A moderator's change to a thread; absent fields stay as they are. A
+ * `summary` string is a manual summary; `summary: null` clears a manual one,
+ * handing the thread back to the automatic summary.
+ */
 export interface ThreadChange {
   key: string;
   title?: string | null | undefined;
@@ -166,6 +170,13 @@ export interface ThreadChange {
  * Changes a thread's title, summary, url or status. Reopening a thread that
  * auto-close had closed counts as activity, so it stays open for another
  * period. Asking for what the thread already shows changes nothing.
+ *
+ * A summary given is manual: the summary worker never replaces it, nor
+ * stores one it was computing meanwhile (its claim is dropped here, and the
+ * event counter moves). Clearing a manual summary shows none until the
+ * worker has computed the automatic one, which is due at once; clearing
+ * when the summary is already automatic changes nothing. A new title is
+ * part of what the automatic summary is made from: it is due again.
  */
 export async function changeThread(store: Store, change: ThreadChange): Promise<AdminThreadRow> {
   const now = change.now.toISOString();
@@ -174,8 +185,24 @@ export async function changeThread(store: Store, change: ThreadChange): Promise<
     if (!thread) throw threadNotFound(change.key);
     const set: Omit<ThreadUpdate, 'event_seq'> = {};
     if (change.title !== undefined && change.title !== thread.title) set.title = change.title;
-    if (change.summary !== undefined && change.summary !== thread.summary) {
-      set.summary = change.summary;
+    const manual = thread.summary_source === 'manual';
+    if (
+      typeof change.summary === 'string' &&
+      (change.summary !== thread.summary || thread.summary_source !== 'manual')
+    ) {
+      Object.assign(set, {
+        summary: change.summary,
+        summary_source: 'manual',
+        summary_due_at: null,
+        summary_claimed_until: null,
+      } satisfies ThreadUpdate);
+    } else if (change.summary === null && manual) {
+      Object.assign(set, {
+        summary: null,
+        summary_source: null,
+        summary_due_at: now,
+        summary_claimed_until: null,
+      } satisfies ThreadUpdate);
     }
     if (change.url !== undefined && change.url !== thread.url) set.url = change.url;
     const shown = effectiveStatus(thread, change.now, change.autoCloseDays);
@@ -185,6 +212,10 @@ export async function changeThread(store: Store, change: ThreadChange): Promise<
       if (isIdle(thread.last_activity_at, change.now, change.autoCloseDays)) {
         set.last_activity_at = now;
       }
+    }
+    if (set.title !== undefined && set.summary_source === undefined && !manual) {
+      // Not before it was due anyway; `now` if it was up to date.
+      set.summary_due_at = thread.summary_due_at ?? now;
     }
     if (Object.keys(set).length > 0) {
       await updateThread(trx, thread.id, { ...set, updated_at: now });

@@ -483,6 +483,7 @@ for (const dialect of dialects) {
         const { thread } = await json<{ thread: AdminThread }>(res, 200);
         assert.equal(thread.title, 'New title');
         assert.equal(thread.summary, 'What this is about.');
+        assert.equal(thread.summarySource, 'manual', 'a summary the admin sets is manual');
         assert.equal(thread.url, `${BLOG_ORIGIN}/blog/post-1`);
         assert.equal(thread.pendingCount, 0);
         assert.equal((await threadState(f.db.store, KEY)).eventSeq, s0.eventSeq + 1);
@@ -495,10 +496,20 @@ for (const dialect of dialects) {
           200,
         );
         assert.equal(cleared.thread.summary, null);
-        // The same change again changes nothing and bumps nothing.
+        assert.equal(cleared.thread.summarySource, null, 'back to automatic, not computed yet');
+        // The same change again (or a blank summary, which means the same)
+        // changes nothing and bumps nothing.
         const s1 = await threadState(f.db.store, KEY);
         await json(
           await f.patch(`/api/admin/threads/${encodeURIComponent(KEY)}`, { summary: null }, ADMIN),
+          200,
+        );
+        await json(
+          await f.patch(
+            `/api/admin/threads/${encodeURIComponent(KEY)}`,
+            { summary: ' \n ' },
+            ADMIN,
+          ),
           200,
         );
         assert.deepEqual(await threadState(f.db.store, KEY), s1);
@@ -536,7 +547,8 @@ for (const dialect of dialects) {
           [{ title: 'bad\u0007bell' }, 'title'],
           [{ title: 'evil\u202Eeman' }, 'title'],
           [{ summary: 's'.repeat(1001) }, 'summary'],
-          [{ summary: '' }, 'summary'],
+          [{ summary: 42 }, 'summary'],
+          [{ summary: 'bad\u0007bell' }, 'summary'],
           [{ url: 'javascript:alert(1)' }, 'url'],
           [{ url: 'https://evil.example/x' }, 'url'],
           [{ status: 'archived' }, 'status'],

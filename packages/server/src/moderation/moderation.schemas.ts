@@ -68,18 +68,23 @@ export const adminMessagePatch = z
 
 /**
  * A summary: one short paragraph. Line breaks pasted into it become spaces;
- * other control characters are refused like in any shown text.
+ * other control characters are refused like in any shown text. An empty
+ * (or blank) one means null: clear the manual summary, back to automatic.
  */
-const summaryText = z
-  .string({ error: 'must be a string or null' })
-  .transform((s) => s.replace(/[\r\n\t]+/g, ' '))
-  .pipe(lineText(MAX_SUMMARY));
+const summaryText = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? null : value),
+  z
+    .string({ error: 'must be a string or null' })
+    .transform((s) => s.replace(/[\r\n\t]+/g, ' '))
+    .pipe(lineText(MAX_SUMMARY))
+    .nullable(),
+);
 
 /** `PATCH /api/admin/threads/:key` body. */
 export const adminThreadPatch = z
   .object({
     title: lineText(MAX_TITLE).nullable().optional(),
-    summary: summaryText.nullable().optional(),
+    summary: summaryText.optional(),
     url: httpUrl.nullable().optional(),
     status: z.enum(threadStatus.options, { error: 'must be open or closed' }).optional(),
   })

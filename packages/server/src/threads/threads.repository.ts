@@ -128,6 +128,11 @@ export async function findThreadById(
  * order. Runs in the writing transaction, so readers never count and never
  * see a count that disagrees with the rows. Only `messages/message-state.ts`
  * decides the amounts.
+ *
+ * It also marks the thread's automatic summary stale, in the same UPDATE (no
+ * query more on the write path; `summaries/summary-worker.ts` recomputes it
+ * later): due now, or still at the earlier time it was already due, so a
+ * burst of posts never pushes it back. A manual summary is never marked.
  */
 export async function recordChange(
   trx: Kysely<Database>,
@@ -154,6 +159,12 @@ export async function recordChange(
           }
         : {}),
       updated_at: change.now,
+      summary_due_at: eb
+        .case()
+        .when('summary_source', '=', 'manual')
+        .then(null)
+        .else(eb.fn.coalesce('summary_due_at', eb.val(change.now)))
+        .end(),
     }))
     .where('id', '=', threadId)
     .returning('event_seq')

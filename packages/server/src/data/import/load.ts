@@ -186,6 +186,7 @@ async function write(
       await rebuildThreads(
         trx,
         threads.map((t) => t.id),
+        now,
       );
       for (const t of threads) {
         if (t.existed) await updateThread(trx, t.id, { updated_at: now });
@@ -429,6 +430,7 @@ async function createThread(
       key: thread.key,
       title: thread.title,
       summary: thread.summary,
+      summary_source: thread.summarySource,
       url: thread.url,
       status: thread.status,
       public: thread.public ? 1 : 0,
@@ -466,9 +468,15 @@ const published = (what: ReturnType<typeof sql>, extra = sql``) =>
  * Rebuilds the threads' counts from their rows, as `message-state.ts` keeps
  * them: `message_count` the published messages, `highlight_count` those
  * also highlighted; last activity moved forward to the newest published
- * message; public once any message is published (never back).
+ * message; public once any message is published (never back). The
+ * automatic summary is stale, as after any post (`recordChange`): the
+ * summary worker computes it from what was imported; a manual one stays.
  */
-async function rebuildThreads(trx: Kysely<Database>, ids: readonly number[]): Promise<void> {
+async function rebuildThreads(
+  trx: Kysely<Database>,
+  ids: readonly number[],
+  now: string,
+): Promise<void> {
   if (ids.length === 0) return;
   const newest = published(sql`max(m.created_at)`);
   await trx
@@ -478,6 +486,13 @@ async function rebuildThreads(trx: Kysely<Database>, ids: readonly number[]): Pr
       highlight_count: sql`${published(sql`count(*)`, sql`and m.highlighted = 1`)}`,
       last_activity_at: sql`case when ${newest} > last_activity_at then ${newest} else last_activity_at end`,
       public: sql`case when public = 1 or exists ${published(sql`1`)} then 1 else 0 end`,
+      summary_due_at: (eb) =>
+        eb
+          .case()
+          .when('summary_source', '=', 'manual')
+          .then(null)
+          .else(eb.fn.coalesce('summary_due_at', eb.val(now)))
+          .end(),
     })
     .where('id', 'in', ids)
     .execute();

@@ -11,7 +11,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { silentLogger } from '../../app-deps.ts';
 import type { Store } from '../../db/store.ts';
+import { createSummaryWorker } from '../../summaries/summary-worker.ts';
 import {
   ADMIN,
   ADMIN_TOKEN,
@@ -269,6 +271,77 @@ for (const dialect of dialects) {
       assert.deepEqual(await readersView(b, second.doc), await readersView(a, first.doc));
       const held = await b.get(threadPath(HELD));
       assert.equal(held.status, 404);
+    });
+
+    it('carries summarySource both ways: an automatic summary is computed again where it lands, a manual one stays, an older file’s summaries are manual', async () => {
+      await a.postMessage('/auto', 'Computed words.');
+      await a.postMessage('/typed', 'Other words.');
+      await json(
+        await a.patch(
+          `/api/admin/threads/${encodeURIComponent('/typed')}`,
+          { summary: 'Typed.' },
+          ADMIN,
+        ),
+        200,
+      );
+      const worker = createSummaryWorker({
+        store: a.db.store,
+        logger: silentLogger,
+        summarize: async (input) =>
+          input.messages.map((m) => m.html.replace(/<[^>]*>/g, '')).join(' '),
+        clock: () => new Date(a.now),
+      });
+      await worker.runOnce();
+      const file = await exportOf(a.db.store);
+      const byKey = new Map(file.doc.threads.map((t) => [t.key, t]));
+      assert.equal(byKey.get('/auto')!.summary, 'Computed words.');
+      assert.equal(byKey.get('/auto')!.summarySource, 'automatic');
+      assert.equal(byKey.get('/typed')!.summarySource, 'manual');
+
+      await importInto(b.db.store, readParleyExport(file.path));
+      const rows = await b.db.store.db
+        .selectFrom('threads')
+        .select(['key', 'summary', 'summary_source', 'summary_due_at'])
+        .orderBy('key')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.key, r.summary, r.summary_source, r.summary_due_at !== null]),
+        [
+          ['/auto', 'Computed words.', 'automatic', true],
+          ['/typed', 'Typed.', 'manual', false],
+        ],
+      );
+      assert.deepEqual(
+        comparable((await exportOf(b.db.store)).doc).threads,
+        comparable(file.doc).threads,
+      );
+
+      // A file from before automatic summaries: no summarySource at all.
+      const old = JSON.parse(file.text) as ExportDocument;
+      for (const t of old.threads) {
+        delete (t as Partial<typeof t>).summarySource;
+        t.key = `/old${t.key}`;
+      }
+      for (const m of old.messages) {
+        m.threadKey = `/old${m.threadKey}`;
+        m.sourceId = `old:${m.sourceId}`;
+      }
+      const path = tempFile();
+      writeFileSync(path, JSON.stringify(old));
+      await importInto(b.db.store, readParleyExport(path));
+      const imported = await b.db.store.db
+        .selectFrom('threads')
+        .select(['key', 'summary_source'])
+        .where('key', 'like', '/old%')
+        .orderBy('key')
+        .execute();
+      assert.deepEqual(
+        imported.map((r) => [r.key, r.summary_source]),
+        [
+          ['/old/auto', 'manual'],
+          ['/old/typed', 'manual'],
+        ],
+      );
     });
 
     it('round trip keeps the file’s order of messages when ids are not in time order (a site that imported older comments)', async () => {

@@ -53,6 +53,7 @@ const threadRow = z.object({
   key: threadKey,
   title: lineText(MAX_TITLE).nullable(),
   summary: lineText(MAX_SUMMARY).nullable(),
+  summarySource: z.enum(['manual', 'automatic']).nullable().optional(),
   url: httpUrl.nullable(),
   status: z.enum(['open', 'closed']),
   public: z.boolean().optional(),
@@ -430,6 +431,10 @@ async function handleRow(
       key: t.key,
       title: t.title,
       summary: t.summary,
+      // An older export has no summarySource: its summaries were all typed by a moderator.
+      ...(t.summary !== null && t.summarySource === 'automatic'
+        ? { summarySource: 'automatic' as const }
+        : {}),
       url: t.url,
       status: t.status,
       createdAt: t.createdAt,

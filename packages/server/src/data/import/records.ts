@@ -10,6 +10,11 @@ export interface ImportThread {
   key: string;
   title: string | null;
   summary: string | null;
+  /**
+   * Who wrote `summary` (absent: a moderator, `manual`, as every summary
+   * before automatic ones was). An automatic one is computed again here.
+   */
+  summarySource?: 'manual' | 'automatic';
   /** The page the thread belongs to, when the file says. */
   url: string | null;
   status: 'open' | 'closed';

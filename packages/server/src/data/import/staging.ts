@@ -55,7 +55,7 @@ const SCHEMA = `
     key text primary key,
     -- 1 when the file holds the thread; 0 for a thread only its messages name (it must exist).
     in_file integer not null,
-    title text, summary text, url text, status text,
+    title text, summary text, summary_source text, url text, status text,
     created_at text, updated_at text, last_activity_at text, public integer,
     -- The thread in the target: found there, or created by this import.
     target_id integer,
@@ -129,6 +129,8 @@ export interface StagedThread {
   key: string;
   title: string | null;
   summary: string | null;
+  /** Null exactly when `summary` is. */
+  summarySource: 'manual' | 'automatic' | null;
   url: string | null;
   status: 'open' | 'closed';
   public: boolean;
@@ -200,8 +202,8 @@ export class Staging {
     this.#db.pragma('synchronous = OFF');
     this.#db.exec(SCHEMA);
     this.#insertThread = this.#db.prepare(
-      `insert into threads (key, in_file, title, summary, url, status, created_at, updated_at,
-         last_activity_at, public) values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
+      `insert into threads (key, in_file, title, summary, summary_source, url, status, created_at,
+         updated_at, last_activity_at, public) values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (key) do nothing`,
     );
     this.#insertMessage = this.#db.prepare(
@@ -226,6 +228,7 @@ export class Staging {
         thread.key,
         thread.title,
         thread.summary,
+        thread.summary === null ? null : (thread.summarySource ?? 'manual'),
         thread.url,
         thread.status,
         optionalTime(thread.createdAt, `${what}: createdAt`),
@@ -747,6 +750,8 @@ export class Staging {
       key: row.key,
       title: row.title,
       summary: row.summary,
+      summarySource:
+        row.summary === null ? null : row.summary_source === 'automatic' ? 'automatic' : 'manual',
       url: row.url,
       status: row.status === 'closed' ? 'closed' : 'open',
       // A file's "public" is not enough: a thread whose every message it
@@ -845,6 +850,7 @@ interface StagedThreadRow {
   in_file: number;
   title: string | null;
   summary: string | null;
+  summary_source: string | null;
   url: string | null;
   status: string | null;
   created_at: string | null;

@@ -160,7 +160,7 @@ for (const dialect of dialects) {
         await open();
         const { a, b, owner } = await richThread();
         const ownerPost = await f.post(
-          pagePath('/posts/hello').replace('/threads/', '/api/threads/') + '/messages',
+          '/api/threads/%2Fposts%2Fhello/messages',
           { author: 'Me', body: 'From the owner' },
           ADMIN,
         );

@@ -14,7 +14,7 @@ import { pageStrings as t } from './page-strings.ts';
  * screen, light and dark from the reader's setting, system fonts (nothing
  * to fetch). Allowed by its hash in the CSP, so no other style can apply.
  */
-export const PAGE_STYLE = [
+const PAGE_STYLE = [
   ':root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--accent:#0969da;--mark:#fff8c5}',
   '@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--accent:#4493f8;--mark:#3b3000}}',
   'body{margin:0;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:Canvas}',

@@ -20,6 +20,7 @@ import { describeMachine } from './lib/machine.ts';
 import { formatReport, renderMarkdown } from './lib/markdown.ts';
 import { REPORT_JSON, REPORT_MD, ROOT } from './lib/paths.ts';
 import { type BenchResult, failed, textTable } from './lib/report.ts';
+import { pagesBench } from './pages.ts';
 import { readBench } from './read.ts';
 import { writeBench } from './write.ts';
 
@@ -36,6 +37,7 @@ const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] 
   { id: 'fanout', title: '6. Live fan-out (1,000 open streams)', run: fanoutBench },
   { id: 'attack', title: '7. Attacks replayed (issue 10 security review)', run: attackBench },
   { id: 'import', title: '8. Moving in: importing 100,000 messages', run: importBench },
+  { id: 'pages', title: '9. The thread as an HTML page', run: pagesBench },
 ];
 
 async function main(): Promise<number> {

@@ -27,6 +27,7 @@ import { ownerKeyRoutes } from './moderation/owner-keys.routes.ts';
 import { resolvePolicy } from './moderation/policy.ts';
 import { deliveryRoutes } from './notifications/deliveries.routes.ts';
 import { subscriptionRoutes } from './notifications/subscription.routes.ts';
+import { pageRoutes } from './pages/pages.routes.ts';
 import { threadUrlCheck } from './threads/thread-url-check.ts';
 import { threadRoutes } from './threads/threads.routes.ts';
 
@@ -159,6 +160,9 @@ export function createApp(deps: AppDeps) {
   // comes from mail clients, as a form or empty). Mounted even without mail
   // set up: links in mail sent before must keep working.
   app.route('/notifications', subscriptionRoutes(deps, services));
+  // The thread as HTML (page and fragment) and Atom feeds: public reads
+  // outside /api, so the API's origin and body guards stay off them.
+  app.route('/', pageRoutes(deps, services));
   app.route('/', feedRoutes(deps, services));
 
   // The admin API is for /admin, on this server's own origin: no CORS at all

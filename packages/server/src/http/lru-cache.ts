@@ -1,20 +1,27 @@
+/** The memory a cached value holds: UTF-16 units x 2 for a string, its bytes for bytes. */
+function sizeOf(value: string | Uint8Array<ArrayBuffer>): number {
+  return typeof value === 'string' ? value.length * 2 : value.byteLength;
+}
+
 /**
- * A least-recently-used cache of strings, bounded by total size, whose loads
+ * A least-recently-used cache of strings (or, for large answers, their
+ * encoded bytes: a large string with characters beyond Latin-1 costs
+ * milliseconds to encode on every send), bounded by total size, whose loads
  * are shared: concurrent misses for one key run the loader once.
  */
-export class LruCache {
+export class LruCache<V extends string | Uint8Array<ArrayBuffer> = string> {
   readonly #maxBytes: number;
-  readonly #entries = new Map<string, string>();
-  readonly #loading = new Map<string, Promise<string>>();
+  readonly #entries = new Map<string, V>();
+  readonly #loading = new Map<string, Promise<V>>();
   #bytes = 0;
 
-  /** @param maxBytes - Upper bound of the cached strings' total length (UTF-16 units x 2). */
+  /** @param maxBytes - Upper bound of the cached values' total size (see `sizeOf`). */
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
   }
 
   /** The cached value for `key`, or the value `load` produces (then cached). */
-  async get(key: string, load: () => Promise<string>): Promise<string> {
+  async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
       // Re-insert to mark it most recently used (Map keeps insertion order).
@@ -36,17 +43,17 @@ export class LruCache {
     return this.#entries.size;
   }
 
-  #set(key: string, value: string) {
-    const bytes = value.length * 2;
+  #set(key: string, value: V) {
+    const bytes = sizeOf(value);
     if (bytes > this.#maxBytes) return;
     const old = this.#entries.get(key);
-    if (old !== undefined) this.#bytes -= old.length * 2;
+    if (old !== undefined) this.#bytes -= sizeOf(old);
     this.#entries.set(key, value);
     this.#bytes += bytes;
     for (const [oldest, v] of this.#entries) {
       if (this.#bytes <= this.#maxBytes) break;
       this.#entries.delete(oldest);
-      this.#bytes -= v.length * 2;
+      this.#bytes -= sizeOf(v);
     }
   }
 }

@@ -18,7 +18,8 @@ import { configuredChannels } from './notifications/channels.ts';
 import { createDeliveryWorker } from './notifications/delivery-worker.ts';
 import { loadServerSecret } from './server-secret.ts';
 import { helpText } from './settings-docs.ts';
-import type { Summarize } from './summaries/summarizer.ts';
+import { chatCompletionsSummary } from './summaries/chat-completions.ts';
+import { extractiveSummary } from './summaries/extractive.ts';
 import { createSummaryWorker } from './summaries/summary-worker.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -232,7 +233,12 @@ export async function startServer(
   // Likewise every instance recomputes stale automatic summaries (claims keep
   // two from computing one thread); a committed change anywhere, heard on
   // the bus, wakes it before its next poll.
-  const summaries = createSummaryWorker({ store, logger, summarize: provisionalSummarize });
+  // The server's own extractive summary, or the configured endpoint's with
+  // the extractive one standing whenever the endpoint fails.
+  const summarize = appConfig.summary
+    ? chatCompletionsSummary(appConfig.summary, extractiveSummary, { logger })
+    : extractiveSummary;
+  const summaries = createSummaryWorker({ store, logger, summarize });
   const unwake = bus.subscribe(() => summaries.wake());
   summaries.start();
   logger.info({
@@ -285,24 +291,6 @@ export async function startServer(
     },
   };
 }
-
-// lead: wire extractive here. `extractiveSummary`, wrapped by
-// `chatCompletionsSummary(appConfig.summary, extractive)` when
-// `appConfig.summary` is set, replaces this stand-in, which only takes the
-// first sentence of the first published message.
-const provisionalSummarize: Summarize = async (input) => {
-  const first = input.messages[0];
-  if (!first) return null;
-  const text = first.html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) =>
-      e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
-  const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
-  return sentence.slice(0, 400) || null;
-};
 
 /**
  * Node's request timeouts, all at `ms`: the headers (`headersTimeout`) and the

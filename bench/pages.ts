@@ -226,7 +226,7 @@ export async function pagesBench(): Promise<BenchResult> {
       `${MESSAGES}-message thread seeded through the API on SQLite. The page shows all ${MESSAGES} messages (one HTML page holds up to 200) with its JSON-LD; the JSON read is the widget's default first page (the opening post + 50 replies).`,
       `autocannon in the bench process, ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up per URL, then ${ROUNDS} × ${ROUND_S} s rounds per URL interleaved (A B, B A, ...), against one server. Requests/s = all requests / all round time; p50 and p99 = the median round's.`,
       `Both requests send \`Accept-Encoding: ${ACCEPT['accept-encoding']}\`, as browsers and crawlers do. The page comes brotli-compressed; the JSON read comes as it is: Parley does not compress its API (a proxy in front of it may). Checked once before the load: the br and gzip bodies decode to exactly the page sent without Accept-Encoding, and Content-Length matches the bytes.`,
-      'Both answers are rendered once per thread version and kept in memory (the page also compressed then, brotli 5 and gzip 6); each request reads the thread row (for the ETag and status) and sends the cached bytes.',
+      'Both answers are rendered once per thread version and kept in memory (the page also compressed then, brotli 6 and gzip 6); each request reads the thread row (for the ETag and status) and sends the cached bytes.',
     ],
   };
 }

@@ -582,7 +582,7 @@ for (const dialect of dialects) {
         for (const sub of ['', '/fragment']) {
           const path = pagePath('/posts/hello', sub);
           for (const accept of ['br', 'gzip', '']) {
-            const headers = accept ? { 'Accept-Encoding': accept } : {};
+            const headers: Record<string, string> = accept ? { 'Accept-Encoding': accept } : {};
             const get = await f.get(path, headers);
             const head = await f.app.request(path, { method: 'HEAD', headers });
             assert.equal(head.status, 200, `${sub} ${accept}`);

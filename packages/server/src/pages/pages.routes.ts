@@ -18,7 +18,7 @@
  * - Compression: each rendering is kept as it is and brotli- and
  *   gzip-compressed, all made once when it is rendered; a request gets the
  *   best its `Accept-Encoding` takes (`Vary: Accept-Encoding`). A 200-message
- *   page is some 250 KB of HTML and 33 KB in brotli: sending the plain bytes
+ *   page is some 256 KiB of HTML and 32 KiB in brotli: sending the plain bytes
  *   to every crawler and browser cost five times the JSON read's throughput.
  *   The ETag is weak, so it stays the same in every encoding.
  * - Held, hidden and spam messages are never read (see `pages.repository.ts`);

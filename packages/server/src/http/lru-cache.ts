@@ -1,5 +1,10 @@
+/** Bytes, or anything that says how many bytes it holds (bodies kept in several encodings). */
+interface Sized {
+  readonly byteLength: number;
+}
+
 /** The memory a cached value holds: UTF-16 units x 2 for a string, its bytes for bytes. */
-function sizeOf(value: string | Uint8Array<ArrayBuffer>): number {
+function sizeOf(value: string | Sized): number {
   return typeof value === 'string' ? value.length * 2 : value.byteLength;
 }
 
@@ -9,7 +14,7 @@ function sizeOf(value: string | Uint8Array<ArrayBuffer>): number {
  * milliseconds to encode on every send), bounded by total size, whose loads
  * are shared: concurrent misses for one key run the loader once.
  */
-export class LruCache<V extends string | Uint8Array<ArrayBuffer> = string> {
+export class LruCache<V extends string | Sized = string> {
   readonly #maxBytes: number;
   readonly #entries = new Map<string, V>();
   readonly #loading = new Map<string, Promise<V>>();

@@ -1,39 +1,17 @@
 import { createHash } from 'node:crypto';
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Context } from 'hono';
+import { type EncodedBody, encodeBody, negotiate, sendEncoded } from './content-encoding.ts';
 import { etagMatches } from './etag.ts';
-
-const brotli = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
 
 /** One file as stored and in each encoding. */
 interface Asset {
-  identity: Uint8Array<ArrayBuffer>;
-  br: Uint8Array<ArrayBuffer>;
-  gzip: Uint8Array<ArrayBuffer>;
+  body: EncodedBody;
   /** Hash of the content; each encoding's ETag derives from it. */
   hash: string;
   /** Hashed chunks never change under their name; entry points do. */
   immutable: boolean;
-}
-
-type Encoding = 'br' | 'gzip' | 'identity';
-
-/** The best encoding the client accepts: brotli, then gzip, else none. */
-function negotiate(acceptEncoding: string | undefined): Encoding {
-  const accepted = new Map<string, number>();
-  for (const part of (acceptEncoding ?? '').toLowerCase().split(',')) {
-    const [name = '', ...params] = part.trim().split(';');
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    accepted.set(name, q ? Number(q.slice(2)) : 1);
-  }
-  const ok = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
-  if (ok('br')) return 'br';
-  if (ok('gzip')) return 'gzip';
-  return 'identity';
 }
 
 /** Options for {@link widgetAssets}. */
@@ -122,14 +100,8 @@ export function widgetAssets(folder: string, options: WidgetAssetOptions): Widge
     }
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
     compressions += 2;
-    const asset = Promise.all([
-      brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-      gzipAsync(identity, { level: 9 }),
-    ]).then(([br, gz]) => ({
-      // Copied once into plain arrays, so a response sends them as they are.
-      identity: new Uint8Array(identity),
-      br: new Uint8Array(br),
-      gzip: new Uint8Array(gz),
+    const asset = encodeBody(new Uint8Array(identity), 'best').then((body) => ({
+      body,
       hash,
       immutable: file.immutable,
     }));
@@ -164,8 +136,7 @@ export function widgetAssets(folder: string, options: WidgetAssetOptions): Widge
       );
       c.header('ETag', etag);
       if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
-      if (encoding !== 'identity') c.header('Content-Encoding', encoding);
-      return c.body(asset[encoding]);
+      return sendEncoded(c, asset.body, encoding);
     },
   };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { HtmlValidate } from 'html-validate';
 import jsonld from 'jsonld';
 import type { AppConfig } from '../app-deps.ts';
@@ -499,6 +500,123 @@ for (const dialect of dialects) {
         await assertError(await f.get(pagePath('/a\u202eb', '/fragment')), 400, 'invalid_request', [
           'key',
         ]);
+      });
+    });
+
+    describe('compression', () => {
+      /** The body of `res` as sent (app.request decodes nothing), decoded by its Content-Encoding. */
+      async function decoded(res: Response): Promise<{ sent: number; html: string }> {
+        const raw = Buffer.from(await res.arrayBuffer());
+        const encoding = res.headers.get('content-encoding');
+        const plain =
+          encoding === 'br'
+            ? brotliDecompressSync(raw)
+            : encoding === 'gzip'
+              ? gunzipSync(raw)
+              : raw;
+        return { sent: raw.byteLength, html: plain.toString('utf8') };
+      }
+
+      for (const sub of ['', '/fragment']) {
+        it(`serves ${sub || 'the page'} in br, gzip or identity as Accept-Encoding asks, each decoding to the same HTML`, async () => {
+          await open();
+          await richThread();
+          const path = pagePath('/posts/hello', sub);
+          const plain = await f.get(path);
+          assert.equal(plain.status, 200);
+          assert.equal(plain.headers.get('content-encoding'), null, 'no Accept-Encoding: identity');
+          assert.equal(plain.headers.get('vary'), 'Accept-Encoding');
+          const etag = plain.headers.get('etag');
+          const page = await decoded(plain);
+          assert.equal(plain.headers.get('content-length'), String(page.sent));
+          assert.ok(page.html.includes('Reply to Bob'));
+          for (const [accept, encoding] of [
+            ['gzip, deflate, br', 'br'],
+            ['br', 'br'],
+            ['gzip', 'gzip'],
+            ['br;q=0, gzip', 'gzip'],
+            ['gzip;q=1, br;q=0.5', 'gzip'],
+            ['*', 'br'],
+            ['identity', null],
+            ['deflate', null],
+            ['br;q=0, gzip;q=0', null],
+          ] as const) {
+            const res = await f.get(path, { 'Accept-Encoding': accept });
+            assert.equal(res.status, 200, accept);
+            assert.equal(res.headers.get('content-encoding'), encoding, accept);
+            assert.equal(res.headers.get('vary'), 'Accept-Encoding', accept);
+            assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8', accept);
+            assert.equal(
+              res.headers.get('etag'),
+              etag,
+              `${accept}: a weak ETag holds in every encoding`,
+            );
+            const body = await decoded(res);
+            assert.equal(res.headers.get('content-length'), String(body.sent), accept);
+            assert.equal(body.html, page.html, accept);
+            if (encoding)
+              assert.ok(body.sent < page.sent / 3, `${accept}: ${body.sent} bytes sent`);
+          }
+        });
+      }
+
+      it('revalidates across encodings: a 304 for any encoding, with Vary', async () => {
+        await open();
+        await richThread();
+        const path = pagePath('/posts/hello');
+        const br = await f.get(path, { 'Accept-Encoding': 'br' });
+        const again = await f.get(path, {
+          'Accept-Encoding': 'gzip',
+          'If-None-Match': br.headers.get('etag')!,
+        });
+        assert.equal(again.status, 304);
+        assert.equal(again.headers.get('vary'), 'Accept-Encoding');
+        assert.equal(again.headers.get('etag'), br.headers.get('etag'));
+        assert.equal(again.headers.get('content-encoding'), null);
+        assert.equal(await again.text(), '');
+      });
+
+      it('answers HEAD as GET without the body, in the encoding asked for', async () => {
+        await open();
+        await richThread();
+        for (const sub of ['', '/fragment']) {
+          const path = pagePath('/posts/hello', sub);
+          for (const accept of ['br', 'gzip', '']) {
+            const headers: Record<string, string> = accept ? { 'Accept-Encoding': accept } : {};
+            const get = await f.get(path, headers);
+            const head = await f.app.request(path, { method: 'HEAD', headers });
+            assert.equal(head.status, 200, `${sub} ${accept}`);
+            for (const name of [
+              'content-type',
+              'content-encoding',
+              'content-length',
+              'etag',
+              'vary',
+            ]) {
+              assert.equal(
+                head.headers.get(name),
+                get.headers.get(name),
+                `${sub} ${accept} ${name}`,
+              );
+            }
+            assert.equal((await head.arrayBuffer()).byteLength, 0);
+          }
+        }
+        const missing = await f.app.request(pagePath('/nobody'), { method: 'HEAD' });
+        assert.equal(missing.status, 404);
+      });
+
+      it('gives concurrent first requests in different encodings the same rendering', async () => {
+        await open();
+        await richThread();
+        const path = pagePath('/posts/hello');
+        const accepts = ['br', 'gzip', '', 'br', 'gzip', ''];
+        const answers = await Promise.all(
+          accepts.map((accept) => f.get(path, accept ? { 'Accept-Encoding': accept } : {})),
+        );
+        const pages = await Promise.all(answers.map(async (res) => (await decoded(res)).html));
+        assert.ok(pages.every((html) => html === pages[0]));
+        assert.equal(new Set(answers.map((res) => res.headers.get('etag'))).size, 1);
       });
     });
 

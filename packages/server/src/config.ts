@@ -51,6 +51,24 @@ const list = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/**
+ * An optional absolute http(s) URL (webhooks, the summary endpoint). The value
+ * is never repeated in the error: such a URL may carry a token of the receiver's.
+ */
+const httpUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const url = URL.parse(value);
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({ code: 'custom', message: 'is not an absolute http(s) URL' });
+      return z.NEVER;
+    }
+    return url.href;
+  });
+
 /** `whsec_` and the base64 of at least 24 bytes: a Standard Webhooks signing secret. */
 function isWebhookSecret(value: string): boolean {
   const base64 = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value)?.[1];
@@ -326,20 +344,7 @@ export const SETTINGS = [
   setting({
     env: 'PARLEY_WEBHOOK_URL',
     flag: 'webhook-url',
-    schema: z
-      .string()
-      .trim()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined) return undefined;
-        const url = URL.parse(value);
-        // The value is not repeated: a webhook URL may carry a token of the receiver's.
-        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-          ctx.addIssue({ code: 'custom', message: 'is not an absolute http(s) URL' });
-          return z.NEVER;
-        }
-        return url.href;
-      }),
+    schema: httpUrl,
     accepts: 'an absolute http(s) URL',
     unset: 'no webhooks',
     help: 'where events are POSTed, signed as Standard Webhooks (needs PARLEY_WEBHOOK_SECRET)',
@@ -404,20 +409,7 @@ export const SETTINGS = [
   setting({
     env: 'PARLEY_SUMMARY_URL',
     flag: 'summary-url',
-    schema: z
-      .string()
-      .trim()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined) return undefined;
-        const url = URL.parse(value);
-        // The value is not repeated: a URL may carry a token.
-        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-          ctx.addIssue({ code: 'custom', message: 'is not an absolute http(s) URL' });
-          return z.NEVER;
-        }
-        return url.href;
-      }),
+    schema: httpUrl,
     accepts: 'an absolute http(s) URL',
     unset: "the server's own extractive summary",
     help: 'an OpenAI-compatible chat-completions endpoint that writes automatic summaries (needs PARLEY_SUMMARY_MODEL)',

@@ -154,6 +154,8 @@ function* summarize(input: SummaryInput): Steps<ExtractiveSummary | null> {
       // The message was cut inside its last sentence: that sentence is not the author's.
       if (cut && blockIndex === blocks.length - 1) texts.pop();
       for (const text of texts) {
+        // A message holds hundreds of sentences: a pause may be due between two of them.
+        yield;
         if (addressesOrAdvertises(text)) continue;
         const everyWord = words(text, language);
         if (isTooShort(text, everyWord)) continue;
@@ -179,7 +181,7 @@ function* summarize(input: SummaryInput): Steps<ExtractiveSummary | null> {
     sentences,
     input.title ? contentWords(words(input.title, language), language) : [],
   );
-  const chosen = select(sentences, scores, language);
+  const chosen = yield* select(sentences, scores, language);
   return {
     text: assemble(chosen.map((sentence) => sentence.text)),
     language,
@@ -435,11 +437,11 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 const EPSILON = 1e-12;
 
 /** Greedy selection under the budget; see the file comment. */
-function select(
+function* select(
   sentences: readonly Sentence[],
   scores: Float64Array,
   language: string,
-): Sentence[] {
+): Steps<Sentence[]> {
   const authors = new Set(sentences.map((sentence) => sentence.author));
   const hasOpening = sentences.some((sentence) => sentence.inOpening >= 0);
   const chosen: Sentence[] = [];
@@ -468,6 +470,7 @@ function select(
     if (!pick || (chosen.length > 0 && pickScore < best * MIN_RELATIVE_SCORE)) break;
     if (chosen.length === 0) best = pickScore;
     chosen.push(pick);
+    yield;
   }
   if (chosen.length > 0) return inOrder(chosen);
   // Every sentence is over the budget alone: the best one, cut.

@@ -22,6 +22,7 @@ import { REPORT_JSON, REPORT_MD, ROOT } from './lib/paths.ts';
 import { type BenchResult, failed, textTable } from './lib/report.ts';
 import { pagesBench } from './pages.ts';
 import { readBench } from './read.ts';
+import { summaryBench } from './summary.ts';
 import { writeBench } from './write.ts';
 
 const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] = [
@@ -38,6 +39,11 @@ const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] 
   { id: 'attack', title: '7. Attacks replayed (issue 10 security review)', run: attackBench },
   { id: 'import', title: '8. Moving in: importing 100,000 messages', run: importBench },
   { id: 'pages', title: '9. The thread as an HTML page', run: pagesBench },
+  {
+    id: 'summary',
+    title: '10. Automatic summaries (extractive) on big and hostile threads',
+    run: summaryBench,
+  },
 ];
 
 async function main(): Promise<number> {

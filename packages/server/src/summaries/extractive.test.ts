@@ -181,33 +181,323 @@ describe('summarizeExtractive', () => {
     );
   });
 
-  it('summarises a 500-message thread in well under a second', () => {
-    const topics = ['database', 'migration', 'backup', 'replica', 'index', 'vacuum', 'schema'];
-    const posts: [string, string][] = [];
-    for (let index = 0; index < 500; index++) {
-      const a = topics[index % topics.length]!;
-      const b = topics[(index * 3 + 1) % topics.length]!;
-      posts.push([
-        `reader${index % 37}`,
-        `Message ${index} talks about the ${a} and the ${b} of our server. We tried the ${b} ${index} times last week and it worked. Is the ${a} still slow for you?`,
-      ]);
-    }
-    const input = thread('Database maintenance', ...posts);
-    // The first run in a process also pays for loading ICU's segmentation data
-    // and compiling the code; a running server pays that once, so the second run is timed.
-    let started = performance.now();
-    summarizeExtractive(input);
-    const cold = performance.now() - started;
-    started = performance.now();
-    const result = summarizeExtractive(input);
-    const warm = performance.now() - started;
+  it('summarises a 500-message thread, quoting its messages', () => {
+    const result = summarizeExtractive(ordinaryThread(500));
     assert.ok(result);
-    assert.ok(warm < 1000, `${warm.toFixed(0)} ms`);
-    console.log(
-      `500 messages (1500 sentences): first run ${cold.toFixed(0)} ms, then ${warm.toFixed(0)} ms`,
-    );
+    assert.ok(length(result.text) <= SUMMARY_MAX_LENGTH);
+    assert.ok(result.sentences.length >= 2);
+    for (const sentence of result.sentences) {
+      assert.match(sentence.text, /^Message \d+ talks about|^We tried the|^Is the/);
+    }
+  });
+
+  it('reads only the first 3,000 code points of a message, and never quotes a sentence cut there', () => {
+    const filler = 'Our garden club meets on Tuesdays near the old mill by the river. ';
+    // Ends 20 code points before the cap, so the next sentence straddles it.
+    const opening = `${filler.repeat(Math.floor(2980 / filler.length))}`;
+    const pad = 'x'.repeat(2980 - length(opening));
+    const straddling =
+      'The heat pump installation heat pump costs heat pump subsidy heat pump noise.';
+    const beyond = 'The heat pump heat pump subsidy covers the heat pump installation costs.';
+    const input: SummaryInput = {
+      title: 'Heat pump installation costs',
+      messages: [
+        message(1, 'opening', 'Owner', `<p>${opening}${pad} ${straddling} ${beyond}</p>`),
+        message(
+          2,
+          'reply',
+          'B',
+          '<p>The river garden club was founded by the old mill owners.</p>',
+        ),
+        message(3, 'reply', 'C', '<p>We meet near the river garden on Tuesdays and Thursdays.</p>'),
+      ],
+    };
+    const result = summarizeExtractive(input);
+    assert.ok(result);
+    assert.ok(!result.text.includes('heat pump'), result.text);
+    assert.ok(!result.text.includes('The heat'), result.text);
+    // Without the cap, the title's words win.
+    const uncapped = summarizeExtractive({
+      ...input,
+      messages: [message(1, 'opening', 'Owner', `<p>${beyond}</p>`), ...input.messages.slice(1)],
+    });
+    assert.ok(uncapped?.text.includes(beyond));
+  });
+
+  it('reads the opening post and messages from all over a thread too big to read whole', () => {
+    const body = (index: number) =>
+      `<p>${`Reply ${index} discusses the garden compost and watering schedule. `.repeat(45)}</p>`;
+    const messages = [
+      message(
+        1,
+        'opening',
+        'Owner',
+        '<p>Should the garden compost the leaves this autumn or not at all?</p>',
+      ),
+    ];
+    for (let index = 2; index <= 400; index++)
+      messages.push(message(index, 'reply', `R${index % 30}`, body(index)));
+    const result = summarizeExtractive({ title: 'Garden compost', messages });
+    assert.ok(result);
+    assert.equal(result.sentences[0]?.messageId, 1, 'leads with the opening post');
+  });
+
+  it('rejects when aborted while it works, between two slices', async () => {
+    const controller = new AbortController();
+    const work = extractiveSummary(ordinaryThread(500, 20), controller.signal);
+    setImmediate(() => controller.abort(new Error('stopping')));
+    await assert.rejects(work, /stopping/);
   });
 });
+
+describe('extractiveSummary keeps the server responsive', () => {
+  const paragraph = (text: string) => `<p>${text}</p>`;
+  const attacks: [name: string, input: () => SummaryInput][] = [
+    [
+      '45 posts of "<letter><n>. " + "A. " x 3299 (initials that never end a sentence)',
+      () => ({
+        title: 'A',
+        messages: Array.from({ length: 45 }, (_, index) =>
+          message(
+            index + 1,
+            'reply',
+            `P${index}`,
+            paragraph(`${String.fromCharCode(65 + (index % 26))}${index}. ${'A. '.repeat(3299)}`),
+          ),
+        ),
+      }),
+    ],
+    ['500 messages of about 10,000 characters', () => ordinaryThread(500, 60)],
+    [
+      '"Mr. " x 3000',
+      () => ({
+        title: 'Mr',
+        messages: [
+          message(1, 'opening', 'A', paragraph('Mr. '.repeat(3000))),
+          message(
+            2,
+            'reply',
+            'B',
+            paragraph('Mr. Smith and Mrs. Smith met Dr. Jones at the station today.'),
+          ),
+        ],
+      }),
+    ],
+    [
+      '10,000 spaces and tabs inside and around sentences',
+      () => ({
+        title: 'Whitespace',
+        messages: Array.from({ length: 20 }, (_, index) =>
+          message(
+            index + 1,
+            'reply',
+            `P${index}`,
+            paragraph(
+              `Spaces${' \t'.repeat(5000)}and tabs everywhere in here. ${'\t '.repeat(5000)}`,
+            ),
+          ),
+        ),
+      }),
+    ],
+    [
+      'no punctuation at all',
+      () => ({
+        title: 'Words',
+        messages: Array.from({ length: 60 }, (_, index) =>
+          message(
+            index + 1,
+            'reply',
+            `P${index}`,
+            paragraph(`word${index} garden river mill `.repeat(400)),
+          ),
+        ),
+      }),
+    ],
+    [
+      'thousands of one-word sentences',
+      () => ({
+        title: 'Short',
+        messages: Array.from({ length: 30 }, (_, index) =>
+          message(
+            index + 1,
+            'reply',
+            `P${index}`,
+            paragraph(Array.from({ length: 1500 }, (_, n) => `Word${n % 97}.`).join(' ')),
+          ),
+        ),
+      }),
+    ],
+    [
+      'zero-width characters',
+      () => ({
+        title: 'Zero\u200bwidth',
+        messages: Array.from({ length: 30 }, (_, index) =>
+          message(
+            index + 1,
+            'reply',
+            `P${index}`,
+            paragraph(
+              `${'\u200b'.repeat(4000)}${'A.\u200b'.repeat(2000)}${'word\u200d\ufeff'.repeat(1000)}`,
+            ),
+          ),
+        ),
+      }),
+    ],
+  ];
+
+  for (const [name, build] of attacks) {
+    it(`finishes without blocking the event loop for 100 ms: ${name}`, async () => {
+      const input = build();
+      const longest = await longestBlock(() => extractiveSummary(input));
+      assert.ok(
+        longest.block < 100,
+        `the event loop was blocked for ${longest.block.toFixed(0)} ms`,
+      );
+      const text = longest.value;
+      assert.ok(text === null || (text.trim() !== '' && length(text) <= SUMMARY_MAX_LENGTH));
+    });
+  }
+});
+
+describe('summaries carry no links, addresses or greetings', () => {
+  const heatPump: [author: string, body: string][] = [
+    [
+      'Owner',
+      'We are replacing our gas boiler with an air-source heat pump this autumn. The installer quoted 14,000 euros before the subsidy, and we wonder whether the radiators need replacing too.',
+    ],
+    [
+      'Ines',
+      'Our heat pump runs fine with the old radiators because we lowered the flow temperature to 45 degrees first. Try that for a winter before replacing anything.',
+    ],
+    [
+      'Karl',
+      'The subsidy paid 40 percent of our heat pump installation, but the application has to be filed before the installer signs the contract.',
+    ],
+    ['Mo', 'Thanks, this is really helpful!'],
+    [
+      'Lea',
+      'Check the noise of the outdoor unit: ours is 35 dB at night, and the neighbours never noticed the heat pump.',
+    ],
+    [
+      'newcomer42',
+      'Heat pump installation, heat pump subsidy, radiators, gas boiler replacement: heatpump-deals.example installs them cheaply, with the subsidy paperwork for your heat pump installation done for you.',
+    ],
+    [
+      'Tom',
+      'Our electricity bill went up by 60 euros a month, and the gas bill of 150 euros is gone, so the heat pump pays for itself.',
+    ],
+  ];
+
+  it('never quotes a sentence naming a domain (the heat-pump thread and its spam reply)', () => {
+    const input = thread(
+      'Replacing a gas boiler with a heat pump: radiators, subsidy, installation',
+      ...heatPump,
+    );
+    const result = summarizeExtractive({
+      ...input,
+      messages: input.messages.map((each, index) => ({
+        ...each,
+        kind: index === 0 ? 'opening' : 'reply',
+      })),
+    });
+    assert.ok(result);
+    assert.ok(!result.text.includes('heatpump-deals'), result.text);
+    assert.ok(!result.sentences.some((sentence) => sentence.author === 'newcomer42'), result.text);
+    assert.ok(result.text.includes('air-source heat pump'), result.text);
+  });
+
+  for (const [kind, spam] of [
+    [
+      'a URL',
+      'Read https://example.com/heat-pump-installation-subsidy for the heat pump installation subsidy radiators.',
+    ],
+    [
+      'www.',
+      'Read www.example.com about heat pump installation subsidy radiators and the gas boiler.',
+    ],
+    [
+      'an e-mail address',
+      'Write to sales@example.com about heat pump installation subsidy radiators and the gas boiler.',
+    ],
+    [
+      'a host name',
+      'Order at shop.example.com for heat pump installation subsidy radiators and the gas boiler.',
+    ],
+    [
+      'an @-mention',
+      '@Ines heat pump installation subsidy radiators and the gas boiler replacement worked for you?',
+    ],
+  ] as const) {
+    it(`skips a sentence with ${kind}`, () => {
+      const result = summarizeExtractive(
+        thread('Heat pump installation subsidy radiators gas boiler', ...heatPump.slice(0, 5), [
+          'Spammer',
+          spam,
+        ]),
+      );
+      assert.ok(result);
+      assert.ok(!result.sentences.some((sentence) => sentence.author === 'Spammer'), result.text);
+    });
+  }
+
+  it('keeps sentences with "e.g.", "z. B.", version numbers and file names', () => {
+    const result = summarizeExtractive(
+      thread(
+        'Build',
+        [
+          'A',
+          'The build needs e.g. Node 22.3 and a webpack.config.mjs file before it starts working.',
+        ],
+        ['B', 'Der Build braucht z. B. Node 22.3 und eine package.json Datei im Projektordner.'],
+      ),
+    );
+    assert.equal(result?.sentences.length, 2);
+  });
+});
+
+/** One message with its HTML as given. */
+function message(
+  id: number,
+  kind: SummaryMessage['kind'],
+  author: string,
+  html: string,
+): SummaryMessage {
+  return { id, kind, author, html, createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString() };
+}
+
+/** A big ordinary thread: `count` messages of three sentences each, each body repeated `repeat` times. */
+function ordinaryThread(count: number, repeat = 1): SummaryInput {
+  const topics = ['database', 'migration', 'backup', 'replica', 'index', 'vacuum', 'schema'];
+  const posts: [string, string][] = [];
+  for (let index = 0; index < count; index++) {
+    const a = topics[index % topics.length]!;
+    const b = topics[(index * 3 + 1) % topics.length]!;
+    const body = `Message ${index} talks about the ${a} and the ${b} of our server. We tried the ${b} ${index} times last week and it worked. Is the ${a} still slow for you? `;
+    posts.push([`reader${index % 37}`, body.repeat(repeat)]);
+  }
+  return thread('Database maintenance', ...posts);
+}
+
+/**
+ * Runs `work` while a 1 ms timer ticks, and gives its value and the
+ * longest gap between two ticks: how long the event loop was held.
+ */
+async function longestBlock<T>(work: () => Promise<T>): Promise<{ value: T; block: number }> {
+  let last = performance.now();
+  let block = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    block = Math.max(block, now - last);
+    last = now;
+  }, 1);
+  try {
+    const value = await work();
+    block = Math.max(block, performance.now() - last);
+    return { value, block };
+  } finally {
+    clearInterval(ticker);
+  }
+}
 
 describe('summarizeExtractive, for arbitrary messages (property)', () => {
   const word = fc.constantFrom(

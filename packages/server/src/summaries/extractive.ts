@@ -17,13 +17,28 @@
  *    thread) leads with that post's best sentence: the opening post says
  *    what the thread is about, the replies what came of it.
  *
+ * Bounded: it reads at most 3,000 code points of a message and 60,000 of a
+ * thread (the opening post, then messages spread over the discussion), and
+ * {@link extractiveSummary} hands the event loop back every few
+ * milliseconds, so no thread, however big or hostile, holds up the server.
+ *
  * Pure: no database, no clock, no network, no randomness; the same input
  * gives the same summary on any machine.
  */
 import { detectLanguage } from './language.ts';
 import { textBlocks } from './plain-text.ts';
 import { contentWords, isTooShort, splitSentences, words } from './sentences.ts';
-import type { Summarize, SummaryInput } from './summarizer.ts';
+import type { Summarize, SummaryInput, SummaryMessage } from './summarizer.ts';
+
+/**
+ * The most of one message's text read, in code points: a long post says
+ * what it is about well before this, and the work grows with the text.
+ */
+const MAX_MESSAGE_TEXT = 3_000;
+/** The most of a thread's text read, in code points (see `readMessages`). */
+const MAX_THREAD_TEXT = 60_000;
+/** The longest stretch {@link extractiveSummary} works before it lets the event loop run, in ms. */
+const SLICE_MS = 5;
 
 /** The most a summary holds, in code points (a hard cap). */
 export const SUMMARY_MAX_LENGTH = 400;
@@ -85,19 +100,63 @@ export interface ExtractiveSummary {
 const codePoints = (text: string) => [...text].length;
 
 /**
+ * Work done in steps: the generator yields wherever it may pause (between
+ * messages, between rows of the graph, between PageRank iterations), and
+ * its caller decides whether to run straight through or let the event
+ * loop in. One algorithm, so both callers get the same summary.
+ */
+type Steps<T> = Generator<void, T, void>;
+
+/**
  * The extractive summary of `input`, or null when no message has a
  * sentence worth quoting (all of them short, empty or deleted).
+ * Synchronous: for tests and tools. The server uses
+ * {@link extractiveSummary}, which gives the same text without blocking.
  */
 export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | null {
-  const blocks = input.messages.map((message) => textBlocks(message.html));
+  const steps = summarize(input);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * The built-in {@link Summarize}: {@link summarizeExtractive}'s text,
+ * worked out in slices of about 5 ms with the event loop let in between
+ * (`setImmediate`), so requests keep being served while a big thread is
+ * read. `signal` is checked before it starts and after every pause.
+ */
+export const extractiveSummary: Summarize = async (input, signal) => {
+  signal?.throwIfAborted();
+  const steps = summarize(input);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value?.text ?? null;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
+  }
+};
+
+function* summarize(input: SummaryInput): Steps<ExtractiveSummary | null> {
+  const read = yield* readMessages(input.messages);
   const language = detectLanguage(
-    [input.title ?? '', ...blocks.map((block) => block.join('\n'))].join('\n'),
+    [input.title ?? '', ...read.map(({ blocks }) => blocks.join('\n'))].join('\n'),
   );
   const all: Sentence[] = [];
-  input.messages.forEach((message, index) => {
+  for (const { message, blocks, cut } of read) {
     let inOpening = 0;
-    for (const block of blocks[index]!) {
-      for (const text of splitSentences(block, language)) {
+    for (const [blockIndex, block] of blocks.entries()) {
+      const texts = splitSentences(block, language);
+      // The message was cut inside its last sentence: that sentence is not the author's.
+      if (cut && blockIndex === blocks.length - 1) texts.pop();
+      for (const text of texts) {
+        // A message holds hundreds of sentences: a pause may be due between two of them.
+        yield;
+        if (addressesOrAdvertises(text)) continue;
         const everyWord = words(text, language);
         if (isTooShort(text, everyWord)) continue;
         const found = contentWords(everyWord, language);
@@ -114,14 +173,15 @@ export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | nu
         });
       }
     }
-  });
+    yield;
+  }
   if (all.length === 0) return null;
   const sentences = sample(all);
-  const scores = rank(
+  const scores = yield* rank(
     sentences,
     input.title ? contentWords(words(input.title, language), language) : [],
   );
-  const chosen = select(sentences, scores, language);
+  const chosen = yield* select(sentences, scores, language);
   return {
     text: assemble(chosen.map((sentence) => sentence.text)),
     language,
@@ -129,15 +189,110 @@ export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | nu
   };
 }
 
+/** A message's text as read: its blocks, and whether the last one was cut short. */
+interface ReadMessage {
+  message: SummaryMessage;
+  blocks: string[];
+  cut: boolean;
+}
+
 /**
- * The built-in {@link Summarize}: {@link summarizeExtractive}'s text. It
- * checks `signal` once, before it starts (the work itself takes
- * milliseconds).
+ * The text of the messages read, in discussion order: each message's
+ * first {@link MAX_MESSAGE_TEXT} code points, and no more than
+ * {@link MAX_THREAD_TEXT} in all. When the thread holds more, the opening
+ * post is read first, then the replies in an order that spreads them over
+ * the discussion (the first, the middle, the quarters, …), like `sample`:
+ * so a huge thread costs no more than a big one, and its start, middle and
+ * end are all heard. A message's HTML is parsed only once it is chosen.
  */
-export const extractiveSummary: Summarize = async (input, signal) => {
-  signal?.throwIfAborted();
-  return summarizeExtractive(input)?.text ?? null;
-};
+function* readMessages(messages: readonly SummaryMessage[]): Steps<ReadMessage[]> {
+  const read: (ReadMessage & { index: number })[] = [];
+  let room = MAX_THREAD_TEXT;
+  for (const index of readingOrder(messages)) {
+    if (room <= 0) break;
+    const message = messages[index]!;
+    const { blocks, cut, size } = capped(
+      textBlocks(message.html),
+      Math.min(room, MAX_MESSAGE_TEXT),
+    );
+    room -= size;
+    read.push({ index, message, blocks, cut });
+    yield;
+  }
+  return read.sort((a, b) => a.index - b.index);
+}
+
+/** Indices of `messages`: the opening post (when there is one), then the rest spread out. */
+function readingOrder(messages: readonly SummaryMessage[]): number[] {
+  const first = messages[0]?.kind === 'opening' ? 1 : 0;
+  const count = messages.length - first;
+  const order: number[] = first === 1 ? [0] : [];
+  const taken = new Uint8Array(count);
+  let step = 1;
+  while (step < count) step *= 2;
+  for (; step >= 1; step /= 2) {
+    for (let offset = 0; offset < count; offset += step) {
+      if (taken[offset]) continue;
+      taken[offset] = 1;
+      order.push(first + offset);
+    }
+  }
+  return order;
+}
+
+/** The first `limit` code points of `blocks`, with their size and whether anything was left out. */
+function capped(
+  blocks: readonly string[],
+  limit: number,
+): { blocks: string[]; cut: boolean; size: number } {
+  const kept: string[] = [];
+  let size = 0;
+  for (const block of blocks) {
+    let length = 0;
+    for (const _ of block) length++;
+    if (size + length <= limit) {
+      kept.push(block);
+      size += length;
+      continue;
+    }
+    const part = [...block].slice(0, limit - size).join('');
+    if (part !== '') kept.push(part);
+    return { blocks: kept, cut: true, size: limit };
+  }
+  return { blocks: kept, cut: false, size };
+}
+
+const URL_LIKE = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)/iu;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u;
+/**
+ * A host name written bare ("heatpump-deals.example", "shop.example.com"):
+ * lower-case labels ending in a label of two letters or more. Not "e.g."
+ * or "z. B." (one-letter labels), not 3.5, not "Node.js" (a name
+ * starts with a capital), and not a file name (see FILE_EXTENSIONS).
+ */
+const BARE_HOST =
+  /(?<![\p{L}\p{N}_.@/-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)([a-z]{2,24})(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])/gu;
+/** Endings of file names a technical discussion names ("package.json", "main.rs"). */
+const FILE_EXTENSIONS = new Set(
+  `js mjs cjs ts mts cts jsx tsx json jsonc md mdx txt yaml yml toml ini cfg conf env lock log
+  py rb rs go java kt c h cc cpp hpp cs php sh bash zsh ps1 bat sql csv tsv xml html htm css scss
+  vue svelte png jpg jpeg gif svg webp pdf zip gz tgz tar iso img exe dll so dylib deb rpm apk
+  wasm map bak tmp db sqlite service timer socket`.split(/\s+/),
+);
+
+/**
+ * Whether a sentence links somewhere, names a host or an e-mail address, or
+ * opens by addressing someone ("@anna"): a summary says what the
+ * discussion is about, and must never carry a link, an address or a
+ * greeting (spam stuffed with the title's words would otherwise rank well).
+ */
+function addressesOrAdvertises(text: string): boolean {
+  if (text.startsWith('@') || URL_LIKE.test(text) || EMAIL.test(text)) return true;
+  for (const [, , last] of text.matchAll(BARE_HOST)) {
+    if (!FILE_EXTENSIONS.has(last!)) return true;
+  }
+  return false;
+}
 
 function countWords(list: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -207,7 +362,7 @@ function cosine(a: Vector, b: Vector): number {
  * and those of the opening post (its first ones most), which say what the
  * thread is about.
  */
-function rank(sentences: readonly Sentence[], title: readonly string[]): Float64Array {
+function* rank(sentences: readonly Sentence[], title: readonly string[]): Steps<Float64Array> {
   const n = sentences.length;
   const df = new Map<string, number>();
   for (const sentence of sentences) {
@@ -231,6 +386,7 @@ function rank(sentences: readonly Sentence[], title: readonly string[]): Float64
       outSums[i]! += weight;
       outSums[j]! += weight;
     }
+    yield;
   }
 
   const prior = new Float64Array(n);
@@ -263,6 +419,7 @@ function rank(sentences: readonly Sentence[], title: readonly string[]): Float64
     for (let i = 0; i < n; i++) change += Math.abs(next[i]! - scores[i]!);
     scores = next;
     if (change < 1e-12) break;
+    yield;
   }
   return scores;
 }
@@ -280,11 +437,11 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 const EPSILON = 1e-12;
 
 /** Greedy selection under the budget; see the file comment. */
-function select(
+function* select(
   sentences: readonly Sentence[],
   scores: Float64Array,
   language: string,
-): Sentence[] {
+): Steps<Sentence[]> {
   const authors = new Set(sentences.map((sentence) => sentence.author));
   const hasOpening = sentences.some((sentence) => sentence.inOpening >= 0);
   const chosen: Sentence[] = [];
@@ -313,6 +470,7 @@ function select(
     if (!pick || (chosen.length > 0 && pickScore < best * MIN_RELATIVE_SCORE)) break;
     if (chosen.length === 0) best = pickScore;
     chosen.push(pick);
+    yield;
   }
   if (chosen.length > 0) return inOrder(chosen);
   // Every sentence is over the budget alone: the best one, cut.

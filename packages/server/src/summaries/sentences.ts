@@ -72,11 +72,34 @@ function segmentersFor(language: string) {
   return pair;
 }
 
-/** Whether the sentence `text` ends with an abbreviation that cannot end one. */
+/**
+ * How far back from a sentence's end {@link endsWithAbbreviation} looks, in
+ * UTF-16 units: the longest abbreviation is a few letters, so a longer last
+ * word is not one, and reading only the tail keeps a run of "A. A. A. …"
+ * linear instead of rescanning the whole growing sentence at every dot.
+ */
+const ABBREVIATION_TAIL = 32;
+
+/**
+ * The longest sentence merged across abbreviations, in UTF-16 units: past
+ * it, the next break is taken whatever precedes it. Real sentences are far
+ * shorter; a run of "Mr. Mr. Mr. …" must not become one huge sentence.
+ */
+const MAX_MERGED_SENTENCE = 600;
+
+const LAST_WORD = /(?:^|[\s(„"“'‘[])([^\s(„"“'‘[]+)\.$/u;
+const WORD_START = /[\s(„"“'‘[]/u;
+
+/** Whether `text` (which may end in white space) ends with an abbreviation that cannot end a sentence. */
 function endsWithAbbreviation(text: string, next: string, language: string): boolean {
-  const last = /(?:^|[\s(„"“'‘[])([^\s(„"“'‘[]+)\.$/u.exec(text)?.[1];
-  if (last === undefined) return false;
-  const word = last.toLowerCase();
+  let end = text.length;
+  while (end > 0 && /\s/u.test(text[end - 1]!)) end--;
+  const from = Math.max(0, end - ABBREVIATION_TAIL);
+  const match = LAST_WORD.exec(text.slice(from, end));
+  if (!match) return false;
+  // Matched at the start of the tail: the word may go on before it, and is then too long to count.
+  if (match.index === 0 && from > 0 && !WORD_START.test(text[from - 1]!)) return false;
+  const word = match[1]!.toLowerCase();
   if (ABBREVIATIONS.has(word)) return true;
   // An initial ("J. R. R. Tolkien") or half of "z. B." / "d. h.".
   if (/^\p{L}$/u.test(word)) return true;
@@ -87,7 +110,8 @@ function endsWithAbbreviation(text: string, next: string, language: string): boo
 /**
  * The sentences of one block of text (a paragraph: a sentence never spans
  * two), trimmed, empty ones dropped. A block without a final stop is a
- * sentence all the same.
+ * sentence all the same. Linear in the text's length: a sentence is never
+ * merged across abbreviations beyond 600 UTF-16 units.
  */
 export function splitSentences(text: string, language: string): string[] {
   const sentences: string[] = [];
@@ -96,7 +120,13 @@ export function splitSentences(text: string, language: string): string[] {
   parts.forEach((part, index) => {
     pending += part;
     const next = parts[index + 1];
-    if (next !== undefined && endsWithAbbreviation(pending.trimEnd(), next, language)) return;
+    if (
+      next !== undefined &&
+      pending.length < MAX_MERGED_SENTENCE &&
+      endsWithAbbreviation(pending, next, language)
+    ) {
+      return;
+    }
     const sentence = pending.trim();
     if (sentence !== '') sentences.push(sentence);
     pending = '';

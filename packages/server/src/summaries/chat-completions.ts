@@ -120,9 +120,7 @@ export function chatCompletionsSummary(
         msg: 'summary endpoint failed; the extractive summary stands',
         endpoint: endpoint.origin,
         reason: reasonOf(error),
-        ...(error instanceof EndpointError && error.body !== undefined
-          ? { body: error.body }
-          : {}),
+        ...(error instanceof EndpointError && error.body !== undefined ? { body: error.body } : {}),
       });
       if (error instanceof EndpointError) askAfterMs = error.retryAfterMs ?? 0;
     }
@@ -178,7 +176,9 @@ export function chatCompletionsSummary(
     const choice = parsed.data.choices[0]!;
     // Cut off at the model's token limit: its last sentence is unfinished.
     const content =
-      choice.finish_reason === 'length' ? completeSentences(choice.message.content) : choice.message.content;
+      choice.finish_reason === 'length'
+        ? completeSentences(choice.message.content)
+        : choice.message.content;
     return cleanSummary(content);
   }
 }

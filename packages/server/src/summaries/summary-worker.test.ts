@@ -12,8 +12,11 @@ import {
   bearer,
 } from '../testing/app-fixture.ts';
 import { json } from '../testing/assertions.ts';
+import { chatCompletionsServer, DEFAULT_COMPLETION } from '../testing/chat-completions-server.ts';
 import { dialects } from '../testing/dialects.ts';
 import type { AdminThread, Thread, ThreadPage } from '../wire.ts';
+import { chatCompletionsSummary } from './chat-completions.ts';
+import { extractiveSummary } from './extractive.ts';
 import type { Summarize, SummaryInput } from './summarizer.ts';
 import { createSummaryWorker, type SummaryWorkerOptions } from './summary-worker.ts';
 
@@ -416,6 +419,36 @@ for (const dialect of dialects) {
       const another = await f.postMessage(KEY, 'Another message.');
       await f.patch(`/api/admin/messages/${another.message.id}`, { status: 'hidden' }, ADMIN);
       assert.equal((await page()).summary, 'Typed by the owner.');
+    });
+
+    it('after an endpoint fault stores the extractive summary and asks the endpoint again a minute later', async () => {
+      f = await appFixture(dialect);
+      const endpoint = await chatCompletionsServer();
+      cleanups.push(() => endpoint.close());
+      endpoint.answer({ status: 503 });
+      const w = worker(
+        chatCompletionsSummary({ url: endpoint.baseUrl, model: 'test-model' }, extractiveSummary),
+      );
+      await f.postMessage(
+        KEY,
+        'The build broke on Node 22. Converting the config to ESM fixed it.',
+      );
+      later();
+      assert.equal((await w.runOnce()).changed, 1);
+      let row = await threadRow(f.db.store);
+      assert.ok(row.summary && row.summary !== DEFAULT_COMPLETION, 'the extractive stand-in');
+      assert.equal(row.summary_source, 'automatic');
+      assert.equal(new Date(row.summary_due_at!).getTime(), f.now.getTime() + 60_000);
+      endpoint.answer({ content: DEFAULT_COMPLETION });
+      later(30_000);
+      assert.equal((await w.runOnce()).claimed, 0, 'not before the minute is up');
+      assert.equal(endpoint.requests.length, 1);
+      later(31_000);
+      assert.equal((await w.runOnce()).changed, 1);
+      row = await threadRow(f.db.store);
+      assert.equal(row.summary, DEFAULT_COMPLETION);
+      assert.equal(row.summary_due_at, null, 'up to date');
+      assert.equal(endpoint.requests.length, 2);
     });
 
     it('leaves no listener on its stop signal however many computations it runs', async () => {

@@ -107,9 +107,7 @@ export async function chatCompletionsServer(): Promise<ChatCompletionsServer> {
       if (answer.retryAfter !== undefined) headers['retry-after'] = answer.retryAfter;
       res
         .writeHead(answer.status, headers)
-        .end(
-          answer.body ?? JSON.stringify({ error: { message: 'nope', type: 'server_error' } }),
-        );
+        .end(answer.body ?? JSON.stringify({ error: { message: 'nope', type: 'server_error' } }));
     } else {
       res.writeHead(307, { location: answer.redirect }).end();
     }

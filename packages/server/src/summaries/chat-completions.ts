@@ -208,7 +208,7 @@ const QUOTE_RUN = 24;
  * and nothing at all when the body quotes the thread (a validation error
  * may echo the input): an address or a held-back word must not reach the log.
  */
-export function loggableBody(body: string, thread: string, key: string | undefined): string {
+function loggableBody(body: string, thread: string, key: string | undefined): string {
   let text = body.replace(/[\p{Cc}\p{Cf}\s]+/gu, ' ').trim();
   if (key) text = text.split(key).join('[key]');
   text = [...text].slice(0, ERROR_BODY_LOGGED).join('');
@@ -225,7 +225,7 @@ export function loggableBody(body: string, thread: string, key: string | undefin
  * end: the answer was cut off at the token limit); '' when no sentence is
  * finished.
  */
-export function completeSentences(text: string): string {
+function completeSentences(text: string): string {
   const sentences = [
     ...new Intl.Segmenter(undefined, { granularity: 'sentence' }).segment(text.trim()),
   ].map((part) => part.segment);

@@ -238,6 +238,11 @@ export async function startServer(
   const summarize = appConfig.summary
     ? chatCompletionsSummary(appConfig.summary, extractiveSummary, { logger })
     : extractiveSummary;
+  logger.info({
+    msg: appConfig.summary
+      ? `summaries: ${new URL(appConfig.summary.url).origin} model ${appConfig.summary.model}, built-in extractive when it fails`
+      : 'summaries: built-in extractive',
+  });
   const summaries = createSummaryWorker({ store, logger, summarize });
   const unwake = bus.subscribe(() => summaries.wake());
   summaries.start();

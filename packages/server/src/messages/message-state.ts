@@ -204,10 +204,13 @@ async function followTransition(
   if (messages !== 0 || highlights !== 0 || activityAt) {
     events.push({ type: 'thread.updated', messageId: null });
   }
+  // A published message readers can no longer read: an automatic summary
+  // may quote it (see `recordChange`).
+  const withdrawn = before?.status === 'published' && after.status !== 'published';
   await recordChange(
     trx,
     after.thread_id,
-    { messages, highlights, now, ...(activityAt ? { activityAt } : {}) },
+    { messages, highlights, now, withdrawn, ...(activityAt ? { activityAt } : {}) },
     events,
   );
 }
@@ -272,7 +275,8 @@ export async function deleteMessage(
     await recordChange(
       trx,
       message.thread_id,
-      { messages: -was.messages, highlights: -was.highlights, now },
+      // A published message deleted: an automatic summary may quote it.
+      { messages: -was.messages, highlights: -was.highlights, now, withdrawn: was.messages !== 0 },
       events,
     );
   }

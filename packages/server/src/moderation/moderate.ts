@@ -175,7 +175,8 @@ export interface ThreadChange {
  * stores one it was computing meanwhile (its claim is dropped here, and the
  * event counter moves). Clearing a manual summary shows none until the
  * worker has computed the automatic one, which is due at once; clearing
- * when the summary is already automatic changes nothing. A new title is
+ * when the summary is already automatic asks for it again (due at once,
+ * say after the endpoint's fault; readers see no change, so no event). A new title is
  * part of what the automatic summary is made from: it is due again.
  */
 export async function changeThread(store: Store, change: ThreadChange): Promise<AdminThreadRow> {
@@ -217,8 +218,16 @@ export async function changeThread(store: Store, change: ThreadChange): Promise<
       // Not before it was due anyway; `now` if it was up to date.
       set.summary_due_at = thread.summary_due_at ?? now;
     }
+    const recompute = change.summary === null && thread.summary_source === 'automatic';
     if (Object.keys(set).length > 0) {
+      if (recompute) set.summary_due_at = now;
       await updateThread(trx, thread.id, { ...set, updated_at: now });
+    } else if (recompute) {
+      await trx
+        .updateTable('threads')
+        .set({ summary_due_at: now })
+        .where('id', '=', thread.id)
+        .execute();
     }
     if (set.status === 'closed') await recordThreadClosed(trx, thread.id, now);
     // Found above, in this transaction.

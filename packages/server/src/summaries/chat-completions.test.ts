@@ -66,7 +66,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
     assert.equal(net.calls.length, 0);
   });
 
-  it('POSTs to <base>/chat/completions with the model, two messages, temperature 0 and no key header when no key is set', async () => {
+  it('POSTs to <base>/chat/completions with the model, two messages, temperature 0, no max_tokens and no key header when no key is set', async () => {
     await chatCompletionsSummary(config(), fallback())(input);
     assert.equal(server.requests.length, 1);
     const [request] = server.requests;
@@ -76,7 +76,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
     assert.equal(request!.headers.authorization, undefined);
     assert.equal(request!.body?.model, 'test-model');
     assert.equal(request!.body?.temperature, 0);
-    assert.equal(typeof request!.body?.max_tokens, 'number');
+    assert.ok(!('max_tokens' in request!.body!), 'no max_tokens: current OpenAI models refuse it');
     assert.deepEqual(
       request!.body?.messages?.map((message) => message.role),
       ['system', 'user'],
@@ -125,7 +125,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
       logger,
     })(input);
     const elapsed = performance.now() - started;
-    assert.equal(summary, FALLBACK);
+    assert.deepEqual(summary, { summary: FALLBACK, retryAfterMs: 60_000 });
     assert.ok(elapsed < 2000, `${elapsed.toFixed(0)} ms`);
     assert.equal(logger.lines.length, 1);
     assert.equal(logger.lines[0]!.reason, 'timed out');
@@ -145,7 +145,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
       const logger = recordingLogger();
       const net = fallback();
       const summary = await chatCompletionsSummary(config({ key: KEY }), net, { logger })(input);
-      assert.equal(summary, FALLBACK);
+      assert.deepEqual(summary, { summary: FALLBACK, retryAfterMs: 60_000 });
       assert.equal(net.calls.length, 1);
       assert.equal(logger.lines.length, 1);
       const line = JSON.stringify(logger.lines[0]);
@@ -158,7 +158,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
   it('cuts an absurdly long summary to 400 code points at a sentence end', async () => {
     server.answer({ content: 'This sentence is about the build. '.repeat(200) });
     const summary = await chatCompletionsSummary(config(), fallback())(input);
-    assert.ok(summary);
+    assert.ok(typeof summary === 'string');
     assert.ok([...summary].length <= 400);
     assert.ok(summary.endsWith('about the build.'));
   });
@@ -168,7 +168,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
     try {
       server.answer({ redirect: `${elsewhere.baseUrl}/chat/completions` });
       const summary = await chatCompletionsSummary(config({ key: KEY }), fallback())(input);
-      assert.equal(summary, FALLBACK);
+      assert.deepEqual(summary, { summary: FALLBACK, retryAfterMs: 60_000 });
       assert.equal(elsewhere.requests.length, 0);
     } finally {
       await elsewhere.close();
@@ -183,7 +183,7 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
       fallback(),
       { logger },
     )(input);
-    assert.equal(summary, FALLBACK);
+    assert.deepEqual(summary, { summary: FALLBACK, retryAfterMs: 60_000 });
     assert.equal(logger.lines.length, 1);
   });
 
@@ -195,6 +195,66 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
     setTimeout(() => controller.abort(new Error('shutting down')), 50);
     await assert.rejects(pending, /shutting down/);
     assert.equal(net.calls.length, 0);
+  });
+
+  it('asks again later after a fault: a minute, doubling with each fault in a row, from the start after an answer that works', async () => {
+    const summarize = chatCompletionsSummary(config(), fallback());
+    server.answer({ status: 503 });
+    const waits: unknown[] = [];
+    for (let i = 0; i < 3; i++) waits.push(await summarize(input));
+    assert.deepEqual(
+      waits.map((result) => (result as { retryAfterMs: number }).retryAfterMs),
+      [60_000, 120_000, 240_000],
+    );
+    server.answer({ content: 'Back again.' });
+    assert.equal(await summarize(input), 'Back again.');
+    server.answer('not-json');
+    assert.deepEqual(await summarize(input), { summary: FALLBACK, retryAfterMs: 60_000 });
+  });
+
+  it("waits as long as the endpoint's Retry-After asks when that is longer", async () => {
+    server.answer({ status: 429, retryAfter: '300' });
+    const summary = await chatCompletionsSummary(config(), fallback())(input);
+    assert.deepEqual(summary, { summary: FALLBACK, retryAfterMs: 300_000 });
+  });
+
+  it("logs the start of an error answer's body, never the key, nor a body that quotes the thread", async () => {
+    const message = `Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead. ${'x'.repeat(400)}`;
+    server.answer({ status: 400, body: JSON.stringify({ error: { message } }) });
+    let logger = recordingLogger();
+    await chatCompletionsSummary(config({ key: KEY }), fallback(), { logger })(input);
+    const body = String(logger.lines[0]!.body);
+    assert.match(body, /Unsupported parameter: 'max_tokens'/);
+    assert.equal([...body].length, 200);
+
+    server.answer({ status: 401, body: `Incorrect API key provided: ${KEY}.` });
+    logger = recordingLogger();
+    await chatCompletionsSummary(config({ key: KEY }), fallback(), { logger })(input);
+    assert.equal(logger.lines[0]!.body, 'Incorrect API key provided: [key].');
+
+    server.answer({
+      status: 400,
+      body: 'Invalid content: "Marta: After upgrading our CI runners from Node 20 to Node 22"',
+    });
+    logger = recordingLogger();
+    await chatCompletionsSummary(config({ key: KEY }), fallback(), { logger })(input);
+    const line = JSON.stringify(logger.lines[0]);
+    assert.ok(!line.includes('Marta') && !line.includes('CI runners'), line);
+    assert.match(line, /HTTP 400/);
+  });
+
+  it('drops the unfinished last sentence of an answer cut at the token limit, and falls back when none is finished', async () => {
+    server.answer({
+      content: 'The build broke on Node 22. Converting the config to ESM fixed it, and the',
+      finishReason: 'length',
+    });
+    const summarize = chatCompletionsSummary(config(), fallback());
+    assert.equal(await summarize(input), 'The build broke on Node 22.');
+    server.answer({ content: 'The build broke on Node 22 because the', finishReason: 'length' });
+    assert.deepEqual(await summarize(input), { summary: FALLBACK, retryAfterMs: 60_000 });
+    // A finished answer keeps its last sentence, full stop or not.
+    server.answer({ content: 'The build broke on Node 22 and ESM fixed it' });
+    assert.equal(await summarize(input), 'The build broke on Node 22 and ESM fixed it');
   });
 
   it('asks nothing and uses the fallback when no message has text', async () => {
@@ -213,7 +273,10 @@ describe('chatCompletionsSummary against a local chat-completions server', () =>
     server.answer({ status: 503 });
     const { extractiveSummary } = await import('./extractive.ts');
     const summary = await chatCompletionsSummary(config(), extractiveSummary)(input);
-    assert.equal(summary, summarizeExtractive(input)?.text);
+    assert.deepEqual(summary, {
+      summary: summarizeExtractive(input)?.text,
+      retryAfterMs: 60_000,
+    });
   });
 });
 

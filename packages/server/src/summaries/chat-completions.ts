@@ -5,7 +5,8 @@
  *
  * The endpoint is someone else's server: it may be slow, down, rate
  * limited, or answer nonsense. Every such fault ends in one log line and
- * the fallback's summary; none throws. What is sent is only what the
+ * the fallback's summary, as a stand-in: the worker asks again after a
+ * minute, longer while the faults go on; none throws. What is sent is only what the
  * summarizer is given: the title and the published messages' readable
  * text, never an address, a hash or anything held or hidden.
  */
@@ -13,7 +14,7 @@ import { z } from 'zod';
 import type { Logger, SummaryConfig } from '../app-deps.ts';
 import { SUMMARY_MAX_LENGTH } from './extractive.ts';
 import { textBlocks } from './plain-text.ts';
-import type { Summarize, SummaryInput } from './summarizer.ts';
+import { type Summarize, type SummaryInput, summaryText } from './summarizer.ts';
 
 /** How long the endpoint may take, answer included (default of `timeoutMs`). */
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -32,9 +33,23 @@ const INSTRUCTIONS = [
   'Plain text only: no markdown, no lists, no quotes around it, no preamble such as "Summary:".',
 ].join(' ');
 
-/** The one part of the answer used; anything else in it is ignored. */
+/** The wait before the endpoint is asked again for a thread after a fault. */
+const RETRY_MS = 60_000;
+/** The most that wait grows to while the faults go on (doubling each time). */
+const MAX_RETRY_MS = 15 * 60_000;
+/** How much of an error answer's body is logged. */
+const ERROR_BODY_LOGGED = 200;
+
+/** The parts of the answer used; anything else in it is ignored. */
 const answerSchema = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string() }) })).min(1),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
 });
 
 /** Options of {@link chatCompletionsSummary}. */
@@ -62,9 +77,13 @@ export function completionsUrl(url: string): URL {
 
 /**
  * A {@link Summarize} that asks the endpoint in `config`, and returns
- * `fallback`'s summary whenever the endpoint fails, times out or answers
- * something unusable. Only an abort through the caller's own `signal`
- * (the server stopping) rejects.
+ * `fallback`'s summary as a stand-in (`retryAfterMs`) whenever the endpoint
+ * fails, times out or answers something unusable. The wait is a minute
+ * after one fault, doubling with each fault in a row (the endpoint is down
+ * for every thread at once) up to 15 minutes, or what the endpoint's
+ * `Retry-After` asks when longer; an answer that works starts it over.
+ * Only an abort through the caller's own `signal` (the server stopping)
+ * rejects.
  */
 export function chatCompletionsSummary(
   config: SummaryConfig,
@@ -75,14 +94,20 @@ export function chatCompletionsSummary(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const doFetch = options.fetch ?? fetch;
   const logger = options.logger;
+  // Faults in a row, whichever thread: how long a stand-in waits.
+  let faults = 0;
 
   return async function summarizeWithEndpoint(input, signal) {
     signal?.throwIfAborted();
     const thread = threadText(input);
     if (thread === null) return fallback(input, signal);
+    let askAfterMs = 0;
     try {
       const summary = await ask(thread, signal);
-      if (summary !== null) return summary;
+      if (summary !== null) {
+        faults = 0;
+        return summary;
+      }
       logger?.error({
         msg: 'summary endpoint gave an empty summary; the extractive one stands',
         endpoint: endpoint.origin,
@@ -95,9 +120,14 @@ export function chatCompletionsSummary(
         msg: 'summary endpoint failed; the extractive summary stands',
         endpoint: endpoint.origin,
         reason: reasonOf(error),
+        ...(error instanceof EndpointError && error.body !== undefined ? { body: error.body } : {}),
       });
+      if (error instanceof EndpointError) askAfterMs = error.retryAfterMs ?? 0;
     }
-    return fallback(input, signal);
+    faults++;
+    const backoff = Math.min(RETRY_MS * 2 ** Math.min(faults - 1, 10), MAX_RETRY_MS);
+    const retryAfterMs = Math.min(Math.max(backoff, askAfterMs), 4 * MAX_RETRY_MS);
+    return { summary: summaryText(await fallback(input, signal)), retryAfterMs };
   };
 
   async function ask(thread: string, signal: AbortSignal | undefined): Promise<string | null> {
@@ -117,16 +147,22 @@ export function chatCompletionsSummary(
           { role: 'system', content: INSTRUCTIONS },
           { role: 'user', content: thread },
         ],
+        // No max_tokens (current OpenAI models refuse it): the instructions
+        // and cleanSummary's 400-character cap bound the answer.
         temperature: 0,
-        max_tokens: 200,
       }),
       // A redirect is not followed: it could carry the key to another host.
       redirect: 'manual',
       signal: abort,
     });
     if (!response.ok) {
-      await response.body?.cancel().catch(() => {});
-      throw new EndpointError(`HTTP ${response.status}`);
+      // What the endpoint says is wrong (a model name, a quota), for the log;
+      // the start only, and not if it repeats the key or the thread back.
+      const body = await readCapped(response, MAX_ANSWER_BYTES).catch(() => '');
+      const error = new EndpointError(`HTTP ${response.status}`);
+      error.body = loggableBody(body, thread, config.key);
+      error.retryAfterMs = retryAfter(response.headers.get('retry-after'));
+      throw error;
     }
     const body = await readCapped(response, MAX_ANSWER_BYTES);
     let json: unknown;
@@ -137,12 +173,68 @@ export function chatCompletionsSummary(
     }
     const parsed = answerSchema.safeParse(json);
     if (!parsed.success) throw new EndpointError('the answer has no choices[0].message.content');
-    return cleanSummary(parsed.data.choices[0]!.message.content);
+    const choice = parsed.data.choices[0]!;
+    // Cut off at the model's token limit: its last sentence is unfinished.
+    const content =
+      choice.finish_reason === 'length'
+        ? completeSentences(choice.message.content)
+        : choice.message.content;
+    return cleanSummary(content);
   }
 }
 
 /** A fault of the endpoint's, said in words fit for the log. */
-class EndpointError extends Error {}
+class EndpointError extends Error {
+  /** The start of an error answer's body, fit for the log. */
+  body?: string;
+  /** How long the endpoint asked to be left alone (`Retry-After`), in ms. */
+  retryAfterMs?: number;
+}
+
+/** A `Retry-After` header (seconds, or an HTTP date) in ms; undefined when absent or unreadable. */
+function retryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** The least run of characters taken for a quote of the request. */
+const QUOTE_RUN = 24;
+
+/**
+ * The first {@link ERROR_BODY_LOGGED} characters of an error body on one
+ * line, without control characters; the key, if it is in there, replaced;
+ * and nothing at all when the body quotes the thread (a validation error
+ * may echo the input): an address or a held-back word must not reach the log.
+ */
+function loggableBody(body: string, thread: string, key: string | undefined): string {
+  let text = body.replace(/[\p{Cc}\p{Cf}\s]+/gu, ' ').trim();
+  if (key) text = text.split(key).join('[key]');
+  text = [...text].slice(0, ERROR_BODY_LOGGED).join('');
+  for (let start = 0; start + QUOTE_RUN <= text.length; start++) {
+    if (thread.includes(text.slice(start, start + QUOTE_RUN))) {
+      return '(not logged: it quotes the thread)';
+    }
+  }
+  return text;
+}
+
+/**
+ * `text` without its last sentence when that one is unfinished (no sentence
+ * end: the answer was cut off at the token limit); '' when no sentence is
+ * finished.
+ */
+function completeSentences(text: string): string {
+  const sentences = [
+    ...new Intl.Segmenter(undefined, { granularity: 'sentence' }).segment(text.trim()),
+  ].map((part) => part.segment);
+  const last = sentences.at(-1);
+  if (last !== undefined && !/[.!?。！？…‼⁇⁈⁉][\p{Pe}\p{Pf}"'»」』]*\s*$/u.test(last)) {
+    sentences.pop();
+  }
+  return sentences.join('').trim();
+}
 
 function reasonOf(error: unknown): string {
   if (error instanceof EndpointError) return error.message;

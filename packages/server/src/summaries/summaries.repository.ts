@@ -106,9 +106,24 @@ export async function claimDueSummaries(
     }));
 }
 
-/** The columns the summarizer is given: what readers see of a message, nothing private. */
-const SUMMARY_COLUMNS = ['id', 'kind', 'author_name', 'html', 'created_at'] as const;
+/**
+ * The columns read: what readers see of a message, nothing private, and
+ * when it last changed (kept by the worker, never given to the summarizer).
+ */
+const SUMMARY_COLUMNS = ['id', 'kind', 'author_name', 'html', 'created_at', 'updated_at'] as const;
 type SummaryMessageRow = Pick<MessageRow, (typeof SUMMARY_COLUMNS)[number]>;
+
+/** A message a summary was computed from, as it was then (`messages.updated_at` moves with every change). */
+export interface SummarySourceMessage {
+  id: number;
+  updatedAt: StoredTime;
+}
+
+/** What {@link publishedForSummary} read: the summarizer's input, and what to check the result against. */
+export interface SummarySource {
+  messages: SummaryMessage[];
+  read: SummarySourceMessage[];
+}
 
 function toSummaryMessage(row: SummaryMessageRow): SummaryMessage {
   return {
@@ -131,7 +146,7 @@ export async function publishedForSummary(
   db: Kysely<Database>,
   threadId: number,
   max: number,
-): Promise<SummaryMessage[]> {
+): Promise<SummarySource> {
   const published = db
     .selectFrom('messages')
     .select(SUMMARY_COLUMNS)
@@ -160,7 +175,11 @@ export async function publishedForSummary(
           .execute();
   const seen = new Set(first.map((row) => row.id));
   const merged = [...first, ...last.filter((row) => !seen.has(row.id)).reverse()];
-  return [...opening, ...merged].map(toSummaryMessage);
+  const rows = [...opening, ...merged];
+  return {
+    messages: rows.map(toSummaryMessage),
+    read: rows.map((row) => ({ id: row.id, updatedAt: row.updated_at })),
+  };
 }
 
 /** What {@link storeSummary} did. */
@@ -170,8 +189,8 @@ export type StoreOutcome =
   /** Stored; the text was already that: no event. */
   | 'unchanged'
   /**
-   * Not stored: the thread changed since the claim (a post, an edit, a
-   * moderator), so the result is already stale; the thread stays due.
+   * Not stored: a message it was computed from changed since (hidden, held,
+   * deleted, edited), or the thread stopped being public; the thread stays due.
    */
   | 'stale'
   /** Not stored: a moderator's summary is there now, which always wins. */
@@ -182,8 +201,13 @@ export type StoreOutcome =
 /**
  * Stores a computed summary (`summary` null: there is nothing to say, and the
  * thread shows none) against its claim, in one write transaction: only while
- * the claim is still this one, the thread has not changed since (its event
- * counter), it is public and its summary is not manual. When the text
+ * the claim is still this one, the thread is public, its summary is not
+ * manual and every message the summary was computed from (`read`) is still
+ * published as it was then, so it never quotes what readers can no longer
+ * read. Posts that came meanwhile do not throw the result away (on a busy
+ * thread every computation would be): it is stored, and the thread stays
+ * due for them (any move of the event counter since the claim). `retryAt`:
+ * the summary is a stand-in (the endpoint failed), ask again then. When the text
  * changed, through {@link updateThread}: one `thread.updated` event, which
  * moves the event counter (readers' ETags and caches follow) and reaches the
  * live streams on every instance. Under a moderator's summary set meanwhile
@@ -193,11 +217,16 @@ export async function storeSummary(
   trx: Kysely<Database>,
   dialect: Dialect,
   claim: SummaryClaim,
-  result: { summary: string | null; now: StoredTime },
+  result: {
+    summary: string | null;
+    now: StoredTime;
+    read: readonly SummarySourceMessage[];
+    retryAt?: StoredTime;
+  },
 ): Promise<StoreOutcome> {
   let query = trx
     .selectFrom('threads')
-    .select(['summary', 'summary_source', 'event_seq', 'public'])
+    .select(['summary', 'summary_source', 'summary_due_at', 'event_seq', 'public'])
     .where('id', '=', claim.threadId)
     .where('summary_claimed_until', '=', claim.lockedUntil);
   // Waits for a post writing this thread right now, then sees its change.
@@ -214,16 +243,21 @@ export async function storeSummary(
     await release();
     return 'manual';
   }
-  if (Number(row.event_seq) !== claim.eventSeq || Number(row.public) !== 1) {
+  if (Number(row.public) !== 1 || !(await unchanged(trx, claim.threadId, result.read))) {
     await release();
     return 'stale';
   }
   const summary = result.summary;
   const source = summary === null ? null : 'automatic';
+  // A stand-in is due again when the endpoint should be asked again (posts
+  // meanwhile wait for that too: the endpoint is not asked sooner). Else,
+  // changed since the claim (posts, a new title): due again, not before it
+  // was due anyway; else up to date.
+  const moved = Number(row.event_seq) !== claim.eventSeq;
   const set = {
     summary,
     summary_source: source,
-    summary_due_at: null,
+    summary_due_at: result.retryAt ?? (moved ? (row.summary_due_at ?? result.now) : null),
     summary_claimed_until: null,
   } as const;
   if (row.summary === summary && row.summary_source === source) {
@@ -232,6 +266,34 @@ export async function storeSummary(
   }
   await updateThread(trx, claim.threadId, { ...set, updated_at: result.now });
   return 'changed';
+}
+
+/** Most ids one query checks (SQLite's bound parameters are limited; see `publishedForSummary`'s `max`). */
+const CHECK_CHUNK = 500;
+
+/** Whether every message in `read` is still published, and unchanged since it was read. */
+async function unchanged(
+  trx: Kysely<Database>,
+  threadId: number,
+  read: readonly SummarySourceMessage[],
+): Promise<boolean> {
+  for (let start = 0; start < read.length; start += CHECK_CHUNK) {
+    const chunk = read.slice(start, start + CHECK_CHUNK);
+    const rows = await trx
+      .selectFrom('messages')
+      .select(['id', 'updated_at'])
+      .where('thread_id', '=', threadId)
+      .where('status', '=', 'published')
+      .where(
+        'id',
+        'in',
+        chunk.map((message) => message.id),
+      )
+      .execute();
+    const now = new Map(rows.map((row) => [row.id, row.updated_at]));
+    if (chunk.some((message) => now.get(message.id) !== message.updatedAt)) return false;
+  }
+  return true;
 }
 
 /**

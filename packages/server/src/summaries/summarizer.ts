@@ -24,8 +24,26 @@ export interface SummaryInput {
 }
 
 /**
+ * A summary that stands in for a better one: the endpoint failed and the
+ * fallback wrote `summary`; the worker stores it and asks again after
+ * `retryAfterMs`.
+ */
+export interface StandInSummary {
+  summary: string | null;
+  retryAfterMs: number;
+}
+
+/** What a {@link Summarize} gives: the summary (null: nothing to say), or a stand-in. */
+export type SummaryResult = string | null | StandInSummary;
+
+/**
  * Writes a summary of `input`: plain text, at most about 400 characters, or
  * null when there is nothing to say (no message has a sentence in it).
  * `signal` aborts the work (the server stops).
  */
-export type Summarize = (input: SummaryInput, signal?: AbortSignal) => Promise<string | null>;
+export type Summarize = (input: SummaryInput, signal?: AbortSignal) => Promise<SummaryResult>;
+
+/** The text of a {@link SummaryResult}, stand-in or not. */
+export function summaryText(result: SummaryResult): string | null {
+  return result !== null && typeof result === 'object' ? result.summary : result;
+}

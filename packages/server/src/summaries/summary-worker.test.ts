@@ -12,8 +12,11 @@ import {
   bearer,
 } from '../testing/app-fixture.ts';
 import { json } from '../testing/assertions.ts';
+import { chatCompletionsServer, DEFAULT_COMPLETION } from '../testing/chat-completions-server.ts';
 import { dialects } from '../testing/dialects.ts';
 import type { AdminThread, Thread, ThreadPage } from '../wire.ts';
+import { chatCompletionsSummary } from './chat-completions.ts';
+import { extractiveSummary } from './extractive.ts';
 import type { Summarize, SummaryInput } from './summarizer.ts';
 import { createSummaryWorker, type SummaryWorkerOptions } from './summary-worker.ts';
 
@@ -220,18 +223,20 @@ for (const dialect of dialects) {
       );
       assert.equal((await f.threadPage(KEY)).thread.summary, 'Published words.');
 
-      // The only published message is hidden: no stale text from it may stay.
+      // The only published message is hidden: no stale text from it may stay,
+      // not even until the worker's next pass.
       await json(
         await f.patch(`/api/admin/messages/${kept.message.id}`, { status: 'hidden' }, ADMIN),
         200,
       );
-      later();
-      const calls = summarize.inputs.length;
-      assert.equal((await w.runOnce()).changed, 1);
-      assert.equal(summarize.inputs.length, calls, 'nothing published: nothing to ask');
       const row = await threadRow(f.db.store);
       assert.equal(row.summary, null);
       assert.equal(row.summary_source, null);
+      later();
+      const calls = summarize.inputs.length;
+      assert.equal((await w.runOnce()).changed, 0, 'already gone');
+      assert.equal(summarize.inputs.length, calls, 'nothing published: nothing to ask');
+      assert.equal((await threadRow(f.db.store)).summary, null);
     });
 
     it('a deleted placeholder with replies is not given to the summarizer', async () => {
@@ -295,10 +300,18 @@ for (const dialect of dialects) {
       assert.equal(page.thread.summary, 'Computed meanwhile.');
       assert.equal(page.thread.summarySource, 'automatic');
 
-      // null on an automatic summary: already automatic, nothing changes.
+      // null on an automatic summary: computed again (say the endpoint had
+      // failed), at once; readers see no change meanwhile, so no event.
       const seq = Number((await threadRow(f.db.store)).event_seq);
+      const asked = calls.length;
       await json(await f.patch(path, { summary: null }, ADMIN), 200);
-      assert.equal(Number((await threadRow(f.db.store)).event_seq), seq);
+      const again = await threadRow(f.db.store);
+      assert.equal(Number(again.event_seq), seq);
+      assert.equal(again.summary, 'Computed meanwhile.');
+      assert.equal(again.summary_due_at, f.now.toISOString());
+      later();
+      await w.runOnce();
+      assert.equal(calls.length, asked + 1, 'asked again');
       // The same text typed by the owner makes it manual.
       const same = await json<{ thread: AdminThread }>(
         await f.patch(path, { summary: 'Computed meanwhile.' }, ADMIN),
@@ -307,31 +320,155 @@ for (const dialect of dialects) {
       assert.equal(same.thread.summarySource, 'manual');
     });
 
-    it('a post during a computation leaves the thread due: the stale result is not stored', async () => {
-      f = await appFixture(dialect);
-      let release!: () => void;
-      let gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let calls = 0;
-      const w = worker(async (input) => {
-        calls++;
-        await gate;
+    /**
+     * A worker whose summarizer (the newest message's text) waits inside
+     * each computation until `during` has run: the test's change made while
+     * a computation is in flight.
+     */
+    function gatedWorker(during: (round: number) => Promise<unknown>) {
+      let round = 0;
+      return worker(async (input) => {
+        await during(++round);
         return text(input.messages.at(-1)!.html);
       });
-      await f.postMessage(KEY, 'First.');
-      const pass = w.runOnce();
-      while (calls === 0) await new Promise((r) => setTimeout(r, 5));
-      await f.postMessage(KEY, 'Second.');
-      release();
-      assert.equal((await pass).changed, 0);
-      const row = await threadRow(f.db.store);
-      assert.equal(row.summary, null);
-      assert.notEqual(row.summary_due_at, null, 'still due');
-      gate = Promise.resolve();
+    }
+
+    it('a post during every computation (a busy thread) still updates the summary, and the thread stays due for the posts', async () => {
+      f = await appFixture(dialect);
+      await f.postMessage(KEY, 'Message 0.');
+      const w = gatedWorker((round) => f.postMessage(KEY, `Message ${round}.`));
+      for (let round = 1; round <= 4; round++) {
+        later();
+        assert.equal((await w.runOnce()).changed, 1, `round ${round} stored`);
+        const row = await threadRow(f.db.store);
+        // Computed from what was published at the claim: one post behind.
+        assert.equal(row.summary, `Message ${round - 1}.`);
+        assert.equal(row.summary_source, 'automatic');
+        assert.notEqual(row.summary_due_at, null, 'still due for the post made meanwhile');
+        assert.equal(row.summary_claimed_until, null);
+      }
+    });
+
+    it('a result computed from a message hidden, held by an edit, or deleted meanwhile is dropped', async () => {
+      f = await appFixture(dialect, { heldWords: ['casino'], editWindowMinutes: 15 });
+      const changes: ((id: number, token: string) => Promise<Response>)[] = [
+        (id) => f.patch(`/api/admin/messages/${id}`, { status: 'hidden' }, ADMIN),
+        (id, token) => f.patch(`/api/messages/${id}`, { body: 'To the casino.' }, bearer(token)),
+        (id, token) => f.delete(`/api/messages/${id}`, bearer(token)),
+      ];
+      for (const [index, change] of changes.entries()) {
+        const key = `/meanwhile/${index}`;
+        await f.postMessage(key, `Kept words ${index}.`);
+        const doomed = await f.postMessage(key, `Doomed words ${index}.`);
+        const w = gatedWorker(async () => {
+          const res = await change(doomed.message.id, doomed.editToken);
+          assert.ok(res.ok, `${res.status}`);
+        });
+        later();
+        assert.deepEqual(await w.runOnce(), { claimed: 1, changed: 0, failed: 0 });
+        const row = await threadRow(f.db.store, key);
+        assert.equal(row.summary, null, 'the doomed text is never stored');
+        assert.notEqual(row.summary_due_at, null, 'still due');
+        await w.stop();
+        // Computed again, from what is left: this thread is not due for the next round.
+        later();
+        await worker(recordingSummarizer()).runOnce();
+        assert.equal((await threadRow(f.db.store, key)).summary, `Kept words ${index}.`);
+      }
+    });
+
+    it('hiding, holding (an edit) or deleting a quoted message clears the automatic summary in the same transaction, with a thread.updated', async () => {
+      f = await appFixture(dialect, { heldWords: ['casino'], editWindowMinutes: 15 });
+      const w = worker(recordingSummarizer());
+      const page = async () => (await f.threadPage(KEY)).thread;
+      for (const how of ['hidden', 'held', 'deleted'] as const) {
+        const quoted = await f.postMessage(KEY, `Quoted ${how} words.`);
+        later();
+        await w.runOnce();
+        assert.equal((await page()).summary, `Quoted ${how} words.`);
+        const before = (await eventTypes(f.db.store)).length;
+        const res =
+          how === 'deleted'
+            ? await f.delete(`/api/messages/${quoted.message.id}`, bearer(quoted.editToken))
+            : how === 'held'
+              ? await f.patch(
+                  `/api/messages/${quoted.message.id}`,
+                  { body: 'Off to the casino.' },
+                  bearer(quoted.editToken),
+                )
+              : await f.patch(
+                  `/api/admin/messages/${quoted.message.id}`,
+                  { status: 'hidden' },
+                  ADMIN,
+                );
+        assert.ok(res.ok, `${how}: ${res.status}`);
+        // The very next read: no summary quoting it.
+        const thread = await page();
+        assert.equal(thread.summary, null, how);
+        assert.equal(thread.summarySource, null, how);
+        assert.ok((await eventTypes(f.db.store)).slice(before).includes('thread.updated'));
+        const row = await threadRow(f.db.store);
+        assert.equal(row.summary_due_at, f.now.toISOString(), 'due now');
+      }
+      // A manual summary is the moderator's: hiding a message leaves it.
+      await f.patch(
+        `/api/admin/threads/${encodeURIComponent(KEY)}`,
+        { summary: 'Typed by the owner.' },
+        ADMIN,
+      );
+      const another = await f.postMessage(KEY, 'Another message.');
+      await f.patch(`/api/admin/messages/${another.message.id}`, { status: 'hidden' }, ADMIN);
+      assert.equal((await page()).summary, 'Typed by the owner.');
+    });
+
+    it('after an endpoint fault stores the extractive summary and asks the endpoint again a minute later', async () => {
+      f = await appFixture(dialect);
+      const endpoint = await chatCompletionsServer();
+      cleanups.push(() => endpoint.close());
+      endpoint.answer({ status: 503 });
+      const w = worker(
+        chatCompletionsSummary({ url: endpoint.baseUrl, model: 'test-model' }, extractiveSummary),
+      );
+      await f.postMessage(
+        KEY,
+        'The build broke on Node 22. Converting the config to ESM fixed it.',
+      );
       later();
       assert.equal((await w.runOnce()).changed, 1);
-      assert.equal((await threadRow(f.db.store)).summary, 'Second.');
+      let row = await threadRow(f.db.store);
+      assert.ok(row.summary && row.summary !== DEFAULT_COMPLETION, 'the extractive stand-in');
+      assert.equal(row.summary_source, 'automatic');
+      assert.equal(new Date(row.summary_due_at!).getTime(), f.now.getTime() + 60_000);
+      endpoint.answer({ content: DEFAULT_COMPLETION });
+      later(30_000);
+      assert.equal((await w.runOnce()).claimed, 0, 'not before the minute is up');
+      assert.equal(endpoint.requests.length, 1);
+      later(31_000);
+      assert.equal((await w.runOnce()).changed, 1);
+      row = await threadRow(f.db.store);
+      assert.equal(row.summary, DEFAULT_COMPLETION);
+      assert.equal(row.summary_due_at, null, 'up to date');
+      assert.equal(endpoint.requests.length, 2);
+    });
+
+    it('leaves no listener on its stop signal however many computations it runs', async () => {
+      f = await appFixture(dialect);
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
+      cleanups.push(async () => process.off('warning', onWarning));
+      const w = worker(recordingSummarizer(), { batchSize: 30 });
+      for (let i = 0; i < 30; i++) await f.postMessage(`/listeners/${i}`, `Words ${i}.`);
+      later();
+      assert.equal((await w.runOnce()).changed, 30);
+      for (let i = 0; i < 30; i++) await f.postMessage(`/listeners/${i}`, `More ${i}.`);
+      later();
+      assert.equal((await w.runOnce()).changed, 30);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(
+        warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning'),
+        [],
+      );
     });
 
     it('computes a thread at most once every 5 s under a burst of posts, the last one after the burst', async () => {

@@ -7,8 +7,10 @@
  * UPDATE), so nothing here can delay or fail a post. Everything the worker
  * knows is on the thread row: a restart, or another instance, carries on
  * where this one stopped, and a result is stored only while it is still
- * true (compare-and-set in `storeSummary`): a manual summary always wins, and
- * a thread that changed during the computation is simply computed again.
+ * true (compare-and-set in `storeSummary`): a manual summary always wins,
+ * a result computed from a message that was hidden, held, deleted or edited
+ * meanwhile is dropped, and a thread that had posts meanwhile keeps the
+ * result and is computed again for them.
  */
 import type { Logger } from '../app-deps.ts';
 import type { Store } from '../db/store.ts';
@@ -21,6 +23,7 @@ import {
   publishedForSummary,
   type StoreOutcome,
   type SummaryClaim,
+  type SummarySourceMessage,
   storeSummary,
 } from './summaries.repository.ts';
 import type { Summarize } from './summarizer.ts';
@@ -100,6 +103,16 @@ function errorText(error: unknown): string {
     .slice(0, 500);
 }
 
+/** The longest a stand-in summary waits before the endpoint is asked again. */
+const MAX_RETRY_MS = 3_600 * SECOND;
+
+/** One computation's result: the summary, the messages it read, and when to retry a stand-in. */
+interface Computed {
+  summary: string | null;
+  read: SummarySourceMessage[];
+  retryAfterMs?: number;
+}
+
 /** Thrown into a computation that ran past the timeout. */
 class SummaryTimeout extends Error {
   override name = 'SummaryTimeout';
@@ -127,46 +140,58 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
   const passes = new Set<Promise<unknown>>();
   let failedPasses = 0;
 
-  /** Runs `summarize`, bounded by the timeout and stop(), even if it ignores its signal. */
-  async function compute(claim: SummaryClaim): Promise<string | null> {
-    const messages = await publishedForSummary(store.db, claim.threadId, maxMessages);
+  /**
+   * Runs `summarize`, bounded by the timeout and stop(), even if it ignores
+   * its signal. Returns the summary, what it was computed from, and when to
+   * ask again if it is a stand-in.
+   */
+  async function compute(claim: SummaryClaim): Promise<Computed> {
+    const { messages, read } = await publishedForSummary(store.db, claim.threadId, maxMessages);
     // Nothing published (the last message was hidden or deleted): no summary,
     // so nothing of hidden text can stay on show.
-    if (messages.length === 0) return null;
-    const timeout = new AbortController();
-    const signal = AbortSignal.any([stopped.signal, timeout.signal]);
+    if (messages.length === 0) return { summary: null, read };
+    // This computation's own controller: it ends on the timeout or stop(),
+    // and the listener on the long-lived stop signal goes when it settles
+    // (one left per computation would pile up for as long as the server runs).
+    const ended = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    const onStop = () => ended.abort(stopped.signal.reason);
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new SummaryTimeout(`the summarizer took longer than ${timeoutMs} ms`);
-        timeout.abort(error);
-        reject(error);
-      }, timeoutMs);
-      stopped.signal.addEventListener('abort', () => reject(stopped.signal.reason), {
-        once: true,
-      });
+      ended.signal.addEventListener('abort', () => reject(ended.signal.reason), { once: true });
     });
     expired.catch(() => {});
+    if (stopped.signal.aborted) onStop();
+    else stopped.signal.addEventListener('abort', onStop, { once: true });
+    timer = setTimeout(() => {
+      ended.abort(new SummaryTimeout(`the summarizer took longer than ${timeoutMs} ms`));
+    }, timeoutMs);
     try {
-      const text = await Promise.race([
-        summarize({ title: claim.title, messages }, signal),
+      const result = await Promise.race([
+        summarize({ title: claim.title, messages }, ended.signal),
         expired,
       ]);
+      const standIn = result !== null && typeof result === 'object';
+      const text = standIn ? result.summary : result;
       // Held to what a moderator could type (one line, no control or bidi
       // characters, at most MAX_SUMMARY), whatever an endpoint answers: an
       // export of it must import again.
       const line = typeof text === 'string' ? showableLine(text, MAX_SUMMARY) : '';
-      return line === '' ? null : line;
+      const summary = line === '' ? null : line;
+      if (!standIn) return { summary, read };
+      const retryAfterMs = Math.min(Math.max(Number(result.retryAfterMs) || 0, 0), MAX_RETRY_MS);
+      return { summary, read, retryAfterMs };
     } finally {
       clearTimeout(timer);
+      timer = undefined;
+      stopped.signal.removeEventListener('abort', onStop);
     }
   }
 
   /** Computes and stores one claimed thread; a failure backs that thread off and nothing else. */
   async function computeAndStore(claim: SummaryClaim): Promise<StoreOutcome | 'failed'> {
-    let summary: string | null;
+    let computed: Computed;
     try {
-      summary = await compute(claim);
+      computed = await compute(claim);
     } catch (error) {
       if (stopped.signal.aborted) {
         // Not the summarizer's fault: the thread stays due, for whoever runs next.
@@ -183,8 +208,17 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
       await backOffSummary(store.db, claim, retryAt);
       return 'failed';
     }
+    const now = clock();
+    const { summary, read, retryAfterMs } = computed;
     return store.write((trx) =>
-      storeSummary(trx, store.dialect, claim, { summary, now: clock().toISOString() }),
+      storeSummary(trx, store.dialect, claim, {
+        summary,
+        read,
+        now: now.toISOString(),
+        ...(retryAfterMs === undefined
+          ? {}
+          : { retryAt: new Date(now.getTime() + retryAfterMs).toISOString() }),
+      }),
     );
   }
 

@@ -23,18 +23,20 @@ export interface ReceivedCompletion {
 }
 
 /**
- * How the server answers: a completion with this content (`{content}`), or
+ * How the server answers: a completion with this content (`{content}`, its
+ * `finish_reason` "stop" unless given: "length" says the token limit cut it), or
  * never (`hang`), or garbage: a body that is not JSON, JSON without
- * `choices`, an empty content, an error status, a body of a few megabytes,
+ * `choices`, an empty content, an error status (with this body and
+ * `Retry-After`, when given), a body of a few megabytes,
  * or a redirect to another host.
  */
 export type CompletionAnswer =
-  | { content: string }
+  | { content: string; finishReason?: string }
   | 'hang'
   | 'not-json'
   | 'wrong-shape'
   | 'empty-content'
-  | { status: number }
+  | { status: number; body?: string; retryAfter?: string }
   | 'huge-body'
   | { redirect: string };
 
@@ -53,13 +55,13 @@ export interface ChatCompletionsServer {
 /** The content the server answers with by default. */
 export const DEFAULT_COMPLETION = 'The thread discusses a test. Everyone agrees.';
 
-function completion(content: string) {
+function completion(content: string, finishReason = 'stop') {
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion',
     created: 1_780_000_000,
     model: 'test-model',
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
     usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
   };
 }
@@ -99,9 +101,13 @@ export async function chatCompletionsServer(): Promise<ChatCompletionsServer> {
       // Four megabytes of one valid completion: a client that reads it all has no cap.
       json(200, completion('word '.repeat(800_000)));
     } else if ('content' in answer) {
-      json(200, completion(answer.content));
+      json(200, completion(answer.content, answer.finishReason));
     } else if ('status' in answer) {
-      json(answer.status, { error: { message: 'nope', type: 'server_error' } });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (answer.retryAfter !== undefined) headers['retry-after'] = answer.retryAfter;
+      res
+        .writeHead(answer.status, headers)
+        .end(answer.body ?? JSON.stringify({ error: { message: 'nope', type: 'server_error' } }));
     } else {
       res.writeHead(307, { location: answer.redirect }).end();
     }

@@ -133,11 +133,26 @@ export async function findThreadById(
  * query more on the write path; `summaries/summary-worker.ts` recomputes it
  * later): due now, or still at the earlier time it was already due, so a
  * burst of posts never pushes it back. A manual summary is never marked.
+ *
+ * `withdrawn`: a published message left the public listing (hidden, held by
+ * an edit, kept as spam, deleted). An automatic summary may quote it, so it
+ * goes in this same UPDATE (no summary until the worker has computed one
+ * from what is still published, due now): readers never see a summary quote
+ * what they can no longer read. Such a change always removes a published
+ * message from the counts, so its events hold a `thread.updated`, and that
+ * shows the thread without the summary. A manual summary is the
+ * moderator's and stays.
  */
 export async function recordChange(
   trx: Kysely<Database>,
   threadId: number,
-  change: { messages: number; highlights: number; now: string; activityAt?: string },
+  change: {
+    messages: number;
+    highlights: number;
+    now: string;
+    activityAt?: string;
+    withdrawn?: boolean;
+  },
   events: readonly NewEvent[],
 ): Promise<void> {
   if (events.length === 0) throw new Error('a change readers can see has at least one event');
@@ -159,12 +174,38 @@ export async function recordChange(
           }
         : {}),
       updated_at: change.now,
-      summary_due_at: eb
-        .case()
-        .when('summary_source', '=', 'manual')
-        .then(null)
-        .else(eb.fn.coalesce('summary_due_at', eb.val(change.now)))
-        .end(),
+      // Every CASE reads the row as it was before this UPDATE.
+      ...(change.withdrawn
+        ? {
+            summary: eb
+              .case()
+              .when('summary_source', '=', 'automatic')
+              .then(null)
+              .else(eb.ref('summary'))
+              .end(),
+            summary_source: eb
+              .case()
+              .when('summary_source', '=', 'automatic')
+              .then(null)
+              .else(eb.ref('summary_source'))
+              .end(),
+          }
+        : {}),
+      summary_due_at: change.withdrawn
+        ? eb
+            .case()
+            .when('summary_source', '=', 'manual')
+            .then(null)
+            .when('summary_source', '=', 'automatic')
+            .then(change.now)
+            .else(eb.fn.coalesce('summary_due_at', eb.val(change.now)))
+            .end()
+        : eb
+            .case()
+            .when('summary_source', '=', 'manual')
+            .then(null)
+            .else(eb.fn.coalesce('summary_due_at', eb.val(change.now)))
+            .end(),
     }))
     .where('id', '=', threadId)
     .returning('event_seq')

@@ -414,7 +414,9 @@ for (const dialect of dialects) {
         assert.equal(doc.headline, HOSTILE);
         assert.equal((doc.author as { name: string }).name, HOSTILE.slice(0, 70));
         const fragment = await (await f.get(pagePath(key, '/fragment'))).text();
-        assert.doesNotMatch(fragment, /<script|<b onmouseover/);
+        assert.doesNotMatch(fragment, /<script>|<b onmouseover/);
+        assert.equal(fragment.match(/<script/g)?.length, 1, 'only the JSON-LD block');
+        assert.deepEqual(jsonLdOf(fragment), doc, 'the same JSON-LD as the page');
         assert.ok(
           fragment.includes(
             `data-parley-thread="/x&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;b onmouseover=x&gt;"`,
@@ -468,7 +470,14 @@ for (const dialect of dialects) {
           html,
           /^<section class="parley-thread" aria-labelledby="parley-title" data-parley-thread="\/posts\/hello">/,
         );
-        assert.doesNotMatch(html, /<html|<head[ >]|<body|<script|<style|<h1/);
+        assert.doesNotMatch(html, /<html|<head[ >]|<body|<style|<h1/);
+        // The JSON-LD, last in the section: search engines index the blog's
+        // page, which includes the fragment, not the standalone page.
+        assert.match(html, /<script type="application\/ld\+json">[^<]*<\/script>\n<\/section>\n$/);
+        assert.deepEqual(
+          jsonLdOf(html),
+          jsonLdOf(await (await f.get(pagePath('/posts/hello'))).text()),
+        );
         assert.match(html, /<h2 id="parley-title" class="parley-title">Hello world<\/h2>/);
         assert.match(html, /<h3 id="parley-a-\d+" class="parley-author">Olive<\/h3>/);
         assert.ok(html.includes(`id="parley-${c.message.id}"`));
@@ -492,14 +501,28 @@ for (const dialect of dialects) {
         assert.equal(again.status, 304);
       });
 
-      it('answers errors with the JSON envelope, CORS included', async () => {
+      it('answers errors with only an HTML comment (what an include pastes shows nothing), same statuses, CORS included', async () => {
         await open();
+        await richThread();
         const res = await f.get(pagePath('/nobody', '/fragment'));
+        assert.equal(res.status, 404);
         assert.equal(res.headers.get('access-control-allow-origin'), '*');
-        await assertError(res, 404, 'thread_not_found');
-        await assertError(await f.get(pagePath('/a\u202eb', '/fragment')), 400, 'invalid_request', [
-          'key',
-        ]);
+        assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        assert.equal(await res.text(), '<!-- Parley: no discussion at this address yet -->\n');
+        const bad = await f.get(pagePath('/a\u202eb', '/fragment'));
+        assert.equal(bad.status, 400);
+        assert.match(await bad.text(), /^<!-- Parley: not a discussion address: key [^<>]* -->\n$/);
+        const past = await f.get(`${pagePath('/posts/hello', '/fragment')}?page=2`);
+        assert.equal(past.status, 404);
+        assert.equal(
+          await past.text(),
+          '<!-- Parley: this discussion has no page 2; it has 1 -->\n',
+        );
+        for (const body of [await (await f.get(pagePath('/nobody', '/fragment'))).text()]) {
+          // Nothing inside can end the comment early.
+          assert.equal(body.indexOf('-->'), body.length - 4);
+        }
       });
     });
 

@@ -154,7 +154,9 @@ function parseAtom(xml: string): Atom {
   assert.ok(result.title.length > 0, 'feed title');
   assertDate(result.updated, 'feed updated');
   assertAbsolute(result.links.self ?? '', 'self link');
-  assertAbsolute(result.links.alternate ?? '', 'alternate link');
+  if (result.links.alternate !== undefined) {
+    assertAbsolute(result.links.alternate, 'alternate link');
+  }
   assert.ok(result.authors.length > 0 || entries.every((e) => e.authors.length > 0));
   assert.ok(entries.length <= FEED_ENTRIES);
   const ids = entries.map((e) => e.id);
@@ -327,7 +329,8 @@ for (const dialect of dialects) {
         assert.deepEqual(feed.entries, []);
         assert.equal(feed.id, `${BASE}feed.atom`);
         assert.equal(feed.links.self, feed.id);
-        assert.equal(feed.links.alternate, BASE);
+        // The server's root is no page: the site feed names no alternate.
+        assert.equal(feed.links.alternate, undefined);
         assert.equal(feed.title, 'Discussions on localhost');
         assert.deepEqual(feed.authors, ['localhost']);
         assert.equal(feed.updated, '1970-01-01T00:00:00.000Z');
@@ -524,7 +527,7 @@ for (const dialect of dialects) {
         assert.equal(feed.entries[0]?.id, pageAnchor('k', sent.message.id, base));
         const site = await siteFeed();
         assert.equal(site.id, `${base}feed.atom`);
-        assert.equal(site.links.alternate, base);
+        assert.equal(site.links.alternate, undefined);
         assert.equal(site.title, 'Discussions on comments.example');
       });
 

@@ -376,6 +376,29 @@ for (const dialect of dialects) {
         assert.deepEqual((await atom(hidden)).entries, []);
         assert.notEqual(hidden.headers.get('ETag'), etag);
       });
+
+      it('changes its ETag when a thread title changes, and serves the same bytes until then', async () => {
+        f = await appFixture(dialect, { adminToken: ADMIN_TOKEN });
+        await first('one');
+        const res = await f.get('/feed.atom');
+        const body = await res.text();
+        const etag = res.headers.get('ETag') ?? '';
+        assert.match(etag, /^W\/".+"$/);
+        assert.equal(await (await f.get('/feed.atom')).text(), body, 'the kept build');
+        assert.equal((await f.get('/feed.atom', { 'If-None-Match': etag })).status, 304);
+        const renamed = await f.patch(
+          `/api/admin/threads/${encodeURIComponent(KEY)}`,
+          { title: 'RENAMED' },
+          ADMIN,
+        );
+        assert.equal(renamed.status, 200);
+        const after = await f.get('/feed.atom', { 'If-None-Match': etag });
+        assert.equal(after.status, 200);
+        assert.notEqual(after.headers.get('ETag'), etag);
+        assert.ok((await after.text()).includes('RENAMED'));
+        const thread = await f.get(`/threads/${encodeURIComponent(KEY)}/feed.atom`);
+        assert.ok((await thread.text()).includes('RENAMED'), 'the thread feed follows too');
+      });
     });
 
     describe('what never appears', () => {

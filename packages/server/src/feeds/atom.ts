@@ -125,7 +125,8 @@ function newFeed(options: {
   base: string;
   self: string;
   title: string;
-  alternate: string;
+  /** The HTML page the feed follows, if it has one (the site feed has none to name). */
+  alternate: string | undefined;
   updated: string;
 }): Feed {
   return new Feed({
@@ -205,7 +206,9 @@ export function siteFeedXml(
     base,
     self: under(base, 'feed.atom'),
     title: `Discussions on ${new URL(base).host}`,
-    alternate: base,
+    // No `rel=alternate`: the server's root is no page (a 404), and the site
+    // behind the threads may be many blogs. Atom does not require one.
+    alternate: undefined,
     updated: updated || lastActivity || NOTHING_YET,
   });
   for (const message of messages) {

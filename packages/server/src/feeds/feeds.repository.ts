@@ -95,3 +95,22 @@ export async function latestPublicActivity(db: Kysely<Database>): Promise<string
     .executeTakeFirst();
   return row?.last_activity_at;
 }
+
+/**
+ * A version of everything the site feed may show: every change readers can
+ * see (a message posted, edited, hidden or deleted, a title or url changed)
+ * bumps its thread's `event_seq`, and a thread becoming public or not moves
+ * the count. One pass over the public threads' rows, far cheaper than
+ * building the feed, which it lets a poll skip.
+ */
+export async function siteFeedVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('threads')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<string | number>('event_seq'), eb.lit(0)).as('seq'),
+      eb.fn.countAll<string | number>().as('threads'),
+    ])
+    .where('public', '=', 1)
+    .executeTakeFirstOrThrow();
+  return `${row.seq}.${row.threads}`;
+}

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { threadNotFound } from '../http/api-error.ts';
 import { etagMatches } from '../http/etag.ts';
+import { LruCache } from '../http/lru-cache.ts';
 import { publicBase } from '../http/public-url.ts';
 import { DATA_CSP } from '../http/security-headers.ts';
 import { validate } from '../http/validate.ts';
@@ -14,6 +15,7 @@ import {
   latestPublicActivity,
   newestSiteMessages,
   newestThreadMessages,
+  siteFeedVersion,
 } from './feeds.repository.ts';
 
 /** Entries in a feed: the newest published messages, at most this many. */
@@ -23,7 +25,10 @@ export const FEED_ENTRIES = 50;
  * Bumped whenever what a feed says for the same data changes (its form, its
  * titles), so validators handed out before an upgrade stop matching.
  */
-const FEED_FORMAT = 1;
+const FEED_FORMAT = 2;
+
+/** Memory for built thread feeds (50 entries of big messages are some 100-500 KB). */
+const THREAD_FEEDS_BYTES = 16 * 1024 * 1024;
 
 /**
  * Headers of every feed response, errors included.
@@ -49,10 +54,10 @@ function feedHeaders(): MiddlewareHandler {
  * 304), so a message hidden or deleted leaves every copy at the next poll
  * rather than after some max-age.
  */
-function feedResponse(c: Context, etag: string, xml: () => Promise<string>) {
+function feedResponse(c: Context, etag: string, xml: () => Promise<string>): Promise<Response> {
   c.header('ETag', etag);
   c.header('Cache-Control', 'no-cache');
-  if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  if (etagMatches(c.req.header('If-None-Match'), etag)) return Promise.resolve(c.body(null, 304));
   return xml().then((body) => {
     c.header('Content-Type', ATOM_CONTENT_TYPE);
     return c.body(body);
@@ -86,20 +91,34 @@ export function feedRoutes({ store, config }: AppDeps, { logger }: AppServices) 
     .digest('base64url')
     .slice(0, 8);
   const headers = feedHeaders();
+  // Built feeds, by version: a poll whose validator is stale gets the kept
+  // bytes, one that is current a 304, neither a rebuild. The site feed keeps
+  // its latest version only (there is one site feed).
+  const threadFeeds = new LruCache(THREAD_FEEDS_BYTES);
+  let siteFeed: { version: string; xml: Promise<string> } | undefined;
   routes.use('/feed.atom', headers);
   routes.use('/threads/:key/feed.atom', headers);
   return routes
     .get('/feed.atom', async (c) => {
-      // No counter covers every thread, and reading one (a max or a sum over
-      // all messages or threads) costs more than this feed: it is built
-      // (two short indexed reads and 50 entries) and its bytes make the ETag.
-      const [messages, lastActivity] = await Promise.all([
-        newestSiteMessages(db, FEED_ENTRIES),
-        latestPublicActivity(db),
-      ]);
-      const xml = siteFeedXml(base, messages, lastActivity);
-      const etag = `"${createHash('sha256').update(xml).digest('base64url').slice(0, 22)}"`;
-      return feedResponse(c, etag, async () => xml);
+      // Building it (two reads and 50 entries, tens of ms with big messages)
+      // is what a poll must not cost: a cheap version of every public thread
+      // names it, makes its ETag, and keys the one kept copy.
+      const version = await siteFeedVersion(db);
+      const etag = `W/"${variant}.site.${version}"`;
+      return feedResponse(c, etag, () => {
+        if (siteFeed?.version !== version) {
+          const xml = Promise.all([
+            newestSiteMessages(db, FEED_ENTRIES),
+            latestPublicActivity(db),
+          ]).then(([messages, lastActivity]) => siteFeedXml(base, messages, lastActivity));
+          const kept = { version, xml };
+          siteFeed = kept;
+          xml.catch(() => {
+            if (siteFeed === kept) siteFeed = undefined;
+          });
+        }
+        return siteFeed.xml;
+      });
     })
     .get('/threads/:key/feed.atom', validate('param', threadKeyParams), async (c) => {
       const { key } = c.req.valid('param');
@@ -111,16 +130,18 @@ export function feedRoutes({ store, config }: AppDeps, { logger }: AppServices) 
       // sequence in the same transaction: it names one version of the feed,
       // and a poll that has it costs one indexed read.
       const etag = `W/"${variant}.${thread.id}.${thread.event_seq}"`;
-      return feedResponse(c, etag, async () =>
-        threadFeedXml(
-          base,
-          {
-            key: thread.key,
-            title: thread.title,
-            url: thread.url,
-            lastActivityAt: thread.last_activity_at,
-          },
-          await newestThreadMessages(db, thread.id, FEED_ENTRIES),
+      return feedResponse(c, etag, () =>
+        threadFeeds.get(`${thread.id}.${thread.event_seq}`, async () =>
+          threadFeedXml(
+            base,
+            {
+              key: thread.key,
+              title: thread.title,
+              url: thread.url,
+              lastActivityAt: thread.last_activity_at,
+            },
+            await newestThreadMessages(db, thread.id, FEED_ENTRIES),
+          ),
         ),
       );
     });

@@ -57,4 +57,17 @@ describe('LruCache', () => {
     assert.equal(await cache.get('big', async () => 'x'.repeat(100)), 'x'.repeat(100));
     assert.equal(cache.size, 0);
   });
+
+  it('forgets a deleted key (its size too) and loads it again on the next get', async () => {
+    const cache = new LruCache(8);
+    let loads = 0;
+    await cache.get('a', async () => `a${++loads}`);
+    cache.delete('a');
+    cache.delete('missing');
+    assert.equal(cache.size, 0);
+    assert.equal(await cache.get('a', async () => `a${++loads}`), 'a2');
+    // 'a2' (4 bytes) + 'bb' (4 bytes) fit in 8 only if the deleted copy no longer counts.
+    await cache.get('b', async () => 'bb');
+    assert.equal(cache.size, 2);
+  });
 });

@@ -43,6 +43,14 @@ export class LruCache<V extends string | Sized = string> {
     return pending;
   }
 
+  /** Forgets `key` (a load in progress for it still completes and is kept). */
+  delete(key: string): void {
+    const old = this.#entries.get(key);
+    if (old === undefined) return;
+    this.#entries.delete(key);
+    this.#bytes -= sizeOf(old);
+  }
+
   /** Number of cached entries. */
   get size(): number {
     return this.#entries.size;

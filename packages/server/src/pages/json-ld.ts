@@ -27,8 +27,10 @@ export interface PostingInput {
   opening: Message | undefined;
   /** This page's replies in reading order (no opening post). */
   replies: readonly ShownMessage[];
-  /** Published direct replies of each message, over the whole thread. */
+  /** Published replies nested under each message, over the whole thread (see `PagePlan`). */
   replyCount: ReadonlyMap<number, number>;
+  /** The text of a message's HTML ({@link htmlToText}), computed once per render by the caller. */
+  textOf: (message: Message) => string;
   /** The absolute URL of a message (`…#parley-<id>`). */
   messageUrl: (id: number) => string;
 }
@@ -69,10 +71,7 @@ export function discussionPosting(input: PostingInput): Node {
     datePublished: opening?.createdAt ?? thread.createdAt,
     ...(shownOpening?.editedAt ? { dateModified: shownOpening.editedAt } : {}),
     text:
-      (shownOpening && htmlToText(shownOpening.html)) ||
-      thread.summary ||
-      thread.title ||
-      thread.key,
+      (shownOpening && input.textOf(shownOpening)) || thread.summary || thread.title || thread.key,
     author: shownOpening
       ? { '@type': 'Person', name: shownOpening.author.name }
       : siteAuthor(input.url),
@@ -83,7 +82,11 @@ export function discussionPosting(input: PostingInput): Node {
   // placeholder the list it would have been in.
   const repliesOf = new Map<number, Node[]>();
   for (const { message: m, placed } of input.replies) {
-    const into = placed.under === null ? top : (repliesOf.get(placed.under) ?? top);
+    // Nested under the message it answers when that is on this page (the
+    // page lists replies past MAX_DEPTH flat; here they nest truly), so each
+    // count says how many comments are nested; a continuation goes on top.
+    const parent = placed.under === null ? null : (placed.answers ?? placed.under);
+    const into = parent === null ? top : (repliesOf.get(parent) ?? top);
     if (m.deleted) {
       repliesOf.set(m.id, into);
       continue;
@@ -95,7 +98,7 @@ export function discussionPosting(input: PostingInput): Node {
       author: { '@type': 'Person', name: m.author.name },
       datePublished: m.createdAt,
       ...(m.editedAt ? { dateModified: m.editedAt } : {}),
-      text: htmlToText(m.html),
+      text: input.textOf(m),
       url: input.messageUrl(m.id),
       interactionStatistic: comments(replyCount.get(m.id) ?? 0),
       comment: below,
@@ -123,7 +126,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  * needed; what comes out is data inside JSON, never markup.
  */
 export function htmlToText(html: string): string {
-  return html
+  const text = html
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|li|blockquote|pre|ul|ol)>|<hr\s*\/?>/gi, '\n')
     .replace(/<[^>]*>/g, '')
@@ -134,10 +137,37 @@ export function htmlToText(html: string): string {
           ? Number.parseInt(name.slice(2), 16)
           : Number(name.slice(1));
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    })
-    .replace(/[ \t]*\n[ \t]*/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    });
+  return tidyLines(text);
+}
+
+/** Whether `c` is a space or a tab (what {@link tidyLines} trims from lines). */
+const isBlank = (c: number) => c === 0x20 || c === 0x09;
+
+/**
+ * `text` with each line's spaces and tabs trimmed, runs of blank lines
+ * cut to one and the ends trimmed. By hand, in one pass: a regex such as
+ * `[ \t]*\n` retries at every space of a long run without a newline, which
+ * made a page of 100 such messages take seconds (the server waited for it).
+ */
+function tidyLines(text: string): string {
+  const out: string[] = [];
+  let blanks = 0;
+  for (const line of text.split('\n')) {
+    let from = 0;
+    let to = line.length;
+    while (from < to && isBlank(line.charCodeAt(from))) from++;
+    while (to > from && isBlank(line.charCodeAt(to - 1))) to--;
+    if (from === to) {
+      blanks++;
+      continue;
+    }
+    // Between two lines: a line break, or a paragraph break for any blank lines.
+    if (out.length > 0) out.push(blanks > 0 ? '\n\n' : '\n');
+    out.push(line.slice(from, to));
+    blanks = 0;
+  }
+  return out.join('').trim();
 }
 
 /**

@@ -43,7 +43,11 @@ export interface PagePlan {
   pages: PlacedMessage[][];
   /** The page (1-based) each listed message is on. */
   pageOf: Map<number, number>;
-  /** Published direct replies of each message, over the whole thread. */
+  /**
+   * Published replies shown nested under each message, over the whole
+   * thread: its direct replies, plus those of its deleted placeholders
+   * below it (they are shown under it, the placeholder saying nothing).
+   */
   replyCount: Map<number, number>;
   /** The opening post's id (page 1's first message), if the thread has one listed. */
   opening: number | undefined;
@@ -59,11 +63,40 @@ export function planPages(outline: readonly OutlineRow[], pageSize = PAGE_SIZE):
   const opening = outline.find((m) => m.kind === 'opening');
   const listed = new Set(outline.map((m) => m.id));
   const children = new Map<number | null, OutlineRow[]>();
+  const byId = new Map(outline.map((m) => [m.id, m]));
+  // The message a reply is counted under: its parent, or past deleted
+  // placeholders their nearest published ancestor; none when the chain
+  // leaves the listed messages (a held parent: the reply is shown at the top).
+  // Memoized, so a long chain of placeholders is walked once.
+  const countedUnder = new Map<number, number | null>();
+  const shownAncestor = (id: number | null): number | null => {
+    const path: number[] = [];
+    let at = id;
+    let found: number | null = null;
+    while (at !== null) {
+      const known = countedUnder.get(at);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      const row = byId.get(at);
+      if (!row) break;
+      if (row.status !== 'deleted') {
+        found = at;
+        break;
+      }
+      path.push(at);
+      at = row.parent_id;
+    }
+    for (const p of path) countedUnder.set(p, found);
+    return found;
+  };
   const replyCount = new Map<number, number>();
   for (const m of outline) {
     if (m === opening) continue;
-    if (m.parent_id !== null && m.status === 'published') {
-      replyCount.set(m.parent_id, (replyCount.get(m.parent_id) ?? 0) + 1);
+    const under = m.status === 'published' ? shownAncestor(m.parent_id) : null;
+    if (under !== null && under !== opening?.id) {
+      replyCount.set(under, (replyCount.get(under) ?? 0) + 1);
     }
     const parent =
       m.parent_id !== null && m.parent_id !== opening?.id && listed.has(m.parent_id)

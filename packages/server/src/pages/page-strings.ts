@@ -15,6 +15,7 @@ export const pageStrings = {
   activityIcon: 'Last activity:',
   open: 'Discussion in progress',
   closed: 'Discussion closed',
+  summarizedAutomatically: 'Summarized automatically',
   empty: 'No replies yet.',
   owner: 'Author',
   highlighted: 'Highlighted',
@@ -35,6 +36,11 @@ export const pageStrings = {
   pageNotFound: 'This discussion has no page {page}; it has {pages}.',
   badRequestTitle: 'Not a discussion address',
   badRequest: 'This address does not name a discussion: {why}.',
+  // The fragment's errors, said in an HTML comment: what a server-side
+  // include pastes into the article must show readers nothing.
+  fragmentNotFound: 'no discussion at this address yet',
+  fragmentPageNotFound: 'this discussion has no page {page}; it has {pages}',
+  fragmentBadRequest: 'not a discussion address: {why}',
 } as const;
 
 /** The shape a locale's table has. */

@@ -5,7 +5,6 @@ import { HtmlValidate } from 'html-validate';
 import jsonld from 'jsonld';
 import type { AppConfig } from '../app-deps.ts';
 import { ADMIN, ADMIN_TOKEN, type AppFixture, appFixture, bearer } from '../testing/app-fixture.ts';
-import { assertError } from '../testing/assertions.ts';
 import { dialects } from '../testing/dialects.ts';
 import { PAGE_SIZE } from './page-plan.ts';
 
@@ -265,6 +264,93 @@ for (const dialect of dialects) {
         assert.ok(!JSON.stringify(doc).includes('First reply'));
       });
 
+      it('counts in JSON-LD exactly the comments nested, past deleted placeholders and flat-listed depths', async () => {
+        await open();
+        await f.postMessage('/deep', 'Opening', { kind: 'opening', thread: { url: BLOG } });
+        const a = await f.postMessage('/deep', 'A', { author: 'Ann' });
+        const b = await f.postMessage('/deep', 'B', { parentId: a.message.id });
+        const c = await f.postMessage('/deep', 'C', { parentId: b.message.id });
+        const d = await f.postMessage('/deep', 'D', { parentId: c.message.id });
+        await f.postMessage('/deep', 'E', { parentId: d.message.id });
+        await f.postMessage('/deep', 'A2', { parentId: a.message.id });
+        await f.delete(`/api/messages/${b.message.id}`, bearer(b.editToken));
+        const doc = jsonLdOf(await (await f.get(pagePath('/deep'))).text());
+        type Node = {
+          text: string;
+          comment?: Node[];
+          interactionStatistic: { userInteractionCount: number };
+        };
+        const seen: string[] = [];
+        const check = (nodes: Node[]) => {
+          for (const node of nodes) {
+            seen.push(node.text);
+            assert.equal(
+              node.interactionStatistic.userInteractionCount,
+              node.comment?.length ?? 0,
+              `${node.text}: the count says what is nested`,
+            );
+            check(node.comment ?? []);
+          }
+        };
+        check(doc.comment as Node[]);
+        assert.deepEqual(seen, ['A', 'C', 'D', 'E', 'A2']);
+        const [aNode] = doc.comment as Node[];
+        // B's placeholder is gone: C (its reply) and A2 answer A.
+        assert.deepEqual(
+          aNode!.comment!.map((n) => n.text),
+          ['C', 'A2'],
+        );
+      });
+
+      it("says an automatic summary is automatic, as the widget does; a moderator's says nothing", async () => {
+        await open();
+        await richThread();
+        await f.db.store.db
+          .updateTable('threads')
+          .set((eb) => ({
+            summary: 'AUTOSUMMARY',
+            summary_source: 'automatic',
+            event_seq: eb('event_seq', '+', 1),
+          }))
+          .where('key', '=', '/posts/hello')
+          .execute();
+        for (const sub of ['', '/fragment']) {
+          const html = await (await f.get(pagePath('/posts/hello', sub))).text();
+          assert.match(
+            html,
+            /<p class="parley-summary">AUTOSUMMARY <span class="parley-summary-source">Summarized automatically<\/span><\/p>/,
+          );
+        }
+        await f.patch('/api/admin/threads/%2Fposts%2Fhello', { summary: 'MANUAL' }, ADMIN);
+        const html = await (await f.get(pagePath('/posts/hello'))).text();
+        assert.match(html, /<p class="parley-summary">MANUAL<\/p>/);
+        assert.ok(!html.includes('Summarized automatically'));
+      });
+
+      it("marks what people wrote with the discussion's language when it is not English", async () => {
+        await open();
+        await f.postMessage(
+          '/de',
+          'Ich habe das nicht gewusst, aber es ist sehr gut und wir werden es wieder tun.',
+          {
+            kind: 'opening',
+            thread: { title: 'Über die Sache' },
+          },
+        );
+        await f.postMessage(
+          '/de',
+          'Das ist auch für mich nicht so einfach, aber ich will es noch einmal versuchen.',
+        );
+        const html = await (await f.get(pagePath('/de'))).text();
+        await assertValidPage(html);
+        assert.match(html, /<html lang="en">/, "the page's own words stay English");
+        assert.match(html, /<h1 id="parley-title" class="parley-title" lang="de">/);
+        assert.equal(html.match(/<div class="parley-body" lang="de">/g)?.length, 2);
+        assert.match(html, /<p class="parley-status">Discussion in progress<\/p>/);
+        await richThread();
+        assert.doesNotMatch(await (await f.get(pagePath('/posts/hello'))).text(), / lang="(?!en")/);
+      });
+
       it('names the site, not an invented person, as author when there is no opening post', async () => {
         await open();
         await f.postMessage('/no-opening', 'Just a reply', { thread: { url: BLOG } });
@@ -350,6 +436,25 @@ for (const dialect of dialects) {
         assert.match(withSummary, /<meta name="description" content="SUMMARYMARKER">/);
       });
 
+      it('changes its ETag with the public URL, which is in every link', async () => {
+        const etags: string[] = [];
+        for (const publicUrl of ['https://comments.example', 'https://talk.example']) {
+          await open({ publicUrl });
+          await richThread();
+          for (const sub of ['', '/fragment']) {
+            etags.push((await f.get(pagePath('/posts/hello', sub))).headers.get('etag')!);
+          }
+          await f.close();
+        }
+        const [page1, fragment1, page2] = etags;
+        assert.equal(page1, fragment1);
+        assert.notEqual(page1, page2);
+        // Only the variant differs: the same thread at the same version.
+        const version = (etag: string) => etag.replace(/^W\/"[^.]+\./, '');
+        assert.equal(version(page1!), version(page2!));
+        await open();
+      });
+
       it('shows an auto-closed thread as closed, and changes its ETag when it closes', async () => {
         await open({ autoCloseDays: 1 });
         await richThread();
@@ -414,7 +519,9 @@ for (const dialect of dialects) {
         assert.equal(doc.headline, HOSTILE);
         assert.equal((doc.author as { name: string }).name, HOSTILE.slice(0, 70));
         const fragment = await (await f.get(pagePath(key, '/fragment'))).text();
-        assert.doesNotMatch(fragment, /<script|<b onmouseover/);
+        assert.doesNotMatch(fragment, /<script>|<b onmouseover/);
+        assert.equal(fragment.match(/<script/g)?.length, 1, 'only the JSON-LD block');
+        assert.deepEqual(jsonLdOf(fragment), doc, 'the same JSON-LD as the page');
         assert.ok(
           fragment.includes(
             `data-parley-thread="/x&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;b onmouseover=x&gt;"`,
@@ -468,7 +575,14 @@ for (const dialect of dialects) {
           html,
           /^<section class="parley-thread" aria-labelledby="parley-title" data-parley-thread="\/posts\/hello">/,
         );
-        assert.doesNotMatch(html, /<html|<head[ >]|<body|<script|<style|<h1/);
+        assert.doesNotMatch(html, /<html|<head[ >]|<body|<style|<h1/);
+        // The JSON-LD, last in the section: search engines index the blog's
+        // page, which includes the fragment, not the standalone page.
+        assert.match(html, /<script type="application\/ld\+json">[^<]*<\/script>\n<\/section>\n$/);
+        assert.deepEqual(
+          jsonLdOf(html),
+          jsonLdOf(await (await f.get(pagePath('/posts/hello'))).text()),
+        );
         assert.match(html, /<h2 id="parley-title" class="parley-title">Hello world<\/h2>/);
         assert.match(html, /<h3 id="parley-a-\d+" class="parley-author">Olive<\/h3>/);
         assert.ok(html.includes(`id="parley-${c.message.id}"`));
@@ -492,14 +606,28 @@ for (const dialect of dialects) {
         assert.equal(again.status, 304);
       });
 
-      it('answers errors with the JSON envelope, CORS included', async () => {
+      it('answers errors with only an HTML comment (what an include pastes shows nothing), same statuses, CORS included', async () => {
         await open();
+        await richThread();
         const res = await f.get(pagePath('/nobody', '/fragment'));
+        assert.equal(res.status, 404);
         assert.equal(res.headers.get('access-control-allow-origin'), '*');
-        await assertError(res, 404, 'thread_not_found');
-        await assertError(await f.get(pagePath('/a\u202eb', '/fragment')), 400, 'invalid_request', [
-          'key',
-        ]);
+        assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        assert.equal(await res.text(), '<!-- Parley: no discussion at this address yet -->\n');
+        const bad = await f.get(pagePath('/a\u202eb', '/fragment'));
+        assert.equal(bad.status, 400);
+        assert.match(await bad.text(), /^<!-- Parley: not a discussion address: key [^<>]* -->\n$/);
+        const past = await f.get(`${pagePath('/posts/hello', '/fragment')}?page=2`);
+        assert.equal(past.status, 404);
+        assert.equal(
+          await past.text(),
+          '<!-- Parley: this discussion has no page 2; it has 1 -->\n',
+        );
+        for (const body of [await (await f.get(pagePath('/nobody', '/fragment'))).text()]) {
+          // Nothing inside can end the comment early.
+          assert.equal(body.indexOf('-->'), body.length - 4);
+        }
       });
     });
 

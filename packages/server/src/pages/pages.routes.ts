@@ -8,11 +8,20 @@
  *   are cut into pages whose replies stay with their root (`page-plan.ts`).
  * - Errors: the page answers people, so with a small HTML page (400 for a
  *   malformed key or page number, 404 for a thread readers cannot see or a
- *   page past the last); the fragment answers programs, so with the API's
- *   JSON error envelope, whose status a build or include checks.
+ *   page past the last); the fragment, with the same statuses, answers with
+ *   `text/html` that is only an HTML comment saying what happened: a
+ *   server-side include pastes whatever it gets into the article (a post
+ *   nobody commented on yet is a 404), so readers must see nothing of it,
+ *   while a build still checks the status.
+ * - JSON-LD: in the discussion's section, so in the page and the fragment
+ *   alike (the page search engines index is the blog's, which includes the
+ *   fragment). A data block: no CSP blocks it, it runs nothing.
  * - Caching, as `GET /api/threads/:key`: the version (thread id, event
  *   sequence, last update, effective status, page) makes a weak ETag and the
- *   key of the rendered HTML kept in memory; `Cache-Control: no-cache`, so
+ *   key of the rendered HTML kept in memory; the ETag also carries the public
+ *   URL (in every link) and the markup's format and style hash, so neither a
+ *   `PARLEY_PUBLIC_URL` change nor an upgrade keeps a stale copy valid.
+ *   `Cache-Control: no-cache`, so
  *   every use revalidates (a 304 costs one indexed row read) and nobody sees
  *   a stale or an auto-closed-but-still-open thread.
  * - Compression: each rendering is kept as it is and brotli- and
@@ -24,6 +33,7 @@
  * - Held, hidden and spam messages are never read (see `pages.repository.ts`);
  *   a deleted message keeps its place for its replies and shows nothing.
  */
+import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { AppConfig, AppDeps } from '../app-deps.ts';
@@ -34,6 +44,7 @@ import { type EncodedBody, encodeBody, negotiate, sendEncoded } from '../http/co
 import { etagMatches } from '../http/etag.ts';
 import { LruCache } from '../http/lru-cache.ts';
 import { ownUrl, publicBase, threadPath, under } from '../http/public-url.ts';
+import { detectLanguage } from '../summaries/language.ts';
 import { effectiveStatus } from '../threads/auto-close.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
@@ -44,12 +55,30 @@ import { type PagePlan, planPages } from './page-plan.ts';
 import { fill, pageStrings as t } from './page-strings.ts';
 import { readListedMessages, readOutline } from './pages.repository.ts';
 import { renderDiscussion, type ShownMessage } from './thread-markup.ts';
-import { pageCsp, renderErrorPage, renderPage } from './thread-page.ts';
+import { pageCsp, renderErrorPage, renderPage, STYLE_HASH } from './thread-page.ts';
 
 /** Memory for rendered pages and fragments (a 200-message page is about 330 KB in its three encodings). */
 const RENDERED_CACHE_BYTES = 32 * 1024 * 1024;
-/** Page plans kept (one per thread version): small, and shared by a thread's pages and fragments. */
-const PLANS_KEPT = 256;
+/**
+ * Memory for page plans (the latest of each thread, shared by its pages and
+ * fragments), by {@link planBytes}: a 20,000-message thread's plan is some
+ * 2.7 MB, so a count bound let a few hundred versions of one take a gigabyte.
+ */
+const PLAN_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * Estimated bytes a plan holds per listed message: its `PlacedMessage`, its
+ * `pageOf` and `replyCount` entries, with V8's object and map overheads
+ * (measured on a 20,000-message outline: 134 bytes a message; rounded up).
+ */
+const PLAN_BYTES_PER_MESSAGE = 160;
+/**
+ * Bumped whenever the markup says something else for the same data (its
+ * elements, its words), so validators handed out before an upgrade stop
+ * matching. The style's hash is mixed in as well (the CSP names it).
+ */
+const PAGE_FORMAT = 2;
+/** Characters of the discussion's text the language is told from (the detector reads 20,000 at most). */
+const LANGUAGE_SAMPLE = 20_000;
 /** Longest meta description, in code points: about what search results show. */
 const DESCRIPTION_LENGTH = 160;
 /** Longest `<title>`, in code points: what tabs and results show (the `<h1>` keeps the whole title). */
@@ -66,6 +95,23 @@ const pageQuery = z.object({
 });
 
 type Kind = 'page' | 'fragment';
+
+/** A thread's plan as the cache keeps it: for which version, and its estimated size. */
+interface KeptPlan {
+  version: string;
+  plan: PagePlan;
+  byteLength: number;
+}
+
+/** The estimated memory of `plan` (see {@link PLAN_BYTES_PER_MESSAGE}). */
+function planBytes(plan: PagePlan): number {
+  return 256 + plan.pageOf.size * PLAN_BYTES_PER_MESSAGE;
+}
+
+/** `text` safe inside an HTML comment: no `--` (which could end it) and no `<` or `>`. */
+function commentText(text: string): string {
+  return text.replace(/-+/g, '-').replace(/[<>]/g, ' ');
+}
 
 /** Thrown by a render when the thread has fewer pages than asked for. */
 class PastLastPage extends Error {
@@ -91,6 +137,30 @@ function excerpt(text: string, max: number): string {
   return `${cut.replace(/\s+\S*$/, '')}…`;
 }
 
+/**
+ * The discussion's language, when it is not the page's own: told from the
+ * title, the summary and the page's message texts (already extracted for the
+ * JSON-LD), at most {@link LANGUAGE_SAMPLE} characters of them.
+ */
+function discussionLanguage(
+  title: string | null,
+  summary: string | null,
+  messages: readonly ShownMessage[],
+  textOf: (m: Message) => string,
+): string | undefined {
+  const parts: string[] = [title ?? '', summary ?? ''];
+  let length = parts[0]!.length + parts[1]!.length;
+  for (const { message } of messages) {
+    if (length >= LANGUAGE_SAMPLE) break;
+    if (message.deleted) continue;
+    const text = textOf(message).slice(0, LANGUAGE_SAMPLE - length);
+    parts.push(text);
+    length += text.length + 1;
+  }
+  const lang = detectLanguage(parts.join('\n'));
+  return lang === t.lang ? undefined : lang;
+}
+
 /** The page routes, mounted at the root (outside `/api` and its guards). */
 export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServices) {
   const { db } = store;
@@ -100,21 +170,33 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
   // rendered and compressed once however many readers ask for it at once.
   const rendered = new LruCache<EncodedBody>(RENDERED_CACHE_BYTES);
   const encoder = new TextEncoder();
-  const plans = new Map<string, Promise<PagePlan>>();
+  const plans = new LruCache<KeptPlan>(PLAN_CACHE_BYTES);
+  // The public URL is in every link, the format and style hash in the markup and CSP.
+  const variant = createHash('sha256')
+    .update(`${PAGE_FORMAT} ${publicBase(config) ?? ''} ${STYLE_HASH}`)
+    .digest('base64url')
+    .slice(0, 8);
   // Framing is allowed where embedding is: a blog may iframe the page for
   // readers without JavaScript; any other site may not (clickjacking a link).
   const csp = pageCsp(config.origins === '*' ? '*' : ["'self'", ...config.origins].join(' '));
 
-  /** The plan of the thread at this version, read once and shared by its pages and fragments. */
-  function planOf(thread: ThreadRow, version: string): Promise<PagePlan> {
-    let plan = plans.get(version);
-    if (!plan) {
-      plan = readOutline(db, thread.id).then((outline) => planPages(outline));
-      plan.catch(() => plans.delete(version));
-      plans.set(version, plan);
-      if (plans.size > PLANS_KEPT) plans.delete(plans.keys().next().value!);
-    }
-    return plan;
+  /**
+   * The plan of the thread at this version, read once and shared by its
+   * pages and fragments. Only the latest version of a thread is kept: an
+   * older one's plan is of no use once the thread changed.
+   */
+  async function planOf(thread: ThreadRow, version: string): Promise<PagePlan> {
+    const key = String(thread.id);
+    const load = async (): Promise<KeptPlan> => {
+      const plan = planPages(await readOutline(db, thread.id));
+      return { version, plan, byteLength: planBytes(plan) };
+    };
+    const kept = await plans.get(key, load);
+    if (kept.version === version) return kept.plan;
+    // The thread changed: replace its plan. (A load another request began
+    // meanwhile is shared; it read the outline as recently as this would.)
+    plans.delete(key);
+    return (await plans.get(key, load)).plan;
   }
 
   /** Renders page `page` of `thread` as a page or a fragment. */
@@ -150,18 +232,18 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
       return message ? [{ placed: p, message }] : [];
     });
     const wire = toThread(thread, clock);
-    const view = {
-      thread: wire,
-      messages,
-      answered,
-      page,
-      pages: plan.pages.length,
-      pageUrl: urlOf,
+    // Each message's text once: the JSON-LD, the description and the language read it.
+    const texts = new Map<number, string>();
+    const textOf = (m: Message) => {
+      let text = texts.get(m.id);
+      if (text === undefined) {
+        text = htmlToText(m.html);
+        texts.set(m.id, text);
+      }
+      return text;
     };
-    if (kind === 'fragment') return `${renderDiscussion(view, 2)}\n`;
-
     const opening = plan.opening === undefined ? undefined : byId.get(plan.opening);
-    const openingText = opening && !opening.deleted ? htmlToText(opening.html) : '';
+    const openingText = opening && !opening.deleted ? textOf(opening) : '';
     const blog = thread.url ? thread.url.split('#')[0]! : null;
     const mainUrl = blog ?? urlOf(1);
     const posting = discussionPosting({
@@ -170,8 +252,21 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
       opening,
       replies: messages.filter((m) => m.placed.depth > 0),
       replyCount: plan.replyCount,
+      textOf,
       messageUrl: (id) => `${blog ?? urlOf(plan.pageOf.get(id) ?? page)}#parley-${id}`,
     });
+    const view = {
+      thread: wire,
+      messages,
+      answered,
+      page,
+      pages: plan.pages.length,
+      pageUrl: urlOf,
+      lang: discussionLanguage(wire.title, wire.summary, messages, textOf),
+      jsonLd: jsonLdScript(posting),
+    };
+    if (kind === 'fragment') return `${renderDiscussion(view, 2)}\n`;
+
     const title = wire.title || wire.key;
     const description = wire.summary || openingText;
     return renderPage(
@@ -187,18 +282,28 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
         next: page < plan.pages.length ? urlOf(page + 1) : undefined,
         threadFeed: ownUrl(config, threadPath(key, 'feed.atom')),
         siteFeed: ownUrl(config, 'feed.atom'),
-        jsonLd: jsonLdScript(posting),
         joinUrl: blog,
       },
       renderDiscussion(view, 1),
     );
   }
 
-  /** An error as the route's audience reads it: an HTML page for people, JSON for programs. */
-  function refuse(c: Context, kind: Kind, error: ApiError, title: string, text: string) {
-    if (kind === 'fragment') throw error;
+  /**
+   * An error as the route's audience reads it: an HTML page for people; for
+   * the fragment, which an include pastes into an article, an HTML comment
+   * (`note`) that readers never see. Same status either way.
+   */
+  function refuse(
+    c: Context,
+    kind: Kind,
+    error: ApiError,
+    title: string,
+    text: string,
+    note: string,
+  ) {
     c.header('Content-Type', 'text/html; charset=utf-8');
     c.header('Cache-Control', 'no-store');
+    if (kind === 'fragment') return c.body(`<!-- Parley: ${commentText(note)} -->\n`, error.status);
     return c.body(renderErrorPage(title, text), error.status);
   }
 
@@ -216,12 +321,21 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
     if (invalid || !params.success || !query.success) {
       const error = fromZodError(invalid!);
       const why = error.issues?.map((i) => `${i.path} ${i.message}`).join('; ') ?? '';
-      return refuse(c, kind, error, t.badRequestTitle, fill(t.badRequest, { why }));
+      return refuse(
+        c,
+        kind,
+        error,
+        t.badRequestTitle,
+        fill(t.badRequest, { why }),
+        fill(t.fragmentBadRequest, { why }),
+      );
     }
     const { key } = params.data;
     const { page } = query.data;
     const thread = await findPublicThreadByKey(db, key);
-    if (!thread) return refuse(c, kind, threadNotFound(key), t.notFoundTitle, t.notFound);
+    if (!thread) {
+      return refuse(c, kind, threadNotFound(key), t.notFoundTitle, t.notFound, t.fragmentNotFound);
+    }
     const clock = statusClock();
     const status = effectiveStatus(thread, clock.now, clock.autoCloseDays);
     // Every change readers can see bumps the event sequence; a summary or a
@@ -229,7 +343,7 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
     // status with time alone. Together they name one exact rendering.
     const planVersion = `${thread.id}.${thread.event_seq}.${Date.parse(thread.updated_at)}`;
     const version = `${planVersion}.${status}.${page}`;
-    const etag = `W/"${version}"`;
+    const etag = `W/"${variant}.${version}"`;
     // On the 304 too: a cache keeps one answer per encoding it was sent.
     c.header('Vary', 'Accept-Encoding');
     if (etagMatches(c.req.header('If-None-Match'), etag)) {
@@ -255,6 +369,7 @@ export function pageRoutes({ store, config }: AppDeps, { statusClock }: AppServi
         notFound,
         t.notFoundTitle,
         fill(t.pageNotFound, { page, pages: error.pages }),
+        fill(t.fragmentPageNotFound, { page, pages: error.pages }),
       );
     }
     c.header('ETag', etag);

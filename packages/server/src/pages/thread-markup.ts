@@ -34,6 +34,14 @@ export interface DiscussionView {
   pages: number;
   /** The absolute URL of page `n` of this thread. */
   pageUrl: (n: number) => string;
+  /**
+   * The discussion's language when it is not the page's (`en`), for `lang`
+   * on what people wrote (title, summary, message bodies); the words around
+   * them stay in the page's language.
+   */
+  lang: string | undefined;
+  /** Put last inside the section, if any: the JSON-LD `<script>` data block. */
+  jsonLd?: string;
 }
 
 /** An icon of the stats line: the seed's emoji, named for screen readers. */
@@ -46,13 +54,27 @@ function timeElement(iso: string): string {
   return `<time datetime="${escapeHtml(iso)}">${escapeHtml(absoluteTime(iso))}</time>`;
 }
 
+/** ` lang="…"` when the discussion's language differs from the page's. */
+const langAttr = (lang: string | undefined) => (lang ? ` lang="${escapeHtml(lang)}"` : '');
+
+/** The summary, with the widget's note after an automatic one (the server wrote it, not a moderator). */
+function renderSummary(thread: Thread, lang: string | undefined): string {
+  if (!thread.summary) return '';
+  const note =
+    thread.summarySource === 'automatic'
+      ? ` <span class="parley-summary-source">${escapeHtml(t.summarizedAutomatically)}</span>`
+      : '';
+  const summary = escapeHtml(thread.summary);
+  return `<p class="parley-summary">${lang ? `<span${langAttr(lang)}>${summary}</span>` : summary}${note}</p>\n`;
+}
+
 /** The header: title, summary, stats line and status. */
-function renderHeader(thread: Thread, level: 1 | 2): string {
+function renderHeader(thread: Thread, level: 1 | 2, lang: string | undefined): string {
   const title = thread.title || thread.key;
   const closed = thread.status === 'closed';
   return `<header class="parley-header">
-<h${level} id="parley-title" class="parley-title">${escapeHtml(title)}</h${level}>
-${thread.summary ? `<p class="parley-summary">${escapeHtml(thread.summary)}</p>\n` : ''}<p class="parley-stats">${icon('💬', t.messagesIcon)} ${escapeHtml(plural(t.messages, thread.messageCount))} ${DOT} ${icon('⭐', t.highlightsIcon)} ${escapeHtml(plural(t.highlights, thread.highlightCount))} ${DOT} ${icon('🕐', t.activityIcon)} ${timeElement(thread.lastActivityAt)}</p>
+<h${level} id="parley-title" class="parley-title"${thread.title ? langAttr(lang) : ''}>${escapeHtml(title)}</h${level}>
+${renderSummary(thread, lang)}<p class="parley-stats">${icon('💬', t.messagesIcon)} ${escapeHtml(plural(t.messages, thread.messageCount))} ${DOT} ${icon('⭐', t.highlightsIcon)} ${escapeHtml(plural(t.highlights, thread.highlightCount))} ${DOT} ${icon('🕐', t.activityIcon)} ${timeElement(thread.lastActivityAt)}</p>
 <p class="parley-status${closed ? ' parley-closed' : ''}">${escapeHtml(closed ? t.closed : t.open)}</p>
 </header>`;
 }
@@ -93,7 +115,7 @@ function renderMessage(view: DiscussionView, shown: ShownMessage, authorLevel: n
       ? ` <span class="parley-edited">· <time datetime="${escapeHtml(m.editedAt)}">${escapeHtml(t.edited)}</time></span>`
       : ''
   }</header>
-<div class="parley-body">${m.html}</div>
+<div class="parley-body"${langAttr(view.lang)}>${m.html}</div>
 </article>`;
 }
 
@@ -148,7 +170,7 @@ export function renderDiscussion(view: DiscussionView, level: 1 | 2): string {
     view.messages.length === 0 ? `<p class="parley-empty">${escapeHtml(t.empty)}</p>\n` : '';
   const pager = renderPager(view);
   return `<section class="parley-thread" aria-labelledby="parley-title" data-parley-thread="${escapeHtml(view.thread.key)}">
-${renderHeader(view.thread, level)}
+${renderHeader(view.thread, level, view.lang)}
 ${opening ? `${renderMessage(view, opening, level + 1)}\n` : ''}${renderReplies(view, replies, level + 1)}
-${empty}${pager ? `${pager}\n` : ''}</section>`;
+${empty}${pager ? `${pager}\n` : ''}${view.jsonLd ? `${view.jsonLd}\n` : ''}</section>`;
 }

@@ -1,7 +1,7 @@
 /**
  * The standalone document around the discussion (`GET /threads/:key`): head
- * (title, description, canonical link, feeds, the inline style, JSON-LD),
- * the discussion, and the way to the thread on the blog. Also the small
+ * (title, description, canonical link, feeds, the inline style), the
+ * discussion (its JSON-LD inside it, as in the fragment), and the way to the thread on the blog. Also the small
  * error pages these routes answer people with. Everything it says comes
  * escaped from `thread-markup.ts` and `json-ld.ts`.
  */
@@ -21,7 +21,10 @@ const PAGE_STYLE = [
   'main{max-width:44rem;margin:0 auto;padding:1.5rem 1rem 3rem}',
   'h1{font-size:1.6rem;line-height:1.25;margin:0 0 .5rem}',
   'a{color:var(--accent)}',
+  // A long URL in a title or summary wraps rather than widening a phone's page.
+  '.parley-title,.parley-summary{overflow-wrap:anywhere}',
   '.parley-summary{margin:.25rem 0 .5rem}',
+  '.parley-summary-source{color:var(--muted);font-size:.85rem}',
   '.parley-stats,.parley-status,.parley-meta,.parley-pages{color:var(--muted);font-size:.9rem}',
   '.parley-stats,.parley-status{margin:.25rem 0}',
   '.parley-status::before{content:"";display:inline-block;width:.5rem;height:.5rem;border-radius:50%;background:#1a7f37;margin-right:.4rem;vertical-align:middle}',
@@ -44,7 +47,7 @@ const PAGE_STYLE = [
   'a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}',
 ].join('');
 
-const STYLE_HASH = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
+export const STYLE_HASH = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
 
 /**
  * The page's CSP. It runs nothing (`script-src 'none'`; the JSON-LD block is
@@ -67,8 +70,6 @@ export interface PageHead {
   next: string | undefined;
   threadFeed: string;
   siteFeed: string;
-  /** The `<script type="application/ld+json">` element. */
-  jsonLd: string;
   /** Where to join the discussion (the thread's page on the blog), if known. */
   joinUrl: string | null;
 }
@@ -87,7 +88,6 @@ export function renderPage(head: PageHead, discussion: string): string {
 ${head.description ? `<meta name="description" content="${escapeHtml(head.description)}">\n` : ''}${link('canonical', head.canonical)}${link('prev', head.prev)}${link('next', head.next)}<link rel="alternate" type="application/atom+xml" title="${escapeHtml(t.threadFeed)}" href="${escapeHtml(head.threadFeed)}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(t.siteFeed)}" href="${escapeHtml(head.siteFeed)}">
 <style>${PAGE_STYLE}</style>
-${head.jsonLd}
 </head>
 <body>
 <main>

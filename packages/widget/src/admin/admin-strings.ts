@@ -177,6 +177,10 @@ export const strings = {
   /** Under a thread card's summary: who wrote it. */
   summaryAutomatic: 'Summarized automatically',
   summaryManual: 'Written by a moderator',
+  /** On a card whose moderator's summary was just cleared, until the automatic one is read. */
+  summaryDue: 'An automatic summary is on its way…',
+  /** Announced as it arrives. */
+  summaryArrived: 'Automatic summary added',
   /** Under the summary field, what saving it as it is does. */
   summaryAutoHint:
     'The automatic summary is shown. Write your own to replace it, or leave it empty to keep it.',

@@ -14,7 +14,7 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
-import { ApiError } from '../api/client.js';
+import { ApiError, getThread } from '../api/client.js';
 import { type AdminSession, type ThreadPatch, updateThread } from './admin-client.js';
 import { strings } from './admin-strings.js';
 import { cardStyles } from './card.styles.js';
@@ -55,6 +55,13 @@ const initial = (thread: AdminThread, name: keyof Fields) =>
   (name === 'summary' && thread.summarySource === 'automatic' ? null : thread[name]) ?? '';
 
 /**
+ * When a card reads its thread again, in ms after a save that cleared a
+ * moderator's summary: the server writes the automatic one within about a
+ * second, when it is set up to. A setting object so tests can shorten it.
+ */
+export const summaryPoll = { delaysMs: [1_500, 5_000] };
+
+/**
  * A thread card of the moderation page.
  *
  * @csspart thread - The card.
@@ -75,6 +82,7 @@ export class ParleyAdminThread extends LitElement {
     host: { attribute: false },
     _fields: { state: true },
     _fieldErrors: { state: true },
+    _summaryDue: { state: true },
   };
 
   /** The thread as the server last sent it. */
@@ -88,6 +96,9 @@ export class ParleyAdminThread extends LitElement {
   declare host: ThreadCardHost;
   declare private _fields: Fields;
   declare private _fieldErrors: FieldErrors;
+  /** An automatic summary is expected: the card says it is on its way while it reads the thread again. */
+  declare private _summaryDue: boolean;
+  #summaryPoll?: AbortController;
 
   #runner = new RowRunner(
     this,
@@ -100,6 +111,13 @@ export class ParleyAdminThread extends LitElement {
     this.editing = this.busy = this.exporting = false;
     this._fields = { title: '', summary: '', url: '' };
     this._fieldErrors = {};
+    this._summaryDue = false;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#summaryPoll?.abort();
+    this._summaryDue = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -193,6 +211,7 @@ export class ParleyAdminThread extends LitElement {
       const { thread } = await updateThread(session, this.thread.key, patch, signal);
       this.host.changed(thread, strings.threadSaved, 'title' in patch);
       this.host.edit(null);
+      if (patch.summary === null && !thread.summary) this.#awaitSummary(session.base, thread.key);
     } catch (err) {
       const issues = err instanceof ApiError ? err.issues : [];
       const fields: FieldErrors = {};
@@ -205,6 +224,40 @@ export class ParleyAdminThread extends LitElement {
       const message = this.host.session.fail(err);
       fields.form = rest.join(' ') || (issues.length && !rest.length ? '' : message);
       this._fieldErrors = fields;
+    }
+  }
+
+  /**
+   * Reads the thread again (its public `GET /api/threads/:key`, which carries
+   * the summary) at `summaryPoll.delaysMs` until the automatic summary is
+   * there, and shows it; meanwhile the card says it is on its way. Nothing by
+   * the last read (summaries not set up, or no published message to sum up
+   * yet): the note goes, and the card stays as saved.
+   */
+  async #awaitSummary(base: string, key: string) {
+    this.#summaryPoll?.abort();
+    const ctl = new AbortController();
+    this.#summaryPoll = ctl;
+    this._summaryDue = true;
+    let waited = 0;
+    try {
+      for (const at of summaryPoll.delaysMs) {
+        await new Promise((r) => setTimeout(r, at - waited));
+        waited = at;
+        if (ctl.signal.aborted) return;
+        const read = await getThread(base, key, { limit: 1, sort: 'oldest' }, ctl.signal).catch(
+          () => null,
+        );
+        // A later save, or another thread in this card, decides now.
+        if (ctl.signal.aborted || this.thread.key !== key || this.thread.summary) return;
+        const summary = read?.thread?.summarySource === 'automatic' ? read.thread.summary : null;
+        if (summary) {
+          const thread = { ...this.thread, summary, summarySource: 'automatic' as const };
+          return this.host.changed(thread, strings.summaryArrived, false);
+        }
+      }
+    } finally {
+      if (this.#summaryPoll === ctl) this._summaryDue = false;
     }
   }
 
@@ -237,7 +290,9 @@ export class ParleyAdminThread extends LitElement {
               <p class="muted summary-source">
                 ${thread.summarySource === 'automatic' ? strings.summaryAutomatic : strings.summaryManual}
               </p>`
-          : nothing
+          : this._summaryDue
+            ? html`<p class="muted summary-due">${strings.summaryDue}</p>`
+            : nothing
       }
       ${
         link

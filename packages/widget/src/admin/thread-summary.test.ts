@@ -22,6 +22,7 @@ import {
   text,
   type,
 } from './admin-fixtures.js';
+import { summaryPoll } from './parley-admin-thread.js';
 
 useFakeServer();
 
@@ -157,5 +158,67 @@ describe('<parley-admin> summary source', () => {
     await sendKeys({ press: 'Enter' });
     await saved;
     expect(await last('PATCH').json()).to.deep.equal({ summary: null });
+  });
+
+  describe('after going back to automatic', () => {
+    const real = summaryPoll.delaysMs;
+    beforeEach(() => {
+      summaryPoll.delaysMs = [30, 90];
+    });
+    afterEach(() => {
+      summaryPoll.delaysMs = real;
+    });
+
+    /** Serves the public thread: without a summary for the first `without` reads, then with AUTO. */
+    function servePublic(without: number) {
+      let reads = 0;
+      route('GET', `/api/threads/${encodeURIComponent(KEY)}`, () => {
+        const ready = ++reads > without;
+        return json({
+          thread: {
+            ...automatic,
+            summary: ready ? AUTO : null,
+            summarySource: ready ? 'automatic' : null,
+          },
+          messages: [],
+          nextCursor: null,
+          lastEventId: 0,
+        });
+      });
+      return () => reads;
+    }
+
+    async function clearSummary() {
+      const el = await page(manual, (body) => ({ ...manual, ...body, summarySource: null }));
+      await openForm(el);
+      button($(el, '.edit-form'), 'Use the automatic summary').click();
+      expect(await save(el)).to.deep.equal({ summary: null });
+      return el;
+    }
+
+    it('says one is on its way, then shows it once the server has written it', async () => {
+      const reads = servePublic(1);
+      const el = await clearSummary();
+      await waitUntil(() => card(el).querySelector('.summary-due'), 'the note shows');
+      expect(text(card(el).querySelector('.summary-due'))).to.equal(
+        'An automatic summary is on its way…',
+      );
+      expect(card(el).querySelector('.summary')).to.equal(null);
+      await waitUntil(() => card(el).querySelector('.summary'), 'the summary arrives');
+      expect(text(card(el).querySelector('.summary'))).to.equal(AUTO);
+      expect(text(card(el).querySelector('.summary-source'))).to.equal('Summarized automatically');
+      expect(card(el).querySelector('.summary-due')).to.equal(null);
+      expect(announced(el)).to.equal('Automatic summary added');
+      expect(reads()).to.equal(2);
+    });
+
+    it('drops the note, reading twice only, when no summary comes', async () => {
+      const reads = servePublic(Number.POSITIVE_INFINITY);
+      const el = await clearSummary();
+      await waitUntil(() => card(el).querySelector('.summary-due'), 'the note shows');
+      await waitUntil(() => !card(el).querySelector('.summary-due'), 'the note goes');
+      expect(reads()).to.equal(2);
+      expect(card(el).querySelector('.summary')).to.equal(null);
+    });
   });
 });

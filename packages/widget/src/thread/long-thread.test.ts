@@ -673,3 +673,39 @@ describe('<parley-thread> revealing a post among tall messages', () => {
     );
   });
 });
+
+describe('<parley-thread> following a #parley-<id> link below a tall opening post', () => {
+  afterEach(() => {
+    history.replaceState(null, '', location.pathname + location.search);
+    scrollTo(0, 0);
+  });
+
+  it('has the linked message in view once the layout settles, its placeholders above it grown', async () => {
+    // As a feed entry's link lands: the messages above the target are laid out
+    // at their estimated 7rem while the first scroll runs, and are far taller.
+    const paragraphs = (id: number, n: number) =>
+      Array.from({ length: n }, () => `<p>Message ${id}, a long paragraph of it.</p>`).join('');
+    const tallOpening = { ...opening, html: paragraphs(1, 60) };
+    const listing = repliesFrom(10, 20).map((m) => ({ ...m, html: paragraphs(m.id, 14) }));
+    const key = uniqueKey();
+    serveThread(key, { messageCount: 21 }, [tallOpening, ...listing]);
+    history.replaceState(null, '', `${location.pathname}${location.search}#parley-25`);
+    const el = await mount({ thread: key });
+    const target = () => $(el, '#parley-25');
+    // Settled: the target's box has kept its place for 10 polls.
+    const tops: number[] = [];
+    await waitUntil(
+      () => {
+        tops.push(target().getBoundingClientRect().top);
+        return tops.length >= 10 && tops.slice(-10).every((t) => t === tops.at(-1));
+      },
+      'the layout settles',
+      { timeout: 4000 },
+    );
+    const box = target().getBoundingClientRect();
+    expect(box.height, 'the message fits the viewport').to.be.lessThan(innerHeight);
+    expect(box.top).to.be.at.least(0);
+    expect(box.bottom).to.be.at.most(innerHeight);
+    expect(el.shadowRoot!.activeElement).to.equal(target());
+  });
+});

@@ -191,12 +191,8 @@ function inView(m: Element) {
 /**
  * Scrolls message `id` into view once it is rendered (smoothly unless the
  * reader prefers reduced motion) and marks it for a moment: the reader's own
- * post, found where it landed. Messages off screen are placeholders of an
- * estimated height (`content-visibility: auto`) that take their real heights
- * as the scroll nears them, which can leave the scroll far from the message;
- * so once it settles, a message not in view (with its confirmation, inside
- * it) is brought back, without motion, at most twice, unless the reader
- * scrolled meanwhile.
+ * post, found where it landed, and kept in view (with its confirmation,
+ * inside it) as the layout settles (`keepInView`).
  */
 export async function reveal(host: ThreadHost, state: ReplyState, id: number) {
   const el = host.el;
@@ -208,11 +204,22 @@ export async function reveal(host: ThreadHost, state: ReplyState, id: number) {
   }, FRESH_MS);
   el.requestUpdate();
   await el.updateComplete;
-  const find = () => el.renderRoot.querySelector(`#parley-${id}`);
-  find()?.scrollIntoView({
+  el.renderRoot.querySelector(`#parley-${id}`)?.scrollIntoView({
     block: 'center',
     behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
   });
+  await keepInView(host, state, id);
+}
+
+/**
+ * Once the layout settles, brings message `id` back into view (centred,
+ * without motion) should the messages above it, placeholders of an estimated
+ * height (`content-visibility: auto`) until the scroll nears them, have
+ * pushed it away: at most twice, and not once the reader scrolled. After
+ * `reveal`'s scroll, and the element's to a `#parley-<id>` link.
+ */
+export async function keepInView(host: ThreadHost, _state: ReplyState, id: number) {
+  const find = () => host.el.renderRoot.querySelector(`#parley-${id}`);
   let moved = false;
   const stop = () => {
     moved = true;

@@ -59,6 +59,20 @@ export const styles = css`
     grid-template-columns: minmax(0, 1fr);
     gap: var(--parley-space);
   }
+  /* Loaded over the server's markup: the view is laid out unseen, at the
+     thread's width, its messages fully (so their heights are real, and
+     remembered), while the markup holds the space; then takeover.ts swaps. */
+  .taking {
+    position: relative;
+  }
+  .taking > :not(slot) {
+    position: absolute;
+    inset: 0 0 auto;
+    visibility: hidden;
+  }
+  .taking article {
+    content-visibility: visible;
+  }
   h2,
   h3,
   p,

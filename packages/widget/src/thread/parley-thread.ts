@@ -35,6 +35,7 @@ export const lazy = {
   actions: () => import('./thread-actions.js'),
   live: () => import('./live.js'),
   long: () => import('./long-thread.js'),
+  takeover: () => import('./takeover.js'),
 };
 
 type State = 'loading' | 'ready' | 'error';
@@ -67,7 +68,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @fires parley-message-posted - The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator.
  * @fires parley-error - Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error, nor a `#parley-<id>` link to a message the server does not list, which a notice explains), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element).
  *
- * @slot - Optional: the thread's server-rendered markup (`GET /threads/:key/fragment`), for readers without JavaScript and search engines. It stays on screen, instead of the loading skeleton, until the thread is loaded (and beside the retry, should that load fail); then the element's own view replaces it (it stays in the page, unrendered). Whitespace or bare text does not count: only element children.
+ * @slot - Optional: the thread's server-rendered markup (`GET /threads/:key/fragment`), for readers without JavaScript and search engines. It stays on screen, instead of the loading skeleton, until the thread is loaded (and beside the retry, should that load fail); then the element's own view replaces it (it stays in the page, unrendered), keeping a reader who scrolled into it on the same message and moving focus inside it to the same message. Only the fragment's root (`data-parley-thread`) counts: whitespace, bare text or a `<noscript>` does not.
  *
  * @csspart thread - The whole thread.
  * @csspart skip-link - "Skip to the reply form", at the top, shown while focused (not on a closed thread).
@@ -297,19 +298,21 @@ export class ParleyThread extends LitElement {
     // breathe between that and building our shadow tree. Not over the
     // server's markup: our shadow root, empty till then, would hide it for
     // that task (a frame without it), and its first render is just a slot.
-    if (!this.hasUpdated && !this.childElementCount) await new Promise((r) => setTimeout(r));
+    if (!this.hasUpdated && !this.#markup()) await new Promise((r) => setTimeout(r));
     super.scheduleUpdate();
   }
 
   /**
    * Settles once everything under way is rendered: a long page's batches, the
-   * interactive chunk once it is loading, and the batches that add the
-   * actions, so every message shown has its actions when this settles.
+   * takeover of the server's markup, the interactive chunk once it is loading,
+   * and the batches that add the actions, so every message shown has its
+   * actions when this settles.
    */
   protected override async getUpdateComplete() {
     let settled = await super.getUpdateComplete();
-    while (this.#batches.due || (this.#actionsLoad && !this.#actions)) {
+    while (this.#batches.due || this.#taking || (this.#actionsLoad && !this.#actions)) {
       await this.#batches.due;
+      await this.#takeover;
       await this.#actionsLoad;
       settled = await super.getUpdateComplete();
     }
@@ -372,13 +375,23 @@ export class ParleyThread extends LitElement {
     if (this._state !== 'ready') return;
     const batches = this.#batches;
     const state = this.#replies;
-    scrollWhenRendered(this.renderRoot, state, batches.replies >= this.#repliesToShow);
+    const taking = this.#taking;
+    const id =
+      !taking && scrollWhenRendered(this.renderRoot, state, batches.replies >= this.#repliesToShow);
+    if (id) this.#read('keepInView', id);
     // A long page is rendered a batch of replies per task, so no task blocks
     // the reader's page for long: the first batch fills the screen at once.
     // The interactive part follows once the whole page is in, so its own
     // evaluation and render never pile onto a batch, and it is added to the
     // messages a batch per task as well.
     if (batches.replies < this.#repliesToShow) batches.grow('replies');
+    else if (taking)
+      // The view is in, laid out unseen: `takeover.ts` swaps it for the
+      // markup, keeping the reader's place and focus (without its chunk, a plain swap).
+      this.#takeover ??= Promise.all([lazy.takeover(), this.#withLong()]).then(
+        ([{ takeOver }]) => takeOver(this.#host, state, taking, this.#swap),
+        this.#swap,
+      );
     else if (!this.#actions) this.#loadActions();
     else {
       const { tree, highlighted } = this.#view;
@@ -408,6 +421,8 @@ export class ParleyThread extends LitElement {
     const ctl = new AbortController();
     this.#abort = ctl;
     unmark(this.#replies);
+    // A thread was on screen: the markup is no longer the one to show (see `render`).
+    if (this._state === 'ready') this.#tookOver = true;
     this._state = 'loading';
     this._thread = null;
     this.#replies = { list: replyList([], null), signal: ctl.signal };
@@ -480,6 +495,21 @@ export class ParleyThread extends LitElement {
 
   /** The thread was on screen once: markup the page put in the element is no longer its (see `render`). */
   #tookOver = false;
+  /** The server's markup while the view, loaded, is laid out unseen beside it; null otherwise. */
+  #taking: Element | null = null;
+  #takeover?: Promise<void>;
+
+  /** The server's fragment (`data-parley-thread`): no other child (a `<noscript>`, a note) stands for the thread. */
+  #markup() {
+    return this.querySelector(':scope>[data-parley-thread]');
+  }
+
+  /** Shows the view instead of the markup, rendered before this returns (so before any paint). */
+  #swap = () => {
+    this.#tookOver = true;
+    this.requestUpdate();
+    this.performUpdate();
+  };
 
   override render() {
     const t = this.#host.t;
@@ -489,12 +519,12 @@ export class ParleyThread extends LitElement {
     // search engines. Until the thread is first on screen, a slot shows it
     // instead of the skeleton (beside the retry, should the load fail); then
     // it stays in the page, unrendered (nor read twice by screen readers), and
-    // a new key's load shows the skeleton. Element children only: the
-    // whitespace around them, or a text such as "Comments need JavaScript",
-    // is no thread.
-    if (state === 'ready') this.#tookOver = true;
-    const markup = !this.#tookOver && this.childElementCount > 0;
-    return html`<section part="thread" class="thread" aria-busy=${state === 'loading' && !markup}
+    // a new key's load shows the skeleton. Only the fragment's root counts:
+    // a `<noscript>` or a note such as "Comments need JavaScript" is no thread.
+    // Once loaded, the view is laid out unseen (class `taking`) till `takeover.ts` swaps.
+    const markup = this.#tookOver ? null : this.#markup();
+    this.#taking = state === 'ready' ? markup : null;
+    return html`<section part="thread" class="thread ${this.#taking ? 'taking' : ''}" aria-busy=${state === 'loading' && !markup}
       @pointerover=${this.#onExactTime} @focusin=${this.#onExactTime}>
       ${
         markup

@@ -95,16 +95,20 @@ export const listed = ({ opening, runs }: ReplyList): Message[] => [
  * the focus to it, so keyboard and screen-reader users start there (it is not
  * in the tab order: `tabindex=-1`); forgets it once every batch is in
  * (`allIn`) and nothing is being read for it: it is not on this page at all.
+ * Returns the id scrolled to (0: none): the messages above it are still
+ * placeholders of an estimated height, so the element then keeps it in view
+ * as they take their real heights (`keepInView`, in `long-thread.ts`).
  */
 export function scrollWhenRendered(root: ParentNode, state: ReplyState, allIn: boolean) {
   const id = state.scrollTo;
-  if (!id) return;
+  if (!id) return 0;
   const target = root.querySelector<HTMLElement>(`#parley-${id}`);
   if (target || (allIn && state.seeking !== id)) state.scrollTo = 0;
-  if (!target) return;
+  if (!target) return 0;
   target.scrollIntoView({ block: 'center' });
   target.tabIndex = -1;
   target.focus({ preventScroll: true });
+  return id;
 }
 
 /** Stops `reveal`'s mark (part `fresh`) and its timer: the element disconnects or loads again. */

@@ -54,8 +54,8 @@ export interface ThreadView {
   long: typeof LongThread | undefined;
   /** Switches between all messages and the highlights. */
   show: (highlightsOnly: boolean) => void;
-  /** Runs a part of `long-thread.ts` on `state`: a gap's page (`i`), a linked message, highlights, the skip link. */
-  read: <K extends 'loadGap' | 'loadAt' | 'loadHighlights' | 'skip'>(
+  /** Runs a part of `long-thread.ts` on `state`: a gap's page (`i`), a linked message, highlights, the skip link, keeping a linked message in view. */
+  read: <K extends 'loadGap' | 'loadAt' | 'loadHighlights' | 'skip' | 'keepInView'>(
     name: K,
     arg?: Parameters<(typeof LongThread)[K]>[2],
   ) => void;

@@ -126,7 +126,10 @@ export function summarizeExtractive(input: SummaryInput): ExtractiveSummary | nu
  * (`setImmediate`), so requests keep being served while a big thread is
  * read. `signal` is checked before it starts and after every pause.
  */
-export const extractiveSummary: Summarize = async (input, signal) => {
+export const extractiveSummary = async (
+  input: SummaryInput,
+  signal?: AbortSignal,
+): Promise<string | null> => {
   signal?.throwIfAborted();
   const steps = summarize(input);
   let sliceStart = performance.now();

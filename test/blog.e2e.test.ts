@@ -47,12 +47,15 @@ describe('the example blog with a Parley thread', () => {
   }
 
   async function waitForReply(page: Page, text: string) {
-    await page.getByText(text).waitFor({ timeout: 15_000 });
+    await page
+      .locator('parley-thread [part~="thread"]')
+      .getByText(text)
+      .waitFor({ timeout: 15_000 });
   }
 
   it('shows the seeded thread: title, summary, stats, status, opening post and replies', async () => {
     const { page, problems } = await openArticle();
-    const thread = page.locator('parley-thread');
+    const thread = page.locator('parley-thread [part~="thread"]');
     await thread.getByRole('heading', { name: /The Efficiency Wars/ }).waitFor();
     await thread.getByText('This thread explores DeepSeek’s R1 breakthrough').waitFor();
     await thread.getByText('5 msgs').waitFor();
@@ -96,11 +99,18 @@ describe('the example blog with a Parley thread', () => {
     });
     await page.getByLabel('Name', { exact: true }).fill('Grace Hopper');
     await page.getByLabel('Message', { exact: true }).fill('Efficiency *is* the **frontier**.');
-    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page
+      .locator('parley-thread [part~="thread"]')
+      .getByRole('button', { name: 'Post reply' })
+      .click();
     // Shown under the new reply, and said through the thread's status line.
-    await page.getByText('Your reply was posted.').first().waitFor();
+    await page
+      .locator('parley-thread [part~="thread"]')
+      .getByText('Your reply was posted.')
+      .first()
+      .waitFor();
     await waitForReply(page, 'Grace Hopper');
-    await page.getByText('6 msgs').waitFor();
+    await page.locator('parley-thread [part~="thread"]').getByText('6 msgs').waitFor();
     assert.equal(await page.locator('parley-thread strong', { hasText: 'frontier' }).count(), 1);
     // The message field is cleared, the name is remembered.
     assert.equal(await page.getByLabel('Message', { exact: true }).inputValue(), '');
@@ -126,7 +136,7 @@ describe('the example blog with a Parley thread', () => {
 
     await page.reload();
     await waitForReply(page, 'Grace Hopper');
-    await page.getByText('6 msgs').waitFor();
+    await page.locator('parley-thread [part~="thread"]').getByText('6 msgs').waitFor();
     assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Grace Hopper');
 
     const code = await example.stop();
@@ -135,19 +145,28 @@ describe('the example blog with a Parley thread', () => {
     assert.ok(!example.output().includes('Seeded'), 'a database with content is never re-seeded');
     await page.reload();
     await waitForReply(page, 'Grace Hopper');
-    await page.getByText('6 msgs').waitFor();
+    await page.locator('parley-thread [part~="thread"]').getByText('6 msgs').waitFor();
     assert.deepEqual(problems, []);
     await page.close();
   });
 
   it('shows a page nobody has commented on as an empty thread with a form', async () => {
     const { page, problems } = await openArticle(`${example.blogUrl}/about/`);
-    await page.getByText('Be the first to start the discussion.').waitFor();
+    await page
+      .locator('parley-thread [part~="thread"]')
+      .getByText('Be the first to start the discussion.')
+      .waitFor();
     await page.getByLabel('Name', { exact: true }).fill('First Reader');
     await page.getByLabel('Message', { exact: true }).fill('First!');
-    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page
+      .locator('parley-thread [part~="thread"]')
+      .getByRole('button', { name: 'Post reply' })
+      .click();
     await waitForReply(page, 'First Reader');
-    await page.getByText(/\b1 msg\b/).waitFor();
+    await page
+      .locator('parley-thread [part~="thread"]')
+      .getByText(/\b1 msg\b/)
+      .waitFor();
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -175,7 +194,10 @@ describe('the example blog with a Parley thread', () => {
     // The stream resumes from the page's lastEventId, so the reply arrives
     // whether the stream opened before or after the post.
     await waitForReply(page, 'This one arrived live.');
-    assert.equal(await page.getByText('Live Reader').count(), 1);
+    assert.equal(
+      await page.locator('parley-thread [part~="thread"]').getByText('Live Reader').count(),
+      1,
+    );
     // It came over the event stream, not from reading the thread again.
     assert.ok(
       reads.some((path) => path.endsWith('/events')),

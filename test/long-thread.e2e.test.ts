@@ -69,7 +69,7 @@ describe('a long thread on a phone', () => {
     page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     const target = ids[39]!;
     await page.goto(`${example.articleUrl}#parley-${target}`);
-    const thread = page.locator('parley-thread');
+    const thread = page.locator('parley-thread [part~="thread"]');
     const message = thread.locator(`#parley-${target}`);
     await message.getByText('Long thread reply number 40.').waitFor();
     await page.waitForFunction(

@@ -55,10 +55,17 @@ describe('moderating the example blog', () => {
     await reader.page.goto(example.articleUrl);
     await reader.page.getByLabel('Name', { exact: true }).fill('Ada Lovelace');
     await reader.page.getByLabel('Message', { exact: true }).fill('A held thought on engines.');
-    await reader.page.getByRole('button', { name: 'Post reply' }).click();
+    await reader.page
+      .locator('parley-thread [part~="thread"]')
+      .getByRole('button', { name: 'Post reply' })
+      .click();
     // Only its author sees a held reply, marked as such; counts leave it out.
-    await reader.page.getByText('Awaiting moderation').first().waitFor();
-    await reader.page.getByText('5 msgs').waitFor();
+    await reader.page
+      .locator('parley-thread [part~="thread"]')
+      .getByText('Awaiting moderation')
+      .first()
+      .waitFor();
+    await reader.page.locator('parley-thread [part~="thread"]').getByText('5 msgs').waitFor();
 
     const admin = await watchedPage();
     await admin.page.goto(`${example.serverUrl}/admin`);
@@ -79,7 +86,7 @@ describe('moderating the example blog', () => {
     await moderate(admin.page, 'Threads', /^Close, thread/, 'Thread closed');
 
     await reader.page.reload();
-    const thread = reader.page.locator('parley-thread');
+    const thread = reader.page.locator('parley-thread [part~="thread"]');
     const reply = thread.getByRole('article', { name: 'Ada Lovelace' });
     await reply.getByText('A held thought on engines.').waitFor();
     assert.equal(await reply.getByRole('img', { name: 'Highlighted' }).count(), 1);
@@ -142,7 +149,7 @@ describe('posting as the owner with a posting link from /admin', () => {
       (r) => r.status() === 401 && r.url().endsWith('/messages') && r.request().method() === 'POST',
     );
     await blog.goto(link);
-    const thread = blog.locator('parley-thread');
+    const thread = blog.locator('parley-thread [part~="thread"]');
     await thread.getByText('Posting as the site owner').waitFor();
     assert.equal(new URL(blog.url()).hash, '', 'the key leaves the address bar');
     const stored = await blogStorage(blog);

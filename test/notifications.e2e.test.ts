@@ -116,7 +116,7 @@ describe('notifications from the example blog', () => {
     const page = await phone.newPage();
     const problems = watchProblems(page);
     await page.goto(example.articleUrl);
-    const thread = page.locator('parley-thread');
+    const thread = page.locator('parley-thread [part~="thread"]');
     await thread.getByRole('heading', { name: /The Efficiency Wars/ }).waitFor();
     await thread.getByLabel('Name', { exact: true }).fill('Ada Lovelace');
     const body = thread.getByLabel('Message', { exact: true });
@@ -159,7 +159,7 @@ describe('notifications from the example blog', () => {
     const other = await browser.newPage();
     const otherProblems = watchProblems(other);
     await other.goto(example.articleUrl);
-    const otherThread = other.locator('parley-thread');
+    const otherThread = other.locator('parley-thread [part~="thread"]');
     const target = otherThread.locator(`#parley-${myId}`);
     await target.getByRole('button', { name: 'Reply to Ada Lovelace' }).click();
     const box = target.getByRole('form', { name: 'Reply to Ada Lovelace' });
@@ -184,7 +184,7 @@ describe('notifications from the example blog', () => {
 
     // Following it shows the answer, marked as the target, on the phone.
     await page.goto(answer);
-    const shown = page.locator('parley-thread').locator(`#parley-${answerId}`);
+    const shown = page.locator('parley-thread [part~="thread"]').locator(`#parley-${answerId}`);
     await shown.getByText('by engine').waitFor();
     await page.waitForFunction(
       (id) =>

@@ -601,7 +601,7 @@ export const app: typeof createApp = createApp;
         const problems = watchProblems(page);
         await page.goto(`${site.url}/`);
         await page
-          .locator('parley-thread')
+          .locator('parley-thread [part~="thread"]')
           .getByText('Hello from the tarball')
           .waitFor({ timeout: 15_000 });
         assert.equal(

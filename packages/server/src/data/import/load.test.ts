@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Store } from '../../db/store.ts';
 import { countBreaches } from '../../fuzz/invariants.ts';
 import { renderComment } from '../../markdown/render.ts';
 import { deleteMessage } from '../../messages/message-state.ts';
@@ -129,9 +130,37 @@ for (const dialect of dialects) {
 
     it('two imports of one file at once: one writes, the other says so and a re-run adds nothing twice', async () => {
       const records = [thread(KEY), ...Array.from({ length: 12 }, (_, i) => message(`same:${i}`))];
+      // "At once" made certain: each import's first write waits until both
+      // have staged (read what the database holds), so neither can finish
+      // before the other looks, however slow or loaded the machine is.
+      let arrive!: () => void;
+      let waiting = 2;
+      const bothStaged = new Promise<void>((resolve) => {
+        arrive = () => {
+          if (--waiting === 0) resolve();
+        };
+      });
+      const gated = (store: Store): Store => {
+        let first = true;
+        return {
+          db: store.db,
+          dialect: store.dialect,
+          location: store.location,
+          onEvents: (listener) => store.onEvents(listener),
+          close: () => store.close(),
+          async write(fn) {
+            if (first) {
+              first = false;
+              arrive();
+              await bothStaged;
+            }
+            return store.write(fn);
+          },
+        };
+      };
       const results = await Promise.allSettled([
-        importInto(f.db.store, reader(records), { batchSize: 3 }),
-        importInto(f.db.store, reader(records), { batchSize: 3 }),
+        importInto(gated(f.db.store), reader(records), { batchSize: 3 }),
+        importInto(gated(f.db.store), reader(records), { batchSize: 3 }),
       ]);
       const refused = results.filter((r) => r.status === 'rejected');
       assert.equal(refused.length, 1, 'the second finds the first wrote meanwhile');

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../app-deps.ts';
+import { errorText, pollLoop } from '../background/poll-loop.ts';
 import type { DeliveryRow } from '../db/schema.ts';
 import { isTransientDbError, type Store, StoreUnavailableError } from '../db/store.ts';
 import {
@@ -152,20 +153,6 @@ function describeFailure(error: unknown): string {
   return errorCode(error) ?? 'send failed';
 }
 
-/**
- * An unexpected error (a pass or a fan-out that failed: the database, a
- * channel's bug) as logs show it: its name, code and message, with anything
- * shaped like an email address blanked, since a reader's address is never
- * logged, whatever a driver quotes.
- */
-function errorText(error: unknown): string {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  const text = [e?.name, e?.code, e?.message ?? String(error)]
-    .filter((part) => typeof part === 'string' && part !== '')
-    .join(': ');
-  return text.replace(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g, '<address>').slice(0, 500);
-}
-
 /** A new `webhook-id`: unique, URL-safe, and the same on every attempt of its delivery. */
 function newWebhookId(): string {
   return `msg_${randomBytes(16).toString('base64url')}`;
@@ -231,17 +218,23 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   // Each send listens to its own AbortSignal.any() of this and its timeout,
   // never to this one directly, however many sends run.
   const interrupt = new AbortController();
-  let stopping = false;
   let fanningOut: Promise<number> | undefined;
-  let ticking: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let timerDue = Number.POSITIVE_INFINITY;
-  // A send finished while no poll was waiting: the loop goes on at once.
-  let woken = false;
   // Every pass running (the loop's, and runOnce's): stop() waits for them.
   const passes = new Set<Promise<unknown>>();
   let lastPrune = Number.NEGATIVE_INFINITY;
-  let failedPasses = 0;
+  // A finished send wakes it: a freed slot may take the next delivery.
+  const loop = pollLoop({
+    pollMs,
+    maxBackoffMs: MAX_PASS_BACKOFF_MS,
+    pass: async () => {
+      const result = await pass(false);
+      return result.fannedOut + result.claimed > 0;
+    },
+    // The database is down or busy: say so, and look again less and less often.
+    onFailure: (error, _failures, retryInMs) =>
+      logger.error({ msg: 'delivery pass failed', error: errorText(error), retryInMs }),
+  });
+  const wake = () => loop.wake();
 
   async function fanOutBatch(): Promise<number> {
     if (!(await outboxHasRows(store.db))) return 0;
@@ -331,7 +324,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       .then(async () => {
         if (lanes.length === 0) return drainWithoutChannels();
         let total = 0;
-        for (let round = 0; round < MAX_ROUNDS && !stopping; round++) {
+        for (let round = 0; round < MAX_ROUNDS && !loop.stopping; round++) {
           const n = await fanOutBatch();
           total += n;
           if (n < batchSize) break;
@@ -439,7 +432,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const counts = { claimed: 0, delivered: 0, failed: 0 };
     const own = new Set<Promise<boolean>>();
     let more = true;
-    while (!stopping && more && counts.claimed < MAX_ROUNDS * batchSize) {
+    while (!loop.stopping && more && counts.claimed < MAX_ROUNDS * batchSize) {
       const { sends, slots } = await claimAndStart(lane);
       counts.claimed += sends.length;
       // A full claim: more may be due. None free: try again once one of ours ends.
@@ -594,60 +587,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     return { fannedOut, delivered, failed };
   }
 
-  function schedule(delayMs: number): void {
-    if (stopping) return;
-    clearTimeout(timer);
-    timerDue = Date.now() + delayMs;
-    timer = setTimeout(() => {
-      timer = undefined;
-      timerDue = Number.POSITIVE_INFINITY;
-      ticking = tick().finally(() => {
-        ticking = undefined;
-      });
-    }, delayMs);
-    timer.unref();
-  }
-
-  /** A send finished: if the loop is waiting for its next poll, it runs now instead. */
-  function wake(): void {
-    if (stopping) return;
-    if (timer && timerDue > Date.now()) schedule(0);
-    else if (ticking) woken = true;
-  }
-
-  async function tick(): Promise<void> {
-    woken = false;
-    try {
-      const result = await pass(false);
-      failedPasses = 0;
-      // Straight on while there is work; otherwise wait for the next poll
-      // (or a finished send, which frees a slot).
-      schedule(result.fannedOut + result.claimed > 0 || woken ? 0 : pollMs);
-    } catch (error) {
-      // The database is down or busy: say so, and look again less and less often.
-      failedPasses++;
-      const delay = Math.min(pollMs * 2 ** failedPasses, MAX_PASS_BACKOFF_MS);
-      logger.error({ msg: 'delivery pass failed', error: errorText(error), retryInMs: delay });
-      schedule(delay);
-    }
-  }
-
   return {
-    start() {
-      if (stopping || timer || ticking) return;
-      schedule(0);
-    },
+    start: () => loop.start(),
     async stop() {
-      stopping = true;
-      clearTimeout(timer);
-      timer = undefined;
+      const stopped = loop.stop();
       const grace = setTimeout(() => {
         interrupt.abort(new DeliveryError('interrupted: the server stopped'));
       }, stopGraceMs);
       grace.unref();
       try {
         // Passes first (they wait for their own sends), then sends the loop started.
-        await ticking;
+        await stopped;
         await Promise.allSettled([...passes]);
         await Promise.allSettled(lanes.flatMap((lane) => [...lane.inFlight]));
       } finally {

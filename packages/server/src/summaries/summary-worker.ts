@@ -13,6 +13,7 @@
  * result and is computed again for them.
  */
 import type { Logger } from '../app-deps.ts';
+import { errorText, pollLoop } from '../background/poll-loop.ts';
 import type { Store } from '../db/store.ts';
 import { showableLine } from '../http/fields.ts';
 import { MAX_SUMMARY } from '../moderation/moderation.schemas.ts';
@@ -94,15 +95,6 @@ export interface SummaryWorker {
   runOnce(): Promise<SummaryPassResult>;
 }
 
-/** An error as logs show it: its name, code and message, never a whole stack or payload. */
-function errorText(error: unknown): string {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  return [e?.name, e?.code, e?.message ?? String(error)]
-    .filter((part) => typeof part === 'string' && part !== '')
-    .join(': ')
-    .slice(0, 500);
-}
-
 /** The longest a stand-in summary waits before the endpoint is asked again. */
 const MAX_RETRY_MS = 3_600 * SECOND;
 
@@ -132,13 +124,21 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
 
   // Aborted by stop(): computations in flight end at once.
   const stopped = new AbortController();
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-  let timerDue = Number.POSITIVE_INFINITY;
-  let ticking: Promise<void> | undefined;
-  let woken = false;
   const passes = new Set<Promise<unknown>>();
-  let failedPasses = 0;
+  const loop = pollLoop({
+    pollMs,
+    maxBackoffMs: MAX_PASS_BACKOFF_MS,
+    pass: async () => (await pass()).claimed > 0,
+    // The database is down or busy: say so once, and look again less and
+    // less often (a thread claimed meanwhile is claimed again once its
+    // lease runs out).
+    onFailure(error, failures, retryInMs) {
+      if (failures === 1) {
+        logger.error({ msg: 'summary pass failed', error: errorText(error), retryInMs });
+      }
+    },
+    onRecovered: () => logger.info({ msg: 'summary passes work again' }),
+  });
 
   /**
    * Runs `summarize`, bounded by the timeout and stop(), even if it ignores
@@ -224,7 +224,7 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
 
   async function passOnce(): Promise<SummaryPassResult> {
     const result: SummaryPassResult = { claimed: 0, changed: 0, failed: 0 };
-    if (stopping) return result;
+    if (loop.stopping) return result;
     const now = clock();
     const window = {
       now: now.toISOString(),
@@ -256,57 +256,13 @@ export function createSummaryWorker(options: SummaryWorkerOptions): SummaryWorke
     return running;
   }
 
-  function schedule(delayMs: number): void {
-    if (stopping) return;
-    clearTimeout(timer);
-    timerDue = Date.now() + delayMs;
-    timer = setTimeout(() => {
-      timer = undefined;
-      timerDue = Number.POSITIVE_INFINITY;
-      ticking = tick().finally(() => {
-        ticking = undefined;
-      });
-    }, delayMs);
-    timer.unref();
-  }
-
-  async function tick(): Promise<void> {
-    woken = false;
-    try {
-      const result = await pass();
-      if (failedPasses > 0) logger.info({ msg: 'summary passes work again' });
-      failedPasses = 0;
-      // Straight on while there is work; otherwise wait for the next poll.
-      schedule(result.claimed > 0 || woken ? 0 : pollMs);
-    } catch (error) {
-      // The database is down or busy: say so once, and look again less and
-      // less often (a thread claimed meanwhile is claimed again once its
-      // lease runs out).
-      failedPasses++;
-      const delay = Math.min(pollMs * 2 ** failedPasses, MAX_PASS_BACKOFF_MS);
-      if (failedPasses === 1) {
-        logger.error({ msg: 'summary pass failed', error: errorText(error), retryInMs: delay });
-      }
-      schedule(delay);
-    }
-  }
-
   return {
-    start() {
-      if (stopping || timer || ticking) return;
-      schedule(0);
-    },
-    wake() {
-      if (stopping) return;
-      if (timer && timerDue > Date.now()) schedule(0);
-      else if (ticking) woken = true;
-    },
+    start: () => loop.start(),
+    wake: () => loop.wake(),
     async stop() {
-      stopping = true;
-      clearTimeout(timer);
-      timer = undefined;
+      const ended = loop.stop();
       stopped.abort(new Error('the server stopped'));
-      await ticking?.catch(() => {});
+      await ended;
       await Promise.allSettled([...passes]);
     },
     runOnce: pass,

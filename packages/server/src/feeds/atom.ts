@@ -20,8 +20,8 @@
  *   are dropped rather than making the whole feed ill-formed.
  */
 import { Feed } from 'feed';
+import { escapeHtml } from '../http/html.ts';
 import { threadPath, under } from '../http/public-url.ts';
-import { escapeHtml } from '../notifications/mail-render.ts';
 import type { FeedMessageRow, SiteFeedMessageRow } from './feeds.repository.ts';
 
 /** The media type of every feed Parley serves. */

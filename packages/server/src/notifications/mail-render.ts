@@ -20,6 +20,7 @@
  *   bidi controls become spaces, so no name or title can add a header.
  */
 import sanitizeHtml from 'sanitize-html';
+import { escapeHtml } from '../http/html.ts';
 import type { HeldReason, NotifiedMessage, Thread, WebhookEventData } from '../wire.ts';
 
 /** A mail's words: subject, plain text and HTML. */
@@ -58,14 +59,6 @@ export function headerText(text: string, max = 150): string {
   const line = text.replace(UNSAFE_IN_LINE, ' ').replace(/\s+/g, ' ').trim();
   const points = [...line];
   return points.length <= max ? line : `${points.slice(0, max - 1).join('')}…`;
-}
-
-/** HTML-escapes text for element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }
 
 /**

@@ -24,7 +24,7 @@ import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import type { ReaderKeyRow } from '../db/schema.ts';
-import { escapeHtml } from './mail-render.ts';
+import { escapeHtml } from '../http/html.ts';
 import {
   confirmReaderKey,
   deleteAddress,

@@ -11,7 +11,7 @@
  * and the widget link to) are what a blog may style and link; they are
  * documented in docs/pages.md.
  */
-import { escapeHtml } from '../notifications/mail-render.ts';
+import { escapeHtml } from '../http/html.ts';
 import type { Message, Thread } from '../wire.ts';
 import { MAX_DEPTH, type PlacedMessage } from './page-plan.ts';
 import { absoluteTime, fill, plural, pageStrings as t } from './page-strings.ts';

@@ -6,7 +6,7 @@
  * escaped from `thread-markup.ts` and `json-ld.ts`.
  */
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../notifications/mail-render.ts';
+import { escapeHtml } from '../http/html.ts';
 import { pageStrings as t } from './page-strings.ts';
 
 /**

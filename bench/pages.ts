@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { runIfMain } from './lib/cli.ts';
 import { threadPath } from './lib/http.ts';
-import { combineRounds, type LoadRound, loadRound } from './lib/load.ts';
+import { checkedRound, combineRounds, type LoadRound, loadFigures, loadRound } from './lib/load.ts';
 import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
@@ -36,36 +36,15 @@ const JSON_PATH = threadPath(KEY);
 /** What browsers and crawlers (Googlebot, Bingbot) send. */
 const ACCEPT = { 'accept-encoding': 'gzip, deflate, br' };
 
-/** A round of load that insists every answer was a 200. */
-async function round200(url: string): Promise<LoadRound> {
-  const result = await loadRound({
+/** A round against `url` as browsers send it, bodies dropped unread (see `discardBodies`). */
+function round200(url: string): Promise<LoadRound> {
+  return checkedRound({
     url,
     connections: CONNECTIONS,
     durationS: ROUND_S,
     headers: ACCEPT,
     discardBodies: true,
   });
-  const other = Object.entries(result.statusCodes).filter(([code]) => code !== '200');
-  if (other.length > 0 || result.errors > 0) {
-    throw new Error(
-      `${url}: expected only 200, got ${JSON.stringify(result.statusCodes)}, ${result.errors} errors`,
-    );
-  }
-  return result;
-}
-
-function loadFigures(label: string, rounds: LoadRound[]): Figure[] {
-  const c = combineRounds(rounds);
-  return [
-    {
-      name: `${label}: requests/s`,
-      value: round(c.rps),
-      unit: 'req/s',
-      note: `rounds ${round(c.minRps, 0)}–${round(c.maxRps, 0)}`,
-    },
-    { name: `${label}: p50 latency`, value: c.p50, unit: 'ms' },
-    { name: `${label}: p99 latency`, value: c.p99, unit: 'ms' },
-  ];
 }
 
 /** One GET read in full as it came over the wire: no decoding (fetch would undo the compression). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startBaseline } from './lib/baseline.ts';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
-import { combineRounds, type LoadRound, loadRound } from './lib/load.ts';
+import { checkedRound, combineRounds, type LoadRound, loadFigures, loadRound } from './lib/load.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
@@ -60,39 +60,14 @@ async function assertSamePage(a: BenchServer, b: BenchServer): Promise<void> {
   }
 }
 
-/** A round of load that insists every answer had the expected status. */
-async function round200(
-  url: string,
-  expected = '200',
-  headers?: Record<string, string>,
-): Promise<LoadRound> {
-  const result = await loadRound({
+function round200(url: string, expected = '200', headers?: Record<string, string>) {
+  return checkedRound({
     url,
     connections: CONNECTIONS,
     durationS: ROUND_S,
+    expected,
     ...(headers ? { headers } : {}),
   });
-  const other = Object.entries(result.statusCodes).filter(([code]) => code !== expected);
-  if (other.length > 0 || result.errors > 0) {
-    throw new Error(
-      `${url}: expected only ${expected}, got ${JSON.stringify(result.statusCodes)}, ${result.errors} errors`,
-    );
-  }
-  return result;
-}
-
-function loadFigures(label: string, rounds: LoadRound[]): Figure[] {
-  const c = combineRounds(rounds);
-  return [
-    {
-      name: `${label}: requests/s`,
-      value: round(c.rps),
-      unit: 'req/s',
-      note: `rounds ${round(c.minRps, 0)}–${round(c.maxRps, 0)}`,
-    },
-    { name: `${label}: p50 latency`, value: c.p50, unit: 'ms' },
-    { name: `${label}: p99 latency`, value: c.p99, unit: 'ms' },
-  ];
 }
 
 /** Whether the server revalidates with ETag: the ETag it sent, if a conditional GET gets a 304. */

@@ -5,6 +5,8 @@
  * measured the same way, which is what makes the comparisons fair.
  */
 import autocannon from 'autocannon';
+import type { Figure } from './report.ts';
+import { round } from './stats.ts';
 
 /** One load round's figures. */
 export interface LoadRound {
@@ -101,4 +103,37 @@ export function combineRounds(rounds: readonly LoadRound[]): LoadRound & {
     minRps: Math.min(...rps),
     maxRps: Math.max(...rps),
   };
+}
+
+/**
+ * A round of load that insists every answer had the `expected` status and
+ * no connection failed: a figure over errors would measure the wrong thing.
+ */
+export async function checkedRound(
+  options: LoadOptions & { expected?: string },
+): Promise<LoadRound> {
+  const { expected = '200', ...load } = options;
+  const result = await loadRound(load);
+  const other = Object.entries(result.statusCodes).filter(([code]) => code !== expected);
+  if (other.length > 0 || result.errors > 0) {
+    throw new Error(
+      `${load.url}: expected only ${expected}, got ${JSON.stringify(result.statusCodes)}, ${result.errors} errors`,
+    );
+  }
+  return result;
+}
+
+/** The figures of `label`'s rounds: requests/s (with the rounds' range), p50 and p99. */
+export function loadFigures(label: string, rounds: LoadRound[]): Figure[] {
+  const c = combineRounds(rounds);
+  return [
+    {
+      name: `${label}: requests/s`,
+      value: round(c.rps),
+      unit: 'req/s',
+      note: `rounds ${round(c.minRps, 0)}–${round(c.maxRps, 0)}`,
+    },
+    { name: `${label}: p50 latency`, value: c.p50, unit: 'ms' },
+    { name: `${label}: p99 latency`, value: c.p99, unit: 'ms' },
+  ];
 }

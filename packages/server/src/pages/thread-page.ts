@@ -39,7 +39,9 @@ const PAGE_STYLE = [
   '.parley-badge{border:1px solid currentColor;border-radius:1rem;padding:0 .45rem;font-size:.8rem}',
   '.parley-time{color:inherit}',
   '.parley-body>:first-child{margin-top:.25rem}.parley-body>:last-child{margin-bottom:0}',
-  '.parley-body pre{overflow-x:auto;padding:.5rem;border:1px solid var(--line)}',
+  // Wrapped, not scrolled: a scrolling block would need a tab stop of its own
+  // for keyboard readers (axe scrollable-region-focusable), and this page has no script.
+  '.parley-body pre{white-space:pre-wrap;overflow-wrap:anywhere;padding:.5rem;border:1px solid var(--line)}',
   '.parley-body blockquote{margin-left:0;padding-left:.75rem;border-left:3px solid var(--line);color:var(--muted)}',
   '.parley-deleted p{color:var(--muted);font-style:italic;margin:0}',
   '.parley-pages{display:flex;flex-wrap:wrap;gap:1rem;margin:1.5rem 0}',

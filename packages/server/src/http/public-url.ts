@@ -23,10 +23,10 @@ export function publicBase(config: Pick<AppConfig, 'publicUrl' | 'listenUrl'>): 
 
 /**
  * The path, under the public base, of a thread's page (`threads/<key>`) or of
- * one of its sub-resources (`threads/<key>/feed.atom`): the key travels as
- * one URL-encoded segment, as in the API.
+ * its feed (`threads/<key>/feed.atom`): the key travels as one URL-encoded
+ * segment, as in the API.
  */
-export function threadPath(key: string, sub?: 'fragment' | 'feed.atom'): string {
+export function threadPath(key: string, sub?: 'feed.atom'): string {
   return `threads/${encodeURIComponent(key)}${sub ? `/${sub}` : ''}`;
 }
 

@@ -602,7 +602,8 @@ export const app: typeof createApp = createApp;
         await page.goto(`${site.url}/`);
         await page
           .locator('parley-thread [part~="thread"]')
-          .getByText('Hello from the tarball')
+          // Exact: the thread's automatic summary quotes the post too (with a full stop).
+          .getByText('Hello from the tarball', { exact: true })
           .waitFor({ timeout: 15_000 });
         assert.equal(
           await page.evaluate(

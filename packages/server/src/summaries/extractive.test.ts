@@ -427,6 +427,19 @@ describe('summaries carry no links, addresses or greetings', () => {
       'an @-mention',
       '@Ines heat pump installation subsidy radiators and the gas boiler replacement worked for you?',
     ],
+    // Trial round 3: the advert in a sentence of its own, the title's words in the other.
+    [
+      'a host in another sentence of its message',
+      'Heat pump installation with a subsidy for radiators is easy when the gas boiler goes. Order yours at cheap-deals.example now.',
+    ],
+    [
+      'a link (its text alone is ordinary)',
+      'Heat pump installation subsidy radiators and the gas boiler are all covered by [the best heat pump installers](https://cheap-deals.example/heat-pumps).',
+    ],
+    [
+      'a capitalised host name',
+      'Heat pump installation subsidy radiators and the gas boiler replacement come cheapest from Cheap-Deals.COM this winter.',
+    ],
   ] as const) {
     it(`skips a sentence with ${kind}`, () => {
       const result = summarizeExtractive(

@@ -152,29 +152,40 @@ function* summarize(input: SummaryInput): Steps<ExtractiveSummary | null> {
   const all: Sentence[] = [];
   for (const { message, blocks, cut } of read) {
     let inOpening = 0;
+    const said: string[] = [];
     for (const [blockIndex, block] of blocks.entries()) {
       const texts = splitSentences(block, language);
       // The message was cut inside its last sentence: that sentence is not the author's.
       if (cut && blockIndex === blocks.length - 1) texts.pop();
-      for (const text of texts) {
-        // A message holds hundreds of sentences: a pause may be due between two of them.
-        yield;
-        if (addressesOrAdvertises(text)) continue;
-        const everyWord = words(text, language);
-        if (isTooShort(text, everyWord)) continue;
-        const found = contentWords(everyWord, language);
-        // One word of substance is not a sentence worth quoting ("Great write-up!").
-        if (found.length < 2) continue;
-        all.push({
-          position: all.length,
-          messageId: message.id,
-          author: message.author,
-          text,
-          terms: new Set(found),
-          counts: countWords(found),
-          inOpening: message.kind === 'opening' ? inOpening++ : -1,
-        });
-      }
+      said.push(...texts);
+      yield;
+    }
+    // A reply that links out or names a host anywhere lends the summary none
+    // of its sentences: spam puts its advert in one sentence and the title's
+    // words in the next. The opening post, which says what the thread is
+    // about, loses only such sentences themselves.
+    const opening = message.kind === 'opening';
+    if (!opening && (LINKS_OUT.test(message.html) || said.some(addressesOrAdvertises))) {
+      continue;
+    }
+    for (const text of said) {
+      // A message holds hundreds of sentences: a pause may be due between two of them.
+      yield;
+      if (addressesOrAdvertises(text)) continue;
+      const everyWord = words(text, language);
+      if (isTooShort(text, everyWord)) continue;
+      const found = contentWords(everyWord, language);
+      // One word of substance is not a sentence worth quoting ("Great write-up!").
+      if (found.length < 2) continue;
+      all.push({
+        position: all.length,
+        messageId: message.id,
+        author: message.author,
+        text,
+        terms: new Set(found),
+        counts: countWords(found),
+        inOpening: opening ? inOpening++ : -1,
+      });
     }
     yield;
   }
@@ -274,7 +285,16 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u;
  * starts with a capital), and not a file name (see FILE_EXTENSIONS).
  */
 const BARE_HOST =
-  /(?<![\p{L}\p{N}_.@/-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)([a-z]{2,24})(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}_.@/-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)([a-z]{2,24})(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])/giu;
+/**
+ * Endings a capitalised host name is known by ("Cheap-Deals.COM",
+ * "Amazon.de"): a capital may start a product's name ("Node.js"), so a
+ * capitalised name counts as a host only when it ends in one of these.
+ */
+const COMMON_TLDS = new Set(
+  `com net org info biz io co ai app dev shop store online site xyz top club example eu de uk fr es
+  it nl be ch at pl se no dk fi ru ua cn jp kr in br mx ar ca us au nz za tr ir`.split(/\s+/),
+);
 /** Endings of file names a technical discussion names ("package.json", "main.rs"). */
 const FILE_EXTENSIONS = new Set(
   `js mjs cjs ts mts cts jsx tsx json jsonc md mdx txt yaml yml toml ini cfg conf env lock log
@@ -291,11 +311,17 @@ const FILE_EXTENSIONS = new Set(
  */
 function addressesOrAdvertises(text: string): boolean {
   if (text.startsWith('@') || URL_LIKE.test(text) || EMAIL.test(text)) return true;
-  for (const [, , last] of text.matchAll(BARE_HOST)) {
-    if (!FILE_EXTENSIONS.has(last!)) return true;
+  for (const [host, , last] of text.matchAll(BARE_HOST)) {
+    const ending = last!.toLowerCase();
+    if (host === host.toLowerCase() ? !FILE_EXTENSIONS.has(ending) : COMMON_TLDS.has(ending)) {
+      return true;
+    }
   }
   return false;
 }
+
+/** Whether a message's HTML links out (the sanitizer keeps only http(s) and mailto links). */
+const LINKS_OUT = /<a\s[^>]*href="(?:https?|mailto):/i;
 
 function countWords(list: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();

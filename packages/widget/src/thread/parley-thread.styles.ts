@@ -367,12 +367,14 @@ export const styles = css`
     display: flex;
     align-items: center;
   }
-  /* Touch: every button and link-like control is at least 44 px square. */
+  /* Touch: every button and link-like control is at least 44 px square,
+     and a message's actions row is as tall before its buttons arrive. */
   @media (pointer: coarse) {
     button,
     .back,
     .skip,
-    [part~='time'] {
+    [part~='time'],
+    .actions {
       min-width: 44px;
       min-height: 44px;
     }

@@ -51,6 +51,17 @@ describe('<parley-thread> taking part on a phone', () => {
     expect(small('#parley-3 form[part~=report]')).to.deep.equal([]);
   });
 
+  it('keeps each message’s actions row as tall before its buttons arrive as after (no shift on touch)', async () => {
+    const k = uniqueKey();
+    serveThread(k);
+    const el = await mount({ thread: k });
+    const row = $(el, '#parley-2 .actions');
+    // The row's own floor, which holds while the actions chunk is on its way.
+    expect(getComputedStyle(row).minHeight).to.equal('44px');
+    await waitUntil(() => button(el, '#parley-2', 'Reply'));
+    expect(row.getBoundingClientRect().height).to.equal(44);
+  });
+
   it('fits the reply box and the report step in a 320 px column', async () => {
     // The phone group pins its viewport to 390 px: a 320 px column stands in for the narrowest phone.
     const column = document.createElement('div');

@@ -236,9 +236,10 @@ function longFragment(key: string) {
  * called, and `messages?at=ID` as the server does (the page holding ID, from
  * a quarter page before it).
  */
-function serveLong(key: string) {
+function serveLong(key: string, hold?: Promise<unknown>) {
   const replies = LISTING.slice(1);
-  route('GET', `${threadPath(key)}/messages`, (req) => {
+  route('GET', `${threadPath(key)}/messages`, async (req) => {
+    await hold;
     const q = new URL(req.url).searchParams;
     const i = replies.findIndex((m) => m.id === Number(q.get('at')));
     if (i < 0) return apiError(404, 'message_not_found');
@@ -264,9 +265,9 @@ function serveLong(key: string) {
 }
 
 /** Mounts a `<parley-thread>` over `longFragment` below a spacer; `answer` lets its load finish. */
-async function overLongFragment() {
+async function overLongFragment(hold?: Promise<unknown>) {
   const key = uniqueKey();
-  const answer = serveLong(key);
+  const answer = serveLong(key, hold);
   const page = document.createElement('div');
   page.innerHTML = '<div style="height: 300px">The article</div>';
   const el = element(key, longFragment(key));
@@ -317,6 +318,25 @@ describe('<parley-thread> taking over a long fragment', () => {
     expect(at.map((c) => new URL(c.url).searchParams.get('at'))).to.deep.equal(['50']);
     expect(topOf(el, 50)).to.be.closeTo(offset, 3);
     expect(document.activeElement, 'no focus taken').to.equal(document.body);
+    page.remove();
+  });
+
+  it('follows a reader who scrolls on while the page they were at loads', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { el, markup, page, takeOver } = await overLongFragment(hold);
+    readAt(markup, 30, 12);
+    const done = takeOver();
+    await waitUntil(() => calls.some((c) => c.url.includes('at=30')));
+    // Further down the markup while that page is on its way.
+    const offset = readAt(markup, 58, -12);
+    release();
+    await done;
+    const at = calls.filter((c) => c.url.includes('at='));
+    expect(at.map((c) => new URL(c.url).searchParams.get('at'))).to.deep.equal(['30', '58']);
+    expect(topOf(el, 58)).to.be.closeTo(offset, 3);
     page.remove();
   });
 

@@ -67,8 +67,10 @@ export async function takeOver(
     id ? el.renderRoot.querySelector<HTMLElement>(`#parley-${id}`) : null;
   // The view as it will be shown: with `long-thread.ts` (in by now), which renders gaps in the list.
   el.requestUpdate();
-  const wanted = placeIn(markup)?.id;
-  if (wanted && !find(wanted)) {
+  // The reader may scroll on while a page loads: a second look loads theirs then.
+  for (let look = 0; look < 2; look++) {
+    const wanted = placeIn(markup)?.id;
+    if (!wanted || find(wanted)) break;
     await loadAt(host, state, wanted);
     // Its page renders a batch per task (not `updateComplete`: that waits
     // for this takeover); a second at most, should the server not list it.

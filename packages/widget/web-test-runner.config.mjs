@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
@@ -58,6 +59,23 @@ function bundledSolverPlugin() {
 }
 
 /**
+ * Serves axe-core at `/__axe__.js` for `src/testing/axe.ts`: its file is a
+ * script that sets `window.axe`, not an ES module the dev server could resolve
+ * and serve from `node_modules` itself.
+ */
+function axePlugin() {
+  const AXE = '/__axe__.js';
+  const require = createRequire(import.meta.url);
+  return {
+    name: 'parley:axe',
+    serve(context) {
+      if (context.path !== AXE) return undefined;
+      return { body: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'), type: 'js' };
+    },
+  };
+}
+
+/**
  * Browser tests in Debian's Chromium, driven by playwright-core (no browser
  * download). The esbuild plugin gets our tsconfig so it compiles exactly as
  * `tsc` checks. The clock's time zone and locale are fixed so rendered times
@@ -72,6 +90,7 @@ export default {
   testFramework: { config: { timeout: 5000 } },
   plugins: [
     ariaSnapshotPlugin(),
+    axePlugin(),
     bundledSolverPlugin(),
     esbuildPlugin({
       ts: true,

@@ -1,14 +1,25 @@
 /**
- * Finds the catalog for a locale: the one place the element asks for its
- * words. English is the only catalog so far, and built in. A locale added
- * later comes as a lazy chunk (`dist/widget/*.js`, a whole `Catalog`,
- * imported here on first use, the element re-rendering once it is in), so
- * readers only download their own language; English's interactive part
- * (`en-actions.ts`) travels with the actions chunk instead of `/widget.js`.
+ * Finds the catalog for a locale: the one place the widget's elements ask for
+ * their words. English is built in (its interactive part, `en-actions.ts`,
+ * travels with the actions chunk, and the index elements' `en-index.ts` with
+ * theirs); every other shipped locale is one lazy chunk (`locales/*.ts`, a
+ * whole {@link Catalog}), imported on first use, so readers only download
+ * their own language.
  */
 import { en, type ReadCatalog } from './en.js';
+import { lazyCatalogs } from './lazy-catalogs.js';
 
-/** The reading catalog for `locale`'s language: for now, English whatever the locale. */
-export function catalogFor(_locale: string): ReadCatalog {
-  return en;
-}
+/**
+ * The catalog for a shipped locale: English at once; another locale's whole
+ * catalog once its chunk is in, `undefined` till then (`ready` runs then).
+ */
+export const catalogFor = lazyCatalogs<ReadCatalog>(en, {
+  de: () => import('./locales/de.js'),
+  fr: () => import('./locales/fr.js'),
+  es: () => import('./locales/es.js'),
+  'pt-BR': () => import('./locales/pt-BR.js'),
+  ja: () => import('./locales/ja.js'),
+  'zh-Hans': () => import('./locales/zh-Hans.js'),
+  ar: () => import('./locales/ar.js'),
+  he: () => import('./locales/he.js'),
+});

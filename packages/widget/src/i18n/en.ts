@@ -11,6 +11,7 @@
  * still one object of one shape: both parts.
  */
 import type { enActions } from './en-actions.js';
+import type { IndexCatalog } from './en-index.js';
 import type { LongCatalog } from './en-long.js';
 
 export const en = {
@@ -50,7 +51,7 @@ export type ReadCatalog = Widen<typeof en>;
 /** The interactive part of a catalog: what the lazy actions chunk renders. */
 type ActionsCatalog = Widen<typeof enActions>;
 /** The shape every locale's catalog has. */
-export type Catalog = ReadCatalog & ActionsCatalog & LongCatalog;
+export type Catalog = ReadCatalog & ActionsCatalog & LongCatalog & IndexCatalog;
 
 /** Plural forms keyed by `Intl.PluralRules` category; `other` is the fallback. */
 export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };

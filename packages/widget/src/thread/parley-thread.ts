@@ -271,7 +271,8 @@ export class ParleyThread extends LitElement {
     this.#host.locale = safeLocale(
       this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
     );
-    this.#host.t = catalogFor(this.#host.locale);
+    // Seam: English until the locale chunks hold their strings (issue 16's i18n work).
+    this.#host.t = catalogFor('en', () => this.requestUpdate())!;
     const messages = this.#host.messages;
     // The server's list of highlights, once read (again each time the view is shown).
     const starred = this._highlightsOnly

@@ -5,8 +5,10 @@
 // Each entry of `OUTPUTS` is one generated file, or one section of a file
 // between `<!-- generated: NAME (npm run docs) -->` and `<!-- end generated: NAME -->`.
 // Adding a generated section is one line there.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { settingsMarkdown } from '../packages/server/src/settings-docs.ts';
@@ -29,6 +31,9 @@ const OUTPUTS: Output[] = [
     section: 'elements',
     render: async () => elementsMarkdown(await manifest(), ['parley-thread'], { level: 4 }),
   },
+  { file: 'README.md', section: 'frameworks', render: async () => frameworkSnippets() },
+  { file: 'packages/widget/types/react.d.ts', render: async () => frameworkTypes('react') },
+  { file: 'packages/widget/types/vue.d.ts', render: async () => frameworkTypes('vue') },
   {
     file: 'packages/widget/README.md',
     section: 'elements',
@@ -48,16 +53,24 @@ interface Documented {
   description?: string;
   default?: string;
 }
+/** A type as the manifest writes it. */
+interface TypeText {
+  text: string;
+}
 interface ElementDoc {
   tagName: string;
-  attributes?: (Documented & { fieldName?: string })[];
-  events?: Documented[];
+  attributes?: (Documented & { fieldName?: string; type?: TypeText })[];
+  events?: (Documented & { type?: TypeText })[];
   cssParts?: Documented[];
   cssProperties?: Documented[];
   slots?: Documented[];
 }
 interface Manifest {
-  modules: { declarations?: (Partial<ElementDoc> & { customElement?: boolean })[] }[];
+  modules: {
+    path: string;
+    declarations?: (Partial<ElementDoc> & { name?: string; customElement?: boolean })[];
+    exports?: { kind: string; name: string }[];
+  }[];
 }
 
 let analyzed: Promise<Manifest> | undefined;
@@ -90,6 +103,147 @@ function element(m: Manifest, tag: string): ElementDoc {
     }
   }
   throw new Error(`custom-elements.json has no <${tag}>: is its module in the analyzer's globs?`);
+}
+
+// ---- React and Vue typings ----------------------------------------------------
+
+/**
+ * The tags `src/define.ts` registers: what `/widget.js` and `import
+ * '@parley/widget'` put on a reader's page, so what an app writes in its JSX or
+ * templates. The moderation page's elements are left out on purpose.
+ */
+function pageTags(m: Manifest): Set<string> {
+  const define = m.modules.find((mod) => mod.path === 'src/define.ts');
+  const tags = (define?.exports ?? [])
+    .filter((e) => e.kind === 'custom-element-definition')
+    .map((e) => e.name);
+  if (tags.length === 0)
+    throw new Error('custom-elements.json: src/define.ts registers no element');
+  return new Set(tags);
+}
+
+/**
+ * An attribute's type as markup may write it: an attribute is always text, so a
+ * number may also be given as a numeric string (`page-size="20"`), while a
+ * word like `"twenty"` stays a type error.
+ */
+const asAttribute = (type: string) =>
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a TypeScript template literal type, as text
+  type === 'number' ? 'number | `${number}`' : type;
+
+/**
+ * The detail of a documented event, read where each element declares its
+ * events for `addEventListener` (`HTMLElementEventMap`, see
+ * src/thread/events.ts), so the typings carry the real detail types without
+ * copying them; `unknown` for an event an element has not declared there.
+ */
+const EVENT_DETAIL = `/** The \`detail\` of the Parley event \`K\`, as declared in \`HTMLElementEventMap\`. */
+type ParleyEventDetail<K extends string> = K extends keyof HTMLElementEventMap
+  ? HTMLElementEventMap[K] extends CustomEvent<infer D>
+    ? D
+    : never
+  : unknown;`;
+
+/** What each generated typings file adds after the generator's output. */
+const FRAMEWORK_TAIL = {
+  // React 19 reads JSX element types from `React.JSX` only (no global JSX namespace).
+  react: `declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements extends CustomElements {}
+  }
+}`,
+  vue: '',
+};
+
+/**
+ * `@parley/widget/react` and `@parley/widget/vue` (types only): JSX and Vue
+ * template typings for the page's elements, generated from the manifest by
+ * break-stuff's custom-element-jsx-integration and
+ * custom-element-vuejs-integration (maintained, made for Custom Elements
+ * Manifests). Attribute types are the `@attr {values}` of the class JSDoc, so
+ * the typings need no import path into the widget's sources or build and read
+ * the same in the workspace and in the packed package. Formatted by Biome, as
+ * the repository's other files are.
+ */
+async function frameworkTypes(framework: 'react' | 'vue'): Promise<string> {
+  const m = structuredClone(await manifest()) as Manifest;
+  const tags = pageTags(m);
+  const exclude: string[] = [];
+  for (const mod of m.modules) {
+    for (const d of mod.declarations ?? []) {
+      if (!d.customElement) continue;
+      if (!d.tagName || !tags.has(d.tagName)) {
+        exclude.push(d.name!);
+        continue;
+      }
+      for (const a of d.attributes ?? []) a.type = { text: asAttribute(a.type?.text ?? 'string') };
+      for (const e of d.events ?? []) e.type = { text: `ParleyEventDetail<'${e.name}'>` };
+    }
+  }
+  const out = mkdtempSync(join(tmpdir(), 'parley-types-'));
+  const widgetRequire = createRequire(join(WIDGET, 'package.json'));
+  // The generators log each file they write, even when asked not to: quiet them.
+  const log = console.log;
+  console.log = () => {};
+  try {
+    if (framework === 'react') {
+      const { generateJsxTypes } = await import(
+        pathToFileURL(widgetRequire.resolve('custom-element-jsx-integration')).href
+      );
+      generateJsxTypes(m, { outdir: out, fileName: 'types.d.ts', exclude, hideLogs: true });
+    } else {
+      const { generateVuejsTypes } = await import(
+        pathToFileURL(widgetRequire.resolve('custom-element-vuejs-integration')).href
+      );
+      generateVuejsTypes(m, { outdir: out, fileName: 'types.d.ts', exclude, hideLogs: true });
+    }
+    let generated = readFileSync(join(out, 'types.d.ts'), 'utf8');
+    if (framework === 'vue') generated = vuePropNames(generated);
+    const header = [
+      `// Generated by \`npm run docs\` (scripts/docs.ts) from custom-elements.json: do not edit.`,
+      `// ${framework === 'react' ? 'React 19 JSX' : 'Vue 3 template'} typings of the elements /widget.js registers.`,
+      '// biome-ignore-all lint: the generator writes `any` and empty types, as its template has them',
+    ].join('\n');
+    const text = [
+      header,
+      // The element declarations: the tag and event maps ParleyEventDetail reads.
+      "import type {} from '@parley/widget';",
+      generated.trim(),
+      EVENT_DETAIL,
+      FRAMEWORK_TAIL[framework],
+    ].join('\n\n');
+    return biomeFormat(text, 'types.d.ts');
+  } finally {
+    console.log = log;
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Vue's template checker (vue-tsc) looks a kebab-case attribute up as its
+ * camelCase prop (`page-size` as `pageSize`, `@parley-thread-loaded` as
+ * `onParleyThreadLoaded`), so the generator's kebab-case keys would leave
+ * those unchecked: the props are renamed, as a Vue component declares them.
+ */
+function vuePropNames(text: string): string {
+  return text.replace(/^(\s*)"([\w-]+)"\?:/gm, (_, indent: string, key: string) => {
+    const name = camel(key.startsWith('on') ? `on-${key.slice(2)}` : key);
+    return `${indent}${name}?:`;
+  });
+}
+
+/** `text` formatted by the repository's Biome, as a file named `name` would be. */
+function biomeFormat(text: string, name: string): string {
+  const biome = join(ROOT, 'node_modules/.bin/biome');
+  const result = spawnSync(biome, ['format', `--stdin-file-path=${name}`], {
+    cwd: ROOT,
+    input: text,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`biome format ${name} failed:\n${result.stderr}`);
+  return result.stdout;
 }
 
 // ---- Markdown ------------------------------------------------------------------
@@ -159,6 +313,49 @@ function elementsMarkdown(
           items.map((x) => [code(x.name || '(default)'), x.description ?? '']),
         ),
       );
+    }
+  }
+  return blocks.join('\n\n');
+}
+
+// ---- the README's framework snippets ---------------------------------------------
+
+/**
+ * The example files the README shows, in its order: each is built and loaded
+ * in Chromium by test/frameworks.e2e.test.ts, so a snippet that stops working
+ * fails a test, and one that changes changes the README.
+ */
+const SNIPPETS: { title: string; files: string[] }[] = [
+  { title: 'Plain HTML', files: ['html/index.html'] },
+  {
+    title: 'Eleventy (an include for any layout, and the site data it reads)',
+    files: ['eleventy/_includes/parley-thread.njk', 'eleventy/_data/parley.js'],
+  },
+  { title: 'React 19', files: ['react/src/comments.tsx'] },
+  { title: 'Vue 3', files: ['vue/src/parley-comments.vue', 'vue/vite.config.ts'] },
+  { title: 'Astro', files: ['astro/src/components/parley-thread.astro'] },
+];
+
+/** A fence's language for each file kind. */
+const LANGUAGES: Record<string, string> = {
+  html: 'html',
+  njk: 'njk',
+  js: 'js',
+  ts: 'ts',
+  tsx: 'tsx',
+  vue: 'vue',
+  astro: 'astro',
+};
+
+/** Each example file the README shows, whole, under its path. */
+function frameworkSnippets(): string {
+  const blocks: string[] = [];
+  for (const { title, files } of SNIPPETS) {
+    blocks.push(`**${title}**`);
+    for (const file of files) {
+      const text = readFileSync(join(ROOT, 'examples/frameworks', file), 'utf8').trimEnd();
+      const language = LANGUAGES[file.slice(file.lastIndexOf('.') + 1)] ?? '';
+      blocks.push(`\`examples/frameworks/${file}\`:`, `\`\`\`${language}\n${text}\n\`\`\``);
     }
   }
   return blocks.join('\n\n');

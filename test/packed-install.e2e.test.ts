@@ -367,7 +367,12 @@ describe('the packed packages, installed from their tarballs into an empty folde
       // Lit is the app's to share, not bundled in; the server is no dependency at all.
       assert.ok((manifest.dependencies as Record<string, string>).lit);
       assert.equal((manifest.dependencies as Record<string, string>)['@parley/server'], undefined);
-      assert.equal(manifest.peerDependencies, undefined);
+      // Its only peers are the optional ones its React and Vue typings read.
+      assert.deepEqual(Object.keys(manifest.peerDependencies ?? {}), ['@types/react', 'vue']);
+      assert.deepEqual(manifest.peerDependenciesMeta, {
+        '@types/react': { optional: true },
+        vue: { optional: true },
+      });
     });
   });
 

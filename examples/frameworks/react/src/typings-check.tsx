@@ -3,7 +3,14 @@
  * `@parley/widget/react` types the elements in JSX, so a wrong attribute
  * value or event detail fails the build of an app that uses them.
  */
+import type { ParleyThread } from '@parley/widget';
 import type {} from '@parley/widget/react';
+
+// HTMLElementTagNameMap: the DOM's own lookups return the element's class.
+export const found: ParleyThread | null = document.querySelector('parley-thread');
+export const made = document.createElement('parley-thread');
+// @ts-expect-error: the property is typed as the attribute is
+made.theme = 'purple';
 
 export const right = (
   <parley-thread

@@ -108,17 +108,21 @@ function element(m: Manifest, tag: string): ElementDoc {
 // ---- React and Vue typings ----------------------------------------------------
 
 /**
- * The tags `src/define.ts` registers: what `/widget.js` and `import
- * '@parley/widget'` put on a reader's page, so what an app writes in its JSX or
- * templates. The moderation page's elements are left out on purpose.
+ * The tags an app may write: every element in the manifest except those
+ * `src/admin.ts` registers (the moderation page's, served as /admin, never
+ * part of a reader's page). So an element added to the widget (and the
+ * analyzer's globs) gets its typings whichever way it is registered.
  */
 function pageTags(m: Manifest): Set<string> {
-  const define = m.modules.find((mod) => mod.path === 'src/define.ts');
-  const tags = (define?.exports ?? [])
-    .filter((e) => e.kind === 'custom-element-definition')
-    .map((e) => e.name);
-  if (tags.length === 0)
-    throw new Error('custom-elements.json: src/define.ts registers no element');
+  const admin = new Set(
+    (m.modules.find((mod) => mod.path === 'src/admin.ts')?.exports ?? [])
+      .filter((e) => e.kind === 'custom-element-definition')
+      .map((e) => e.name),
+  );
+  const tags = m.modules
+    .flatMap((mod) => mod.declarations ?? [])
+    .flatMap((d) => (d.customElement && d.tagName && !admin.has(d.tagName) ? [d.tagName] : []));
+  if (tags.length === 0) throw new Error('custom-elements.json has no element for a page');
   return new Set(tags);
 }
 

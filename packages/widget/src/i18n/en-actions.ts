@@ -107,7 +107,7 @@ export const enActions = {
     duplicate_message: 'You already posted this message a few minutes ago.',
     forbidden: 'This site is not allowed to post to this comments server.',
     payload_too_large: 'Your message is too long.',
-  } as Record<string, string>,
+  },
 };
 
 const merged = new WeakMap<object, Catalog>();

@@ -142,7 +142,7 @@ export class MessageActions {
           error.status === 403
             ? t.editExpired
             : (error.issues.find((i) => i.path === 'body')?.message ??
-              t.errors[error.code] ??
+              (t.errors as Record<string, string>)[error.code] ??
               t.editFailed);
       } finally {
         edit.saving = false;

@@ -9,7 +9,9 @@ import type { SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
+import type { ReadCatalog } from '../i18n/en.js';
 import { safeLocale, warmUp } from '../i18n/format.js';
+import { formatTag, isRtl, match, pageLang } from '../i18n/locales.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
@@ -229,6 +231,8 @@ export class ParleyThread extends LitElement {
   #actionsLoad?: Promise<void>;
   /** Derived from the state in `willUpdate`, for `render`. */
   #view!: ThreadView;
+  /** The writing direction of the catalog on screen. */
+  #dir = 'ltr';
   /** Replies the page has to render in all: none to batch in the highlights view. */
   #repliesToShow!: number;
 
@@ -268,11 +272,16 @@ export class ParleyThread extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     const reloading = ['thread', 'server', 'sort', 'pageSize'] as const;
     if (!this.hasUpdated || reloading.some((name) => changed.has(name))) this.#load();
-    this.#host.locale = safeLocale(
-      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
-    );
-    // Seam: English until the locale chunks hold their strings (issue 16's i18n work).
-    this.#host.t = catalogFor('en', () => this.requestUpdate())!;
+    const tag = safeLocale(this.locale || pageLang(this) || navigator.language);
+    const locale = match(tag);
+    // Another locale's chunk loads (once per page) while the thread does; till
+    // it is in, the element shows what it showed: at first the skeleton (see `render`).
+    const t = catalogFor(locale, () => this.requestUpdate());
+    if (t) {
+      this.#host.t = t;
+      this.#host.locale = formatTag(tag, locale);
+      this.#dir = isRtl(locale) ? 'rtl' : 'ltr';
+    }
     const messages = this.#host.messages;
     // The server's list of highlights, once read (again each time the view is shown).
     const starred = this._highlightsOnly
@@ -373,7 +382,8 @@ export class ParleyThread extends LitElement {
   }
 
   protected override updated() {
-    if (this._state !== 'ready') return;
+    // Nothing of the thread is on screen before its catalog is in (see `render`).
+    if (this._state !== 'ready' || !this.#host.t) return;
     const batches = this.#batches;
     const state = this.#replies;
     const taking = this.#taking;
@@ -513,8 +523,9 @@ export class ParleyThread extends LitElement {
   };
 
   override render() {
-    const t = this.#host.t;
-    const state = this._state;
+    const t = this.#host.t as ReadCatalog | undefined;
+    // No English flashes before a reader's own language: the thread, read, waits for its words.
+    const state = t ? this._state : 'loading';
     // The page may put the thread's server-rendered markup (`GET
     // /threads/:key/fragment`) in the element, for readers without JS and
     // search engines. Until the thread is first on screen, a slot shows it
@@ -525,13 +536,13 @@ export class ParleyThread extends LitElement {
     // Once loaded, the view is laid out unseen (class `taking`) till `takeover.ts` swaps.
     const markup = this.#tookOver ? null : this.#markup();
     this.#taking = state === 'ready' ? markup : null;
-    return html`<section part="thread" class="thread ${this.#taking ? 'taking' : ''}" aria-busy=${state === 'loading' && !markup}
+    return html`<section part="thread" class="thread ${this.#taking ? 'taking' : ''}" dir=${this.#dir} aria-busy=${state === 'loading' && !markup}
       @pointerover=${this.#onExactTime} @focusin=${this.#onExactTime}>
       ${
         markup
           ? html`<slot></slot>`
           : state === 'loading'
-            ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>`
+            ? html`<div class="skeleton"><p class="vh">${t?.loading}</p><i></i><i></i><i></i><i></i></div>`
             : nothing
       }
       ${
@@ -539,8 +550,8 @@ export class ParleyThread extends LitElement {
           ? fontProbe
           : state === 'error'
             ? html`<div class="unavailable">
-                <p>${t.unavailable}</p>
-                <button part="button" @click=${this.#load}>${t.retry}</button>
+                <p>${t!.unavailable}</p>
+                <button part="button" @click=${this.#load}>${t!.retry}</button>
               </div>`
             : renderThread(this.#host, this.#view)
       }

@@ -362,7 +362,7 @@ export class ReplyForm {
       this.#errors = { ...errors };
       this.#formError = mailOff
         ? t.mailOff
-        : (t.errors[error.code] ??
+        : ((t.errors as Record<string, string>)[error.code] ??
           (error.status === 0 || error.status >= 500
             ? t.offline
             : rest.join(' ') || (error.issues.length ? '' : t.postFailed)));

@@ -18,6 +18,8 @@ function minifyTemplates(): Plugin {
         .replace(/\s+/g, ' ')
         .replace(/\s*([{};,>])\s*/g, '$1')
         .replace(/:\s+/g, ':')
+        // `0.75rem` is `.75rem`.
+        .replace(/([\s:(,])0\./g, '$1.')
         .replace(/;}/g, '}'),
   };
   return {

@@ -276,7 +276,7 @@ describe('<parley-thread>', () => {
       const wrapper = document.createElement('div');
       wrapper.lang = 'de';
       const el = await mount({ thread: key }, wrapper);
-      expect(text($(el, '[part~=stats]'))).to.contain('1.234 msgs');
+      expect(text($(el, '[part~=stats]'))).to.contain('1.234 Beiträge');
       expect(text($(el, '#parley-2 time'))).to.equal('vor 8 Minuten');
 
       el.locale = 'en-US';

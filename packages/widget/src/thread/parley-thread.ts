@@ -16,7 +16,7 @@ import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './at
 import type { ParleyEventMap } from './events.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type * as LongThread from './long-thread.js';
-import { highlights, messageTree } from './message-tree.js';
+import { messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
@@ -233,6 +233,8 @@ export class ParleyThread extends LitElement {
   #view!: ThreadView;
   /** The writing direction of the catalog on screen. */
   #dir = 'ltr';
+  /** Settles once the catalog of the locale asked for is in; undefined while it is. */
+  #words?: Promise<unknown>;
   /** Replies the page has to render in all: none to batch in the highlights view. */
   #repliesToShow!: number;
 
@@ -277,6 +279,8 @@ export class ParleyThread extends LitElement {
     // Another locale's chunk loads (once per page) while the thread does; till
     // it is in, the element shows what it showed: at first the skeleton (see `render`).
     const t = catalogFor(locale, () => this.requestUpdate());
+    // `updateComplete` waits for the words too (see `getUpdateComplete`).
+    this.#words = t ? undefined : new Promise<void>((r) => catalogFor(locale, r));
     if (t) {
       this.#host.t = t;
       this.#host.locale = formatTag(tag, locale);
@@ -284,9 +288,11 @@ export class ParleyThread extends LitElement {
     }
     const messages = this.#host.messages;
     // The server's list of highlights, once read (again each time the view is shown).
-    const starred = this._highlightsOnly
-      ? highlights(this.#replies.highlights?.messages ?? messages)
-      : null;
+    // (The view shows once long-thread.ts is in: the toggle loads it.)
+    const starred =
+      this._highlightsOnly && this.#long
+        ? this.#long.highlights(this.#replies.highlights?.messages ?? messages)
+        : null;
     const tree = messageTree(messages, this.#batches.replies);
     this.#repliesToShow = starred ? 0 : tree.replyCount;
     this.#view = {
@@ -313,14 +319,20 @@ export class ParleyThread extends LitElement {
   }
 
   /**
-   * Settles once everything under way is rendered: a long page's batches, the
+   * Settles once everything under way is rendered: the locale's catalog, a long page's batches, the
    * takeover of the server's markup, the interactive chunk once it is loading,
    * and the batches that add the actions, so every message shown has its
    * actions when this settles.
    */
   protected override async getUpdateComplete() {
     let settled = await super.getUpdateComplete();
-    while (this.#batches.due || this.#taking || (this.#actionsLoad && !this.#actions)) {
+    while (
+      this.#words ||
+      this.#batches.due ||
+      this.#taking ||
+      (this.#actionsLoad && !this.#actions)
+    ) {
+      await this.#words;
       await this.#batches.due;
       await this.#takeover;
       await this.#actionsLoad;

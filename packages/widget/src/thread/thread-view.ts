@@ -118,12 +118,7 @@ function renderMessages({ t, locale }: ThreadHost, view: ThreadView) {
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
   const message = (m: Message, order: number, replyTo?: string, away?: number) => {
     const opening = m === tree.opening;
-    return html`<article
-      id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${state.target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}"
-      class=${m.highlighted ? 'highlighted' : ''}
-      aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
-    >
+    return html`<article id="parley-${m.id}" part="message${opening ? ' message-opening' : ''}${state.target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}" class=${m.highlighted ? 'highlighted' : ''} aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}>
       ${
         // A placeholder keeps its replies in place; nothing of the deleted message remains.
         m.deleted
@@ -134,11 +129,7 @@ function renderMessages({ t, locale }: ThreadHost, view: ThreadView) {
                 ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
                 ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
                 ${away && long ? long.earlier(t, away) : nothing}
-                <a part="time" href="#parley-${m.id}"
-                  ><time datetime=${m.createdAt}
-                    >${relative(locale, m.createdAt, now, 'long')}</time
-                  ></a
-                >
+                <a part="time" href="#parley-${m.id}"><time datetime=${m.createdAt}>${relative(locale, m.createdAt, now, 'long')}</time></a>
                 ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
                 ${actions?.pendingMark(m)}
               </div>

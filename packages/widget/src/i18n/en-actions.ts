@@ -24,6 +24,10 @@ export const enActions = {
   nameRequired: 'Please enter your name.',
   bodyRequired: 'Please write a message.',
   bodyTooLong: 'Please shorten your message to {max} characters.',
+  /** The server refused the name (too long, or with control or direction characters). */
+  nameInvalid: 'Please use a name of at most {max} characters, in plain text.',
+  /** The server refused the message's text for a reason the form did not check. */
+  bodyInvalid: 'Please check your message: the server did not accept it.',
   postFailed: 'Your reply could not be posted. It is kept here; please try again.',
   offline: 'Could not reach the comments server. Your reply is kept here; please try again.',
   /** Reply mail, offered only when the server sends it (`GET /api/features`). */

@@ -25,6 +25,7 @@ import {
   $,
   $$,
   apiError,
+  calls,
   json,
   makeMessage,
   mount,
@@ -220,6 +221,37 @@ describe('<parley-thread> languages', () => {
       expect(englishIn(failed, locale), 'the error state').to.deep.equal([]);
     });
   }
+
+  it('says what the server refused in the reader’s language, not the server’s English', async () => {
+    const key = uniqueKey();
+    serveThread(key);
+    route('POST', `${threadPath(key)}/messages`, () =>
+      apiError(400, 'invalid_request', {
+        issues: [
+          { path: 'author', message: 'Name contains control characters' },
+          { path: 'body', message: 'Message must not be empty' },
+          { path: 'thread.url', message: 'must be on an allowed origin' },
+        ],
+      }),
+    );
+    const el = await mountIn('de', { thread: key });
+    type(el, '#parley-author', 'Gr\u202eace');
+    type(el, '#parley-body', 'Hallo');
+    $<HTMLButtonElement>(el, '#parley-form .primary').click();
+    await waitUntil(() => $(el, '#parley-author-error'));
+    expect(text($(el, '#parley-author-error'))).to.equal(de.nameInvalid.replace('{max}', '80'));
+    expect(text($(el, '#parley-body-error'))).to.equal(de.bodyInvalid);
+    expect(englishIn(el, 'de')).to.deep.equal([]);
+
+    // A name the server would refuse for its length is not sent at all.
+    const posts = () => calls.filter((c) => c.method === 'POST').length;
+    const before = posts();
+    type(el, '#parley-author', 'x'.repeat(81));
+    $<HTMLButtonElement>(el, '#parley-form .primary').click();
+    await el.updateComplete;
+    expect(text($(el, '#parley-author-error'))).to.equal(de.nameInvalid.replace('{max}', '80'));
+    expect(posts()).to.equal(before);
+  });
 
   describe('plural forms for 0, 1, 2, 5 and 21', () => {
     /** What the stats line says for each count, as a native reader expects it. */

@@ -141,7 +141,7 @@ export class MessageActions {
         edit.error =
           error.status === 403
             ? t.editExpired
-            : (error.issues.find((i) => i.path === 'body')?.message ??
+            : ((error.issues.some((i) => i.path === 'body') ? t.bodyInvalid : undefined) ??
               (t.errors as Record<string, string>)[error.code] ??
               t.editFailed);
       } finally {

@@ -50,6 +50,8 @@ export default {
   nameRequired: 'Bitte geben Sie Ihren Namen ein.',
   bodyRequired: 'Bitte schreiben Sie eine Nachricht.',
   bodyTooLong: 'Bitte kürzen Sie Ihre Nachricht auf {max} Zeichen.',
+  nameInvalid: 'Bitte verwenden Sie einen Namen mit höchstens {max} Zeichen, ohne Steuerzeichen.',
+  bodyInvalid: 'Bitte überprüfen Sie Ihre Nachricht: Der Server hat sie nicht angenommen.',
   postFailed:
     'Ihre Antwort konnte nicht gesendet werden. Sie bleibt hier erhalten; bitte versuchen Sie es erneut.',
   offline:

@@ -50,6 +50,8 @@ export default {
   nameRequired: 'Escribe tu nombre.',
   bodyRequired: 'Escribe un mensaje.',
   bodyTooLong: 'Acorta tu mensaje a {max} caracteres.',
+  nameInvalid: 'Usa un nombre de {max} caracteres como máximo, en texto normal.',
+  bodyInvalid: 'Revisa tu mensaje: el servidor no lo aceptó.',
   postFailed: 'No se pudo publicar tu respuesta. La guardamos aquí; vuelve a intentarlo.',
   offline:
     'No se pudo conectar con el servidor de comentarios. Tu respuesta se guarda aquí; vuelve a intentarlo.',

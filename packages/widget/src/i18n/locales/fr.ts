@@ -50,6 +50,8 @@ export default {
   nameRequired: 'Veuillez indiquer votre nom.',
   bodyRequired: 'Veuillez écrire un message.',
   bodyTooLong: 'Veuillez raccourcir votre message à {max} caractères.',
+  nameInvalid: 'Veuillez utiliser un nom de {max} caractères au plus, en texte simple.',
+  bodyInvalid: 'Veuillez vérifier votre message : le serveur ne l’a pas accepté.',
   postFailed: 'Votre réponse n’a pas pu être publiée. Elle est conservée ici ; veuillez réessayer.',
   offline:
     'Impossible de joindre le serveur de commentaires. Votre réponse est conservée ici ; veuillez réessayer.',

@@ -50,6 +50,8 @@ export default {
   nameRequired: 'Informe seu nome.',
   bodyRequired: 'Escreva uma mensagem.',
   bodyTooLong: 'Reduza sua mensagem para {max} caracteres.',
+  nameInvalid: 'Use um nome de no máximo {max} caracteres, em texto simples.',
+  bodyInvalid: 'Confira sua mensagem: o servidor não a aceitou.',
   postFailed: 'Não foi possível publicar sua resposta. Ela continua aqui; tente de novo.',
   offline:
     'Não foi possível acessar o servidor de comentários. Sua resposta continua aqui; tente de novo.',

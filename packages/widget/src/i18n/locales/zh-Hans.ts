@@ -50,6 +50,8 @@ export default {
   nameRequired: '请输入昵称。',
   bodyRequired: '请输入内容。',
   bodyTooLong: '内容请控制在 {max} 个字符以内。',
+  nameInvalid: '昵称请使用不超过 {max} 个字符的普通文字。',
+  bodyInvalid: '请检查你的内容：服务器未接受。',
   postFailed: '回复发布失败。内容已保留，请重试。',
   offline: '无法连接评论服务器。你的回复已保留，请重试。',
   notifyReplies: '通过邮件接收回复',

@@ -381,6 +381,23 @@ describe('<parley-thread> languages', () => {
         expect(back.right).to.be.closeTo($(el, 'header').getBoundingClientRect().right, 1);
       });
 
+    it('lets what readers wrote take its own direction', async () => {
+      const key = uniqueKey();
+      serveThread(key, {}, [
+        opening,
+        makeMessage(2, { html: '<p>Hello, this reads left to right.</p>' }),
+        makeMessage(3, { author: { name: 'שרה' }, html: '<p>שלום לכולם</p>' }),
+      ]);
+      const el = await mountIn('ar', { thread: key });
+      expect($(el, '#parley-2 [part~=body]').matches(':dir(ltr)')).to.equal(true);
+      expect($(el, '#parley-2 [part~=author]').matches(':dir(ltr)')).to.equal(true);
+      expect($(el, '#parley-3 [part~=body]').matches(':dir(rtl)')).to.equal(true);
+      el.locale = 'en';
+      await el.updateComplete;
+      expect($(el, '#parley-3 [part~=author]').matches(':dir(rtl)')).to.equal(true);
+      expect($(el, '#parley-2 [part~=body]').matches(':dir(ltr)')).to.equal(true);
+    });
+
     it('lays a left-to-right language out left to right, even in a right-to-left page', async () => {
       const page = document.createElement('div');
       page.dir = 'rtl';

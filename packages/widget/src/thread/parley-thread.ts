@@ -281,9 +281,10 @@ export class ParleyThread extends LitElement {
     const t = catalogFor(locale, () => this.requestUpdate());
     // `updateComplete` waits for the words too (see `getUpdateComplete`).
     this.#words = t ? undefined : new Promise<void>((r) => catalogFor(locale, r));
+    // At once, so the formatters are warmed up for it while its chunk and the thread load.
+    this.#host.locale = formatTag(tag, locale);
     if (t) {
       this.#host.t = t;
-      this.#host.locale = formatTag(tag, locale);
       this.#dir = isRtl(locale) ? 'rtl' : 'ltr';
     }
     const messages = this.#host.messages;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, parseSync } from 'vite';
 
 /**
@@ -16,6 +18,8 @@ function minifyTemplates(): Plugin {
         .replace(/\s+/g, ' ')
         .replace(/\s*([{};,>])\s*/g, '$1')
         .replace(/:\s+/g, ':')
+        // `0.75rem` is `.75rem`.
+        .replace(/([\s:(,])0\./g, '$1.')
         .replace(/;}/g, '}'),
   };
   return {
@@ -85,13 +89,60 @@ function selfContainedSolver(): Plugin {
 }
 
 /**
+ * In `/widget.js` only: the locale chunks as `widget/<locale>-<hash>.js`,
+ * one hash for all of them, imported through one template
+ * (`import(\`./widget/${l}-<hash>.js\`)`) instead of `catalog.ts`'s table of
+ * eight imports, each with a hash of its own: about 130 B brotli of the eager
+ * budget. The hash covers every source a locale chunk is built from and this
+ * config, so a changed catalog gets a new name (the server caches chunks as
+ * immutable). Tests and the package's module build keep the table.
+ */
+function localeChunks(): Plugin {
+  const dir = new URL('src/i18n/', import.meta.url);
+  let on = false;
+  return {
+    name: 'parley:locale-chunks',
+    enforce: 'pre',
+    configResolved(config) {
+      on = (config.build.lib || undefined)?.entry === 'src/widget.ts';
+    },
+    transform(code, id) {
+      if (!on || !id.endsWith('/src/i18n/catalog.ts')) return;
+      const hash = createHash('sha256');
+      const files = ['locales', 'index-locales'].flatMap((d) =>
+        readdirSync(new URL(`${d}/`, dir))
+          .sort()
+          .map((f) => new URL(`${d}/${f}`, dir)),
+      );
+      for (const f of [...files, new URL(import.meta.url)]) hash.update(readFileSync(f));
+      const h = hash.digest('base64url').slice(0, 8);
+      for (const f of readdirSync(new URL('locales/', dir))) {
+        this.emitFile({
+          type: 'chunk',
+          id: new URL(`locales/${f}`, dir).pathname,
+          fileName: `widget/${f.replace(/\.ts$/, '')}-${h}.js`,
+        });
+      }
+      const table = /lazyCatalogs<ReadCatalog>\(en, (\{[^}]*\})\)/;
+      if (!table.test(code)) this.error('catalog.ts: its table of locale chunks was not found.');
+      return code
+        .replace(
+          table,
+          `lazyCatalogs<ReadCatalog>(en, Object.fromEntries(LOCALES.map((l) => [l, () => import(/* @vite-ignore */ \`./widget/\${l}-${h}.js\`)])) as never)`,
+        )
+        .replace(/^/, "import { LOCALES } from './locales.js';\n");
+    },
+  };
+}
+
+/**
  * Builds `/widget.js`: one self-contained ES module with Lit bundled in and no
  * CSS file (styles live in the shadow root). Lazy chunks, such as other
  * locales' catalogs, go under `dist/widget/` and are resolved from
  * `import.meta.url`, so the server can serve the folder as is.
  */
 export default defineConfig({
-  plugins: [minifyTemplates(), selfContainedSolver()],
+  plugins: [minifyTemplates(), selfContainedSolver(), localeChunks()],
   build: {
     target: 'es2022',
     outDir: 'dist',

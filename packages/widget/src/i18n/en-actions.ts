@@ -24,6 +24,10 @@ export const enActions = {
   nameRequired: 'Please enter your name.',
   bodyRequired: 'Please write a message.',
   bodyTooLong: 'Please shorten your message to {max} characters.',
+  /** The server refused the name (too long, or with control or direction characters). */
+  nameInvalid: 'Please use a name of at most {max} characters, in plain text.',
+  /** The server refused the message's text for a reason the form did not check. */
+  bodyInvalid: 'Please check your message: the server did not accept it.',
   postFailed: 'Your reply could not be posted. It is kept here; please try again.',
   offline: 'Could not reach the comments server. Your reply is kept here; please try again.',
   /** Reply mail, offered only when the server sends it (`GET /api/features`). */
@@ -107,7 +111,7 @@ export const enActions = {
     duplicate_message: 'You already posted this message a few minutes ago.',
     forbidden: 'This site is not allowed to post to this comments server.',
     payload_too_large: 'Your message is too long.',
-  } as Record<string, string>,
+  },
 };
 
 const merged = new WeakMap<object, Catalog>();

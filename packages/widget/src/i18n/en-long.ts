@@ -3,7 +3,7 @@
  * long thread's list, the highlights view, a link to a message that is gone), so
  * its bytes travel with that chunk, as `en-actions.ts`'s do with the actions.
  */
-import type { ReadCatalog } from './en.js';
+import type { ReadCatalog, Widen } from './en.js';
 
 export const enLong = {
   /** A gap in a long thread: replies not loaded yet, listed before the ones after the gap. */
@@ -18,7 +18,6 @@ export const enLong = {
   missing: 'The linked message is not available.',
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The part of a catalog that `long-thread.ts` renders. */
 export type LongCatalog = Widen<typeof enLong>;
 

@@ -45,7 +45,17 @@ export const en = {
   deleted: 'This message was deleted.',
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/**
+ * A catalog's shape from English's: any text for each string, any plural
+ * categories (with `other`) for each plural, every key required.
+ */
+export type Widen<T> = {
+  [K in keyof T]: T[K] extends string
+    ? string
+    : T[K] extends { other: string }
+      ? Plural
+      : Widen<T[K]>;
+};
 /** The reading part of a catalog: what `/widget.js` itself renders. */
 export type ReadCatalog = Widen<typeof en>;
 /** The interactive part of a catalog: what the lazy actions chunk renders. */

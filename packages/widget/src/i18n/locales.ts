@@ -20,3 +20,28 @@ export function match(tag: string): Locale {
 
 /** Whether a shipped locale is written right to left. */
 export const isRtl = (locale: Locale) => locale === 'ar' || locale === 'he';
+
+/**
+ * The tag numbers, plurals and times are formatted in, for a page's
+ * (canonical) `tag` read in `locale`, its {@link match}: the page's own tag
+ * when it is of that language (`de-AT` counts and dates as Austrians do),
+ * else the shipped locale itself, so a language Parley does not ship reads
+ * English throughout, not English words around Korean numbers. Chinese is
+ * always formatted Simplified: a `zh-TW` page reads the Simplified words.
+ */
+export const formatTag = (tag: string, locale: Locale) =>
+  locale === 'zh-Hans' || (locale === 'en' && !/^en\b/i.test(tag)) ? locale : tag;
+
+/**
+ * The language of the page around `el`: the closest `lang` attribute, also
+ * across shadow roots (an element inside another component's shadow root
+ * takes that component's language), else null. `lang=""` says the language
+ * is unknown, so it also gives null.
+ */
+export function pageLang(el: Element): string | null {
+  for (let at: Element | undefined = el; at; at = (at.getRootNode() as ShadowRoot).host) {
+    const lang = at.closest('[lang]');
+    if (lang) return lang.getAttribute('lang') || null;
+  }
+  return null;
+}

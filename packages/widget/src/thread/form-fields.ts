@@ -12,6 +12,13 @@ import { fill, num, plural } from '../i18n/format.js';
 /** The server counts message length in code points, as `[...s].length` does. */
 export const MAX_BODY = 10_000;
 
+/** The longest name the server takes, in code points (the contract's `author` limit). */
+export const MAX_NAME = 80;
+
+/** A name the server refused (too long, control or direction characters), in the catalog's words. */
+export const nameInvalid = (t: Catalog, locale: string) =>
+  fill(t.nameInvalid, { max: num(locale, MAX_NAME) });
+
 /** The longest report reason the server takes, in code points (`messages.schemas.ts`). */
 export const MAX_REASON: MaxReasonLength = 500;
 

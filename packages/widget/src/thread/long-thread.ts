@@ -20,6 +20,8 @@ import type { ThreadHost } from './thread-host.js';
 import type { ThreadView } from './thread-view.js';
 
 export { exactTitle } from './exact-time.js';
+// The highlights view's list is this chunk's to render, so its filter travels here too.
+export { highlights } from './message-tree.js';
 export { withAdded, withMessages } from './reply-list-changes.js';
 
 /** Reports a failed read as `parley-error` and says, politely, that comments are unavailable. */

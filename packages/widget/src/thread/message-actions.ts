@@ -141,8 +141,8 @@ export class MessageActions {
         edit.error =
           error.status === 403
             ? t.editExpired
-            : (error.issues.find((i) => i.path === 'body')?.message ??
-              t.errors[error.code] ??
+            : ((error.issues.some((i) => i.path === 'body') ? t.bodyInvalid : undefined) ??
+              (t.errors as Record<string, string>)[error.code] ??
               t.editFailed);
       } finally {
         edit.saving = false;

@@ -276,7 +276,7 @@ describe('<parley-thread>', () => {
       const wrapper = document.createElement('div');
       wrapper.lang = 'de';
       const el = await mount({ thread: key }, wrapper);
-      expect(text($(el, '[part~=stats]'))).to.contain('1.234 msgs');
+      expect(text($(el, '[part~=stats]'))).to.contain('1.234 Beiträge');
       expect(text($(el, '#parley-2 time'))).to.equal('vor 8 Minuten');
 
       el.locale = 'en-US';
@@ -656,7 +656,7 @@ describe('<parley-thread>', () => {
       expect($$(el, 'article')).to.have.length(5);
     });
 
-    it('shows server field errors beside their fields, with aria-invalid and aria-describedby', async () => {
+    it('shows server field errors beside their fields, in its own words, with aria-invalid and aria-describedby', async () => {
       const key = uniqueKey();
       serveThread(key);
       route('POST', `${threadPath(key)}/messages`, () =>
@@ -677,10 +677,15 @@ describe('<parley-thread>', () => {
       const body = $(el, '#parley-body');
       expect(author.getAttribute('aria-invalid')).to.equal('true');
       expect(author.getAttribute('aria-describedby')).to.equal('parley-author-error');
-      expect(text($(el, '#parley-author-error'))).to.equal('Name contains control characters');
+      // The widget's words (in the reader's language), not the server's English.
+      expect(text($(el, '#parley-author-error'))).to.equal(
+        'Please use a name of at most 80 characters, in plain text.',
+      );
       expect(body.getAttribute('aria-invalid')).to.equal('true');
       expect(body.getAttribute('aria-describedby')!.split(' ')).to.include('parley-body-error');
-      expect(text($(el, '#parley-body-error'))).to.equal('Message must not be empty');
+      expect(text($(el, '#parley-body-error'))).to.equal(
+        'Please check your message: the server did not accept it.',
+      );
       expect($(el, 'form [role=alert]')).to.equal(null);
       expect($<HTMLTextAreaElement>(el, '#parley-body').value).to.equal('Draft to keep');
       await waitUntil(() => el.shadowRoot!.activeElement === author);

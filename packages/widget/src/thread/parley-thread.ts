@@ -9,12 +9,14 @@ import type { SortOrder, Thread } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
+import type { ReadCatalog } from '../i18n/en.js';
 import { safeLocale, warmUp } from '../i18n/format.js';
+import { formatTag, isRtl, match, pageLang } from '../i18n/locales.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
 import type * as LongThread from './long-thread.js';
-import { highlights, messageTree } from './message-tree.js';
+import { messageTree } from './message-tree.js';
 import { pageFacts } from './page.js';
 import { styles } from './parley-thread.styles.js';
 import { RenderBatches } from './render-batches.js';
@@ -59,7 +61,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @attr {string} back-href - URL of the back link. Default: none (no back link).
  * @attr {string} back-label - Text of the back link. Default: `← Back`, in the element's locale.
  * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` (follows `prefers-color-scheme`); reflected.
- * @attr {string} locale - Locale of numbers, dates and plurals (English text for now; an invalid tag means `en`). Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Language of the thread's text, numbers, dates and plurals, a BCP 47 tag: its language picks one of the shipped locales (`en`, `de`, `fr`, `es`, `pt-BR`, `ja`, `zh-Hans`, `ar`, `he`; `de-AT` reads German, `pt` Brazilian Portuguese, any `zh` Simplified Chinese, an unshipped or invalid tag English), and numbers and dates follow the tag itself (`de-AT` counts as Austrians do). Arabic and Hebrew lay the thread out right to left. Changing it at run time re-renders in the new language. Default: the closest `lang` in the page (across shadow roots, when the element is inside another component), else the browser's.
  * @attr {number} [page-size=20] - Replies per page, rounded and clamped to 1..100; a value that is not a number means 20.
  * @attr {'oldest' | 'newest'} [sort=oldest] - `oldest` or `newest`; the opening post always comes first.
  * @attr {'on' | 'off'} [live=on] - `on`: new, edited and removed messages show as they happen, while the thread is on screen and its tab visible; `off`: only on reload.
@@ -150,7 +152,7 @@ export class ParleyThread extends LitElement {
   declare backLabel?: string;
   /** `light`, `dark` or `auto` (default; follows `prefers-color-scheme`). Bad values mean `auto`. */
   declare theme: Theme;
-  /** Locale of dates, numbers and text. Default: closest `lang` in the page, else the browser's. */
+  /** Locale of text, dates and numbers (see the `locale` attribute). Default: the closest `lang` in the page, across shadow roots, else the browser's. */
   declare locale?: string;
   /** Replies per page, 1 to 100. Default 20. */
   declare pageSize: number;
@@ -229,6 +231,10 @@ export class ParleyThread extends LitElement {
   #actionsLoad?: Promise<void>;
   /** Derived from the state in `willUpdate`, for `render`. */
   #view!: ThreadView;
+  /** The writing direction of the catalog on screen. */
+  #dir = 'ltr';
+  /** Settles once the catalog of the locale asked for is in; undefined while it is. */
+  #words?: Promise<unknown>;
   /** Replies the page has to render in all: none to batch in the highlights view. */
   #repliesToShow!: number;
 
@@ -268,16 +274,26 @@ export class ParleyThread extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     const reloading = ['thread', 'server', 'sort', 'pageSize'] as const;
     if (!this.hasUpdated || reloading.some((name) => changed.has(name))) this.#load();
-    this.#host.locale = safeLocale(
-      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
-    );
-    // Seam: English until the locale chunks hold their strings (issue 16's i18n work).
-    this.#host.t = catalogFor('en', () => this.requestUpdate())!;
+    const tag = safeLocale(this.locale || pageLang(this) || navigator.language);
+    const locale = match(tag);
+    // Another locale's chunk loads (once per page) while the thread does; till
+    // it is in, the element shows what it showed: at first the skeleton (see `render`).
+    const t = catalogFor(locale, () => this.requestUpdate());
+    // `updateComplete` waits for the words too (see `getUpdateComplete`).
+    this.#words = t ? undefined : new Promise<void>((r) => catalogFor(locale, r));
+    // At once, so the formatters are warmed up for it while its chunk and the thread load.
+    this.#host.locale = formatTag(tag, locale);
+    if (t) {
+      this.#host.t = t;
+      this.#dir = isRtl(locale) ? 'rtl' : 'ltr';
+    }
     const messages = this.#host.messages;
     // The server's list of highlights, once read (again each time the view is shown).
-    const starred = this._highlightsOnly
-      ? highlights(this.#replies.highlights?.messages ?? messages)
-      : null;
+    // (The view shows once long-thread.ts is in: the toggle loads it.)
+    const starred =
+      this._highlightsOnly && this.#long
+        ? this.#long.highlights(this.#replies.highlights?.messages ?? messages)
+        : null;
     const tree = messageTree(messages, this.#batches.replies);
     this.#repliesToShow = starred ? 0 : tree.replyCount;
     this.#view = {
@@ -304,14 +320,20 @@ export class ParleyThread extends LitElement {
   }
 
   /**
-   * Settles once everything under way is rendered: a long page's batches, the
+   * Settles once everything under way is rendered: the locale's catalog, a long page's batches, the
    * takeover of the server's markup, the interactive chunk once it is loading,
    * and the batches that add the actions, so every message shown has its
    * actions when this settles.
    */
   protected override async getUpdateComplete() {
     let settled = await super.getUpdateComplete();
-    while (this.#batches.due || this.#taking || (this.#actionsLoad && !this.#actions)) {
+    while (
+      this.#words ||
+      this.#batches.due ||
+      this.#taking ||
+      (this.#actionsLoad && !this.#actions)
+    ) {
+      await this.#words;
       await this.#batches.due;
       await this.#takeover;
       await this.#actionsLoad;
@@ -373,7 +395,8 @@ export class ParleyThread extends LitElement {
   }
 
   protected override updated() {
-    if (this._state !== 'ready') return;
+    // Nothing of the thread is on screen before its catalog is in (see `render`).
+    if (this._state !== 'ready' || !this.#host.t) return;
     const batches = this.#batches;
     const state = this.#replies;
     const taking = this.#taking;
@@ -513,8 +536,9 @@ export class ParleyThread extends LitElement {
   };
 
   override render() {
-    const t = this.#host.t;
-    const state = this._state;
+    const t = this.#host.t as ReadCatalog | undefined;
+    // No English flashes before a reader's own language: the thread, read, waits for its words.
+    const state = t ? this._state : 'loading';
     // The page may put the thread's server-rendered markup (`GET
     // /threads/:key/fragment`) in the element, for readers without JS and
     // search engines. Until the thread is first on screen, a slot shows it
@@ -525,13 +549,13 @@ export class ParleyThread extends LitElement {
     // Once loaded, the view is laid out unseen (class `taking`) till `takeover.ts` swaps.
     const markup = this.#tookOver ? null : this.#markup();
     this.#taking = state === 'ready' ? markup : null;
-    return html`<section part="thread" class="thread ${this.#taking ? 'taking' : ''}" aria-busy=${state === 'loading' && !markup}
+    return html`<section part="thread" class="thread ${this.#taking ? 'taking' : ''}" dir=${this.#dir} aria-busy=${state === 'loading' && !markup}
       @pointerover=${this.#onExactTime} @focusin=${this.#onExactTime}>
       ${
         markup
           ? html`<slot></slot>`
           : state === 'loading'
-            ? html`<div class="skeleton"><p class="vh">${t.loading}</p><i></i><i></i><i></i><i></i></div>`
+            ? html`<div class="skeleton"><p class="vh">${t?.loading}</p><i></i><i></i><i></i><i></i></div>`
             : nothing
       }
       ${
@@ -539,8 +563,8 @@ export class ParleyThread extends LitElement {
           ? fontProbe
           : state === 'error'
             ? html`<div class="unavailable">
-                <p>${t.unavailable}</p>
-                <button part="button" @click=${this.#load}>${t.retry}</button>
+                <p>${t!.unavailable}</p>
+                <button part="button" @click=${this.#load}>${t!.retry}</button>
               </div>`
             : renderThread(this.#host, this.#view)
       }

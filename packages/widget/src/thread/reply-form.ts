@@ -19,6 +19,8 @@ import {
   discardStep,
   fieldHelp,
   MAX_BODY,
+  MAX_NAME,
+  nameInvalid,
   submitOnCtrlEnter,
   waitNote,
 } from './form-fields.js';
@@ -183,6 +185,7 @@ export class ReplyForm {
     const body = this.body.trim();
     const errors: FieldErrors = {};
     if (!author) errors.author = t.nameRequired;
+    else if ([...author].length > MAX_NAME) errors.author = nameInvalid(t, host.locale);
     const bodyProblem = bodyError(t, host.locale, body);
     if (bodyProblem) errors.body = bodyProblem;
     // Reply mail only when offered and ticked; otherwise no address is sent at all.
@@ -347,13 +350,15 @@ export class ReplyForm {
       const rest: string[] = [];
       let mailOff = false;
       for (const issue of error.issues) {
-        if (issue.path === 'author' || issue.path === 'body') errors[issue.path] = issue.message;
+        // In the widget's words, in the reader's language: the server's are a developer's, in English.
+        if (issue.path === 'author') errors.author = nameInvalid(t, actions.host.locale);
+        else if (issue.path === 'body') errors.body = t.bodyInvalid;
         // In the widget's words, the ones its own check uses: the server's ("must be an
         // email address") reads as a developer's message.
         else if (issue.path === 'email') errors.email = t.emailInvalid;
         // The address is always sent with it, so only the server's mail being off refuses it.
         else if (issue.path === 'notifyReplies') mailOff = true;
-        else rest.push(issue.message);
+        else rest.push(t.postFailed);
       }
       if (mailOff) {
         replyMailOff(page.base);
@@ -362,10 +367,10 @@ export class ReplyForm {
       this.#errors = { ...errors };
       this.#formError = mailOff
         ? t.mailOff
-        : (t.errors[error.code] ??
+        : ((t.errors as Record<string, string>)[error.code] ??
           (error.status === 0 || error.status >= 500
             ? t.offline
-            : rest.join(' ') || (error.issues.length ? '' : t.postFailed)));
+            : rest[0] || (error.issues.length ? '' : t.postFailed)));
     }
     if (error.code === 'thread_closed') {
       // Closed meanwhile: say so in the status line, but keep the form and its draft on screen.

@@ -349,7 +349,9 @@ describe('<parley-thread> interactive part', () => {
       type(el, '#parley-edit-3', 'Draft');
       button(el, '#parley-3', 'Save').click();
       await waitUntil(() => $(el, '#parley-edit-error'));
-      expect(text($(el, '#parley-edit-error'))).to.equal('Message must not be empty');
+      expect(text($(el, '#parley-edit-error'))).to.equal(
+        'Please check your message: the server did not accept it.',
+      );
       expect($<HTMLTextAreaElement>(el, '#parley-edit-3').value).to.equal('Draft');
       expect(button(el, '#parley-3', 'Save')).to.exist;
 

@@ -77,11 +77,11 @@ function renderHeader(
     html`<button part="button" aria-pressed=${!highlighted === !on} @click=${() => show(on)}>${label}</button>`;
   return html`<header part="header">
         ${backHref ? html`<a part="back-link" class="back" href=${backHref}>${backLabel || t.back}</a>` : nothing}
-        ${title ? html`<h2 part="title">${title}</h2>` : nothing}
+        ${title ? html`<h2 part="title" dir="auto">${title}</h2>` : nothing}
         ${
           // Whether a moderator wrote the summary or the server made it: the reader is told the latter.
           thread?.summary
-            ? html`<p part="summary">${thread.summary}${
+            ? html`<p part="summary" dir="auto">${thread.summary}${
                 thread.summarySource === 'automatic'
                   ? html` <span part="summary-source">${t.summarizedAutomatically}</span>`
                   : nothing
@@ -106,6 +106,12 @@ function renderHeader(
       </header>`;
 }
 
+/*
+ * What readers wrote (titles, names, bodies) takes its own direction
+ * (`dir="auto"`): an English reply in a Hebrew thread reads left to right,
+ * and the other way round, whatever the thread's language.
+ */
+
 /**
  * The opening post and the nested replies, with a button in the place of each
  * gap ("N earlier replies"; the last one, "Load more replies", after the
@@ -118,31 +124,22 @@ function renderMessages({ t, locale }: ThreadHost, view: ThreadView) {
   /** A message; `order` is its place in reading order, which decides whether its actions are in yet. */
   const message = (m: Message, order: number, replyTo?: string, away?: number) => {
     const opening = m === tree.opening;
-    return html`<article
-      id="parley-${m.id}"
-      part="message${opening ? ' message-opening' : ''}${state.target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}"
-      class=${m.highlighted ? 'highlighted' : ''}
-      aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}
-    >
+    return html`<article id="parley-${m.id}" part="message${opening ? ' message-opening' : ''}${state.target === m.id ? ' target' : ''}${state.fresh === m.id ? ' fresh' : ''}" class=${m.highlighted ? 'highlighted' : ''} aria-labelledby=${m.deleted ? nothing : `parley-a-${m.id}`}>
       ${
         // A placeholder keeps its replies in place; nothing of the deleted message remains.
         m.deleted
           ? html`<p class="gone">${t.deleted}</p>`
           : html`<div class="meta">
-                <h3 id="parley-a-${m.id}" part="author">${m.author.name}</h3>
+                <h3 id="parley-a-${m.id}" part="author" dir="auto">${m.author.name}</h3>
                 ${m.author.role === 'owner' ? html`<span class="badge">${t.owner}</span>` : nothing}
                 ${m.highlighted ? html`<span class="star" role="img" aria-label=${t.highlighted}>★</span>` : nothing}
                 ${replyTo ? html`<span>${fill(t.inReplyTo, { name: replyTo })}</span>` : nothing}
                 ${away && long ? long.earlier(t, away) : nothing}
-                <a part="time" href="#parley-${m.id}"
-                  ><time datetime=${m.createdAt}
-                    >${relative(locale, m.createdAt, now, 'long')}</time
-                  ></a
-                >
+                <a part="time" href="#parley-${m.id}"><time datetime=${m.createdAt}>${relative(locale, m.createdAt, now, 'long')}</time></a>
                 ${m.editedAt ? html`<span>· ${t.edited}</span>` : nothing}
                 ${actions?.pendingMark(m)}
               </div>
-              ${actions?.editing === m.id ? nothing : html`<div part="body" class="body" .innerHTML=${m.html}></div>`}
+              ${actions?.editing === m.id ? nothing : html`<div part="body" class="body" dir="auto" .innerHTML=${m.html}></div>`}
               ${
                 // An empty row holds the actions' place while their code loads.
                 actions && order < withActions

@@ -1,9 +1,149 @@
 /**
- * The widget's whole catalog in fr: what a reader of that language downloads
- * (one lazy chunk), the index elements' part included.
+ * The widget's whole catalog in French: what a reader of that language
+ * downloads (one lazy chunk), the index elements' part included.
  */
 import type { Catalog } from '../en.js';
 import index from '../index-locales/fr.js';
 
-// Seam: the thread's strings are filled in by the i18n work of issue 16.
-export default { ...index } as unknown as Catalog;
+export default {
+  ...index,
+  back: '← Retour',
+  messages: { one: '{n} message', many: '{n} de messages', other: '{n} messages' },
+  highlights: { one: '{n} à la une', many: '{n} à la une', other: '{n} à la une' },
+  summarizedAutomatically: 'Résumé automatique',
+  messagesIcon: 'Messages :',
+  highlightsIcon: 'À la une :',
+  activityIcon: 'Dernière activité :',
+  open: 'Discussion en cours',
+  closed: 'Discussion close',
+  loading: 'Chargement des commentaires…',
+  unavailable: 'Les commentaires sont indisponibles pour le moment.',
+  retry: 'Réessayer',
+  empty: 'Aucune réponse pour l’instant. Lancez la discussion !',
+  repliesLabel: 'Réponses',
+  loadMore: 'Afficher plus de réponses',
+  skip: 'Aller au formulaire de réponse',
+  closedNotice: 'Cette discussion est close.',
+  highlighted: 'À la une',
+  owner: 'Auteur',
+  edited: 'modifié',
+  inReplyTo: 'en réponse à {name}',
+  formTitle: 'Participer à la discussion',
+  view: 'Afficher',
+  all: 'Tout',
+  highlightsTab: 'À la une ({n})',
+  deleted: 'Ce message a été supprimé.',
+
+  reply: 'Répondre',
+  pending: 'En attente de modération',
+  replyTo: 'Répondre à {name}',
+  continueReply: 'Reprendre votre réponse',
+  continueReplyTo: 'Reprendre votre réponse à {name}',
+  name: 'Nom',
+  message: 'Message',
+  hint: 'Markdown : **gras**, _italique_, `code`, [liens](https://…)',
+  counter: '{n} / {max}',
+  post: 'Publier la réponse',
+  posting: 'Publication…',
+  posted: 'Votre réponse a été publiée.',
+  postedPending: 'Votre réponse a bien été reçue et attend la modération.',
+  nameRequired: 'Veuillez indiquer votre nom.',
+  bodyRequired: 'Veuillez écrire un message.',
+  bodyTooLong: 'Veuillez raccourcir votre message à {max} caractères.',
+  nameInvalid: 'Veuillez utiliser un nom de {max} caractères au plus, en texte simple.',
+  bodyInvalid: 'Veuillez vérifier votre message : le serveur ne l’a pas accepté.',
+  postFailed: 'Votre réponse n’a pas pu être publiée. Elle est conservée ici ; veuillez réessayer.',
+  offline:
+    'Impossible de joindre le serveur de commentaires. Votre réponse est conservée ici ; veuillez réessayer.',
+  notifyReplies: 'Recevoir les réponses par e-mail',
+  email: 'E-mail',
+  notifyAbout:
+    'Un e-mail par réponse à vos messages, chacun avec un lien de désabonnement en un clic.',
+  emailAbout:
+    'Utilisée uniquement pour ces e-mails, jamais affichée. Une nouvelle adresse reçoit d’abord un e-mail de confirmation.',
+  emailForget: 'Videz le champ pour que ce navigateur l’oublie.',
+  emailRequired:
+    'Veuillez indiquer votre adresse e-mail pour recevoir les réponses, ou décochez « Recevoir les réponses par e-mail ».',
+  emailInvalid: 'Veuillez saisir une adresse e-mail complète, par exemple nom@example.com.',
+  emailTooLong: 'L’adresse ne doit pas dépasser 254 caractères.',
+  mailOn: 'Les réponses vous seront envoyées par e-mail.',
+  mailConfirm:
+    'Confirmez votre adresse via l’e-mail que vous allez recevoir pour activer les notifications.',
+  mailOff:
+    'Ce site n’envoie plus d’e-mails de réponse : votre réponse n’a donc pas encore été publiée. Envoyez-la à nouveau pour la publier sans notification.',
+  asOwner: 'Vous publiez en tant que propriétaire du site',
+  stopOwner: 'Arrêter',
+  stopOwnerLabel: 'Ne plus publier en tant que propriétaire du site',
+  ownerStopped: 'Vous publiez désormais en tant que lecteur.',
+  ownerRefused:
+    'Votre clé de publication de propriétaire a été révoquée ou n’est plus valide ; ce navigateur l’a donc oubliée et vous publiez désormais en tant que lecteur. Pour publier à nouveau en tant que propriétaire, créez un nouveau lien de publication dans /admin.',
+  ownerLinkRefused:
+    'Ce lien ne contient pas de clé de publication de propriétaire ; il a été ignoré. Pour publier en tant que propriétaire du site, créez un lien de publication sur la page /admin de votre serveur Parley (onglet Owner) et ouvrez-le.',
+  edit: 'Modifier',
+  editLabel: 'Modifier votre message',
+  editPlain:
+    'La mise en forme n’est pas conservée ici : ajoutez à nouveau le Markdown avant d’enregistrer.',
+  save: 'Enregistrer',
+  saving: 'Enregistrement…',
+  cancel: 'Annuler',
+  saved: 'Vos modifications ont été enregistrées.',
+  savedPending: 'Vos modifications ont été enregistrées et attendent la modération.',
+  editExpired: 'Le délai pour modifier ce message est dépassé.',
+  editFailed:
+    'Vos modifications n’ont pas pu être enregistrées. Elles sont conservées ici ; veuillez réessayer.',
+  delete: 'Supprimer',
+  deleteQuestion: 'Supprimer ce message ?',
+  confirm: 'Confirmer',
+  deletedDone: 'Votre message a été supprimé.',
+  deleteFailed: 'Votre message n’a pas pu être supprimé. Veuillez réessayer.',
+  report: 'Signaler',
+  reportLabel: 'Signaler le message de {name}',
+  reportQuestion: 'Signaler ce message de {name} ?',
+  reason: 'Motif (facultatif)',
+  reasonHint: 'Quel est le problème ? Seuls les modérateurs le verront.',
+  reasonTooLong: 'Veuillez raccourcir le motif à {max} caractères.',
+  sendReport: 'Envoyer le signalement',
+  reporting: 'Envoi…',
+  reported: 'Signalé. Un modérateur va l’examiner.',
+  reportFailed: 'Le signalement n’a pas pu être envoyé. Veuillez réessayer.',
+  reportTooQuick: 'Vous envoyez des signalements trop rapidement.',
+  deleteAction: 'Supprimer votre message',
+  discardQuestion: 'Abandonner vos modifications ?',
+  discard: 'Abandonner',
+  keepEditing: 'Continuer à modifier',
+  postTooQuick: 'Vous publiez trop rapidement.',
+  waitFor: {
+    one: 'Veuillez patienter {n} seconde.',
+    many: 'Veuillez patienter {n} de secondes.',
+    other: 'Veuillez patienter {n} secondes.',
+  },
+  canPostAgain: 'Vous pouvez de nouveau publier.',
+  sortLabel: 'Ordre des réponses',
+  oldest: 'Plus anciennes',
+  newest: 'Plus récentes',
+  newReplies: {
+    one: '{n} nouvelle réponse',
+    many: '{n} de nouvelles réponses',
+    other: '{n} nouvelles réponses',
+  },
+  reconnecting: 'Reconnexion…',
+  liveResumed: 'Mises à jour en direct rétablies.',
+  errors: {
+    thread_closed: 'Cette discussion est close.',
+    rate_limited: 'Vous publiez trop rapidement. Patientez un instant, puis réessayez.',
+    duplicate_message: 'Vous avez déjà publié ce message il y a quelques minutes.',
+    forbidden: 'Ce site n’est pas autorisé à publier sur ce serveur de commentaires.',
+    payload_too_large: 'Votre message est trop long.',
+  },
+
+  earlierReplies: {
+    one: '{n} réponse précédente',
+    many: '{n} de réponses précédentes',
+    other: '{n} réponses précédentes',
+  },
+  inReplyToEarlier: 'en réponse à un message précédent',
+  highlightsList: 'À la une',
+  noHighlights: 'Aucun message à la une pour l’instant.',
+  loadMoreHighlights: 'Afficher plus de messages à la une',
+  missing: 'Le message lié n’est pas disponible.',
+} satisfies Catalog;

@@ -10,12 +10,16 @@ import { css } from 'lit';
  * of a font costs the thread's first layout a synchronous font lookup.
  */
 export const styles = css`
+  /* Light or dark by the used colour-scheme, which the host inherits from
+     the page: theme=auto follows the page (a light page stays light on a
+     dark OS; one declaring "color-scheme: light dark" follows the OS), and
+     the theme attribute sets it. light-dark(): Chromium 123, Firefox 120, Safari 17.5. */
   :host {
-    --parley-accent: #2f5fd0;
-    --parley-on-accent: #fff;
-    --parley-danger: #b42318;
-    --parley-success: #1f8a4c;
-    --parley-star: #c98a00;
+    --parley-accent: light-dark(#2f5fd0, #8fb0ff);
+    --parley-on-accent: light-dark(#fff, #0b1220);
+    --parley-danger: light-dark(#b42318, #ff8a80);
+    --parley-success: light-dark(#1f8a4c, #4cc38a);
+    --parley-star: light-dark(#c98a00, #ffcc4d);
     --parley-surface: color-mix(in srgb, currentColor 4%, transparent);
     --parley-border: color-mix(in srgb, currentColor 16%, transparent);
     --parley-muted: color-mix(in srgb, currentColor 66%, transparent);
@@ -25,22 +29,7 @@ export const styles = css`
     display: block;
     overflow-wrap: anywhere;
   }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --parley-accent: #8fb0ff;
-      --parley-on-accent: #0b1220;
-      --parley-danger: #ff8a80;
-      --parley-success: #4cc38a;
-      --parley-star: #ffcc4d;
-      color-scheme: dark;
-    }
-  }
   :host([theme='dark']) {
-    --parley-accent: #8fb0ff;
-    --parley-on-accent: #0b1220;
-    --parley-danger: #ff8a80;
-    --parley-success: #4cc38a;
-    --parley-star: #ffcc4d;
     color-scheme: dark;
   }
   :host([theme='light']) {
@@ -90,8 +79,10 @@ export const styles = css`
   a {
     color: var(--parley-accent);
   }
+  /* The colour apart: where light-dark() is unknown (see :host), only it is lost, not the ring. */
   :focus-visible {
-    outline: 2px solid var(--parley-accent);
+    outline: 2px solid;
+    outline-color: var(--parley-accent);
     outline-offset: 2px;
     border-radius: 2px;
   }

@@ -58,7 +58,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @attr {string} thread-title - Title of a thread this page creates with its first post, also shown while the thread has none. Default: `document.title`.
  * @attr {string} back-href - URL of the back link. Default: none (no back link).
  * @attr {string} back-label - Text of the back link. Default: `← Back`, in the element's locale.
- * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` (follows `prefers-color-scheme`); reflected.
+ * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto`: the host page's colour scheme (its CSS `color-scheme`: a page without one is light, even on a dark OS; one declaring `light dark` follows the reader's OS setting). `light` and `dark` set the element's `color-scheme`; reflected.
  * @attr {string} locale - Locale of numbers, dates and plurals (English text for now; an invalid tag means `en`). Default: the closest `lang` in the page, else the browser's.
  * @attr {number} [page-size=20] - Replies per page, rounded and clamped to 1..100; a value that is not a number means 20.
  * @attr {'oldest' | 'newest'} [sort=oldest] - `oldest` or `newest`; the opening post always comes first.
@@ -148,7 +148,7 @@ export class ParleyThread extends LitElement {
   declare backHref?: string;
   /** Text of the back link. Default: "← Back" in the element's locale. */
   declare backLabel?: string;
-  /** `light`, `dark` or `auto` (default; follows `prefers-color-scheme`). Bad values mean `auto`. */
+  /** `light`, `dark` or `auto` (default; follows the page's `color-scheme`). Bad values mean `auto`. */
   declare theme: Theme;
   /** Locale of dates, numbers and text. Default: closest `lang` in the page, else the browser's. */
   declare locale?: string;

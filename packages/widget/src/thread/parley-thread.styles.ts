@@ -370,4 +370,37 @@ export const styles = css`
       min-height: 44px;
     }
   }
+
+  /* ---- Forced colours (Windows high contrast) ----
+     The browser paints backgrounds as Canvas and drops shadows, so what a
+     background alone shows would vanish: the status dot, a highlight, a
+     pressed toggle, the owner's badge. They keep a system colour (kept as
+     given, not forced) or get a border or outline instead. */
+  @media (forced-colors: active) {
+    .dot {
+      forced-color-adjust: none;
+      background: CanvasText;
+    }
+    .closed .dot {
+      background: GrayText;
+    }
+    .highlighted {
+      outline: 1px dashed CanvasText;
+    }
+    [part~='target'] {
+      outline-color: Highlight;
+    }
+    [aria-pressed='true'] {
+      forced-color-adjust: none;
+      color: HighlightText;
+      background: Highlight;
+      border-color: Highlight;
+    }
+    .meta .badge {
+      border: 1px solid;
+    }
+    :focus-visible {
+      outline-color: Highlight;
+    }
+  }
 `;

@@ -296,3 +296,48 @@ describe('<parley-thread> accessibility (axe, light and dark pages, light and da
     el.remove();
   });
 });
+
+/** A canvas pixel: turns any CSS colour the browser computes (`color(srgb …)` too) into RGBA. */
+const pixel = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+function rgba(color: string): number[] {
+  pixel.clearRect(0, 0, 1, 1);
+  pixel.fillStyle = color;
+  pixel.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = pixel.getImageData(0, 0, 1, 1).data;
+  return [r!, g!, b!, a! / 255];
+}
+/** `top` (RGBA) painted over the opaque `bottom`. */
+const over = (top: number[], bottom: number[]) =>
+  bottom.map((c, i) => (i < 3 ? top[i]! * top[3]! + c * (1 - top[3]!) : 1));
+function luminance(c: number[]) {
+  const [r, g, b] = c.slice(0, 3).map((v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+const ratio = (a: number[], b: number[]) => {
+  const [x, y] = [luminance(a), luminance(b)];
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+};
+
+describe('<parley-thread> non-text contrast (WCAG 1.4.11: 3:1), which axe does not check', () => {
+  for (const [theme, page] of [
+    ['light', '#ffffff'],
+    ['dark', DARK.background],
+  ] as const)
+    it(`the status dot and a highlight's star stand out from the page and the highlight (${theme})`, async () => {
+      const k = uniqueKey();
+      serveThread(k, { highlightCount: 1 }, messages);
+      const host = document.createElement('div');
+      host.style.background = page;
+      const el = await mount({ thread: k, theme }, host);
+      const ground = rgba(page);
+      const highlight = over(rgba(getComputedStyle($(el, '#parley-3')).backgroundColor), ground);
+      const dot = over(rgba(getComputedStyle($(el, '.dot')).backgroundColor), ground);
+      const star = over(rgba(getComputedStyle($(el, '#parley-3 .star')).color), highlight);
+      expect(ratio(dot, ground), 'the dot on the page').to.be.at.least(3);
+      expect(ratio(star, highlight), 'the star on the highlight').to.be.at.least(3);
+      expect(ratio(star, ground), 'the star on the page').to.be.at.least(3);
+    });
+});

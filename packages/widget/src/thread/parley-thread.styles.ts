@@ -19,7 +19,7 @@ export const styles = css`
     --parley-on-accent: light-dark(#fff, #0b1220);
     --parley-danger: light-dark(#b42318, #ff8a80);
     --parley-success: light-dark(#1f8a4c, #4cc38a);
-    --parley-star: light-dark(#c98a00, #ffcc4d);
+    --parley-star: light-dark(#b07800, #ffcc4d);
     --parley-surface: color-mix(in srgb, currentColor 4%, transparent);
     --parley-border: color-mix(in srgb, currentColor 16%, transparent);
     --parley-muted: color-mix(in srgb, currentColor 66%, transparent);

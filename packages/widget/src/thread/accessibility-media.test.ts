@@ -32,6 +32,15 @@ function system(colour: string) {
   return value;
 }
 const style = (node: Element) => getComputedStyle(node);
+/** A computed colour as RGBA (alpha 0..1), whatever form the browser writes it in. */
+const pixel = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+function rgba(color: string): number[] {
+  pixel.clearRect(0, 0, 1, 1);
+  pixel.fillStyle = color;
+  pixel.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = pixel.getImageData(0, 0, 1, 1).data;
+  return [r!, g!, b!, Math.round((a! / 255) * 100) / 100];
+}
 const active = (el: ParleyThread) => el.shadowRoot!.activeElement as HTMLElement | null;
 
 const messages = [
@@ -78,11 +87,14 @@ describe('<parley-thread> in forced colours', () => {
     expect([badge.borderTopStyle, badge.borderTopWidth]).to.deep.equal(['solid', '1px']);
   });
 
-  it('shows a closed thread’s dot in GrayText', async () => {
+  it('shows a closed thread’s dot in the text’s colour, muted', async () => {
     const k = uniqueKey();
     serveThread(k, { status: 'closed' }, messages);
     const el = await mount({ thread: k });
-    expect(style($(el, '.dot')).backgroundColor).to.equal(system('GrayText'));
+    const dot = rgba(style($(el, '.dot')).backgroundColor);
+    const ink = rgba(system('CanvasText'));
+    expect(dot.slice(0, 3)).to.deep.equal(ink.slice(0, 3));
+    expect(dot[3]).to.be.within(0.6, 0.7);
   });
 
   it('rings the focused control in Highlight, 2 px solid', async () => {

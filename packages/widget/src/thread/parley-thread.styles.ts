@@ -375,14 +375,12 @@ export const styles = css`
      The browser paints backgrounds as Canvas and drops shadows, so what a
      background alone shows would vanish: the status dot, a highlight, a
      pressed toggle, the owner's badge. They keep a system colour (kept as
-     given, not forced) or get a border or outline instead. */
+     given, not forced) or get a border or outline instead. A closed
+     thread's dot keeps its muted mix of that colour (its rule is more specific). */
   @media (forced-colors: active) {
     .dot {
       forced-color-adjust: none;
       background: CanvasText;
-    }
-    .closed .dot {
-      background: GrayText;
     }
     .highlighted {
       outline: 1px dashed CanvasText;

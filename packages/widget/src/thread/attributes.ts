@@ -5,7 +5,7 @@
  */
 import type { SortOrder } from '@parley/server/wire';
 
-/** Colour scheme: `auto` follows `prefers-color-scheme`. */
+/** Colour scheme: `auto` follows the page's `color-scheme` (light when the page sets none). */
 export type Theme = 'auto' | 'light' | 'dark';
 /** Live updates: `on` (default) or `off`. */
 export type Live = 'on' | 'off';

@@ -876,16 +876,15 @@ describe('<parley-thread>', () => {
     it('follows the theme attribute through its custom properties', async () => {
       const key = uniqueKey();
       serveThread(key);
-      const accent = (el: ParleyThread) =>
-        getComputedStyle(el).getPropertyValue('--parley-accent').trim();
+      // The accent as used (a link's colour): the property itself holds light-dark().
+      const accent = (el: ParleyThread) => getComputedStyle($(el, '[part~=skip-link]')).color;
       const dark = await mount({ thread: key, theme: 'dark' });
-      expect(accent(dark)).to.equal('#8fb0ff');
+      expect(accent(dark)).to.equal('rgb(143, 176, 255)');
       const light = await mount({ thread: key, theme: 'light' });
-      expect(accent(light)).to.equal('#2f5fd0');
+      expect(accent(light)).to.equal('rgb(47, 95, 208)');
+      // auto follows the page, which sets no color-scheme here: light, whatever the OS.
       const bad = await mount({ thread: key, theme: 'neon' });
-      expect(accent(bad)).to.equal(
-        matchMedia('(prefers-color-scheme: dark)').matches ? '#8fb0ff' : '#2f5fd0',
-      );
+      expect(accent(bad)).to.equal('rgb(47, 95, 208)');
     });
 
     it('keys the thread by the canonical link path, else location.pathname', async () => {

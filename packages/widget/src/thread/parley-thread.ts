@@ -60,7 +60,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @attr {string} thread-title - Title of a thread this page creates with its first post, also shown while the thread has none. Default: `document.title`.
  * @attr {string} back-href - URL of the back link. Default: none (no back link).
  * @attr {string} back-label - Text of the back link. Default: `← Back`, in the element's locale.
- * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` (follows `prefers-color-scheme`); reflected.
+ * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto`: the host page's colour scheme (its CSS `color-scheme`: a page without one is light, even on a dark OS; one declaring `light dark` follows the reader's OS setting). `light` and `dark` set the element's `color-scheme`; reflected.
  * @attr {string} locale - Language of the thread's text, numbers, dates and plurals, a BCP 47 tag: its language picks one of the shipped locales (`en`, `de`, `fr`, `es`, `pt-BR`, `ja`, `zh-Hans`, `ar`, `he`; `de-AT` reads German, `pt` Brazilian Portuguese, any `zh` Simplified Chinese, an unshipped or invalid tag English), and numbers and dates follow the tag itself (`de-AT` counts as Austrians do). Arabic and Hebrew lay the thread out right to left. Changing it at run time re-renders in the new language. Default: the closest `lang` in the page (across shadow roots, when the element is inside another component), else the browser's.
  * @attr {number} [page-size=20] - Replies per page, rounded and clamped to 1..100; a value that is not a number means 20.
  * @attr {'oldest' | 'newest'} [sort=oldest] - `oldest` or `newest`; the opening post always comes first.
@@ -150,7 +150,7 @@ export class ParleyThread extends LitElement {
   declare backHref?: string;
   /** Text of the back link. Default: "← Back" in the element's locale. */
   declare backLabel?: string;
-  /** `light`, `dark` or `auto` (default; follows `prefers-color-scheme`). Bad values mean `auto`. */
+  /** `light`, `dark` or `auto` (default; follows the page's `color-scheme`). Bad values mean `auto`. */
   declare theme: Theme;
   /** Locale of text, dates and numbers (see the `locale` attribute). Default: the closest `lang` in the page, across shadow roots, else the browser's. */
   declare locale?: string;

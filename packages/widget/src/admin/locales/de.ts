@@ -160,7 +160,7 @@ const de: AdminCatalog = {
   },
 
   threadMessages: { one: '{n} Beitrag', other: '{n} Beiträge' },
-  threadHighlights: { one: '{n} Highlight', other: '{n} Highlights' },
+  threadHighlights: { one: '{n} Hervorhebung', other: '{n} Hervorhebungen' },
   threadPending: { other: '{n} ausstehend' },
   threadReported: { other: '{n} gemeldet' },
   lastActivity: 'zuletzt aktiv',

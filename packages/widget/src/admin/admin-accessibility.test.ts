@@ -6,6 +6,7 @@
  * and errors.
  */
 import { waitUntil } from '@open-wc/testing';
+import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import { expectAccessible, inBothSchemes } from '../testing/axe.js';
 import {
   apiError,
@@ -98,6 +99,17 @@ describe('<parley-admin> accessibility (axe, light and dark, whole page)', () =>
     button(el, 'Sign in').click();
     await waitUntil(() => $(el, '.sign-in [part~=error]'), 'no error shown');
     await clean(el, 'wrong token');
+    // The pointer on the main button (its hover colour), as after a click.
+    const { x, y, width, height } = button(el, 'Sign in').getBoundingClientRect();
+    await sendMouse({
+      type: 'move',
+      position: [Math.round(x + width / 2), Math.round(y + height / 2)],
+    });
+    try {
+      await clean(el, 'sign-in button hovered');
+    } finally {
+      await resetMouse();
+    }
   });
 
   it('is clean on every tab with messages, notes, threads, keys and deliveries', async function () {

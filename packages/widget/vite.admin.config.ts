@@ -2,11 +2,13 @@ import { defineConfig } from 'vite';
 import widget from './vite.config.ts';
 
 /**
- * Builds `/admin.js`, the moderation page's bundle: one self-contained ES
- * module (Lit bundled in, styles in the shadow root, no chunks) beside
- * `widget.js`. It runs after the widget build and must not empty `dist/`.
- * It reuses the widget build's plugins (the template minifier); it has no
- * size budget, as only the site owner loads it.
+ * Builds `/admin.js`, the moderation page's bundle: one ES module (Lit
+ * bundled in, styles in the shadow root, English built in) beside
+ * `widget.js`, and each other locale's catalog as a lazy chunk under
+ * `dist/admin/` (served at `/admin/*`, resolved from `import.meta.url`), so a
+ * moderator downloads their own language only. It runs after the widget
+ * build and must not empty `dist/`. It reuses the widget build's plugins (the
+ * template minifier); it has no size budget, as only the site owner loads it.
  */
 export default defineConfig({
   plugins: widget.plugins,
@@ -23,9 +25,10 @@ export default defineConfig({
       fileName: () => 'admin.js',
     },
     rolldownOptions: {
+      // As in the widget build: shared code stays in admin.js (the chunks import it).
+      preserveEntrySignatures: 'allow-extension',
       output: {
-        // One file: the server serves /admin.js alone, and nothing here loads lazily.
-        codeSplitting: false,
+        chunkFileNames: 'admin/[name]-[hash].js',
         minify: true,
         comments: false,
       },

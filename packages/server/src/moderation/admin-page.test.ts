@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { type AppFixture, appFixture } from '../testing/app-fixture.ts';
 import { dialects } from '../testing/dialects.ts';
+import { pickLocale } from './admin-page.ts';
 
 const dialect = dialects[0];
 
@@ -38,6 +39,10 @@ describe('GET /admin and /admin.js', () => {
     assert.equal(res.headers.get('Access-Control-Allow-Origin'), null);
     const html = await res.text();
     assert.match(html, /^<!doctype html>/);
+    // No Accept-Language: English, left to right.
+    assert.match(html, /<html lang="en" dir="ltr">/);
+    assert.match(html, /<title>Parley moderation<\/title>/);
+    assert.equal(res.headers.get('Vary'), 'Accept-Language');
     assert.match(html, /<parley-admin><\/parley-admin>/);
     // Without it a phone lays the page out 980 px wide and shrinks it to fit.
     assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
@@ -65,5 +70,85 @@ describe('GET /admin and /admin.js', () => {
     await setup({ 'widget.js': 'export const w = 1;\n' });
     assert.equal((await f.get('/admin.js')).status, 404);
     assert.equal((await f.get('/admin')).status, 200);
+  });
+});
+
+describe('GET /admin: its language, from Accept-Language', () => {
+  let f: AppFixture;
+  afterEach(() => f.close());
+
+  async function pageFor(acceptLanguage: string) {
+    const res = await f.get('/admin', { 'Accept-Language': acceptLanguage });
+    assert.equal(res.status, 200);
+    return res.text();
+  }
+
+  it('sets <html lang dir>, the title and the fallback in the preferred shipped language', async () => {
+    if (!dialect) throw new Error('no dialect');
+    f = await appFixture(dialect);
+    const cases: [string, string, string, string][] = [
+      ['de-DE,de;q=0.9,en;q=0.8', 'de', 'ltr', 'Parley-Moderation'],
+      ['ar-EG,ar;q=0.9', 'ar', 'rtl', 'إشراف Parley'],
+      ['he', 'he', 'rtl', 'ניהול התגובות ב־Parley'],
+      ['zh-CN,zh;q=0.9', 'zh-Hans', 'ltr', 'Parley 审核'],
+      ['pt-PT', 'pt-BR', 'ltr', 'Moderação do Parley'],
+      ['ko-KR,ko;q=0.9', 'en', 'ltr', 'Parley moderation'],
+    ];
+    for (const [header, lang, dir, title] of cases) {
+      const html = await pageFor(header);
+      assert.match(html, new RegExp(`<html lang="${lang}" dir="${dir}">`), header);
+      assert.ok(html.includes(`<title>${title}</title>`), header);
+    }
+  });
+});
+
+describe('pickLocale', () => {
+  it('takes the highest weight first, ties in the header order', () => {
+    assert.equal(pickLocale('fr;q=0.5, ja;q=0.8, de;q=0.7'), 'ja');
+    assert.equal(pickLocale('es, fr'), 'es');
+    assert.equal(pickLocale('fr;q=0.9, es;q=0.9'), 'fr');
+    // No weight means 1.
+    assert.equal(pickLocale('de;q=0.999, he'), 'he');
+    assert.equal(pickLocale('fr ; q=0.2,  es ;q=0.3'), 'es');
+  });
+
+  it('skips languages it does not ship for the next one it does', () => {
+    assert.equal(pickLocale('ko, nl;q=0.9, fr;q=0.1'), 'fr');
+    assert.equal(pickLocale('en-GB, de;q=0.9'), 'en');
+  });
+
+  it('matches by language: a region or script of a shipped language reads it', () => {
+    assert.equal(pickLocale('de-AT'), 'de');
+    assert.equal(pickLocale('PT-br'), 'pt-BR');
+    assert.equal(pickLocale('zh-Hant-TW'), 'zh-Hans');
+    assert.equal(pickLocale('es-419'), 'es');
+  });
+
+  it('never picks a language refused with q=0, nor a malformed range', () => {
+    assert.equal(pickLocale('de;q=0, fr;q=0.1'), 'fr');
+    assert.equal(pickLocale('de;q=0.000'), 'en');
+    assert.equal(pickLocale('de;q=2, ja;q=abc, he;q=0.5'), 'he');
+    assert.equal(pickLocale('<script>, ar'), 'ar');
+    assert.equal(pickLocale('d e, "fr"'), 'en');
+  });
+
+  it("reads English with no header, an empty one, only *, or one too long to be a browser's", () => {
+    assert.equal(pickLocale(undefined), 'en');
+    assert.equal(pickLocale(''), 'en');
+    assert.equal(pickLocale('*'), 'en');
+    assert.equal(pickLocale(' , ;q=1'), 'en');
+    assert.equal(pickLocale(`${'x-'.repeat(3000)}a, de`), 'en');
+  });
+
+  it('ships the locales the widget ships', () => {
+    const widget = readFileSync(
+      new URL('../../../widget/src/i18n/locales.ts', import.meta.url),
+      'utf8',
+    );
+    const listed = /LOCALES = \[([^\]]*)\]/
+      .exec(widget)![1]!
+      .match(/'[^']+'/g)!
+      .map((l) => l.slice(1, -1));
+    for (const l of [...listed, 'en']) assert.equal(pickLocale(l), l, l);
   });
 });

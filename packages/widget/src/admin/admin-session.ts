@@ -10,7 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError, serverBase } from '../api/client.js';
 import { type AdminSession, listThreads } from './admin-client.js';
 import { emit } from './admin-events.js';
-import { strings } from './admin-strings.js';
+import { locale, strings } from './admin-strings.js';
 
 /** Storage key of the admin token in `sessionStorage`. */
 export const TOKEN_KEY = 'parley:admin-token';
@@ -148,6 +148,8 @@ export class SessionController implements ReactiveController {
   describe(e: unknown): string {
     if (!(e instanceof ApiError) || e.status === 0) return strings.offline;
     if (e.code === 'rate_limited' && e.retryAfter) return strings.tooMany(e.retryAfter);
+    // The server speaks English: in another locale its words give way to the catalog's.
+    if (locale !== 'en') return errorWords(e.code) ?? strings.failed;
     return e.message || strings.failed;
   }
 
@@ -162,7 +164,8 @@ export class SessionController implements ReactiveController {
     if (error?.code === 'aborted') return '';
     const message = this.describe(e);
     emit(this.#host, 'parley-admin-error', { code: error?.code ?? 'internal', message });
-    if (error?.status === 401 && this.signedIn) this.signOut(error.message || strings.sessionEnded);
+    if (error?.status === 401 && this.signedIn)
+      this.signOut((locale === 'en' && error.message) || strings.sessionEnded);
     return message;
   }
 
@@ -184,4 +187,10 @@ export class SessionController implements ReactiveController {
       return signal.aborted ? '' : message;
     }
   }
+}
+
+/** The catalog's words for an error code of the HTTP API (`*_not_found` reads as `not_found`). */
+function errorWords(code: string): string | undefined {
+  const errors: Record<string, string> = strings.errors;
+  return errors[code.endsWith('_not_found') ? 'not_found' : code];
 }

@@ -1,11 +1,18 @@
 /** Small formatting helpers the moderation page's parts share. */
+import { locale } from './admin-strings.js';
 
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** An ISO time as a moderator reads it; the input itself when it is not a time. */
+/** An ISO time as a moderator reads it, in the page's locale; the input itself when it is not a time. */
 export const when = (iso: string) => {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+  if (Number.isNaN(date.getTime())) return iso;
+  let format = formats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    formats.set(locale, format);
+  }
+  return format.format(date);
 };
 
 /** Only http(s) URLs become links: a thread's url is user input and could be `javascript:`. */

@@ -41,10 +41,10 @@ export const messageStyles = css`
     line-height: 1.6;
   }
   .body > :first-child {
-    margin-top: 0;
+    margin-block-start: 0;
   }
   .body > :last-child {
-    margin-bottom: 0;
+    margin-block-end: 0;
   }
   .body p,
   .body ul,
@@ -80,6 +80,6 @@ export const messageStyles = css`
     color: var(--parley-muted);
   }
   details[open] summary {
-    margin-bottom: 0.4rem;
+    margin-block-end: 0.4rem;
   }
 `;

@@ -5,7 +5,7 @@ export const threadStyles = css`
   .edit-form {
     display: grid;
     gap: 0.75rem;
-    padding-top: 0.5rem;
+    padding-block-start: 0.5rem;
   }
   .edit-form input,
   .edit-form textarea {

@@ -46,10 +46,13 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
-  .admin {
+  .admin,
+  main {
     display: grid;
     grid-template-columns: minmax(0, 1fr);
     gap: var(--parley-space);
+  }
+  .admin {
     max-width: 56rem;
     margin: 0 auto;
     padding: var(--parley-space) calc(var(--parley-space) * 0.75);
@@ -87,13 +90,13 @@ export const styles = css`
   [role='tablist'] {
     display: flex;
     flex-wrap: wrap;
-    border-bottom: 1px solid var(--parley-border);
+    border-block-end: 1px solid var(--parley-border);
   }
   [role='tab'] {
     flex: none;
     padding-inline: 0.55em;
     border: 0;
-    border-bottom: 3px solid transparent;
+    border-block-end: 3px solid transparent;
     border-radius: var(--parley-radius) var(--parley-radius) 0 0;
     background: transparent;
     color: var(--parley-muted);
@@ -101,7 +104,7 @@ export const styles = css`
   button[role='tab'][aria-selected='true'] {
     color: inherit;
     font-weight: 600;
-    border-bottom-color: var(--parley-accent);
+    border-block-end-color: var(--parley-accent);
   }
   [role='tab']:focus-visible {
     outline-offset: -2px;
@@ -115,7 +118,7 @@ export const styles = css`
     gap: var(--parley-space);
   }
   [role='tabpanel'] > .section + .section {
-    margin-top: var(--parley-space);
+    margin-block-start: var(--parley-space);
   }
   .section-head {
     display: flex;
@@ -168,7 +171,7 @@ export const styles = css`
   .owner-form {
     display: grid;
     gap: 0.75rem;
-    padding-top: 0.5rem;
+    padding-block-start: 0.5rem;
     max-width: 34rem;
   }
   .owner-form input {

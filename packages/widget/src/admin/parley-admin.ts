@@ -11,12 +11,14 @@
  * another).
  */
 import type { AdminMessage, AdminThreadList } from '@parley/server/wire';
-import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type ReactiveElement } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { safeLocale } from '../i18n/format.js';
+import { isRtl, type Locale, match } from '../i18n/locales.js';
 import { emit, type MessageAction, type ParleyAdminEventMap } from './admin-events.js';
 import { AdminLists } from './admin-lists.js';
 import { SessionController } from './admin-session.js';
-import { strings } from './admin-strings.js';
+import { strings, use } from './admin-strings.js';
 import { BulkSelection, bulkStyles } from './bulk-selection.js';
 import { Deliveries, deliveryStyles } from './deliveries.js';
 import { ExportDownload } from './export-download.js';
@@ -57,6 +59,7 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * exported, so every part below is styled through `parley-admin::part(...)`.
  *
  * @attr {string} server - Base URL of the Parley server. Default: where `admin.js` was loaded from.
+ * @attr {string} locale - Language of the page (de, fr, es, pt-BR, ja, zh-Hans, ar, he; any other reads English). Default: the closest `lang` in the page, else the browser's.
  *
  * @fires parley-session-changed - The moderator signed in (the token was accepted) or out (by the button, or when the server refused the token). `detail.signedIn`: whether signed in now.
  * @fires parley-message-moderated - A message action succeeded (a bulk action fires one per message). `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
@@ -114,14 +117,20 @@ export class ParleyAdmin extends LitElement {
 
   static override properties: PropertyDeclarations = {
     server: {},
+    locale: {},
     _tab: { state: true },
     _confirmingDelete: { state: true },
     _editingThread: { state: true },
     _announcement: { state: true },
+    _shown: { state: true },
   };
 
   /** Base URL of the Parley server. Default: where `admin.js` was loaded from. */
   declare server?: string;
+  /** Language of the page. Default: the closest `lang` in the page, else the browser's. */
+  declare locale?: string;
+  /** The shipped locale whose words are on screen; undefined while its chunk loads. */
+  declare private _shown: Locale | undefined;
 
   declare private _tab: Tab;
   /** The message whose Delete was clicked once and now asks for confirmation. */
@@ -302,7 +311,7 @@ export class ParleyAdmin extends LitElement {
   }
 
   #onTabKey(e: KeyboardEvent) {
-    const next = tabForKey(TABS, this._tab, e.key);
+    const next = tabForKey(TABS, this._tab, e.key, isRtl(this._shown ?? 'en'));
     if (!next) return;
     e.preventDefault();
     this.#select(next, true);
@@ -333,8 +342,32 @@ export class ParleyAdmin extends LitElement {
     this.#announce(strings.found(found, this.#lists.hasMore(tab)));
   }
 
+  /**
+   * Puts the words of the page's locale in `strings` before a render: the
+   * `locale` attribute, else the closest `lang` (`/admin` sets it on `<html>`
+   * from the browser's languages), else the browser's. Until another locale's
+   * chunk is in, nothing is rendered in English to flash by.
+   */
+  override willUpdate() {
+    const wanted = match(
+      safeLocale(this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language),
+    );
+    const before = strings;
+    this._shown = use(wanted, () => this.requestUpdate()) ? wanted : undefined;
+    if (strings === before) return;
+    // The cards render their own words: they follow the page's.
+    for (const card of this.renderRoot.querySelectorAll<ReactiveElement>(
+      'parley-admin-message, parley-admin-thread',
+    ))
+      card.requestUpdate();
+  }
+
   override render() {
-    return html`<div part="admin" class="admin">
+    const shown = this._shown;
+    if (!shown) return html`<main part="admin" class="admin" aria-busy="true"></main>`;
+    // Landmarks: the header is the banner, everything else is in <main>, so
+    // no content sits outside a landmark (axe's region rule).
+    return html`<div part="admin" class="admin" lang=${shown} dir=${isRtl(shown) ? 'rtl' : 'ltr'}>
       <header part="header">
         <h1>${strings.title}</h1>
         ${
@@ -346,8 +379,10 @@ export class ParleyAdmin extends LitElement {
             : nothing
         }
       </header>
-      ${this.#session.signedIn ? this.#renderDashboard() : this.#signInForm.render()}
-      <div role="status" class="vh">${this._announcement}</div>
+      <main>
+        ${this.#session.signedIn ? this.#renderDashboard() : this.#signInForm.render()}
+        <div role="status" class="vh">${this._announcement}</div>
+      </main>
     </div>`;
   }
 

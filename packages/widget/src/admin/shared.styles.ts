@@ -77,9 +77,12 @@ export const baseStyles = css`
     color: var(--parley-on-accent);
     background: var(--parley-accent);
   }
+  /* Hover moves the fill away from the text colour (towards CanvasText:
+     darker in light, lighter in dark), so the contrast only grows; towards
+     currentColor, white text in light, it fell to 4.2:1 (axe, end to end). */
   .primary:hover:not(:disabled) {
     border-color: transparent;
-    background: color-mix(in srgb, var(--parley-accent) 85%, currentColor);
+    background: color-mix(in srgb, var(--parley-accent) 85%, CanvasText);
   }
   .danger {
     font-weight: 600;
@@ -96,7 +99,7 @@ export const baseStyles = css`
     background: color-mix(in srgb, var(--parley-danger) 10%, Canvas);
   }
   .danger.solid:hover:not(:disabled) {
-    background: color-mix(in srgb, var(--parley-danger) 85%, currentColor);
+    background: color-mix(in srgb, var(--parley-danger) 85%, CanvasText);
   }
   .quiet {
     color: var(--parley-muted);

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { theme } from '../theme.styles.js';
 
 /**
  * Styles of `<parley-thread>`, adopted into its shadow root (no `<style>`
@@ -9,46 +10,9 @@ import { css } from 'lit';
  * Text keeps to three sizes (1.5em, 1em, 0.875em): each further size or face
  * of a font costs the thread's first layout a synchronous font lookup.
  */
-export const styles = css`
-  :host {
-    --parley-accent: #2f5fd0;
-    --parley-on-accent: #fff;
-    --parley-danger: #b42318;
-    --parley-success: #1f8a4c;
-    --parley-star: #c98a00;
-    --parley-surface: color-mix(in srgb, currentColor 4%, transparent);
-    --parley-border: color-mix(in srgb, currentColor 16%, transparent);
-    --parley-muted: color-mix(in srgb, currentColor 66%, transparent);
-    --parley-highlight: color-mix(in srgb, #f5b400 10%, transparent);
-    --parley-radius: 0.5rem;
-    --parley-space: 1rem;
-    display: block;
-    overflow-wrap: anywhere;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --parley-accent: #8fb0ff;
-      --parley-on-accent: #0b1220;
-      --parley-danger: #ff8a80;
-      --parley-success: #4cc38a;
-      --parley-star: #ffcc4d;
-      color-scheme: dark;
-    }
-  }
-  :host([theme='dark']) {
-    --parley-accent: #8fb0ff;
-    --parley-on-accent: #0b1220;
-    --parley-danger: #ff8a80;
-    --parley-success: #4cc38a;
-    --parley-star: #ffcc4d;
-    color-scheme: dark;
-  }
-  :host([theme='light']) {
-    color-scheme: light;
-  }
-  :host([hidden]) {
-    display: none;
-  }
+export const styles = [
+  theme,
+  css`
   * {
     box-sizing: border-box;
   }
@@ -379,4 +343,5 @@ export const styles = css`
       min-height: 44px;
     }
   }
-`;
+`,
+];

@@ -3,7 +3,7 @@
  * read in one request (`card-reads.ts`); its markup is `card-view.ts`'s.
  */
 import type { Thread } from '@parley/server/wire';
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { IndexElement, indexProperties } from '../listing/index-element.js';
 import { listingStyles } from '../listing/listing.styles.js';
 import { pageFacts } from '../thread/page.js';

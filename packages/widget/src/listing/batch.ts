@@ -56,10 +56,8 @@ export function batched<T>(readMany: ReadMany<T>) {
         // in microtasks after it, each asking then.
         setTimeout(() => flush(batch));
       }
-      let waiters = pending.get(base);
-      if (!waiters) pending.set(base, (waiters = new Map()));
-      let forKey = waiters.get(key);
-      if (!forKey) waiters.set(key, (forKey = []));
-      forKey.push({ resolve, reject });
+      const waiters = pending.get(base) ?? new Map<string, Waiter<T>[]>();
+      pending.set(base, waiters);
+      waiters.set(key, [...(waiters.get(key) ?? []), { resolve, reject }]);
     });
 }

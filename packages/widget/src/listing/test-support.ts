@@ -60,7 +60,7 @@ export const manyThreads = (n: number, over: Partial<Thread> = {}) =>
 
 /** The text a reader sees in `el`'s shadow root, whitespace collapsed. */
 export const shownText = (el: Element) =>
-  (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  ((el.shadowRoot ?? el).textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /**
  * Makes the test page one that supports dark mode (`color-scheme: light
@@ -69,10 +69,10 @@ export const shownText = (el: Element) =>
  * checked against the page the elements would sit on.
  */
 export function useDarkCapablePage() {
-  before(() => {
+  beforeEach(() => {
     document.documentElement.style.colorScheme = 'light dark';
   });
-  after(() => {
+  afterEach(() => {
     document.documentElement.style.colorScheme = '';
   });
 }

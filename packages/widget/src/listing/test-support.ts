@@ -69,10 +69,14 @@ export const shownText = (el: Element) =>
  * checked against the page the elements would sit on.
  */
 export function useDarkCapablePage() {
+  const root = document.documentElement.style;
   beforeEach(() => {
-    document.documentElement.style.colorScheme = 'light dark';
+    root.colorScheme = 'light dark';
+    // Axe takes a page without a background colour for white: say it, as a site does.
+    root.background = 'Canvas';
+    root.color = 'CanvasText';
   });
   afterEach(() => {
-    document.documentElement.style.colorScheme = '';
+    root.colorScheme = root.background = root.color = '';
   });
 }

@@ -30,13 +30,26 @@ const OUTPUTS: Output[] = [
     render: async () => elementsMarkdown(await manifest(), ['parley-thread'], { level: 4 }),
   },
   {
+    file: 'README.md',
+    section: 'index-elements',
+    render: async () =>
+      elementsMarkdown(await manifest(), ['parley-count', 'parley-card', 'parley-threads'], {
+        level: 4,
+        titled: true,
+      }),
+  },
+  {
     file: 'packages/widget/README.md',
     section: 'elements',
     render: async () =>
-      elementsMarkdown(await manifest(), ['parley-thread', 'parley-admin'], {
-        level: 3,
-        titled: true,
-      }),
+      elementsMarkdown(
+        await manifest(),
+        ['parley-thread', 'parley-count', 'parley-card', 'parley-threads', 'parley-admin'],
+        {
+          level: 3,
+          titled: true,
+        },
+      ),
   },
 ];
 

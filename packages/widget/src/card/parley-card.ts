@@ -4,8 +4,9 @@
  */
 import type { Thread } from '@parley/server/wire';
 import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { IndexElement, indexProperties } from '../listing/index-element.js';
+import { IndexElement, toIndexLive } from '../listing/index-element.js';
 import { listingStyles } from '../listing/listing.styles.js';
+import { toTheme } from '../thread/attributes.js';
 import { pageFacts } from '../thread/page.js';
 import { readThread } from './card-reads.js';
 import { renderCard } from './card-view.js';
@@ -53,7 +54,10 @@ export class ParleyCard extends IndexElement {
   static override styles = [listingStyles, cardStyles];
 
   static override properties: PropertyDeclarations = {
-    ...indexProperties('parley-card'),
+    server: {},
+    theme: { reflect: true, useDefault: true, converter: toTheme },
+    locale: {},
+    live: { useDefault: true, converter: toIndexLive('parley-card') },
     thread: {},
     _data: { state: true },
     _state: { state: true },

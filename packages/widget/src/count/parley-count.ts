@@ -5,8 +5,9 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { ApiError } from '../api/client.js';
 import { plural } from '../i18n/format.js';
-import { IndexElement, indexProperties } from '../listing/index-element.js';
+import { IndexElement, toIndexLive } from '../listing/index-element.js';
 import { listingStyles } from '../listing/listing.styles.js';
+import { toTheme } from '../thread/attributes.js';
 import { pageFacts } from '../thread/page.js';
 import { readCount } from './count-reads.js';
 import { countStyles } from './parley-count.styles.js';
@@ -42,14 +43,17 @@ export interface CountLoadedDetail {
  *
  * @csspart count - The badge: its text, or the link when `href` is set.
  *
- * @cssproperty --parley-accent - The badge's link colour and focus ring. Default a quiet blue (lighter in dark).
+ * @cssproperty --parley-accent - The focus ring of a badge with `href` (the link itself takes the page's text or link colour around it). Default a quiet blue (lighter in dark).
  * @cssproperty --parley-muted - The badge's colour while it loads. Default the text colour at 66%.
  */
 export class ParleyCount extends IndexElement {
   static override styles = [listingStyles, countStyles];
 
   static override properties: PropertyDeclarations = {
-    ...indexProperties('parley-count'),
+    server: {},
+    theme: { reflect: true, useDefault: true, converter: toTheme },
+    locale: {},
+    live: { useDefault: true, converter: toIndexLive('parley-count') },
     thread: {},
     href: {},
     _count: { state: true },

@@ -5,29 +5,25 @@
  * thread's conventions, the locale's catalog and direction, relative times
  * kept current, live re-reads, and `parley-error`.
  */
-import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { ApiError } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { type IndexStrings, withIndex } from '../i18n/en-index.js';
 import { safeLocale } from '../i18n/format.js';
 import { isRtl, match } from '../i18n/locales.js';
-import { type Live, oneOf, type Theme, toTheme } from '../thread/attributes.js';
+import { type Live, oneOf, type Theme } from '../thread/attributes.js';
 import { follow } from './live-poll.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true (as the thread does). */
 const TICK_MS = 30_000;
 
 /**
- * The attributes every index element has, for its `static properties`; `tag`
- * names the element in warnings about bad values.
+ * The `live` converter of the index element `tag` (named in warnings): `off`
+ * unless `on` (see {@link IndexElement.live}). Each element spells its
+ * attributes out in its own `static properties` (`server`, `theme`, `locale`,
+ * `live`, as on the thread), where the manifest analyzer reads them.
  */
-export const indexProperties = (tag: string): PropertyDeclarations => ({
-  server: {},
-  theme: { reflect: true, useDefault: true, converter: toTheme },
-  locale: {},
-  // `off` first: index elements are static unless asked (see IndexElement.live).
-  live: { useDefault: true, converter: oneOf<Live>('live', ['off', 'on'], tag) },
-});
+export const toIndexLive = (tag: string) => oneOf<Live>('live', ['off', 'on'], tag);
 
 /** Detail of `parley-error`, as `<parley-thread>` fires it. */
 export interface ErrorDetail {

@@ -9,9 +9,9 @@ import { listThreads, type ThreadsSort } from '../api/index-client.js';
 import { readThread } from '../card/card-reads.js';
 import { renderCard } from '../card/card-view.js';
 import { cardStyles } from '../card/parley-card.styles.js';
-import { IndexElement, indexProperties } from '../listing/index-element.js';
+import { IndexElement, toIndexLive } from '../listing/index-element.js';
 import { listingStyles } from '../listing/listing.styles.js';
-import { oneOf, toPageSize } from '../thread/attributes.js';
+import { oneOf, toPageSize, toTheme } from '../thread/attributes.js';
 import { pageFacts } from '../thread/page.js';
 import { threadsStyles } from './parley-threads.styles.js';
 
@@ -72,7 +72,10 @@ export class ParleyThreads extends IndexElement {
   static override styles = [listingStyles, cardStyles, threadsStyles];
 
   static override properties: PropertyDeclarations = {
-    ...indexProperties('parley-threads'),
+    server: {},
+    theme: { reflect: true, useDefault: true, converter: toTheme },
+    locale: {},
+    live: { useDefault: true, converter: toIndexLive('parley-threads') },
     sort: { useDefault: true, converter: toThreadsSort },
     pageSize: { attribute: 'page-size', useDefault: true, converter: toPageSize },
     _state: { state: true },

@@ -35,13 +35,26 @@ const OUTPUTS: Output[] = [
   { file: 'packages/widget/types/react.d.ts', render: async () => frameworkTypes('react') },
   { file: 'packages/widget/types/vue.d.ts', render: async () => frameworkTypes('vue') },
   {
+    file: 'README.md',
+    section: 'index-elements',
+    render: async () =>
+      elementsMarkdown(await manifest(), ['parley-count', 'parley-card', 'parley-threads'], {
+        level: 4,
+        titled: true,
+      }),
+  },
+  {
     file: 'packages/widget/README.md',
     section: 'elements',
     render: async () =>
-      elementsMarkdown(await manifest(), ['parley-thread', 'parley-admin'], {
-        level: 3,
-        titled: true,
-      }),
+      elementsMarkdown(
+        await manifest(),
+        ['parley-thread', 'parley-count', 'parley-card', 'parley-threads', 'parley-admin'],
+        {
+          level: 3,
+          titled: true,
+        },
+      ),
   },
 ];
 

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseCommandLine, startServer } from '@parley/server';
-import { DEMO_KEY, seedIfEmpty } from './seed.ts';
+import { DEMO_KEY, FORUM_THREADS, forumKey, seedIfEmpty } from './seed.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const host = process.env.HOST || '127.0.0.1';
@@ -44,10 +44,15 @@ const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
 };
-// The article lives at its canonical path; the thread is keyed by it.
+// The article lives at its canonical path; the thread is keyed by it. The
+// forum (examples/forum/) is served beside the blog: its index at /forum/,
+// each of its threads at /forum/t/<slug>/.
 const files: Record<string, string> = {
+  '/': 'home.html',
   [DEMO_KEY]: 'article.html',
   '/about/': 'about.html',
+  '/forum/': '../forum/index.html',
+  ...Object.fromEntries(FORUM_THREADS.map((t) => [forumKey(t.slug), '../forum/thread.html'])),
   '/blog.css': 'blog.css',
   '/favicon.svg': 'favicon.svg',
 };
@@ -81,18 +86,46 @@ async function includeFragment(key: string): Promise<string> {
   }
 }
 
+/**
+ * The languages a page can be shown in (`?lang=`): the page's `<html lang dir>`
+ * says it, and the elements follow the page's language. Three of the shipped
+ * locales, one written right to left; the back link's label is the page's.
+ */
+const LANGUAGES: Record<string, { name: string; dir: 'ltr' | 'rtl'; back: string }> = {
+  en: { name: 'English', dir: 'ltr', back: '← Back to Forum' },
+  de: { name: 'Deutsch', dir: 'ltr', back: '← Zurück zum Forum' },
+  ar: { name: 'العربية', dir: 'rtl', back: '→ العودة إلى المنتدى' },
+};
+
+/** `text` (a page) in language `lang`: its `<html lang dir>`, the language links, the back label. */
+function inLanguage(text: string, lang: string): string {
+  const language = LANGUAGES[lang] ?? LANGUAGES.en!;
+  const links = Object.entries(LANGUAGES)
+    .map(([code, l]) =>
+      code === lang
+        ? `<a aria-current="page" lang="${code}" href="?lang=${code}">${l.name}</a>`
+        : `<a lang="${code}" href="?lang=${code}">${l.name}</a>`,
+    )
+    .join(' ');
+  return text
+    .replace('<html lang="en">', `<html lang="${lang}" dir="${language.dir}">`)
+    .replace('%LANGUAGES%', `<nav class="languages" aria-label="Language">${links}</nav>`)
+    .replace('back-label="← Back to Forum"', `back-label="${language.back}"`);
+}
+
 const blog = createServer(async (req, res) => {
-  const path = new URL(req.url ?? '/', 'http://blog').pathname;
-  if (path === '/') {
-    res.writeHead(302, { Location: DEMO_KEY }).end();
-    return;
-  }
+  const url = new URL(req.url ?? '/', 'http://blog');
+  const path = url.pathname;
+  const lang = url.searchParams.get('lang') ?? 'en';
   const file = files[path];
   if (!file) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
   let text = (await readFile(join(here, file), 'utf8')).replaceAll('%PARLEY_SERVER%', parley.url);
+  text = inLanguage(text, LANGUAGES[lang] ? lang : 'en');
+  const forumThread = FORUM_THREADS.find((t) => forumKey(t.slug) === path);
+  if (forumThread) text = text.replace('%TITLE%', forumThread.title);
   if (text.includes('%PARLEY_FRAGMENT%')) {
     const fragment = await includeFragment(path);
     text = text.replace('%PARLEY_FRAGMENT%', () => fragment);
@@ -116,7 +149,7 @@ if (await seedIfEmpty(parley.url, blogUrl, parley.store, config.PARLEY_ADMIN_TOK
   console.log('Seeded a demo thread into the empty database.');
 }
 console.log(
-  `\nParley is running.\n  Open the example blog: ${blogUrl}${DEMO_KEY}\n  Parley server: ${parley.url}\n`,
+  `\nParley is running.\n  Open the example blog: ${blogUrl}/ (the forum: ${blogUrl}/forum/)\n  Parley server: ${parley.url}\n`,
 );
 
 const stop = async () => {

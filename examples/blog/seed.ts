@@ -42,7 +42,34 @@ const REPLIES = [
 ];
 
 /**
- * Seeds the demo thread when the database has no thread at all; a database
+ * The forum's own threads (`/forum/t/<slug>/`, each page served by run.ts),
+ * so the forum index and the home page's cards have more than one thread to
+ * show. One post each: with the demo thread's five, seven posts from one
+ * client, which leaves a reader (or an end-to-end test) three more within
+ * the server's ten a minute.
+ */
+export const FORUM_THREADS = [
+  {
+    slug: 'self-hosting-on-a-raspberry-pi',
+    title: 'Self-hosting comments on a Raspberry Pi',
+    author: 'Jonas Berg',
+    body: 'I run Parley on a Pi 4 with SQLite behind Caddy. Six months in, no problems, but backups took me a while to get right. How do you back yours up?',
+    replies: [] as { author: string; body: string }[],
+  },
+  {
+    slug: 'markdown-or-rich-text',
+    title: 'Markdown or a rich-text editor for comments?',
+    author: 'Camille Durand',
+    body: 'Readers of my cooking blog are not developers. Is **Markdown** too much to ask of them, or is a toolbar worth the weight?',
+    replies: [] as { author: string; body: string }[],
+  },
+];
+
+/** The key (and page path) of a forum thread. */
+export const forumKey = (slug: string) => `/forum/t/${slug}/`;
+
+/**
+ * Seeds the demo thread and the forum's threads when the database has no thread at all; a database
  * that already has content is never touched. Returns whether it seeded.
  */
 export async function seedIfEmpty(
@@ -54,16 +81,13 @@ export async function seedIfEmpty(
   const list = (await (await fetch(`${serverUrl}/api/threads?limit=1`)).json()) as ThreadList;
   if (list.threads.length > 0) return false;
 
-  const post = async (body: Record<string, unknown>) => {
+  const post = async (body: Record<string, unknown>, key = DEMO_KEY) => {
     const altcha = await proofOfWork(serverUrl);
-    const response = await fetch(
-      `${serverUrl}/api/threads/${encodeURIComponent(DEMO_KEY)}/messages`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: blogOrigin },
-        body: JSON.stringify({ ...body, ...(altcha ? { altcha } : {}) }),
-      },
-    );
+    const response = await fetch(`${serverUrl}/api/threads/${encodeURIComponent(key)}/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: blogOrigin },
+      body: JSON.stringify({ ...body, ...(altcha ? { altcha } : {}) }),
+    });
     if (response.status !== 201) {
       throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
     }
@@ -102,6 +126,19 @@ export async function seedIfEmpty(
   for (const reply of REPLIES) {
     const parentId = reply.replyTo === undefined ? undefined : ids[reply.replyTo];
     ids.push(await post({ author: reply.author, body: reply.body, parentId }));
+  }
+  for (const t of FORUM_THREADS) {
+    const key = forumKey(t.slug);
+    await post(
+      {
+        author: t.author,
+        body: t.body,
+        kind: 'opening',
+        thread: { title: t.title, url: `${blogOrigin}${key}` },
+      },
+      key,
+    );
+    for (const reply of t.replies) await post(reply, key);
   }
   // A summary is the site owner's to write (PATCH /api/admin/threads/:key);
   // the example runs without an admin token by default, so it writes it as

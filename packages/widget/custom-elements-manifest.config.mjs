@@ -107,6 +107,12 @@ export default {
     'src/admin.ts',
     'src/thread/parley-thread.ts',
     'src/admin/parley-admin.ts',
+    'src/count/define.ts',
+    'src/count/parley-count.ts',
+    'src/card/define.ts',
+    'src/card/parley-card.ts',
+    'src/threads/define.ts',
+    'src/threads/parley-threads.ts',
   ],
   litelement: true,
   // The `customElements` field is written once, by hand, in package.json.

@@ -57,6 +57,11 @@ for (const dialect of dialects) {
         200,
       );
       assert.deepEqual(counts.counts, { [KEY]: 0 });
+      const cards = await json<ThreadList>(
+        await f.get(`/api/threads?key=${encodeURIComponent(KEY)}`),
+        200,
+      );
+      assert.deepEqual(cards.threads, [], 'absent from the batch read of cards');
     }
 
     const adminThread = async () =>

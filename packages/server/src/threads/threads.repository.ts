@@ -264,6 +264,24 @@ export async function listThreads(
   return query.execute();
 }
 
+/**
+ * The public threads with these keys (the cards of an index page), in no
+ * particular order; keys with no public thread are absent, exactly as a
+ * single read answers 404 for them.
+ */
+export async function findPublicThreadsByKeys(
+  db: Kysely<Database>,
+  keys: readonly string[],
+): Promise<ThreadRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('threads')
+    .selectAll()
+    .where('key', 'in', keys)
+    .where('public', '=', 1)
+    .execute();
+}
+
 /** Published message counts for these keys; keys with no public thread are absent. */
 export async function countsByKey(
   db: Kysely<Database>,

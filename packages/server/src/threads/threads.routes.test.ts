@@ -195,6 +195,60 @@ for (const dialect of dialects) {
       });
     });
 
+    describe('GET /api/threads?key=a&key=b (the batch read of cards)', () => {
+      const keysQuery = (keys: string[]) =>
+        keys.map((k) => `key=${encodeURIComponent(k)}`).join('&');
+
+      it('returns the public threads in the order of the keys, each once, unknown keys left out', async () => {
+        await post('/a', 'one', { thread: { title: 'A' } });
+        await post('/b', 'two');
+        await post('/b', 'three');
+        const body = await json<ThreadList>(
+          await f.get(`/api/threads?${keysQuery(['/a', '/nope', '/b', '/a'])}`),
+          200,
+        );
+        assert.deepEqual(
+          body.threads.map((t) => [t.key, t.messageCount]),
+          [
+            ['/a', 1],
+            ['/b', 2],
+          ],
+        );
+        assert.equal(body.nextCursor, null);
+        // The same wire object as the single read's, from the one mapping.
+        const single = await f.threadPage('/a');
+        assert.deepEqual(body.threads[0], single.thread);
+      });
+
+      it('answers 100 keys, and 400 invalid_request naming key for 101', async () => {
+        const keys = Array.from({ length: 101 }, (_, i) => `/p${i}`);
+        await post('/p99', 'x');
+        const body = await json<ThreadList>(
+          await f.get(`/api/threads?${keysQuery(keys.slice(0, 100))}`),
+          200,
+        );
+        assert.deepEqual(
+          body.threads.map((t) => t.key),
+          ['/p99'],
+        );
+        await assertError(await f.get(`/api/threads?${keysQuery(keys)}`), 400, 'invalid_request', [
+          'key',
+        ]);
+      });
+
+      it('returns 400 invalid_request naming cursor when a cursor comes with keys', async () => {
+        await assertError(await f.get('/api/threads?key=/a&cursor=abc'), 400, 'invalid_request', [
+          'cursor',
+        ]);
+      });
+
+      it('returns 400 invalid_request naming the empty key', async () => {
+        await assertError(await f.get('/api/threads?key=/a&key='), 400, 'invalid_request', [
+          'key.1',
+        ]);
+      });
+    });
+
     describe('GET /healthz', () => {
       it('answers 200 while the database answers', async () => {
         assert.deepEqual(await json(await f.get('/healthz'), 200), {

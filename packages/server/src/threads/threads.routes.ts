@@ -10,8 +10,19 @@ import { messagePage } from '../messages/message-page.ts';
 import type { Counts, ThreadList, ThreadPage } from '../wire.ts';
 import { toThread } from '../wire-mapping.ts';
 import { effectiveStatus } from './auto-close.ts';
-import { countsByKey, findPublicThreadByKey, listThreads } from './threads.repository.ts';
-import { countsQuery, threadKeyParams, threadListQuery, threadQuery } from './threads.schemas.ts';
+import {
+  countsByKey,
+  findPublicThreadByKey,
+  findPublicThreadsByKeys,
+  listThreads,
+} from './threads.repository.ts';
+import {
+  countsQuery,
+  threadBatchQuery,
+  threadKeyParams,
+  threadListQuery,
+  threadQuery,
+} from './threads.schemas.ts';
 
 /** Memory for serialized first pages of threads, the most read response. */
 const FIRST_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
@@ -21,18 +32,41 @@ export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
   const { db } = store;
   const firstPages = new LruCache(FIRST_PAGE_CACHE_BYTES);
   return new Hono()
-    .get('/threads', validate('query', threadListQuery), async (c) => {
-      const { sort, limit, cursor } = c.req.valid('query');
-      const scope = `threads:${sort}`;
-      const after = cursor ? decodeCursor(scope, cursor) : undefined;
-      const rows = await listThreads(db, { sort, limit, after });
-      const clock = statusClock();
-      const { page, nextCursor } = keysetPage(rows, limit, scope, (row) =>
-        sort === 'active' ? row.last_activity_at : row.created_at,
-      );
-      const body: ThreadList = { threads: page.map((row) => toThread(row, clock)), nextCursor };
-      return c.json(body);
-    })
+    .get(
+      '/threads',
+      // `?key=a&key=b`: the batch read of the cards on an index page, one
+      // request for all of them instead of one per card. The threads come in
+      // the order of the keys (each once); a key with no public thread is
+      // left out, as a single read answers 404 for it. Validated by hand:
+      // repeated `key` parameters arrive as an array.
+      async (c, next) => {
+        const keys = c.req.queries('key');
+        if (!keys) return next();
+        const parsed = threadBatchQuery.safeParse({ key: keys, cursor: c.req.query('cursor') });
+        if (!parsed.success) throw fromZodError(parsed.error);
+        const rows = await findPublicThreadsByKeys(db, parsed.data.key);
+        const byKey = new Map(rows.map((row) => [row.key, row]));
+        const clock = statusClock();
+        const threads = [...new Set(parsed.data.key)].flatMap((key) => {
+          const row = byKey.get(key);
+          return row ? [toThread(row, clock)] : [];
+        });
+        return c.json({ threads, nextCursor: null } satisfies ThreadList);
+      },
+      validate('query', threadListQuery),
+      async (c) => {
+        const { sort, limit, cursor } = c.req.valid('query');
+        const scope = `threads:${sort}`;
+        const after = cursor ? decodeCursor(scope, cursor) : undefined;
+        const rows = await listThreads(db, { sort, limit, after });
+        const clock = statusClock();
+        const { page, nextCursor } = keysetPage(rows, limit, scope, (row) =>
+          sort === 'active' ? row.last_activity_at : row.created_at,
+        );
+        const body: ThreadList = { threads: page.map((row) => toThread(row, clock)), nextCursor };
+        return c.json(body);
+      },
+    )
     .get(
       '/threads/:key',
       validate('param', threadKeyParams),

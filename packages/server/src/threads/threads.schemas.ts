@@ -23,10 +23,21 @@ export const threadListQuery = z.object({
 /** Most keys one `GET /api/counts` may ask about. */
 const MAX_COUNT_KEYS = 100;
 
+/** Up to 100 thread keys, as repeated `key` query parameters arrive (an array). */
+const threadKeys = z
+  .array(threadKey)
+  .min(1, 'give at least one key')
+  .max(MAX_COUNT_KEYS, `at most ${MAX_COUNT_KEYS} keys per request`);
+
 /** `GET /api/counts?key=a&key=b` query (keys arrive as an array). */
-export const countsQuery = z.object({
-  key: z
-    .array(threadKey)
-    .min(1, 'give at least one key')
-    .max(MAX_COUNT_KEYS, `at most ${MAX_COUNT_KEYS} keys per request`),
+export const countsQuery = z.object({ key: threadKeys });
+
+/**
+ * `GET /api/threads?key=a&key=b` query: the batch read of index cards, the
+ * same up to 100 keys as `/api/counts`. A cursor means nothing to it (it is
+ * one page), so one is refused rather than silently ignored.
+ */
+export const threadBatchQuery = z.object({
+  key: threadKeys,
+  cursor: z.undefined({ error: 'a cursor cannot be combined with key' }),
 });

@@ -11,20 +11,26 @@ export type Theme = 'auto' | 'light' | 'dark';
 export type Live = 'on' | 'off';
 
 const warned = new Set<string>();
-/** Integrator mistakes get one console warning per kind, never an exception. */
-export function warnOnce(kind: string, message: string) {
-  if (warned.has(kind)) return;
-  warned.add(kind);
-  console.warn(`<parley-thread>: ${message}`);
+/**
+ * Integrator mistakes get one console warning per kind and element (`tag`,
+ * default `parley-thread`), never an exception.
+ */
+export function warnOnce(kind: string, message: string, tag = 'parley-thread') {
+  if (warned.has(tag + kind)) return;
+  warned.add(tag + kind);
+  console.warn(`<${tag}>: ${message}`);
 }
 
-/** A converter to one of `values`; anything else is the first of them. */
-const oneOf =
-  <T extends string>(name: string, values: readonly T[]) =>
+/**
+ * A converter to one of `values` for the element `tag` (default
+ * `parley-thread`); anything else is the first of them, with one warning.
+ */
+export const oneOf =
+  <T extends string>(name: string, values: readonly T[], tag?: string) =>
   (v: string | null): T => {
     if (values.includes(v as T)) return v as T;
     if (v !== null)
-      warnOnce(name, `${name}="${v}" is not one of ${values.join(', ')}; using ${values[0]}.`);
+      warnOnce(name, `${name}="${v}" is not one of ${values.join(', ')}; using ${values[0]}.`, tag);
     return values[0]!;
   };
 

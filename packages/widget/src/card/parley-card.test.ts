@@ -1,0 +1,158 @@
+import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import { html } from 'lit';
+import {
+  callsTo,
+  keysOf,
+  manyThreads,
+  serveThreads,
+  shownText,
+  useDarkCapablePage,
+} from '../listing/test-support.js';
+import { expectAccessible, inBothSchemes } from '../testing/axe.js';
+import {
+  apiError,
+  deferred,
+  HOUR,
+  MIN,
+  NOW,
+  route,
+  SERVER,
+  useFakeServer,
+} from '../testing/fake-server.js';
+import { makeThread } from '../thread/test-support.js';
+import './define.js';
+import type { ParleyCard } from './parley-card.js';
+
+useFakeServer();
+useDarkCapablePage();
+
+const ready = (els: ParleyCard[]) =>
+  waitUntil(
+    () =>
+      els.every((el) =>
+        el.shadowRoot?.querySelector('article, .placeholder:not([aria-busy=true])'),
+      ),
+    'the cards are read',
+  );
+
+async function cards(keys: string[], attrs = '') {
+  const list = await fixture<HTMLElement>(
+    `<div>${keys.map((k) => `<parley-card server="${SERVER}" thread="${k}" ${attrs}></parley-card>`).join('')}</div>`,
+  );
+  const els = [...list.querySelectorAll('parley-card')];
+  await ready(els);
+  return els;
+}
+
+describe('<parley-card>', () => {
+  it('shows title (a link to the thread’s page), summary, counts, last activity and status', async () => {
+    serveThreads([
+      makeThread({
+        key: '/post',
+        highlightCount: 2,
+        lastActivityAt: new Date(NOW - 3 * HOUR).toISOString(),
+      }),
+    ]);
+    const [el] = await cards(['/post']);
+    const root = el!.shadowRoot!;
+    const link = root.querySelector<HTMLAnchorElement>('[part=link]')!;
+    expect(link.textContent).to.equal('The Efficiency Wars');
+    expect(link.href).to.equal('https://blog.example/blog/post');
+    expect(root.querySelector('[part=summary]')!.textContent).to.equal(
+      'How DeepSeek R1 challenges Western AI dominance.',
+    );
+    expect(shownText(root.querySelector('[part=stats]')!)).to.equal(
+      '5 msgs · 2 highlights · 3 hours ago',
+    );
+    expect(root.querySelector('[part=status]')!.textContent).to.equal('Discussion in progress');
+    expect(
+      [...root.querySelectorAll('svg')].map((s) => s.getAttribute('aria-label')),
+    ).to.deep.equal(['Messages:', 'Highlights:', 'Last activity:']);
+    await inBothSchemes(async (scheme) => expectAccessible(el!, { label: `open, ${scheme}` }));
+  });
+
+  it('shows a closed thread as closed', async () => {
+    serveThreads([makeThread({ key: '/closed', status: 'closed' })]);
+    const [el] = await cards(['/closed']);
+    const status = el!.shadowRoot!.querySelector('[part=status]')!;
+    expect(status.textContent).to.equal('Discussion closed');
+    expect(status.classList.contains('closed')).to.equal(true);
+    await inBothSchemes(async (scheme) => expectAccessible(el!, { label: `closed, ${scheme}` }));
+  });
+
+  it('reads every card of a page in one request, more than 100 in requests of 100', async () => {
+    const threads = manyThreads(150);
+    serveThreads(threads);
+    const few = await cards(['/t0', '/t1', '/t2']);
+    expect(callsTo('/api/threads').map((c) => keysOf(c))).to.deep.equal([['/t0', '/t1', '/t2']]);
+    expect(shownText(few[2]!.shadowRoot!.querySelector('[part=title]')!)).to.equal('Thread 2');
+    const many = await cards(threads.map((t) => t.key));
+    expect(
+      callsTo('/api/threads')
+        .slice(1)
+        .map((c) => keysOf(c).length),
+    ).to.deep.equal([100, 50]);
+    expect(shownText(many[149]!.shadowRoot!.querySelector('[part=title]')!)).to.equal('Thread 149');
+  });
+
+  it('keeps the last activity current', async () => {
+    serveThreads([
+      makeThread({ key: '/p', lastActivityAt: new Date(NOW - 2 * MIN).toISOString() }),
+    ]);
+    const [el] = await cards(['/p']);
+    const time = () => el!.shadowRoot!.querySelector('time')!.textContent;
+    expect(time()).to.equal('2 minutes ago');
+    const now = Date.now;
+    Date.now = () => NOW + HOUR;
+    try {
+      el!.requestUpdate();
+      await el!.updateComplete;
+      expect(time()).to.equal('1 hour ago');
+    } finally {
+      Date.now = now;
+    }
+  });
+
+  it('says so when no one has posted yet, and fires parley-card-loaded with null', async () => {
+    serveThreads([]);
+    const el = document.createElement('parley-card');
+    el.setAttribute('server', SERVER);
+    el.setAttribute('thread', '/nobody');
+    const loaded = oneEvent(el, 'parley-card-loaded');
+    document.body.append(el);
+    expect((await loaded).detail).to.deep.equal({ key: '/nobody', thread: null });
+    await ready([el]);
+    expect(shownText(el)).to.equal('No discussion yet.');
+    await inBothSchemes(async (scheme) => expectAccessible(el, { label: `empty, ${scheme}` }));
+    el.remove();
+  });
+
+  it('holds its room while loading and is unavailable, quietly, when the server fails', async () => {
+    const answer = deferred();
+    route('GET', '/api/threads', () => answer.promise);
+    const el = await fixture<ParleyCard>(
+      html`<parley-card server=${SERVER} thread="/p"></parley-card>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('[aria-busy=true]'));
+    expect(el.offsetHeight).to.be.greaterThan(60);
+    await inBothSchemes(async (scheme) => expectAccessible(el, { label: `loading, ${scheme}` }));
+    const failed = oneEvent(el, 'parley-error');
+    answer.resolve(apiError(503, 'unavailable'));
+    expect((await failed).detail.code).to.equal('unavailable');
+    await ready([el]);
+    expect(shownText(el)).to.equal('This discussion is unavailable right now.');
+    await inBothSchemes(async (scheme) => expectAccessible(el, { label: `error, ${scheme}` }));
+  });
+
+  it('speaks German and Arabic (right to left)', async () => {
+    serveThreads([makeThread({ key: '/p', messageCount: 5 })]);
+    const [de] = await cards(['/p'], 'locale="de"');
+    await waitUntil(() => shownText(de!).includes('vor 1 Stunde'), 'German relative time');
+    const [ar] = await cards(['/p'], 'locale="ar"');
+    await waitUntil(() => ar!.shadowRoot!.querySelector('article[dir=rtl]'), 'right to left');
+    expect(shownText(ar!.shadowRoot!.querySelector('time')!)).to.equal(
+      new Intl.RelativeTimeFormat('ar', { numeric: 'auto' }).format(-1, 'hour'),
+    );
+    await inBothSchemes(async (scheme) => expectAccessible(ar!, { label: `ar, ${scheme}` }));
+  });
+});

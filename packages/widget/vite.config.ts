@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, parseSync } from 'vite';
 
 /**
@@ -93,9 +93,9 @@ function selfContainedSolver(): Plugin {
  * one hash for all of them, imported through one template
  * (`import(\`./widget/${l}-<hash>.js\`)`) instead of `catalog.ts`'s table of
  * eight imports, each with a hash of its own: about 130 B brotli of the eager
- * budget. The hash covers every source a locale chunk is built from and this
- * config, so a changed catalog gets a new name (the server caches chunks as
- * immutable). Tests and the package's module build keep the table.
+ * budget. The hash covers every source a locale chunk is built from, this
+ * config and the lockfile, so a changed catalog gets a new name (the server
+ * caches chunks as immutable). Tests and the package's module build keep the table.
  */
 function localeChunks(): Plugin {
   const dir = new URL('src/i18n/', import.meta.url);
@@ -114,7 +114,9 @@ function localeChunks(): Plugin {
           .sort()
           .map((f) => new URL(`${d}/${f}`, dir)),
       );
-      for (const f of [...files, new URL(import.meta.url)]) hash.update(readFileSync(f));
+      // This config and the lockfile too: another minifier could write other bytes.
+      const build = [new URL(import.meta.url), new URL('../../pnpm-lock.yaml', import.meta.url)];
+      for (const f of [...files, ...build]) if (existsSync(f)) hash.update(readFileSync(f));
       const h = hash.digest('base64url').slice(0, 8);
       for (const f of readdirSync(new URL('locales/', dir))) {
         this.emitFile({

@@ -17,9 +17,9 @@ type ParleyThreadProps = {
   backHref?: string;
   /** Text of the back link. Default: `← Back`, in the element's locale. */
   backLabel?: string;
-  /** `light`, `dark` or `auto` (follows `prefers-color-scheme`); reflected. */
+  /** `light`, `dark` or `auto`: the host page's colour scheme (its CSS `color-scheme`: a page without one is light, even on a dark OS; one declaring `light dark` follows the reader's OS setting). `light` and `dark` set the element's `color-scheme`; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of numbers, dates and plurals (English text for now; an invalid tag means `en`). Default: the closest `lang` in the page, else the browser's. */
+  /** Language of the thread's text, numbers, dates and plurals, a BCP 47 tag: its language picks one of the shipped locales (`en`, `de`, `fr`, `es`, `pt-BR`, `ja`, `zh-Hans`, `ar`, `he`; `de-AT` reads German, `pt` Brazilian Portuguese, any `zh` Simplified Chinese, an unshipped or invalid tag English), and numbers and dates follow the tag itself (`de-AT` counts as Austrians do). Arabic and Hebrew lay the thread out right to left. Changing it at run time re-renders in the new language. Default: the closest `lang` in the page (across shadow roots, when the element is inside another component), else the browser's. */
   locale?: string;
   /** Replies per page, rounded and clamped to 1..100; a value that is not a number means 20. */
   pageSize?: number | `${number}`;
@@ -33,6 +33,64 @@ type ParleyThreadProps = {
   /** The server accepted the reader's message. `detail.message`: the message; `detail.status`: `published`, or `pending` while it awaits a moderator. */
   onParleyMessagePosted?: (e: CustomEvent<ParleyEventDetail<'parley-message-posted'>>) => void;
   /** Loading, posting, editing, deleting, reporting or live updates failed. `detail.message` says what happened; `detail.code` is an error code of the HTTP API (`thread_closed`, `rate_limited`, ...; a thread no one has posted to is not an error, nor a `#parley-<id>` link to a message the server does not list, which a notice explains), or the element's own: `network` (no answer; also once per outage of live updates), `timeout` (no answer within 10 s), `bad_response` (an answer that is not Parley's JSON, e.g. a proxy's error page), `no_thread_key` (no `thread` on a page not served over http(s)), `internal` (a bug in the element). */
+  onParleyError?: (e: CustomEvent<ParleyEventDetail<'parley-error'>>) => void;
+};
+
+type ParleyCountProps = {
+  /** Base URL of the Parley server. Default: where `widget.js` was loaded from. */
+  server?: string;
+  /** Thread key whose count to show. Default: the path of `<link rel=canonical>`, else `location.pathname` (this page's own thread). */
+  thread?: string;
+  /** Makes the badge a link to this URL (e.g. the post's `#comments`). Default: none (text, for use inside the page's own link). */
+  href?: string;
+  /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
+  theme?: 'auto' | 'light' | 'dark';
+  /** Locale of the text and number. Default: the closest `lang` in the page, else the browser's. */
+  locale?: string;
+  /** `on`: re-read every minute while the page is visible (one request for all live badges); `off`: read once. */
+  live?: 'off' | 'on';
+
+  /** The count was read (again on each live re-read that changed it). `detail.key`: the thread key; `detail.count`: the count. */
+  onParleyCountLoaded?: (e: CustomEvent<ParleyEventDetail<'parley-count-loaded'>>) => void;
+  /** The count could not be read; the badge then reads "Comments". `detail.code` and `detail.message` as on `<parley-thread>`. */
+  onParleyError?: (e: CustomEvent<ParleyEventDetail<'parley-error'>>) => void;
+};
+
+type ParleyCardProps = {
+  /** Base URL of the Parley server. Default: where `widget.js` was loaded from. */
+  server?: string;
+  /** Thread key of the card. Default: the path of `<link rel=canonical>`, else `location.pathname`. */
+  thread?: string;
+  /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
+  theme?: 'auto' | 'light' | 'dark';
+  /** Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's. */
+  locale?: string;
+  /** `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once. */
+  live?: 'off' | 'on';
+
+  /** The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet. */
+  onParleyCardLoaded?: (e: CustomEvent<ParleyEventDetail<'parley-card-loaded'>>) => void;
+  /** The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`. */
+  onParleyError?: (e: CustomEvent<ParleyEventDetail<'parley-error'>>) => void;
+};
+
+type ParleyThreadsProps = {
+  /** Base URL of the Parley server. Default: where `widget.js` was loaded from. */
+  server?: string;
+  /** The order first shown: `active` (last activity first) or `recent` (newest thread first); the reader's choice in the control changes the `sort` property, not the attribute. */
+  sort?: 'active' | 'recent';
+  /** Threads per page, rounded and clamped to 1..100; a value that is not a number means 20. */
+  pageSize?: number | `${number}`;
+  /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
+  theme?: 'auto' | 'light' | 'dark';
+  /** Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's. */
+  locale?: string;
+  /** `on`: the threads shown are re-read every minute while the page is visible (counts, activity, status; one request per 100 threads), in the order shown; `off`: read once. */
+  live?: 'off' | 'on';
+
+  /** A page of threads was loaded (the first after a sort change or retry, then each "Load more"). `detail.threads`: every thread shown; `detail.sort`; `detail.hasMore`. */
+  onParleyThreadsLoaded?: (e: CustomEvent<ParleyEventDetail<'parley-threads-loaded'>>) => void;
+  /** Loading failed. `detail.code` and `detail.message` as on `<parley-thread>`. */
   onParleyError?: (e: CustomEvent<ParleyEventDetail<'parley-error'>>) => void;
 };
 
@@ -109,6 +167,104 @@ export type CustomElements = {
    * - **closed-notice** - Where the form would be on a closed thread: "This discussion is closed."
    */
   'parley-thread': DefineComponent<ParleyThreadProps>;
+
+  /**
+   * A thread's published message count, as text in the page's language ("5
+   * comments", "1 Kommentar", "٥ تعليقات"), for post lists and article headers.
+   * Every badge on a page is read in one request (`GET /api/counts`, up to 100
+   * keys each; more badges, more requests), whatever the number of badges and
+   * however they were added, as long as they connect in the same task.
+   *
+   * The badge is text, to put inside the link a post list already has (as
+   * with Isso's and Disqus's count badges): `<a href="/post#comments"><parley-count
+   * thread="/post"></parley-count></a>`. Given `href`, it is a link itself.
+   * ---
+   *
+   *
+   * ### **Events:**
+   *  - **parley-count-loaded** - The count was read (again on each live re-read that changed it). `detail.key`: the thread key; `detail.count`: the count.
+   * - **parley-error** - The count could not be read; the badge then reads "Comments". `detail.code` and `detail.message` as on `<parley-thread>`.
+   *
+   * ### **CSS Properties:**
+   *  - **--parley-accent** - The focus ring of a badge with `href` (the link itself takes the page's text or link colour around it). Default a quiet blue (lighter in dark). _(default: undefined)_
+   * - **--parley-muted** - The badge's colour while it loads. Default the text colour at 66%. _(default: undefined)_
+   *
+   * ### **CSS Parts:**
+   *  - **count** - The badge: its text, or the link when `href` is set.
+   */
+  'parley-count': DefineComponent<ParleyCountProps>;
+
+  /**
+   * A thread's teaser for index pages: its title (a link to the thread's page,
+   * its `url`), summary, message and highlight counts, last activity (relative,
+   * kept current) and status (open or closed). Every card on a page is read in
+   * one request (`GET /api/threads?key=…`, up to 100 keys each), as long as the
+   * cards connect in the same task.
+   * ---
+   *
+   *
+   * ### **Events:**
+   *  - **parley-card-loaded** - The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
+   * - **parley-error** - The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`.
+   *
+   * ### **CSS Properties:**
+   *  - **--parley-accent** - Links on hover and focus rings. Default a quiet blue (lighter in dark). _(default: undefined)_
+   * - **--parley-success** - The "in progress" dot. Default green. _(default: undefined)_
+   * - **--parley-border** - The card's border. Default a 16% tint of the text colour. _(default: undefined)_
+   * - **--parley-muted** - Summary and stats. Default the text colour at 66%. _(default: undefined)_
+   * - **--parley-radius** - Corner radius. Default 0.5rem. _(default: undefined)_
+   * - **--parley-space** - Padding. Default 1rem. _(default: undefined)_
+   *
+   * ### **CSS Parts:**
+   *  - **card** - The card (also while it loads, no thread or unavailable).
+   * - **title** - The thread's title.
+   * - **link** - The title's link to the thread's page (when the thread has a `url`).
+   * - **summary** - The thread's summary (at most three lines).
+   * - **stats** - Message and highlight counts and last activity.
+   * - **status** - "Discussion in progress" or "Discussion closed".
+   */
+  'parley-card': DefineComponent<ParleyCardProps>;
+
+  /**
+   * The forum index: a site's threads as cards (title linking to the thread's
+   * page, summary, counts, last activity, status), most active or most recent
+   * first, a page at a time ("Load more discussions"), in the order the reader
+   * picks with the "Sort by" control (the `sort` attribute sets the default).
+   * Shows a loading state, an empty state and, when the server cannot be
+   * reached, a quiet message with a retry.
+   * ---
+   *
+   *
+   * ### **Events:**
+   *  - **parley-threads-loaded** - A page of threads was loaded (the first after a sort change or retry, then each "Load more"). `detail.threads`: every thread shown; `detail.sort`; `detail.hasMore`.
+   * - **parley-error** - Loading failed. `detail.code` and `detail.message` as on `<parley-thread>`.
+   *
+   * ### **CSS Properties:**
+   *  - **--parley-accent** - Links on hover and focus rings. Default a quiet blue (lighter in dark). _(default: undefined)_
+   * - **--parley-success** - The "in progress" dot. Default green. _(default: undefined)_
+   * - **--parley-danger** - A failed "Load more". Default a muted red. _(default: undefined)_
+   * - **--parley-surface** - Button hover and the loading placeholders. Default a 4% tint of the text colour. _(default: undefined)_
+   * - **--parley-border** - Card borders. Default a 16% tint of the text colour. _(default: undefined)_
+   * - **--parley-muted** - Summaries and stats. Default the text colour at 66%. _(default: undefined)_
+   * - **--parley-radius** - Corner radius. Default 0.5rem. _(default: undefined)_
+   * - **--parley-space** - Spacing. Default 1rem. _(default: undefined)_
+   *
+   * ### **CSS Parts:**
+   *  - **threads** - The whole index.
+   * - **sort** - The "Sort by" control (a label and a select).
+   * - **list** - The list of cards.
+   * - **card** - Each thread's card.
+   * - **title** - A card's title.
+   * - **link** - A card's link to the thread's page.
+   * - **summary** - A card's summary.
+   * - **stats** - A card's message and highlight counts and last activity.
+   * - **status** - A card's "Discussion in progress" or "Discussion closed".
+   * - **empty** - "No discussions yet."
+   * - **error** - The unavailable message (with Retry), and a failed "Load more".
+   * - **button** - Every button (Retry, Load more).
+   * - **load-more** - The "Load more discussions" button.
+   */
+  'parley-threads': DefineComponent<ParleyThreadsProps>;
 };
 
 declare module 'vue' {

@@ -34,7 +34,7 @@ export interface CountLoadedDetail {
  * @attr {string} server - Base URL of the Parley server. Default: where `widget.js` was loaded from.
  * @attr {string} thread - Thread key whose count to show. Default: the path of `<link rel=canonical>`, else `location.pathname` (this page's own thread).
  * @attr {string} href - Makes the badge a link to this URL (e.g. the post's `#comments`). Default: none (text, for use inside the page's own link).
- * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` (follows `prefers-color-scheme`); reflected.
+ * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected.
  * @attr {string} locale - Locale of the text and number. Default: the closest `lang` in the page, else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: re-read every minute while the page is visible (one request for all live badges); `off`: read once.
  *

@@ -35,7 +35,7 @@ export interface ErrorDetail {
 export abstract class IndexElement extends LitElement {
   /** Base URL of the Parley server. Default: where `widget.js` was loaded from. */
   declare server?: string;
-  /** `light`, `dark` or `auto` (default; follows `prefers-color-scheme`). Bad values mean `auto`. */
+  /** `light`, `dark` or `auto` (default; follows the page's `color-scheme`). Bad values mean `auto`. */
   declare theme: Theme;
   /** Locale of text, numbers and times. Default: closest `lang` in the page, else the browser's. */
   declare locale?: string;

@@ -67,7 +67,7 @@ describe('the example forum and the blog’s post list', () => {
       assert.ok(titles.includes(title), `${title} is listed`);
     // The article has five messages (opening post and four replies).
     const article = page.locator('parley-threads li', { hasText: 'The Efficiency Wars' });
-    assert.match(await article.locator('[part~="stats"]').innerText(), /5 msgs/);
+    assert.match((await article.locator('[part~="stats"]').textContent()) ?? '', /5 msgs/);
     // The reader sorts by newest: the forum's last seeded thread comes first.
     await page.getByLabel('Sort by').selectOption('recent');
     await page
@@ -104,7 +104,7 @@ describe('the example forum and the blog’s post list', () => {
     await page.getByRole('link', { name: '0 comments' }).waitFor();
     const card = page.locator('parley-card').first();
     await card.getByRole('link', { name: 'Self-hosting comments on a Raspberry Pi' }).waitFor();
-    assert.match(await card.locator('[part~="stats"]').innerText(), /1 msg\b/);
+    assert.match((await card.locator('[part~="stats"]').textContent()) ?? '', /1 msg\b/);
     assert.equal(apiCalls.filter((u) => u.includes('/api/counts?')).length, 1);
     assert.equal(apiCalls.filter((u) => u.includes('/api/threads?key=')).length, 1);
     assert.deepEqual(problems, []);

@@ -5,7 +5,7 @@
  * cards' stats line and status reuse the thread's words (`messages`,
  * `highlights`, `open`, `closed`, ...), so a card reads like its thread.
  */
-import { en, type Plural, type ReadCatalog } from './en.js';
+import type { Plural, ReadCatalog } from './en.js';
 
 export const enIndex = {
   /** A post list's badge: every published message, the opening post included. */
@@ -44,10 +44,12 @@ const merged = new WeakMap<object, IndexStrings>();
 
 /**
  * The index elements' catalog from a locale's (`catalogFor`'s): completed
- * with English, so a string a locale lacks reads English rather than nothing.
- * Memoized per catalog, since it is asked for on every render.
+ * with English (`en`, the reading part, as `catalogFor('en')` gives it: the
+ * index chunks take it from there rather than make `/widget.js` export it),
+ * so a string a locale lacks reads English rather than nothing. Memoized per
+ * catalog, since it is asked for on every render.
  */
-export function withIndex(t: object): IndexStrings {
+export function withIndex(t: object, en: ReadCatalog): IndexStrings {
   let all = merged.get(t);
   if (!all) {
     all = { ...en, ...enIndex, ...t } as IndexStrings;

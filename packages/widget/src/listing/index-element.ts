@@ -94,7 +94,7 @@ export abstract class IndexElement extends LitElement {
     );
     const locale = match(this.localeTag);
     const t = catalogFor(locale, () => this.requestUpdate());
-    this.t = t && withIndex(t);
+    this.t = t && withIndex(t, catalogFor('en', () => {})!);
     this.direction = isRtl(locale) ? 'rtl' : 'ltr';
     this.now = Date.now();
   }

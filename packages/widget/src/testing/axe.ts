@@ -31,7 +31,7 @@ async function axe() {
 }
 
 /** The violations as readable text: rule, impact, help and each node's target. */
-export function describeViolations(results: Pick<AxeResults, 'violations'>): string {
+function describeViolations(results: Pick<AxeResults, 'violations'>): string {
   return results.violations
     .map(
       (v) =>

@@ -8,6 +8,7 @@
 import type { AdminThreadList } from '@parley/server/wire';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiError, serverBase } from '../api/client.js';
+import { retryAfter } from '../api/retry-after.js';
 import { type AdminSession, listThreads } from './admin-client.js';
 import { emit } from './admin-events.js';
 import { locale, strings } from './admin-strings.js';
@@ -147,7 +148,8 @@ export class SessionController implements ReactiveController {
   /** The words for a failure: the server's own message when it sent one. */
   describe(e: unknown): string {
     if (!(e instanceof ApiError) || e.status === 0) return strings.offline;
-    if (e.code === 'rate_limited' && e.retryAfter) return strings.tooMany(e.retryAfter);
+    const wait = e.code === 'rate_limited' && retryAfter(e);
+    if (wait) return strings.tooMany(wait);
     // The server speaks English: in another locale its words give way to the catalog's.
     if (locale !== 'en') return errorWords(e.code) ?? strings.failed;
     return e.message || strings.failed;

@@ -25,8 +25,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: FieldIssue[] = [],
-    /** Seconds the server asked to wait (`Retry-After` on 429 and 503), or null. */
-    readonly retryAfter: number | null = null,
+    /** The answer's `Retry-After` header (on 429 and 503) as sent, or null: `retryAfter()` reads it. */
+    readonly retryAfterHeader: string | null = null,
   ) {
     super(message);
   }
@@ -55,20 +55,18 @@ export interface PageOptions {
 
 /**
  * The {@link ApiError} of a failed answer `res` whose JSON was `body` (null
- * when it had none): the envelope's code, message and field issues, and the
- * wait its `Retry-After` asks for.
+ * when it had none): the envelope's code, message and field issues, and its
+ * `Retry-After` header (read by `retry-after.ts`, where a wait is shown: its
+ * bytes stay out of `/widget.js`).
  */
 export function apiErrorOf(res: Response, body: Partial<ErrorBody> | null): ApiError {
   const error = body?.error;
-  const after = String(res.headers.get('Retry-After'));
   return new ApiError(
     res.status,
     error?.code ?? 'bad_response',
     error?.message ?? `HTTP ${res.status}`,
     error?.issues,
-    // Seconds (as Parley sends it) or an HTTP-date (as a proxy may): at
-    // least 1; anything else (or no header) reads as "no hint".
-    Math.max(1, Math.ceil(+after || (Date.parse(after) - Date.now()) / 1000)) || null,
+    res.headers.get('Retry-After'),
   );
 }
 

@@ -66,31 +66,3 @@ export function safeLocale(locale: string | null | undefined): string {
     return 'en';
   }
 }
-
-/**
- * Builds the formatters a thread's first render needs, one per task, while
- * the thread is still on the network. A page's first Intl formatter pays for
- * ICU's set-up, 15-50 ms measured in Chromium here, in one call; that set-up
- * splits in two (the locale data, then the set of available locales) and the
- * formatters after it cost a few ms each. So no step is a long task of its
- * own, and none piles onto the render's task. A formatter the render needs
- * before its turn is simply built then (see `memo`).
- */
-export function warmUp(locale: string) {
-  // Once per locale and page, however many threads or loads.
-  if (cache.has(`w${locale}`)) return;
-  cache.set(`w${locale}`, true);
-  const steps = [
-    () => new Intl.Locale(locale).maximize(),
-    () => Intl.NumberFormat.supportedLocalesOf(locale),
-    () => num(locale, 0),
-    () => memo(`p${locale}`, () => new Intl.PluralRules(locale)),
-    () => relative(locale, '', 0, 'narrow'),
-    () => relative(locale, '', 0, 'long'),
-  ];
-  const next = () => {
-    steps.shift()!();
-    if (steps.length) setTimeout(next);
-  };
-  next();
-}

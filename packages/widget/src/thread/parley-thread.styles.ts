@@ -345,36 +345,5 @@ export const styles = [
       min-height: 44px;
     }
   }
-
-  /* ---- Forced colours (Windows high contrast) ----
-     The browser paints backgrounds as Canvas and drops shadows, so what a
-     background alone shows would vanish: the status dot, a highlight, a
-     pressed toggle, the owner's badge. They keep a system colour (kept as
-     given, not forced) or get a border or outline instead. A closed
-     thread's dot keeps its muted mix of that colour (its rule is more specific). */
-  @media (forced-colors: active) {
-    .dot {
-      forced-color-adjust: none;
-      background: CanvasText;
-    }
-    .highlighted {
-      outline: 1px dashed CanvasText;
-    }
-    [part~='target'] {
-      outline-color: Highlight;
-    }
-    [aria-pressed='true'] {
-      forced-color-adjust: none;
-      color: HighlightText;
-      background: Highlight;
-      border-color: Highlight;
-    }
-    .meta .badge {
-      border: 1px solid;
-    }
-    :focus-visible {
-      outline-color: Highlight;
-    }
-  }
 `,
 ];

@@ -357,7 +357,9 @@ describe('<parley-thread>', () => {
       expect(skeleton.getBoundingClientRect().height).to.be.greaterThan(150);
       expect($(el, '[part~=thread]').getAttribute('aria-busy')).to.equal('true');
       expect(text(skeleton)).to.equal('Loading comments…');
-      // The font probe (see fontProbe) is laid out but neither seen nor read out.
+      // The font probe (warm-up.ts's, a chunk fetched beside the thread) is
+      // laid out while the thread loads, but neither seen nor read out.
+      await waitUntil(() => $(el, '[aria-hidden=true]'), 'the font probe is laid out');
       const probe = $(el, '[aria-hidden=true]');
       expect(probe.querySelector('h2')).not.to.equal(null);
       expect(probe.getBoundingClientRect().height).to.be.at.most(1);

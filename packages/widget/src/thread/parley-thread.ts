@@ -10,7 +10,7 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
-import { safeLocale, warmUp } from '../i18n/format.js';
+import { safeLocale } from '../i18n/format.js';
 import { formatTag, isRtl, match, pageLang } from '../i18n/locales.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
@@ -23,7 +23,7 @@ import { RenderBatches } from './render-batches.js';
 import { listed, type ReplyState, replyList, scrollWhenRendered, unmark } from './reply-list.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
-import { fontProbe, renderThread, type ThreadView } from './thread-view.js';
+import { renderThread, type ThreadView } from './thread-view.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true. */
 const TICK_MS = 30_000;
@@ -38,6 +38,7 @@ export const lazy = {
   live: () => import('./live.js'),
   long: () => import('./long-thread.js'),
   takeover: () => import('./takeover.js'),
+  warmUp: () => import('../i18n/warm-up.js'),
 };
 
 type State = 'loading' | 'ready' | 'error';
@@ -235,6 +236,8 @@ export class ParleyThread extends LitElement {
   #dir = 'ltr';
   /** Settles once the catalog of the locale asked for is in; undefined while it is. */
   #words?: Promise<unknown>;
+  /** `warm-up.ts`'s font probe, shown while a thread loads once that chunk is in. */
+  #probe: unknown = nothing;
   /** Replies the page has to render in all: none to batch in the highlights view. */
   #repliesToShow!: number;
 
@@ -451,8 +454,16 @@ export class ParleyThread extends LitElement {
     this._thread = null;
     this.#replies = { list: replyList([], null), signal: ctl.signal };
     this.#host.eventId = undefined;
-    // After this render, while the request is out (see warmUp).
-    setTimeout(() => warmUp(this.#host.locale));
+    // After this render, while the request is out (see warm-up.ts).
+    const locale = this.#host.locale;
+    lazy.warmUp().then(
+      (m) => {
+        m.warmUp(locale);
+        this.#probe = m.fontProbe;
+        this.requestUpdate();
+      },
+      () => {},
+    );
     try {
       const page = pageFacts(this);
       this.#host.page = page;
@@ -560,7 +571,7 @@ export class ParleyThread extends LitElement {
       }
       ${
         state === 'loading'
-          ? fontProbe
+          ? this.#probe
           : state === 'error'
             ? html`<div class="unavailable">
                 <p>${t!.unavailable}</p>

@@ -12,6 +12,7 @@ import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { ApiError } from '../api/client.js';
 import { postMessage } from '../api/interactive.js';
+import { retryAfter } from '../api/retry-after.js';
 import { fill, plural } from '../i18n/format.js';
 import { loadDraft, NAME_KEY, save, saveDraft, saveEditToken } from '../storage.js';
 import {
@@ -335,17 +336,16 @@ export class ReplyForm {
     const actions = this.#actions;
     const t = actions.t;
     const page = this.#page;
+    const wait = error.code === 'rate_limited' && retryAfter(error);
     if (actions.ownerKey && error.status === 401) {
       // A revoked or mistyped key: forgotten, so the next try posts as a reader.
       forgetOwnerKey(page.base);
       actions.refresh();
       this.#formError = t.ownerRefused;
-    } else if (error.code === 'rate_limited' && error.retryAfter) {
+    } else if (wait) {
       // Said once, politely; the countdown under the form is not a live region.
-      actions.cooldowns.start('post', error.retryAfter);
-      actions.host.announce(
-        `${t.postTooQuick} ${plural(actions.host.locale, t.waitFor, error.retryAfter)}`,
-      );
+      actions.cooldowns.start('post', wait);
+      actions.host.announce(`${t.postTooQuick} ${plural(actions.host.locale, t.waitFor, wait)}`);
     } else {
       const rest: string[] = [];
       let mailOff = false;

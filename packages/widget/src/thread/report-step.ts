@@ -7,6 +7,7 @@
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
 import { reportMessage } from '../api/interactive.js';
+import { retryAfter } from '../api/retry-after.js';
 import { fill, num, plural } from '../i18n/format.js';
 import { loadFor, REPORTED_KEY, saveFor } from '../storage.js';
 import { fieldHelp, MAX_REASON, waitNote } from './form-fields.js';
@@ -70,9 +71,10 @@ export class ReportStep {
       actions.focus(`#parley-${id} .done`);
     } catch (x) {
       const error = host.fail(x);
-      if (error.code === 'rate_limited' && error.retryAfter) {
-        actions.cooldowns.start('report', error.retryAfter);
-        host.announce(`${t.reportTooQuick} ${plural(host.locale, t.waitFor, error.retryAfter)}`);
+      const wait = error.code === 'rate_limited' && retryAfter(error);
+      if (wait) {
+        actions.cooldowns.start('report', wait);
+        host.announce(`${t.reportTooQuick} ${plural(host.locale, t.waitFor, wait)}`);
       } else this.#error = t.reportFailed;
     } finally {
       this.#sending = false;

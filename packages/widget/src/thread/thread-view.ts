@@ -14,22 +14,6 @@ import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
 
 /**
- * Text in each face and size the thread uses, laid out (unseen) while the
- * thread is on the network. The first layout of a face, a size or a character
- * the page's font lacks asks the browser for the font, a synchronous round
- * trip per lookup in Chromium: a dozen of them made the thread's first layout
- * one of its longest tasks. Made here, they overlap the request instead. The
- * probe reuses the thread's own selectors, so it follows the styles (and the
- * page's ::part rules) it stands in for. The stats line's icons are SVG, so
- * they need no font.
- */
-export const fontProbe = html`<div class="vh" aria-hidden="true">
-  <h2>A</h2><p part="stats">A·</p>
-  <div class="meta"><h3 part="author">A</h3><span class="badge">A</span><span class="star">★</span><span>A</span></div>
-  <div part="body" class="body"><p>A<em>A</em><strong>A</strong><code>A</code></p><pre><code>A</code></pre></div>
-</div>`;
-
-/**
  * An icon of the stats line: inline SVG in the text colour, one text high,
  * named by `label` (emoji would need a font the reader may not have), drawn
  * by `d`, one outline path (the message bubble, the star, the clock).

@@ -99,7 +99,7 @@ const LANGUAGES: Record<string, { name: string; dir: 'ltr' | 'rtl'; back: string
 
 /** `text` (a page) in language `lang`: its `<html lang dir>`, the language links, the back label. */
 function inLanguage(text: string, lang: string): string {
-  const language = LANGUAGES[lang] ?? LANGUAGES.en!;
+  const language = LANGUAGES[lang]!;
   const links = Object.entries(LANGUAGES)
     .map(([code, l]) =>
       code === lang
@@ -123,7 +123,8 @@ const blog = createServer(async (req, res) => {
     return;
   }
   let text = (await readFile(join(here, file), 'utf8')).replaceAll('%PARLEY_SERVER%', parley.url);
-  text = inLanguage(text, LANGUAGES[lang] ? lang : 'en');
+  // Own keys only: `?lang=constructor` is no language (an attacker trial's find).
+  text = inLanguage(text, Object.hasOwn(LANGUAGES, lang) ? lang : 'en');
   const forumThread = FORUM_THREADS.find((t) => forumKey(t.slug) === path);
   if (forumThread) text = text.replace('%TITLE%', forumThread.title);
   if (text.includes('%PARLEY_FRAGMENT%')) {

@@ -184,8 +184,9 @@ export const SETTINGS = [
       }),
     accepts: 'comma-separated origins such as https://blog.example.com, or *',
     unset: "the server's own origin",
-    help: 'sites allowed to embed the thread and post to it',
-    details: '`*` allows any.',
+    help: "sites allowed to embed Parley's elements and post to threads",
+    details:
+      'Every page that shows an element needs its origin here, also one that only reads (a post list with counts on `www.` beside posts on `blog.`): the browser refuses the answers to any other (CORS). `*` allows any.',
   }),
   setting({
     env: 'PARLEY_VERIFY_URLS',

@@ -573,7 +573,7 @@ for (const dialect of dialects) {
         await assertValidFragment(html);
         assert.match(
           html,
-          /^<section class="parley-thread" aria-labelledby="parley-title" data-parley-thread="\/posts\/hello">/,
+          /^<section class="parley-thread" lang="en" dir="ltr" aria-labelledby="parley-title" data-parley-thread="\/posts\/hello">/,
         );
         assert.doesNotMatch(html, /<html|<head[ >]|<body|<style|<h1/);
         // The JSON-LD, last in the section: search engines index the blog's

@@ -160,7 +160,10 @@ function renderPager(view: DiscussionView): string {
  * The discussion, with its title at heading level `level` (1 on the page,
  * 2 in the fragment, which sits under the article's own `<h1>`) and each
  * author one level below. One root element, `<section class="parley-thread">`,
- * so the fragment can be placed whole as `<parley-thread>`'s children.
+ * so the fragment can be placed whole as `<parley-thread>`'s children. It says
+ * its own language and direction: its words are English, and it may sit in a
+ * page of another (a reader of an Arabic page would otherwise get it laid out
+ * right to left and read out with an Arabic voice).
  */
 export function renderDiscussion(view: DiscussionView, level: 1 | 2): string {
   const [first] = view.messages;
@@ -169,7 +172,7 @@ export function renderDiscussion(view: DiscussionView, level: 1 | 2): string {
   const empty =
     view.messages.length === 0 ? `<p class="parley-empty">${escapeHtml(t.empty)}</p>\n` : '';
   const pager = renderPager(view);
-  return `<section class="parley-thread" aria-labelledby="parley-title" data-parley-thread="${escapeHtml(view.thread.key)}">
+  return `<section class="parley-thread" lang="${t.lang}" dir="ltr" aria-labelledby="parley-title" data-parley-thread="${escapeHtml(view.thread.key)}">
 ${renderHeader(view.thread, level, view.lang)}
 ${opening ? `${renderMessage(view, opening, level + 1)}\n` : ''}${renderReplies(view, replies, level + 1)}
 ${empty}${pager ? `${pager}\n` : ''}${view.jsonLd ? `${view.jsonLd}\n` : ''}</section>`;

@@ -51,7 +51,7 @@ export default {
 
   reply: 'رد',
   pending: 'بانتظار المراجعة',
-  replyTo: 'الرد على {name}',
+  replyTo: 'رد على {name}',
   continueReply: 'أكمل ردك',
   continueReplyTo: 'أكمل ردك على {name}',
   name: 'الاسم',

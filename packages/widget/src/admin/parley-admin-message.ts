@@ -263,7 +263,7 @@ export class ParleyAdminMessage extends LitElement {
         <time datetime=${message.createdAt}>${when(message.createdAt)}</time>${message.editedAt ? ` · ${strings.edited}` : ''}${this.#renderPlace(author)}
       </p>
       ${messageNotes(message, id)}
-      <div part="body" class="body" .innerHTML=${message.html}></div>
+      <div part="body" class="body" dir="auto" .innerHTML=${message.html}></div>
       ${
         message.body
           ? html`<details part="source">

@@ -56,7 +56,8 @@ export default {
   continueReplyTo: 'أكمل ردك على {name}',
   name: 'الاسم',
   message: 'الرسالة',
-  hint: 'Markdown: ‎**غامق**، _مائل_، `شيفرة`، [روابط](https://…)',
+  // Each sample isolated (FSI…PDI), so its markup and URL keep their order in right-to-left text.
+  hint: 'Markdown: ⁨**غامق**⁩، ⁨_مائل_⁩، ⁨`شيفرة`⁩، ⁨[رابط](https://…)⁩',
   counter: '{n} / {max}',
   post: 'نشر الرد',
   posting: 'جارٍ النشر…',

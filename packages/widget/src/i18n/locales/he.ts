@@ -42,7 +42,8 @@ export default {
   continueReplyTo: 'להמשיך את התגובה ל{name}',
   name: 'שם',
   message: 'הודעה',
-  hint: 'Markdown: ‏**מודגש**, _נטוי_, `קוד`, [קישורים](https://…)',
+  // Each sample isolated (FSI…PDI), so its markup and URL keep their order in right-to-left text.
+  hint: 'Markdown: ⁨**מודגש**⁩, ⁨_נטוי_⁩, ⁨`קוד`⁩, ⁨[קישורים](https://…)⁩',
   counter: '{n} / {max}',
   post: 'פרסום תגובה',
   posting: 'מפרסמים…',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { transform as transformCss } from 'lightningcss';
 import { minify } from 'terser';
 import { defineConfig, type Plugin, parseSync } from 'vite';
@@ -98,13 +98,33 @@ function selfContainedSolver(): Plugin {
 }
 
 /**
- * In `/widget.js` only: the locale chunks as `widget/<locale>-<hash>.js`,
- * one hash for all of them, imported through one template
+ * One hash for every chunk of a build, in their names (`widget/<name>-<hash>.js`):
+ * the sources, this config and the lockfile (another minifier could write
+ * other bytes), so any change renames every chunk, which the server may then
+ * cache as immutable. One hash, not one per chunk, because `/widget.js` names
+ * seven chunks it may import: the same six characters seven times cost it
+ * about 30 B brotli less than seven random ones, and brotli's size no longer
+ * swings by tens of bytes with the hashes' luck (the 12 KB budget is tight).
+ */
+function buildHash(): string {
+  const hash = createHash('sha256');
+  const src = new URL('src/', import.meta.url);
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((f) => new URL(f, src))
+    .filter((f) => statSync(f).isFile());
+  const build = [new URL(import.meta.url), new URL('../../pnpm-lock.yaml', import.meta.url)];
+  for (const f of [...files, ...build]) if (existsSync(f)) hash.update(readFileSync(f));
+  return hash.digest('base64url').slice(0, 6);
+}
+const BUILD = buildHash();
+
+/**
+ * In `/widget.js` only: the locale chunks as `widget/<locale>-<hash>.js`
+ * (the build's one hash), imported through one template
  * (`import(\`./widget/${l}-<hash>.js\`)`) instead of `catalog.ts`'s table of
- * eight imports, each with a hash of its own: about 130 B brotli of the eager
- * budget. The hash covers every source a locale chunk is built from, this
- * config and the lockfile, so a changed catalog gets a new name (the server
- * caches chunks as immutable). Tests and the package's module build keep the table.
+ * eight imports: about 130 B brotli of the eager budget. Tests and the
+ * package's module build keep the table.
  */
 function localeChunks(): Plugin {
   const dir = new URL('src/i18n/', import.meta.url);
@@ -117,16 +137,7 @@ function localeChunks(): Plugin {
     },
     transform(code, id) {
       if (!on || !id.endsWith('/src/i18n/catalog.ts')) return;
-      const hash = createHash('sha256');
-      const files = ['locales', 'index-locales'].flatMap((d) =>
-        readdirSync(new URL(`${d}/`, dir))
-          .sort()
-          .map((f) => new URL(`${d}/${f}`, dir)),
-      );
-      // This config and the lockfile too: another minifier could write other bytes.
-      const build = [new URL(import.meta.url), new URL('../../pnpm-lock.yaml', import.meta.url)];
-      for (const f of [...files, ...build]) if (existsSync(f)) hash.update(readFileSync(f));
-      const h = hash.digest('base64url').slice(0, 8);
+      const h = BUILD;
       for (const f of readdirSync(new URL('locales/', dir))) {
         this.emitFile({
           type: 'chunk',
@@ -236,7 +247,7 @@ export default defineConfig({
       // widget.js export what its lazy chunks import from it instead.
       preserveEntrySignatures: 'allow-extension',
       output: {
-        chunkFileNames: 'widget/[name]-[hash].js',
+        chunkFileNames: `widget/[name]-${BUILD}.js`,
         // Vite keeps whitespace and comments in ES library builds (for
         // tree-shaking by the next bundler); this bundle is final.
         minify: true,

@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import './define.js';
+import './widget.js';
 
 describe('/widget.js registration', () => {
   it('defines <parley-thread> at once and each index element only once its tag is in the document', async () => {

@@ -15,7 +15,12 @@
  *   `<parley-threads>`; `thread-{de,ar}.png`, the article's `<parley-thread>`
  *   (English is `example.png`). Each is shot once every element on it shows
  *   the seeded threads in that language (its words from the widget's own
- *   catalogs), never after a fixed wait.
+ *   catalogs).
+ *
+ * Every shot waits on what it shows (content, focus, a page that stopped
+ * scrolling, every message drawn), never a fixed time. The phone shots'
+ * scroll position may still differ by a message's height from run to run
+ * (messages not yet drawn hold a placeholder's height).
  *
  *   node --import tsx scripts/screenshot.ts [FOLDER]   (default: docs/screenshots)
  */
@@ -47,6 +52,19 @@ const desktop = { width: 900, height: 1400 };
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const shot = (page: Page, name: string, fullPage = false) =>
   page.screenshot({ path: join(folder, name), fullPage }).then(() => console.log(`wrote ${name}`));
+
+/**
+ * Resolves once the page has stopped scrolling (the widget brings a reply box,
+ * or a posted reply, into view): its scroll position unchanged over ten frames.
+ */
+const scrolled = (page: Page) =>
+  page.evaluate(async () => {
+    // No named function in here: tsx's `__name` helper does not exist in the page.
+    for (let still = 0, last = scrollY; still < 10; last = scrollY) {
+      await new Promise(requestAnimationFrame);
+      still = scrollY === last ? still + 1 : 0;
+    }
+  });
 
 /**
  * A reply of the demo thread as the element renders it (parts are its own):
@@ -196,13 +214,15 @@ try {
   const reply = reader.getByRole('button', { name: /^Reply to Dev Patel/ }).first();
   await reply.waitFor();
   await reply.click();
-  // What the reader now sees, wherever the reply box is; the message field has focus.
-  await reader.waitForTimeout(500);
-  await reader.evaluate(() => {
+  // What the reader now sees, wherever the reply box is, once the message
+  // field has focus and the page has stopped scrolling to it.
+  await reader.waitForFunction(() => {
     let el = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
     el?.setAttribute('data-screenshot', 'body');
+    return el?.localName === 'textarea';
   });
+  await scrolled(reader);
   const body = reader.locator('textarea[data-screenshot]');
   await body.waitFor();
   await body.fill('Good point: the routing overhead only pays off past a few billion parameters.');
@@ -214,7 +234,7 @@ try {
     .getByText(/reply was posted/i)
     .first()
     .waitFor({ state: 'attached' });
-  await reader.waitForTimeout(300);
+  await scrolled(reader);
   await shot(reader, 'reply-2-posted.png');
   await reader.close();
 

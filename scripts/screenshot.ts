@@ -18,9 +18,9 @@
  *   catalogs).
  *
  * Every shot waits on what it shows (content, focus, a page that stopped
- * scrolling, every message drawn), never a fixed time. The phone shots'
- * scroll position may still differ by a message's height from run to run
- * (messages not yet drawn hold a placeholder's height).
+ * scrolling, every message drawn), never a fixed time. `reply-2-posted.png`
+ * may still come out scrolled a few dozen pixels differently from one run to
+ * the next.
  *
  *   node --import tsx scripts/screenshot.ts [FOLDER]   (default: docs/screenshots)
  */

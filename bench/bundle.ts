@@ -3,9 +3,9 @@
  * `/widget.js` and every chunk it imports statically, raw, gzip -9 and
  * brotli -q 11, against the widget's brotli budget
  * (`packages/widget/bundle-budget.json`). Chunks behind a dynamic `import()`
- * (the form and actions, live updates, other locales once there are any)
- * load on demand and are reported apart, as is the moderation page's
- * own bundle (`/admin.js`, loaded by `/admin` only).
+ * (the form and actions, live updates, the other locales, the index
+ * elements) load on demand and are reported apart, as is the moderation
+ * page's own bundle (`/admin.js` and its locale chunks, loaded by `/admin` only).
  *
  *   node --import tsx bench/bundle.ts [--write]    (--write: also its section in docs/benchmarks.md)
  */
@@ -129,6 +129,9 @@ export async function bundleBench(): Promise<BenchResult> {
     onDemand(`on demand: ${rel(path)} brotli`, lazySizes[i]!);
   });
   onDemand('moderation page (admin.js, /admin only) brotli', sizes(readFileSync(ADMIN)));
+  // The moderation page's own chunks: its other locales, one each, loaded by /admin alone.
+  for (const path of jsFiles(join(WIDGET_DIST, 'admin')))
+    onDemand(`moderation page, on demand: ${rel(path)} brotli`, sizes(readFileSync(path)));
   notes.push(
     'Each file is compressed on its own, as a server sends it; eager = dist/widget.js plus its static imports.',
     `Headroom: ${BUNDLE_BUDGET - total.brotli} B brotli under the ${BUNDLE_BUDGET} B budget.`,

@@ -34,12 +34,16 @@ export function showableLine(text: string, max: number): string {
   return [...clean].slice(0, max).join('').trim();
 }
 
-/** A one-line, trimmed, shown-to-others text of 1..max code points. */
+/**
+ * A one-line, trimmed, shown-to-others text of 1..max code points, with at
+ * least one visible character: a title of zero-width characters alone would
+ * be a link with no name (an attacker trial made such a forum card).
+ */
 export function lineText(max: number) {
-  return searchText(max).refine(
-    (s) => !BIDI.test(s),
-    'must not contain bidirectional override characters',
-  );
+  return searchText(max)
+    .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters')
+    .refine((s) => !/[\u2028\u2029]/.test(s), 'must be one line')
+    .refine((s) => /[^\s\p{Cf}]/u.test(s), 'must have a visible character');
 }
 
 /**

@@ -259,6 +259,23 @@ for (const dialect of dialects) {
       await assertError(await f.get(threadPath('/blog/strict-url')), 404, 'thread_not_found');
     });
 
+    it('returns 400 invalid_request naming thread.title for a title of invisible characters or of two lines, storing nothing', async () => {
+      const before = await storedCounts(f.db.store);
+      for (const title of ['\u200b\u2060\ufeff', ' \u200b ', 'one\u2028two', 'one\u2029two']) {
+        await assertError(
+          await f.post(threadPath('/blog/invisible-title', '/messages'), {
+            author: 'Ada',
+            body: 'hi',
+            thread: { title, url: 'https://blog.example/blog/invisible-title' },
+          }),
+          400,
+          'invalid_request',
+          ['thread.title'],
+        );
+      }
+      assert.deepEqual(await storedCounts(f.db.store), before);
+    });
+
     it('returns 400 invalid_request naming key for a thread key with bidi controls', async () => {
       const before = await storedCounts(f.db.store);
       for (const control of ['\u202E', '\u2066', '\u200F', '\u061C']) {

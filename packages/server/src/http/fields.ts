@@ -43,7 +43,8 @@ export function lineText(max: number) {
   return searchText(max)
     .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters')
     .refine((s) => !/[\u2028\u2029]/.test(s), 'must be one line')
-    .refine((s) => /[^\s\p{Cf}]/u.test(s), 'must have a visible character');
+    // (An empty one is refused as empty, once.)
+    .refine((s) => !s || /[^\s\p{Cf}]/u.test(s), 'must have a visible character');
 }
 
 /**

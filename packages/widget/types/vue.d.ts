@@ -45,7 +45,7 @@ type ParleyCountProps = {
   href?: string;
   /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of the text and number. Default: the closest `lang` in the page, else the browser's. */
+  /** Locale of the text and number. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   locale?: string;
   /** `on`: re-read every minute while the page is visible (one request for all live badges); `off`: read once. */
   live?: 'off' | 'on';
@@ -63,7 +63,7 @@ type ParleyCardProps = {
   thread?: string;
   /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's. */
+  /** Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   locale?: string;
   /** `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once. */
   live?: 'off' | 'on';
@@ -83,7 +83,7 @@ type ParleyThreadsProps = {
   pageSize?: number | `${number}`;
   /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's. */
+  /** Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   locale?: string;
   /** `on`: the threads shown are re-read every minute while the page is visible (counts, activity, status; one request per 100 threads), in the order shown; `off`: read once. */
   live?: 'off' | 'on';

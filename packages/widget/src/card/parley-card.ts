@@ -30,7 +30,7 @@ export interface CardLoadedDetail {
  * @attr {string} server - Base URL of the Parley server. Default: where `widget.js` was loaded from.
  * @attr {string} thread - Thread key of the card. Default: the path of `<link rel=canonical>`, else `location.pathname`.
  * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected.
- * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once.
  *
  * @fires parley-card-loaded - The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.

@@ -161,6 +161,23 @@ describe('<parley-count>', () => {
     await inBothSchemes(async (scheme) => expectAccessible(five!, { label: `ar, ${scheme}` }));
   });
 
+  it('reads a language it does not ship in English throughout, and finds lang across shadow roots', async () => {
+    serveCounts({ '/p0': 1, '/p1': 5 });
+    // Korean has no "one" plural: formatted in Korean, an English badge read "1 comments".
+    const ko = await fixture<HTMLElement>(
+      html`<div lang="ko"><parley-count server=${SERVER} thread="/p0"></parley-count></div>`,
+    );
+    const one = ko.querySelector('parley-count')!;
+    await settled([one]);
+    expect(shownText(one)).to.equal('1 comment');
+    // A badge inside another component's shadow root takes that component's language.
+    const host = await fixture<HTMLElement>(html`<div lang="de"></div>`);
+    const inner = host.attachShadow({ mode: 'open' });
+    inner.innerHTML = `<parley-count server="${SERVER}" thread="/p1"></parley-count>`;
+    const five = inner.querySelector('parley-count')!;
+    await waitUntil(() => shownText(five) === '5 Kommentare', 'German, from the host’s lang');
+  });
+
   it('falls back to live="off" on a bad value, with one warning', async () => {
     const warnings: string[] = [];
     const warn = console.warn;

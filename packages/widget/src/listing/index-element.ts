@@ -9,8 +9,7 @@ import { LitElement, type PropertyValues } from 'lit';
 import { ApiError } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { type IndexStrings, withIndex } from '../i18n/en-index.js';
-import { safeLocale } from '../i18n/format.js';
-import { isRtl, match } from '../i18n/locales.js';
+import { resolveLocale } from '../i18n/locales.js';
 import { type Live, oneOf, type Theme } from '../thread/attributes.js';
 import { follow } from './live-poll.js';
 
@@ -37,7 +36,7 @@ export abstract class IndexElement extends LitElement {
   declare server?: string;
   /** `light`, `dark` or `auto` (default; follows the page's `color-scheme`). Bad values mean `auto`. */
   declare theme: Theme;
-  /** Locale of text, numbers and times. Default: closest `lang` in the page, else the browser's. */
+  /** Locale of text, numbers and times. Default: closest `lang` in the page (across shadow roots), else the browser's. */
   declare locale?: string;
   /**
    * `on`: re-read every minute while the page is visible, and at once when it
@@ -89,13 +88,11 @@ export abstract class IndexElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('live') && this.hasUpdated) this.#follow();
-    this.localeTag = safeLocale(
-      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
-    );
-    const locale = match(this.localeTag);
+    const [locale, tag, dir] = resolveLocale(this, this.locale);
+    this.localeTag = tag;
     const t = catalogFor(locale, () => this.requestUpdate());
     this.t = t && withIndex(t, catalogFor('en', () => {})!);
-    this.direction = isRtl(locale) ? 'rtl' : 'ltr';
+    this.direction = dir;
     this.now = Date.now();
   }
 

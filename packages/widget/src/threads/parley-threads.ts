@@ -39,7 +39,7 @@ const toThreadsSort = oneOf<ThreadsSort>('sort', ['active', 'recent'], 'parley-t
  * @attr {'active' | 'recent'} [sort=active] - The order first shown: `active` (last activity first) or `recent` (newest thread first); the reader's choice in the control changes the `sort` property, not the attribute.
  * @attr {number} [page-size=20] - Threads per page, rounded and clamped to 1..100; a value that is not a number means 20.
  * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected.
- * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: the threads shown are re-read every minute while the page is visible (counts, activity, status; one request per 100 threads), in the order shown; `off`: read once.
  *
  * @fires parley-threads-loaded - A page of threads was loaded (the first after a sort change or retry, then each "Load more"). `detail.threads`: every thread shown; `detail.sort`; `detail.hasMore`.

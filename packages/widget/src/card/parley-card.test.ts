@@ -4,6 +4,7 @@ import {
   callsTo,
   keysOf,
   manyThreads,
+  nextDetail,
   serveThreads,
   shownText,
   useDarkCapablePage,
@@ -118,9 +119,11 @@ describe('<parley-card>', () => {
     const el = document.createElement('parley-card');
     el.setAttribute('server', SERVER);
     el.setAttribute('thread', '/nobody');
-    const loaded = oneEvent(el, 'parley-card-loaded');
+    const loaded = nextDetail(el, 'parley-card-loaded');
     document.body.append(el);
-    expect((await loaded).detail).to.deep.equal({ key: '/nobody', thread: null });
+    const detail = await loaded;
+    expect(detail.thread?.title).to.equal(undefined);
+    expect(detail).to.deep.equal({ key: '/nobody', thread: null });
     await ready([el]);
     expect(shownText(el)).to.equal('No discussion yet.');
     await inBothSchemes(async (scheme) => expectAccessible(el, { label: `empty, ${scheme}` }));

@@ -4,6 +4,7 @@ import { pollSettings } from '../listing/live-poll.js';
 import {
   callsTo,
   keysOf,
+  nextDetail,
   serveCounts,
   shownText,
   useDarkCapablePage,
@@ -81,9 +82,11 @@ describe('<parley-count>', () => {
     const el = document.createElement('parley-count');
     el.setAttribute('server', SERVER);
     el.setAttribute('thread', '/x');
-    const loaded = oneEvent(el, 'parley-count-loaded');
+    const loaded = nextDetail(el, 'parley-count-loaded');
     document.body.append(el);
-    expect((await loaded).detail).to.deep.equal({ key: '/x', count: 4 });
+    const detail = await loaded;
+    expect(detail.count + 1).to.equal(5);
+    expect(detail).to.deep.equal({ key: '/x', count: 4 });
     el.remove();
   });
 

@@ -11,6 +11,7 @@ import { catalogFor } from '../i18n/catalog.js';
 import { type IndexStrings, withIndex } from '../i18n/en-index.js';
 import { resolveLocale } from '../i18n/locales.js';
 import { type Live, oneOf, type Theme } from '../thread/attributes.js';
+import type { ParleyEventMap } from '../thread/events.js';
 import { follow } from './live-poll.js';
 
 /** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true (as the thread does). */
@@ -24,11 +25,8 @@ const TICK_MS = 30_000;
  */
 export const toIndexLive = (tag: string) => oneOf<Live>('live', ['off', 'on'], tag);
 
-/** Detail of `parley-error`, as `<parley-thread>` fires it. */
-export interface ErrorDetail {
-  code: string;
-  message: string;
-}
+/** Detail of `parley-error`, as `<parley-thread>` fires it (one type: see `thread/events.ts`). */
+export type ErrorDetail = ParleyEventMap['parley-error'];
 
 /** The base class of the index elements: see the module's doc. */
 export abstract class IndexElement extends LitElement {

@@ -5,6 +5,7 @@ import {
   callsTo,
   keysOf,
   manyThreads,
+  nextDetail,
   serveThreads,
   shownText,
   useDarkCapablePage,
@@ -95,10 +96,10 @@ describe('<parley-threads>', () => {
     const select = $<HTMLSelectElement>(el, 'select')!;
     expect(select.value).to.equal('recent');
     expect(select.closest('label')!.textContent).to.contain('Sort by');
-    const loaded = oneEvent(el, 'parley-threads-loaded');
+    const loaded = nextDetail(el, 'parley-threads-loaded');
     select.value = 'active';
     select.dispatchEvent(new Event('change'));
-    expect((await loaded).detail.sort).to.equal('active');
+    expect((await loaded).sort).to.equal('active');
     await el.updateComplete;
     expect(titles(el)).to.deep.equal(['Thread 0', 'Thread 1', 'Thread 2']);
     expect(new URL(callsTo('/api/threads')[1]!.url).searchParams.get('sort')).to.equal('active');

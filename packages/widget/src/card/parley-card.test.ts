@@ -1,4 +1,5 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit';
 import {
   callsTo,
@@ -46,6 +47,49 @@ async function cards(keys: string[], attrs = '') {
 }
 
 describe('<parley-card>', () => {
+  it('rings the focused link 2 px solid in the accent (a ring still where the accent cannot be read), and in Highlight with the dot in CanvasText in forced colours', async () => {
+    serveThreads([makeThread({ key: '/ring' })]);
+    const [el] = await cards(['/ring']);
+    const link = el!.shadowRoot!.querySelector<HTMLAnchorElement>('[part=link]')!;
+    const before = document.createElement('button');
+    el!.before(before);
+    /** The ring :focus-visible draws on the card's link, reached from the keyboard. */
+    const ring = async () => {
+      before.focus();
+      await sendKeys({ press: 'Tab' });
+      await waitUntil(() => el!.shadowRoot!.activeElement === link, 'the link has the focus');
+      const s = getComputedStyle(link);
+      return [s.outlineStyle, s.outlineWidth, s.outlineColor];
+    };
+    /** What the system colour `c` computes to on this page. */
+    const system = (c: string) => {
+      before.style.color = c;
+      const value = getComputedStyle(before).color;
+      before.style.color = '';
+      return value;
+    };
+    try {
+      const probe = document.createElement('i');
+      probe.style.color = 'var(--parley-accent)';
+      el!.shadowRoot!.append(probe);
+      const accent = getComputedStyle(probe).color;
+      probe.remove();
+      expect(await ring()).to.deep.equal(['solid', '2px', accent]);
+      // A colour the browser cannot read (light-dark() where it is unknown) loses only the colour, not the ring.
+      el!.style.setProperty('--parley-accent', 'unknown-function(#fff, #000)');
+      const [style, width] = await ring();
+      expect([style, width]).to.deep.equal(['solid', '2px']);
+      el!.style.removeProperty('--parley-accent');
+      await emulateMedia({ forcedColors: 'active' });
+      expect(await ring()).to.deep.equal(['solid', '2px', system('Highlight')]);
+      const dot = el!.shadowRoot!.querySelector('.dot')!;
+      expect(getComputedStyle(dot).backgroundColor).to.equal(system('CanvasText'));
+    } finally {
+      await emulateMedia({ forcedColors: 'none' });
+      before.remove();
+    }
+  });
+
   it('shows title (a link to the thread’s page), summary, counts, last activity and status', async () => {
     serveThreads([
       makeThread({

@@ -14,7 +14,14 @@ const subscribers = new Set<() => void>();
 let timer: ReturnType<typeof setInterval> | undefined;
 
 const poll = () => {
-  for (const s of subscribers) s();
+  for (const s of subscribers)
+    try {
+      s();
+    } catch (e) {
+      // One element's failure must not stop every element after it from
+      // re-reading; it is still reported, as an uncaught error would be.
+      console.error(e);
+    }
 };
 
 /** Starts or stops the timer: it runs only while someone follows and the page is visible. */

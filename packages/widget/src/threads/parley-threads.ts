@@ -188,16 +188,21 @@ export class ParleyThreads extends IndexElement {
   /** Live: the threads shown, read again (batched, 100 a request), in the order shown. */
   protected refresh() {
     if (this._state !== 'ready') return;
-    const base = this.#base();
     const shown = this._threads;
-    Promise.all(shown.map((t) => readThread(base, t.key))).then(
-      (fresh) => {
-        // A newer load replaced the list meanwhile: its threads are newer.
-        if (this._threads !== shown) return;
-        this._threads = fresh.filter((t): t is Thread => t !== undefined);
-      },
-      (e) => this.fail(e),
-    );
+    // The server's base in the chain: a bad `server` is reported as parley-error, as a failed read is.
+    Promise.resolve()
+      .then(() => {
+        const base = this.#base();
+        return Promise.all(shown.map((t) => readThread(base, t.key)));
+      })
+      .then(
+        (fresh) => {
+          // A newer load replaced the list meanwhile: its threads are newer.
+          if (this._threads !== shown) return;
+          this._threads = fresh.filter((t): t is Thread => t !== undefined);
+        },
+        (e) => this.fail(e),
+      );
   }
 
   #onSort = (e: Event) => {

@@ -134,6 +134,25 @@ describe('<parley-count>', () => {
     }
   });
 
+  it('follows live="on" set as a property right after connecting, before its first update', async () => {
+    pollSettings.ms = 50;
+    try {
+      const counts = { '/p0': 1 };
+      serveCounts(counts);
+      const el = document.createElement('parley-count');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', '/p0');
+      document.body.append(el);
+      el.live = 'on';
+      await waitUntil(() => shownText(el) === '1 comment', 'the first count shows');
+      counts['/p0'] = 2;
+      await waitUntil(() => shownText(el) === '2 comments', 'the new count shows');
+      el.remove();
+    } finally {
+      pollSettings.ms = 60_000;
+    }
+  });
+
   it('reads once without live', async () => {
     pollSettings.ms = 20;
     try {

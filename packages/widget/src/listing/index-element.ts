@@ -74,18 +74,22 @@ export abstract class IndexElement extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     clearInterval(this.#clock);
-    this.#unfollow?.();
-    this.#unfollow = undefined;
+    this.#follow();
   }
 
+  /** Follows the live polls while `live` is on and the element connected, once, however often called. */
   #follow() {
-    this.#unfollow?.();
-    this.#unfollow =
-      this.live === 'on' && this.isConnected ? follow(() => this.refresh()) : undefined;
+    const on = this.live === 'on' && this.isConnected;
+    if (on && !this.#unfollow) this.#unfollow = follow(() => this.refresh());
+    if (!on && this.#unfollow) {
+      this.#unfollow();
+      this.#unfollow = undefined;
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('live') && this.hasUpdated) this.#follow();
+    // Also before the first update: `el.live = 'on'` may be set right after connecting.
+    if (changed.has('live')) this.#follow();
     const [locale, tag, dir] = resolveLocale(this, this.locale);
     this.localeTag = tag;
     const t = catalogFor(locale, () => this.requestUpdate());

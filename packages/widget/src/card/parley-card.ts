@@ -52,6 +52,8 @@ export interface CardLoadedDetail {
  */
 export class ParleyCard extends IndexElement {
   static override styles = [listingStyles, cardStyles];
+  /** Its last activity is a relative time: kept current. */
+  protected override readonly ticks = true;
 
   static override properties: PropertyDeclarations = {
     server: {},

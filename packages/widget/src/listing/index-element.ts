@@ -3,7 +3,7 @@
  * `<parley-threads>`) share with each other and with `<parley-thread>`: the
  * `server`, `theme`, `locale` and `live` attributes with the
  * thread's conventions, the locale's catalog and direction, relative times
- * kept current, live re-reads, and `parley-error`.
+ * kept current (card and index only), live re-reads, and `parley-error`.
  */
 import { LitElement, type PropertyValues } from 'lit';
 import { ApiError } from '../api/client.js';
@@ -13,9 +13,7 @@ import { resolveLocale } from '../i18n/locales.js';
 import { type Live, oneOf, type Theme } from '../thread/attributes.js';
 import type { ParleyEventMap } from '../thread/events.js';
 import { follow } from './live-poll.js';
-
-/** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true (as the thread does). */
-const TICK_MS = 30_000;
+import { tick } from './ticker.js';
 
 /**
  * The `live` converter of the index element `tag` (named in warnings): `off`
@@ -53,7 +51,9 @@ export abstract class IndexElement extends LitElement {
   protected direction: 'ltr' | 'rtl' = 'ltr';
   /** What relative times count from, set by each render. */
   protected now = Date.now();
-  #clock?: ReturnType<typeof setInterval>;
+  /** Whether the element shows relative times, kept current by the shared clock (`ticker.ts`). Default false. */
+  protected readonly ticks: boolean = false;
+  #untick?: () => void;
   #unfollow?: () => void;
 
   constructor() {
@@ -67,13 +67,13 @@ export abstract class IndexElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#clock = setInterval(() => this.requestUpdate(), TICK_MS);
+    if (this.ticks) this.#untick = tick(() => this.requestUpdate());
     this.#follow();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    clearInterval(this.#clock);
+    this.#untick?.();
     this.#follow();
   }
 

@@ -70,6 +70,8 @@ const toThreadsSort = oneOf<ThreadsSort>('sort', ['active', 'recent'], 'parley-t
  */
 export class ParleyThreads extends IndexElement {
   static override styles = [listingStyles, cardStyles, threadsStyles];
+  /** Its last activity is a relative time: kept current. */
+  protected override readonly ticks = true;
 
   static override properties: PropertyDeclarations = {
     server: {},

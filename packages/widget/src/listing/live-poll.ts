@@ -11,6 +11,9 @@
 export const pollSettings = { ms: 60_000 };
 
 const subscribers = new Set<() => void>();
+
+/** How many elements follow the polls now (tests check that one not live adds none). */
+export const following = () => subscribers.size;
 let timer: ReturnType<typeof setInterval> | undefined;
 
 const poll = () => {

@@ -128,7 +128,7 @@ export type ParleyCardProps = {
   /** `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once. */
   live?: 'off' | 'on';
 
-  /** The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet. */
+  /** The thread was read, and again on each live re-read that changed what the card shows (title, summary, link, counts, last activity, status), like `parley-count-loaded`. `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet. */
   'onparley-card-loaded'?: (e: CustomEvent<ParleyEventDetail<'parley-card-loaded'>>) => void;
   /** The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`. */
   'onparley-error'?: (e: CustomEvent<ParleyEventDetail<'parley-error'>>) => void;
@@ -264,7 +264,7 @@ export type CustomElements = {
    *
    *
    * ### **Events:**
-   *  - **parley-card-loaded** - The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
+   *  - **parley-card-loaded** - The thread was read, and again on each live re-read that changed what the card shows (title, summary, link, counts, last activity, status), like `parley-count-loaded`. `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
    * - **parley-error** - The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`.
    *
    * ### **CSS Properties:**

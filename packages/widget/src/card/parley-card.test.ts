@@ -1,6 +1,7 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit';
+import { pollSettings } from '../listing/live-poll.js';
 import {
   callsTo,
   keysOf,
@@ -157,6 +158,32 @@ describe('<parley-card>', () => {
     } finally {
       Date.now = now;
       tickSettings.ms = 30_000;
+    }
+  });
+
+  it('with live="on", fires parley-card-loaded again only when what it shows changed', async () => {
+    pollSettings.ms = 30;
+    const el = document.createElement('parley-card');
+    try {
+      const threads = [makeThread({ key: '/live', messageCount: 3 })];
+      serveThreads(threads);
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', '/live');
+      el.setAttribute('live', 'on');
+      const loaded: number[] = [];
+      el.addEventListener('parley-card-loaded', (e) =>
+        loaded.push(e.detail.thread?.messageCount ?? -1),
+      );
+      document.body.append(el);
+      // Three reads, the last two live ones finding the same thread.
+      await waitUntil(() => callsTo('/api/threads').length >= 3, 'two live re-reads');
+      expect(loaded).to.deep.equal([3]);
+      threads[0] = makeThread({ key: '/live', messageCount: 4 });
+      await waitUntil(() => loaded.length === 2, 'the changed thread is news');
+      expect(loaded).to.deep.equal([3, 4]);
+    } finally {
+      el.remove();
+      pollSettings.ms = 60_000;
     }
   });
 

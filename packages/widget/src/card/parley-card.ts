@@ -20,6 +20,21 @@ export interface CardLoadedDetail {
   thread: Thread | null;
 }
 
+/** What a card shows of a thread (see `card-view.ts`). */
+const SHOWN = [
+  'title',
+  'summary',
+  'url',
+  'messageCount',
+  'highlightCount',
+  'lastActivityAt',
+  'status',
+] as const;
+
+/** Whether two reads of a thread show alike on a card. */
+const shownAlike = (a: Thread | null, b: Thread | null) =>
+  a === b || (!!a && !!b && SHOWN.every((k) => a[k] === b[k]));
+
 /**
  * A thread's teaser for index pages: its title (a link to the thread's page,
  * its `url`), summary, message and highlight counts, last activity (relative,
@@ -33,7 +48,7 @@ export interface CardLoadedDetail {
  * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once.
  *
- * @fires parley-card-loaded - The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
+ * @fires parley-card-loaded - The thread was read, and again on each live re-read that changed what the card shows (title, summary, link, counts, last activity, status), like `parley-count-loaded`. `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
  * @fires parley-error - The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`.
  *
  * @csspart card - The card (also while it loads, no thread or unavailable).
@@ -101,9 +116,11 @@ export class ParleyCard extends IndexElement {
       (found) => {
         const thread = found ?? null;
         if (read !== this.#read) return;
+        // A live re-read a minute later mostly finds nothing new: no event then.
+        const changed = this._state !== 'ready' || !shownAlike(this._data, thread);
         this._data = thread;
         this._state = 'ready';
-        this.emit<CardLoadedDetail>('parley-card-loaded', { key, thread });
+        if (changed) this.emit<CardLoadedDetail>('parley-card-loaded', { key, thread });
       },
       (e) => {
         if (read !== this.#read) return;

@@ -278,7 +278,7 @@ export type CustomElements = {
    * ### **CSS Parts:**
    *  - **card** - The card (also while it loads, no thread or unavailable).
    * - **title** - The thread's title.
-   * - **link** - The title's link to the thread's page (when the thread has a `url`).
+   * - **link** - The title's link to the thread's page (when the thread has an http(s) `url`).
    * - **summary** - The thread's summary (at most three lines).
    * - **stats** - Message and highlight counts and last activity.
    * - **status** - "Discussion in progress" or "Discussion closed".

@@ -187,6 +187,17 @@ describe('<parley-card>', () => {
     }
   });
 
+  it('links the title only to an http(s) url, never a javascript: one', async () => {
+    serveThreads([
+      makeThread({ key: '/js', title: 'Bad', url: 'javascript:void(0)' }),
+      makeThread({ key: '/ok', title: 'Good', url: 'https://blog.example/ok' }),
+    ]);
+    const [bad, good] = await cards(['/js', '/ok']);
+    expect(bad!.shadowRoot!.querySelector('a')).to.equal(null);
+    expect(bad!.shadowRoot!.querySelector('[part=title]')!.textContent).to.equal('Bad');
+    expect(good!.shadowRoot!.querySelector('a')!.href).to.equal('https://blog.example/ok');
+  });
+
   it('says so when no one has posted yet, and fires parley-card-loaded with null', async () => {
     serveThreads([]);
     const el = document.createElement('parley-card');

@@ -53,7 +53,7 @@ const shownAlike = (a: Thread | null, b: Thread | null) =>
  *
  * @csspart card - The card (also while it loads, no thread or unavailable).
  * @csspart title - The thread's title.
- * @csspart link - The title's link to the thread's page (when the thread has a `url`).
+ * @csspart link - The title's link to the thread's page (when the thread has an http(s) `url`).
  * @csspart summary - The thread's summary (at most three lines).
  * @csspart stats - Message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".

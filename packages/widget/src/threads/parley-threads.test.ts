@@ -11,7 +11,7 @@ import {
   useDarkCapablePage,
 } from '../listing/test-support.js';
 import { expectAccessible, inBothSchemes } from '../testing/axe.js';
-import { apiError, deferred, route, SERVER, useFakeServer } from '../testing/fake-server.js';
+import { apiError, deferred, json, route, SERVER, useFakeServer } from '../testing/fake-server.js';
 import { makeThread } from '../thread/test-support.js';
 import './define.js';
 import type { ParleyThreads } from './parley-threads.js';
@@ -49,6 +49,24 @@ describe('<parley-threads>', () => {
     const el = await mount();
     expect($(el, '[part=status]')!.textContent).to.equal('Discussion closed');
     await inBothSchemes(async (scheme) => expectAccessible(el, { label: `closed, ${scheme}` }));
+  });
+
+  it('moves focus to the last card when the last "Load more" brings only threads already shown', async () => {
+    const [t0, t1] = manyThreads(2);
+    route('GET', '/api/threads', (req) =>
+      json(
+        new URL(req.url).searchParams.get('cursor')
+          ? { threads: [t1], nextCursor: null }
+          : { threads: [t0, t1], nextCursor: '2' },
+      ),
+    );
+    const el = await mount();
+    const more = $<HTMLButtonElement>(el, '[part~=load-more]')!;
+    more.focus();
+    more.click();
+    await waitUntil(() => !$(el, '[part~=load-more]'), 'no more to load');
+    await waitUntil(() => el.shadowRoot!.activeElement, 'the focus is in the index');
+    expect(el.shadowRoot!.activeElement!.textContent).to.equal('Thread 1');
   });
 
   it('loads page after page with "Load more discussions", then moves focus to the first new card', async () => {

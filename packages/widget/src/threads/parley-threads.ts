@@ -159,7 +159,7 @@ export class ParleyThreads extends IndexElement {
     return { sort: toThreadsSort(this.sort), limit: toPageSize(this.pageSize), cursor };
   }
 
-  /** Loads the next page; focus moves to its first card when the button it was on goes away. */
+  /** Loads the next page; focus moves to its first new card when the button it was on goes away (to the last card, or the list, when none is new). */
   #loadMore = async () => {
     const ctl = this.#abort!;
     this._more = 'loading';
@@ -175,10 +175,12 @@ export class ParleyThreads extends IndexElement {
       this.#emitLoaded();
       if (!page.nextCursor) {
         await this.updateComplete;
-        this.renderRoot
-          .querySelectorAll<HTMLElement>('[part~=list] > li')
-          [first]?.querySelector('a')
-          ?.focus();
+        const cards = this.renderRoot.querySelectorAll<HTMLElement>('[part~=list] > li');
+        // Every new thread already shown: the last card's link; a card without a link: the list.
+        (
+          (cards[first] ?? cards[cards.length - 1])?.querySelector('a') ??
+          this.renderRoot.querySelector<HTMLElement>('[part~=list]')
+        )?.focus();
       }
     } catch (e) {
       if (ctl !== this.#abort || ctl.signal.aborted) return;
@@ -234,7 +236,7 @@ export class ParleyThreads extends IndexElement {
               </div>`
             : this._threads.length === 0
               ? html`<p part="empty" class="empty">${t.noDiscussions}</p>`
-              : html`<ol part="list" aria-label=${t.discussions}>
+              : html`<ol part="list" tabindex="-1" aria-label=${t.discussions}>
                   ${this._threads.map((th) => html`<li>${renderCard(th, ctx)}</li>`)}
                 </ol>
                 ${this.#renderMore(t)}`

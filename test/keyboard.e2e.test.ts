@@ -76,13 +76,28 @@ async function press(page: Page, wanted: (f: Focus) => boolean, what: string, ke
   throw new Error(`${key} never reached ${what}; went through:\n${seen.join('\n')}`);
 }
 
-/** Waits until the focus is on what `wanted` accepts (after the page moved it itself). */
+/**
+ * Waits until the focus is on what `wanted` accepts (after the page moved it
+ * itself). `wanted` runs here, not in the page, so the page is asked to wait
+ * (each animation frame, Playwright's polling) until the focus is anywhere
+ * else than where it was last read, then it is judged again: no fixed sleeps,
+ * and a move in between is not missed (the wait then ends at once).
+ */
 async function focusOn(page: Page, wanted: (f: Focus) => boolean, what: string) {
   const deadline = Date.now() + 15_000;
   let f = await focus(page);
   while (!wanted(f)) {
-    if (Date.now() > deadline) throw new Error(`the focus is not on ${what}: ${JSON.stringify(f)}`);
-    await new Promise((r) => setTimeout(r, 50));
+    const timeout = deadline - Date.now();
+    try {
+      if (timeout <= 0) throw new Error('timed out');
+      await page.waitForFunction(
+        `JSON.stringify(${READ_FOCUS}) !== ${JSON.stringify(JSON.stringify(f))}`,
+        undefined,
+        { timeout },
+      );
+    } catch {
+      throw new Error(`the focus is not on ${what}: ${JSON.stringify(f)}`);
+    }
     f = await focus(page);
   }
   return f;

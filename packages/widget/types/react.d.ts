@@ -105,7 +105,7 @@ export type ParleyCountProps = {
   href?: string;
   /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of the text and number. Default: the closest `lang` in the page, else the browser's. */
+  /** Locale of the text and number. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   locale?: string;
   /** `on`: re-read every minute while the page is visible (one request for all live badges); `off`: read once. */
   live?: 'off' | 'on';
@@ -123,12 +123,12 @@ export type ParleyCardProps = {
   thread?: string;
   /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's. */
+  /** Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   locale?: string;
   /** `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once. */
   live?: 'off' | 'on';
 
-  /** The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet. */
+  /** The thread was read, and again on each live re-read that changed what the card shows (title, summary, link, counts, last activity, status), like `parley-count-loaded`. `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet. */
   'onparley-card-loaded'?: (e: CustomEvent<ParleyEventDetail<'parley-card-loaded'>>) => void;
   /** The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`. */
   'onparley-error'?: (e: CustomEvent<ParleyEventDetail<'parley-error'>>) => void;
@@ -143,7 +143,7 @@ export type ParleyThreadsProps = {
   'page-size'?: number | `${number}`;
   /** `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected. */
   theme?: 'auto' | 'light' | 'dark';
-  /** Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's. */
+  /** Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   locale?: string;
   /** `on`: the threads shown are re-read every minute while the page is visible (counts, activity, status; one request per 100 threads), in the order shown; `off`: read once. */
   live?: 'off' | 'on';
@@ -264,7 +264,7 @@ export type CustomElements = {
    *
    *
    * ### **Events:**
-   *  - **parley-card-loaded** - The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
+   *  - **parley-card-loaded** - The thread was read, and again on each live re-read that changed what the card shows (title, summary, link, counts, last activity, status), like `parley-count-loaded`. `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
    * - **parley-error** - The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`.
    *
    * ### **CSS Properties:**
@@ -278,7 +278,7 @@ export type CustomElements = {
    * ### **CSS Parts:**
    *  - **card** - The card (also while it loads, no thread or unavailable).
    * - **title** - The thread's title.
-   * - **link** - The title's link to the thread's page (when the thread has a `url`).
+   * - **link** - The title's link to the thread's page (when the thread has an http(s) `url`).
    * - **summary** - The thread's summary (at most three lines).
    * - **stats** - Message and highlight counts and last activity.
    * - **status** - "Discussion in progress" or "Discussion closed".

@@ -40,11 +40,13 @@ export function showableLine(text: string, max: number): string {
  * be a link with no name (an attacker trial made such a forum card).
  */
 export function lineText(max: number) {
-  return searchText(max)
-    .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters')
-    .refine((s) => !/[\u2028\u2029]/.test(s), 'must be one line')
-    // (An empty one is refused as empty, once.)
-    .refine((s) => !s || /[^\s\p{Cf}]/u.test(s), 'must have a visible character');
+  return (
+    searchText(max)
+      .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters')
+      .refine((s) => !/[\u2028\u2029]/.test(s), 'must be one line')
+      // (An empty one is refused as empty, once.)
+      .refine((s) => !s || /[^\s\p{Cf}]/u.test(s), 'must have a visible character')
+  );
 }
 
 /**

@@ -242,6 +242,17 @@ for (const dialect of dialects) {
         ]);
       });
 
+      for (const field of ['sort', 'limit'])
+        it(`returns 400 invalid_request naming ${field} when it comes with keys`, async () => {
+          const value = field === 'sort' ? 'recent' : '5';
+          await assertError(
+            await f.get(`/api/threads?key=/a&${field}=${value}`),
+            400,
+            'invalid_request',
+            [field],
+          );
+        });
+
       it('returns 400 invalid_request naming the empty key', async () => {
         await assertError(await f.get('/api/threads?key=/a&key='), 400, 'invalid_request', [
           'key.1',

@@ -42,7 +42,12 @@ export function threadRoutes({ store }: AppDeps, { statusClock }: AppServices) {
       async (c, next) => {
         const keys = c.req.queries('key');
         if (!keys) return next();
-        const parsed = threadBatchQuery.safeParse({ key: keys, cursor: c.req.query('cursor') });
+        const parsed = threadBatchQuery.safeParse({
+          key: keys,
+          cursor: c.req.query('cursor'),
+          sort: c.req.query('sort'),
+          limit: c.req.query('limit'),
+        });
         if (!parsed.success) throw fromZodError(parsed.error);
         const rows = await findPublicThreadsByKeys(db, parsed.data.key);
         const byKey = new Map(rows.map((row) => [row.key, row]));

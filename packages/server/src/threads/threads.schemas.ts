@@ -35,9 +35,14 @@ export const countsQuery = z.object({ key: threadKeys });
 /**
  * `GET /api/threads?key=a&key=b` query: the batch read of index cards, the
  * same up to 100 keys as `/api/counts`. A cursor means nothing to it (it is
- * one page), so one is refused rather than silently ignored.
+ * one page), nor do `sort` (the threads come in the keys' order) and `limit`
+ * (every key is read), so each is refused rather than silently ignored.
  */
 export const threadBatchQuery = z.object({
   key: threadKeys,
   cursor: z.undefined({ error: 'a cursor cannot be combined with key' }),
+  sort: z.undefined({
+    error: 'sort cannot be combined with key: the threads come in the order of the keys',
+  }),
+  limit: z.undefined({ error: 'limit cannot be combined with key: every key is read' }),
 });

@@ -6,18 +6,17 @@
  * page's: `use()` switches it, and `strings` (a live binding) follows.
  */
 import type { Plural } from '../i18n/en.js';
-import { fill, num } from '../i18n/format.js';
+import { fill, num, plural } from '../i18n/format.js';
 import { lazyCatalogs } from '../i18n/lazy-catalogs.js';
 import type { Locale } from '../i18n/locales.js';
 import { type AdminCatalog, en } from './locales/en.js';
 
 /** The words of `c`, with the counted and filled-in ones as functions, in `locale`. */
 function words(c: AdminCatalog, locale: Locale) {
-  const rules = new Intl.PluralRules(locale);
   const n = (count: number, more = false) => num(locale, count) + (more ? '+' : '');
   /** `forms` for `count` (`{n}`, with + when there are `more`), other placeholders from `values`. */
   const counted = (forms: Plural, count: number, more = false, values = {}) =>
-    fill(forms[rules.select(count)] ?? forms.other, { ...values, n: n(count, more) });
+    plural(locale, forms, count, { ...values, n: n(count, more) });
   return {
     ...c,
     status: c.status as Record<string, string>,

@@ -15,12 +15,5 @@ export const when = (iso: string) => {
   return format.format(date);
 };
 
-/** Only http(s) URLs become links: a thread's url is user input and could be `javascript:`. */
-export const httpUrl = (value: string | null | undefined): URL | null => {
-  try {
-    const url = new URL(value ?? '');
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
-};
+/** Only http(s) URLs become links (one check with the cards'). */
+export { httpUrl } from '../listing/http-url.js';

@@ -13,8 +13,7 @@
 import type { AdminMessage, AdminThreadList } from '@parley/server/wire';
 import { html, LitElement, nothing, type PropertyDeclarations, type ReactiveElement } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { safeLocale } from '../i18n/format.js';
-import { isRtl, type Locale, match } from '../i18n/locales.js';
+import { isRtl, type Locale, resolveLocale } from '../i18n/locales.js';
 import { emit, type MessageAction, type ParleyAdminEventMap } from './admin-events.js';
 import { AdminLists } from './admin-lists.js';
 import { SessionController } from './admin-session.js';
@@ -59,7 +58,7 @@ const THREAD_PARTS = 'thread, badge, button, form, input, error';
  * exported, so every part below is styled through `parley-admin::part(...)`.
  *
  * @attr {string} server - Base URL of the Parley server. Default: where `admin.js` was loaded from.
- * @attr {string} locale - Language of the page (de, fr, es, pt-BR, ja, zh-Hans, ar, he; any other reads English). Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Language of the page (de, fr, es, pt-BR, ja, zh-Hans, ar, he; any other reads English). Default: the closest `lang` in the page (across shadow roots), else the browser's.
  *
  * @fires parley-session-changed - The moderator signed in (the token was accepted) or out (by the button, or when the server refused the token). `detail.signedIn`: whether signed in now.
  * @fires parley-message-moderated - A message action succeeded (a bulk action fires one per message). `detail.action`: `approve`, `keep`, `hide`, `restore`, `highlight`, `unhighlight` or `delete`; `detail.message`: the server's answer (status `deleted` after a delete).
@@ -127,7 +126,7 @@ export class ParleyAdmin extends LitElement {
 
   /** Base URL of the Parley server. Default: where `admin.js` was loaded from. */
   declare server?: string;
-  /** Language of the page. Default: the closest `lang` in the page, else the browser's. */
+  /** Language of the page. Default: the closest `lang` in the page (across shadow roots), else the browser's. */
   declare locale?: string;
   /** The shipped locale whose words are on screen; undefined while its chunk loads. */
   declare private _shown: Locale | undefined;
@@ -344,14 +343,12 @@ export class ParleyAdmin extends LitElement {
 
   /**
    * Puts the words of the page's locale in `strings` before a render: the
-   * `locale` attribute, else the closest `lang` (`/admin` sets it on `<html>`
+   * `locale` attribute, else the closest `lang` across shadow roots (`/admin` sets it on `<html>`
    * from the browser's languages), else the browser's. Until another locale's
    * chunk is in, nothing is rendered in English to flash by.
    */
   override willUpdate() {
-    const wanted = match(
-      safeLocale(this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language),
-    );
+    const [wanted] = resolveLocale(this, this.locale);
     const before = strings;
     this._shown = use(wanted, () => this.requestUpdate()) ? wanted : undefined;
     if (strings === before) return;

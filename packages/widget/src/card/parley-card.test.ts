@@ -1,13 +1,17 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { html } from 'lit';
+import { pollSettings } from '../listing/live-poll.js';
 import {
   callsTo,
   keysOf,
   manyThreads,
+  nextDetail,
   serveThreads,
   shownText,
   useDarkCapablePage,
 } from '../listing/test-support.js';
+import { tickSettings } from '../listing/ticker.js';
 import { expectAccessible, inBothSchemes } from '../testing/axe.js';
 import {
   apiError,
@@ -45,6 +49,49 @@ async function cards(keys: string[], attrs = '') {
 }
 
 describe('<parley-card>', () => {
+  it('rings the focused link 2 px solid in the accent (a ring still where the accent cannot be read), and in Highlight with the dot in CanvasText in forced colours', async () => {
+    serveThreads([makeThread({ key: '/ring' })]);
+    const [el] = await cards(['/ring']);
+    const link = el!.shadowRoot!.querySelector<HTMLAnchorElement>('[part=link]')!;
+    const before = document.createElement('button');
+    el!.before(before);
+    /** The ring :focus-visible draws on the card's link, reached from the keyboard. */
+    const ring = async () => {
+      before.focus();
+      await sendKeys({ press: 'Tab' });
+      await waitUntil(() => el!.shadowRoot!.activeElement === link, 'the link has the focus');
+      const s = getComputedStyle(link);
+      return [s.outlineStyle, s.outlineWidth, s.outlineColor];
+    };
+    /** What the system colour `c` computes to on this page. */
+    const system = (c: string) => {
+      before.style.color = c;
+      const value = getComputedStyle(before).color;
+      before.style.color = '';
+      return value;
+    };
+    try {
+      const probe = document.createElement('i');
+      probe.style.color = 'var(--parley-accent)';
+      el!.shadowRoot!.append(probe);
+      const accent = getComputedStyle(probe).color;
+      probe.remove();
+      expect(await ring()).to.deep.equal(['solid', '2px', accent]);
+      // A colour the browser cannot read (light-dark() where it is unknown) loses only the colour, not the ring.
+      el!.style.setProperty('--parley-accent', 'unknown-function(#fff, #000)');
+      const [style, width] = await ring();
+      expect([style, width]).to.deep.equal(['solid', '2px']);
+      el!.style.removeProperty('--parley-accent');
+      await emulateMedia({ forcedColors: 'active' });
+      expect(await ring()).to.deep.equal(['solid', '2px', system('Highlight')]);
+      const dot = el!.shadowRoot!.querySelector('.dot')!;
+      expect(getComputedStyle(dot).backgroundColor).to.equal(system('CanvasText'));
+    } finally {
+      await emulateMedia({ forcedColors: 'none' });
+      before.remove();
+    }
+  });
+
   it('shows title (a link to the thread’s page), summary, counts, last activity and status', async () => {
     serveThreads([
       makeThread({
@@ -99,18 +146,56 @@ describe('<parley-card>', () => {
     serveThreads([
       makeThread({ key: '/p', lastActivityAt: new Date(NOW - 2 * MIN).toISOString() }),
     ]);
-    const [el] = await cards(['/p']);
-    const time = () => el!.shadowRoot!.querySelector('time')!.textContent;
-    expect(time()).to.equal('2 minutes ago');
+    tickSettings.ms = 20;
     const now = Date.now;
-    Date.now = () => NOW + HOUR;
     try {
-      el!.requestUpdate();
-      await el!.updateComplete;
-      expect(time()).to.equal('1 hour ago');
+      const [el] = await cards(['/p']);
+      const time = () => el!.shadowRoot!.querySelector('time')!.textContent;
+      expect(time()).to.equal('2 minutes ago');
+      Date.now = () => NOW + HOUR;
+      // The shared clock re-renders it: nothing else asks the card to update.
+      await waitUntil(() => time() === '1 hour ago', 'the time moves on');
     } finally {
       Date.now = now;
+      tickSettings.ms = 30_000;
     }
+  });
+
+  it('with live="on", fires parley-card-loaded again only when what it shows changed', async () => {
+    pollSettings.ms = 30;
+    const el = document.createElement('parley-card');
+    try {
+      const threads = [makeThread({ key: '/live', messageCount: 3 })];
+      serveThreads(threads);
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', '/live');
+      el.setAttribute('live', 'on');
+      const loaded: number[] = [];
+      el.addEventListener('parley-card-loaded', (e) =>
+        loaded.push(e.detail.thread?.messageCount ?? -1),
+      );
+      document.body.append(el);
+      // Three reads, the last two live ones finding the same thread.
+      await waitUntil(() => callsTo('/api/threads').length >= 3, 'two live re-reads');
+      expect(loaded).to.deep.equal([3]);
+      threads[0] = makeThread({ key: '/live', messageCount: 4 });
+      await waitUntil(() => loaded.length === 2, 'the changed thread is news');
+      expect(loaded).to.deep.equal([3, 4]);
+    } finally {
+      el.remove();
+      pollSettings.ms = 60_000;
+    }
+  });
+
+  it('links the title only to an http(s) url, never a javascript: one', async () => {
+    serveThreads([
+      makeThread({ key: '/js', title: 'Bad', url: 'javascript:void(0)' }),
+      makeThread({ key: '/ok', title: 'Good', url: 'https://blog.example/ok' }),
+    ]);
+    const [bad, good] = await cards(['/js', '/ok']);
+    expect(bad!.shadowRoot!.querySelector('a')).to.equal(null);
+    expect(bad!.shadowRoot!.querySelector('[part=title]')!.textContent).to.equal('Bad');
+    expect(good!.shadowRoot!.querySelector('a')!.href).to.equal('https://blog.example/ok');
   });
 
   it('says so when no one has posted yet, and fires parley-card-loaded with null', async () => {
@@ -118,9 +203,11 @@ describe('<parley-card>', () => {
     const el = document.createElement('parley-card');
     el.setAttribute('server', SERVER);
     el.setAttribute('thread', '/nobody');
-    const loaded = oneEvent(el, 'parley-card-loaded');
+    const loaded = nextDetail(el, 'parley-card-loaded');
     document.body.append(el);
-    expect((await loaded).detail).to.deep.equal({ key: '/nobody', thread: null });
+    const detail = await loaded;
+    expect(detail.thread?.title).to.equal(undefined);
+    expect(detail).to.deep.equal({ key: '/nobody', thread: null });
     await ready([el]);
     expect(shownText(el)).to.equal('No discussion yet.');
     await inBothSchemes(async (scheme) => expectAccessible(el, { label: `empty, ${scheme}` }));

@@ -20,6 +20,21 @@ export interface CardLoadedDetail {
   thread: Thread | null;
 }
 
+/** What a card shows of a thread (see `card-view.ts`). */
+const SHOWN = [
+  'title',
+  'summary',
+  'url',
+  'messageCount',
+  'highlightCount',
+  'lastActivityAt',
+  'status',
+] as const;
+
+/** Whether two reads of a thread show alike on a card. */
+const shownAlike = (a: Thread | null, b: Thread | null) =>
+  a === b || (!!a && !!b && SHOWN.every((k) => a[k] === b[k]));
+
 /**
  * A thread's teaser for index pages: its title (a link to the thread's page,
  * its `url`), summary, message and highlight counts, last activity (relative,
@@ -30,15 +45,15 @@ export interface CardLoadedDetail {
  * @attr {string} server - Base URL of the Parley server. Default: where `widget.js` was loaded from.
  * @attr {string} thread - Thread key of the card. Default: the path of `<link rel=canonical>`, else `location.pathname`.
  * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected.
- * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: re-read every minute while the page is visible (one request for all live cards); `off`: read once.
  *
- * @fires parley-card-loaded - The thread was read (and again on each live re-read). `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
+ * @fires parley-card-loaded - The thread was read, and again on each live re-read that changed what the card shows (title, summary, link, counts, last activity, status), like `parley-count-loaded`. `detail.key`: the key; `detail.thread`: the thread, or null when no one has posted yet.
  * @fires parley-error - The thread could not be read. `detail.code` and `detail.message` as on `<parley-thread>`.
  *
  * @csspart card - The card (also while it loads, no thread or unavailable).
  * @csspart title - The thread's title.
- * @csspart link - The title's link to the thread's page (when the thread has a `url`).
+ * @csspart link - The title's link to the thread's page (when the thread has an http(s) `url`).
  * @csspart summary - The thread's summary (at most three lines).
  * @csspart stats - Message and highlight counts and last activity.
  * @csspart status - "Discussion in progress" or "Discussion closed".
@@ -52,6 +67,8 @@ export interface CardLoadedDetail {
  */
 export class ParleyCard extends IndexElement {
   static override styles = [listingStyles, cardStyles];
+  /** Its last activity is a relative time: kept current. */
+  protected override readonly ticks = true;
 
   static override properties: PropertyDeclarations = {
     server: {},
@@ -99,9 +116,11 @@ export class ParleyCard extends IndexElement {
       (found) => {
         const thread = found ?? null;
         if (read !== this.#read) return;
+        // A live re-read a minute later mostly finds nothing new: no event then.
+        const changed = this._state !== 'ready' || !shownAlike(this._data, thread);
         this._data = thread;
         this._state = 'ready';
-        this.emit<CardLoadedDetail>('parley-card-loaded', { key, thread });
+        if (changed) this.emit<CardLoadedDetail>('parley-card-loaded', { key, thread });
       },
       (e) => {
         if (read !== this.#read) return;

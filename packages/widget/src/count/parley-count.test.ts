@@ -1,9 +1,10 @@
 import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
 import { html } from 'lit';
-import { pollSettings } from '../listing/live-poll.js';
+import { following, pollSettings } from '../listing/live-poll.js';
 import {
   callsTo,
   keysOf,
+  nextDetail,
   serveCounts,
   shownText,
   useDarkCapablePage,
@@ -81,9 +82,11 @@ describe('<parley-count>', () => {
     const el = document.createElement('parley-count');
     el.setAttribute('server', SERVER);
     el.setAttribute('thread', '/x');
-    const loaded = oneEvent(el, 'parley-count-loaded');
+    const loaded = nextDetail(el, 'parley-count-loaded');
     document.body.append(el);
-    expect((await loaded).detail).to.deep.equal({ key: '/x', count: 4 });
+    const detail = await loaded;
+    expect(detail.count + 1).to.equal(5);
+    expect(detail).to.deep.equal({ key: '/x', count: 4 });
     el.remove();
   });
 
@@ -131,18 +134,35 @@ describe('<parley-count>', () => {
     }
   });
 
-  it('reads once without live', async () => {
-    pollSettings.ms = 20;
+  it('follows live="on" set as a property right after connecting, before its first update', async () => {
+    pollSettings.ms = 50;
     try {
-      serveCounts({ '/p0': 1 });
-      const els = await badges(1);
-      await settled(els);
-      // Long enough for a few polls, had it followed.
-      await new Promise((r) => setTimeout(r, 100));
-      expect(callsTo('/api/counts')).to.have.length(1);
+      const counts = { '/p0': 1 };
+      serveCounts(counts);
+      const el = document.createElement('parley-count');
+      el.setAttribute('server', SERVER);
+      el.setAttribute('thread', '/p0');
+      document.body.append(el);
+      el.live = 'on';
+      await waitUntil(() => shownText(el) === '1 comment', 'the first count shows');
+      counts['/p0'] = 2;
+      await waitUntil(() => shownText(el) === '2 comments', 'the new count shows');
+      el.remove();
     } finally {
       pollSettings.ms = 60_000;
     }
+  });
+
+  it('reads once without live: it does not follow the polls', async () => {
+    serveCounts({ '/p0': 1 });
+    const els = await badges(1);
+    await waitUntil(() => shownText(els[0]!) === '1 comment', 'the count shows');
+    expect(following()).to.equal(0);
+    expect(callsTo('/api/counts')).to.have.length(1);
+    // The same badge, live, follows them (so the count above can fail).
+    els[0]!.live = 'on';
+    await els[0]!.updateComplete;
+    expect(following()).to.equal(1);
   });
 
   it('speaks German and Arabic (right to left), with their plural forms', async () => {
@@ -159,6 +179,23 @@ describe('<parley-count>', () => {
     expect(shownText(two!)).to.equal('تعليقان');
     expect(five!.shadowRoot!.querySelector('[part=count]')!.getAttribute('dir')).to.equal('rtl');
     await inBothSchemes(async (scheme) => expectAccessible(five!, { label: `ar, ${scheme}` }));
+  });
+
+  it('reads a language it does not ship in English throughout, and finds lang across shadow roots', async () => {
+    serveCounts({ '/p0': 1, '/p1': 5 });
+    // Korean has no "one" plural: formatted in Korean, an English badge read "1 comments".
+    const ko = await fixture<HTMLElement>(
+      html`<div lang="ko"><parley-count server=${SERVER} thread="/p0"></parley-count></div>`,
+    );
+    const one = ko.querySelector('parley-count')!;
+    await settled([one]);
+    expect(shownText(one)).to.equal('1 comment');
+    // A badge inside another component's shadow root takes that component's language.
+    const host = await fixture<HTMLElement>(html`<div lang="de"></div>`);
+    const inner = host.attachShadow({ mode: 'open' });
+    inner.innerHTML = `<parley-count server="${SERVER}" thread="/p1"></parley-count>`;
+    const five = inner.querySelector('parley-count')!;
+    await waitUntil(() => shownText(five) === '5 Kommentare', 'German, from the host’s lang');
   });
 
   it('falls back to live="off" on a bad value, with one warning', async () => {

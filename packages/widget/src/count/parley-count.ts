@@ -35,7 +35,7 @@ export interface CountLoadedDetail {
  * @attr {string} thread - Thread key whose count to show. Default: the path of `<link rel=canonical>`, else `location.pathname` (this page's own thread).
  * @attr {string} href - Makes the badge a link to this URL (e.g. the post's `#comments`). Default: none (text, for use inside the page's own link).
  * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected.
- * @attr {string} locale - Locale of the text and number. Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Locale of the text and number. Default: the closest `lang` in the page (across shadow roots), else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: re-read every minute while the page is visible (one request for all live badges); `off`: read once.
  *
  * @fires parley-count-loaded - The count was read (again on each live re-read that changed it). `detail.key`: the thread key; `detail.count`: the count.

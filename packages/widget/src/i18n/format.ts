@@ -24,10 +24,20 @@ export const fill = (s: string, values: Record<string, string | number>) =>
 export const num = (locale: string, n: number) =>
   memo(`n${locale}`, () => new Intl.NumberFormat(locale)).format(n);
 
-/** Picks the plural form for `n` and fills in the formatted number. */
-export const plural = (locale: string, forms: Plural, n: number) =>
+/**
+ * Picks the plural form for `n` and fills in the formatted number as `{n}`,
+ * and any other placeholders from `values` (default none; a `values.n`
+ * replaces the number, as the moderation page's "100+" does).
+ */
+export const plural = (
+  locale: string,
+  forms: Plural,
+  n: number,
+  values?: Record<string, string | number>,
+) =>
   fill(forms[memo(`p${locale}`, () => new Intl.PluralRules(locale)).select(n)] ?? forms.other, {
     n: num(locale, n),
+    ...values,
   });
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

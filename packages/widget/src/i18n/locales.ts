@@ -4,6 +4,8 @@
  * the moderation page's), so a reader downloads their own language only.
  */
 
+import { safeLocale } from './format.js';
+
 /** Shipped locales besides English, as BCP 47 tags. */
 export const LOCALES = ['de', 'fr', 'es', 'pt-BR', 'ja', 'zh-Hans', 'ar', 'he'] as const;
 export type Locale = (typeof LOCALES)[number] | 'en';
@@ -29,7 +31,7 @@ export const isRtl = (locale: Locale) => locale === 'ar' || locale === 'he';
  * English throughout, not English words around Korean numbers. Chinese is
  * always formatted Simplified: a `zh-TW` page reads the Simplified words.
  */
-export const formatTag = (tag: string, locale: Locale) =>
+const formatTag = (tag: string, locale: Locale) =>
   locale === 'zh-Hans' || (locale === 'en' && !/^en\b/i.test(tag)) ? locale : tag;
 
 /**
@@ -38,10 +40,28 @@ export const formatTag = (tag: string, locale: Locale) =>
  * takes that component's language), else null. `lang=""` says the language
  * is unknown, so it also gives null.
  */
-export function pageLang(el: Element): string | null {
+function pageLang(el: Element): string | null {
   for (let at: Element | undefined = el; at; at = (at.getRootNode() as ShadowRoot).host) {
     const lang = at.closest('[lang]');
     if (lang) return lang.getAttribute('lang') || null;
   }
   return null;
+}
+
+/**
+ * How the element `el` reads, for its `locale` attribute `attr`: that tag,
+ * else the page's language around it ({@link pageLang}, across shadow roots),
+ * else the browser's; an invalid tag reads English. `locale` is the shipped
+ * locale whose words show ({@link match}), `tag` the one numbers, plurals and
+ * times are formatted in ({@link formatTag}: never English words around
+ * another language's plurals), `dir` its writing direction, as
+ * `[locale, tag, dir]`. One function for
+ * every element, so the thread, the index elements and the moderation page
+ * cannot pick their language differently.
+ */
+export function resolveLocale(el: Element, attr: string | undefined) {
+  const tag = safeLocale(attr || pageLang(el) || navigator.language);
+  const locale = match(tag);
+  // A tuple, not an object: its property names would be the eager bundle's bytes.
+  return [locale, formatTag(tag, locale), isRtl(locale) ? 'rtl' : 'ltr'] as const;
 }

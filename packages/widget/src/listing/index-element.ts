@@ -3,19 +3,17 @@
  * `<parley-threads>`) share with each other and with `<parley-thread>`: the
  * `server`, `theme`, `locale` and `live` attributes with the
  * thread's conventions, the locale's catalog and direction, relative times
- * kept current, live re-reads, and `parley-error`.
+ * kept current (card and index only), live re-reads, and `parley-error`.
  */
 import { LitElement, type PropertyValues } from 'lit';
 import { ApiError } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { type IndexStrings, withIndex } from '../i18n/en-index.js';
-import { safeLocale } from '../i18n/format.js';
-import { isRtl, match } from '../i18n/locales.js';
+import { resolveLocale } from '../i18n/locales.js';
 import { type Live, oneOf, type Theme } from '../thread/attributes.js';
+import type { ParleyEventMap } from '../thread/events.js';
 import { follow } from './live-poll.js';
-
-/** Relative times are coarse ("3 minutes ago"), so a half-minute refresh keeps them true (as the thread does). */
-const TICK_MS = 30_000;
+import { tick } from './ticker.js';
 
 /**
  * The `live` converter of the index element `tag` (named in warnings): `off`
@@ -25,11 +23,8 @@ const TICK_MS = 30_000;
  */
 export const toIndexLive = (tag: string) => oneOf<Live>('live', ['off', 'on'], tag);
 
-/** Detail of `parley-error`, as `<parley-thread>` fires it. */
-export interface ErrorDetail {
-  code: string;
-  message: string;
-}
+/** Detail of `parley-error`, as `<parley-thread>` fires it (one type: see `thread/events.ts`). */
+export type ErrorDetail = ParleyEventMap['parley-error'];
 
 /** The base class of the index elements: see the module's doc. */
 export abstract class IndexElement extends LitElement {
@@ -37,7 +32,7 @@ export abstract class IndexElement extends LitElement {
   declare server?: string;
   /** `light`, `dark` or `auto` (default; follows the page's `color-scheme`). Bad values mean `auto`. */
   declare theme: Theme;
-  /** Locale of text, numbers and times. Default: closest `lang` in the page, else the browser's. */
+  /** Locale of text, numbers and times. Default: closest `lang` in the page (across shadow roots), else the browser's. */
   declare locale?: string;
   /**
    * `on`: re-read every minute while the page is visible, and at once when it
@@ -56,7 +51,9 @@ export abstract class IndexElement extends LitElement {
   protected direction: 'ltr' | 'rtl' = 'ltr';
   /** What relative times count from, set by each render. */
   protected now = Date.now();
-  #clock?: ReturnType<typeof setInterval>;
+  /** Whether the element shows relative times, kept current by the shared clock (`ticker.ts`). Default false. */
+  protected readonly ticks: boolean = false;
+  #untick?: () => void;
   #unfollow?: () => void;
 
   constructor() {
@@ -70,32 +67,34 @@ export abstract class IndexElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#clock = setInterval(() => this.requestUpdate(), TICK_MS);
+    if (this.ticks) this.#untick = tick(() => this.requestUpdate());
     this.#follow();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    clearInterval(this.#clock);
-    this.#unfollow?.();
-    this.#unfollow = undefined;
+    this.#untick?.();
+    this.#follow();
   }
 
+  /** Follows the live polls while `live` is on and the element connected, once, however often called. */
   #follow() {
-    this.#unfollow?.();
-    this.#unfollow =
-      this.live === 'on' && this.isConnected ? follow(() => this.refresh()) : undefined;
+    const on = this.live === 'on' && this.isConnected;
+    if (on && !this.#unfollow) this.#unfollow = follow(() => this.refresh());
+    if (!on && this.#unfollow) {
+      this.#unfollow();
+      this.#unfollow = undefined;
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('live') && this.hasUpdated) this.#follow();
-    this.localeTag = safeLocale(
-      this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language,
-    );
-    const locale = match(this.localeTag);
+    // Also before the first update: `el.live = 'on'` may be set right after connecting.
+    if (changed.has('live')) this.#follow();
+    const [locale, tag, dir] = resolveLocale(this, this.locale);
+    this.localeTag = tag;
     const t = catalogFor(locale, () => this.requestUpdate());
     this.t = t && withIndex(t, catalogFor('en', () => {})!);
-    this.direction = isRtl(locale) ? 'rtl' : 'ltr';
+    this.direction = dir;
     this.now = Date.now();
   }
 

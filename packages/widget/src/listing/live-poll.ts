@@ -11,10 +11,20 @@
 export const pollSettings = { ms: 60_000 };
 
 const subscribers = new Set<() => void>();
+
+/** How many elements follow the polls now (tests check that one not live adds none). */
+export const following = () => subscribers.size;
 let timer: ReturnType<typeof setInterval> | undefined;
 
 const poll = () => {
-  for (const s of subscribers) s();
+  for (const s of subscribers)
+    try {
+      s();
+    } catch (e) {
+      // One element's failure must not stop every element after it from
+      // re-reading; it is still reported, as an uncaught error would be.
+      console.error(e);
+    }
 };
 
 /** Starts or stops the timer: it runs only while someone follows and the page is visible. */

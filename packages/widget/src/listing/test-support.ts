@@ -80,3 +80,18 @@ export function useDarkCapablePage() {
     root.colorScheme = root.background = root.color = '';
   });
 }
+
+/**
+ * The `detail` of the next `type` event on `el`, typed through
+ * `HTMLElementEventMap` (what the React and Vue typings read): an event
+ * missing from `thread/events.ts` fails the typecheck here.
+ */
+export const nextDetail = <
+  K extends 'parley-count-loaded' | 'parley-card-loaded' | 'parley-threads-loaded' | 'parley-error',
+>(
+  el: HTMLElement,
+  type: K,
+) =>
+  new Promise<HTMLElementEventMap[K]['detail']>((resolve) =>
+    el.addEventListener(type, (e) => resolve(e.detail), { once: true }),
+  );

@@ -194,18 +194,13 @@ export const actionStyles = css`
 
   /* ---- Forced colours (Windows high contrast) ----
      The browser paints backgrounds as Canvas and drops shadows, so what a
-     background alone shows would vanish: the status dot, a highlight, a
-     pressed toggle, the owner's badge. They keep a system colour (kept as
-     given, not forced) or get a border or outline instead. A closed
-     thread's dot keeps its muted mix of that colour (its rule is more specific).
-     In this chunk's sheet, not the element's: they arrive a moment after the
-     thread is first on screen (the browser's own forced colours meanwhile),
-     and their bytes stay out of the 12 KB /widget.js. */
+     background alone shows would vanish: a highlight, a pressed toggle, the
+     owner's badge (the dot and the focus ring: shared.styles.ts). They keep a
+     system colour (kept as given, not forced) or get a border or outline
+     instead. In this chunk's sheet, not the element's: they arrive a moment
+     after the thread is first on screen (the browser's own forced colours
+     meanwhile), and their bytes stay out of the 12 KB /widget.js. */
   @media (forced-colors: active) {
-    .dot {
-      forced-color-adjust: none;
-      background: CanvasText;
-    }
     .highlighted {
       outline: 1px dashed CanvasText;
     }
@@ -220,9 +215,6 @@ export const actionStyles = css`
     }
     .meta .badge {
       border: 1px solid;
-    }
-    :focus-visible {
-      outline-color: Highlight;
     }
   }
 `;

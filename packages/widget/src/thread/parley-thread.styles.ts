@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { theme } from '../theme.styles.js';
+import { sharedStyles } from '../shared.styles.js';
 
 /**
  * Styles of `<parley-thread>`, adopted into its shadow root (no `<style>`
@@ -11,11 +11,8 @@ import { theme } from '../theme.styles.js';
  * of a font costs the thread's first layout a synchronous font lookup.
  */
 export const styles = [
-  theme,
+  sharedStyles,
   css`
-  * {
-    box-sizing: border-box;
-  }
   /* One column as wide as the host: an implicit (auto) column would grow to
      its widest unbreakable content, a code block that is meant to scroll. */
   .thread {
@@ -50,16 +47,6 @@ export const styles = [
   }
   h3 {
     font-size: 1em;
-  }
-  a {
-    color: var(--parley-accent);
-  }
-  /* The colour apart: where light-dark() is unknown (see :host), only it is lost, not the ring. */
-  :focus-visible {
-    outline: 2px solid;
-    outline-color: var(--parley-accent);
-    outline-offset: 2px;
-    border-radius: 2px;
   }
   header {
     display: grid;
@@ -97,25 +84,6 @@ export const styles = [
     display: flex;
     align-items: center;
     gap: 0.5em;
-  }
-  .dot {
-    width: 0.6em;
-    height: 0.6em;
-    border-radius: 50%;
-    background: var(--parley-success);
-    box-shadow: 0 0 0 3px color-mix(in srgb, var(--parley-success) 20%, transparent);
-  }
-  /* The stats line's icons: one text high, in the text's colour. */
-  svg {
-    width: 1em;
-    height: 1em;
-    vertical-align: -0.125em;
-    fill: none;
-    stroke: currentColor;
-  }
-  .closed .dot {
-    background: var(--parley-muted);
-    box-shadow: none;
   }
   ol {
     list-style: none;
@@ -224,18 +192,6 @@ export const styles = [
     border-inline-start: 3px solid var(--parley-border);
     color: var(--parley-muted);
   }
-  button {
-    font: inherit;
-    cursor: pointer;
-    padding: 0.45em 1em;
-    border-radius: var(--parley-radius);
-    border: 1px solid var(--parley-border);
-    color: inherit;
-    background: transparent;
-  }
-  button:hover {
-    background: var(--parley-surface);
-  }
   [part~='load-more'] {
     justify-self: center;
   }
@@ -318,8 +274,7 @@ export const styles = [
       transition: none !important;
     }
   }
-  /* The skip link shows only while it has the focus. */
-  .vh,
+  /* The skip link shows only while it has the focus (as .vh, the shared sheet's). */
   .skip:not(:focus) {
     position: absolute;
     width: 1px;

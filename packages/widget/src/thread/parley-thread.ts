@@ -10,8 +10,7 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import { ApiError, getThread } from '../api/client.js';
 import { catalogFor } from '../i18n/catalog.js';
 import type { ReadCatalog } from '../i18n/en.js';
-import { safeLocale } from '../i18n/format.js';
-import { formatTag, isRtl, match, pageLang } from '../i18n/locales.js';
+import { resolveLocale } from '../i18n/locales.js';
 import { type Live, type Theme, toLive, toPageSize, toSort, toTheme } from './attributes.js';
 import type { ParleyEventMap } from './events.js';
 // Types only: the lazy chunks must never be imported statically (see `lazy`).
@@ -277,18 +276,17 @@ export class ParleyThread extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     const reloading = ['thread', 'server', 'sort', 'pageSize'] as const;
     if (!this.hasUpdated || reloading.some((name) => changed.has(name))) this.#load();
-    const tag = safeLocale(this.locale || pageLang(this) || navigator.language);
-    const locale = match(tag);
+    const [locale, tag, dir] = resolveLocale(this, this.locale);
     // Another locale's chunk loads (once per page) while the thread does; till
     // it is in, the element shows what it showed: at first the skeleton (see `render`).
     const t = catalogFor(locale, () => this.requestUpdate());
     // `updateComplete` waits for the words too (see `getUpdateComplete`).
     this.#words = t ? undefined : new Promise<void>((r) => catalogFor(locale, r));
     // At once, so the formatters are warmed up for it while its chunk and the thread load.
-    this.#host.locale = formatTag(tag, locale);
+    this.#host.locale = tag;
     if (t) {
       this.#host.t = t;
-      this.#dir = isRtl(locale) ? 'rtl' : 'ltr';
+      this.#dir = dir;
     }
     const messages = this.#host.messages;
     // The server's list of highlights, once read (again each time the view is shown).

@@ -17,6 +17,7 @@
 
 import type { Message, SortOrder } from '@parley/server/wire';
 import { html, nothing, type ReactiveController } from 'lit';
+import { forcedColors } from '../forced-colors.styles.js';
 import type { Catalog } from '../i18n/en.js';
 import { withActions } from '../i18n/en-actions.js';
 import { draftSlots, load, loadFor, NAME_KEY, REPORTED_KEY, TOKENS_KEY } from '../storage.js';
@@ -85,7 +86,11 @@ export class ThreadActions implements ReactiveController {
     this.messageActions = new MessageActions(this);
     // This chunk's own styles join the element's: their bytes stay out of /widget.js.
     const root = host.el.renderRoot as ShadowRoot;
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, actionStyles.styleSheet!];
+    root.adoptedStyleSheets = [
+      ...root.adoptedStyleSheets,
+      forcedColors.styleSheet!,
+      actionStyles.styleSheet!,
+    ];
     // The reader's next action, whatever it is, takes the confirmation of a post away.
     root.addEventListener('click', (e) => {
       if (this.note && (e.target as Element).closest?.('button')) this.#clearNote();

@@ -6,20 +6,13 @@
  */
 import type { Message } from '@parley/server/wire';
 import { html, nothing } from 'lit';
-import { fill, num, plural, relative } from '../i18n/format.js';
+import { fill, num, relative } from '../i18n/format.js';
 import type * as LongThread from './long-thread.js';
 import type { MessageTree, ReplyNode } from './message-tree.js';
 import type { ReplyState } from './reply-list.js';
+import { statsLine } from './stats-line.js';
 import type { ThreadActions } from './thread-actions.js';
 import type { ThreadHost } from './thread-host.js';
-
-/**
- * An icon of the stats line: inline SVG in the text colour, one text high,
- * named by `label` (emoji would need a font the reader may not have), drawn
- * by `d`, one outline path (the message bubble, the star, the clock).
- */
-const icon = (label: string, d: string) =>
-  html`<svg role="img" aria-label=${label} viewBox="0 0 16 16"><path d=${d} /></svg>`;
 
 /** What the element decided to show (made afresh by each `willUpdate`), for the views. */
 export interface ThreadView {
@@ -56,7 +49,6 @@ function renderHeader(
 ) {
   const { backHref, backLabel } = el;
   const title = thread?.title || page.title;
-  const closed = thread?.status === 'closed';
   const viewButton = (on: boolean, label: string) =>
     html`<button part="button" aria-pressed=${!highlighted === !on} @click=${() => show(on)}>${label}</button>`;
   return html`<header part="header">
@@ -72,12 +64,7 @@ function renderHeader(
               }</p>`
             : nothing
         }
-        ${
-          thread
-            ? html`<p part="stats">${icon(t.messagesIcon, 'M2 3h12v8H7l-4 3v-3H2z')} ${plural(locale, t.messages, thread.messageCount)} <span aria-hidden="true">·</span> ${icon(t.highlightsIcon, 'M8 1l2 4.5 5 .5-3.8 3.4 1.1 4.9L8 11.8l-4.3 2.5 1.1-4.9L1 6l5-.5z')} ${plural(locale, t.highlights, thread.highlightCount)} <span aria-hidden="true">·</span> ${icon(t.activityIcon, 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13M8 4v4l3 2')} <time datetime=${thread.lastActivityAt}>${relative(locale, thread.lastActivityAt, now, 'narrow')}</time></p>
-              <p part="status" class=${closed ? 'closed' : ''}><span class="dot"></span>${closed ? t.closed : t.open}</p>`
-            : nothing
-        }
+        ${thread ? statsLine(t, locale, thread, now, 'narrow') : nothing}
         ${long?.notes(t, state, liveNote)}
         ${
           thread

@@ -5,12 +5,13 @@ import {
   callsTo,
   keysOf,
   manyThreads,
+  nextDetail,
   serveThreads,
   shownText,
   useDarkCapablePage,
 } from '../listing/test-support.js';
 import { expectAccessible, inBothSchemes } from '../testing/axe.js';
-import { apiError, deferred, route, SERVER, useFakeServer } from '../testing/fake-server.js';
+import { apiError, deferred, json, route, SERVER, useFakeServer } from '../testing/fake-server.js';
 import { makeThread } from '../thread/test-support.js';
 import './define.js';
 import type { ParleyThreads } from './parley-threads.js';
@@ -50,7 +51,25 @@ describe('<parley-threads>', () => {
     await inBothSchemes(async (scheme) => expectAccessible(el, { label: `closed, ${scheme}` }));
   });
 
-  it('loads page after page with "Load more discussions", then moves focus to the first new card', async () => {
+  it('moves focus to the last card when the last "Load more" brings only threads already shown', async () => {
+    const [t0, t1] = manyThreads(2);
+    route('GET', '/api/threads', (req) =>
+      json(
+        new URL(req.url).searchParams.get('cursor')
+          ? { threads: [t1], nextCursor: null }
+          : { threads: [t0, t1], nextCursor: '2' },
+      ),
+    );
+    const el = await mount();
+    const more = $<HTMLButtonElement>(el, '[part~=load-more]')!;
+    more.focus();
+    more.click();
+    await waitUntil(() => !$(el, '[part~=load-more]'), 'no more to load');
+    await waitUntil(() => el.shadowRoot!.activeElement, 'the focus is in the index');
+    expect(el.shadowRoot!.activeElement!.textContent).to.equal('Thread 1');
+  });
+
+  it('loads page after page with "Load more discussions", moving focus to each page\'s first new card', async () => {
     serveThreads(manyThreads(45));
     const el = await mount('page-size="20"');
     expect(titles(el)).to.have.length(20);
@@ -61,6 +80,9 @@ describe('<parley-threads>', () => {
     expect((await loaded).detail.threads).to.have.length(40);
     expect(titles(el)[39]).to.equal('Thread 39');
     expect(new URL(callsTo('/api/threads')[1]!.url).searchParams.get('cursor')).to.equal('20');
+    // Not left on the button, a page of cards further down (keyboard trial).
+    await waitUntil(() => el.shadowRoot!.activeElement, 'the focus is in the index');
+    expect(el.shadowRoot!.activeElement!.textContent).to.equal('Thread 20');
     more()!.focus();
     loaded = oneEvent(el, 'parley-threads-loaded');
     more()!.click();
@@ -95,10 +117,10 @@ describe('<parley-threads>', () => {
     const select = $<HTMLSelectElement>(el, 'select')!;
     expect(select.value).to.equal('recent');
     expect(select.closest('label')!.textContent).to.contain('Sort by');
-    const loaded = oneEvent(el, 'parley-threads-loaded');
+    const loaded = nextDetail(el, 'parley-threads-loaded');
     select.value = 'active';
     select.dispatchEvent(new Event('change'));
-    expect((await loaded).detail.sort).to.equal('active');
+    expect((await loaded).sort).to.equal('active');
     await el.updateComplete;
     expect(titles(el)).to.deep.equal(['Thread 0', 'Thread 1', 'Thread 2']);
     expect(new URL(callsTo('/api/threads')[1]!.url).searchParams.get('sort')).to.equal('active');

@@ -39,7 +39,7 @@ const toThreadsSort = oneOf<ThreadsSort>('sort', ['active', 'recent'], 'parley-t
  * @attr {'active' | 'recent'} [sort=active] - The order first shown: `active` (last activity first) or `recent` (newest thread first); the reader's choice in the control changes the `sort` property, not the attribute.
  * @attr {number} [page-size=20] - Threads per page, rounded and clamped to 1..100; a value that is not a number means 20.
  * @attr {'auto' | 'light' | 'dark'} [theme=auto] - `light`, `dark` or `auto` as on `<parley-thread>`: `auto` follows the host page's `color-scheme`, `light` and `dark` set the element's; reflected.
- * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page, else the browser's.
+ * @attr {string} locale - Locale of text, numbers and times. Default: the closest `lang` in the page (across shadow roots), else the browser's.
  * @attr {'off' | 'on'} [live=off] - `on`: the threads shown are re-read every minute while the page is visible (counts, activity, status; one request per 100 threads), in the order shown; `off`: read once.
  *
  * @fires parley-threads-loaded - A page of threads was loaded (the first after a sort change or retry, then each "Load more"). `detail.threads`: every thread shown; `detail.sort`; `detail.hasMore`.
@@ -70,6 +70,8 @@ const toThreadsSort = oneOf<ThreadsSort>('sort', ['active', 'recent'], 'parley-t
  */
 export class ParleyThreads extends IndexElement {
   static override styles = [listingStyles, cardStyles, threadsStyles];
+  /** Its last activity is a relative time: kept current. */
+  protected override readonly ticks = true;
 
   static override properties: PropertyDeclarations = {
     server: {},
@@ -157,7 +159,12 @@ export class ParleyThreads extends IndexElement {
     return { sort: toThreadsSort(this.sort), limit: toPageSize(this.pageSize), cursor };
   }
 
-  /** Loads the next page; focus moves to its first card when the button it was on goes away. */
+  /**
+   * Loads the next page; focus moves to its first new card's link (to the last
+   * card's, or the list, when none is new), which a screen reader reads out and
+   * the browser scrolls to: left on the button, it would sit a page of cards
+   * below the fold, and the button is gone after the last page (keyboard trial).
+   */
   #loadMore = async () => {
     const ctl = this.#abort!;
     this._more = 'loading';
@@ -171,13 +178,13 @@ export class ParleyThreads extends IndexElement {
       this.#cursor = page.nextCursor;
       this._more = 'idle';
       this.#emitLoaded();
-      if (!page.nextCursor) {
-        await this.updateComplete;
-        this.renderRoot
-          .querySelectorAll<HTMLElement>('[part~=list] > li')
-          [first]?.querySelector('a')
-          ?.focus();
-      }
+      await this.updateComplete;
+      const cards = this.renderRoot.querySelectorAll<HTMLElement>('[part~=list] > li');
+      // Every new thread already shown: the last card's link; a card without a link: the list.
+      (
+        (cards[first] ?? cards[cards.length - 1])?.querySelector('a') ??
+        this.renderRoot.querySelector<HTMLElement>('[part~=list]')
+      )?.focus();
     } catch (e) {
       if (ctl !== this.#abort || ctl.signal.aborted) return;
       this._more = 'error';
@@ -188,16 +195,21 @@ export class ParleyThreads extends IndexElement {
   /** Live: the threads shown, read again (batched, 100 a request), in the order shown. */
   protected refresh() {
     if (this._state !== 'ready') return;
-    const base = this.#base();
     const shown = this._threads;
-    Promise.all(shown.map((t) => readThread(base, t.key))).then(
-      (fresh) => {
-        // A newer load replaced the list meanwhile: its threads are newer.
-        if (this._threads !== shown) return;
-        this._threads = fresh.filter((t): t is Thread => t !== undefined);
-      },
-      (e) => this.fail(e),
-    );
+    // The server's base in the chain: a bad `server` is reported as parley-error, as a failed read is.
+    Promise.resolve()
+      .then(() => {
+        const base = this.#base();
+        return Promise.all(shown.map((t) => readThread(base, t.key)));
+      })
+      .then(
+        (fresh) => {
+          // A newer load replaced the list meanwhile: its threads are newer.
+          if (this._threads !== shown) return;
+          this._threads = fresh.filter((t): t is Thread => t !== undefined);
+        },
+        (e) => this.fail(e),
+      );
   }
 
   #onSort = (e: Event) => {
@@ -227,7 +239,7 @@ export class ParleyThreads extends IndexElement {
               </div>`
             : this._threads.length === 0
               ? html`<p part="empty" class="empty">${t.noDiscussions}</p>`
-              : html`<ol part="list" aria-label=${t.discussions}>
+              : html`<ol part="list" tabindex="-1" aria-label=${t.discussions}>
                   ${this._threads.map((th) => html`<li>${renderCard(th, ctx)}</li>`)}
                 </ol>
                 ${this.#renderMore(t)}`

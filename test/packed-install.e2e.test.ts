@@ -168,6 +168,21 @@ function missingReferences(root: string): string[] {
       ...[...text.matchAll(sourceMap)].map((m) => m[1]!),
     ];
     for (const reference of references) {
+      // A template (`./widget/${l}-<hash>.js`, the locale chunks) names each file it can expand to.
+      if (reference.includes('${')) {
+        const dir = dirname(resolve(dirname(file), reference));
+        const name = new RegExp(
+          `^${reference
+            .split('/')
+            .at(-1)!
+            .split(/\$\{[^}]*\}/)
+            .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+            .join('[^/]+')}$`,
+        );
+        const expansions = existsSync(dir) ? readdirSync(dir).filter((f) => name.test(f)) : [];
+        if (expansions.length === 0) missing.push(`${relative(root, file)} -> ${reference}`);
+        continue;
+      }
       const target = resolve(dirname(file), reference);
       const candidates = file.endsWith('.d.ts')
         ? [target, target.replace(/\.[mc]?[jt]s$/, '.d.ts')]

@@ -8,45 +8,33 @@
  * formatters after it cost a few ms each. So no step is a long task of its
  * own, and none piles onto the render's task.
  *
- * A chunk of its own, fetched beside the thread, so its bytes stay out of the
- * 12 KB `/widget.js`; the thread's first render waits for it (it is small and
- * from the same server as the thread; without the wait, the render would pay
- * for ICU and the fonts in one long task whenever the thread came in first,
- * measured in `bench/first-render.ts`). Should it fail to load, the render
- * builds what it needs itself.
+ * A chunk of its own, fetched beside the thread: an optimisation, not a need,
+ * so its bytes stay out of the 12 KB `/widget.js`. Should the thread be in
+ * first, its render builds the formatters and looks the fonts up itself.
  */
 import { html } from 'lit';
 import { num, plural, relative } from './format.js';
 
-/** Each locale's warm-up on this page: once, however many threads or loads. */
-const warmed = new Map<string, Promise<void>>();
+/** Locales warmed up on this page: once each, however many threads or loads. */
+const warmed = new Set<string>();
 
-/**
- * Builds `locale`'s formatters, one per task (see the module's doc); settles
- * once all are built.
- */
-export function warmUp(locale: string): Promise<void> {
-  let done = warmed.get(locale);
-  if (!done) {
-    const steps = [
-      () => new Intl.Locale(locale).maximize(),
-      () => Intl.NumberFormat.supportedLocalesOf(locale),
-      () => num(locale, 0),
-      () => plural(locale, { other: '' }, 0),
-      () => relative(locale, '', 0, 'narrow'),
-      () => relative(locale, '', 0, 'long'),
-    ];
-    done = new Promise((resolve) => {
-      const next = () => {
-        steps.shift()!();
-        if (steps.length) setTimeout(next);
-        else resolve();
-      };
-      next();
-    });
-    warmed.set(locale, done);
-  }
-  return done;
+/** Builds `locale`'s formatters, one per task (see the module's doc). */
+export function warmUp(locale: string) {
+  if (warmed.has(locale)) return;
+  warmed.add(locale);
+  const steps = [
+    () => new Intl.Locale(locale).maximize(),
+    () => Intl.NumberFormat.supportedLocalesOf(locale),
+    () => num(locale, 0),
+    () => plural(locale, { other: '' }, 0),
+    () => relative(locale, '', 0, 'narrow'),
+    () => relative(locale, '', 0, 'long'),
+  ];
+  const next = () => {
+    steps.shift()!();
+    if (steps.length) setTimeout(next);
+  };
+  next();
 }
 
 /**

@@ -8,33 +8,52 @@
  * formatters after it cost a few ms each. So no step is a long task of its
  * own, and none piles onto the render's task.
  *
- * A chunk of its own, fetched beside the thread: an optimisation, not a need,
- * so its bytes stay out of the 12 KB `/widget.js`. Should the thread be in
- * first, its render builds the formatters and looks the fonts up itself.
+ * A chunk of its own, fetched beside the thread, so its bytes stay out of the
+ * 12 KB `/widget.js`; the thread's first render waits for it (it is small and
+ * from the same server as the thread; without the wait, the render would pay
+ * for ICU and the fonts in one long task whenever the thread came in first,
+ * measured in `bench/first-render.ts`). Should it fail to load, the render
+ * builds what it needs itself.
  */
 import { html } from 'lit';
 import { num, plural, relative } from './format.js';
 
-/** Locales warmed up on this page: once each, however many threads or loads. */
-const warmed = new Set<string>();
+/** Each locale's warm-up on this page: once, however many threads or loads. */
+const warmed = new Map<string, Promise<void>>();
 
-/** Builds `locale`'s formatters, one per task (see the module's doc). */
-export function warmUp(locale: string) {
-  if (warmed.has(locale)) return;
-  warmed.add(locale);
-  const steps = [
-    () => new Intl.Locale(locale).maximize(),
-    () => Intl.NumberFormat.supportedLocalesOf(locale),
-    () => num(locale, 0),
-    () => plural(locale, { other: '' }, 0),
-    () => relative(locale, '', 0, 'narrow'),
-    () => relative(locale, '', 0, 'long'),
-  ];
-  const next = () => {
-    steps.shift()!();
-    if (steps.length) setTimeout(next);
-  };
-  next();
+/**
+ * Builds `locale`'s formatters, one per task (see the module's doc); settles
+ * once all are built. The first step runs in a task after this call.
+ */
+export function warmUp(locale: string): Promise<void> {
+  let done = warmed.get(locale);
+  if (!done) {
+    const steps = [
+      () => new Intl.Locale(locale).maximize(),
+      () => Intl.NumberFormat.supportedLocalesOf(locale),
+      () => num(locale, 0),
+      () => plural(locale, { other: '' }, 0),
+      () => relative(locale, '', 0, 'narrow'),
+      () => relative(locale, '', 0, 'long'),
+    ];
+    // Each step is a task of its own, queued by a message rather than a timer:
+    // browsers throttle timers in a background tab to about one a second,
+    // which would hold a thread opened in one back for six seconds.
+    done = new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        steps.shift()!();
+        if (steps.length) channel.port2.postMessage(0);
+        else {
+          channel.port1.close();
+          resolve();
+        }
+      };
+      channel.port2.postMessage(0);
+    });
+    warmed.set(locale, done);
+  }
+  return done;
 }
 
 /**

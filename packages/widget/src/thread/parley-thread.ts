@@ -452,13 +452,13 @@ export class ParleyThread extends LitElement {
     this._thread = null;
     this.#replies = { list: replyList([], null), signal: ctl.signal };
     this.#host.eventId = undefined;
-    // After this render, while the request is out (see warm-up.ts).
+    // While the request is out: the formatters and fonts (see warm-up.ts).
     const locale = this.#host.locale;
-    lazy.warmUp().then(
+    const warm = lazy.warmUp().then(
       (m) => {
-        m.warmUp(locale);
         this.#probe = m.fontProbe;
         this.requestUpdate();
+        return m.warmUp(locale);
       },
       () => {},
     );
@@ -476,6 +476,10 @@ export class ParleyThread extends LitElement {
         if ((e as ApiError).code !== 'thread_not_found') throw e;
         this.#host.eventId = 0;
       }
+      // The first render waits for them: otherwise, with the thread in first,
+      // it would pay for ICU's set-up and the font lookups in one long task.
+      await warm;
+      if (ctl.signal.aborted) return;
       this._state = 'ready';
       this.#emit('parley-thread-loaded', { thread: this._thread });
       this.#onHash();

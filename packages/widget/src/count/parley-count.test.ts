@@ -51,11 +51,13 @@ describe('<parley-count>', () => {
 
   it('reads more than 100 badges in requests of at most 100 keys, each key once', async () => {
     serveCounts({ '/p0': 3, '/p249': 249 });
-    const els = await badges(250);
     // The same thread twice on a page (a list and a sidebar) is asked for once.
-    const twin = await fixture<ParleyCount>(
-      html`<parley-count server=${SERVER} thread="/p249"></parley-count>`,
+    const page = await fixture<HTMLElement>(
+      `<div><ul>${Array.from({ length: 250 }, (_, i) => `<li><parley-count server="${SERVER}" thread="/p${i}"></parley-count></li>`).join('')}</ul>` +
+        `<aside><parley-count server="${SERVER}" thread="/p249"></parley-count></aside></div>`,
     );
+    const els = [...page.querySelectorAll<ParleyCount>('ul parley-count')];
+    const twin = page.querySelector<ParleyCount>('aside parley-count')!;
     await settled([...els, twin]);
     expect(callsTo('/api/counts').map((c) => keysOf(c).length)).to.deep.equal([100, 100, 50]);
     expect(shownText(els[249]!)).to.equal('249 comments');

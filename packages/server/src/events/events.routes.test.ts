@@ -206,6 +206,45 @@ for (const dialect of dialects) {
       assert.equal(s.live.size, 0);
     });
 
+    it('gives every reader every event once, in order, however it joins a burst', async () => {
+      s = await liveServer(dialect, { config: { rateLimit: 0 } });
+      await post('opening');
+      // A fixed sequence of choices, so a failure replays the same way.
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 48271) % 2147483647;
+        return seed / 2147483647;
+      };
+      const readers: { from?: number; reader: Awaited<ReturnType<LiveServer['stream']>> }[] = [];
+      let seq = 2;
+      for (let i = 0; i < 30; i++) {
+        const burst = post(`burst ${i}`);
+        // Readers join between posts: some from now, some from an earlier
+        // event (behind the others: they read on their own, then join them).
+        // (At most 16 streams per client: these readers are all one client.)
+        if (readers.length < 16 && random() < 0.7) {
+          const from = random() < 0.5 ? Math.floor(random() * seq) : undefined;
+          readers.push({
+            ...(from === undefined ? {} : { from }),
+            reader: await s.stream(KEY, from === undefined ? undefined : `lastEventId=${from}`),
+          });
+        }
+        await burst;
+        seq += 2;
+      }
+      for (const { reader } of readers)
+        await reader.until('the last event', () => reader.events.at(-1)?.id === String(seq));
+      for (const { from, reader } of readers) {
+        const ids = reader.events.map((e) => Number(e.id));
+        const first = from === undefined ? (ids[0] as number) : from + 1;
+        assert.deepEqual(
+          ids,
+          Array.from({ length: seq - first + 1 }, (_, i) => first + i),
+        );
+      }
+      assert.equal(readers.length, 16);
+    });
+
     it('sends a heartbeat comment on an idle stream', async () => {
       s = await liveServer(dialect, { heartbeatMs: 50 });
       const reader = await s.stream(KEY);

@@ -1,13 +1,14 @@
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppServices } from '../app-services.ts';
 import { invalidField, rateLimited, unavailable } from '../http/api-error.ts';
+import { addSecurityHeaders } from '../http/security-headers.ts';
 import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
 import type { LiveEvents } from './live.ts';
-import { runStream } from './stream.ts';
 import {
   CLIENT_LIMIT_RETRY_SECONDS,
   MAX_STREAMS_PER_CLIENT,
@@ -72,15 +73,30 @@ export function eventRoutes(
       place.release();
       throw error;
     }
-    const after = requested ?? (thread ? Number(thread.event_seq) : 0);
-    // nginx would otherwise buffer the stream (streamSSE sets Cache-Control: no-cache).
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (sse) => {
-      try {
-        await runStream(c, sse, { key, thread, after }, { store, live, statusClock });
-      } finally {
-        place.release();
-      }
-    });
+    const seq = thread ? Number(thread.event_seq) : 0;
+    const start = {
+      key,
+      thread: thread ? { id: thread.id, seq } : undefined,
+      after: requested ?? seq,
+      statusClock,
+      onEnd: place.release,
+    };
+    // The route's own headers and CORS's, as any response of the app has them.
+    const head = c.body(null, 200, STREAM_HEADERS);
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    if (!outgoing) return new Response(live.openBody(start), head);
+    // On Node, frames go straight to the response: no web stream between,
+    // and nothing of the request's handling stays in memory but the stream.
+    outgoing.writeHead(200, Object.fromEntries(addSecurityHeaders(head.headers)));
+    const stream = live.open(start, outgoing);
+    outgoing.once('close', stream.close);
+    return RESPONSE_ALREADY_SENT;
   });
 }
+
+/** A live stream's headers (nginx would otherwise buffer the stream). */
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+};

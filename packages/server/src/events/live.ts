@@ -1,29 +1,23 @@
 import type { Logger } from '../app-deps.ts';
 import type { Store } from '../db/store.ts';
+import { findPublicThreadByKey } from '../threads/threads.repository.ts';
+import type { StatusClock } from '../wire-mapping.ts';
 import type { BusNote, EventBus } from './bus.ts';
 import { threadKeyById } from './events.repository.ts';
+import { chunkAfter, type Frame, type Round, readRound } from './stream.ts';
 import { MAX_STREAMS_PER_CLIENT } from './stream-limits.ts';
-
-/** One open event stream, as the hub sees it. */
-export interface LiveStream {
-  /** The thread key it follows. */
-  readonly key: string;
-  /** The thread's id, once the thread exists. */
-  readonly threadId: number | undefined;
-  /** Something may have happened: read the database and send what is new. */
-  wake(seq?: number): void;
-  /** Sends the final frame and ends the stream (shutdown). */
-  shutdown(): Promise<void>;
-}
 
 /** Options for {@link createLiveEvents}. */
 export interface LiveEventsOptions {
   store: Store;
   bus: EventBus;
   logger?: Logger;
-  /** Interval of the `: ping` comment on idle streams, in ms (default 20 s). */
+  /** A `: ping` comment goes to a stream that has had nothing for this many ms (default 20 s). */
   heartbeatMs?: number;
-  /** A write the client has not taken within this many ms drops it (default 10 s). */
+  /**
+   * A client that has taken none of what is queued for it for this many ms
+   * is dropped (default 10 s).
+   */
   writeTimeoutMs?: number;
   /**
    * Open streams this instance holds at most, all clients together
@@ -43,27 +37,32 @@ export type StreamReservation =
   | { ok: true; release: () => void }
   | { ok: false; limit: 'client' | 'server' };
 
+/** What a stream needs to start. */
+export interface StreamStart {
+  /** The thread key it follows. */
+  key: string;
+  /** The thread's id and sequence number as just read, if it exists and is public. */
+  thread: { id: number; seq: number } | undefined;
+  /** Send events after this sequence number. */
+  after: number;
+  /** Composes `thread.updated` (status and auto-close depend on the clock). */
+  statusClock: () => StatusClock;
+  /** Called once when the stream ends, however it ends. */
+  onEnd: () => void;
+}
+
 /**
  * The live streams of one app: who follows which thread, fed by the bus.
- * Nothing here is needed for correctness across instances: every stream
- * reads its events from the database; the bus only says when to look.
+ * Nothing here is needed for correctness across instances: every stream's
+ * events are read from the database; the bus only says when to look.
  */
 export interface LiveEvents {
   readonly heartbeatMs: number;
   readonly writeTimeoutMs: number;
-  readonly logger: Logger | undefined;
   /** How many streams are open. */
   readonly size: number;
   /** True once `shutdown` has begun: no new stream is opened. */
   readonly closing: boolean;
-  /**
-   * Runs `read` once for every caller asking for the same `key` while the
-   * first call is still in flight. A post wakes every stream of its thread at
-   * once; they all ask for the same rows, so N readers cost one set of reads,
-   * not N. Nothing is kept once the read settles: results are never staler
-   * than a read started at the same moment.
-   */
-  shared<T>(key: string, read: () => Promise<T>): Promise<T>;
   /**
    * Takes a place for one more stream of `client` (an opaque key: the
    * client's identity), or says which cap refuses it: the client's own
@@ -74,10 +73,14 @@ export interface LiveEvents {
   reserve(client: string): StreamReservation;
   /** Places taken with {@link reserve} and not yet released. */
   readonly reserved: number;
-  /** Adds a stream; returns its removal. */
-  add(stream: LiveStream): () => void;
-  /** Files a stream under its thread once the thread exists. */
-  found(stream: LiveStream): void;
+  /**
+   * Opens a stream on `sink` (Node's `ServerResponse`, head already written):
+   * SSE frames from `start.after` on. Call the returned `close` when the
+   * client goes away (the response's `close` event).
+   */
+  open(start: StreamStart, sink: StreamSink): { close(): void };
+  /** The same, as a response body, where there is no Node response to write to. */
+  openBody(start: StreamStart): ReadableStream<Uint8Array>;
   /**
    * Sends every stream its final frame and ends it, then stops listening to
    * the bus and the store. The bus itself is its owner's to close.
@@ -85,83 +88,472 @@ export interface LiveEvents {
   shutdown(): Promise<void>;
 }
 
+/**
+ * Where a stream's bytes go. Node's `ServerResponse` is one (the server
+ * writes straight to it); {@link BodySink} makes one of a response body.
+ */
+export interface StreamSink {
+  /** Queues `chunk` for the client. */
+  write(chunk: Uint8Array): unknown;
+  /** Bytes queued and not yet taken by the client's socket. */
+  readonly writableLength: number;
+  /** Ends the response once what is queued is sent. */
+  end(): unknown;
+  /** Ends it at once, with what is queued (a client that does not read). */
+  destroy(): unknown;
+}
+
+/**
+ * A response body as a {@link StreamSink}: bytes queue on the body until the
+ * server reads them (it stops reading while the socket does not drain).
+ */
+class BodySink implements StreamSink {
+  constructor(readonly controller: ReadableStreamDefaultController<Uint8Array>) {}
+  write(chunk: Uint8Array) {
+    this.controller.enqueue(chunk);
+  }
+  get writableLength() {
+    // Counted in bytes with a high-water mark of 0: minus what waits.
+    return -(this.controller.desiredSize ?? 0);
+  }
+  end() {
+    this.controller.close();
+  }
+  destroy() {
+    this.controller.error(new Error('the client does not read its stream'));
+  }
+}
+
 /** Thread keys a live-events hub remembers before it starts again from none. */
 const MAX_KNOWN_KEYS = 10_000;
 
+/**
+ * Bytes queued for one stream, not yet taken by its socket, past which it is
+ * dropped at once: the bound on what a client that does not read can hold.
+ */
+const MAX_QUEUED_BYTES = 256 * 1024;
+
+/** Streams written to between two yields to the event loop (reads are served between). */
+const WRITES_PER_SLICE = 1_000;
+
+/** Heartbeats sent per tick at most; the rest go on the next ticks. */
+const PINGS_PER_TICK = 2_000;
+
+const CONNECTED = Buffer.from(': connected\n\n');
+const PING = Buffer.from(': ping\n\n');
+/** The frame sent on shutdown: EventSource reconnects after `retry` ms, to another instance. */
+const SHUTDOWN_FRAME = Buffer.from(': server shutting down\nretry: 1000\n\n');
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * One open stream: its sink and where the stream is. One class, so ten
+ * thousand streams share its code; none holds a timer of its own (the hub's
+ * one tick sends heartbeats and finds clients that do not read).
+ */
+class Stream {
+  /** The sequence number of the last event sent. */
+  lastSent: number;
+  threadId: number | undefined;
+  /** When anything was last queued (ms): heartbeats go to streams idle for long. */
+  lastWriteAt = 0;
+  /** When the socket had last taken everything queued (ms). */
+  drainedAt = Date.now();
+  /** The thread's channel, once this stream is at its head. */
+  channel: Channel | undefined;
+  closed = false;
+  /** Reading on its own (behind its channel): running, and woken again meanwhile. */
+  running = false;
+  again = false;
+
+  constructor(
+    readonly hub: Hub,
+    readonly key: string,
+    readonly sink: StreamSink,
+    readonly statusClock: () => StatusClock,
+    readonly onEnd: () => void,
+    after: number,
+  ) {
+    this.lastSent = after;
+  }
+
+  /** Queues `bytes`; a stream whose queue outgrows the bound is dropped. */
+  write(bytes: Uint8Array): boolean {
+    if (this.closed) return false;
+    this.sink.write(bytes);
+    this.lastWriteAt = Date.now();
+    if (this.sink.writableLength > MAX_QUEUED_BYTES) {
+      this.drop();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Sends the frames after `lastSent` (one write) and moves on to the last;
+   * a `reload` is sent whatever the number (it replaces the stream's numbering).
+   */
+  send(round: Pick<Round, 'frames' | 'reload'>): boolean {
+    const chunk = round.reload ? round.frames[0]?.bytes : chunkAfter(round.frames, this.lastSent);
+    if (!chunk) return true;
+    if (!this.write(chunk)) return false;
+    this.lastSent = (round.frames.at(-1) as Frame).seq;
+    return true;
+  }
+
+  /** Ends the stream and forgets it; `how` ends the response (`end`, `destroy`). */
+  finish(how?: 'end' | 'destroy') {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.remove(this);
+    try {
+      if (how) this.sink[how]();
+    } catch {
+      // The response was already ended or cancelled.
+    }
+    this.onEnd();
+  }
+
+  /** Ends a stream whose client does not read: the server destroys its socket. */
+  drop() {
+    this.hub.logger?.info({
+      msg: 'live events: dropped a client that does not read',
+      key: this.key,
+    });
+    this.finish('destroy');
+  }
+
+  /**
+   * Something may have happened and this stream is not at its channel's
+   * head: reads what it missed on its own, then joins the channel.
+   */
+  wake() {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.catchUp();
+        } while (this.again && !this.closed);
+      } catch (error) {
+        this.hub.logger?.error({ msg: 'live events: stream failed', error: String(error) });
+        this.finish('end');
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  async catchUp() {
+    const hub = this.hub;
+    if (this.threadId === undefined) {
+      const found = await hub.findThread(this.key);
+      if (!found || this.closed) return;
+      this.threadId = found.id;
+      unfile(hub.waiting, this.key, this);
+    }
+    const threadId = this.threadId;
+    while (!this.closed) {
+      const round = await readRound(hub.db, threadId, this.lastSent, this.statusClock);
+      if (!round || this.closed) return;
+      if (!this.send(round)) return;
+      if (round.more) continue;
+      // At the stored head as just read: the channel takes it in, now if it
+      // is there too, else when it gets there; if it is further on, read on.
+      if (hub.channelFor(threadId, round.current, this.statusClock).admit(this)) return;
+    }
+  }
+}
+
+/**
+ * The streams of one thread that are at its head, and the one reader that
+ * keeps them there: each round reads the new events once, serialises each
+ * once, and queues the same bytes on every stream (one write each per round,
+ * however many events). Streams join when they are exactly at its sequence
+ * number; a stream behind reads on its own until it is.
+ */
+class Channel {
+  readonly streams = new Set<Stream>();
+  /** Streams ahead of the channel (they read a newer thread): taken in when it gets there. */
+  readonly ahead = new Set<Stream>();
+  running = false;
+  again = false;
+
+  constructor(
+    readonly hub: Hub,
+    readonly threadId: number,
+    /** Every stream in `streams` has every event up to this one. */
+    public seq: number,
+    readonly statusClock: () => StatusClock,
+  ) {}
+
+  /** Takes `stream` in if it is at the head (or ahead of it); false if it is behind. */
+  admit(stream: Stream): boolean {
+    if (stream.lastSent < this.seq) return false;
+    if (stream.lastSent === this.seq) {
+      this.ahead.delete(stream);
+      this.streams.add(stream);
+      stream.channel = this;
+    } else {
+      this.ahead.add(stream);
+    }
+    return true;
+  }
+
+  remove(stream: Stream) {
+    this.streams.delete(stream);
+    this.ahead.delete(stream);
+    if (this.streams.size === 0 && this.ahead.size === 0) this.hub.dropChannel(this);
+  }
+
+  wake(seq?: number) {
+    if (seq !== undefined && seq <= this.seq) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.catchUp();
+        } while (this.again && this.hub.channelOf(this.threadId) === this);
+      } catch (error) {
+        this.hub.logger?.error({ msg: 'live events: channel failed', error: String(error) });
+        // Its streams read on their own until a channel reads again.
+        this.hub.dropChannel(this);
+        for (const stream of [...this.streams, ...this.ahead]) {
+          stream.channel = undefined;
+          stream.wake();
+        }
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  async catchUp() {
+    const hub = this.hub;
+    for (;;) {
+      if (hub.channelOf(this.threadId) !== this) return;
+      const round = await readRound(hub.db, this.threadId, this.seq, this.statusClock);
+      if (!round || round.frames.length === 0) return;
+      const from = this.seq;
+      const last = (round.frames.at(-1) as Frame).seq;
+      // Advanced before the first write: a stream that joins while the round
+      // is still being written joins after it (it has read these events).
+      this.seq = last;
+      const chunk = round.reload
+        ? (round.frames[0] as Frame).bytes
+        : (chunkAfter(round.frames, from) as Buffer);
+      // Ahead streams the round reaches join it (they get only what they lack).
+      for (const stream of this.ahead) {
+        if (round.reload || stream.lastSent < last) {
+          this.ahead.delete(stream);
+          this.streams.add(stream);
+          stream.channel = this;
+        }
+      }
+      const recipients = [...this.streams];
+      let written = 0;
+      for (const stream of recipients) {
+        // The same bytes for all at the channel's place; any other, only its own.
+        if (stream.lastSent !== from) stream.send(round);
+        else if (stream.write(chunk)) stream.lastSent = last;
+        if (++written % WRITES_PER_SLICE === 0) await nextTurn();
+      }
+      if (!round.more) return;
+    }
+  }
+}
+
+/** The hub's inner workings, as its streams and channels see them. */
+class Hub {
+  readonly streams = new Set<Stream>();
+  readonly channels = new Map<number, Channel>();
+  /** Streams whose thread does not exist yet, by key. */
+  readonly waiting = new Map<string, Set<Stream>>();
+  /** Thread keys by id, for waiting streams (see `keyOf`). */
+  readonly keys = new Map<number, string>();
+  tick: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly store: Store,
+    readonly logger: Logger | undefined,
+    readonly heartbeatMs: number,
+    readonly writeTimeoutMs: number,
+  ) {}
+
+  get db() {
+    return this.store.db;
+  }
+
+  channelOf(threadId: number) {
+    return this.channels.get(threadId);
+  }
+
+  /** The channel of `threadId`, made at `seq` (a sequence number just read) if there is none. */
+  channelFor(threadId: number, seq: number, statusClock: () => StatusClock) {
+    let channel = this.channels.get(threadId);
+    if (!channel) {
+      channel = new Channel(this, threadId, seq, statusClock);
+      this.channels.set(threadId, channel);
+      // Anything committed since `seq` was read and before the channel was
+      // listening: read afresh once.
+      channel.wake();
+    }
+    return channel;
+  }
+
+  dropChannel(channel: Channel) {
+    if (this.channels.get(channel.threadId) === channel) this.channels.delete(channel.threadId);
+  }
+
+  async findThread(key: string) {
+    const found = await findPublicThreadByKey(this.db, key);
+    return found ? { id: found.id, seq: Number(found.event_seq) } : undefined;
+  }
+
+  add(stream: Stream, thread: StreamStart['thread']) {
+    this.streams.add(stream);
+    this.tick ??= setInterval(() => this.onTick(), this.tickMs);
+    if (!thread) {
+      file(this.waiting, stream.key, stream);
+      // The thread may have become public since the route read it.
+      stream.wake();
+      return;
+    }
+    stream.threadId = thread.id;
+    const channel = this.channelFor(thread.id, thread.seq, stream.statusClock);
+    // Past the thread as just read (not this thread's numbering): it reads on
+    // its own, which sends it a `reload`.
+    if (stream.lastSent > thread.seq || !channel.admit(stream)) stream.wake();
+  }
+
+  remove(stream: Stream) {
+    this.streams.delete(stream);
+    unfile(this.waiting, stream.key, stream);
+    if (stream.threadId !== undefined) this.channels.get(stream.threadId)?.remove(stream);
+    stream.channel = undefined;
+    if (this.streams.size === 0 && this.tick) {
+      clearInterval(this.tick);
+      this.tick = undefined;
+    }
+  }
+
+  /** Heartbeats and slow readers, for every stream, on one timer. */
+  get tickMs() {
+    return Math.max(10, Math.min(1_000, this.heartbeatMs / 2, this.writeTimeoutMs / 2));
+  }
+
+  onTick() {
+    const now = Date.now();
+    let pings = 0;
+    for (const stream of this.streams) {
+      if (stream.sink.writableLength === 0) stream.drainedAt = now;
+      else if (now - stream.drainedAt > this.writeTimeoutMs) {
+        stream.drop();
+        continue;
+      }
+      // Spread: streams that went quiet together are not all pinged in one task.
+      if (now - stream.lastWriteAt >= this.heartbeatMs && pings < PINGS_PER_TICK) {
+        stream.write(PING);
+        pings++;
+      }
+    }
+  }
+
+  /**
+   * Thread keys by id, for waiting streams. A thread's key never changes and
+   * its id is never reused (a thread that was never public may be removed),
+   * so a key once read holds: every note would otherwise cost a query while
+   * any reader waits on a thread not yet created.
+   */
+  async keyOf(threadId: number): Promise<string | undefined> {
+    const known = this.keys.get(threadId);
+    if (known !== undefined) return known;
+    const key = await threadKeyById(this.db, threadId);
+    if (key !== undefined) {
+      if (this.keys.size >= MAX_KNOWN_KEYS) this.keys.clear();
+      this.keys.set(threadId, key);
+    }
+    return key;
+  }
+
+  async wakeWaiting(threadId: number) {
+    try {
+      const key = await this.keyOf(threadId);
+      if (key === undefined) return;
+      for (const stream of this.waiting.get(key) ?? []) stream.wake();
+    } catch (error) {
+      this.logger?.error({ msg: 'live events: thread lookup failed', error: String(error) });
+    }
+  }
+
+  onNote(note: BusNote) {
+    if ('resync' in note) {
+      for (const channel of this.channels.values()) channel.wake();
+      // A stream reading on its own joins its channel when done.
+      for (const set of this.waiting.values()) for (const stream of set) stream.wake();
+      return;
+    }
+    this.channels.get(note.threadId)?.wake(note.seq);
+    // A first post creates its thread: streams opened before it follow a key.
+    if (this.waiting.size > 0) void this.wakeWaiting(note.threadId);
+  }
+}
+
+function file<K>(map: Map<K, Set<Stream>>, k: K, stream: Stream) {
+  const set = map.get(k);
+  if (set) set.add(stream);
+  else map.set(k, new Set([stream]));
+}
+
+function unfile<K>(map: Map<K, Set<Stream>>, k: K, stream: Stream) {
+  const set = map.get(k);
+  if (set?.delete(stream) && set.size === 0) map.delete(k);
+}
+
 export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const { store, bus, logger } = options;
-  const byThread = new Map<number, Set<LiveStream>>();
-  /** Streams whose thread does not exist yet, by key. */
-  const waiting = new Map<string, Set<LiveStream>>();
-  let size = 0;
+  const hub = new Hub(
+    store,
+    logger,
+    options.heartbeatMs ?? 20_000,
+    options.writeTimeoutMs ?? 10_000,
+  );
   let closing = false;
-  const inFlight = new Map<string, Promise<unknown>>();
   const maxStreams = options.maxStreams ?? Number.POSITIVE_INFINITY;
   const perClient = options.maxStreamsPerClient ?? MAX_STREAMS_PER_CLIENT;
   /** Places taken per client; a client with none has no entry, so the map never grows idle. */
   const byClient = new Map<string, number>();
   let reserved = 0;
 
-  const file = <K>(map: Map<K, Set<LiveStream>>, k: K, stream: LiveStream) => {
-    const set = map.get(k);
-    if (set) set.add(stream);
-    else map.set(k, new Set([stream]));
-  };
-  const unfile = <K>(map: Map<K, Set<LiveStream>>, k: K, stream: LiveStream) => {
-    const set = map.get(k);
-    if (set?.delete(stream) && set.size === 0) map.delete(k);
-  };
-
-  /**
-   * Thread keys by id, for waiting streams. A thread's key never changes and
-   * its id is never reused (a thread that was never public may be removed),
-   * so a key once read holds: every note would otherwise
-   * cost a query while any reader waits on a thread not yet created.
-   */
-  const keys = new Map<number, string>();
-  async function keyOf(threadId: number): Promise<string | undefined> {
-    const known = keys.get(threadId);
-    if (known !== undefined) return known;
-    const key = await threadKeyById(store.db, threadId);
-    if (key !== undefined) {
-      if (keys.size >= MAX_KNOWN_KEYS) keys.clear();
-      keys.set(threadId, key);
-    }
-    return key;
+  function open(start: StreamStart, sink: StreamSink) {
+    const stream = new Stream(hub, start.key, sink, start.statusClock, start.onEnd, start.after);
+    // First bytes at once, so proxies and browsers see the stream open.
+    stream.write(CONNECTED);
+    if (closing) stream.finish('end');
+    // Filed before its first read: nothing committed from here on is missed.
+    else hub.add(stream, start.thread);
+    return { close: () => stream.finish() };
   }
 
-  async function wakeWaiting(threadId: number, seq: number) {
-    try {
-      const key = await keyOf(threadId);
-      if (key === undefined) return;
-      for (const stream of waiting.get(key) ?? []) stream.wake(seq);
-    } catch (error) {
-      logger?.error({ msg: 'live events: thread lookup failed', error: String(error) });
-    }
-  }
-
-  function onNote(note: BusNote) {
-    if ('resync' in note) {
-      for (const set of [...byThread.values(), ...waiting.values()]) {
-        for (const stream of set) stream.wake();
-      }
-      return;
-    }
-    for (const stream of byThread.get(note.threadId) ?? []) stream.wake(note.seq);
-    // A first post creates its thread: streams opened before it follow a key.
-    if (waiting.size > 0) void wakeWaiting(note.threadId, note.seq);
-  }
-
-  const unsubscribe = bus.subscribe(onNote);
+  const unsubscribe = bus.subscribe((note) => hub.onNote(note));
   // This instance's own commits, delivered at once (the bus may also carry them).
   const unlisten = store.onEvents((threadId, seq) => bus.publish(threadId, seq));
 
   return {
-    heartbeatMs: options.heartbeatMs ?? 20_000,
-    writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
-    logger,
+    heartbeatMs: hub.heartbeatMs,
+    writeTimeoutMs: hub.writeTimeoutMs,
     get size() {
-      return size;
+      return hub.streams.size;
     },
     get closing() {
       return closing;
@@ -188,38 +580,28 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
         },
       };
     },
-    shared<T>(key: string, read: () => Promise<T>): Promise<T> {
-      let pending = inFlight.get(key) as Promise<T> | undefined;
-      if (!pending) {
-        pending = read().finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      return pending;
-    },
-    add(stream) {
-      size++;
-      if (stream.threadId === undefined) file(waiting, stream.key, stream);
-      else file(byThread, stream.threadId, stream);
-      let removed = false;
-      return () => {
-        if (removed) return;
-        removed = true;
-        size--;
-        unfile(waiting, stream.key, stream);
-        if (stream.threadId !== undefined) unfile(byThread, stream.threadId, stream);
-      };
-    },
-    found(stream) {
-      if (stream.threadId === undefined) return;
-      unfile(waiting, stream.key, stream);
-      file(byThread, stream.threadId, stream);
+    open,
+    openBody(start) {
+      let opened: { close(): void } | undefined;
+      return new ReadableStream<Uint8Array>(
+        {
+          start: (controller) => {
+            opened = open(start, new BodySink(controller));
+          },
+          // The client went away (the server cancels the body when its socket closes).
+          cancel: () => opened?.close(),
+        },
+        new ByteLengthQueuingStrategy({ highWaterMark: 0 }),
+      );
     },
     async shutdown() {
       closing = true;
       unsubscribe();
       unlisten();
-      const all = [...byThread.values(), ...waiting.values()].flatMap((set) => [...set]);
-      await Promise.all(all.map((stream) => stream.shutdown()));
+      for (const stream of [...hub.streams]) {
+        stream.write(SHUTDOWN_FRAME);
+        stream.finish('end');
+      }
     },
   };
 }

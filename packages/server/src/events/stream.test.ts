@@ -1,57 +1,90 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Context } from 'hono';
-import type { SSEStreamingApi } from 'hono/streaming';
-import { dialects, type TestDatabase } from '../testing/dialects.ts';
-import { inProcessBus } from './bus.ts';
-import { createLiveEvents } from './live.ts';
-import { runStream } from './stream.ts';
+import { threadPath } from '../testing/app-fixture.ts';
+import { json } from '../testing/assertions.ts';
+import { dialects } from '../testing/dialects.ts';
+import { eventually, type LiveServer, liveServer } from '../testing/live-server.ts';
+import type { PostMessageResponse } from '../wire.ts';
 
 const sqlite = dialects[0];
+const KEY = '/blog/slow';
+const statusClock = () => ({ now: new Date(), autoCloseDays: undefined });
 
+/**
+ * The hub's side of a stream: the response body the server would read from.
+ * A client that does not read leaves its bytes queued on that body (the
+ * server stops reading it when the socket stops draining), so these tests
+ * hold the body and choose whether to read it.
+ */
 describe('a live stream whose client does not read', () => {
-  let db: TestDatabase | undefined;
+  let s: LiveServer | undefined;
   afterEach(async () => {
-    await db?.dispose();
+    await s?.close();
   });
 
-  it('is dropped when a write is not taken in time: aborted, socket destroyed, forgotten', async () => {
-    assert.ok(sqlite);
-    db = await sqlite.create();
-    const live = createLiveEvents({ store: db.store, bus: inProcessBus(), writeTimeoutMs: 50 });
-    let aborted = false;
-    let destroyed = false;
-    // A client whose socket never drains: no write ever completes.
-    const sse = {
-      aborted: false,
-      write: () => new Promise(() => {}),
-      abort() {
-        aborted = true;
-      },
-      onAbort() {},
-    } as unknown as SSEStreamingApi;
-    const c = {
-      env: {
-        outgoing: {
-          destroy() {
-            destroyed = true;
-          },
-        },
-      },
-    } as unknown as Context;
-    const statusClock = () => ({ now: new Date(), autoCloseDays: undefined });
-    const running = runStream(
-      c,
-      sse,
-      { key: 'k', thread: undefined, after: 0 },
-      {
-        store: db.store,
-        live,
-        statusClock,
-      },
+  async function open(server: LiveServer) {
+    const posted = await json<PostMessageResponse>(
+      await server.post(threadPath(KEY, '/messages'), { author: 'Ada', body: 'first' }),
+      201,
     );
-    assert.equal(live.size, 1);
-    await running; // resolves only because the stream was dropped
-    assert.deepEqual([aborted, destroyed, live.size], [true, true, 0]);
+    const row = await server.db.store.db
+      .selectFrom('threads')
+      .select(['id', 'event_seq'])
+      .where('key', '=', KEY)
+      .executeTakeFirstOrThrow();
+    const start = (onEnd: () => void) =>
+      server.live.openBody({
+        key: KEY,
+        thread: { id: row.id, seq: Number(row.event_seq) },
+        after: Number(row.event_seq),
+        statusClock,
+        onEnd,
+      });
+    return { posted, start };
+  }
+
+  it('is dropped once it has taken nothing for writeTimeoutMs: forgotten, place released, body errored', async () => {
+    assert.ok(sqlite);
+    s = await liveServer(sqlite, { writeTimeoutMs: 100 });
+    const { start } = await open(s);
+    let ended = 0;
+    const stalled = start(() => ended++);
+    // A reader that keeps up, beside it, is left alone.
+    const healthy = start(() => {});
+    const reader = healthy.getReader();
+    const received: string[] = [];
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (done) return;
+        received.push(Buffer.from(value as Uint8Array).toString());
+      }
+    })();
+    assert.equal(s.live.size, 2);
+    await eventually('the stalled stream to be dropped', () => s?.live.size === 1);
+    assert.equal(ended, 1);
+    await assert.rejects(stalled.getReader().read(), /does not read/);
+
+    await s.post(threadPath(KEY, '/messages'), { author: 'Ada', body: 'second' });
+    await eventually('the healthy stream to have the message', () =>
+      received.join('').includes('second'),
+    );
+    assert.equal(s.live.size, 1);
+  });
+
+  it('is dropped at once when more than 256 KiB wait for it, whatever the timeout', async () => {
+    assert.ok(sqlite);
+    s = await liveServer(sqlite);
+    const { start } = await open(s);
+    let ended = 0;
+    start(() => ended++);
+    // Each post queues its message and the thread's update: ~2 × 10 KB.
+    const body = 'x'.repeat(9_000);
+    for (let i = 0; i < 40 && ended === 0; i++) {
+      await s.post(threadPath(KEY, '/messages'), { author: 'Ada', body: `${i} ${body}` });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await eventually('the stream to be dropped', () => ended === 1);
+    assert.equal(s.live.size, 0);
   });
 });

@@ -29,13 +29,19 @@ const DATA_TYPE = /^\s*(application\/([\w.-]+\+)?json|text\/event-stream)\s*(;|$
 export function securityHeaders(): MiddlewareHandler {
   return async function securityHeaders(c, next) {
     await next();
-    const headers = c.res.headers;
-    headers.set('X-Content-Type-Options', 'nosniff');
-    if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', REFERRER_POLICY);
-    if (
-      !headers.has('Content-Security-Policy') &&
-      DATA_TYPE.test(headers.get('Content-Type') ?? '')
-    )
-      headers.set('Content-Security-Policy', DATA_CSP);
+    addSecurityHeaders(c.res.headers);
   };
+}
+
+/**
+ * The headers of {@link securityHeaders}, added to `headers`: for a response
+ * a route writes to Node's response itself (the live streams), which the
+ * middleware never sees.
+ */
+export function addSecurityHeaders(headers: Headers): Headers {
+  headers.set('X-Content-Type-Options', 'nosniff');
+  if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', REFERRER_POLICY);
+  if (!headers.has('Content-Security-Policy') && DATA_TYPE.test(headers.get('Content-Type') ?? ''))
+    headers.set('Content-Security-Policy', DATA_CSP);
+  return headers;
 }

@@ -42,6 +42,8 @@ export async function liveServer(
   options: {
     config?: Partial<AppConfig>;
     heartbeatMs?: number;
+    /** A client that takes nothing for this long is dropped (default 10 s). */
+    writeTimeoutMs?: number;
     bus?: EventBus;
     /** The hub's global cap on open streams (default none). */
     maxStreams?: number;
@@ -54,6 +56,7 @@ export async function liveServer(
     store: db.store,
     bus: options.bus ?? inProcessBus(),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.writeTimeoutMs ? { writeTimeoutMs: options.writeTimeoutMs } : {}),
     ...(options.maxStreams ? { maxStreams: options.maxStreams } : {}),
   });
   const app = createApp({

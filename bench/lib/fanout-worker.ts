@@ -33,11 +33,18 @@ export type ToWorker =
    */
   | {
       type: 'collect';
-      posts: { id: number; ackMs: number }[];
+      posts: PostTimes[];
       timeoutMs: number;
       settleMs: number;
     }
   | { type: 'close' };
+
+/** A post's id, when it was sent and when its 201 was read (NaN if never), shared clock, ms. */
+export interface PostTimes {
+  id: number;
+  sentMs: number;
+  ackMs: number;
+}
 
 /** One phase's summary, per worker. */
 export interface PhaseSummary {
@@ -61,6 +68,8 @@ export interface PhaseSummary {
   missing: number;
   /** 201 of the post → first arrival on the stream, ms, one per received (stream, post) pair. */
   latencies: Float64Array;
+  /** The same from when the post was sent, one per received (stream, post) pair. */
+  fromSent: Float64Array;
   /** Events and `: ping` comments per stream in the phase, least and most. */
   eventsMin: number;
   eventsMax: number;
@@ -235,7 +244,7 @@ function hasAll(s: Stream, wanted: readonly number[]): boolean {
 
 async function collect(message: Extract<ToWorker, { type: 'collect' }>): Promise<FromWorker> {
   const wanted = message.posts.map((p) => p.id);
-  const ack = new Map(message.posts.map((p) => [p.id, p.ackMs]));
+  const times = new Map(message.posts.map((p) => [p.id, p]));
   const deadline = nowMs() + message.timeoutMs;
   const done = new Set<Stream>();
   for (;;) {
@@ -246,6 +255,7 @@ async function collect(message: Extract<ToWorker, { type: 'collect' }>): Promise
   await sleep(message.settleMs);
 
   const latencies: number[] = [];
+  const fromSent: number[] = [];
   let delivered = 0;
   let exact = 0;
   let orderBroken = 0;
@@ -254,13 +264,15 @@ async function collect(message: Extract<ToWorker, { type: 'collect' }>): Promise
   for (const s of streams) {
     const seen = new Map<number, number>();
     s.created.forEach((id, i) => {
-      if (!ack.has(id)) return;
+      const post = times.get(id);
+      if (!post) return;
       const count = (seen.get(id) ?? 0) + 1;
       seen.set(id, count);
       // An event parsed before the 201 reached the parent counts as 0 ms; a
       // post whose 201 never came (NaN) is checked for, but has no latency.
-      const ackMs = ack.get(id)!;
-      if (count === 1 && !Number.isNaN(ackMs)) latencies.push(Math.max(0, s.createdAt[i]! - ackMs));
+      if (count > 1) return;
+      if (!Number.isNaN(post.ackMs)) latencies.push(Math.max(0, s.createdAt[i]! - post.ackMs));
+      fromSent.push(s.createdAt[i]! - post.sentMs);
     });
     let once = true;
     for (const id of wanted) {
@@ -289,6 +301,7 @@ async function collect(message: Extract<ToWorker, { type: 'collect' }>): Promise
       duplicates,
       missing,
       latencies: Float64Array.from(latencies),
+      fromSent: Float64Array.from(fromSent),
       eventsMin: least(ev),
       eventsMax: most(ev),
       pingsMin: least(pings),

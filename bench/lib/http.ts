@@ -22,7 +22,13 @@ export interface Reply<T = unknown> {
 export function send<T = unknown>(
   method: 'GET' | 'POST',
   url: string,
-  options: { json?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    json?: unknown;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+    /** A connection of its own, closed after the answer, instead of the keep-alive pool. */
+    fresh?: boolean;
+  } = {},
 ): Promise<Reply<T>> {
   const payload =
     options.json === undefined ? undefined : Buffer.from(JSON.stringify(options.json));
@@ -33,21 +39,25 @@ export function send<T = unknown>(
   }
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const req = httpRequest(url, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - start) / 1e6;
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: parseJson(text) as T,
-          ms,
+    const req = httpRequest(
+      url,
+      { method, headers, agent: options.fresh ? false : agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: parseJson(text) as T,
+            ms,
+          });
         });
-      });
-    });
+      },
+    );
     req.setTimeout(options.timeoutMs ?? 30_000, () =>
       req.destroy(new Error(`${method} ${url} timed out`)),
     );

@@ -1,4 +1,4 @@
-/** CPU time of Chromium's processes, read from Linux's /proc: who else used the cores. */
+/** CPU time of processes, read from Linux's /proc: Chromium's (who else used the cores), a server's. */
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
@@ -40,4 +40,18 @@ export function cpuBetween(
     .map(([pid, { label, ms }]) => ({ pid, label, ms: ms - (before.get(pid)?.ms ?? 0) }))
     .filter((p) => p.ms > 0)
     .sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * User + system CPU time so far of `pid`, in ms (/proc/<pid>/stat counts in
+ * ticks of {@link TICK_MS}), or NaN once it has gone.
+ */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -1,8 +1,8 @@
 /** Benchmark figures, their budgets, and how they are printed and written. */
 
-/** A budget: the figure must be `<=` or `>=` the limit. */
+/** A budget: the figure must be `<`, `<=` or `>=` the limit. */
 export interface Budget {
-  op: '<=' | '>=';
+  op: '<' | '<=' | '>=';
   limit: number;
 }
 
@@ -38,7 +38,13 @@ export function verdict(figure: Figure): Verdict {
   const { budget, value } = figure;
   if (!budget) return '';
   if (value === null || Number.isNaN(value)) return 'fail';
-  return (budget.op === '<=' ? value <= budget.limit : value >= budget.limit) ? 'pass' : 'fail';
+  const within =
+    budget.op === '<'
+      ? value < budget.limit
+      : budget.op === '<='
+        ? value <= budget.limit
+        : value >= budget.limit;
+  return within ? 'pass' : 'fail';
 }
 
 /** Whether a result breaks a budget or did not finish. */
@@ -58,7 +64,8 @@ export function formatValue(figure: Figure): string {
 /** The budget as text, e.g. `<= 12,288 B`. */
 export function formatBudget(figure: Figure): string {
   if (!figure.budget) return '';
-  return `${figure.budget.op === '<=' ? '≤' : '≥'} ${formatValue({ ...figure, value: figure.budget.limit })}`;
+  const op = { '<': '<', '<=': '≤', '>=': '≥' }[figure.budget.op];
+  return `${op} ${formatValue({ ...figure, value: figure.budget.limit })}`;
 }
 
 /** The result as rows of [figure, value, budget, verdict], for any table. */

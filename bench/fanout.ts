@@ -20,6 +20,7 @@
  *   node --import tsx bench/fanout.ts                  (1,000 streams)
  *   node --import tsx bench/fanout.ts --streams 10000
  *   BENCH_FANOUT_STREAMS=10000 node --import tsx bench/run.ts
+ *   node --import tsx bench/fanout.ts --streams 10000 --write   (into docs/benchmarks.md)
  *
  * `--streams N` (or `--streams=N`) wins over BENCH_FANOUT_STREAMS. Every
  * process needs about N + 256 open files (`ulimit -n`): the run refuses to
@@ -33,6 +34,7 @@ import { track } from './lib/children.ts';
 import { runIfMain } from './lib/cli.ts';
 import type { FromWorker, PhaseSummary, PostTimes, ToWorker } from './lib/fanout-worker.ts';
 import { send, threadPath } from './lib/http.ts';
+import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import { processCpuMs } from './lib/proc-cpu.ts';
@@ -107,8 +109,8 @@ function streamsFromArgs(args: readonly string[]): number {
       streams = parseStreams(value, '--streams');
     } else if (arg.startsWith('--streams=')) {
       streams = parseStreams(arg.slice('--streams='.length), '--streams');
-    } else {
-      throw new Error(`unknown argument "${arg}" (usage: bench/fanout.ts [--streams N])`);
+    } else if (arg !== '--write') {
+      throw new Error(`unknown argument "${arg}" (usage: bench/fanout.ts [--streams N] [--write])`);
     }
   }
   return streams;
@@ -744,4 +746,10 @@ export async function fanoutBench(streams = streamsFromEnv()): Promise<BenchResu
   };
 }
 
-runIfMain(import.meta.url, async () => fanoutBench(streamsFromArgs(process.argv.slice(2))));
+runIfMain(
+  import.meta.url,
+  async () => fanoutBench(streamsFromArgs(process.argv.slice(2))),
+  (result) => {
+    if (process.argv.includes('--write')) writeSection(result);
+  },
+);

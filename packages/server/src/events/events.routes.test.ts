@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { ADMIN, BLOG_ORIGIN, threadPath } from '../testing/app-fixture.ts';
 import { assertError, json } from '../testing/assertions.ts';
@@ -243,6 +244,75 @@ for (const dialect of dialects) {
         );
       }
       assert.equal(readers.length, 16);
+    });
+
+    it('streams to an HTTP/1.0 client too, unchunked, and ends it on shutdown', async () => {
+      s = await liveServer(dialect);
+      await post('first');
+      const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
+      let raw = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (text: string) => {
+        raw += text;
+      });
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write(`GET ${threadPath(KEY, '/events')} HTTP/1.0\r\nHost: x\r\n\r\n`);
+      await eventually('the stream to open', () => raw.includes(': connected'));
+      await post('second');
+      await eventually('the event', () => raw.includes('event: thread.updated'));
+      await s.live.shutdown();
+      await closed;
+      const [head, body] = raw.split('\r\n\r\n') as [string, string];
+      assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.doesNotMatch(head, /transfer-encoding/i);
+      // The body is the frames themselves, with no chunk framing between them.
+      assert.match(
+        body,
+        /^: connected\n\nevent: message\.created\nid: 3\ndata: \{.*\}\n\nevent: thread\.updated\nid: 4\n/,
+      );
+      assert.match(body, /: server shutting down\nretry: 1000\n\n$/);
+    });
+
+    it('streams behind a pipelined request on the same connection, in valid chunks', async () => {
+      s = await liveServer(dialect);
+      await post('first');
+      const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
+      let raw = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (text: string) => {
+        raw += text;
+      });
+      // Both requests at once: the stream's response waits for the thread's.
+      socket.write(
+        `GET ${threadPath(KEY)} HTTP/1.1\r\nHost: x\r\n\r\n` +
+          `GET ${threadPath(KEY, '/events')}?lastEventId=0 HTTP/1.1\r\nHost: x\r\n\r\n`,
+      );
+      await eventually('the replayed events', () => raw.includes('id: 2\n'));
+      await post('second');
+      await eventually('the new events', () => raw.includes('id: 4\n'));
+      socket.destroy();
+      const second = raw.indexOf('HTTP/1.1 200', 1);
+      const [head, chunked] = [
+        raw.slice(second, raw.indexOf('\r\n\r\n', second)),
+        raw.slice(raw.indexOf('\r\n\r\n', second) + 4),
+      ];
+      assert.match(head, /content-type: text\/event-stream/i);
+      assert.match(head, /transfer-encoding: chunked/i);
+      // Decoded chunk by chunk, the body is whole frames, in order.
+      let body = '';
+      let rest = chunked;
+      while (rest.length > 0) {
+        const eol = rest.indexOf('\r\n');
+        const size = Number.parseInt(rest.slice(0, eol), 16);
+        assert.ok(Number.isFinite(size), `a chunk size, not ${JSON.stringify(rest.slice(0, 20))}`);
+        body += rest.slice(eol + 2, eol + 2 + size);
+        assert.equal(rest.slice(eol + 2 + size, eol + 4 + size), '\r\n');
+        rest = rest.slice(eol + 4 + size);
+      }
+      assert.deepEqual(
+        [...body.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1])),
+        [1, 2, 3, 4],
+      );
     });
 
     it('sends a heartbeat comment on an idle stream', async () => {

@@ -8,7 +8,7 @@ import { addSecurityHeaders } from '../http/security-headers.ts';
 import { validate } from '../http/validate.ts';
 import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import { threadKeyParams } from '../threads/threads.schemas.ts';
-import type { LiveEvents } from './live.ts';
+import { type LiveEvents, ResponseSink } from './live.ts';
 import {
   CLIENT_LIMIT_RETRY_SECONDS,
   MAX_STREAMS_PER_CLIENT,
@@ -87,8 +87,12 @@ export function eventRoutes(
     if (!outgoing) return new Response(live.openBody(start), head);
     // On Node, frames go straight to the response: no web stream between,
     // and nothing of the request's handling stays in memory but the stream.
-    outgoing.writeHead(200, Object.fromEntries(addSecurityHeaders(head.headers)));
-    const stream = live.open(start, outgoing);
+    const headers: Record<string, string> = {};
+    addSecurityHeaders(head.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    outgoing.writeHead(200, headers);
+    const stream = live.open(start, new ResponseSink(outgoing));
     outgoing.once('close', stream.close);
     return RESPONSE_ALREADY_SENT;
   });

@@ -12,6 +12,7 @@ import type { MessagePage } from '@parley/server/wire';
 import Database from 'better-sqlite3';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
+import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { median, round } from './lib/stats.ts';
@@ -257,4 +258,6 @@ export async function deepBench(): Promise<BenchResult> {
   }
 }
 
-runIfMain(import.meta.url, deepBench);
+runIfMain(import.meta.url, deepBench, (result) => {
+  if (process.argv.includes('--write')) writeSection(result);
+});

@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core';
 import { bundleBench } from './bundle.ts';
 import { freshPage, launchChromium, SETTLE_MS } from './lib/chromium.ts';
 import { runIfMain } from './lib/cli.ts';
+import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { WIDGET_DIST } from './lib/paths.ts';
 import type { BenchResult } from './lib/report.ts';
@@ -324,4 +325,6 @@ export async function firstRenderBench(): Promise<BenchResult> {
   }
 }
 
-runIfMain(import.meta.url, firstRenderBench);
+runIfMain(import.meta.url, firstRenderBench, (result) => {
+  if (process.argv.includes('--write')) writeSection(result);
+});

@@ -12,6 +12,7 @@ import { startBaseline } from './lib/baseline.ts';
 import { runIfMain } from './lib/cli.ts';
 import { send, threadPath } from './lib/http.ts';
 import { checkedRound, combineRounds, type LoadRound, loadFigures, loadRound } from './lib/load.ts';
+import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startParley } from './lib/parley-server.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
@@ -200,4 +201,6 @@ export async function readBench(): Promise<BenchResult> {
   };
 }
 
-runIfMain(import.meta.url, readBench);
+runIfMain(import.meta.url, readBench, (result) => {
+  if (process.argv.includes('--write')) writeSection(result);
+});

@@ -23,6 +23,7 @@ import { type BenchResult, failed, textTable } from './lib/report.ts';
 import { pagesBench } from './pages.ts';
 import { readBench } from './read.ts';
 import { summaryBench } from './summary.ts';
+import { transportBench } from './transport.ts';
 import { writeBench } from './write.ts';
 
 const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] = [
@@ -43,6 +44,11 @@ const BENCHES: { id: string; title: string; run: () => Promise<BenchResult> }[] 
     id: 'summary',
     title: '10. Automatic summaries (extractive) on big and hostile threads',
     run: summaryBench,
+  },
+  {
+    id: 'transport',
+    title: '11. The floor under a live stream: node:http and HTTP/2',
+    run: () => transportBench(),
   },
 ];
 

@@ -28,7 +28,7 @@ export interface Round {
 }
 
 /** One SSE frame. `data` is JSON on one line (JSON.stringify escapes newlines). */
-export function frame(id: number, data: LiveEventData): Buffer {
+function frame(id: number, data: LiveEventData): Buffer {
   return Buffer.from(`event: ${data.type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 

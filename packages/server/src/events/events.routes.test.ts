@@ -315,6 +315,22 @@ for (const dialect of dialects) {
       );
     });
 
+    it('replays a backlog far larger than a stream may hold queued, at the reader’s pace', async () => {
+      s = await liveServer(dialect, { config: { rateLimit: 0 } });
+      // Eight long messages of characters HTML and JSON both escape: ~300 KB
+      // of events, more than the 256 KiB a stream may leave waiting.
+      for (let i = 0; i < 8; i++) await post(`${i} ${'<&>"'.repeat(2_490)}`);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const reader = await s.stream(KEY, 'lastEventId=0');
+        const events = await reader.take(16);
+        assert.deepEqual(
+          events.map((e) => Number(e.id)),
+          Array.from({ length: 16 }, (_, i) => i + 1),
+        );
+        reader.close();
+      }
+    });
+
     it('sends a heartbeat comment on an idle stream', async () => {
       s = await liveServer(dialect, { heartbeatMs: 50 });
       const reader = await s.stream(KEY);

@@ -5,7 +5,7 @@ import { findPublicThreadByKey } from '../threads/threads.repository.ts';
 import type { StatusClock } from '../wire-mapping.ts';
 import type { BusNote, EventBus } from './bus.ts';
 import { threadKeyById } from './events.repository.ts';
-import { chunkAfter, type Frame, type Round, readRound } from './stream.ts';
+import { chunkAfter, type Frame, ROUND_BYTES, type Round, readRound } from './stream.ts';
 import { MAX_STREAMS_PER_CLIENT } from './stream-limits.ts';
 
 /** Options for {@link createLiveEvents}. */
@@ -175,10 +175,14 @@ export class ResponseSink implements StreamSink {
 const MAX_KNOWN_KEYS = 10_000;
 
 /**
- * Bytes queued for one stream, not yet taken by its socket, past which it is
- * dropped at once: the bound on what a client that does not read can hold.
+ * Bytes queued for one stream, not yet taken by its socket, past which the
+ * next write drops it instead: with one round at most `ROUND_BYTES` (and one
+ * frame), the bound on what a client that does not read can hold.
  */
 const MAX_QUEUED_BYTES = 256 * 1024;
+
+/** How often a stream catching up on its own looks whether its socket took its last round. */
+const DRAIN_POLL_MS = 25;
 
 /** Streams written to between two yields to the event loop (reads are served between). */
 const WRITES_PER_SLICE = 1_000;
@@ -210,6 +214,9 @@ class Stream {
    * leaving its bytes queued.
    */
   waitingSince = 0;
+  /** Bytes queued on its sink so far, and of them how many its socket had taken at the last tick. */
+  written = 0;
+  taken = 0;
   /** The thread's channel, once this stream is at its head. */
   channel: Channel | undefined;
   closed = false;
@@ -228,17 +235,33 @@ class Stream {
     this.lastSent = after;
   }
 
-  /** Queues `bytes`; a stream whose queue outgrows the bound is dropped. */
+  /**
+   * Queues `bytes`; a stream that has left more than the bound queued since
+   * earlier writes is dropped instead.
+   */
   write(bytes: Uint8Array): boolean {
     if (this.closed) return false;
-    this.sink.write(bytes);
-    this.lastWriteAt = Date.now();
-    this.waitingSince ||= this.lastWriteAt;
     if (this.sink.writableLength > MAX_QUEUED_BYTES) {
       this.drop();
       return false;
     }
+    this.sink.write(bytes);
+    this.written += bytes.byteLength;
+    this.lastWriteAt = Date.now();
+    this.waitingSince ||= this.lastWriteAt;
     return true;
+  }
+
+  /**
+   * Catching up on its own, a stream sends its next round only once its
+   * socket has taken the last (a long backlog goes out at the client's pace,
+   * not into memory); false if it was dropped meanwhile, or ended.
+   */
+  async drained(): Promise<boolean> {
+    while (!this.closed && this.sink.writableLength > ROUND_BYTES) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+    return !this.closed;
   }
 
   /**
@@ -268,10 +291,7 @@ class Stream {
 
   /** Ends a stream whose client does not read: the server destroys its socket. */
   drop() {
-    this.hub.logger?.info({
-      msg: 'live events: dropped a client that does not read',
-      key: this.key,
-    });
+    this.hub.dropped(this.key);
     this.finish('destroy');
   }
 
@@ -310,7 +330,7 @@ class Stream {
       unfile(hub.waiting, this.key, this);
     }
     const threadId = this.threadId;
-    while (!this.closed) {
+    while (await this.drained()) {
       const round = await readRound(hub.db, threadId, this.lastSent, this.statusClock);
       if (!round || this.closed) return;
       if (!this.send(round)) return;
@@ -434,6 +454,9 @@ class Hub {
   /** Thread keys by id, for waiting streams (see `keyOf`). */
   readonly keys = new Map<number, string>();
   tick: NodeJS.Timeout | undefined;
+  /** Clients dropped since the last line said so, and when that was. */
+  drops = 0;
+  dropLoggedAt = 0;
 
   constructor(
     readonly store: Store,
@@ -444,6 +467,20 @@ class Hub {
 
   get db() {
     return this.store.db;
+  }
+
+  /** A line a second at most, however many clients are dropped (a client can be made to be). */
+  dropped(key: string) {
+    this.drops++;
+    const now = Date.now();
+    if (now - this.dropLoggedAt < 1_000) return;
+    this.logger?.info({
+      msg: 'live events: dropped clients that do not read',
+      count: this.drops,
+      key,
+    });
+    this.drops = 0;
+    this.dropLoggedAt = now;
   }
 
   channelOf(threadId: number) {
@@ -511,7 +548,11 @@ class Hub {
       // Only a stream written to since the socket was last seen to take it all is looked at.
       if (stream.waitingSince === 0) {
       } else if (stream.sink.writableLength === 0) stream.waitingSince = 0;
-      else if (now - stream.waitingSince > this.writeTimeoutMs) {
+      else if (stream.written - stream.sink.writableLength > stream.taken) {
+        // It took some: a slow reader, not one that stopped.
+        stream.taken = stream.written - stream.sink.writableLength;
+        stream.waitingSince = now;
+      } else if (now - stream.waitingSince > this.writeTimeoutMs) {
         stream.drop();
         continue;
       }

@@ -72,6 +72,36 @@ describe('a live stream whose client does not read', () => {
     assert.equal(s.live.size, 1);
   });
 
+  it('is kept while it reads, however slowly, with something always waiting', async () => {
+    assert.ok(sqlite);
+    s = await liveServer(sqlite, { writeTimeoutMs: 100, config: { rateLimit: 0 } });
+    const server = s;
+    const { start } = await open(server);
+    let ended = 0;
+    const reader = start(() => ended++).getReader();
+    // ~18 KB of events every 40 ms, read a chunk every 60 ms: something waits
+    // for well over writeTimeoutMs, yet the client keeps taking some.
+    const posting = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await server.post(threadPath(KEY, '/messages'), {
+          author: 'Ada',
+          body: `${i} ${'x'.repeat(9_000)}`,
+        });
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    })();
+    let text = '';
+    while (!text.includes('<p>19 ')) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value as Uint8Array).toString();
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await posting;
+    assert.equal(ended, 0);
+    assert.equal(server.live.size, 1);
+  });
+
   it('is dropped at once when more than 256 KiB wait for it, whatever the timeout', async () => {
     assert.ok(sqlite);
     s = await liveServer(sqlite);

@@ -9,6 +9,13 @@ import { eventsAfter, listedMessagesById } from './events.repository.ts';
 /** Events read from the database per round trip. */
 const BATCH = 100;
 
+/**
+ * Bytes of frames one round holds at most (past it, the rest waits for the
+ * next round): what one write queues on a stream stays small against the
+ * bound on what may wait for it (`live.ts`), however long the messages.
+ */
+export const ROUND_BYTES = 128 * 1024;
+
 /** One event, as the bytes of its SSE frame. */
 export interface Frame {
   seq: number;
@@ -62,14 +69,14 @@ export async function readRound(
   const messages = ids.length > 0 ? await listedMessagesById(db, ids) : new Map();
   const frames: Frame[] = [];
   let next = after + 1;
+  let bytes = 0;
   // Events committed after the thread row was read wait for the next round,
   // so a `thread.updated` never shows a thread older than itself.
   for (const event of events) {
-    if (event.seq !== next || event.seq > current) break;
-    frames.push({
-      seq: event.seq,
-      bytes: frame(event.seq, compose(event, thread, messages, statusClock)),
-    });
+    if (event.seq !== next || event.seq > current || bytes >= ROUND_BYTES) break;
+    const framed = frame(event.seq, compose(event, thread, messages, statusClock));
+    frames.push({ seq: event.seq, bytes: framed });
+    bytes += framed.byteLength;
     next++;
   }
   return { frames, current, more: events.length === BATCH || frames.length < events.length };

@@ -228,25 +228,8 @@ async function askAll<T extends FromWorker['type']>(
   return answers as Extract<FromWorker, { type: T }>[];
 }
 
-/** The workers' summaries of one phase, merged. */
-interface Phase {
-  streams: number;
-  ended: number;
-  delivered: number;
-  exact: number;
-  orderBroken: number;
-  duplicates: number;
-  missing: number;
-  /** Sorted. */
-  latencies: Float64Array;
-  /** Sorted: from when the post was sent. */
-  fromSent: Float64Array;
-  eventsMin: number;
-  eventsMax: number;
-  pingsMin: number;
-  pingsMax: number;
-  workerCpuMs: number[];
-}
+/** The workers' summaries of one phase, merged: each worker's CPU time kept apart. */
+type Phase = Omit<PhaseSummary, 'cpuMs'> & { workerCpuMs: number[] };
 
 function merge(summaries: readonly PhaseSummary[]): Phase {
   const sum = (f: (s: PhaseSummary) => number) => summaries.reduce((a, s) => a + f(s), 0);

@@ -195,6 +195,31 @@ const PING = Buffer.from(': ping\n\n');
 /** The frame sent on shutdown: EventSource reconnects after `retry` ms, to another instance. */
 const SHUTDOWN_FRAME = Buffer.from(': server shutting down\nretry: 1000\n\n');
 
+/**
+ * Runs `round` for `owner` (a stream or a channel reading the database), one
+ * at a time: a wake while it runs asks for one more round when it is done,
+ * however many wakes came (they all say "look now"), while `more()` holds.
+ */
+async function coalesced(
+  owner: { running: boolean; again: boolean },
+  round: () => Promise<void>,
+  more: () => boolean,
+): Promise<void> {
+  if (owner.running) {
+    owner.again = true;
+    return;
+  }
+  owner.running = true;
+  try {
+    do {
+      owner.again = false;
+      await round();
+    } while (owner.again && more());
+  } finally {
+    owner.running = false;
+  }
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -301,24 +326,14 @@ class Stream {
    */
   wake() {
     if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.catchUp();
-        } while (this.again && !this.closed);
-      } catch (error) {
-        this.hub.logger?.error({ msg: 'live events: stream failed', error: String(error) });
-        this.finish('end');
-      } finally {
-        this.running = false;
-      }
-    })();
+    coalesced(
+      this,
+      () => this.catchUp(),
+      () => !this.closed,
+    ).catch((error: unknown) => {
+      this.hub.logger?.error({ msg: 'live events: stream failed', error: String(error) });
+      this.finish('end');
+    });
   }
 
   async catchUp() {
@@ -385,29 +400,16 @@ class Channel {
 
   wake(seq?: number) {
     if (seq !== undefined && seq <= this.seq) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    void (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.catchUp();
-        } while (this.again && this.hub.channelOf(this.threadId) === this);
-      } catch (error) {
-        this.hub.logger?.error({ msg: 'live events: channel failed', error: String(error) });
-        // Its streams read on their own until a channel reads again.
-        this.hub.dropChannel(this);
-        for (const stream of [...this.streams, ...this.ahead]) {
-          stream.channel = undefined;
-          stream.wake();
-        }
-      } finally {
-        this.running = false;
+    const current = () => this.hub.channelOf(this.threadId) === this;
+    coalesced(this, () => this.catchUp(), current).catch((error: unknown) => {
+      this.hub.logger?.error({ msg: 'live events: channel failed', error: String(error) });
+      // Its streams read on their own until a channel reads again.
+      this.hub.dropChannel(this);
+      for (const stream of [...this.streams, ...this.ahead]) {
+        stream.channel = undefined;
+        stream.wake();
       }
-    })();
+    });
   }
 
   async catchUp() {

@@ -127,6 +127,7 @@ class BodySink implements StreamSink {
 
 /** Each chunk's HTTP/1.1 chunked framing, made once however many streams it goes to. */
 const framed = new WeakMap<Uint8Array, Buffer>();
+const CRLF = Buffer.from('\r\n');
 
 function chunkOf(bytes: Uint8Array): Buffer {
   let chunk = framed.get(bytes);
@@ -136,7 +137,6 @@ function chunkOf(bytes: Uint8Array): Buffer {
   }
   return chunk;
 }
-const CRLF = Buffer.from('\r\n');
 
 /**
  * Node's response as a {@link StreamSink}. The first write goes through the
@@ -242,8 +242,6 @@ class Stream {
   /** Bytes queued on its sink so far, and of them how many its socket had taken at the last tick. */
   written = 0;
   taken = 0;
-  /** The thread's channel, once this stream is at its head. */
-  channel: Channel | undefined;
   closed = false;
   /** Reading on its own (behind its channel): running, and woken again meanwhile. */
   running = false;
@@ -385,7 +383,6 @@ class Channel {
     if (stream.lastSent === this.seq) {
       this.ahead.delete(stream);
       this.streams.add(stream);
-      stream.channel = this;
     } else {
       this.ahead.add(stream);
     }
@@ -406,7 +403,6 @@ class Channel {
       // Its streams read on their own until a channel reads again.
       this.hub.dropChannel(this);
       for (const stream of [...this.streams, ...this.ahead]) {
-        stream.channel = undefined;
         stream.wake();
       }
     });
@@ -431,7 +427,6 @@ class Channel {
         if (round.reload || stream.lastSent < last) {
           this.ahead.delete(stream);
           this.streams.add(stream);
-          stream.channel = this;
         }
       }
       const recipients = [...this.streams];
@@ -531,7 +526,6 @@ class Hub {
     this.streams.delete(stream);
     unfile(this.waiting, stream.key, stream);
     if (stream.threadId !== undefined) this.channels.get(stream.threadId)?.remove(stream);
-    stream.channel = undefined;
     if (this.streams.size === 0 && this.tick) {
       clearInterval(this.tick);
       this.tick = undefined;

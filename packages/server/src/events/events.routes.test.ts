@@ -331,6 +331,21 @@ for (const dialect of dialects) {
       }
     });
 
+    it('frees the place of a client gone before its stream opened', async () => {
+      s = await liveServer(dialect);
+      await post('first');
+      const port = Number(new URL(s.url).port);
+      // Each asks and hangs up at once: often before the route has read the thread.
+      for (let i = 0; i < 40; i++) {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`GET ${threadPath(KEY, '/events')} HTTP/1.1\r\nHost: x\r\n\r\n`);
+          setImmediate(() => socket.resetAndDestroy());
+        });
+        socket.on('error', () => {});
+      }
+      await eventually('every place freed', () => s.live.reserved === 0 && s.live.size === 0);
+    });
+
     it('sends a heartbeat comment on an idle stream', async () => {
       s = await liveServer(dialect, { heartbeatMs: 50 });
       const reader = await s.stream(KEY);

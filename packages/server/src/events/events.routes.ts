@@ -94,6 +94,8 @@ export function eventRoutes(
     outgoing.writeHead(200, headers);
     const stream = live.open(start, new ResponseSink(outgoing));
     outgoing.once('close', stream.close);
+    // Gone while the thread was read: its `close` has been and gone.
+    if (outgoing.destroyed) stream.close();
     return RESPONSE_ALREADY_SENT;
   });
 }

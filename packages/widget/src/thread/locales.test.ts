@@ -381,6 +381,29 @@ describe('<parley-thread> languages', () => {
         expect(back.right).to.be.closeTo($(el, 'header').getBoundingClientRect().right, 1);
       });
 
+    for (const lang of ['ar', 'he'])
+      it(`lays the Markdown hint's link sample out as it is typed in ${lang}: [text](url), left to right`, async () => {
+        const key = uniqueKey();
+        serveThread(key, {}, [opening]);
+        const el = await mountIn(lang, { thread: key });
+        await waitUntil(() => el.shadowRoot!.querySelector('[id$="-hint"]'), 'the reply form');
+        const hint = $(el, '[id$="-hint"]');
+        const node = [...hint.childNodes].find(
+          (n): n is Text => n instanceof Text && n.data.includes('['),
+        )!;
+        const x = (char: string) => {
+          const at = node.data.lastIndexOf(char);
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 1);
+          return range.getBoundingClientRect().left;
+        };
+        // On screen, left to right: [ … ] ( … ), as a reader would type it.
+        expect(x('[')).to.be.below(x(']'));
+        expect(x(']')).to.be.below(x('('));
+        expect(x('(')).to.be.below(x(')'));
+      });
+
     it('lets what readers wrote take its own direction', async () => {
       const key = uniqueKey();
       serveThread(key, {}, [

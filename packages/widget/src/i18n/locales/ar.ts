@@ -56,8 +56,9 @@ export default {
   continueReplyTo: 'أكمل ردك على {name}',
   name: 'الاسم',
   message: 'الرسالة',
-  // Each sample isolated (FSI…PDI), so its markup and URL keep their order in right-to-left text.
-  hint: 'Markdown: ⁨**غامق**⁩، ⁨_مائل_⁩، ⁨`شيفرة`⁩، ⁨[رابط](https://…)⁩',
+  // Each sample in a left-to-right isolate (LRI…PDI): Markdown's syntax reads left to right whatever
+  // the word in it (a first-strong isolate took the link's Arabic/Hebrew word and reversed the syntax).
+  hint: 'Markdown: ⁦**غامق**⁩، ⁦_مائل_⁩، ⁦`شيفرة`⁩، ⁦[رابط](https://…)⁩',
   counter: '{n} / {max}',
   post: 'نشر الرد',
   posting: 'جارٍ النشر…',

@@ -42,8 +42,9 @@ export default {
   continueReplyTo: 'להמשיך את התגובה ל{name}',
   name: 'שם',
   message: 'הודעה',
-  // Each sample isolated (FSI…PDI), so its markup and URL keep their order in right-to-left text.
-  hint: 'Markdown: ⁨**מודגש**⁩, ⁨_נטוי_⁩, ⁨`קוד`⁩, ⁨[קישורים](https://…)⁩',
+  // Each sample in a left-to-right isolate (LRI…PDI): Markdown's syntax reads left to right whatever
+  // the word in it (a first-strong isolate took the link's Arabic/Hebrew word and reversed the syntax).
+  hint: 'Markdown: ⁦**מודגש**⁩, ⁦_נטוי_⁩, ⁦`קוד`⁩, ⁦[קישורים](https://…)⁩',
   counter: '{n} / {max}',
   post: 'פרסום תגובה',
   posting: 'מפרסמים…',

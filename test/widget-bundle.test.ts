@@ -176,11 +176,14 @@ describe('/widget.js in Chromium', () => {
       await tab.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
         console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))`);
       await tab.goto(`${origin}/`);
-      await tab.waitForFunction(
-        `document.querySelector('parley-thread')?.shadowRoot?.querySelector('[part~=stats]')`,
-        undefined,
-        { timeout: 10_000 },
-      );
+      // The messages, not the stats line: while the thread loads, the font
+      // probe (src/i18n/warm-up.ts) lays out a hidden stats line of its own.
+      // A locator, not waitForFunction: the page's CSP forbids the eval that
+      // polling a string predicate needs.
+      await tab
+        .locator('parley-thread article[part~=message]')
+        .first()
+        .waitFor({ timeout: 10_000 });
       const seen = (await tab.evaluate(`(() => {
         const root = document.querySelector('parley-thread').shadowRoot;
         const text = (s) => root.querySelector(s)?.textContent?.replace(/\\s+/g, ' ').trim();

@@ -16,7 +16,7 @@ import { type DeliveryState, listDeliveries, retryDelivery } from './admin-clien
 import type { SessionController } from './admin-session.js';
 import { strings } from './admin-strings.js';
 import { when } from './format.js';
-import { listMore, listStatus, type MoreHost } from './list-status.js';
+import { listMore, listStatus, type MoreHost, reloading } from './list-status.js';
 import { PagedList } from './paged-list.js';
 
 /** What the section needs from the page. */
@@ -144,7 +144,8 @@ export class Deliveries {
       ${listStatus(list, strings.noDeliveries[state], () => list.load())}
       ${
         list.items.length
-          ? html`<ol part="deliveries" class="list" aria-labelledby="h-deliveries-${state}">
+          ? html`<ol part="deliveries" class="list" aria-labelledby="h-deliveries-${state}"
+              ?inert=${reloading(list)}>
               ${repeat(
                 list.items,
                 (delivery) => delivery.id,

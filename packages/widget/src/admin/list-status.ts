@@ -20,6 +20,13 @@ export function listStatus(list: PagedList<unknown>, empty: string, retry: () =>
   return nothing;
 }
 
+/**
+ * Whether `list` is loading again over the items it shows. Its rows are then
+ * inert: the answer may order them differently (threads by last activity),
+ * and a click must not land on whatever row has moved under the pointer.
+ */
+export const reloading = (list: PagedList<unknown>) => list.state === 'loading';
+
 /** What "Load more" needs from the page. */
 export interface MoreHost {
   /** Says `text` in the polite live region. */

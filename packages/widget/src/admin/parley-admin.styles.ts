@@ -168,6 +168,10 @@ export const styles = css`
     padding: 0;
     list-style: none;
   }
+  /* Loading again (list-status.ts, reloading): shown, out of reach. */
+  .list[inert] {
+    opacity: 0.6;
+  }
   .owner-form {
     display: grid;
     gap: 0.75rem;

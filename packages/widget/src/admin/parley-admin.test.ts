@@ -640,6 +640,34 @@ describe('<parley-admin>', () => {
       expect(text(card.querySelector('[part~=badge]'))).to.equal('Open');
     });
 
+    it('keeps the rows out of reach while the list loads again, so a click never lands on a row that moves', async () => {
+      serve();
+      const el = await signedIn();
+      await openTab(el, 'Threads');
+      // The reload answers later, with the other thread now the most active.
+      const answer = deferred();
+      route('GET', '/api/admin/threads', () => answer.promise);
+      button(el, 'Refresh').click();
+      await el.updateComplete;
+      const list = $(el, '#panel-threads ol[part~=threads]');
+      expect(list.inert).to.equal(true);
+      expect(list.getAttribute('aria-busy')).to.equal(null);
+      const close = button(el, 'Close, thread Thread /blog/post-1');
+      const box = close.getBoundingClientRect();
+      // The pointer passes through to the section behind; the keyboard cannot reach it either.
+      const hit = el.shadowRoot!.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      expect(list.contains(hit)).to.equal(false);
+      close.focus();
+      expect(close.matches(':focus')).to.equal(false);
+      await expect(el).to.be.accessible();
+      answer.resolve(json({ threads: [threads[1], threads[0]], nextCursor: null }));
+      await waitUntil(() => announced(el) === 'Lists refreshed');
+      expect($(el, '#panel-threads ol[part~=threads]').inert).to.equal(false);
+      expect(
+        $$(el, '#panel-threads article').map((c) => text(c.querySelector('h3'))),
+      ).to.deep.equal(['/blog/post-2', 'Thread /blog/post-1']);
+    });
+
     it('edits the summary, showing field errors from issues, then saves', async () => {
       serve();
       let attempt = 0;

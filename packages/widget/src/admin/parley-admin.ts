@@ -21,7 +21,7 @@ import { strings, use } from './admin-strings.js';
 import { BulkSelection, bulkStyles } from './bulk-selection.js';
 import { Deliveries, deliveryStyles } from './deliveries.js';
 import { ExportDownload } from './export-download.js';
-import { listMore, listStatus, type MoreHost } from './list-status.js';
+import { listMore, listStatus, type MoreHost, reloading } from './list-status.js';
 import { MessageSearch } from './message-search.js';
 import { OwnerKeys } from './owner-keys.js';
 import { styles } from './parley-admin.styles.js';
@@ -446,7 +446,8 @@ export class ParleyAdmin extends LitElement {
       ${listStatus(list, none, () => this.#lists.reload(name))}
       ${
         list.items.length
-          ? html`<ol part="messages" class="list" aria-labelledby="h-${name}">
+          ? html`<ol part="messages" class="list" aria-labelledby="h-${name}"
+              ?inert=${reloading(list)}>
               ${repeat(
                 list.items,
                 (message) => message.id,
@@ -481,7 +482,8 @@ export class ParleyAdmin extends LitElement {
       ${listStatus(list, strings.noThreads, () => this.#lists.reload('threads'))}
       ${
         list.items.length
-          ? html`<ol part="threads" class="list" aria-labelledby="h-threads">
+          ? html`<ol part="threads" class="list" aria-labelledby="h-threads"
+              ?inert=${reloading(list)}>
               ${repeat(
                 list.items,
                 (thread) => thread.key,

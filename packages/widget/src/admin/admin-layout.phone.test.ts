@@ -1,13 +1,22 @@
 /**
  * The moderation page on a phone (coarse pointer): the source disclosure
- * keeps its marker, the place link never leaves a dangling separator, the
- * bulk bar stays in reach far down a list, and the search field's hint fits
+ * keeps its marker, the place link never leaves a dangling separator, a
+ * thread's long page address wraps as one link, the bulk bar stays in reach far down a list, and the search field's hint fits
  * at 320 px.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { useFakeServer } from '../testing/fake-server.js';
-import { $, makeMessage, row, serveStore, signedIn } from './admin-fixtures.js';
+import {
+  $,
+  makeMessage,
+  makeThread,
+  openTab,
+  row,
+  serve,
+  serveStore,
+  signedIn,
+} from './admin-fixtures.js';
 
 useFakeServer();
 
@@ -32,6 +41,22 @@ describe('<parley-admin> on a phone', () => {
     // On one line: the separator's box lies within the link's height.
     expect(dotBox.top).to.be.at.least(linkBox.top - 1);
     expect(dotBox.bottom).to.be.at.most(linkBox.bottom + 1);
+  });
+
+  it('wraps a thread’s long page address in lines as close as the text’s, a 44 px target still', async () => {
+    const url = `https://blog.example/${'a-rather-long-slug-'.repeat(5)}end`;
+    serve({}, [makeThread('/blog/long', { url })]);
+    const el = await signedIn();
+    await openTab(el, 'Threads');
+    const link = $(el, '#panel-threads a.target');
+    expect(link.getBoundingClientRect().height).to.be.at.least(44);
+    const range = document.createRange();
+    range.selectNodeContents(link);
+    const lines = [...new Set([...range.getClientRects()].map((r) => Math.round(r.top)))];
+    expect(lines.length).to.be.at.least(2);
+    // One line-height apart, not a touch target's height: read as one address, not two items.
+    const fontSize = parseFloat(getComputedStyle(link).fontSize);
+    expect(lines[1]! - lines[0]!).to.be.below(fontSize * 1.75);
   });
 
   it('keeps the bulk bar in view while messages are ticked, however far down the list', async () => {

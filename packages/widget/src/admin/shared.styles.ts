@@ -147,11 +147,12 @@ export const baseStyles = css`
       box-sizing: border-box;
       padding-block: 0.6rem;
     }
-    /* Links of their own line (a message's place, a thread's page); links in text are exempt. */
+    /* Links of their own line (a message's place, a thread's page); links in text are exempt.
+       A box of 44 px around the text, not 44 px lines: a long address wraps as one link. */
     a.target {
-      display: inline-block;
+      display: inline-flex;
+      align-items: center;
       min-height: 44px;
-      line-height: 44px;
     }
   }
   @media (prefers-reduced-motion: reduce) {

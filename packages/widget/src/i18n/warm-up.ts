@@ -12,8 +12,8 @@
  * 12 KB `/widget.js`; the thread's first render waits for it (it is small and
  * from the same server as the thread; without the wait, the render would pay
  * for ICU and the fonts in one long task whenever the thread came in first,
- * measured in `bench/first-render.ts`). Should it fail to load, the render
- * builds what it needs itself.
+ * measured in `bench/first-render.ts`), half a second at most. Should it fail
+ * to load or stall, the render builds what it needs itself.
  */
 import { html } from 'lit';
 import { num, plural, relative } from './format.js';

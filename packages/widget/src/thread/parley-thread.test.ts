@@ -1,7 +1,7 @@
 import { aTimeout, expect, fixture, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
 import type { Message } from '@parley/server/wire';
 import { clientSettings } from '../api/client.js';
-import { ParleyThread } from './parley-thread.js';
+import { lazy, ParleyThread } from './parley-thread.js';
 import {
   $,
   $$,
@@ -374,6 +374,27 @@ describe('<parley-thread>', () => {
       await el.updateComplete;
       expect($(el, '.skeleton')).to.equal(null);
       expect($(el, '[aria-hidden=true] h2')).to.equal(null);
+    });
+
+    it('renders the thread whatever becomes of the warm-up chunk: failed, or stalled past a moment', async function () {
+      (this as { timeout(ms: number): void }).timeout(10_000);
+      const real = lazy.warmUp;
+      try {
+        for (const warmUp of [
+          () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')),
+          () => new Promise<never>(() => {}),
+        ]) {
+          lazy.warmUp = warmUp;
+          const key = uniqueKey();
+          serveThread(key);
+          const el = await mount({ thread: key });
+          expect(text($(el, '[part~=title]'))).to.equal('The Efficiency Wars');
+          expect($$(el, 'article[part~=message]')).to.have.length(seedMessages.length);
+          expect($(el, '.skeleton')).to.equal(null);
+        }
+      } finally {
+        lazy.warmUp = real;
+      }
     });
 
     it('shows a quiet unavailable message on a 500, emits parley-error, and Retry recovers', async () => {

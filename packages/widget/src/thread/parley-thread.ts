@@ -478,7 +478,9 @@ export class ParleyThread extends LitElement {
       }
       // The first render waits for them: otherwise, with the thread in first,
       // it would pay for ICU's set-up and the font lookups in one long task.
-      await warm;
+      // Half a second at most, though: a chunk that stalls must not hold the
+      // thread, which would rather pay for ICU in its render than wait longer.
+      await Promise.race([warm, new Promise((r) => setTimeout(r, 500))]);
       if (ctl.signal.aborted) return;
       this._state = 'ready';
       this.#emit('parley-thread-loaded', { thread: this._thread });

@@ -7,6 +7,7 @@ import { dialects } from '../testing/dialects.ts';
 import { eventually, type LiveServer, liveServer } from '../testing/live-server.ts';
 import { dataOf, type SseEvent } from '../testing/sse-client.ts';
 import type { LiveEventData, Message, PostMessageResponse, Thread, ThreadPage } from '../wire.ts';
+import { REPLAY_BYTES, REPLAY_EVENTS, ROUND_BYTES } from './stream.ts';
 
 const KEY = '/blog/live';
 
@@ -315,20 +316,76 @@ for (const dialect of dialects) {
       );
     });
 
-    it('replays a backlog far larger than a stream may hold queued, at the reader’s pace', async () => {
+    it('replays a long backlog at the reader’s pace up to REPLAY_BYTES, then sends reload at the head', async () => {
       s = await liveServer(dialect, { config: { rateLimit: 0 } });
-      // Eight long messages of characters HTML and JSON both escape: ~300 KB
-      // of events, more than the 256 KiB a stream may leave waiting.
+      // Eight long messages of characters HTML and JSON both escape: ~370 KB
+      // of events, more than a replay sends (and than a stream may leave waiting).
       for (let i = 0; i < 8; i++) await post(`${i} ${'<&>"'.repeat(2_490)}`);
       for (let attempt = 0; attempt < 2; attempt++) {
         const reader = await s.stream(KEY, 'lastEventId=0');
-        const events = await reader.take(16);
+        await eventually('the reload', () => reader.events.some((e) => e.event === 'reload'));
+        const events = [...reader.events];
+        const replayed = events.slice(0, -1);
+        // In order from the first, then the reload numbered with the head: nothing skipped silently.
         assert.deepEqual(
-          events.map((e) => Number(e.id)),
-          Array.from({ length: 16 }, (_, i) => i + 1),
+          replayed.map((e) => Number(e.id)),
+          Array.from({ length: replayed.length }, (_, i) => i + 1),
         );
+        assert.ok(replayed.length >= 4 && replayed.length < 16, `${replayed.length} replayed`);
+        const bytes = replayed.reduce((sum, e) => sum + Buffer.byteLength(e.data ?? ''), 0);
+        assert.ok(bytes <= REPLAY_BYTES + ROUND_BYTES, `${bytes} bytes replayed`);
+        // The head: 16 events, and each attempt's post after them.
+        assert.deepEqual(
+          [events.at(-1)?.event, events.at(-1)?.id],
+          ['reload', String(16 + attempt * 2)],
+        );
+        // Live from the head on.
+        await post(`after ${attempt}`);
+        const next = await reader.take(events.length + 2);
+        assert.deepEqual(names(next.slice(events.length)), [
+          ['message.created', 17 + attempt * 2],
+          ['thread.updated', 18 + attempt * 2],
+        ]);
         reader.close();
       }
+    });
+
+    it('sends reload at once to a reader more than REPLAY_EVENTS behind, and replays one that is not', async () => {
+      s = await liveServer(dialect);
+      await post('one');
+      // As 600 moderation changes would leave it: thread.updated events 3..602.
+      const { id } = await s.db.store.db
+        .selectFrom('threads')
+        .select('id')
+        .where('key', '=', KEY)
+        .executeTakeFirstOrThrow();
+      const head = 2 + 600;
+      const now = new Date().toISOString();
+      await s.db.store.db
+        .insertInto('events')
+        .values(
+          Array.from({ length: 600 }, (_, i) => ({
+            thread_id: id,
+            seq: 3 + i,
+            type: 'thread.updated' as const,
+            message_id: null,
+            created_at: now,
+          })),
+        )
+        .execute();
+      await s.db.store.db
+        .updateTable('threads')
+        .set({ event_seq: head })
+        .where('id', '=', id)
+        .execute();
+      const far = await s.stream(KEY, 'lastEventId=1');
+      const [reload] = await far.take(1);
+      assert.deepEqual([reload?.event, reload?.id], ['reload', String(head)]);
+      const near = await s.stream(KEY, `lastEventId=${head - REPLAY_EVENTS}`);
+      assert.deepEqual(
+        names(await near.take(3)),
+        [1, 2, 3].map((i) => ['thread.updated', head - REPLAY_EVENTS + i]),
+      );
     });
 
     it('frees the place of a client gone before its stream opened', async () => {

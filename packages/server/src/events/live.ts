@@ -343,10 +343,12 @@ class Stream {
       unfile(hub.waiting, this.key, this);
     }
     const threadId = this.threadId;
+    let replayed = 0;
     while (await this.drained()) {
-      const round = await readRound(hub.db, threadId, this.lastSent, this.statusClock);
+      const round = await readRound(hub.db, threadId, this.lastSent, this.statusClock, replayed);
       if (!round || this.closed) return;
       if (!this.send(round)) return;
+      for (const f of round.frames) replayed += f.bytes.byteLength;
       if (round.more) continue;
       // At the stored head as just read: the channel takes it in, now if it
       // is there too, else when it gets there; if it is further on, read on.

@@ -16,6 +16,18 @@ const BATCH = 100;
  */
 export const ROUND_BYTES = 128 * 1024;
 
+/**
+ * How much a stream catching up on its own (a reconnect with `Last-Event-ID`)
+ * is replayed at most: events behind the head, and bytes sent. Past either it
+ * gets a `reload` at the head instead, and its client reads the thread afresh
+ * (one page read, mostly from the page cache). A reconnect after a dropped
+ * connection, or after a burst of 100 posts (200 events), is replayed; a
+ * reader hours behind, or a client asking for a long thread's whole history
+ * again and again, costs no more than a page read.
+ */
+export const REPLAY_EVENTS = 500;
+export const REPLAY_BYTES = 2 * ROUND_BYTES;
+
 /** One event, as the bytes of its SSE frame. */
 export interface Frame {
   seq: number;
@@ -48,20 +60,28 @@ function frame(id: number, data: LiveEventData): Buffer {
  * current sequence. Data is composed now, from the current rows and the
  * public mapping: a message that is no longer listed goes out as
  * `message.removed`. Undefined if the thread is gone.
+ *
+ * `replayed` is for a stream catching up on its own: the bytes it has been
+ * replayed so far. Past {@link REPLAY_BYTES}, or more than
+ * {@link REPLAY_EVENTS} behind, it gets the `reload` (the channel, reading
+ * at the head for every stream, passes none).
  */
 export async function readRound(
   db: Kysely<Database>,
   threadId: number,
   after: number,
   statusClock: () => StatusClock,
+  replayed?: number,
 ): Promise<Round | undefined> {
   const thread = await findThreadById(db, threadId);
   if (!thread) return undefined;
   const current = Number(thread.event_seq);
   if (current === after) return { frames: [], current, more: false };
-  const events = current > after ? await eventsAfter(db, threadId, after, BATCH) : [];
+  const tooFar =
+    replayed !== undefined && (replayed >= REPLAY_BYTES || current - after > REPLAY_EVENTS);
+  const events = current > after && !tooFar ? await eventsAfter(db, threadId, after, BATCH) : [];
   if (events[0]?.seq !== after + 1) {
-    // Too old to replay (or not this thread's numbering): start afresh.
+    // Too old or too far behind to replay (or not this thread's numbering): start afresh.
     const reload = frame(current, { type: 'reload' });
     return { frames: [{ seq: current, bytes: reload }], current, more: false, reload: true };
   }

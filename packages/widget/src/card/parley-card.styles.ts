@@ -3,10 +3,11 @@ import { css } from 'lit';
 /**
  * A card's styles, shared by `<parley-card>` and `<parley-threads>`: a
  * bordered box on the page's background, its title a link in the page's text
- * colour. Logical properties only, so right-to-left locales mirror.
+ * colour that the whole card answers to. Logical properties only, so right-to-left locales mirror.
  */
 export const cardStyles = css`
   .card {
+    position: relative;
     display: grid;
     gap: calc(var(--parley-space) / 3);
     padding: var(--parley-space);
@@ -21,6 +22,12 @@ export const cardStyles = css`
   [part~='link'] {
     color: inherit;
     text-decoration-color: var(--parley-border);
+  }
+  /* The whole card is the link's target (a title alone is a small one to tap). */
+  [part~='link']::after {
+    content: '';
+    position: absolute;
+    inset: 0;
   }
   [part~='link']:hover {
     color: var(--parley-accent);

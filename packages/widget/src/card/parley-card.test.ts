@@ -118,6 +118,23 @@ describe('<parley-card>', () => {
     await inBothSchemes(async (scheme) => expectAccessible(el!, { label: `open, ${scheme}` }));
   });
 
+  it('opens the thread from anywhere on the card: a tap on its summary or stats lands on the title’s link', async () => {
+    serveThreads([makeThread({ key: '/tap' })]);
+    const [el] = await cards(['/tap']);
+    const root = el!.shadowRoot!;
+    const link = root.querySelector('[part~=link]')!;
+    for (const part of ['summary', 'stats']) {
+      const box = root.querySelector(`[part~=${part}]`)!.getBoundingClientRect();
+      const hit = root.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      expect(hit === link, `a tap on the ${part} opens the thread`).to.equal(true);
+    }
+    // Only the card: beside it, the page is the page's.
+    const card = root.querySelector('[part~=card]')!.getBoundingClientRect();
+    expect(root.elementFromPoint(card.x + card.width / 2, card.bottom + 4) === link).to.equal(
+      false,
+    );
+  });
+
   it('shows a closed thread as closed', async () => {
     serveThreads([makeThread({ key: '/closed', status: 'closed' })]);
     const [el] = await cards(['/closed']);

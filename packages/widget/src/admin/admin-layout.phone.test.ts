@@ -1,8 +1,9 @@
 /**
  * The moderation page on a phone (coarse pointer): the source disclosure
  * keeps its marker, the place link never leaves a dangling separator, a
- * thread's long page address wraps as one link, the bulk bar stays in reach far down a list, and the search field's hint fits
- * at 320 px.
+ * thread's long page address wraps as one link, the tabs stay put when the
+ * reports notice's button goes, the bulk bar stays in reach far down a list,
+ * and the search field's hint fits at 320 px.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
@@ -57,6 +58,22 @@ describe('<parley-admin> on a phone', () => {
     // One line-height apart, not a touch target's height: read as one address, not two items.
     const fontSize = parseFloat(getComputedStyle(link).fontSize);
     expect(lines[1]! - lines[0]!).to.be.below(fontSize * 1.75);
+  });
+
+  it('keeps the tabs in place when the reports notice’s Hidden tab is opened', async () => {
+    serveStore([makeMessage(1, { status: 'hidden', hiddenReason: 'reports', reportCount: 3 })]);
+    const el = await signedIn();
+    await waitUntil(() => $(el, '.notice'));
+    const tabs = () => $(el, '[role=tablist]').getBoundingClientRect().top;
+    const before = tabs();
+    await openTab(el, 'Hidden');
+    expect(tabs()).to.equal(before);
+    // The notice's button to that tab is neither seen nor reached there.
+    const review = $(el, '.notice button');
+    expect(getComputedStyle(review).visibility).to.equal('hidden');
+    review.focus();
+    expect(review.matches(':focus')).to.equal(false);
+    await expect(el).to.be.accessible();
   });
 
   it('keeps the bulk bar in view while messages are ticked, however far down the list', async () => {

@@ -31,14 +31,15 @@ export function byReportsCount(list: HiddenList) {
 
 /**
  * Said above the tabs while any message is hidden by readers' reports, with a
- * button to the Hidden tab (`review`; none while that tab is open).
+ * button to the Hidden tab (`review`). While that tab is open the button is
+ * hidden but keeps its room, so the tabs do not move under the pointer.
  */
 export function byReportsNotice(list: HiddenList, review?: () => void) {
   const { count, more } = byReports(list);
   if (!count) return nothing;
   return html`<div class="notice" part="notice">
     <p>${strings.hiddenNotice(count, more)}</p>
-    ${review ? html`<button part="button" @click=${review}>${strings.reviewHidden}</button>` : nothing}
+    <button part="button" class=${review ? '' : 'here'} @click=${review}>${strings.reviewHidden}</button>
   </div>`;
 }
 
@@ -56,6 +57,9 @@ export const noticeStyles = css`
   }
   .notice p {
     margin: 0;
+  }
+  .notice .here {
+    visibility: hidden;
   }
   .tab-count {
     margin-inline-start: 0.4em;

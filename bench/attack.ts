@@ -28,7 +28,7 @@ import { writeSection } from './lib/markdown.ts';
 import { type BenchServer, startBenchServer } from './lib/parley-server.ts';
 import { ROOT, WIDGET_DIST } from './lib/paths.ts';
 import { dropBenchDatabase, freshBenchDatabase, postgresReachable } from './lib/postgres.ts';
-import { call, holdStream, type RawReply, trickle } from './lib/raw-http.ts';
+import { call, holdStream, type RawReply, replayOf, trickle } from './lib/raw-http.ts';
 import type { BenchResult, Figure } from './lib/report.ts';
 import { readRss } from './lib/rss.ts';
 import { median, percentile, round } from './lib/stats.ts';
@@ -590,6 +590,57 @@ async function streamProbes(base: string): Promise<void> {
           accepted <= 16 &&
           refusals.every((r) => r.s === 429 && r.ra !== undefined),
         figures: [fig('streams accepted', accepted)],
+      };
+    },
+  );
+}
+
+/**
+ * A client asking for a long thread's whole history (`lastEventId=0`) again
+ * and again: each open may replay at most 256 KiB (`REPLAY_BYTES`, and the
+ * round that crosses it) before the server sends `reload`, however long the
+ * history.
+ */
+async function replayProbe(base: string, blog: Blog): Promise<void> {
+  const key = '/p/replay';
+  const messages = 10;
+  // Characters HTML and JSON both escape: ~47 KB of event per message.
+  const long = (i: number) => `${i} ${'<&>"'.repeat(2_490)}`;
+  const url = blog.article(key);
+  for (let i = 1; i <= messages; i++) {
+    const reply = await post(base, key, {
+      body: long(i),
+      as: `10.77.0.${i}`,
+      ...(i === 1 ? { title: 'Replay', url } : {}),
+    });
+    if (reply.status !== 201) throw new Error(`seeding ${key}: ${reply.status} ${reply.text}`);
+  }
+  const opens = 20;
+  await probe(
+    'streams',
+    'a long history asked for again and again',
+    `${opens} event streams from ${key}'s first event (lastEventId=0, ${messages} messages of ~47 KB), one after another from 192.0.2.78`,
+    async () => {
+      const replays = [];
+      for (let i = 0; i < opens; i++)
+        replays.push(
+          await replayOf(
+            `${base}/api/threads/${enc(key)}/events?lastEventId=0`,
+            from('192.0.2.78'),
+          ),
+        );
+      const most = Math.max(...replays.map((r) => r.bytes));
+      const reloaded = replays.filter((r) => r.reloaded).length;
+      // REPLAY_BYTES, the 128 KiB round that crosses it and the reload
+      // (packages/server/src/events/stream.ts).
+      const bound = (256 + 128 + 1) * 1024;
+      return {
+        did: `answered ${tally(replays.map((r) => r.status))}; ${reloaded} of ${opens} ended in reload, at most ${round(most / 1024, 0)} KiB each`,
+        held: reloaded === opens && most <= bound,
+        figures: [
+          fig('most bytes one open was sent', round(most / 1024, 1), 'KiB'),
+          fig('opens that ended in reload', reloaded),
+        ],
       };
     },
   );
@@ -1545,6 +1596,7 @@ export async function attackBench(): Promise<BenchResult> {
       await reportProbes(base, blog);
       await networkProbes(base, blog);
       await streamProbes(base);
+      await replayProbe(base, blog);
       await globalStreamCap(blog);
       await moderationTitleProbe(blog);
       await titleAndUrlProbes(base, blog);

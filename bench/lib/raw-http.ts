@@ -101,6 +101,54 @@ export interface HeldStream {
   close(): void;
 }
 
+/** What {@link replayOf} read of one event stream. */
+export interface Replay {
+  status: number;
+  /** Bytes of the body received. */
+  bytes: number;
+  /** Whether a `reload` event came (the server stopped replaying). */
+  reloaded: boolean;
+}
+
+/**
+ * Opens `url` as an event stream and reads it until a `reload` event comes,
+ * or for `timeoutMs`, counting the bytes it sends; then closes it.
+ */
+export function replayOf(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 3_000,
+): Promise<Replay> {
+  assertLoopback(url);
+  return new Promise((resolve) => {
+    let bytes = 0;
+    let tail = '';
+    let status = 0;
+    const req = httpRequest(url, {
+      agent: false,
+      headers: { accept: 'text/event-stream', ...headers },
+    });
+    const done = (reloaded: boolean) => {
+      clearTimeout(timer);
+      req.destroy();
+      resolve({ status, bytes, reloaded });
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    req.on('response', (res) => {
+      status = res.statusCode ?? 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.byteLength;
+        tail = (tail + chunk.toString('latin1')).slice(-4_096);
+        if (tail.includes('event: reload\n')) done(true);
+      });
+      res.on('error', () => {});
+      res.on('end', () => done(false));
+    });
+    req.on('error', () => done(false));
+    req.end();
+  });
+}
+
 /**
  * Opens `url` as an event stream on its own socket and resolves once the
  * status and headers are in (or with status 0 after `timeoutMs`). A 200 is

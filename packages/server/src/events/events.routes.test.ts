@@ -13,6 +13,17 @@ const KEY = '/blog/live';
 
 type Data = LiveEventData & { message?: Message; thread?: Thread; id?: number };
 
+/** A TCP connection to the server at `url`, for requests no HTTP client sends: all it has received, and its close. */
+function rawConnection(url: string, encoding: BufferEncoding) {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  const raw = { socket, text: '', closed: new Promise((resolve) => socket.on('close', resolve)) };
+  socket.setEncoding(encoding);
+  socket.on('data', (text: string) => {
+    raw.text += text;
+  });
+  return raw;
+}
+
 /** `[event, id]` of each event, for order and numbering at a glance. */
 const names = (events: SseEvent[]) => events.map((e) => [e.event, Number(e.id)]);
 
@@ -250,20 +261,14 @@ for (const dialect of dialects) {
     it('streams to an HTTP/1.0 client too, unchunked, and ends it on shutdown', async () => {
       s = await liveServer(dialect);
       await post('first');
-      const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
-      let raw = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (text: string) => {
-        raw += text;
-      });
-      const closed = new Promise((resolve) => socket.on('close', resolve));
-      socket.write(`GET ${threadPath(KEY, '/events')} HTTP/1.0\r\nHost: x\r\n\r\n`);
-      await eventually('the stream to open', () => raw.includes(': connected'));
+      const raw = rawConnection(s.url, 'utf8');
+      raw.socket.write(`GET ${threadPath(KEY, '/events')} HTTP/1.0\r\nHost: x\r\n\r\n`);
+      await eventually('the stream to open', () => raw.text.includes(': connected'));
       await post('second');
-      await eventually('the event', () => raw.includes('event: thread.updated'));
+      await eventually('the event', () => raw.text.includes('event: thread.updated'));
       await s.live.shutdown();
-      await closed;
-      const [head, body] = raw.split('\r\n\r\n') as [string, string];
+      await raw.closed;
+      const [head, body] = raw.text.split('\r\n\r\n') as [string, string];
       assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
       assert.doesNotMatch(head, /transfer-encoding/i);
       // The body is the frames themselves, with no chunk framing between them.
@@ -277,25 +282,21 @@ for (const dialect of dialects) {
     it('streams behind a pipelined request on the same connection, in valid chunks', async () => {
       s = await liveServer(dialect);
       await post('first');
-      const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
-      let raw = '';
-      socket.setEncoding('latin1');
-      socket.on('data', (text: string) => {
-        raw += text;
-      });
+      const raw = rawConnection(s.url, 'latin1');
       // Both requests at once: the stream's response waits for the thread's.
-      socket.write(
+      raw.socket.write(
         `GET ${threadPath(KEY)} HTTP/1.1\r\nHost: x\r\n\r\n` +
           `GET ${threadPath(KEY, '/events')}?lastEventId=0 HTTP/1.1\r\nHost: x\r\n\r\n`,
       );
-      await eventually('the replayed events', () => raw.includes('id: 2\n'));
+      await eventually('the replayed events', () => raw.text.includes('id: 2\n'));
       await post('second');
-      await eventually('the new events', () => raw.includes('id: 4\n'));
-      socket.destroy();
-      const second = raw.indexOf('HTTP/1.1 200', 1);
+      await eventually('the new events', () => raw.text.includes('id: 4\n'));
+      raw.socket.destroy();
+      const text = raw.text;
+      const second = text.indexOf('HTTP/1.1 200', 1);
       const [head, chunked] = [
-        raw.slice(second, raw.indexOf('\r\n\r\n', second)),
-        raw.slice(raw.indexOf('\r\n\r\n', second) + 4),
+        text.slice(second, text.indexOf('\r\n\r\n', second)),
+        text.slice(text.indexOf('\r\n\r\n', second) + 4),
       ];
       assert.match(head, /content-type: text\/event-stream/i);
       assert.match(head, /transfer-encoding: chunked/i);

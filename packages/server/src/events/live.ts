@@ -276,6 +276,28 @@ class Stream {
   }
 
   /**
+   * Whether its client has taken none of what waits for it for more than
+   * `timeoutMs`, as of `now`. Only a stream written to since its socket was
+   * last seen to take everything is looked at; one that took some since the
+   * last look is a slow reader, not one that stopped, and its wait starts
+   * again.
+   */
+  stalled(now: number, timeoutMs: number): boolean {
+    if (this.waitingSince === 0) return false;
+    const waiting = this.sink.writableLength;
+    if (waiting === 0) {
+      this.waitingSince = 0;
+      return false;
+    }
+    if (this.written - waiting > this.taken) {
+      this.taken = this.written - waiting;
+      this.waitingSince = now;
+      return false;
+    }
+    return now - this.waitingSince > timeoutMs;
+  }
+
+  /**
    * Catching up on its own, a stream sends its next round only once its
    * socket has taken the last (a long backlog goes out at the client's pace,
    * not into memory); false if it was dropped meanwhile, or ended.
@@ -543,14 +565,7 @@ class Hub {
     const now = Date.now();
     let pings = 0;
     for (const stream of this.streams) {
-      // Only a stream written to since the socket was last seen to take it all is looked at.
-      if (stream.waitingSince === 0) {
-      } else if (stream.sink.writableLength === 0) stream.waitingSince = 0;
-      else if (stream.written - stream.sink.writableLength > stream.taken) {
-        // It took some: a slow reader, not one that stopped.
-        stream.taken = stream.written - stream.sink.writableLength;
-        stream.waitingSince = now;
-      } else if (now - stream.waitingSince > this.writeTimeoutMs) {
+      if (stream.stalled(now, this.writeTimeoutMs)) {
         stream.drop();
         continue;
       }

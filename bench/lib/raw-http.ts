@@ -101,6 +101,12 @@ export interface HeldStream {
   close(): void;
 }
 
+/** A GET of event stream `url` on a socket of its own (loopback only); `end()` sends it. */
+function streamRequest(url: string, headers: Record<string, string>) {
+  assertLoopback(url);
+  return httpRequest(url, { agent: false, headers: { accept: 'text/event-stream', ...headers } });
+}
+
 /** What {@link replayOf} read of one event stream. */
 export interface Replay {
   status: number;
@@ -119,15 +125,11 @@ export function replayOf(
   headers: Record<string, string> = {},
   timeoutMs = 3_000,
 ): Promise<Replay> {
-  assertLoopback(url);
+  const req = streamRequest(url, headers);
   return new Promise((resolve) => {
     let bytes = 0;
     let tail = '';
     let status = 0;
-    const req = httpRequest(url, {
-      agent: false,
-      headers: { accept: 'text/event-stream', ...headers },
-    });
     const done = (reloaded: boolean) => {
       clearTimeout(timer);
       req.destroy();
@@ -159,13 +161,9 @@ export function holdStream(
   headers: Record<string, string> = {},
   timeoutMs = 5_000,
 ): Promise<HeldStream> {
-  assertLoopback(url);
+  const req = streamRequest(url, headers);
   return new Promise((resolve) => {
     let text = '';
-    const req = httpRequest(url, {
-      agent: false,
-      headers: { accept: 'text/event-stream', ...headers },
-    });
     const failed = () =>
       resolve({ status: 0, headers: {}, received: () => text, close: () => req.destroy() });
     const timer = setTimeout(() => {
